@@ -1,0 +1,760 @@
+//! Decodes the provider config (`config` key) the way CA does, then runs CA's checks in CA's order.
+//!
+//! CA decodes with `yaml.NewYAMLOrJSONDecoder` (first document only) into Go structs through
+//! `sigs.k8s.io/yaml` and `encoding/json`. That means: unknown fields are ignored, field names
+//! match case-insensitively, scalars convert to strings when the target is a string, and any
+//! other type mismatch is a decode error (CA reports the first one and exits). We mirror that
+//! with a small description of CA's Go structs instead of serde derives, because we must also
+//! keep every position and every ignored field for the diagnostics.
+
+use super::{CONFIG_API_VERSION, CaFailure, CaVersion};
+use crate::yaml::{self, Document, JsonKind, Node, Pos, Resolved, Value};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GoType {
+    String,
+    Bool,
+    Struct(&'static StructDef),
+    /// `map[string]struct{}` (`availableGPUTypes`).
+    SetOfStructs,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct FieldDef {
+    name: &'static str,
+    ty: GoType,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct StructDef {
+    go_name: &'static str,
+    fields: &'static [FieldDef],
+}
+
+const fn field(name: &'static str, ty: GoType) -> FieldDef {
+    FieldDef { name, ty }
+}
+
+static GPU_CONFIG: StructDef = StructDef {
+    go_name: "GPUConfig",
+    fields: &[
+        field("gpuLabelKey", GoType::String),
+        field("availableGPUTypes", GoType::SetOfStructs),
+    ],
+};
+static NODE_CONFIG: StructDef = StructDef {
+    go_name: "NodeConfig",
+    fields: &[
+        field("gpuConfig", GoType::Struct(&GPU_CONFIG)),
+        field("skipTaint", GoType::Bool),
+    ],
+};
+static CONFIGMAP_CONFIG: StructDef = StructDef {
+    go_name: "ConfigMapConfig",
+    fields: &[
+        field("name", GoType::String),
+        field("key", GoType::String),
+    ],
+};
+static KWOK_CONFIG: StructDef = StructDef {
+    go_name: "KwokConfig",
+    fields: &[],
+};
+static NODEGROUPS_UP_TO_1_33: StructDef = StructDef {
+    go_name: "NodegroupsConfig",
+    fields: &[
+        field("fromNodeLabelKey", GoType::String),
+        field("fromNodeLabelAnnotation", GoType::String),
+    ],
+};
+static NODEGROUPS_FROM_1_34: StructDef = StructDef {
+    go_name: "NodegroupsConfig",
+    fields: &[
+        field("fromNodeLabelKey", GoType::String),
+        field("fromNodeAnnotationKey", GoType::String),
+    ],
+};
+static ROOT_UP_TO_1_33: StructDef = StructDef {
+    go_name: "KwokProviderConfig",
+    fields: &[
+        field("apiVersion", GoType::String),
+        field("readNodesFrom", GoType::String),
+        field("nodegroups", GoType::Struct(&NODEGROUPS_UP_TO_1_33)),
+        field("nodes", GoType::Struct(&NODE_CONFIG)),
+        field("configmap", GoType::Struct(&CONFIGMAP_CONFIG)),
+        field("kwok", GoType::Struct(&KWOK_CONFIG)),
+    ],
+};
+static ROOT_FROM_1_34: StructDef = StructDef {
+    go_name: "KwokProviderConfig",
+    fields: &[
+        field("apiVersion", GoType::String),
+        field("readNodesFrom", GoType::String),
+        field("nodegroups", GoType::Struct(&NODEGROUPS_FROM_1_34)),
+        field("nodes", GoType::Struct(&NODE_CONFIG)),
+        field("configmap", GoType::Struct(&CONFIGMAP_CONFIG)),
+        field("kwok", GoType::Struct(&KWOK_CONFIG)),
+    ],
+};
+
+fn root_def(version: CaVersion) -> &'static StructDef {
+    if version.annotation_key_field() == "fromNodeAnnotationKey" {
+        &ROOT_FROM_1_34
+    } else {
+        &ROOT_UP_TO_1_33
+    }
+}
+
+/// The field names CA's structs accept under `parent` (dotted path, "" for the top level).
+pub fn known_fields(version: CaVersion, parent: &str) -> Vec<&'static str> {
+    let mut def = root_def(version);
+    for part in parent.split('.').filter(|p| !p.is_empty()) {
+        match def.fields.iter().find(|f| f.name == part).map(|f| f.ty) {
+            Some(GoType::Struct(inner)) => def = inner,
+            _ => return Vec::new(),
+        }
+    }
+    def.fields.iter().map(|f| f.name).collect()
+}
+
+/// A key/value pair of the config that CA decoded into a field.
+#[derive(Debug, Clone, Copy)]
+pub struct Assigned<'d> {
+    pub key: &'d Node,
+    pub value: &'d Node,
+}
+
+/// Something in the config that CA's decoder treats differently from how it reads.
+#[derive(Debug, Clone)]
+pub enum DecodeIssue<'d> {
+    /// A key no CA struct field matches: silently ignored.
+    UnknownField {
+        /// Dotted path of the enclosing struct ("" for the top level).
+        parent: String,
+        key: &'d Node,
+    },
+    /// A key that matches a field only case-insensitively.
+    CaseMismatch { canonical: String, key: &'d Node },
+    /// A value of the wrong type; CA fails to decode the config.
+    TypeError {
+        path: String,
+        at: &'d Node,
+        /// Go's own message, e.g. `json: cannot unmarshal string into Go struct field …`.
+        go_message: String,
+    },
+    /// Content inside `kwok:`, an empty struct in CA.
+    KwokContent { key: &'d Node },
+}
+
+/// The provider config as CA's decoder sees it.
+#[derive(Debug)]
+pub struct DecodedConfig<'d> {
+    pub version: CaVersion,
+    pub root: &'d Node,
+    fields: HashMap<String, Assigned<'d>>,
+    pub issues: Vec<DecodeIssue<'d>>,
+}
+
+/// How the provider-config text failed before any field was decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigTextError {
+    Syntax(yaml::YamlError),
+    Empty,
+}
+
+/// A parsed provider-config text: its documents, of which CA reads the first.
+pub fn parse_text(text: &str) -> Result<Vec<Document>, ConfigTextError> {
+    let docs = yaml::parse_stream(text).map_err(ConfigTextError::Syntax)?;
+    if docs.iter().all(|d| d.is_empty) {
+        return Err(ConfigTextError::Empty);
+    }
+    Ok(docs)
+}
+
+impl ConfigTextError {
+    pub fn ca_failure(&self) -> CaFailure {
+        match self {
+            ConfigTextError::Syntax(e) => CaFailure::new(
+                format!(
+                    "failed to decode kwok config: error converting YAML to JSON: yaml: line {}: {}",
+                    e.pos.line, e.message
+                ),
+                "the provider config is not valid YAML",
+            ),
+            ConfigTextError::Empty => CaFailure::new(
+                "failed to decode kwok config: EOF",
+                "the provider config is empty",
+            ),
+        }
+    }
+}
+
+/// Decodes the first non-empty document as CA does.
+pub fn decode<'d>(docs: &'d [Document], version: CaVersion) -> DecodedConfig<'d> {
+    let root = docs
+        .iter()
+        .find(|d| !d.is_empty)
+        .map(|d| &d.root)
+        .unwrap_or(&docs[0].root);
+    let mut decoded = DecodedConfig {
+        version,
+        root,
+        fields: HashMap::new(),
+        issues: Vec::new(),
+    };
+    let def = root_def(version);
+    match &root.value {
+        Value::Map(entries) => decoded.decode_struct(def, "", entries),
+        _ if root.is_null() => {}
+        _ => decoded.issues.push(DecodeIssue::TypeError {
+            path: String::new(),
+            at: root,
+            go_message: format!(
+                "json: cannot unmarshal {} into Go value of type kwok.{}",
+                root.json_kind().go_name(),
+                def.go_name
+            ),
+        }),
+    }
+    decoded
+}
+
+fn join(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
+
+/// Go's `encoding/json` field matching: exact name first, then case-insensitive.
+fn match_field<'s>(def: &'s StructDef, key: &str) -> Option<(&'s FieldDef, bool)> {
+    if let Some(f) = def.fields.iter().find(|f| f.name == key) {
+        return Some((f, true));
+    }
+    def.fields
+        .iter()
+        .find(|f| f.name.to_lowercase() == key.to_lowercase())
+        .map(|f| (f, false))
+}
+
+impl<'d> DecodedConfig<'d> {
+    fn decode_struct(&mut self, def: &'static StructDef, parent: &str, entries: &'d [(Node, Node)]) {
+        for (key, value) in entries {
+            let key_text = key.key_string();
+            let Some((field, exact)) = match_field(def, &key_text) else {
+                if std::ptr::eq(def, &KWOK_CONFIG) {
+                    self.issues.push(DecodeIssue::KwokContent { key });
+                } else {
+                    self.issues.push(DecodeIssue::UnknownField {
+                        parent: parent.to_owned(),
+                        key,
+                    });
+                }
+                continue;
+            };
+            let path = join(parent, field.name);
+            if !exact {
+                self.issues.push(DecodeIssue::CaseMismatch {
+                    canonical: path.clone(),
+                    key,
+                });
+            }
+            self.decode_field(def, field, path, key, value);
+        }
+    }
+
+    fn type_error(&mut self, def: &StructDef, path: &str, value: &'d Node, go_type: &str) {
+        self.issues.push(DecodeIssue::TypeError {
+            path: path.to_owned(),
+            at: value,
+            go_message: format!(
+                "json: cannot unmarshal {} into Go struct field {}.{} of type {}",
+                value.json_kind().go_name(),
+                def.go_name,
+                path,
+                go_type
+            ),
+        });
+    }
+
+    fn decode_field(
+        &mut self,
+        def: &StructDef,
+        field: &FieldDef,
+        path: String,
+        key: &'d Node,
+        value: &'d Node,
+    ) {
+        let assigned = Assigned { key, value };
+        match field.ty {
+            // sigs.k8s.io/yaml turns any scalar into a string when the target is a string.
+            GoType::String => match &value.value {
+                Value::Scalar(_) if value.is_null() => {}
+                Value::Scalar(_) => {
+                    self.fields.insert(path, assigned);
+                }
+                _ => self.type_error(def, &path, value, "string"),
+            },
+            GoType::Bool => match value.json_kind() {
+                JsonKind::Null => {}
+                JsonKind::Bool => {
+                    self.fields.insert(path, assigned);
+                }
+                _ => self.type_error(def, &path, value, "bool"),
+            },
+            GoType::Struct(inner) => match &value.value {
+                Value::Map(entries) => {
+                    self.fields.insert(path.clone(), assigned);
+                    self.decode_struct(inner, &path, entries);
+                }
+                _ if value.is_null() => {
+                    self.fields.remove(&path);
+                }
+                _ => self.type_error(def, &path, value, &format!("kwok.{}", inner.go_name)),
+            },
+            GoType::SetOfStructs => match &value.value {
+                Value::Map(entries) => {
+                    let mut ok = true;
+                    for (_, item) in entries.iter() {
+                        if !matches!(item.json_kind(), JsonKind::Object | JsonKind::Null) {
+                            self.type_error(def, &path, item, "struct {}");
+                            ok = false;
+                        }
+                    }
+                    if ok {
+                        self.fields.insert(path, assigned);
+                    }
+                }
+                _ if value.is_null() => {
+                    self.fields.remove(&path);
+                }
+                _ => self.type_error(def, &path, value, "map[string]struct {}"),
+            },
+        }
+    }
+
+    /// The key/value CA decoded into the field at `path`, if any.
+    pub fn field(&self, path: &str) -> Option<Assigned<'d>> {
+        self.fields.get(path).copied()
+    }
+
+    /// A string field as CA holds it (scalars converted like `sigs.k8s.io/yaml` does).
+    pub fn string(&self, path: &str) -> Option<String> {
+        let value = self.field(path)?.value;
+        Some(match value.resolve()? {
+            Resolved::Null => String::new(),
+            Resolved::Bool(b) => b.to_string(),
+            Resolved::Int(i) => i.to_string(),
+            Resolved::Float(f) => f.to_string(),
+            Resolved::Str(s) => s.to_owned(),
+        })
+    }
+
+    /// Whether a struct-pointer field is non-nil.
+    pub fn is_set(&self, path: &str) -> bool {
+        self.fields.contains_key(path)
+    }
+
+    pub fn bool(&self, path: &str) -> bool {
+        self.field(path)
+            .and_then(|a| a.value.resolve())
+            .is_some_and(|r| r == Resolved::Bool(true))
+    }
+
+    /// The first type error: what makes CA fail to decode.
+    pub fn first_type_error(&self) -> Option<&DecodeIssue<'d>> {
+        self.issues
+            .iter()
+            .filter(|i| matches!(i, DecodeIssue::TypeError { .. }))
+            .min_by_key(|i| match i {
+                DecodeIssue::TypeError { at, .. } => at.pos,
+                _ => Pos::default(),
+            })
+    }
+
+    /// The `apiVersion` as written (CA never checks it).
+    pub fn api_version(&self) -> Option<String> {
+        self.string("apiVersion")
+    }
+
+    pub fn api_version_is_documented(&self) -> bool {
+        self.api_version().as_deref() == Some(CONFIG_API_VERSION)
+    }
+}
+
+/// Where CA takes templates from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadNodesFrom {
+    ConfigMap { name: String },
+    Cluster,
+}
+
+/// Whether the grouping key is a label or an annotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Label,
+    Annotation,
+}
+
+impl GroupBy {
+    pub fn noun(self) -> &'static str {
+        match self {
+            GroupBy::Label => "label",
+            GroupBy::Annotation => "annotation",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GpuConfig {
+    pub label_key: String,
+    pub types: Vec<String>,
+}
+
+/// A config CA accepted: what it will do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderSettings {
+    pub read_nodes_from: ReadNodesFrom,
+    pub group_by: GroupBy,
+    /// The grouping key exactly as CA uses it (untrimmed).
+    pub grouping_key: String,
+    /// The config field the key came from (`nodegroups.fromNodeLabelKey`, …).
+    pub grouping_field: String,
+    pub gpu: Option<GpuConfig>,
+    pub skip_taint: bool,
+}
+
+/// Which of CA's checks failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailedCheck {
+    Decode,
+    ReadNodesFrom,
+    ConfigMapSection,
+    NodegroupsMissing,
+    GroupingKeyMissing,
+    GroupingKeyConflict,
+    GpuConfigIncomplete,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigRejection {
+    pub check: FailedCheck,
+    pub failure: CaFailure,
+}
+
+impl DecodedConfig<'_> {
+    /// Runs CA's checks in CA's order; the first failure stops CA.
+    pub fn check(&self) -> Result<ProviderSettings, ConfigRejection> {
+        let reject = |check, ca: String, ours: &str| {
+            Err(ConfigRejection {
+                check,
+                failure: CaFailure::new(ca, ours),
+            })
+        };
+        if let Some(DecodeIssue::TypeError { go_message, .. }) = self.first_type_error() {
+            return reject(
+                FailedCheck::Decode,
+                format!("failed to decode kwok config: {go_message}"),
+                "a value in the provider config has the wrong type",
+            );
+        }
+        let read_from = self.string("readNodesFrom").unwrap_or_default();
+        let read_nodes_from = match read_from.as_str() {
+            "configmap" => {
+                if !self.is_set("configmap") {
+                    return reject(
+                        FailedCheck::ConfigMapSection,
+                        "please specify a value for 'configmap' in kwok config (currently empty or undefined)".into(),
+                        "readNodesFrom is `configmap` but there is no `configmap:` section naming the templates ConfigMap",
+                    );
+                }
+                let name = self.string("configmap.name").unwrap_or_default();
+                if name.trim().is_empty() {
+                    return reject(
+                        FailedCheck::ConfigMapSection,
+                        "please specify 'configmap.name' in kwok config (currently empty or undefined)".into(),
+                        "`configmap.name` must name the ConfigMap that holds the templates",
+                    );
+                }
+                ReadNodesFrom::ConfigMap { name }
+            }
+            "cluster" => ReadNodesFrom::Cluster,
+            other => {
+                return reject(
+                    FailedCheck::ReadNodesFrom,
+                    format!(
+                        "'readNodesFrom' in kwok config is invalid (expected: 'label' or 'annotation'): {other}"
+                    ),
+                    "readNodesFrom must be exactly `configmap` or `cluster` (CA's message wrongly lists label/annotation)",
+                );
+            }
+        };
+        if !self.is_set("nodegroups") {
+            return reject(
+                FailedCheck::NodegroupsMissing,
+                "please specify a value for 'nodegroups' in kwok config (currently empty or undefined)"
+                    .into(),
+                "the `nodegroups:` section, which says how templates are grouped, is missing",
+            );
+        }
+        let annotation_field = format!("nodegroups.{}", self.version.annotation_key_field());
+        let label_key = self.string("nodegroups.fromNodeLabelKey").unwrap_or_default();
+        let annotation_key = self.string(&annotation_field).unwrap_or_default();
+        let (has_label, has_annotation) = (
+            !label_key.trim().is_empty(),
+            !annotation_key.trim().is_empty(),
+        );
+        let either = format!(
+            "please specify either 'nodegroups.fromNodeLabelKey' or 'nodegroups.{}' in kwok provider config",
+            self.version.annotation_key_field()
+        );
+        let (group_by, grouping_key, grouping_field) = match (has_label, has_annotation) {
+            (false, false) => {
+                return reject(
+                    FailedCheck::GroupingKeyMissing,
+                    format!("{either} (currently empty or undefined)"),
+                    "no grouping key is set, so CA cannot tell which templates form which node group",
+                );
+            }
+            (true, true) => {
+                return reject(
+                    FailedCheck::GroupingKeyConflict,
+                    format!("{either} (you can't use both)"),
+                    "both a grouping label and a grouping annotation are set; CA accepts only one",
+                );
+            }
+            (true, false) => (
+                GroupBy::Label,
+                label_key,
+                "nodegroups.fromNodeLabelKey".to_owned(),
+            ),
+            (false, true) => (GroupBy::Annotation, annotation_key, annotation_field),
+        };
+        let mut gpu = None;
+        if self.is_set("nodes") && self.is_set("nodes.gpuConfig") {
+            let label_key = self
+                .string("nodes.gpuConfig.gpuLabelKey")
+                .unwrap_or_default();
+            let types = self.field("nodes.gpuConfig.availableGPUTypes");
+            match types {
+                Some(types) if !label_key.is_empty() => {
+                    gpu = Some(GpuConfig {
+                        label_key,
+                        types: types
+                            .value
+                            .as_map()
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|(k, _)| k.key_string())
+                            .collect(),
+                    });
+                }
+                _ => {
+                    return reject(
+                        FailedCheck::GpuConfigIncomplete,
+                        "nodes.gpuConfig.gpuLabelKey or file.nodes.gpuConfig.availableGPUTypes is empty"
+                            .into(),
+                        "`nodes.gpuConfig` needs both `gpuLabelKey` and `availableGPUTypes`",
+                    );
+                }
+            }
+        }
+        Ok(ProviderSettings {
+            read_nodes_from,
+            group_by,
+            grouping_key,
+            grouping_field,
+            gpu,
+            skip_taint: self.bool("nodes.skipTaint"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_text(text: &str, version: CaVersion) -> (Vec<Document>, CaVersion) {
+        (parse_text(text).unwrap(), version)
+    }
+
+    fn check(text: &str) -> Result<ProviderSettings, ConfigRejection> {
+        let (docs, v) = decode_text(text, CaVersion::LATEST);
+        decode(&docs, v).check()
+    }
+
+    const GOOD: &str = "apiVersion: v1alpha1\nreadNodesFrom: configmap\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\nconfigmap:\n  name: kwok-provider-templates\n";
+
+    #[test]
+    fn accepts_a_minimal_config() {
+        let settings = check(GOOD).unwrap();
+        assert_eq!(
+            settings.read_nodes_from,
+            ReadNodesFrom::ConfigMap {
+                name: "kwok-provider-templates".into()
+            }
+        );
+        assert_eq!(settings.group_by, GroupBy::Label);
+        assert_eq!(settings.grouping_key, "kwok-nodegroup");
+        assert!(!settings.skip_taint);
+        assert!(settings.gpu.is_none());
+    }
+
+    #[test]
+    fn field_names_match_case_insensitively_and_are_reported() {
+        let text = GOOD.replace("readNodesFrom", "readnodesfrom");
+        let (docs, v) = decode_text(&text, CaVersion::LATEST);
+        let decoded = decode(&docs, v);
+        assert!(decoded.check().is_ok());
+        assert!(decoded.issues.iter().any(|i| matches!(i,
+            DecodeIssue::CaseMismatch { canonical, .. } if canonical == "readNodesFrom")));
+    }
+
+    #[test]
+    fn unknown_fields_are_ignored_but_reported() {
+        let text = format!("{GOOD}availableGPUTypes: {{}}\n");
+        let (docs, v) = decode_text(&text, CaVersion::LATEST);
+        let decoded = decode(&docs, v);
+        assert!(decoded.check().is_ok());
+        assert!(decoded.issues.iter().any(|i| matches!(i,
+            DecodeIssue::UnknownField { parent, key } if parent.is_empty() && key.key_string() == "availableGPUTypes")));
+    }
+
+    #[test]
+    fn type_errors_fail_decoding_with_gos_message() {
+        let text = format!("{GOOD}nodes:\n  skipTaint: \"yes\"\n");
+        let err = check(&text).unwrap_err();
+        assert_eq!(err.check, FailedCheck::Decode);
+        assert!(
+            err.failure.ca_message.contains(
+                "cannot unmarshal string into Go struct field NodeConfig.nodes.skipTaint of type bool"
+            ),
+            "{}",
+            err.failure.ca_message
+        );
+        let list = format!(
+            "{GOOD}nodes:\n  gpuConfig:\n    gpuLabelKey: x\n    availableGPUTypes: [a, b]\n"
+        );
+        assert_eq!(check(&list).unwrap_err().check, FailedCheck::Decode);
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_decode_and_numbers_become_strings() {
+        let text = format!("{GOOD}nodes:\n  skipTaint: yes\n");
+        assert!(check(&text).unwrap().skip_taint);
+        let numeric = GOOD.replace("kwok-nodegroup", "123");
+        assert_eq!(check(&numeric).unwrap().grouping_key, "123");
+    }
+
+    #[test]
+    fn check_1_read_nodes_from_is_case_sensitive_and_required() {
+        let err = check(&GOOD.replace("configmap\n", "ConfigMap\n")).unwrap_err();
+        assert_eq!(err.check, FailedCheck::ReadNodesFrom);
+        assert!(err.failure.ca_message.contains("expected: 'label' or 'annotation'"));
+        let err = check(&GOOD.replace("readNodesFrom: configmap\n", "")).unwrap_err();
+        assert_eq!(err.check, FailedCheck::ReadNodesFrom);
+    }
+
+    #[test]
+    fn check_2_configmap_section_and_name() {
+        let without = GOOD.replace("configmap:\n  name: kwok-provider-templates\n", "");
+        assert_eq!(
+            check(&without).unwrap_err().check,
+            FailedCheck::ConfigMapSection
+        );
+        let blank = GOOD.replace("name: kwok-provider-templates", "name: \"  \"");
+        assert_eq!(check(&blank).unwrap_err().check, FailedCheck::ConfigMapSection);
+        let cluster = without.replace("configmap\n", "cluster\n");
+        assert_eq!(
+            check(&cluster).unwrap().read_nodes_from,
+            ReadNodesFrom::Cluster
+        );
+    }
+
+    #[test]
+    fn check_3_exactly_one_grouping_key() {
+        let none = GOOD.replace("fromNodeLabelKey: kwok-nodegroup", "fromNodeLabelKey: \" \"");
+        assert_eq!(check(&none).unwrap_err().check, FailedCheck::GroupingKeyMissing);
+        let both = GOOD.replace(
+            "  fromNodeLabelKey: kwok-nodegroup\n",
+            "  fromNodeLabelKey: a\n  fromNodeAnnotationKey: b\n",
+        );
+        assert_eq!(check(&both).unwrap_err().check, FailedCheck::GroupingKeyConflict);
+        let missing = GOOD.replace("nodegroups:\n  fromNodeLabelKey: kwok-nodegroup\n", "");
+        assert_eq!(check(&missing).unwrap_err().check, FailedCheck::NodegroupsMissing);
+        let readme = GOOD.replace("fromNodeLabelKey", "fromNodeAnnotation");
+        assert_eq!(check(&readme).unwrap_err().check, FailedCheck::GroupingKeyMissing);
+        let spaced = GOOD.replace("kwok-nodegroup", "\" kwok-nodegroup \"");
+        assert_eq!(check(&spaced).unwrap().grouping_key, " kwok-nodegroup ");
+    }
+
+    #[test]
+    fn annotation_key_field_depends_on_version() {
+        let text = GOOD.replace("fromNodeLabelKey", "fromNodeLabelAnnotation");
+        let v133: CaVersion = "1.33".parse().unwrap();
+        let (docs, _) = decode_text(&text, v133);
+        let settings = decode(&docs, v133).check().unwrap();
+        assert_eq!(settings.group_by, GroupBy::Annotation);
+        assert_eq!(check(&text).unwrap_err().check, FailedCheck::GroupingKeyMissing);
+        let new = GOOD.replace("fromNodeLabelKey", "fromNodeAnnotationKey");
+        assert_eq!(check(&new).unwrap().group_by, GroupBy::Annotation);
+    }
+
+    #[test]
+    fn check_4_gpu_config_needs_both_fields() {
+        let partial = format!("{GOOD}nodes:\n  gpuConfig:\n    gpuLabelKey: acc\n");
+        assert_eq!(
+            check(&partial).unwrap_err().check,
+            FailedCheck::GpuConfigIncomplete
+        );
+        let empty_types = format!(
+            "{GOOD}nodes:\n  gpuConfig:\n    gpuLabelKey: acc\n    availableGPUTypes: {{}}\n"
+        );
+        assert_eq!(check(&empty_types).unwrap().gpu.unwrap().types.len(), 0);
+        let only_nodes = format!("{GOOD}nodes:\n  skipTaint: false\n");
+        assert!(check(&only_nodes).unwrap().gpu.is_none());
+    }
+
+    #[test]
+    fn check_5_api_version_is_not_checked() {
+        let text = GOOD.replace("v1alpha1", "v2");
+        assert!(check(&text).is_ok());
+    }
+
+    #[test]
+    fn check_7_kwok_content_is_reported() {
+        let text = format!("{GOOD}kwok:\n  release: v0.3.0\n");
+        let (docs, v) = decode_text(&text, CaVersion::LATEST);
+        let decoded = decode(&docs, v);
+        assert!(decoded.check().is_ok());
+        assert!(
+            decoded
+                .issues
+                .iter()
+                .any(|i| matches!(i, DecodeIssue::KwokContent { .. }))
+        );
+    }
+
+    #[test]
+    fn non_map_document_is_a_decode_error() {
+        let err = check("- a\n- b\n").unwrap_err();
+        assert!(
+            err.failure
+                .ca_message
+                .contains("cannot unmarshal array into Go value of type kwok.KwokProviderConfig")
+        );
+    }
+
+    #[test]
+    fn empty_text_is_eof() {
+        assert_eq!(parse_text("# nothing\n").unwrap_err(), ConfigTextError::Empty);
+    }
+
+    #[test]
+    fn lists_known_fields() {
+        assert!(known_fields(CaVersion::LATEST, "nodes.gpuConfig").contains(&"availableGPUTypes"));
+        assert!(known_fields(CaVersion::LATEST, "nodegroups").contains(&"fromNodeAnnotationKey"));
+    }
+}

@@ -1,0 +1,92 @@
+//! The cluster-autoscaler kwok provider, reproduced as pure code: what CA reads, checks and creates.
+//!
+//! Everything here follows the provider's Go code (see `provider-semantics.md` in the design
+//! notes), not its README. No I/O: callers hand in YAML text or parsed trees.
+
+pub mod config;
+pub mod nodegroups;
+pub mod quantity;
+pub mod templates;
+pub mod version;
+
+pub use version::CaVersion;
+
+/// Default name of the provider-config ConfigMap (env `KWOK_PROVIDER_CONFIGMAP` overrides it).
+pub const DEFAULT_CONFIG_MAP_NAME: &str = "kwok-provider-config";
+/// Conventional name of the templates ConfigMap (the real one is `configmap.name`).
+pub const DEFAULT_TEMPLATES_CONFIG_MAP_NAME: &str = "kwok-provider-templates";
+/// Env var CA reads for the provider-config ConfigMap name.
+pub const ENV_CONFIG_MAP: &str = "KWOK_PROVIDER_CONFIGMAP";
+/// Env var CA reads for the namespace of both ConfigMaps.
+pub const ENV_POD_NAMESPACE: &str = "POD_NAMESPACE";
+/// Env var that makes CA use a kubeconfig instead of in-cluster config.
+pub const ENV_PROVIDER_MODE: &str = "KWOK_PROVIDER_MODE";
+/// Data key of the provider config.
+pub const CONFIG_KEY: &str = "config";
+/// Data key of the templates (fixed; `configmap.key` is read by nobody).
+pub const TEMPLATES_KEY: &str = "templates";
+/// The only documented provider-config `apiVersion`.
+pub const CONFIG_API_VERSION: &str = "v1alpha1";
+
+/// Annotation naming a template's node group (wins over the grouping value).
+pub const ANNOTATION_NODEGROUP_NAME: &str = "cluster-autoscaler.kwok.nodegroup/name";
+pub const ANNOTATION_MIN_COUNT: &str = "cluster-autoscaler.kwok.nodegroup/min-count";
+pub const ANNOTATION_MAX_COUNT: &str = "cluster-autoscaler.kwok.nodegroup/max-count";
+pub const ANNOTATION_DESIRED_COUNT: &str = "cluster-autoscaler.kwok.nodegroup/desired-count";
+/// Annotation the kwok controller selects on; CA sets it to `fake` and deletes only such nodes.
+pub const ANNOTATION_KWOK_NODE: &str = "kwok.x-k8s.io/node";
+pub const KWOK_NODE_FAKE: &str = "fake";
+/// Annotation CA 1.33+ sets on every node it creates.
+pub const ANNOTATION_METRICS_PATH: &str = "metrics.k8s.io/resource-metrics-path";
+
+pub const DEFAULT_MIN_COUNT: i64 = 0;
+pub const DEFAULT_MAX_COUNT: i64 = 200;
+
+/// The taint CA adds to every template unless `nodes.skipTaint`.
+pub const TAINT_KEY: &str = "kwok-provider";
+pub const TAINT_VALUE: &str = "true";
+pub const TAINT_EFFECT: &str = "NoSchedule";
+/// `spec.providerID` prefix of the nodes the provider owns.
+pub const PROVIDER_ID_PREFIX: &str = "kwok:";
+/// Name prefix CA gives prepared templates.
+pub const TEMPLATE_NAME_PREFIX: &str = "kwok-fake-";
+
+pub const LABEL_HOSTNAME: &str = "kubernetes.io/hostname";
+pub const LABEL_INSTANCE_TYPE: &str = "node.kubernetes.io/instance-type";
+pub const LABEL_CONTROL_PLANE: &str = "node-role.kubernetes.io/control-plane";
+pub const RESOURCE_GPU: &str = "nvidia.com/gpu";
+/// CPU CA's simulated kube-proxy pod requests on every template node, in millicores.
+pub const KUBE_PROXY_CPU_MILLIS: f64 = 100.0;
+
+/// The taint in `kubectl taint` notation.
+pub fn taint_string() -> String {
+    format!("{TAINT_KEY}={TAINT_VALUE}:{TAINT_EFFECT}")
+}
+
+/// Why CA would not start (or crash right after), in CA's words and ours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaFailure {
+    /// What CA logs, as close to its own wording as we can.
+    pub ca_message: String,
+    /// A plain explanation of what that means.
+    pub explanation: String,
+    /// Whether CA panics (crash) rather than exiting with an error.
+    pub panics: bool,
+}
+
+impl CaFailure {
+    pub fn new(ca_message: impl Into<String>, explanation: impl Into<String>) -> Self {
+        CaFailure {
+            ca_message: ca_message.into(),
+            explanation: explanation.into(),
+            panics: false,
+        }
+    }
+
+    pub fn panic(ca_message: impl Into<String>, explanation: impl Into<String>) -> Self {
+        CaFailure {
+            panics: true,
+            ..CaFailure::new(ca_message, explanation)
+        }
+    }
+}

@@ -1,0 +1,546 @@
+//! Splits the `templates` value into node templates exactly as CA does (pure, no I/O).
+//!
+//! CA splits the text on `---`, decodes every document with the Kubernetes universal
+//! deserializer and then: with several documents keeps the `Node`s and silently drops the
+//! rest; with one document accepts only a `v1` `List` (whose non-Node items are dropped); with
+//! none it indexes an empty slice and panics. The deserializer needs `apiVersion` and `kind`
+//! of a registered type and rejects values of the wrong type, so we check the Node fields CA
+//! and the scheduler rely on with the same strictness.
+
+use super::{CaFailure, quantity};
+use crate::yaml::{Document, JsonKind, Node, Value, YamlError};
+
+/// A template node, with where it was found.
+#[derive(Debug, Clone, Copy)]
+pub struct Template<'d> {
+    pub node: &'d Node,
+    /// Index among the kept templates (CA's order).
+    pub ordinal: usize,
+}
+
+/// A non-Node object CA drops without a word.
+#[derive(Debug, Clone)]
+pub struct Dropped<'d> {
+    pub at: &'d Node,
+    pub kind: String,
+    /// Dropped from a multi-document stream (as opposed to from a `List`'s items).
+    pub top_level: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct TemplateSet<'d> {
+    pub templates: Vec<Template<'d>>,
+    pub dropped: Vec<Dropped<'d>>,
+}
+
+/// Why CA rejects (or crashes on) the templates.
+#[derive(Debug, Clone)]
+pub enum TemplatesError<'d> {
+    /// Not YAML at all.
+    Syntax(YamlError),
+    /// Nothing but comments and whitespace: CA panics.
+    Empty,
+    /// One document that is a `Node` or `NodeList` (or anything but a `List`).
+    SingleNotList { at: &'d Node, kind: String },
+    /// An object the universal deserializer rejects.
+    Decode { at: &'d Node, message: String },
+}
+
+impl TemplatesError<'_> {
+    pub fn ca_failure(&self, configmap: &str) -> CaFailure {
+        match self {
+            TemplatesError::Syntax(e) => CaFailure::new(
+                format!(
+                    "failed to load node templates: error converting YAML to JSON: yaml: line {}: {}",
+                    e.pos.line, e.message
+                ),
+                format!("the templates in ConfigMap '{configmap}' are not valid YAML"),
+            ),
+            TemplatesError::Empty => CaFailure::panic(
+                "panic: runtime error: index out of range [0] with length 0",
+                format!(
+                    "the templates in ConfigMap '{configmap}' hold no document at all; CA crashes at start-up"
+                ),
+            ),
+            TemplatesError::SingleNotList { kind, .. } => CaFailure::new(
+                "invalid templates file (found something other than nodes in the file)",
+                format!(
+                    "a single templates document must be a `kind: List` of Nodes (as `kubectl get nodes -o yaml` prints), not a `{kind}`"
+                ),
+            ),
+            TemplatesError::Decode { message, .. } => CaFailure::new(
+                format!("failed to load node templates: {message}"),
+                "a templates document cannot be decoded as a Kubernetes object",
+            ),
+        }
+    }
+}
+
+/// API groups registered in client-go's scheme (any kind in them decodes; we cannot list kinds).
+const REGISTERED_GROUP_VERSIONS: &[&str] = &[
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "batch/v1",
+    "batch/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "networking.k8s.io/v1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "storage.k8s.io/v1",
+    "scheduling.k8s.io/v1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "events.k8s.io/v1",
+    "node.k8s.io/v1",
+    "admissionregistration.k8s.io/v1",
+    "certificates.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "authentication.k8s.io/v1",
+    "authorization.k8s.io/v1",
+];
+
+/// Kinds registered for core `v1`.
+const CORE_V1_KINDS: &[&str] = &[
+    "Binding",
+    "ComponentStatus",
+    "ConfigMap",
+    "Endpoints",
+    "Event",
+    "LimitRange",
+    "List",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "Pod",
+    "PodTemplate",
+    "ReplicationController",
+    "ResourceQuota",
+    "Secret",
+    "Service",
+    "ServiceAccount",
+    "Status",
+    "RangeAllocation",
+    "PodStatusResult",
+    "SerializedReference",
+];
+
+fn is_registered(api_version: &str, kind: &str) -> bool {
+    if api_version == "v1" {
+        let base = kind.strip_suffix("List").filter(|b| !b.is_empty());
+        return CORE_V1_KINDS.contains(&kind) || base.is_some_and(|b| CORE_V1_KINDS.contains(&b));
+    }
+    REGISTERED_GROUP_VERSIONS.contains(&api_version)
+}
+
+/// What a decoded object is.
+struct TypeMeta {
+    api_version: String,
+    kind: String,
+}
+
+fn decode_error<'d>(at: &'d Node, message: impl Into<String>) -> TemplatesError<'d> {
+    TemplatesError::Decode {
+        at,
+        message: message.into(),
+    }
+}
+
+/// The universal deserializer's first step: apiVersion and kind of a registered type.
+fn type_meta(node: &Node) -> Result<TypeMeta, TemplatesError<'_>> {
+    if node.as_map().is_none() {
+        return Err(decode_error(
+            node,
+            format!(
+                "couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go value of type struct {{ APIVersion string; Kind string }}",
+                node.json_kind().go_name()
+            ),
+        ));
+    }
+    let string_field = |name: &str| -> Result<String, TemplatesError<'_>> {
+        match node.get(name) {
+            None => Ok(String::new()),
+            Some(v) if v.is_null() => Ok(String::new()),
+            Some(v) => v.as_str().map(str::to_owned).ok_or_else(|| {
+                decode_error(
+                    v,
+                    format!(
+                        "couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go struct field .{name} of type string",
+                        v.json_kind().go_name()
+                    ),
+                )
+            }),
+        }
+    };
+    let kind = string_field("kind")?;
+    let api_version = string_field("apiVersion")?;
+    if kind.is_empty() {
+        return Err(decode_error(node, "Object 'Kind' is missing"));
+    }
+    if api_version.is_empty() {
+        return Err(decode_error(node, "Object 'apiVersion' is missing"));
+    }
+    if !is_registered(&api_version, &kind) {
+        return Err(decode_error(
+            node.get("kind").unwrap_or(node),
+            format!(
+                "no kind \"{kind}\" is registered for version \"{api_version}\" in scheme \"pkg/runtime/scheme.go:100\""
+            ),
+        ));
+    }
+    Ok(TypeMeta { api_version, kind })
+}
+
+/// Type-checks the Node fields that CA, kwok and the scheduler read.
+fn check_node_fields(node: &Node) -> Result<(), TemplatesError<'_>> {
+    let mismatch = |at: &Node, go_struct: &str, path: &str, go_type: &str| {
+        format!(
+            "json: cannot unmarshal {} into Go struct field {go_struct}.{path} of type {go_type}",
+            at.json_kind().go_name()
+        )
+    };
+    let expect = |parent: &Node, key: &str, want: JsonKind, go_struct: &str, path: &str, go_type: &str| {
+        if let Some(v) = parent.get(key) {
+            let kind = v.json_kind();
+            if kind != want && kind != JsonKind::Null {
+                return Err(mismatch(v, go_struct, path, go_type));
+            }
+        }
+        Ok(())
+    };
+    let check = || -> Result<(), (String, &Node)> {
+        let node_expect = |key, want, go_struct, path, go_type| {
+            expect(node, key, want, go_struct, path, go_type).map_err(|m| (m, node.get(key).unwrap_or(node)))
+        };
+        node_expect("metadata", JsonKind::Object, "Node", "metadata", "v1.ObjectMeta")?;
+        node_expect("spec", JsonKind::Object, "Node", "spec", "v1.NodeSpec")?;
+        node_expect("status", JsonKind::Object, "Node", "status", "v1.NodeStatus")?;
+        if let Some(meta) = node.get("metadata") {
+            let at = |k: &str| meta.get(k).unwrap_or(meta);
+            expect(meta, "name", JsonKind::String, "ObjectMeta", "metadata.name", "string")
+                .map_err(|m| (m, at("name")))?;
+            for map_key in ["labels", "annotations"] {
+                let path = format!("metadata.{map_key}");
+                expect(meta, map_key, JsonKind::Object, "ObjectMeta", &path, "map[string]string")
+                    .map_err(|m| (m, at(map_key)))?;
+                for (_, v) in meta.get(map_key).and_then(Node::as_map).unwrap_or_default() {
+                    if !matches!(v.json_kind(), JsonKind::String | JsonKind::Null) {
+                        return Err((mismatch(v, "ObjectMeta", &path, "string"), v));
+                    }
+                }
+            }
+        }
+        if let Some(spec) = node.get("spec") {
+            let at = |k: &str| spec.get(k).unwrap_or(spec);
+            expect(spec, "taints", JsonKind::Array, "NodeSpec", "spec.taints", "[]v1.Taint")
+                .map_err(|m| (m, at("taints")))?;
+            expect(spec, "unschedulable", JsonKind::Bool, "NodeSpec", "spec.unschedulable", "bool")
+                .map_err(|m| (m, at("unschedulable")))?;
+            expect(spec, "providerID", JsonKind::String, "NodeSpec", "spec.providerID", "string")
+                .map_err(|m| (m, at("providerID")))?;
+            for taint in spec.get("taints").and_then(Node::as_seq).unwrap_or_default() {
+                if !matches!(taint.json_kind(), JsonKind::Object | JsonKind::Null) {
+                    return Err((mismatch(taint, "NodeSpec", "spec.taints", "v1.Taint"), taint));
+                }
+                for field in ["key", "value", "effect"] {
+                    let path = format!("spec.taints.{field}");
+                    expect(taint, field, JsonKind::String, "Taint", &path, "string")
+                        .map_err(|m| (m, taint.get(field).unwrap_or(taint)))?;
+                }
+            }
+        }
+        if let Some(status) = node.get("status") {
+            for list_key in ["allocatable", "capacity"] {
+                let path = format!("status.{list_key}");
+                expect(status, list_key, JsonKind::Object, "NodeStatus", &path, "v1.ResourceList")
+                    .map_err(|m| (m, status.get(list_key).unwrap_or(status)))?;
+                for (_, v) in status.get(list_key).and_then(Node::as_map).unwrap_or_default() {
+                    match v.json_kind() {
+                        JsonKind::Number | JsonKind::Null => {}
+                        JsonKind::String => {
+                            let text = v.as_str().unwrap_or_default();
+                            if quantity::parse(text).is_none() {
+                                return Err((
+                                    format!("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (got \"{text}\" in {path})"),
+                                    v,
+                                ));
+                            }
+                        }
+                        _ => return Err((mismatch(v, "NodeStatus", &path, "resource.Quantity"), v)),
+                    }
+                }
+            }
+        }
+        Ok(())
+    };
+    check().map_err(|(message, at)| decode_error(at, message))
+}
+
+/// Decodes one object; returns its kind.
+fn decode_object(node: &Node) -> Result<String, TemplatesError<'_>> {
+    let meta = type_meta(node)?;
+    if meta.kind == "Node" && meta.api_version == "v1" {
+        check_node_fields(node)?;
+    }
+    Ok(meta.kind)
+}
+
+/// Turns parsed template documents into CA's template list.
+pub fn parse(docs: &[Document]) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
+    let docs: Vec<&Document> = docs.iter().filter(|d| !d.is_empty).collect();
+    let mut kinds = Vec::with_capacity(docs.len());
+    for doc in &docs {
+        kinds.push(decode_object(&doc.root)?);
+    }
+    let mut set = TemplateSet {
+        templates: Vec::new(),
+        dropped: Vec::new(),
+    };
+    match docs.len() {
+        0 => return Err(TemplatesError::Empty),
+        1 => {
+            let root = &docs[0].root;
+            let is_v1_list =
+                kinds[0] == "List" && root.get("apiVersion").and_then(Node::as_str) == Some("v1");
+            if !is_v1_list {
+                return Err(TemplatesError::SingleNotList {
+                    at: root.get("kind").unwrap_or(root),
+                    kind: kinds[0].clone(),
+                });
+            }
+            let items = match root.get("items") {
+                None => &[][..],
+                Some(items) if items.is_null() => &[][..],
+                Some(items) => items.as_seq().ok_or_else(|| {
+                    decode_error(
+                        items,
+                        format!(
+                            "json: cannot unmarshal {} into Go struct field List.items of type []runtime.RawExtension",
+                            items.json_kind().go_name()
+                        ),
+                    )
+                })?,
+            };
+            for item in items {
+                let kind = decode_object(item)?;
+                if kind == "Node" && item.get("apiVersion").and_then(Node::as_str) == Some("v1") {
+                    let ordinal = set.templates.len();
+                    set.templates.push(Template { node: item, ordinal });
+                } else {
+                    set.dropped.push(Dropped {
+                        at: item,
+                        kind,
+                        top_level: false,
+                    });
+                }
+            }
+        }
+        _ => {
+            for (doc, kind) in docs.iter().zip(kinds) {
+                let is_node =
+                    kind == "Node" && doc.root.get("apiVersion").and_then(Node::as_str) == Some("v1");
+                if is_node {
+                    let ordinal = set.templates.len();
+                    set.templates.push(Template {
+                        node: &doc.root,
+                        ordinal,
+                    });
+                } else {
+                    set.dropped.push(Dropped {
+                        at: &doc.root,
+                        kind,
+                        top_level: true,
+                    });
+                }
+            }
+        }
+    }
+    Ok(set)
+}
+
+impl<'d> Template<'d> {
+    pub fn name(&self) -> &'d str {
+        self.node
+            .path(&["metadata", "name"])
+            .and_then(Node::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn metadata(&self) -> Option<&'d Node> {
+        self.node.get("metadata")
+    }
+
+    /// A label's value, as CA reads it (missing = "").
+    pub fn label(&self, key: &str) -> Option<&'d str> {
+        self.node
+            .path(&["metadata", "labels", key])
+            .and_then(Node::as_str)
+    }
+
+    pub fn annotation(&self, key: &str) -> Option<&'d str> {
+        self.node
+            .path(&["metadata", "annotations", key])
+            .and_then(Node::as_str)
+    }
+
+    /// Whether `metadata.annotations` is a map (even `{}`); without one CA panics.
+    pub fn has_annotation_map(&self) -> bool {
+        self.node
+            .path(&["metadata", "annotations"])
+            .is_some_and(|a| matches!(a.value, Value::Map(_)))
+    }
+
+    pub fn labels(&self) -> &'d [(Node, Node)] {
+        self.node
+            .path(&["metadata", "labels"])
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+    }
+
+    pub fn taints(&self) -> &'d [Node] {
+        self.node
+            .path(&["spec", "taints"])
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+    }
+
+    /// An allocatable resource in base units (cores for cpu, bytes for memory).
+    pub fn allocatable(&self, resource: &str) -> Option<f64> {
+        let value = self.node.path(&["status", "allocatable", resource])?;
+        match value.json_kind() {
+            JsonKind::Number | JsonKind::String => quantity::parse(value.scalar_text()?),
+            _ => None,
+        }
+    }
+
+    /// `name` or, for nameless templates, `#ordinal`.
+    pub fn display_name(&self) -> String {
+        match self.name() {
+            "" => format!("#{}", self.ordinal),
+            name => name.to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::parse_stream;
+
+    const NODE_A: &str = "apiVersion: v1\nkind: Node\nmetadata:\n  name: a\n  annotations: {}\n  labels:\n    kwok-nodegroup: ng-a\n";
+    const NODE_B: &str = "apiVersion: v1\nkind: Node\nmetadata:\n  name: b\n";
+
+    fn list_of(items: &[&str]) -> String {
+        let mut out = String::from("apiVersion: v1\nkind: List\nitems:\n");
+        for item in items {
+            for (i, line) in item.lines().enumerate() {
+                out.push_str(if i == 0 { "- " } else { "  " });
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn several_documents_keep_nodes_and_drop_the_rest() {
+        let text = format!("{NODE_A}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\n---\n{NODE_B}");
+        let docs = parse_stream(&text).unwrap();
+        let set = parse(&docs).unwrap();
+        assert_eq!(set.templates.len(), 2);
+        assert_eq!(set.templates[1].name(), "b");
+        assert_eq!(set.dropped.len(), 1);
+        assert_eq!(set.dropped[0].kind, "ConfigMap");
+        assert!(set.dropped[0].top_level);
+    }
+
+    #[test]
+    fn a_list_inside_a_stream_is_dropped() {
+        let text = format!("{NODE_A}---\n{}", list_of(&[NODE_B]));
+        let docs = parse_stream(&text).unwrap();
+        let set = parse(&docs).unwrap();
+        assert_eq!(set.templates.len(), 1);
+        assert_eq!(set.dropped[0].kind, "List");
+    }
+
+    #[test]
+    fn one_list_document_yields_its_nodes() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n";
+        let text = list_of(&[NODE_A, pod, NODE_B]);
+        let docs = parse_stream(&text).unwrap();
+        let set = parse(&docs).unwrap();
+        assert_eq!(set.templates.len(), 2);
+        assert_eq!(set.dropped.len(), 1);
+        assert!(!set.dropped[0].top_level);
+    }
+
+    #[test]
+    fn a_single_node_or_node_list_is_rejected() {
+        for text in [NODE_A.to_owned(), list_of(&[NODE_A]).replace("kind: List", "kind: NodeList")] {
+            let docs = parse_stream(&text).unwrap();
+            let err = parse(&docs).unwrap_err();
+            assert!(matches!(err, TemplatesError::SingleNotList { .. }), "{err:?}");
+            assert!(err.ca_failure("t").ca_message.contains("found something other than nodes"));
+        }
+    }
+
+    #[test]
+    fn empty_input_makes_ca_panic() {
+        for text in ["", "# just a comment\n", "---\n---\n"] {
+            let docs = parse_stream(text).unwrap();
+            let err = parse(&docs).unwrap_err();
+            assert!(matches!(err, TemplatesError::Empty));
+            assert!(err.ca_failure("t").panics);
+        }
+    }
+
+    #[test]
+    fn unknown_kinds_and_missing_type_meta_fail_decoding() {
+        for (text, needle) in [
+            ("apiVersion: kwok.x-k8s.io/v1alpha1\nkind: Stage\n---\n", "no kind \"Stage\""),
+            ("kind: Node\n---\n", "'apiVersion' is missing"),
+            ("apiVersion: v1\n---\n", "'Kind' is missing"),
+        ] {
+            let text = format!("{text}{NODE_A}");
+            let docs = parse_stream(&text).unwrap();
+            match parse(&docs).unwrap_err() {
+                TemplatesError::Decode { message, .. } => assert!(message.contains(needle), "{message}"),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn wrongly_typed_node_fields_fail_decoding() {
+        let text = NODE_A.replace("ng-a", "123");
+        let text = format!("{text}---\n{NODE_B}");
+        let docs = parse_stream(&text).unwrap();
+        match parse(&docs).unwrap_err() {
+            TemplatesError::Decode { message, at } => {
+                assert!(message.contains("ObjectMeta.metadata.labels of type string"), "{message}");
+                assert_eq!(at.pos.line, 7);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let bad_quantity = format!("{NODE_B}status:\n  allocatable:\n    cpu: lots\n---\n{NODE_A}");
+        let docs = parse_stream(&bad_quantity).unwrap();
+        assert!(matches!(parse(&docs).unwrap_err(), TemplatesError::Decode { .. }));
+    }
+
+    #[test]
+    fn template_accessors() {
+        let text = format!("{NODE_A}status:\n  allocatable:\n    cpu: 500m\n    pods: 110\n---\n{NODE_B}");
+        let docs = parse_stream(&text).unwrap();
+        let set = parse(&docs).unwrap();
+        let a = set.templates[0];
+        assert_eq!(a.label("kwok-nodegroup"), Some("ng-a"));
+        assert!(a.has_annotation_map());
+        assert!(!set.templates[1].has_annotation_map());
+        assert_eq!(a.allocatable("cpu"), Some(0.5));
+        assert_eq!(a.allocatable("pods"), Some(110.0));
+        assert_eq!(a.allocatable("memory"), None);
+    }
+}

@@ -1,0 +1,121 @@
+//! Target cluster-autoscaler versions and the provider behaviour that differs between them.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A CA minor version (1.x). `latest` is the newest behaviour we know (1.34 and later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CaVersion {
+    minor: u32,
+}
+
+/// Oldest CA with the kwok provider.
+pub const FIRST_MINOR: u32 = 29;
+/// Newest minor whose behaviour we model; later minors behave the same.
+pub const LATEST_MINOR: u32 = 34;
+
+impl CaVersion {
+    pub const LATEST: CaVersion = CaVersion {
+        minor: LATEST_MINOR,
+    };
+
+    pub fn minor(self) -> u32 {
+        self.minor
+    }
+
+    /// 1.29 appends `-<unix time>` to group names and exits on templates without the key.
+    pub fn timestamps_group_names(self) -> bool {
+        self.minor < 30
+    }
+
+    /// 1.33+ sets `metrics.k8s.io/resource-metrics-path` on created nodes.
+    pub fn sets_metrics_path(self) -> bool {
+        self.minor >= 33
+    }
+
+    /// The config field naming the grouping annotation.
+    pub fn annotation_key_field(self) -> &'static str {
+        if self.minor >= 34 {
+            "fromNodeAnnotationKey"
+        } else {
+            "fromNodeLabelAnnotation"
+        }
+    }
+
+    /// The other spelling, which this version does not read.
+    pub fn other_annotation_key_field(self) -> &'static str {
+        if self.minor >= 34 {
+            "fromNodeLabelAnnotation"
+        } else {
+            "fromNodeAnnotationKey"
+        }
+    }
+}
+
+impl Default for CaVersion {
+    fn default() -> Self {
+        CaVersion::LATEST
+    }
+}
+
+impl fmt::Display for CaVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.minor >= LATEST_MINOR {
+            write!(f, "1.{LATEST_MINOR}+")
+        } else {
+            write!(f, "1.{}", self.minor)
+        }
+    }
+}
+
+impl FromStr for CaVersion {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("latest") {
+            return Ok(CaVersion::LATEST);
+        }
+        let bare = s.trim_start_matches('v');
+        let mut parts = bare.split('.');
+        let major = parts.next().and_then(|p| p.parse::<u32>().ok());
+        let minor = parts.next().and_then(|p| p.parse::<u32>().ok());
+        match (major, minor) {
+            (Some(1), Some(minor)) if minor >= FIRST_MINOR => Ok(CaVersion {
+                minor: minor.min(LATEST_MINOR),
+            }),
+            (Some(1), Some(_)) => Err(format!(
+                "cluster-autoscaler {s} has no kwok provider (it arrived in 1.{FIRST_MINOR})"
+            )),
+            _ => Err(format!(
+                "`{s}` is not a CA version; use 1.{FIRST_MINOR}, 1.30, …, or latest"
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_versions() {
+        assert_eq!("latest".parse::<CaVersion>().unwrap(), CaVersion::LATEST);
+        assert_eq!("1.29".parse::<CaVersion>().unwrap().minor(), 29);
+        assert_eq!("v1.33.2".parse::<CaVersion>().unwrap().minor(), 33);
+        assert_eq!("1.40".parse::<CaVersion>().unwrap(), CaVersion::LATEST);
+        assert!("1.28".parse::<CaVersion>().is_err());
+        assert!("two".parse::<CaVersion>().is_err());
+    }
+
+    #[test]
+    fn annotation_key_field_switches_at_1_34() {
+        let v133: CaVersion = "1.33".parse().unwrap();
+        assert_eq!(v133.annotation_key_field(), "fromNodeLabelAnnotation");
+        assert_eq!(CaVersion::LATEST.annotation_key_field(), "fromNodeAnnotationKey");
+        assert!("1.29".parse::<CaVersion>().unwrap().timestamps_group_names());
+        assert!(!"1.30".parse::<CaVersion>().unwrap().timestamps_group_names());
+        assert!(v133.sets_metrics_path());
+        assert!(!"1.32".parse::<CaVersion>().unwrap().sets_metrics_path());
+    }
+}

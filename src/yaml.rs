@@ -1,0 +1,657 @@
+//! Parses YAML text into a tree that remembers the line and column of every node (pure, no I/O).
+//!
+//! Why not `serde_yaml`: it is deprecated, and it throws positions away once a value is
+//! decoded. Diagnostics need a position for every key and value, and the provider's own
+//! decoding rules (Go `encoding/json` semantics behind a YAML 1.1 front end) cannot be
+//! expressed with serde derives anyway. So we read the event stream of `saphyr-parser` —
+//! the parser behind `serde-saphyr`, which kube 5 uses for kubeconfigs — and build a small
+//! located tree ourselves. Scalars stay untyped text plus their style; `resolve` applies the
+//! YAML 1.1 rules of go-yaml v2, which is what `sigs.k8s.io/yaml` (and so CA) uses.
+//!
+//! Scalars are interned (`Rc<str>`): template files repeat the same keys and values thousands
+//! of times, and sharing them keeps a 10,000-template file well within memory targets.
+//! Hostile input is bounded: nesting depth and alias expansion have hard limits.
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+/// Deepest nesting of collections accepted before giving up.
+pub const MAX_DEPTH: usize = 200;
+/// Most nodes that alias expansion may copy, against "billion laughs" inputs.
+pub const MAX_ALIAS_NODES: usize = 1_000_000;
+
+/// A position in the parsed text; line and column count from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    fn from_span(span: &Span) -> Pos {
+        Pos {
+            line: u32::try_from(span.start.line()).unwrap_or(u32::MAX),
+            col: u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// How a scalar was written; quoting changes how it resolves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Quoted,
+    Literal,
+    Folded,
+    /// Explicitly tagged `!!str`.
+    TaggedString,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scalar {
+    pub text: Rc<str>,
+    pub style: Style,
+}
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Scalar(Scalar),
+    Seq(Box<[Node]>),
+    Map(Box<[(Node, Node)]>),
+}
+
+/// A YAML node and where it starts.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+}
+
+/// A scalar resolved by YAML 1.1 (go-yaml v2) rules.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+}
+
+/// The JSON type a node turns into, in the words Go's `encoding/json` uses in its errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl JsonKind {
+    pub fn go_name(self) -> &'static str {
+        match self {
+            JsonKind::Null => "null",
+            JsonKind::Bool => "bool",
+            JsonKind::Number => "number",
+            JsonKind::String => "string",
+            JsonKind::Array => "array",
+            JsonKind::Object => "object",
+        }
+    }
+}
+
+impl Node {
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The resolved scalar, or `None` for collections.
+    pub fn resolve(&self) -> Option<Resolved<'_>> {
+        self.as_scalar().map(Scalar::resolve)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.resolve(), Some(Resolved::Null))
+    }
+
+    /// The text of a scalar that resolves to a string (not null, bool or number).
+    pub fn as_str(&self) -> Option<&str> {
+        match self.resolve() {
+            Some(Resolved::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The raw text of any scalar, whatever it resolves to.
+    pub fn scalar_text(&self) -> Option<&str> {
+        self.as_scalar().map(|s| &*s.text)
+    }
+
+    /// The value stored under `key` (exact match; the last duplicate wins, as in go-yaml v2).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// Key and value stored under `key`.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k.scalar_text() == Some(key))
+            .map(|(k, v)| (k, v))
+    }
+
+    /// Follows a path of map keys.
+    pub fn path(&self, keys: &[&str]) -> Option<&Node> {
+        keys.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    /// The JSON type this node converts to with `sigs.k8s.io/yaml.YAMLToJSON` (no target hints).
+    pub fn json_kind(&self) -> JsonKind {
+        match &self.value {
+            Value::Seq(_) => JsonKind::Array,
+            Value::Map(_) => JsonKind::Object,
+            Value::Scalar(s) => match s.resolve() {
+                Resolved::Null => JsonKind::Null,
+                Resolved::Bool(_) => JsonKind::Bool,
+                Resolved::Int(_) | Resolved::Float(_) => JsonKind::Number,
+                Resolved::Str(_) => JsonKind::String,
+            },
+        }
+    }
+
+    /// Converts to JSON as `sigs.k8s.io/yaml.YAMLToJSON` does (used for the nodes we create).
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => serde_json::Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.key_string(), v.to_json()))
+                    .collect(),
+            ),
+            Value::Scalar(s) => match s.resolve() {
+                Resolved::Null => serde_json::Value::Null,
+                Resolved::Bool(b) => serde_json::Value::Bool(b),
+                Resolved::Int(i) => serde_json::Value::from(i),
+                Resolved::Float(f) => serde_json::Number::from_f64(f)
+                    .map(serde_json::Value::Number)
+                    .unwrap_or(serde_json::Value::Null),
+                Resolved::Str(text) => serde_json::Value::String(text.to_owned()),
+            },
+        }
+    }
+
+    /// A map key as the string JSON will use.
+    pub fn key_string(&self) -> String {
+        match &self.value {
+            Value::Scalar(s) => s.text.to_string(),
+            _ => "<complex key>".to_owned(),
+        }
+    }
+}
+
+impl Scalar {
+    pub fn resolve(&self) -> Resolved<'_> {
+        match self.style {
+            Style::Plain => resolve_plain(&self.text),
+            _ => Resolved::Str(&self.text),
+        }
+    }
+}
+
+/// Resolves a plain scalar like go-yaml v2 (YAML 1.1: `yes`/`on` are booleans, `0x1f` is an int).
+pub fn resolve_plain(text: &str) -> Resolved<'_> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
+            return Resolved::Bool(true);
+        }
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
+            return Resolved::Bool(false);
+        }
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Resolved::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Resolved::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
+        _ => {}
+    }
+    let first = text.as_bytes()[0];
+    if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
+        return Resolved::Str(text);
+    }
+    if let Some(i) = parse_go_int(text) {
+        return Resolved::Int(i);
+    }
+    if is_yaml_float(text) {
+        if let Ok(f) = text.replace('_', "").parse::<f64>() {
+            return Resolved::Float(f);
+        }
+    }
+    Resolved::Str(text)
+}
+
+/// `strconv.ParseInt(s, 0, 64)` after removing `_`, as go-yaml v2 does.
+fn parse_go_int(text: &str) -> Option<i64> {
+    let cleaned = text.replace('_', "");
+    let (negative, digits) = match cleaned.as_bytes().first()? {
+        b'-' => (true, &cleaned[1..]),
+        b'+' => (false, &cleaned[1..]),
+        _ => (false, &cleaned[..]),
+    };
+    let (radix, body) = if let Some(rest) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        (16, rest)
+    } else if let Some(rest) = digits
+        .strip_prefix("0b")
+        .or_else(|| digits.strip_prefix("0B"))
+    {
+        (2, rest)
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        (8, &digits[1..])
+    } else {
+        (10, digits)
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let magnitude = i128::from_str_radix(body, radix).ok()?;
+    let value = if negative { -magnitude } else { magnitude };
+    i64::try_from(value).ok()
+}
+
+/// go-yaml v2's float pattern: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+fn is_yaml_float(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    if matches!(bytes.first(), Some(b'-' | b'+')) {
+        i += 1;
+    }
+    let digits_at = |mut j: usize| {
+        let start = j;
+        while j < bytes.len() && bytes[j].is_ascii_digit() {
+            j += 1;
+        }
+        (j, j - start)
+    };
+    if bytes.get(i) == Some(&b'.') {
+        let (j, n) = digits_at(i + 1);
+        if n == 0 {
+            return false;
+        }
+        i = j;
+    } else {
+        let (j, n) = digits_at(i);
+        if n == 0 {
+            return false;
+        }
+        i = j;
+        if bytes.get(i) == Some(&b'.') {
+            i = digits_at(i + 1).0;
+        }
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(bytes.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        let (j, n) = digits_at(i);
+        if n == 0 {
+            return false;
+        }
+        i = j;
+    }
+    i == bytes.len()
+}
+
+/// One document of a YAML stream.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The root node; an empty document has a null scalar root.
+    pub root: Node,
+    /// True when the document holds nothing but comments and whitespace.
+    pub is_empty: bool,
+}
+
+/// Why YAML text could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct YamlError {
+    pub message: String,
+    pub pos: Pos,
+}
+
+/// Parses every document of a YAML stream.
+pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
+    Builder::new().run(text)
+}
+
+enum Frame {
+    Seq {
+        pos: Pos,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        pos: Pos,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        pending_key: Option<Node>,
+    },
+}
+
+struct Builder {
+    interner: HashSet<Rc<str>>,
+    anchors: HashMap<usize, Node>,
+    alias_budget: usize,
+    stack: Vec<Frame>,
+    documents: Vec<Document>,
+    current_root: Option<Node>,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder {
+            interner: HashSet::new(),
+            anchors: HashMap::new(),
+            alias_budget: MAX_ALIAS_NODES,
+            stack: Vec::new(),
+            documents: Vec::new(),
+            current_root: None,
+        }
+    }
+
+    fn intern(&mut self, text: &str) -> Rc<str> {
+        if text.len() > 64 {
+            return Rc::from(text);
+        }
+        if let Some(existing) = self.interner.get(text) {
+            return existing.clone();
+        }
+        let shared: Rc<str> = Rc::from(text);
+        self.interner.insert(shared.clone());
+        shared
+    }
+
+    fn run(mut self, text: &str) -> Result<Vec<Document>, YamlError> {
+        let mut parser = Parser::new_from_str(text);
+        let mut doc_start = Pos::default();
+        while let Some(next) = parser.next_event() {
+            let (event, span) = next.map_err(|e| YamlError {
+                message: e.info().to_owned(),
+                pos: Pos {
+                    line: u32::try_from(e.marker().line()).unwrap_or(u32::MAX),
+                    col: u32::try_from(e.marker().col() + 1).unwrap_or(u32::MAX),
+                },
+            })?;
+            let pos = Pos::from_span(&span);
+            match event {
+                Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+                Event::DocumentStart(_) => {
+                    doc_start = pos;
+                    self.anchors.clear();
+                    self.current_root = None;
+                }
+                Event::DocumentEnd => {
+                    let root = self.current_root.take();
+                    let is_empty = root.as_ref().is_none_or(|r| {
+                        matches!(&r.value, Value::Scalar(s) if s.text.is_empty() && s.style == Style::Plain)
+                    });
+                    self.documents.push(Document {
+                        root: root.unwrap_or(Node {
+                            pos: doc_start,
+                            value: Value::Scalar(Scalar {
+                                text: Rc::from(""),
+                                style: Style::Plain,
+                            }),
+                        }),
+                        is_empty,
+                    });
+                }
+                Event::Alias(id) => {
+                    let node = self.anchors.get(&id).cloned().ok_or_else(|| YamlError {
+                        message: "alias refers to an unknown anchor".to_owned(),
+                        pos,
+                    })?;
+                    let size = count_nodes(&node);
+                    if size > self.alias_budget {
+                        return Err(YamlError {
+                            message: format!(
+                                "aliases expand to more than {MAX_ALIAS_NODES} nodes; refusing to expand further"
+                            ),
+                            pos,
+                        });
+                    }
+                    self.alias_budget -= size;
+                    self.push_node(Node { pos, ..node }, 0)?;
+                }
+                Event::Scalar(text, style, anchor, tag) => {
+                    let tagged_str = tag.as_ref().is_some_and(|t| t.suffix.ends_with("str"));
+                    let style = match style {
+                        _ if tagged_str => Style::TaggedString,
+                        ScalarStyle::Plain => Style::Plain,
+                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
+                        ScalarStyle::Literal => Style::Literal,
+                        ScalarStyle::Folded => Style::Folded,
+                    };
+                    let text = self.intern(&text);
+                    self.push_node(
+                        Node {
+                            pos,
+                            value: Value::Scalar(Scalar { text, style }),
+                        },
+                        anchor,
+                    )?;
+                }
+                Event::SequenceStart(anchor, _) => {
+                    self.open(
+                        Frame::Seq {
+                            pos,
+                            anchor,
+                            items: Vec::new(),
+                        },
+                        pos,
+                    )?;
+                }
+                Event::MappingStart(anchor, _) => {
+                    self.open(
+                        Frame::Map {
+                            pos,
+                            anchor,
+                            entries: Vec::new(),
+                            pending_key: None,
+                        },
+                        pos,
+                    )?;
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let (node, anchor) = match self.stack.pop() {
+                        Some(Frame::Seq { pos, anchor, items }) => (
+                            Node {
+                                pos,
+                                value: Value::Seq(items.into_boxed_slice()),
+                            },
+                            anchor,
+                        ),
+                        Some(Frame::Map {
+                            pos,
+                            anchor,
+                            entries,
+                            ..
+                        }) => (
+                            Node {
+                                pos,
+                                value: Value::Map(entries.into_boxed_slice()),
+                            },
+                            anchor,
+                        ),
+                        None => {
+                            return Err(YamlError {
+                                message: "unbalanced collection end".to_owned(),
+                                pos,
+                            });
+                        }
+                    };
+                    self.push_node(node, anchor)?;
+                }
+            }
+        }
+        Ok(self.documents)
+    }
+
+    fn open(&mut self, frame: Frame, pos: Pos) -> Result<(), YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(YamlError {
+                message: format!("nesting is deeper than {MAX_DEPTH} levels"),
+                pos,
+            });
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn push_node(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
+        if anchor != 0 {
+            let size = count_nodes(&node);
+            if size > self.alias_budget {
+                return Err(YamlError {
+                    message: format!("anchored node larger than {MAX_ALIAS_NODES} nodes"),
+                    pos: node.pos,
+                });
+            }
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.current_root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => *pending_key = Some(node),
+                Some(key) => entries.push((key, node)),
+            },
+        }
+        Ok(())
+    }
+}
+
+fn count_nodes(node: &Node) -> usize {
+    match &node.value {
+        Value::Scalar(_) => 1,
+        Value::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
+        Value::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|(k, v)| count_nodes(k) + count_nodes(v))
+                .sum::<usize>()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_from_one() {
+        let docs = parse_stream("a: 1\nb:\n  c: x\n").unwrap();
+        let root = &docs[0].root;
+        let (key, value) = root.entry("b").unwrap();
+        assert_eq!(key.pos, Pos { line: 2, col: 1 });
+        let c = value.get("c").unwrap();
+        assert_eq!(c.pos, Pos { line: 3, col: 6 });
+        assert_eq!(c.as_str(), Some("x"));
+    }
+
+    #[test]
+    fn yaml_1_1_resolution() {
+        assert_eq!(resolve_plain("yes"), Resolved::Bool(true));
+        assert_eq!(resolve_plain("Off"), Resolved::Bool(false));
+        assert_eq!(resolve_plain("~"), Resolved::Null);
+        assert_eq!(resolve_plain("0x1f"), Resolved::Int(31));
+        assert_eq!(resolve_plain("017"), Resolved::Int(15));
+        assert_eq!(resolve_plain("1_000"), Resolved::Int(1000));
+        assert_eq!(resolve_plain("1.5"), Resolved::Float(1.5));
+        assert_eq!(resolve_plain("12Ki"), Resolved::Str("12Ki"));
+        assert_eq!(resolve_plain("v1"), Resolved::Str("v1"));
+        assert_eq!(resolve_plain("1.2.3"), Resolved::Str("1.2.3"));
+        assert_eq!(resolve_plain("-"), Resolved::Str("-"));
+    }
+
+    #[test]
+    fn quoted_scalars_stay_strings() {
+        let docs = parse_stream("a: \"yes\"\nb: '1'\nc: !!str 2\n").unwrap();
+        let root = &docs[0].root;
+        assert_eq!(root.get("a").unwrap().as_str(), Some("yes"));
+        assert_eq!(root.get("b").unwrap().as_str(), Some("1"));
+        assert_eq!(root.get("c").unwrap().as_str(), Some("2"));
+    }
+
+    #[test]
+    fn empty_and_comment_only_documents_are_marked_empty() {
+        let docs = parse_stream("# only a comment\n").unwrap();
+        assert!(docs.iter().all(|d| d.is_empty));
+        let docs = parse_stream("---\n---\na: 1\n").unwrap();
+        assert_eq!(docs.iter().filter(|d| !d.is_empty).count(), 1);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(100_000);
+        let err = parse_stream(&text).unwrap_err();
+        assert!(err.message.contains("deeper") || err.message.contains("recursion"), "{err:?}");
+    }
+
+    #[test]
+    fn alias_bombs_are_bounded() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let err = parse_stream(&text).unwrap_err();
+        assert!(err.message.contains("alias"), "{err:?}");
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let err = parse_stream("a: 1\n  b: 2\n").unwrap_err();
+        assert!(err.pos.line >= 1);
+        assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn to_json_follows_yaml_to_json() {
+        let docs = parse_stream("a: yes\nb: [1, '2', ~]\n").unwrap();
+        assert_eq!(
+            docs[0].root.to_json(),
+            serde_json::json!({"a": true, "b": [1, "2", null]})
+        );
+    }
+}
