@@ -1,4 +1,24 @@
 //! kubectl-kwokprovider: build, lint and drive the cluster-autoscaler kwok provider's ConfigMaps.
+//!
+//! `run` is the whole program minus process concerns: one match over the commands.
 
+pub mod cli;
+pub mod cluster;
+pub mod error;
+pub mod lint;
+pub mod output;
 pub mod provider;
+pub mod validate;
 pub mod yaml;
+
+use cli::{Cli, Command};
+use error::Result;
+use std::io::Write;
+
+/// Runs a parsed command line, writing data to `out`; returns the exit code.
+pub fn run(cli: &Cli, out: &mut impl Write) -> Result<u8> {
+    let (stdout_colors, _) = output::configure_colors(cli.global.color);
+    match &cli.command {
+        Command::Validate(args) => validate::run(&cli.global, args, out, stdout_colors),
+    }
+}

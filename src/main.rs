@@ -1,2 +1,42 @@
-//! Entry point of `kubectl-kwokprovider`: parse flags, run, map the outcome to an exit code.
-fn main() {}
+//! Entry point of `kubectl-kwokprovider`: parse flags, run, print errors, map them to exit codes.
+
+use clap::Parser;
+use kwokprovider::cli::Cli;
+use kwokprovider::error::{ErrorKind, exit};
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = kwokprovider::run(&cli, &mut out).and_then(|code| {
+        out.flush()?;
+        Ok(code)
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if e.kind == ErrorKind::Output && e.message.contains("Broken pipe") => {
+            ExitCode::from(exit::OK)
+        }
+        Err(e) => {
+            let red = console::Style::new().red().bold().for_stderr();
+            eprintln!("{} {}", red.apply_to("error:"), e.message);
+            if let Some(hint) = &e.hint {
+                eprintln!("  = hint: {hint}");
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -182,7 +182,9 @@ impl Node {
     /// Converts to JSON as `sigs.k8s.io/yaml.YAMLToJSON` does (used for the nodes we create).
     pub fn to_json(&self) -> serde_json::Value {
         match &self.value {
-            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Seq(items) => {
+                serde_json::Value::Array(items.iter().map(Node::to_json).collect())
+            }
             Value::Map(entries) => serde_json::Value::Object(
                 entries
                     .iter()
@@ -623,7 +625,10 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = "[".repeat(100_000);
         let err = parse_stream(&text).unwrap_err();
-        assert!(err.message.contains("deeper") || err.message.contains("recursion"), "{err:?}");
+        assert!(
+            err.message.contains("deeper") || err.message.contains("recursion"),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -52,10 +52,7 @@ static NODE_CONFIG: StructDef = StructDef {
 };
 static CONFIGMAP_CONFIG: StructDef = StructDef {
     go_name: "ConfigMapConfig",
-    fields: &[
-        field("name", GoType::String),
-        field("key", GoType::String),
-    ],
+    fields: &[field("name", GoType::String), field("key", GoType::String)],
 };
 static KWOK_CONFIG: StructDef = StructDef {
     go_name: "KwokConfig",
@@ -177,13 +174,13 @@ impl ConfigTextError {
         match self {
             ConfigTextError::Syntax(e) => CaFailure::new(
                 format!(
-                    "failed to decode kwok config: error converting YAML to JSON: yaml: line {}: {}",
+                    "failed to load kwok provider config: failed to decode kwok config: error converting YAML to JSON: yaml: line {}: {}",
                     e.pos.line, e.message
                 ),
                 "the provider config is not valid YAML",
             ),
             ConfigTextError::Empty => CaFailure::new(
-                "failed to decode kwok config: EOF",
+                "failed to load kwok provider config: failed to decode kwok config: EOF",
                 "the provider config is empty",
             ),
         }
@@ -240,7 +237,12 @@ fn match_field<'s>(def: &'s StructDef, key: &str) -> Option<(&'s FieldDef, bool)
 }
 
 impl<'d> DecodedConfig<'d> {
-    fn decode_struct(&mut self, def: &'static StructDef, parent: &str, entries: &'d [(Node, Node)]) {
+    fn decode_struct(
+        &mut self,
+        def: &'static StructDef,
+        parent: &str,
+        entries: &'d [(Node, Node)],
+    ) {
         for (key, value) in entries {
             let key_text = key.key_string();
             let Some((field, exact)) = match_field(def, &key_text) else {
@@ -450,7 +452,7 @@ impl DecodedConfig<'_> {
         let reject = |check, ca: String, ours: &str| {
             Err(ConfigRejection {
                 check,
-                failure: CaFailure::new(ca, ours),
+                failure: CaFailure::new(format!("failed to load kwok provider config: {ca}"), ours),
             })
         };
         if let Some(DecodeIssue::TypeError { go_message, .. }) = self.first_type_error() {
@@ -500,7 +502,9 @@ impl DecodedConfig<'_> {
             );
         }
         let annotation_field = format!("nodegroups.{}", self.version.annotation_key_field());
-        let label_key = self.string("nodegroups.fromNodeLabelKey").unwrap_or_default();
+        let label_key = self
+            .string("nodegroups.fromNodeLabelKey")
+            .unwrap_or_default();
         let annotation_key = self.string(&annotation_field).unwrap_or_default();
         let (has_label, has_annotation) = (
             !label_key.trim().is_empty(),
@@ -652,7 +656,11 @@ mod tests {
     fn check_1_read_nodes_from_is_case_sensitive_and_required() {
         let err = check(&GOOD.replace("configmap\n", "ConfigMap\n")).unwrap_err();
         assert_eq!(err.check, FailedCheck::ReadNodesFrom);
-        assert!(err.failure.ca_message.contains("expected: 'label' or 'annotation'"));
+        assert!(
+            err.failure
+                .ca_message
+                .contains("expected: 'label' or 'annotation'")
+        );
         let err = check(&GOOD.replace("readNodesFrom: configmap\n", "")).unwrap_err();
         assert_eq!(err.check, FailedCheck::ReadNodesFrom);
     }
@@ -665,7 +673,10 @@ mod tests {
             FailedCheck::ConfigMapSection
         );
         let blank = GOOD.replace("name: kwok-provider-templates", "name: \"  \"");
-        assert_eq!(check(&blank).unwrap_err().check, FailedCheck::ConfigMapSection);
+        assert_eq!(
+            check(&blank).unwrap_err().check,
+            FailedCheck::ConfigMapSection
+        );
         let cluster = without.replace("configmap\n", "cluster\n");
         assert_eq!(
             check(&cluster).unwrap().read_nodes_from,
@@ -675,17 +686,32 @@ mod tests {
 
     #[test]
     fn check_3_exactly_one_grouping_key() {
-        let none = GOOD.replace("fromNodeLabelKey: kwok-nodegroup", "fromNodeLabelKey: \" \"");
-        assert_eq!(check(&none).unwrap_err().check, FailedCheck::GroupingKeyMissing);
+        let none = GOOD.replace(
+            "fromNodeLabelKey: kwok-nodegroup",
+            "fromNodeLabelKey: \" \"",
+        );
+        assert_eq!(
+            check(&none).unwrap_err().check,
+            FailedCheck::GroupingKeyMissing
+        );
         let both = GOOD.replace(
             "  fromNodeLabelKey: kwok-nodegroup\n",
             "  fromNodeLabelKey: a\n  fromNodeAnnotationKey: b\n",
         );
-        assert_eq!(check(&both).unwrap_err().check, FailedCheck::GroupingKeyConflict);
+        assert_eq!(
+            check(&both).unwrap_err().check,
+            FailedCheck::GroupingKeyConflict
+        );
         let missing = GOOD.replace("nodegroups:\n  fromNodeLabelKey: kwok-nodegroup\n", "");
-        assert_eq!(check(&missing).unwrap_err().check, FailedCheck::NodegroupsMissing);
+        assert_eq!(
+            check(&missing).unwrap_err().check,
+            FailedCheck::NodegroupsMissing
+        );
         let readme = GOOD.replace("fromNodeLabelKey", "fromNodeAnnotation");
-        assert_eq!(check(&readme).unwrap_err().check, FailedCheck::GroupingKeyMissing);
+        assert_eq!(
+            check(&readme).unwrap_err().check,
+            FailedCheck::GroupingKeyMissing
+        );
         let spaced = GOOD.replace("kwok-nodegroup", "\" kwok-nodegroup \"");
         assert_eq!(check(&spaced).unwrap().grouping_key, " kwok-nodegroup ");
     }
@@ -697,7 +723,10 @@ mod tests {
         let (docs, _) = decode_text(&text, v133);
         let settings = decode(&docs, v133).check().unwrap();
         assert_eq!(settings.group_by, GroupBy::Annotation);
-        assert_eq!(check(&text).unwrap_err().check, FailedCheck::GroupingKeyMissing);
+        assert_eq!(
+            check(&text).unwrap_err().check,
+            FailedCheck::GroupingKeyMissing
+        );
         let new = GOOD.replace("fromNodeLabelKey", "fromNodeAnnotationKey");
         assert_eq!(check(&new).unwrap().group_by, GroupBy::Annotation);
     }
@@ -749,7 +778,10 @@ mod tests {
 
     #[test]
     fn empty_text_is_eof() {
-        assert_eq!(parse_text("# nothing\n").unwrap_err(), ConfigTextError::Empty);
+        assert_eq!(
+            parse_text("# nothing\n").unwrap_err(),
+            ConfigTextError::Empty
+        );
     }
 
     #[test]

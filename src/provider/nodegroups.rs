@@ -4,6 +4,7 @@ use super::config::{GroupBy, ProviderSettings};
 use super::templates::{Template, TemplateSet};
 use super::*;
 use serde_json::{Value as Json, json};
+use std::collections::HashMap;
 
 /// A node group CA will create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +84,11 @@ pub struct Derivation {
 }
 
 impl Derivation {
-    pub fn ca_failure(&self, set: &TemplateSet<'_>, settings: &ProviderSettings) -> Option<CaFailure> {
+    pub fn ca_failure(
+        &self,
+        set: &TemplateSet<'_>,
+        settings: &ProviderSettings,
+    ) -> Option<CaFailure> {
         let (ordinal, problem) = self.problems.first()?;
         let name = set.templates[*ordinal].name();
         Some(match problem {
@@ -123,7 +128,10 @@ pub fn grouping_value<'d>(template: &Template<'d>, settings: &ProviderSettings) 
 /// The node-group name CA gives a template: the name annotation, else the grouping value.
 pub fn group_name(template: &Template<'_>, settings: &ProviderSettings) -> Option<(String, bool)> {
     let value = grouping_value(template, settings)?;
-    match template.annotation(ANNOTATION_NODEGROUP_NAME).filter(|n| !n.is_empty()) {
+    match template
+        .annotation(ANNOTATION_NODEGROUP_NAME)
+        .filter(|n| !n.is_empty())
+    {
         Some(name) => Some((name.to_owned(), true)),
         None => Some((value.to_owned(), false)),
     }
@@ -140,15 +148,16 @@ pub fn go_atoi(text: &str) -> Option<i64> {
 
 /// min, max and desired from a template's annotations, with CA's defaults and checks.
 pub fn parse_sizes(template: &Template<'_>) -> Result<(i64, i64, i64), SizeProblem> {
-    let read = |annotation: &'static str, default: Option<i64>| -> Result<Option<i64>, SizeProblem> {
-        match template.annotation(annotation) {
-            None | Some("") => Ok(default),
-            Some(text) => go_atoi(text).map(Some).ok_or(SizeProblem::NotAnInteger {
-                annotation,
-                text: text.to_owned(),
-            }),
-        }
-    };
+    let read =
+        |annotation: &'static str, default: Option<i64>| -> Result<Option<i64>, SizeProblem> {
+            match template.annotation(annotation) {
+                None | Some("") => Ok(default),
+                Some(text) => go_atoi(text).map(Some).ok_or(SizeProblem::NotAnInteger {
+                    annotation,
+                    text: text.to_owned(),
+                }),
+            }
+        };
     let min = read(ANNOTATION_MIN_COUNT, Some(DEFAULT_MIN_COUNT))?.unwrap_or(DEFAULT_MIN_COUNT);
     let max = read(ANNOTATION_MAX_COUNT, Some(DEFAULT_MAX_COUNT))?.unwrap_or(DEFAULT_MAX_COUNT);
     let desired = read(ANNOTATION_DESIRED_COUNT, None)?.unwrap_or(min);
@@ -162,12 +171,17 @@ pub fn parse_sizes(template: &Template<'_>) -> Result<(i64, i64, i64), SizeProbl
 }
 
 /// Walks the templates in CA's order and builds the node groups.
-pub fn derive(set: &TemplateSet<'_>, settings: &ProviderSettings, version: CaVersion) -> Derivation {
+pub fn derive(
+    set: &TemplateSet<'_>,
+    settings: &ProviderSettings,
+    version: CaVersion,
+) -> Derivation {
     let mut derivation = Derivation {
         groups: Vec::new(),
         skipped: Vec::new(),
         problems: Vec::new(),
     };
+    let mut group_index: HashMap<String, usize> = HashMap::new();
     for template in &set.templates {
         let Some((mut name, named_by_annotation)) = group_name(template, settings) else {
             if version.timestamps_group_names() {
@@ -181,10 +195,13 @@ pub fn derive(set: &TemplateSet<'_>, settings: &ProviderSettings, version: CaVer
         if version.timestamps_group_names() && !named_by_annotation {
             name.push_str("-<CA start time>");
         }
-        if let Some(existing) = derivation.groups.iter_mut().find(|g| g.name == name) {
-            existing.ignored_templates.push(template.ordinal);
+        if let Some(&existing) = group_index.get(&name) {
+            derivation.groups[existing]
+                .ignored_templates
+                .push(template.ordinal);
             continue;
         }
+        group_index.insert(name.clone(), derivation.groups.len());
         let (min, max, desired) = match parse_sizes(template) {
             Ok(sizes) => sizes,
             Err(problem) => {
@@ -324,7 +341,9 @@ mod tests {
             Some(a) => format!("  annotations: {{{a}}}\n"),
             None => String::new(),
         };
-        format!("apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\n  labels: {{{labels}}}\n{annotations}---\n")
+        format!(
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\n  labels: {{{labels}}}\n{annotations}---\n"
+        )
     }
 
     /// A ConfigMap document, so that a single template still forms a multi-document stream.
@@ -343,7 +362,12 @@ mod tests {
         let d = derive_text(&text, CaVersion::LATEST);
         assert_eq!(d.groups.len(), 1);
         assert_eq!(
-            (d.groups[0].name.as_str(), d.groups[0].min, d.groups[0].max, d.groups[0].desired),
+            (
+                d.groups[0].name.as_str(),
+                d.groups[0].min,
+                d.groups[0].max,
+                d.groups[0].desired
+            ),
             ("ng1", 0, 200, 0)
         );
         assert_eq!(d.skipped, vec![1]);
@@ -352,13 +376,23 @@ mod tests {
 
     #[test]
     fn name_annotation_wins_and_first_template_wins() {
-        let text = node("a", "kwok-nodegroup: x", Some("cluster-autoscaler.kwok.nodegroup/name: big"))
-            + &node("b", "kwok-nodegroup: big", Some("cluster-autoscaler.kwok.nodegroup/max-count: 'oops'"));
+        let text = node(
+            "a",
+            "kwok-nodegroup: x",
+            Some("cluster-autoscaler.kwok.nodegroup/name: big"),
+        ) + &node(
+            "b",
+            "kwok-nodegroup: big",
+            Some("cluster-autoscaler.kwok.nodegroup/max-count: 'oops'"),
+        );
         let d = derive_text(&text, CaVersion::LATEST);
         assert_eq!(d.groups.len(), 1);
         assert!(d.groups[0].named_by_annotation);
         assert_eq!(d.groups[0].ignored_templates, vec![1]);
-        assert!(d.problems.is_empty(), "the losing template's annotations are never parsed");
+        assert!(
+            d.problems.is_empty(),
+            "the losing template's annotations are never parsed"
+        );
     }
 
     #[test]
@@ -374,15 +408,36 @@ mod tests {
     fn size_annotations_are_parsed_and_checked() {
         let ann = |a: &str| node("a", "kwok-nodegroup: ng", Some(a));
         let sizes = derive_text(
-            &ann("cluster-autoscaler.kwok.nodegroup/min-count: '2', cluster-autoscaler.kwok.nodegroup/max-count: '5'"),
+            &ann(
+                "cluster-autoscaler.kwok.nodegroup/min-count: '2', cluster-autoscaler.kwok.nodegroup/max-count: '5'",
+            ),
             CaVersion::LATEST,
         );
-        assert_eq!((sizes.groups[0].min, sizes.groups[0].max, sizes.groups[0].desired), (2, 5, 2));
+        assert_eq!(
+            (
+                sizes.groups[0].min,
+                sizes.groups[0].max,
+                sizes.groups[0].desired
+            ),
+            (2, 5, 2)
+        );
         for (annotations, expected) in [
-            ("cluster-autoscaler.kwok.nodegroup/max-count: 'ten'", "NotAnInteger"),
-            ("cluster-autoscaler.kwok.nodegroup/min-count: ' 1'", "NotAnInteger"),
-            ("cluster-autoscaler.kwok.nodegroup/min-count: '5', cluster-autoscaler.kwok.nodegroup/max-count: '2'", "MaxBelowMin"),
-            ("cluster-autoscaler.kwok.nodegroup/desired-count: '300'", "DesiredOutOfRange"),
+            (
+                "cluster-autoscaler.kwok.nodegroup/max-count: 'ten'",
+                "NotAnInteger",
+            ),
+            (
+                "cluster-autoscaler.kwok.nodegroup/min-count: ' 1'",
+                "NotAnInteger",
+            ),
+            (
+                "cluster-autoscaler.kwok.nodegroup/min-count: '5', cluster-autoscaler.kwok.nodegroup/max-count: '2'",
+                "MaxBelowMin",
+            ),
+            (
+                "cluster-autoscaler.kwok.nodegroup/desired-count: '300'",
+                "DesiredOutOfRange",
+            ),
         ] {
             let d = derive_text(&ann(annotations), CaVersion::LATEST);
             let problem = format!("{:?}", d.problems[0].1);
@@ -437,12 +492,22 @@ mod tests {
         assert_eq!(prepared["metadata"]["name"], "kwok-fake-tpl");
         assert!(prepared["metadata"].get("uid").is_none());
         assert!(prepared["metadata"].get("resourceVersion").is_none());
-        assert_eq!(prepared["metadata"]["annotations"]["kwok.x-k8s.io/node"], "fake");
-        assert_eq!(prepared["metadata"]["annotations"]["cluster-autoscaler.kwok.nodegroup/name"], "ng1");
+        assert_eq!(
+            prepared["metadata"]["annotations"]["kwok.x-k8s.io/node"],
+            "fake"
+        );
+        assert_eq!(
+            prepared["metadata"]["annotations"]["cluster-autoscaler.kwok.nodegroup/name"],
+            "ng1"
+        );
         assert_eq!(prepared["spec"]["providerID"], "kwok:kwok-fake-tpl");
         assert_eq!(prepared["spec"]["taints"], json!([kwok_taint()]));
         assert_eq!(prepared["status"]["nodeInfo"]["kubeletVersion"], "fake");
-        assert!(prepare_template(&template, "ng1", true)["spec"].get("taints").is_none());
+        assert!(
+            prepare_template(&template, "ng1", true)["spec"]
+                .get("taints")
+                .is_none()
+        );
 
         let node = new_node(&prepared, "ng1", "b2x9k", CaVersion::LATEST);
         assert_eq!(node["metadata"]["name"], "ng1-b2x9k");
@@ -453,7 +518,11 @@ mod tests {
             "/metrics/nodes/ng1-b2x9k/metrics/resource"
         );
         let old = new_node(&prepared, "ng1", "b2x9k", "1.32".parse().unwrap());
-        assert!(old["metadata"]["annotations"].get("metrics.k8s.io/resource-metrics-path").is_none());
+        assert!(
+            old["metadata"]["annotations"]
+                .get("metrics.k8s.io/resource-metrics-path")
+                .is_none()
+        );
     }
 
     #[test]

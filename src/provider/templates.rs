@@ -202,30 +202,58 @@ fn check_node_fields(node: &Node) -> Result<(), TemplatesError<'_>> {
             at.json_kind().go_name()
         )
     };
-    let expect = |parent: &Node, key: &str, want: JsonKind, go_struct: &str, path: &str, go_type: &str| {
-        if let Some(v) = parent.get(key) {
-            let kind = v.json_kind();
-            if kind != want && kind != JsonKind::Null {
-                return Err(mismatch(v, go_struct, path, go_type));
+    let expect =
+        |parent: &Node, key: &str, want: JsonKind, go_struct: &str, path: &str, go_type: &str| {
+            if let Some(v) = parent.get(key) {
+                let kind = v.json_kind();
+                if kind != want && kind != JsonKind::Null {
+                    return Err(mismatch(v, go_struct, path, go_type));
+                }
             }
-        }
-        Ok(())
-    };
+            Ok(())
+        };
     let check = || -> Result<(), (String, &Node)> {
         let node_expect = |key, want, go_struct, path, go_type| {
-            expect(node, key, want, go_struct, path, go_type).map_err(|m| (m, node.get(key).unwrap_or(node)))
+            expect(node, key, want, go_struct, path, go_type)
+                .map_err(|m| (m, node.get(key).unwrap_or(node)))
         };
-        node_expect("metadata", JsonKind::Object, "Node", "metadata", "v1.ObjectMeta")?;
+        node_expect(
+            "metadata",
+            JsonKind::Object,
+            "Node",
+            "metadata",
+            "v1.ObjectMeta",
+        )?;
         node_expect("spec", JsonKind::Object, "Node", "spec", "v1.NodeSpec")?;
-        node_expect("status", JsonKind::Object, "Node", "status", "v1.NodeStatus")?;
+        node_expect(
+            "status",
+            JsonKind::Object,
+            "Node",
+            "status",
+            "v1.NodeStatus",
+        )?;
         if let Some(meta) = node.get("metadata") {
             let at = |k: &str| meta.get(k).unwrap_or(meta);
-            expect(meta, "name", JsonKind::String, "ObjectMeta", "metadata.name", "string")
-                .map_err(|m| (m, at("name")))?;
+            expect(
+                meta,
+                "name",
+                JsonKind::String,
+                "ObjectMeta",
+                "metadata.name",
+                "string",
+            )
+            .map_err(|m| (m, at("name")))?;
             for map_key in ["labels", "annotations"] {
                 let path = format!("metadata.{map_key}");
-                expect(meta, map_key, JsonKind::Object, "ObjectMeta", &path, "map[string]string")
-                    .map_err(|m| (m, at(map_key)))?;
+                expect(
+                    meta,
+                    map_key,
+                    JsonKind::Object,
+                    "ObjectMeta",
+                    &path,
+                    "map[string]string",
+                )
+                .map_err(|m| (m, at(map_key)))?;
                 for (_, v) in meta.get(map_key).and_then(Node::as_map).unwrap_or_default() {
                     if !matches!(v.json_kind(), JsonKind::String | JsonKind::Null) {
                         return Err((mismatch(v, "ObjectMeta", &path, "string"), v));
@@ -235,15 +263,43 @@ fn check_node_fields(node: &Node) -> Result<(), TemplatesError<'_>> {
         }
         if let Some(spec) = node.get("spec") {
             let at = |k: &str| spec.get(k).unwrap_or(spec);
-            expect(spec, "taints", JsonKind::Array, "NodeSpec", "spec.taints", "[]v1.Taint")
-                .map_err(|m| (m, at("taints")))?;
-            expect(spec, "unschedulable", JsonKind::Bool, "NodeSpec", "spec.unschedulable", "bool")
-                .map_err(|m| (m, at("unschedulable")))?;
-            expect(spec, "providerID", JsonKind::String, "NodeSpec", "spec.providerID", "string")
-                .map_err(|m| (m, at("providerID")))?;
-            for taint in spec.get("taints").and_then(Node::as_seq).unwrap_or_default() {
+            expect(
+                spec,
+                "taints",
+                JsonKind::Array,
+                "NodeSpec",
+                "spec.taints",
+                "[]v1.Taint",
+            )
+            .map_err(|m| (m, at("taints")))?;
+            expect(
+                spec,
+                "unschedulable",
+                JsonKind::Bool,
+                "NodeSpec",
+                "spec.unschedulable",
+                "bool",
+            )
+            .map_err(|m| (m, at("unschedulable")))?;
+            expect(
+                spec,
+                "providerID",
+                JsonKind::String,
+                "NodeSpec",
+                "spec.providerID",
+                "string",
+            )
+            .map_err(|m| (m, at("providerID")))?;
+            for taint in spec
+                .get("taints")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+            {
                 if !matches!(taint.json_kind(), JsonKind::Object | JsonKind::Null) {
-                    return Err((mismatch(taint, "NodeSpec", "spec.taints", "v1.Taint"), taint));
+                    return Err((
+                        mismatch(taint, "NodeSpec", "spec.taints", "v1.Taint"),
+                        taint,
+                    ));
                 }
                 for field in ["key", "value", "effect"] {
                     let path = format!("spec.taints.{field}");
@@ -255,21 +311,36 @@ fn check_node_fields(node: &Node) -> Result<(), TemplatesError<'_>> {
         if let Some(status) = node.get("status") {
             for list_key in ["allocatable", "capacity"] {
                 let path = format!("status.{list_key}");
-                expect(status, list_key, JsonKind::Object, "NodeStatus", &path, "v1.ResourceList")
-                    .map_err(|m| (m, status.get(list_key).unwrap_or(status)))?;
-                for (_, v) in status.get(list_key).and_then(Node::as_map).unwrap_or_default() {
+                expect(
+                    status,
+                    list_key,
+                    JsonKind::Object,
+                    "NodeStatus",
+                    &path,
+                    "v1.ResourceList",
+                )
+                .map_err(|m| (m, status.get(list_key).unwrap_or(status)))?;
+                for (_, v) in status
+                    .get(list_key)
+                    .and_then(Node::as_map)
+                    .unwrap_or_default()
+                {
                     match v.json_kind() {
                         JsonKind::Number | JsonKind::Null => {}
                         JsonKind::String => {
                             let text = v.as_str().unwrap_or_default();
                             if quantity::parse(text).is_none() {
                                 return Err((
-                                    format!("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (got \"{text}\" in {path})"),
+                                    format!(
+                                        "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (got \"{text}\" in {path})"
+                                    ),
                                     v,
                                 ));
                             }
                         }
-                        _ => return Err((mismatch(v, "NodeStatus", &path, "resource.Quantity"), v)),
+                        _ => {
+                            return Err((mismatch(v, "NodeStatus", &path, "resource.Quantity"), v));
+                        }
                     }
                 }
             }
@@ -328,7 +399,10 @@ pub fn parse(docs: &[Document]) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
                 let kind = decode_object(item)?;
                 if kind == "Node" && item.get("apiVersion").and_then(Node::as_str) == Some("v1") {
                     let ordinal = set.templates.len();
-                    set.templates.push(Template { node: item, ordinal });
+                    set.templates.push(Template {
+                        node: item,
+                        ordinal,
+                    });
                 } else {
                     set.dropped.push(Dropped {
                         at: item,
@@ -340,8 +414,8 @@ pub fn parse(docs: &[Document]) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
         }
         _ => {
             for (doc, kind) in docs.iter().zip(kinds) {
-                let is_node =
-                    kind == "Node" && doc.root.get("apiVersion").and_then(Node::as_str) == Some("v1");
+                let is_node = kind == "Node"
+                    && doc.root.get("apiVersion").and_then(Node::as_str) == Some("v1");
                 if is_node {
                     let ordinal = set.templates.len();
                     set.templates.push(Template {
@@ -357,6 +431,23 @@ pub fn parse(docs: &[Document]) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
                 }
             }
         }
+    }
+    Ok(set)
+}
+
+/// CA's templates with `readNodesFrom: cluster`: every live node, one document each.
+pub fn from_live_nodes(docs: &[Document]) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
+    let mut set = TemplateSet {
+        templates: Vec::new(),
+        dropped: Vec::new(),
+    };
+    for doc in docs.iter().filter(|d| !d.is_empty) {
+        check_node_fields(&doc.root)?;
+        let ordinal = set.templates.len();
+        set.templates.push(Template {
+            node: &doc.root,
+            ordinal,
+        });
     }
     Ok(set)
 }
@@ -447,7 +538,9 @@ mod tests {
 
     #[test]
     fn several_documents_keep_nodes_and_drop_the_rest() {
-        let text = format!("{NODE_A}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\n---\n{NODE_B}");
+        let text = format!(
+            "{NODE_A}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\n---\n{NODE_B}"
+        );
         let docs = parse_stream(&text).unwrap();
         let set = parse(&docs).unwrap();
         assert_eq!(set.templates.len(), 2);
@@ -479,11 +572,21 @@ mod tests {
 
     #[test]
     fn a_single_node_or_node_list_is_rejected() {
-        for text in [NODE_A.to_owned(), list_of(&[NODE_A]).replace("kind: List", "kind: NodeList")] {
+        for text in [
+            NODE_A.to_owned(),
+            list_of(&[NODE_A]).replace("kind: List", "kind: NodeList"),
+        ] {
             let docs = parse_stream(&text).unwrap();
             let err = parse(&docs).unwrap_err();
-            assert!(matches!(err, TemplatesError::SingleNotList { .. }), "{err:?}");
-            assert!(err.ca_failure("t").ca_message.contains("found something other than nodes"));
+            assert!(
+                matches!(err, TemplatesError::SingleNotList { .. }),
+                "{err:?}"
+            );
+            assert!(
+                err.ca_failure("t")
+                    .ca_message
+                    .contains("found something other than nodes")
+            );
         }
     }
 
@@ -500,14 +603,19 @@ mod tests {
     #[test]
     fn unknown_kinds_and_missing_type_meta_fail_decoding() {
         for (text, needle) in [
-            ("apiVersion: kwok.x-k8s.io/v1alpha1\nkind: Stage\n---\n", "no kind \"Stage\""),
+            (
+                "apiVersion: kwok.x-k8s.io/v1alpha1\nkind: Stage\n---\n",
+                "no kind \"Stage\"",
+            ),
             ("kind: Node\n---\n", "'apiVersion' is missing"),
             ("apiVersion: v1\n---\n", "'Kind' is missing"),
         ] {
             let text = format!("{text}{NODE_A}");
             let docs = parse_stream(&text).unwrap();
             match parse(&docs).unwrap_err() {
-                TemplatesError::Decode { message, .. } => assert!(message.contains(needle), "{message}"),
+                TemplatesError::Decode { message, .. } => {
+                    assert!(message.contains(needle), "{message}")
+                }
                 other => panic!("unexpected {other:?}"),
             }
         }
@@ -520,19 +628,26 @@ mod tests {
         let docs = parse_stream(&text).unwrap();
         match parse(&docs).unwrap_err() {
             TemplatesError::Decode { message, at } => {
-                assert!(message.contains("ObjectMeta.metadata.labels of type string"), "{message}");
+                assert!(
+                    message.contains("ObjectMeta.metadata.labels of type string"),
+                    "{message}"
+                );
                 assert_eq!(at.pos.line, 7);
             }
             other => panic!("unexpected {other:?}"),
         }
         let bad_quantity = format!("{NODE_B}status:\n  allocatable:\n    cpu: lots\n---\n{NODE_A}");
         let docs = parse_stream(&bad_quantity).unwrap();
-        assert!(matches!(parse(&docs).unwrap_err(), TemplatesError::Decode { .. }));
+        assert!(matches!(
+            parse(&docs).unwrap_err(),
+            TemplatesError::Decode { .. }
+        ));
     }
 
     #[test]
     fn template_accessors() {
-        let text = format!("{NODE_A}status:\n  allocatable:\n    cpu: 500m\n    pods: 110\n---\n{NODE_B}");
+        let text =
+            format!("{NODE_A}status:\n  allocatable:\n    cpu: 500m\n    pods: 110\n---\n{NODE_B}");
         let docs = parse_stream(&text).unwrap();
         let set = parse(&docs).unwrap();
         let a = set.templates[0];

@@ -112,9 +112,22 @@ mod tests {
     fn annotation_key_field_switches_at_1_34() {
         let v133: CaVersion = "1.33".parse().unwrap();
         assert_eq!(v133.annotation_key_field(), "fromNodeLabelAnnotation");
-        assert_eq!(CaVersion::LATEST.annotation_key_field(), "fromNodeAnnotationKey");
-        assert!("1.29".parse::<CaVersion>().unwrap().timestamps_group_names());
-        assert!(!"1.30".parse::<CaVersion>().unwrap().timestamps_group_names());
+        assert_eq!(
+            CaVersion::LATEST.annotation_key_field(),
+            "fromNodeAnnotationKey"
+        );
+        assert!(
+            "1.29"
+                .parse::<CaVersion>()
+                .unwrap()
+                .timestamps_group_names()
+        );
+        assert!(
+            !"1.30"
+                .parse::<CaVersion>()
+                .unwrap()
+                .timestamps_group_names()
+        );
         assert!(v133.sets_metrics_path());
         assert!(!"1.32".parse::<CaVersion>().unwrap().sets_metrics_path());
     }

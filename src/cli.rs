@@ -1,0 +1,198 @@
+//! The command line, declared with clap derive; flags only, no behaviour.
+//!
+//! kubectl does not pass its global flags to plugins, so we declare kubectl's own
+//! (`--kubeconfig`, `--context`, `-n`, `--request-timeout`) and parse them ourselves.
+
+use crate::provider::CaVersion;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl-kwokprovider",
+    bin_name = "kubectl kwokprovider",
+    version,
+    about = "Build, lint and drive the cluster-autoscaler kwok provider's ConfigMaps",
+    long_about = "Build, lint and drive the cluster-autoscaler kwok provider's ConfigMaps.\n\n\
+        cluster-autoscaler's kwok provider reads two ConfigMaps: `kwok-provider-config` (key `config`) \
+        and the templates ConfigMap (key `templates`). Mistakes in them are silent: CA just never scales. \
+        This plugin shows what CA will really do with them.",
+    after_help = "Examples:\n  \
+        # What will CA do with these ConfigMaps? (no cluster needed)\n  \
+        kubectl kwokprovider validate -f kwok-configmaps.yaml\n\n  \
+        # Lint what CA reads in the live cluster\n  \
+        kubectl kwokprovider validate -n kube-system",
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// kubectl-style flags shared by every command.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Path to the kubeconfig file to use for CLI requests.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The name of the kubeconfig context to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// The namespace of the ConfigMaps (else POD_NAMESPACE, else the context's, else `default`).
+    #[arg(short = 'n', long, global = true, value_name = "NAME")]
+    pub namespace: Option<String>,
+
+    /// How long to wait for a single server request (e.g. 5s, 1m; 0 = no timeout).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    pub request_timeout: Duration,
+
+    /// When to use colors (NO_COLOR disables them under `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto, value_name = "WHEN")]
+    pub color: ColorMode,
+
+    /// More log detail on stderr (-v, -vv).
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbosity: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorMode {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what CA will do with the kwok provider ConfigMaps, and lint them.
+    #[command(
+        long_about = "Show what cluster-autoscaler will do with the kwok provider's ConfigMaps, and lint them.\n\n\
+            With -f, reads files: ConfigMap manifests (as helm renders them), a raw provider config \
+            (the value of the `config` key), or raw templates (--templates). Without -f, reads what CA \
+            reads in the live cluster.\n\n\
+            Exit codes: 0 ok; 1 errors found (or warnings with --strict); 2 bad invocation or \
+            unreadable input; 3 cluster unreachable or access denied.",
+        after_help = "Examples:\n  \
+            # Lint rendered ConfigMaps (one multi-document file or a directory)\n  \
+            kubectl kwokprovider validate -f kwok/\n\n  \
+            # A raw provider config plus raw templates\n  \
+            kubectl kwokprovider validate -f config.yaml --templates nodes.yaml\n\n  \
+            # From stdin, for CI, failing on warnings too\n  \
+            helm template ca autoscaler/cluster-autoscaler --set cloudProvider=kwok | \\\n      \
+            kubectl kwokprovider validate -f - --strict -o json\n\n  \
+            # The live cluster, for an older CA\n  \
+            kubectl kwokprovider validate -n kube-system --ca-version 1.33\n\n  \
+            # The rule catalog\n  \
+            kubectl kwokprovider validate --list-rules"
+    )]
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// File, directory or `-` (stdin) with ConfigMaps or a raw provider config; repeatable.
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+
+    /// Raw templates file (the value of the `templates` key).
+    #[arg(long, value_name = "FILE")]
+    pub templates: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = OutputFormat::Text, value_name = "FORMAT")]
+    pub output: OutputFormat,
+
+    /// Print the rule catalog and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+
+    /// Turn a rule off (repeatable, or comma-separated).
+    #[arg(long = "disable", value_name = "RULE", value_delimiter = ',')]
+    pub disable: Vec<String>,
+
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// The cluster-autoscaler version to lint for (1.29, 1.30, …, latest).
+    #[arg(long, value_name = "VERSION", default_value = "latest")]
+    pub ca_version: CaVersion,
+
+    /// Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config).
+    #[arg(long = "config-map", value_name = "NAME")]
+    pub config_map: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Yaml,
+}
+
+/// Parses kubectl-style durations: `30s`, `1m`, `1m30s`, `500ms`, `2h`, or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(seconds));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = text;
+    if rest.is_empty() {
+        return Err("empty duration".to_owned());
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| format!("`{text}`: missing unit (use e.g. 30s, 1m)"))?;
+        let (number, tail) = rest.split_at(digits);
+        let value: f64 = number
+            .parse()
+            .map_err(|_| format!("`{text}` is not a duration (use e.g. 30s, 1m)"))?;
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(tail.len());
+        let (unit, next) = tail.split_at(unit_len);
+        let seconds = match unit {
+            "ms" => value / 1000.0,
+            "s" => value,
+            "m" => value * 60.0,
+            "h" => value * 3600.0,
+            _ => {
+                return Err(format!(
+                    "`{text}`: unknown unit `{unit}` (use ms, s, m or h)"
+                ));
+            }
+        };
+        total += Duration::from_secs_f64(seconds);
+        rest = next;
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5x").is_err());
+    }
+}

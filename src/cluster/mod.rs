@@ -1,0 +1,3 @@
+//! Everything that talks to the Kubernetes API: client set-up and live reads.
+
+pub mod validate;

@@ -1,0 +1,313 @@
+//! Runs the provider model and every rule over loaded inputs; returns CA's verdict and the diagnostics (pure).
+
+use super::{Diagnostic, Location, SourceId, config_rules, template_rules};
+use crate::provider::config::{
+    self, ConfigRejection, DecodedConfig, ProviderSettings, ReadNodesFrom,
+};
+use crate::provider::nodegroups::{self, Derivation};
+use crate::provider::templates::{self, TemplateSet, TemplatesError};
+use crate::provider::{CaFailure, CaVersion, taint_string};
+use crate::yaml::{self, Document, Pos};
+
+/// Where an input text came from, and how its positions map back to what the user gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// A path, `<stdin>`, `configmap/NS/NAME` or `nodes`.
+    pub label: String,
+    /// Added to every line (a ConfigMap data block's first content line, minus one).
+    pub line_offset: u32,
+    /// Added to every column (the block's indentation).
+    pub col_offset: u32,
+    /// When positions inside cannot be mapped (quoted or folded scalars): point here instead.
+    pub fixed: Option<Pos>,
+    /// False for inputs without lines (the live nodes): locations show the label only.
+    pub has_lines: bool,
+}
+
+impl Source {
+    pub fn file(label: impl Into<String>) -> Self {
+        Source {
+            label: label.into(),
+            line_offset: 0,
+            col_offset: 0,
+            fixed: None,
+            has_lines: true,
+        }
+    }
+
+    /// Maps a position inside this source's text to one in the user's file.
+    pub fn map(&self, pos: Pos) -> Option<Pos> {
+        if !self.has_lines {
+            return None;
+        }
+        if let Some(fixed) = self.fixed {
+            return Some(fixed);
+        }
+        Some(Pos {
+            line: pos.line.saturating_add(self.line_offset),
+            col: pos.col.saturating_add(self.col_offset),
+        })
+    }
+}
+
+/// A text to analyse and the source it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextInput {
+    pub text: String,
+    pub source: SourceId,
+}
+
+/// What we know about the templates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplatesInput {
+    /// None were given (file mode); we cannot tell which node groups CA creates.
+    NotGiven,
+    /// The templates ConfigMap CA would read does not exist (cluster mode).
+    ConfigMapNotFound { namespace: String },
+    /// Templates text, from a ConfigMap (`config_map` = its name and where the name is) or a raw file.
+    Text {
+        input: TextInput,
+        config_map: Option<(String, Option<Location>)>,
+    },
+    /// The live cluster's nodes (`readNodesFrom: cluster`), one JSON document per node.
+    LiveNodes { input: TextInput },
+}
+
+/// Everything `analyze` looks at, already read from files or the cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inputs {
+    pub sources: Vec<Source>,
+    pub config: Option<TextInput>,
+    pub templates: TemplatesInput,
+    /// Findings made while loading (e.g. a ConfigMap without its data key).
+    pub loading: Vec<Diagnostic>,
+    /// Why the config is absent, when CA would fail on it (e.g. ConfigMap not found).
+    pub config_failure: Option<CaFailure>,
+}
+
+/// A node group as shown to users.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GroupSummary {
+    pub name: String,
+    pub min: i64,
+    pub max: i64,
+    #[serde(skip)]
+    pub desired: i64,
+    /// e.g. `kwok-provider-templates[0] tpl-a`.
+    pub template: String,
+    #[serde(skip)]
+    pub extra_templates: usize,
+}
+
+/// A template CA skips, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedTemplate {
+    pub template: String,
+    pub reason: String,
+}
+
+/// What CA will do with these inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaVerdict {
+    pub version: CaVersion,
+    pub starts: bool,
+    pub failure: Option<CaFailure>,
+    pub settings: Option<ProviderSettings>,
+    pub node_groups: Vec<GroupSummary>,
+    pub skipped: Vec<SkippedTemplate>,
+    /// Whether templates were available to derive node groups from.
+    pub templates_known: bool,
+    /// Short sentences for the summary (e.g. the taint pods must tolerate).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub verdict: CaVerdict,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Vec<Source>,
+}
+
+/// The state rules read: the decoded config and templates, with their sources.
+pub(super) struct Ctx<'d> {
+    pub version: CaVersion,
+    pub config: Option<(SourceId, DecodedConfig<'d>)>,
+    pub settings: Option<Result<ProviderSettings, ConfigRejection>>,
+    pub templates_source: Option<SourceId>,
+    pub template_set: Option<TemplateSet<'d>>,
+    pub derivation: Option<Derivation>,
+    pub out: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.out.push(diagnostic);
+    }
+}
+
+/// Analyses the inputs as CA would, and lints them.
+pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
+    let mut verdict = CaVerdict {
+        version,
+        starts: true,
+        failure: inputs.config_failure.clone(),
+        settings: None,
+        node_groups: Vec::new(),
+        skipped: Vec::new(),
+        templates_known: false,
+        notes: Vec::new(),
+    };
+    let config_docs: Option<Result<Vec<Document>, config::ConfigTextError>> =
+        inputs.config.as_ref().map(|c| config::parse_text(&c.text));
+    let mut ctx = Ctx {
+        version,
+        config: None,
+        settings: None,
+        templates_source: None,
+        template_set: None,
+        derivation: None,
+        out: inputs.loading.clone(),
+    };
+
+    if let (Some(input), Some(parsed)) = (&inputs.config, &config_docs) {
+        match parsed {
+            Err(e) => {
+                config_rules::text_error(&mut ctx, input.source, e);
+                verdict.failure.get_or_insert_with(|| e.ca_failure());
+            }
+            Ok(docs) => {
+                config_rules::extra_documents(&mut ctx, input.source, docs);
+                let decoded = config::decode(docs, version);
+                let checked = decoded.check();
+                if let Err(rejection) = &checked {
+                    verdict
+                        .failure
+                        .get_or_insert_with(|| rejection.failure.clone());
+                }
+                verdict.settings = checked.as_ref().ok().cloned();
+                ctx.settings = Some(checked);
+                ctx.config = Some((input.source, decoded));
+                config_rules::check(&mut ctx);
+            }
+        }
+    }
+
+    let templates_text = match &inputs.templates {
+        TemplatesInput::Text { input, .. } | TemplatesInput::LiveNodes { input } => Some(input),
+        _ => None,
+    }
+    .filter(|t| !t.text.is_empty());
+    let templates_docs = templates_text.map(|t| yaml::parse_stream(&t.text));
+    let settings = verdict.settings.clone();
+    let reads_configmap = matches!(
+        settings.as_ref().map(|s| &s.read_nodes_from),
+        Some(ReadNodesFrom::ConfigMap { .. })
+    );
+
+    // CA reads the templates only once the config is accepted; we lint them regardless.
+    if let Some(failure) =
+        template_rules::check_presence(&mut ctx, &inputs.templates, settings.as_ref())
+    {
+        if verdict.failure.is_none() && reads_configmap {
+            verdict.failure = Some(failure);
+        }
+    }
+    if let (Some(input), Some(parsed)) = (templates_text, &templates_docs) {
+        ctx.templates_source = Some(input.source);
+        let live = matches!(inputs.templates, TemplatesInput::LiveNodes { .. });
+        let configmap_name = match &settings.as_ref().map(|s| &s.read_nodes_from) {
+            Some(ReadNodesFrom::ConfigMap { name }) => name.clone(),
+            _ => crate::provider::DEFAULT_TEMPLATES_CONFIG_MAP_NAME.to_owned(),
+        };
+        let set = match parsed {
+            Err(e) => Err(TemplatesError::Syntax(e.clone())),
+            Ok(docs) if live => templates::from_live_nodes(docs),
+            Ok(docs) => templates::parse(docs),
+        };
+        match set {
+            Err(e) => {
+                if verdict.failure.is_none() {
+                    verdict.failure = Some(e.ca_failure(&configmap_name));
+                }
+                template_rules::load_error(&mut ctx, input.source, &e);
+            }
+            Ok(set) => {
+                verdict.templates_known = true;
+                template_rules::dropped(&mut ctx, &set);
+                if let Some(settings) = &settings {
+                    let derivation = nodegroups::derive(&set, settings, version);
+                    if verdict.failure.is_none() {
+                        verdict.failure = derivation.ca_failure(&set, settings);
+                    }
+                    verdict.node_groups = derivation
+                        .groups
+                        .iter()
+                        .map(|g| GroupSummary {
+                            name: g.name.clone(),
+                            min: g.min,
+                            max: g.max,
+                            desired: g.desired,
+                            template: template_label(&set, g.template, &inputs.templates),
+                            extra_templates: g.ignored_templates.len(),
+                        })
+                        .collect();
+                    verdict.skipped = derivation
+                        .skipped
+                        .iter()
+                        .map(|&t| SkippedTemplate {
+                            template: template_label(&set, t, &inputs.templates),
+                            reason: format!(
+                                "no {} `{}`",
+                                settings.group_by.noun(),
+                                settings.grouping_key
+                            ),
+                        })
+                        .collect();
+                    ctx.derivation = Some(derivation);
+                }
+                ctx.template_set = Some(set);
+                template_rules::check(&mut ctx);
+            }
+        }
+    }
+
+    if let Some(settings) = &verdict.settings {
+        if verdict.templates_known && !settings.skip_taint && !verdict.node_groups.is_empty() {
+            verdict.notes.push(format!(
+                "Pods must tolerate `{}` to land on these nodes (or set nodes.skipTaint: true).",
+                taint_string()
+            ));
+        }
+        if version.timestamps_group_names() {
+            verdict.notes.push(
+                "CA 1.29 appends `-<unix time at start>` to group names taken from the grouping value."
+                    .to_owned(),
+            );
+        }
+    }
+    verdict.starts = verdict.failure.is_none();
+    let mut diagnostics = ctx.out;
+    sort_diagnostics(&mut diagnostics);
+    Analysis {
+        verdict,
+        diagnostics,
+        sources: inputs.sources.clone(),
+    }
+}
+
+/// Orders by input, then position; diagnostics without a location go last.
+fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.location.is_none(), d.location.map(|l| (l.source, l.pos))));
+}
+
+fn template_label(set: &TemplateSet<'_>, ordinal: usize, input: &TemplatesInput) -> String {
+    let template = &set.templates[ordinal];
+    match input {
+        TemplatesInput::LiveNodes { .. } => format!("node/{}", template.display_name()),
+        TemplatesInput::Text {
+            config_map: Some((name, _)),
+            ..
+        } => format!("{name}[{ordinal}] {}", template.display_name()),
+        _ => format!("templates[{ordinal}] {}", template.display_name()),
+    }
+}

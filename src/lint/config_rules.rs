@@ -1,0 +1,391 @@
+//! Rules on the provider config (`config` key): decoding traps and CA's start-up checks (pure).
+
+use super::analysis::Ctx;
+use super::{Diagnostic, SourceId, did_you_mean};
+use crate::provider::config::{
+    self, ConfigTextError, DecodeIssue, DecodedConfig, FailedCheck, ProviderSettings,
+};
+use crate::provider::{CONFIG_API_VERSION, CaVersion, LABEL_HOSTNAME};
+use crate::yaml::{Document, Node, Pos};
+
+/// Labels that real nodes commonly carry; grouping on them mixes real nodes into the groups.
+const WELL_KNOWN_NODE_LABELS: &[&str] = &[
+    "node.kubernetes.io/instance-type",
+    "beta.kubernetes.io/instance-type",
+    "topology.kubernetes.io/zone",
+    "topology.kubernetes.io/region",
+    "failure-domain.beta.kubernetes.io/zone",
+    "kubernetes.io/os",
+    "kubernetes.io/arch",
+    "beta.kubernetes.io/os",
+    "beta.kubernetes.io/arch",
+    "eks.amazonaws.com/nodegroup",
+    "alpha.eksctl.io/nodegroup-name",
+    "cloud.google.com/gke-nodepool",
+    "kubernetes.azure.com/agentpool",
+    "karpenter.sh/nodepool",
+    "karpenter.sh/provisioner-name",
+    "node-role.kubernetes.io/control-plane",
+    "node-role.kubernetes.io/worker",
+];
+
+pub(super) fn text_error(ctx: &mut Ctx<'_>, source: SourceId, error: &ConfigTextError) {
+    match error {
+        ConfigTextError::Syntax(e) => ctx.push(
+            Diagnostic::new(
+                "config-parse-error",
+                format!("the provider config is not valid YAML: {}", e.message),
+            )
+            .at(source, e.pos)
+            .hint("fix the YAML syntax here; indentation must use spaces, and `key: value` needs a space after the colon"),
+        ),
+        ConfigTextError::Empty => ctx.push(
+            Diagnostic::new("config-empty", "the provider config is empty; CA fails with `failed to decode kwok config: EOF`")
+                .at(source, Pos { line: 1, col: 1 }),
+        ),
+    }
+}
+
+pub(super) fn extra_documents(ctx: &mut Ctx<'_>, source: SourceId, docs: &[Document]) {
+    let mut non_empty = docs.iter().filter(|d| !d.is_empty);
+    non_empty.next();
+    if let Some(second) = non_empty.next() {
+        ctx.push(
+            Diagnostic::new(
+                "config-extra-documents",
+                "the provider config has more than one YAML document; CA reads only the first and ignores the rest",
+            )
+            .at(source, second.root.pos),
+        );
+    }
+}
+
+pub(super) fn check(ctx: &mut Ctx<'_>) {
+    let Some((source, decoded)) = ctx.config.take() else {
+        return;
+    };
+    let mut found = Vec::new();
+    for issue in &decoded.issues {
+        found.push(issue_diagnostic(&decoded, source, issue));
+    }
+    found.extend(api_version(&decoded, source));
+    found.extend(configmap_key(&decoded, source));
+    match &ctx.settings {
+        Some(Err(rejection)) => found.extend(rejection_diagnostic(
+            &decoded,
+            source,
+            rejection.check,
+            &rejection.failure.ca_message,
+        )),
+        Some(Ok(settings)) => found.extend(grouping_key(&decoded, source, settings)),
+        None => {}
+    }
+    for d in found {
+        ctx.push(d);
+    }
+    ctx.config = Some((source, decoded));
+}
+
+fn issue_diagnostic(
+    decoded: &DecodedConfig<'_>,
+    source: SourceId,
+    issue: &DecodeIssue<'_>,
+) -> Diagnostic {
+    let version = decoded.version;
+    match issue {
+        DecodeIssue::UnknownField { parent, key } => unknown_field(version, source, parent, key),
+        DecodeIssue::CaseMismatch { canonical, key } => {
+            let written = key.key_string();
+            let expected = canonical.rsplit('.').next().unwrap_or(canonical);
+            Diagnostic::new(
+                "field-case",
+                format!("`{written}` matches CA's field `{expected}` only because Go ignores case; it works, but readers (and other tools) will miss it"),
+            )
+            .at(source, key.pos)
+            .hint(format!("write `{expected}`"))
+        }
+        DecodeIssue::TypeError { path, at, go_message } => {
+            let wanted = go_message.rsplit("of type ").next().unwrap_or("another type");
+            let hint = match wanted {
+                "bool" => "use an unquoted `true` or `false`".to_owned(),
+                "string" => "use a plain string value".to_owned(),
+                "map[string]struct {}" => format!("write `{}` as a map, e.g. `\"nvidia-tesla-k80\": {{}}` per line", path),
+                "struct {}" => "each GPU type maps to `{}`, e.g. `\"nvidia-tesla-k80\": {}`".to_owned(),
+                other => format!("`{}` must be a {other}", display_path(path)),
+            };
+            Diagnostic::new(
+                "config-parse-error",
+                format!(
+                    "`{}` is a {} but CA expects {}; CA fails with: {go_message}",
+                    display_path(path),
+                    at.json_kind().go_name(),
+                    wanted
+                ),
+            )
+            .at(source, at.pos)
+            .hint(hint)
+        }
+        DecodeIssue::KwokContent { key } => Diagnostic::new(
+            "kwok-section-ignored",
+            format!("`kwok.{}` does nothing: `kwok:` is an empty struct in CA, which never installs kwok", key.key_string()),
+        )
+        .at(source, key.pos)
+        .hint("remove it (keep `kwok: {}` or nothing) and install the kwok controller yourself"),
+    }
+}
+
+fn display_path(path: &str) -> &str {
+    if path.is_empty() { "the config" } else { path }
+}
+
+fn unknown_field(version: CaVersion, source: SourceId, parent: &str, key: &Node) -> Diagnostic {
+    let name = key.key_string();
+    let full = if parent.is_empty() {
+        name.clone()
+    } else {
+        format!("{parent}.{name}")
+    };
+    let ignored = format!("`{full}` is not a field CA reads; it is ignored");
+    let current = version.annotation_key_field();
+    let diagnostic = |message: String, hint: String| {
+        Diagnostic::new("unknown-field", message)
+            .at(source, key.pos)
+            .hint(hint)
+    };
+    if parent == "nodegroups" && name == "fromNodeAnnotation" {
+        return diagnostic(
+            format!("{ignored} (the provider README documents it, but the code never read it)"),
+            format!("CA {version} reads `nodegroups.{current}`; rename the field"),
+        );
+    }
+    if parent == "nodegroups" && name == version.other_annotation_key_field() {
+        let (hint, era) = if current == "fromNodeAnnotationKey" {
+            (
+                "rename it to `fromNodeAnnotationKey`, or pass --ca-version 1.33 if your CA is older",
+                "CA 1.34 renamed it to `fromNodeAnnotationKey`",
+            )
+        } else {
+            (
+                "rename it to `fromNodeLabelAnnotation`, or pass --ca-version 1.34 (or latest) if your CA is newer",
+                "CA up to 1.33 reads `fromNodeLabelAnnotation`",
+            )
+        };
+        return diagnostic(
+            format!("`nodegroups.{name}` is ignored by CA {version}: {era}"),
+            hint.to_owned(),
+        );
+    }
+    if parent.is_empty() && name == "availableGPUTypes" {
+        return diagnostic(
+            format!("{ignored}: CA reads `nodes.gpuConfig.availableGPUTypes`"),
+            "move `availableGPUTypes:` under `nodes:` → `gpuConfig:`".to_owned(),
+        );
+    }
+    let siblings = config::known_fields(version, parent);
+    if let Some(suggestion) = did_you_mean(&name, &siblings) {
+        return diagnostic(
+            format!("{ignored}"),
+            format!("did you mean `{suggestion}`?"),
+        );
+    }
+    if let Some(home) = elsewhere(version, &name) {
+        return diagnostic(
+            format!("{ignored} here"),
+            format!("`{name}` belongs under `{home}:`"),
+        );
+    }
+    let known = if siblings.is_empty() {
+        "nothing".to_owned()
+    } else {
+        siblings
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let place = if parent.is_empty() {
+        "at the top level".to_owned()
+    } else {
+        format!("under `{parent}`")
+    };
+    diagnostic(
+        ignored,
+        format!("CA reads {known} {place}; remove or rename the field"),
+    )
+}
+
+/// The section where a misplaced field belongs, if any.
+fn elsewhere(version: CaVersion, name: &str) -> Option<&'static str> {
+    ["", "nodegroups", "nodes", "nodes.gpuConfig", "configmap"]
+        .into_iter()
+        .find(|parent| {
+            config::known_fields(version, parent)
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(name))
+        })
+        .filter(|p| !p.is_empty())
+}
+
+fn api_version(decoded: &DecodedConfig<'_>, source: SourceId) -> Option<Diagnostic> {
+    if decoded.api_version_is_documented() {
+        return None;
+    }
+    let hint = format!("set `apiVersion: {CONFIG_API_VERSION}`");
+    match (decoded.field("apiVersion"), decoded.api_version()) {
+        (Some(assigned), Some(value)) => Some(
+            Diagnostic::new("api-version", format!("`apiVersion: {value}` is not `{CONFIG_API_VERSION}`, the only version of this config (CA does not check it, future CAs may)"))
+                .at(source, assigned.value.pos)
+                .hint(hint),
+        ),
+        _ => Some(
+            Diagnostic::new("api-version", format!("the provider config has no `apiVersion`; it should be `{CONFIG_API_VERSION}` (CA does not check it, future CAs may)"))
+                .at(source, decoded.root.pos)
+                .hint(hint),
+        ),
+    }
+}
+
+fn configmap_key(decoded: &DecodedConfig<'_>, source: SourceId) -> Option<Diagnostic> {
+    let assigned = decoded.field("configmap.key")?;
+    let value = decoded.string("configmap.key").unwrap_or_default();
+    if value == crate::provider::TEMPLATES_KEY || value.is_empty() {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            "configmap-key-ignored",
+            format!("`configmap.key: {value}` is ignored; CA always reads the data key `templates` (the README's \"default: config\" is wrong)"),
+        )
+        .at(source, assigned.key.pos)
+        .hint(format!("remove `configmap.key` and store the templates under `templates`, not `{value}`")),
+    )
+}
+
+fn rejection_diagnostic(
+    decoded: &DecodedConfig<'_>,
+    source: SourceId,
+    check: FailedCheck,
+    ca_message: &str,
+) -> Option<Diagnostic> {
+    let root = decoded.root.pos;
+    let key_pos = |path: &str| decoded.field(path).map(|a| a.key.pos);
+    let value_pos = |path: &str| decoded.field(path).map(|a| a.value.pos);
+    let version = decoded.version;
+    let annotation_field = version.annotation_key_field();
+    Some(match check {
+        FailedCheck::Decode => return None,
+        FailedCheck::ReadNodesFrom => {
+            let value = decoded.string("readNodesFrom").unwrap_or_default();
+            let hint = match did_you_mean(value.trim(), &["configmap", "cluster"]) {
+                Some(s) if !value.is_empty() => format!("did you mean `readNodesFrom: {s}`? The value is case-sensitive"),
+                _ => "set `readNodesFrom: configmap` (templates from a ConfigMap) or `readNodesFrom: cluster` (from the live nodes)".to_owned(),
+            };
+            let message = if value.is_empty() {
+                "`readNodesFrom` is missing; CA exits at start-up".to_owned()
+            } else {
+                format!("`readNodesFrom: {value}` is invalid; CA exits at start-up: {ca_message}")
+            };
+            Diagnostic::new("read-nodes-from-invalid", message)
+                .at(source, value_pos("readNodesFrom").unwrap_or(root))
+                .hint(hint)
+        }
+        FailedCheck::ConfigMapSection => {
+            let message = if decoded.is_set("configmap") {
+                "`configmap.name` is empty; with `readNodesFrom: configmap` CA exits at start-up"
+            } else {
+                "`readNodesFrom: configmap` but there is no `configmap:` section; CA exits at start-up"
+            };
+            Diagnostic::new("configmap-section-missing", message)
+                .at(source, key_pos("configmap").or(key_pos("readNodesFrom")).unwrap_or(root))
+                .hint("add `configmap:` with `name: kwok-provider-templates` (the ConfigMap holding the `templates` key)")
+        }
+        FailedCheck::NodegroupsMissing | FailedCheck::GroupingKeyMissing => {
+            let nodegroups = decoded.root.get("nodegroups");
+            let written = |name: &str| nodegroups.and_then(|n| n.entry(name)).map(|(k, _)| k.pos);
+            let hint = if let Some(_pos) = written("fromNodeAnnotation") {
+                format!("`fromNodeAnnotation` is ignored; rename it to `{annotation_field}`")
+            } else if written(version.other_annotation_key_field()).is_some() {
+                format!("CA {version} reads `{annotation_field}`, not `{}`; rename it (or pass --ca-version)", version.other_annotation_key_field())
+            } else {
+                format!("add `nodegroups:` with `fromNodeLabelKey: kwok-nodegroup` (or `{annotation_field}`), and give each template that label")
+            };
+            let pos = written("fromNodeAnnotation")
+                .or(written(version.other_annotation_key_field()))
+                .or(key_pos("nodegroups"))
+                .unwrap_or(root);
+            Diagnostic::new("grouping-key-missing", format!("no grouping key is set; CA exits at start-up: {ca_message}"))
+                .at(source, pos)
+                .hint(hint)
+        }
+        FailedCheck::GroupingKeyConflict => Diagnostic::new(
+            "grouping-key-conflict",
+            format!("both `fromNodeLabelKey` and `{annotation_field}` are set; CA exits at start-up"),
+        )
+        .at(source, key_pos(&format!("nodegroups.{annotation_field}")).unwrap_or(root))
+        .hint(format!("keep only one: `fromNodeLabelKey` groups by a label, `{annotation_field}` by an annotation")),
+        FailedCheck::GpuConfigIncomplete => {
+            let top_level_types = decoded.root.entry("availableGPUTypes").map(|(k, _)| k.pos);
+            let missing = if decoded.string("nodes.gpuConfig.gpuLabelKey").unwrap_or_default().is_empty() {
+                "gpuLabelKey"
+            } else {
+                "availableGPUTypes"
+            };
+            let hint = match top_level_types {
+                Some(_) if missing == "availableGPUTypes" => {
+                    "move the top-level `availableGPUTypes` under `nodes:` → `gpuConfig:`".to_owned()
+                }
+                _ => format!("add `{missing}` under `nodes.gpuConfig`, or remove `gpuConfig`"),
+            };
+            Diagnostic::new(
+                "gpu-config-incomplete",
+                format!("`nodes.gpuConfig` has no `{missing}`; CA exits at start-up: {ca_message}"),
+            )
+            .at(source, key_pos("nodes.gpuConfig").unwrap_or(root))
+            .hint(hint)
+        }
+    })
+}
+
+fn grouping_key(
+    decoded: &DecodedConfig<'_>,
+    source: SourceId,
+    settings: &ProviderSettings,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let key = &settings.grouping_key;
+    let pos = decoded
+        .field(&settings.grouping_field)
+        .map(|a| a.value.pos)
+        .unwrap_or(decoded.root.pos);
+    if key.trim() != key {
+        out.push(
+            Diagnostic::new(
+                "grouping-key-whitespace",
+                format!("the grouping key `{key:?}` has surrounding whitespace; CA looks it up untrimmed, so no template ever matches and CA never scales up"),
+            )
+            .at(source, pos)
+            .hint(format!("write `{}` without the spaces", key.trim())),
+        );
+    }
+    let trimmed = key.trim();
+    if trimmed == LABEL_HOSTNAME {
+        out.push(
+            Diagnostic::new(
+                "grouping-by-hostname",
+                "grouping by `kubernetes.io/hostname` makes every simulated node look new to CA's scheduler simulation: CA scales up without end",
+            )
+            .at(source, pos)
+            .hint("group by a dedicated label such as `kwok-nodegroup` (the provider README: \"not supported\")"),
+        );
+    } else if WELL_KNOWN_NODE_LABELS.contains(&trimmed) {
+        out.push(
+            Diagnostic::new(
+                "grouping-key-shared-with-real-nodes",
+                format!("`{trimmed}` is a label real nodes carry too; CA counts matching real nodes into the group's size (phantom upcoming nodes, \"size increase too large\")"),
+            )
+            .at(source, pos)
+            .hint("group by a dedicated key such as `kwok-nodegroup`"),
+        );
+    }
+    out
+}

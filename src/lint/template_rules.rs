@@ -1,0 +1,556 @@
+//! Rules on the templates and the node groups CA derives from them (pure).
+
+use super::analysis::{Ctx, TemplatesInput};
+use super::{Diagnostic, Severity, SourceId, did_you_mean};
+use crate::provider::config::{GroupBy, ProviderSettings, ReadNodesFrom};
+use crate::provider::nodegroups::{GroupProblem, SizeProblem};
+use crate::provider::templates::{Template, TemplatesError};
+use crate::provider::*;
+use crate::yaml::{Node, Pos};
+
+/// Checks that CA would find templates; returns CA's failure when it would not.
+pub(super) fn check_presence(
+    ctx: &mut Ctx<'_>,
+    input: &TemplatesInput,
+    settings: Option<&ProviderSettings>,
+) -> Option<CaFailure> {
+    let Some(ReadNodesFrom::ConfigMap { name }) = settings.map(|s| &s.read_nodes_from) else {
+        return None;
+    };
+    let not_found = |namespace: &str| {
+        CaFailure::new(
+            format!("failed to get configmap '{name}': configmaps \"{name}\" not found"),
+            format!(
+                "the templates ConfigMap `{name}` (configmap.name) does not exist in namespace `{namespace}`"
+            ),
+        )
+    };
+    match input {
+        TemplatesInput::NotGiven => {
+            ctx.push(
+                Diagnostic::new(
+                    "templates-missing",
+                    format!("the config reads templates from ConfigMap `{name}`, but no templates were given; cannot tell which node groups CA creates"),
+                )
+                .severity(Severity::Warning)
+                .hint(format!("pass the `{name}` ConfigMap with another -f, or raw templates with --templates FILE")),
+            );
+            None
+        }
+        TemplatesInput::ConfigMapNotFound { namespace } => {
+            ctx.push(
+                Diagnostic::new(
+                    "templates-missing",
+                    format!("ConfigMap `{name}` named by `configmap.name` does not exist in namespace `{namespace}`; CA exits at start-up"),
+                )
+                .hint(format!("create it: kubectl kwokprovider init, or kubectl create configmap {name} -n {namespace} --from-file=templates=templates.yaml")),
+            );
+            Some(not_found(namespace))
+        }
+        TemplatesInput::Text {
+            config_map: Some((found, location)),
+            ..
+        } if found != name => {
+            ctx.push(
+                Diagnostic::new(
+                    "templates-missing",
+                    format!("the templates ConfigMap is named `{found}`, but `configmap.name` says `{name}`; CA looks for `{name}` and exits"),
+                )
+                .at_opt(*location)
+                .hint(format!("rename the ConfigMap to `{name}`, or set `configmap.name: {found}`")),
+            );
+            Some(not_found("<the ConfigMaps' namespace>"))
+        }
+        TemplatesInput::Text {
+            input, config_map, ..
+        } if input.text.is_empty() => {
+            ctx.push(
+                Diagnostic::new(
+                    "templates-missing",
+                    format!("ConfigMap `{name}` has no `templates` key (or it is empty); CA exits at start-up"),
+                )
+                .at_opt(config_map.as_ref().and_then(|(_, l)| *l))
+                .hint("put the templates under `data.templates` (CA ignores `configmap.key` and every other key)"),
+            );
+            Some(CaFailure::new(
+                format!("configmap '{name}' doesn't have 'templates' key"),
+                format!("ConfigMap `{name}` has no (or an empty) `templates` key"),
+            ))
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn load_error(ctx: &mut Ctx<'_>, source: SourceId, error: &TemplatesError<'_>) {
+    let diagnostic = match error {
+        TemplatesError::Syntax(e) => Diagnostic::new(
+            "template-decode-error",
+            format!("the templates are not valid YAML: {}; CA exits at start-up", e.message),
+        )
+        .at(source, e.pos)
+        .hint("fix the YAML here; check the indentation of this line against the lines above"),
+        TemplatesError::Empty => Diagnostic::new(
+            "templates-empty",
+            "the templates hold no document, only comments or whitespace; CA crashes at start-up (index out of range)",
+        )
+        .at(source, Pos { line: 1, col: 1 }),
+        TemplatesError::SingleNotList { at, kind } => Diagnostic::new(
+            "templates-single-node",
+            format!("the templates are a single `{kind}` document; CA accepts one document only if it is a `kind: List` and exits with \"invalid templates file (found something other than nodes in the file)\""),
+        )
+        .at(source, at.pos)
+        .hint(match kind.as_str() {
+            "NodeList" => "change `kind: NodeList` to `kind: List`".to_owned(),
+            "Node" => "add a second `---` Node document, or wrap the node: `apiVersion: v1`, `kind: List`, `items: [<the node>]`".to_owned(),
+            _ => "the templates must be Node documents, or one `kind: List` of Nodes".to_owned(),
+        }),
+        TemplatesError::Decode { at, message } => {
+            let hint = if message.contains("'Kind' is missing") {
+                "add `kind: Node` (or `kind: List` for a list)".to_owned()
+            } else if message.contains("'apiVersion' is missing") {
+                "add `apiVersion: v1`".to_owned()
+            } else if message.contains("is registered") {
+                "CA decodes only built-in Kubernetes kinds; remove this document".to_owned()
+            } else if message.contains("of type string") {
+                format!("quote the value: `\"{}\"` (unquoted, YAML reads it as a {})", at.scalar_text().unwrap_or(""), at.json_kind().go_name())
+            } else if message.contains("quantities") {
+                "use a Kubernetes quantity such as `4`, `500m`, `16Gi`".to_owned()
+            } else {
+                "fix the type of this value".to_owned()
+            };
+            Diagnostic::new("template-decode-error", format!("CA cannot decode the templates: {message}"))
+                .at(source, at.pos)
+                .hint(hint)
+        }
+    };
+    ctx.push(diagnostic);
+}
+
+pub(super) fn dropped(ctx: &mut Ctx<'_>, set: &crate::provider::templates::TemplateSet<'_>) {
+    let Some(source) = ctx.templates_source else {
+        return;
+    };
+    for dropped in &set.dropped {
+        let diagnostic = if dropped.top_level && dropped.kind == "List" {
+            Diagnostic::new(
+                "template-not-node",
+                "a `List` document among several documents is dropped as a whole, with every node in it; CA keeps only `kind: Node` documents here",
+            )
+            .hint("split its items into separate `---` Node documents, or make the List the only document")
+        } else {
+            Diagnostic::new(
+                "template-not-node",
+                format!(
+                    "this `{}` is not a Node; CA drops it silently",
+                    dropped.kind
+                ),
+            )
+        };
+        ctx.push(diagnostic.at(source, dropped.at.pos));
+    }
+}
+
+fn metadata_pos(template: &Template<'_>) -> Pos {
+    template
+        .metadata()
+        .map(|m| m.pos)
+        .unwrap_or(template.node.pos)
+}
+
+fn key_pos(node: Option<&Node>, key: &str) -> Option<Pos> {
+    node?.entry(key).map(|(k, _)| k.pos)
+}
+
+fn value_pos(node: Option<&Node>, key: &str) -> Option<Pos> {
+    node?.get(key).map(|v| v.pos)
+}
+
+pub(super) fn check(ctx: &mut Ctx<'_>) {
+    let (Some(set), Some(source)) = (ctx.template_set.take(), ctx.templates_source) else {
+        return;
+    };
+    let settings = ctx.settings.as_ref().and_then(|s| s.as_ref().ok()).cloned();
+    let mut out = Vec::new();
+    let group_templates: Vec<usize> = match (&ctx.derivation, &settings) {
+        (Some(derivation), Some(settings)) => {
+            grouping(
+                &mut out,
+                source,
+                &set.templates,
+                derivation,
+                settings,
+                ctx.version,
+            );
+            derivation.groups.iter().map(|g| g.template).collect()
+        }
+        _ => (0..set.templates.len()).collect(),
+    };
+    for &ordinal in &group_templates {
+        let template = &set.templates[ordinal];
+        resources(&mut out, source, template);
+        leftovers(&mut out, source, template, settings.as_ref());
+        if let Some(settings) = &settings {
+            gpu(&mut out, source, template, settings);
+        }
+    }
+    ctx.out.extend(out);
+    ctx.template_set = Some(set);
+}
+
+fn grouping(
+    out: &mut Vec<Diagnostic>,
+    source: SourceId,
+    templates: &[Template<'_>],
+    derivation: &crate::provider::nodegroups::Derivation,
+    settings: &ProviderSettings,
+    version: CaVersion,
+) {
+    let noun = settings.group_by.noun();
+    let key = &settings.grouping_key;
+    if derivation.groups.is_empty() && !templates.is_empty() {
+        let first = &templates[derivation.skipped.first().copied().unwrap_or(0)];
+        out.push(
+            Diagnostic::new(
+                "grouping-label-missing",
+                format!("none of the {} templates has the grouping {noun} `{key}` with a value: CA creates no node group, never scales up, and logs no error", templates.len()),
+            )
+            .at(source, metadata_pos(first))
+            .hint(missing_key_hint(first, settings)),
+        );
+    } else {
+        for &ordinal in &derivation.skipped {
+            let template = &templates[ordinal];
+            let severity = if version.timestamps_group_names() {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let consequence = if version.timestamps_group_names() {
+                "CA 1.29 exits at start-up"
+            } else {
+                "CA skips it silently"
+            };
+            out.push(
+                Diagnostic::new(
+                    "grouping-label-missing",
+                    format!(
+                        "template `{}` has no grouping {noun} `{key}`; {consequence}",
+                        template.display_name()
+                    ),
+                )
+                .severity(severity)
+                .at(source, metadata_pos(template))
+                .hint(missing_key_hint(template, settings)),
+            );
+        }
+    }
+    for (ordinal, problem) in &derivation.problems {
+        let template = &templates[*ordinal];
+        let annotations = template.node.path(&["metadata", "annotations"]);
+        match problem {
+            GroupProblem::AnnotationsMissing => out.push(
+                Diagnostic::new(
+                    "template-annotations-missing",
+                    format!("template `{}` has no `metadata.annotations`; CA panics (assignment to entry in nil map) when it marks the node as kwok-managed", template.display_name()),
+                )
+                .at(source, metadata_pos(template))
+                .hint("add `annotations: {}` under the template's `metadata:`"),
+            ),
+            GroupProblem::Size(size) => {
+                let at = value_pos(annotations, size.annotation()).unwrap_or(metadata_pos(template));
+                let hint = match size {
+                    SizeProblem::NotAnInteger { text, .. } => format!("write a plain integer, e.g. `\"{}\"` (Go's strconv.Atoi: digits only)", text.trim().trim_end_matches(".0")),
+                    SizeProblem::MaxBelowMin { min, .. } => format!("raise max-count to at least {min}, or lower min-count"),
+                    SizeProblem::DesiredOutOfRange { min, max, .. } => format!("pick a desired-count between {min} and {max}"),
+                };
+                out.push(
+                    Diagnostic::new(
+                        "nodegroup-size-invalid",
+                        format!("template `{}`: {}; CA exits at start-up (fatal)", template.display_name(), size.ca_message(template.name())),
+                    )
+                    .at(source, at)
+                    .hint(hint),
+                );
+            }
+            GroupProblem::KeyMissingFatal => {}
+        }
+    }
+    for group in &derivation.groups {
+        let template = &templates[group.template];
+        for &ignored in &group.ignored_templates {
+            let other = &templates[ignored];
+            out.push(
+                Diagnostic::new(
+                    "nodegroup-duplicate",
+                    format!("template `{}` maps to node group `{}`, already defined by template `{}`; CA ignores it (the first template wins)", other.display_name(), group.name, template.display_name()),
+                )
+                .at(source, metadata_pos(other))
+                .hint(format!("give it its own {noun} value (or `{ANNOTATION_NODEGROUP_NAME}`), or remove it")),
+            );
+        }
+        if let Some(problem) = invalid_name_prefix(&group.name) {
+            let labels_or_annotations = match settings.group_by {
+                GroupBy::Label => template.node.path(&["metadata", "labels"]),
+                GroupBy::Annotation => template.node.path(&["metadata", "annotations"]),
+            };
+            let at = if group.named_by_annotation {
+                value_pos(
+                    template.node.path(&["metadata", "annotations"]),
+                    ANNOTATION_NODEGROUP_NAME,
+                )
+            } else {
+                value_pos(labels_or_annotations, key)
+            };
+            out.push(
+                Diagnostic::new(
+                    "nodegroup-name-invalid",
+                    format!("node group `{}` is not a valid node-name prefix ({problem}); CA loads it, then every scale-up fails creating `{}-xxxxx` (FailedToScaleUpGroup)", group.name, group.name),
+                )
+                .at(source, at.unwrap_or(metadata_pos(template)))
+                .hint(format!("use `{}`: lowercase letters, digits, `-` and `.`", suggest_name(&group.name))),
+            );
+        }
+    }
+}
+
+fn missing_key_hint(template: &Template<'_>, settings: &ProviderSettings) -> String {
+    let key = settings.grouping_key.trim();
+    let (other_map, other_noun) = match settings.group_by {
+        GroupBy::Label => ("annotations", "an annotation"),
+        GroupBy::Annotation => ("labels", "a label"),
+    };
+    let own_map = match settings.group_by {
+        GroupBy::Label => "labels",
+        GroupBy::Annotation => "annotations",
+    };
+    if template.node.path(&["metadata", other_map, key]).is_some() {
+        return format!(
+            "`{key}` is set as {other_noun}, but CA groups by {}; move it under `metadata.{own_map}`",
+            settings.group_by.noun()
+        );
+    }
+    let present: Vec<&str> = template
+        .node
+        .path(&["metadata", own_map])
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(k, _)| k.scalar_text())
+        .collect();
+    if let Some(close) = did_you_mean(key, &present).filter(|c| *c != key) {
+        return format!("the template has `{close}`; did you mean `{key}`?");
+    }
+    if present.contains(&key) {
+        return format!("`{key}` is there but empty; give it the node group's name");
+    }
+    if template.annotation(ANNOTATION_NODEGROUP_NAME).is_some() {
+        return format!(
+            "`{ANNOTATION_NODEGROUP_NAME}` alone is not enough; CA needs the grouping {} too",
+            settings.group_by.noun()
+        );
+    }
+    format!("add `{key}: <node-group>` under `metadata.{own_map}`")
+}
+
+/// Why `<name>-xxxxx` is not a valid node name (DNS-1123 subdomain), if it is not.
+pub fn invalid_name_prefix(name: &str) -> Option<String> {
+    let full = format!("{name}-abcde");
+    if full.len() > 253 {
+        return Some(format!("longer than {} characters", 253 - 6));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '.'))
+    {
+        return Some(format!("contains `{bad}`"));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Some("must start with a letter or digit".to_owned());
+    }
+    if full
+        .split('.')
+        .any(|part| part.is_empty() || part.starts_with('-') || part.ends_with('-'))
+    {
+        return Some(
+            "each dot-separated part must start and end with a letter or digit".to_owned(),
+        );
+    }
+    None
+}
+
+fn suggest_name(name: &str) -> String {
+    let mut out: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    out = out.trim_matches(|c| c == '-' || c == '.').to_owned();
+    if out.is_empty() { "ng".to_owned() } else { out }
+}
+
+fn resources(out: &mut Vec<Diagnostic>, source: SourceId, template: &Template<'_>) {
+    let missing: Vec<&str> = ["cpu", "memory", "pods"]
+        .into_iter()
+        .filter(|r| template.allocatable(r).is_none())
+        .collect();
+    let allocatable = template.node.path(&["status", "allocatable"]);
+    let at = allocatable.map(|a| a.pos).unwrap_or(metadata_pos(template));
+    if !missing.is_empty() {
+        out.push(
+            Diagnostic::new(
+                "template-no-resources",
+                format!("template `{}` has no allocatable {}; CA's simulated node has none, so no pending pod ever fits and CA never scales this group up", template.display_name(), missing.join(", ")),
+            )
+            .at(source, at)
+            .hint("add e.g. `status: {allocatable: {cpu: \"4\", memory: 16Gi, pods: \"110\"}, capacity: {…same…}}`"),
+        );
+    } else if let Some(cpu) = template
+        .allocatable("cpu")
+        .filter(|c| *c * 1000.0 < KUBE_PROXY_CPU_MILLIS)
+    {
+        out.push(
+            Diagnostic::new(
+                "template-no-resources",
+                format!("template `{}` has {}m allocatable cpu, less than the 100m CA reserves for its simulated kube-proxy pod; no pod fits", template.display_name(), (cpu * 1000.0).round()),
+            )
+            .at(source, value_pos(allocatable, "cpu").unwrap_or(at))
+            .hint("give the template at least `cpu: 200m` plus what your pods request"),
+        );
+    }
+}
+
+fn leftovers(
+    out: &mut Vec<Diagnostic>,
+    source: SourceId,
+    template: &Template<'_>,
+    settings: Option<&ProviderSettings>,
+) {
+    let name = template.display_name();
+    let grouping_hostname = settings.is_some_and(|s| s.grouping_key.trim() == LABEL_HOSTNAME);
+    if !grouping_hostname {
+        if let Some(pos) = key_pos(template.node.path(&["metadata", "labels"]), LABEL_HOSTNAME) {
+            out.push(
+                Diagnostic::new(
+                    "template-hostname-label",
+                    format!("template `{name}` has label `{LABEL_HOSTNAME}: {}`; CA copies it to every node it creates, so they all share one hostname (hostname anti-affinity or topology spread then make CA scale up without end)", template.label(LABEL_HOSTNAME).unwrap_or("")),
+                )
+                .at(source, pos)
+                .hint(format!("remove the `{LABEL_HOSTNAME}` label from the template")),
+            );
+        }
+    }
+    for taint in template.taints() {
+        let key = taint.get("key").and_then(Node::as_str).unwrap_or("");
+        let effect = taint.get("effect").and_then(Node::as_str).unwrap_or("");
+        if key == TAINT_KEY {
+            if settings.is_some_and(|s| !s.skip_taint) && effect == TAINT_EFFECT {
+                out.push(
+                    Diagnostic::new(
+                        "template-real-node-leftovers",
+                        format!("template `{name}` already has the `{TAINT_KEY}` taint and CA adds it again; the API server rejects nodes with duplicate taints, so every scale-up fails"),
+                    )
+                    .severity(Severity::Error)
+                    .at(source, taint.pos)
+                    .hint("remove the taint from the template (CA adds it), or set `nodes.skipTaint: true`"),
+                );
+            }
+        } else if key == LABEL_CONTROL_PLANE || key == "node-role.kubernetes.io/master" {
+            out.push(
+                Diagnostic::new(
+                    "template-real-node-leftovers",
+                    format!("template `{name}` has the control-plane taint `{key}:{effect}`: it was copied from a control-plane node, and only pods tolerating it fit"),
+                )
+                .at(source, taint.pos)
+                .hint("remove the taint from the template (and the node-role label, unless you mean it)"),
+            );
+        } else if key.starts_with("node.kubernetes.io/")
+            || key.starts_with("node.cloudprovider.kubernetes.io/")
+        {
+            out.push(
+                Diagnostic::new(
+                    "template-real-node-leftovers",
+                    format!("template `{name}` has the condition taint `{key}`, left over from a real node's state; every fake node inherits it"),
+                )
+                .at(source, taint.pos)
+                .hint("remove the taint from the template"),
+            );
+        }
+    }
+    if let Some(unschedulable) = template.node.path(&["spec", "unschedulable"]) {
+        if unschedulable.resolve() == Some(crate::yaml::Resolved::Bool(true)) {
+            out.push(
+                Diagnostic::new(
+                    "template-real-node-leftovers",
+                    format!("template `{name}` has `spec.unschedulable: true` (a cordoned node); no pod will be scheduled on the fake nodes"),
+                )
+                .at(source, unschedulable.pos)
+                .hint("remove `unschedulable` from the template"),
+            );
+        }
+    }
+}
+
+fn gpu(
+    out: &mut Vec<Diagnostic>,
+    source: SourceId,
+    template: &Template<'_>,
+    settings: &ProviderSettings,
+) {
+    let Some(gpu) = &settings.gpu else { return };
+    let Some(value) = template.label(&gpu.label_key) else {
+        return;
+    };
+    let labels = template.node.path(&["metadata", "labels"]);
+    let at = value_pos(labels, &gpu.label_key).unwrap_or(metadata_pos(template));
+    if !gpu.types.iter().any(|t| t == value) {
+        let hint = match did_you_mean(
+            value,
+            &gpu.types.iter().map(String::as_str).collect::<Vec<_>>(),
+        ) {
+            Some(close) => format!(
+                "did you mean `{close}`? Otherwise add `\"{value}\": {{}}` to nodes.gpuConfig.availableGPUTypes"
+            ),
+            None => format!("add `\"{value}\": {{}}` to nodes.gpuConfig.availableGPUTypes"),
+        };
+        out.push(
+            Diagnostic::new(
+                "gpu-type-unknown",
+                format!("template `{}` has GPU label `{}: {value}`, which is not in `availableGPUTypes`; CA does not know it as a GPU type", template.display_name(), gpu.label_key),
+            )
+            .at(source, at)
+            .hint(hint),
+        );
+    }
+    if template.allocatable(RESOURCE_GPU).is_none() {
+        out.push(
+            Diagnostic::new(
+                "gpu-without-resource",
+                format!("template `{}` has the GPU label `{}` but no `{RESOURCE_GPU}` allocatable; CA treats such nodes as unready (GPU not yet installed)", template.display_name(), gpu.label_key),
+            )
+            .at(source, at)
+            .hint(format!("add `{RESOURCE_GPU}: \"1\"` (or more) to status.allocatable and status.capacity")),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::invalid_name_prefix;
+
+    #[test]
+    fn node_name_prefixes() {
+        assert!(invalid_name_prefix("general").is_none());
+        assert!(invalid_name_prefix("m5.xlarge").is_none());
+        assert!(invalid_name_prefix("General").is_some());
+        assert!(invalid_name_prefix("ng_1").is_some());
+        assert!(invalid_name_prefix("-ng").is_some());
+        assert!(invalid_name_prefix("a/b").is_some());
+        assert!(invalid_name_prefix(&"a".repeat(250)).is_some());
+    }
+}

@@ -1,0 +1,410 @@
+//! Recognises what the user handed to `validate -f` and turns it into analysis inputs (pure).
+//!
+//! Accepted: ConfigMap manifests (`kwok-provider-config` with key `config`, any ConfigMap
+//! with key `templates`), a raw provider config, and raw templates (Nodes / a List). Positions
+//! inside a ConfigMap's `data` block scalar are mapped back onto the manifest's lines.
+
+use crate::error::{Error, Result};
+use crate::lint::analysis::{Inputs, Source, TemplatesInput, TextInput};
+use crate::lint::{Diagnostic, Location};
+use crate::provider::{CONFIG_KEY, CaFailure, TEMPLATES_KEY};
+use crate::yaml::{self, Node, Pos, Style};
+
+/// One file (or stdin) as read from disk.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub label: String,
+    pub text: String,
+}
+
+/// A provider config or templates found somewhere in the inputs.
+#[derive(Debug)]
+struct Found {
+    text: String,
+    source: Source,
+    /// `configmap NAME` or `file`, for messages.
+    origin: String,
+    config_map: Option<(String, Pos)>,
+}
+
+#[derive(Default)]
+struct Collector {
+    configs: Vec<Found>,
+    templates: Vec<Found>,
+    loading: Vec<(usize, Diagnostic)>,
+    sources: Vec<Source>,
+    config_failure: Option<CaFailure>,
+}
+
+/// Top-level keys of a provider config (matched case-insensitively, like CA).
+const CONFIG_KEYS: &[&str] = &["readnodesfrom", "nodegroups", "nodes", "configmap", "kwok"];
+
+fn looks_like_config(root: &Node) -> bool {
+    let Some(entries) = root.as_map() else {
+        return false;
+    };
+    let has_config_key = entries
+        .iter()
+        .any(|(k, _)| CONFIG_KEYS.contains(&k.key_string().to_lowercase().as_str()));
+    let is_v1alpha1 =
+        root.get("apiVersion").and_then(Node::as_str) == Some(crate::provider::CONFIG_API_VERSION);
+    root.get("kind").is_none() && (has_config_key || is_v1alpha1)
+}
+
+fn is_template_kind(kind: &str) -> bool {
+    matches!(kind, "Node" | "List" | "NodeList")
+}
+
+/// Maps positions inside a ConfigMap data value back onto the manifest.
+fn embedded_source(label: &str, file_text: &str, value: &Node) -> Source {
+    let mut source = Source::file(label);
+    if value.as_scalar().map(|s| s.style) == Some(Style::Literal) {
+        // The value starts at the `|` indicator; content begins on the next line.
+        let indicator_line = value.pos.line as usize;
+        let indent = file_text
+            .lines()
+            .skip(indicator_line)
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start_matches(' ').len())
+            .unwrap_or(0);
+        source.line_offset = value.pos.line;
+        source.col_offset = u32::try_from(indent).unwrap_or(0);
+    } else {
+        source.fixed = Some(value.pos);
+    }
+    source
+}
+
+impl Collector {
+    fn add_source(&mut self, source: Source) -> usize {
+        self.sources.push(source);
+        self.sources.len() - 1
+    }
+
+    fn config_map(&mut self, file: &InputFile, root: &Node, config_map_name: &str) {
+        let name_node = root.path(&["metadata", "name"]);
+        let name = name_node.and_then(Node::as_str).unwrap_or("").to_owned();
+        let name_pos = name_node.map(|n| n.pos).unwrap_or(root.pos);
+        let data = root.get("data");
+        let mut recognised = false;
+        for (key, collection) in [(CONFIG_KEY, true), (TEMPLATES_KEY, false)] {
+            let Some(value) = data.and_then(|d| d.get(key)) else {
+                continue;
+            };
+            recognised = true;
+            let origin = format!("ConfigMap `{name}`");
+            match value.as_scalar() {
+                Some(scalar) => {
+                    let found = Found {
+                        text: scalar.text.to_string(),
+                        source: embedded_source(&file.label, &file.text, value),
+                        origin,
+                        config_map: Some((name.clone(), name_pos)),
+                    };
+                    if collection {
+                        self.configs.push(found);
+                    } else {
+                        self.templates.push(found);
+                    }
+                }
+                None => {
+                    let (rule, what) = if collection {
+                        ("config-parse-error", "provider config")
+                    } else {
+                        ("template-decode-error", "templates")
+                    };
+                    let source = self.add_source(Source::file(&file.label));
+                    self.loading.push((
+                        source,
+                        Diagnostic::new(
+                            rule,
+                            format!("`data.{key}` of ConfigMap `{name}` is a {}, not a string; the API server rejects the ConfigMap and CA never sees the {what}", value.json_kind().go_name()),
+                        )
+                        .at(source, value.pos)
+                        .hint(format!("write `{key}: |` and indent the YAML below it")),
+                    ));
+                    self.config_failure.get_or_insert_with(|| {
+                        CaFailure::new(
+                            format!("ConfigMap \"{name}\" is invalid: data.{key} must be a string"),
+                            format!("the {what} ConfigMap cannot even be created"),
+                        )
+                    });
+                }
+            }
+        }
+        if !recognised && name == config_map_name {
+            let keys: Vec<String> = data
+                .and_then(Node::as_map)
+                .unwrap_or_default()
+                .iter()
+                .map(|(k, _)| format!("`{}`", k.key_string()))
+                .collect();
+            let source = self.add_source(Source::file(&file.label));
+            let at = root.entry("data").map(|(k, _)| k.pos).unwrap_or(name_pos);
+            let found_keys = if keys.is_empty() {
+                "no data at all".to_owned()
+            } else {
+                format!("only {}", keys.join(", "))
+            };
+            self.loading.push((
+                source,
+                Diagnostic::new(
+                    "config-empty",
+                    format!("ConfigMap `{name}` has no `{CONFIG_KEY}` key ({found_keys}); CA reads only `data.{CONFIG_KEY}` and fails to start"),
+                )
+                .at(source, at)
+                .hint(format!("put the provider config under `data.{CONFIG_KEY}: |`")),
+            ));
+            self.config_failure.get_or_insert_with(|| {
+                CaFailure::new(
+                    "failed to load kwok provider config: failed to decode kwok config: EOF",
+                    format!("ConfigMap `{name}` has no `config` key"),
+                )
+            });
+        }
+    }
+
+    fn file(&mut self, file: &InputFile, config_map_name: &str) -> Result<bool> {
+        let docs = match yaml::parse_stream(&file.text) {
+            Ok(docs) => docs,
+            Err(e) => return self.unparsable(file, e),
+        };
+        let mut recognised = false;
+        for doc in docs.iter().filter(|d| !d.is_empty) {
+            let root = &doc.root;
+            match root.get("kind").and_then(Node::as_str) {
+                Some("ConfigMap") => {
+                    let before = self.configs.len() + self.templates.len() + self.loading.len();
+                    self.config_map(file, root, config_map_name);
+                    recognised |=
+                        self.configs.len() + self.templates.len() + self.loading.len() > before;
+                }
+                Some(kind) if is_template_kind(kind) => {
+                    self.whole_file(file, false);
+                    return Ok(true);
+                }
+                _ if looks_like_config(root) => {
+                    self.whole_file(file, true);
+                    return Ok(true);
+                }
+                _ => {}
+            }
+        }
+        Ok(recognised)
+    }
+
+    /// A file that is not YAML: still a finding if it is clearly a config or templates.
+    fn unparsable(&mut self, file: &InputFile, e: yaml::YamlError) -> Result<bool> {
+        let lower = file.text.to_lowercase();
+        if lower.contains("kind: configmap") {
+            return Err(Error::input(format!(
+                "{}:{}:{}: not valid YAML: {}",
+                file.label, e.pos.line, e.pos.col, e.message
+            ))
+            .with_hint("the ConfigMap manifest itself must be valid YAML; kubectl apply would reject it too"));
+        }
+        if CONFIG_KEYS.iter().any(|k| lower.contains(&format!("{k}:"))) {
+            self.whole_file(file, true);
+            return Ok(true);
+        }
+        if lower.contains("kind: node") || lower.contains("kind: list") {
+            self.whole_file(file, false);
+            return Ok(true);
+        }
+        Err(Error::input(format!(
+            "{}:{}:{}: not valid YAML: {}",
+            file.label, e.pos.line, e.pos.col, e.message
+        ))
+        .with_hint(
+            "validate reads ConfigMap manifests, a raw provider config, or templates (--templates)",
+        ))
+    }
+
+    fn whole_file(&mut self, file: &InputFile, is_config: bool) {
+        let found = Found {
+            text: file.text.clone(),
+            source: Source::file(&file.label),
+            origin: format!("file {}", file.label),
+            config_map: None,
+        };
+        if is_config {
+            self.configs.push(found);
+        } else {
+            self.templates.push(found);
+        }
+    }
+}
+
+fn only_one(found: &mut Vec<Found>, what: &str) -> Result<Option<Found>> {
+    if found.len() > 1 {
+        let places: Vec<&str> = found.iter().map(|f| f.origin.as_str()).collect();
+        return Err(Error::usage(format!(
+            "found {} {what}s ({}); validate one setup at a time",
+            found.len(),
+            places.join(", ")
+        ))
+        .with_hint("pass only the files of one setup with -f"));
+    }
+    Ok(found.pop())
+}
+
+/// Classifies the files (`-f`) and the raw templates (`--templates`) into analysis inputs.
+pub fn classify(
+    files: &[InputFile],
+    templates_file: Option<&InputFile>,
+    config_map_name: &str,
+) -> Result<Inputs> {
+    let mut collector = Collector::default();
+    let mut unrecognised = Vec::new();
+    for file in files {
+        if !collector.file(file, config_map_name)? {
+            unrecognised.push(file.label.as_str());
+        }
+    }
+    if let Some(file) = templates_file {
+        collector.whole_file(file, false);
+    }
+    if collector.configs.is_empty()
+        && collector.templates.is_empty()
+        && collector.loading.is_empty()
+    {
+        let what = if unrecognised.is_empty() {
+            "the input".to_owned()
+        } else {
+            unrecognised.join(", ")
+        };
+        return Err(Error::input(format!(
+            "nothing to validate in {what}: no kwok provider ConfigMap (`{config_map_name}` with key `config`, or a ConfigMap with key `templates`), no raw provider config, no templates"
+        ))
+        .with_hint("pass the ConfigMaps as helm renders them (`helm template … | kubectl kwokprovider validate -f -`), a provider config file, or --templates FILE"));
+    }
+    let config = only_one(&mut collector.configs, "provider config")?;
+    let templates = only_one(&mut collector.templates, "templates input")?;
+    let mut sources = std::mem::take(&mut collector.sources);
+    let mut add = |source: Source| {
+        sources.push(source);
+        sources.len() - 1
+    };
+    let config = config.map(|found| TextInput {
+        source: add(found.source),
+        text: found.text,
+    });
+    let templates = match templates {
+        None => TemplatesInput::NotGiven,
+        Some(found) => {
+            let name_source = found
+                .config_map
+                .as_ref()
+                .map(|_| add(Source::file(found.source.label.clone())));
+            let config_map = found
+                .config_map
+                .map(|(name, pos)| (name, name_source.map(|source| Location { source, pos })));
+            TemplatesInput::Text {
+                input: TextInput {
+                    source: add(found.source),
+                    text: found.text,
+                },
+                config_map,
+            }
+        }
+    };
+    Ok(Inputs {
+        sources,
+        config,
+        templates,
+        loading: collector.loading.into_iter().map(|(_, d)| d).collect(),
+        config_failure: collector.config_failure,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(label: &str, text: &str) -> InputFile {
+        InputFile {
+            label: label.into(),
+            text: text.into(),
+        }
+    }
+
+    const CONFIGMAPS: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kwok-provider-config\ndata:\n  config: |\n    apiVersion: v1alpha1\n    readNodesFrom: configmap\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kwok-provider-templates\ndata:\n  templates: |\n    apiVersion: v1\n    kind: List\n";
+
+    #[test]
+    fn recognises_configmaps_and_maps_block_positions() {
+        let inputs =
+            classify(&[file("cm.yaml", CONFIGMAPS)], None, "kwok-provider-config").unwrap();
+        let config = inputs.config.unwrap();
+        assert!(config.text.starts_with("apiVersion: v1alpha1"));
+        let source = &inputs.sources[config.source];
+        // `readNodesFrom` is on inner line 2, column 1 → file line 8, column 5.
+        assert_eq!(
+            source.map(Pos { line: 2, col: 1 }),
+            Some(Pos { line: 8, col: 5 })
+        );
+        match inputs.templates {
+            TemplatesInput::Text { config_map, .. } => {
+                assert_eq!(config_map.unwrap().0, "kwok-provider-templates")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn recognises_raw_config_and_raw_templates() {
+        let inputs = classify(
+            &[
+                file("c.yaml", "readNodesFrom: cluster\n"),
+                file("t.yaml", "apiVersion: v1\nkind: List\nitems: []\n"),
+            ],
+            None,
+            "kwok-provider-config",
+        )
+        .unwrap();
+        assert!(inputs.config.is_some());
+        assert!(matches!(
+            inputs.templates,
+            TemplatesInput::Text {
+                config_map: None,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn unrecognisable_input_is_a_usage_error() {
+        let err = classify(
+            &[file("x.yaml", "hello: world\n")],
+            None,
+            "kwok-provider-config",
+        )
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let err =
+            classify(&[file("x.bin", "\u{1}: [\n")], None, "kwok-provider-config").unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.message.contains("x.bin:"), "{}", err.message);
+    }
+
+    #[test]
+    fn two_configs_are_ambiguous() {
+        let err = classify(
+            &[
+                file("a.yaml", "readNodesFrom: cluster\n"),
+                file("b.yaml", "readNodesFrom: cluster\n"),
+            ],
+            None,
+            "kwok-provider-config",
+        )
+        .unwrap_err();
+        assert!(err.message.contains("2 provider configs"));
+    }
+
+    #[test]
+    fn config_map_without_config_key_is_a_finding() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kwok-provider-config\ndata:\n  config.yaml: x\n";
+        let inputs = classify(&[file("a.yaml", text)], None, "kwok-provider-config").unwrap();
+        assert_eq!(inputs.loading[0].rule, "config-empty");
+        assert!(inputs.config_failure.is_some());
+    }
+}

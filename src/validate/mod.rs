@@ -1,0 +1,209 @@
+//! `validate`: reads the inputs (files or the live cluster), analyses them, prints the report.
+
+pub mod inputs;
+pub mod report;
+
+use crate::cli::{GlobalArgs, OutputFormat, ValidateArgs};
+use crate::error::{Error, Result, exit};
+use crate::lint::{self, Diagnostic, Severity, analysis::Analysis};
+use crate::provider::{DEFAULT_CONFIG_MAP_NAME, ENV_CONFIG_MAP};
+use inputs::InputFile;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Largest input file we read; ConfigMaps hold at most 1 MiB, so this is generous.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The provider-config ConfigMap name: flag, else env, else the default.
+pub fn config_map_name(flag: Option<&str>, env: Option<&str>) -> String {
+    flag.or(env.filter(|e| !e.trim().is_empty()))
+        .unwrap_or(DEFAULT_CONFIG_MAP_NAME)
+        .to_owned()
+}
+
+pub fn run(
+    global: &GlobalArgs,
+    args: &ValidateArgs,
+    out: &mut impl Write,
+    colors: bool,
+) -> Result<u8> {
+    let styles = report::Styles::new(colors);
+    if args.list_rules {
+        match args.output {
+            OutputFormat::Text => report::render_rules(out, &styles)?,
+            format => crate::output::write_data(out, format, &report::rules_data())?,
+        }
+        return Ok(exit::OK);
+    }
+    check_disabled_rules(&args.disable)?;
+    let env_name = std::env::var(ENV_CONFIG_MAP).ok();
+    let config_map = config_map_name(args.config_map.as_deref(), env_name.as_deref());
+    let analysis = if args.files.is_empty() && args.templates.is_none() {
+        crate::cluster::validate::analyze_live(global, args, &config_map)?
+    } else {
+        let files = read_inputs(&args.files)?;
+        let templates = args.templates.as_deref().map(read_file).transpose()?;
+        let inputs = inputs::classify(&files, templates.as_ref(), &config_map)?;
+        lint::analyze(&inputs, args.ca_version)
+    };
+    report(out, &analysis, args, &styles)
+}
+
+/// Prints the analysis and returns the exit code it means.
+pub fn report(
+    out: &mut impl Write,
+    analysis: &Analysis,
+    args: &ValidateArgs,
+    styles: &report::Styles,
+) -> Result<u8> {
+    let diagnostics: Vec<Diagnostic> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| !args.disable.iter().any(|r| r == d.rule))
+        .cloned()
+        .collect();
+    match args.output {
+        OutputFormat::Text => report::render_text(out, analysis, &diagnostics, styles)?,
+        format => {
+            crate::output::write_data(out, format, &report::json_report(analysis, &diagnostics))?
+        }
+    }
+    let failing = diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error || (args.strict && d.severity == Severity::Warning));
+    Ok(if failing { exit::FINDINGS } else { exit::OK })
+}
+
+fn check_disabled_rules(disabled: &[String]) -> Result<()> {
+    for id in disabled {
+        if lint::find_rule(id).is_none() {
+            let ids: Vec<&str> = lint::RULES.iter().map(|r| r.id).collect();
+            let hint = match lint::did_you_mean(id, &ids) {
+                Some(s) => format!("did you mean `{s}`? See --list-rules"),
+                None => "see --list-rules for the rule ids".to_owned(),
+            };
+            return Err(Error::usage(format!("--disable: unknown rule `{id}`")).with_hint(hint));
+        }
+    }
+    Ok(())
+}
+
+/// Expands `-f` arguments (files, directories, `-`) and reads them.
+fn read_inputs(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
+    let mut files = Vec::new();
+    let mut stdin_used = false;
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if stdin_used {
+                return Err(Error::usage("`-f -` (stdin) given more than once"));
+            }
+            stdin_used = true;
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .take(MAX_INPUT_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::input(format!("<stdin>: cannot read: {e}")))?;
+            files.push(decode_text("<stdin>", bytes)?);
+        } else if path.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| {
+                    Error::input(format!("{}: cannot read directory: {e}", path.display()))
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && is_manifest(p))
+                .collect();
+            entries.sort();
+            if entries.is_empty() {
+                return Err(Error::input(format!(
+                    "{}: no .yaml, .yml or .json files in this directory",
+                    path.display()
+                )));
+            }
+            for entry in entries {
+                files.push(read_file(&entry)?);
+            }
+        } else {
+            files.push(read_file(path)?);
+        }
+    }
+    Ok(files)
+}
+
+fn is_manifest(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'));
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    !hidden && matches!(ext, "yaml" | "yml" | "json")
+}
+
+fn read_file(path: &Path) -> Result<InputFile> {
+    let label = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| {
+        Error::input(format!("{label}: cannot open: {}", io_reason(&e)))
+            .with_hint("check the path given to -f/--templates")
+    })?;
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::input(format!("{label}: cannot read: {}", io_reason(&e))))?;
+    decode_text(&label, bytes)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Checks size and UTF-8; points at the first bad byte.
+fn decode_text(label: &str, bytes: Vec<u8>) -> Result<InputFile> {
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::input(format!(
+            "{label}: larger than {} MiB; refusing to read it",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        ))
+        .with_hint("ConfigMaps hold at most 1 MiB; is this the right file?"));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(InputFile {
+            label: label.to_owned(),
+            text: text
+                .strip_prefix('\u{feff}')
+                .map(str::to_owned)
+                .unwrap_or(text),
+        }),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            Err(Error::input(format!(
+                "{label}:{line}:{col}: not UTF-8 text (binary data?)"
+            ))
+            .with_hint("validate reads YAML or JSON text; save the file as UTF-8"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_map_name_precedence() {
+        assert_eq!(config_map_name(Some("a"), Some("b")), "a");
+        assert_eq!(config_map_name(None, Some("b")), "b");
+        assert_eq!(config_map_name(None, Some(" ")), DEFAULT_CONFIG_MAP_NAME);
+        assert_eq!(config_map_name(None, None), DEFAULT_CONFIG_MAP_NAME);
+    }
+
+    #[test]
+    fn invalid_utf8_points_at_the_byte() {
+        let err = decode_text("x", b"ok: 1\nbad: \xff\n".to_vec()).unwrap_err();
+        assert!(err.message.starts_with("x:2:6:"), "{}", err.message);
+        assert_eq!(err.exit_code(), 2);
+    }
+}

@@ -1,0 +1,371 @@
+//! Renders an analysis: the "what CA will do" summary, then one line per diagnostic; or JSON/YAML (pure).
+//!
+//! The JSON shape is a public contract (scripts and CI depend on it); see README "JSON output".
+
+use crate::lint::analysis::{Analysis, GroupSummary, Source};
+use crate::lint::{Diagnostic, RULES, Rule, Severity, Summary};
+use console::Style;
+use serde::Serialize;
+use std::io::{self, Write};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonReport {
+    pub ca: JsonCa,
+    pub diagnostics: Vec<JsonDiagnostic>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonCa {
+    pub starts: bool,
+    /// CA's own message when it fails to start, else null.
+    pub failure: Option<String>,
+    pub node_groups: Vec<GroupSummary>,
+    /// Additions to the documented shape: our explanation and the skipped templates.
+    pub target_version: String,
+    pub failure_explanation: Option<String>,
+    pub crashes: bool,
+    pub skipped_templates: Vec<JsonSkipped>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonSkipped {
+    pub template: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub hint: String,
+}
+
+/// Where a diagnostic points, as (label, line, column) in the user's terms.
+pub fn locate(
+    sources: &[Source],
+    diagnostic: &Diagnostic,
+) -> (Option<String>, Option<u32>, Option<u32>) {
+    let Some(location) = diagnostic.location else {
+        return (None, None, None);
+    };
+    let Some(source) = sources.get(location.source) else {
+        return (None, None, None);
+    };
+    match source.map(location.pos) {
+        Some(pos) => (Some(source.label.clone()), Some(pos.line), Some(pos.col)),
+        None => (Some(source.label.clone()), None, None),
+    }
+}
+
+pub fn json_report(analysis: &Analysis, diagnostics: &[Diagnostic]) -> JsonReport {
+    let verdict = &analysis.verdict;
+    JsonReport {
+        ca: JsonCa {
+            starts: verdict.starts,
+            failure: verdict.failure.as_ref().map(|f| f.ca_message.clone()),
+            node_groups: verdict.node_groups.clone(),
+            target_version: verdict.version.to_string(),
+            failure_explanation: verdict.failure.as_ref().map(|f| f.explanation.clone()),
+            crashes: verdict.failure.as_ref().is_some_and(|f| f.panics),
+            skipped_templates: verdict
+                .skipped
+                .iter()
+                .map(|s| JsonSkipped {
+                    template: s.template.clone(),
+                    reason: s.reason.clone(),
+                })
+                .collect(),
+        },
+        diagnostics: diagnostics
+            .iter()
+            .map(|d| {
+                let (file, line, column) = locate(&analysis.sources, d);
+                JsonDiagnostic {
+                    rule: d.rule,
+                    severity: d.severity,
+                    message: d.message.clone(),
+                    file,
+                    line,
+                    column,
+                    hint: d.hint.clone(),
+                }
+            })
+            .collect(),
+        summary: Summary::of(diagnostics),
+    }
+}
+
+/// Colours for the human output; plain when colours are off.
+pub struct Styles {
+    pub error: Style,
+    pub warning: Style,
+    pub info: Style,
+    pub strong: Style,
+    pub dim: Style,
+    pub good: Style,
+}
+
+impl Styles {
+    pub fn new(colors: bool) -> Self {
+        let s = |style: Style| style.force_styling(colors);
+        Styles {
+            error: s(Style::new().red().bold()),
+            warning: s(Style::new().yellow().bold()),
+            info: s(Style::new().cyan().bold()),
+            strong: s(Style::new().bold()),
+            dim: s(Style::new().dim()),
+            good: s(Style::new().green().bold()),
+        }
+    }
+
+    fn severity(&self, severity: Severity) -> &Style {
+        match severity {
+            Severity::Error => &self.error,
+            Severity::Warning => &self.warning,
+            Severity::Info => &self.info,
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The human report: CA's verdict first, then the diagnostics, then the counts.
+pub fn render_text(
+    w: &mut impl Write,
+    analysis: &Analysis,
+    diagnostics: &[Diagnostic],
+    styles: &Styles,
+) -> io::Result<()> {
+    render_verdict(w, analysis, styles)?;
+    writeln!(w)?;
+    for d in diagnostics {
+        let (file, line, column) = locate(&analysis.sources, d);
+        let place = match (file, line, column) {
+            (Some(f), Some(l), Some(c)) => format!("{f}:{l}:{c}: "),
+            (Some(f), _, _) => format!("{f}: "),
+            _ => String::new(),
+        };
+        writeln!(
+            w,
+            "{}{}{} {}",
+            styles.strong.apply_to(place),
+            styles.severity(d.severity).apply_to(d.severity),
+            styles.dim.apply_to(format!("[{}]", d.rule)),
+            d.message
+        )?;
+        writeln!(w, "  {} {}", styles.dim.apply_to("= hint:"), d.hint)?;
+    }
+    let summary = Summary::of(diagnostics);
+    if diagnostics.is_empty() {
+        writeln!(w, "{}", styles.good.apply_to("no problems found"))?;
+    } else {
+        let mut parts = Vec::new();
+        if summary.errors > 0 {
+            parts.push(
+                styles
+                    .error
+                    .apply_to(plural(summary.errors, "error"))
+                    .to_string(),
+            );
+        }
+        if summary.warnings > 0 {
+            parts.push(
+                styles
+                    .warning
+                    .apply_to(plural(summary.warnings, "warning"))
+                    .to_string(),
+            );
+        }
+        if summary.infos > 0 {
+            parts.push(
+                styles
+                    .info
+                    .apply_to(plural(summary.infos, "info"))
+                    .to_string(),
+            );
+        }
+        if !diagnostics.is_empty() {
+            writeln!(w)?;
+        }
+        writeln!(w, "{}", parts.join(", "))?;
+    }
+    Ok(())
+}
+
+fn render_verdict(w: &mut impl Write, analysis: &Analysis, styles: &Styles) -> io::Result<()> {
+    let verdict = &analysis.verdict;
+    let who = format!("CA {}", verdict.version);
+    if let Some(failure) = &verdict.failure {
+        let outcome = if failure.panics {
+            "will CRASH at start-up"
+        } else {
+            "will NOT start"
+        };
+        writeln!(
+            w,
+            "{} {}:",
+            styles.strong.apply_to(&who),
+            styles.error.apply_to(outcome)
+        )?;
+        writeln!(
+            w,
+            "  {} {}",
+            styles.dim.apply_to("CA says:"),
+            failure.ca_message
+        )?;
+        writeln!(
+            w,
+            "  {} {}",
+            styles.dim.apply_to("meaning:"),
+            failure.explanation
+        )?;
+        return Ok(());
+    }
+    let Some(settings) = &verdict.settings else {
+        if verdict.templates_known {
+            writeln!(
+                w,
+                "{}: no provider config given; checked the templates only (the grouping key is unknown, so node groups cannot be derived)",
+                styles.strong.apply_to(&who)
+            )?;
+        } else {
+            writeln!(
+                w,
+                "{}: nothing CA would reject so far",
+                styles.strong.apply_to(&who)
+            )?;
+        }
+        return Ok(());
+    };
+    let grouping = format!("{} `{}`", settings.group_by.noun(), settings.grouping_key);
+    if !verdict.templates_known {
+        writeln!(
+            w,
+            "{} {} (grouping by {grouping}); templates not given, so its node groups are unknown",
+            styles.strong.apply_to(&who),
+            styles.good.apply_to("accepts the provider config")
+        )?;
+        return Ok(());
+    }
+    let groups = &verdict.node_groups;
+    if groups.is_empty() {
+        writeln!(
+            w,
+            "{} {} but creates {} (grouping by {grouping}): it will never scale up",
+            styles.strong.apply_to(&who),
+            styles.warning.apply_to("will start"),
+            styles.error.apply_to("NO node groups")
+        )?;
+    } else {
+        writeln!(
+            w,
+            "{} {} and create {} (grouping by {grouping}):",
+            styles.strong.apply_to(&who),
+            styles.good.apply_to("will start"),
+            plural(groups.len(), "node group")
+        )?;
+        let name_width = groups
+            .iter()
+            .map(|g| g.name.len())
+            .max()
+            .unwrap_or(0)
+            .max("NODE GROUP".len());
+        let template_width = groups
+            .iter()
+            .map(|g| template_cell(g).len())
+            .max()
+            .unwrap_or(0)
+            .max("TEMPLATE".len());
+        let taint = if settings.skip_taint {
+            "-".to_owned()
+        } else {
+            crate::provider::taint_string()
+        };
+        writeln!(
+            w,
+            "  {}",
+            styles.dim.apply_to(format!(
+                "{:<name_width$}  {:>4}  {:>4}  {:<template_width$}  TAINT",
+                "NODE GROUP", "MIN", "MAX", "TEMPLATE"
+            ))
+        )?;
+        for g in groups {
+            writeln!(
+                w,
+                "  {:<name_width$}  {:>4}  {:>4}  {:<template_width$}  {taint}",
+                g.name,
+                g.min,
+                g.max,
+                template_cell(g)
+            )?;
+        }
+    }
+    for skipped in &verdict.skipped {
+        writeln!(
+            w,
+            "  {} {} ({})",
+            styles.dim.apply_to("skipped:"),
+            skipped.template,
+            skipped.reason
+        )?;
+    }
+    for note in &verdict.notes {
+        writeln!(w, "{note}")?;
+    }
+    Ok(())
+}
+
+fn template_cell(group: &GroupSummary) -> String {
+    match group.extra_templates {
+        0 => group.template.clone(),
+        n => format!("{} (+{n} ignored)", group.template),
+    }
+}
+
+/// The rule catalog as a table.
+pub fn render_rules(w: &mut impl Write, styles: &Styles) -> io::Result<()> {
+    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    writeln!(
+        w,
+        "{}",
+        styles.dim.apply_to(format!(
+            "{:<width$}  {:<8}  {:<7}  SUMMARY",
+            "RULE", "SEVERITY", "SCOPE"
+        ))
+    )?;
+    for rule in RULES {
+        let scope = match rule.scope {
+            crate::lint::Scope::Any => "any",
+            crate::lint::Scope::Cluster => "cluster",
+        };
+        writeln!(
+            w,
+            "{:<width$}  {}  {:<7}  {}",
+            rule.id,
+            styles
+                .severity(rule.severity)
+                .apply_to(format!("{:<8}", rule.severity.to_string())),
+            scope,
+            rule.summary
+        )?;
+    }
+    Ok(())
+}
+
+/// The rule catalog as data.
+pub fn rules_data() -> &'static [Rule] {
+    RULES
+}

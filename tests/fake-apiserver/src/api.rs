@@ -1,0 +1,1076 @@
+//! HTTP routing and the REST verbs (get/list/watch/create/update/patch/delete) over the store.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, watch};
+
+use crate::faults::{Faults, chance};
+use crate::patch;
+use crate::resources::{self, ResourceType};
+use crate::selectors::{FieldSelector, LabelSelector};
+use crate::status::{ApiError, FieldError, ResRef};
+use crate::store::{ChangeType, Store, key_of};
+use crate::util;
+use crate::validation;
+
+/// Shared server state.
+#[derive(Debug)]
+pub struct AppState {
+    /// Objects and history.
+    pub store: Mutex<Store>,
+    /// Current fault settings.
+    pub faults: Mutex<Faults>,
+    /// Number of API requests served (admin endpoint excluded).
+    pub requests: AtomicUsize,
+    /// Log one line per request to stderr.
+    pub verbose: bool,
+    /// Broadcasts the latest resourceVersion to watchers.
+    pub rv_tx: watch::Sender<u64>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl AppState {
+    /// New state with the given faults.
+    pub fn new(faults: Faults, verbose: bool) -> Self {
+        let store = Store::new(faults.history_limit);
+        let (rv_tx, _) = watch::channel(store.rv);
+        AppState {
+            store: Mutex::new(store),
+            faults: Mutex::new(faults),
+            requests: AtomicUsize::new(0),
+            verbose,
+            rv_tx,
+        }
+    }
+
+    /// Locks the store.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+
+    /// Current faults.
+    pub fn faults(&self) -> Faults {
+        lock(&self.faults).clone()
+    }
+
+    /// Replaces the faults (and applies the history limit).
+    pub fn set_faults(&self, f: Faults) {
+        self.store().set_history_limit(f.history_limit);
+        *lock(&self.faults) = f;
+    }
+
+    /// Wakes watchers after a write.
+    pub fn notify(&self, rv: u64) {
+        self.rv_tx.send_replace(rv);
+    }
+
+    /// Creates or replaces an object directly (library helper / seeding); no validation.
+    pub fn upsert(&self, mut obj: Value) -> Result<Value, String> {
+        let api_version = obj["apiVersion"].as_str().unwrap_or("").to_string();
+        let kind = obj["kind"].as_str().unwrap_or("").to_string();
+        let rt = resources::by_kind(&api_version, &kind)
+            .ok_or_else(|| format!("unsupported apiVersion/kind {api_version:?}/{kind:?}"))?;
+        if !obj["metadata"].is_object() {
+            return Err("object has no metadata".into());
+        }
+        if rt.namespaced {
+            if obj["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("")
+                .is_empty()
+            {
+                obj["metadata"]["namespace"] = json!("default");
+            }
+        } else if let Some(m) = obj["metadata"].as_object_mut() {
+            m.remove("namespace");
+        }
+        if obj["metadata"]["name"].as_str().unwrap_or("").is_empty() {
+            let g = obj["metadata"]["generateName"].as_str().unwrap_or("");
+            if g.is_empty() {
+                return Err("object has neither metadata.name nor generateName".into());
+            }
+            obj["metadata"]["name"] = json!(format!("{g}{}", util::name_suffix()));
+        }
+        let mut st = self.store();
+        if rt.namespaced {
+            ensure_namespace(&mut st, obj["metadata"]["namespace"].as_str().unwrap_or(""));
+        }
+        let (ns, name) = key_of(&obj);
+        let out = if st.get(rt, &ns, &name).is_some() {
+            st.replace(rt, obj)
+        } else {
+            st.create(rt, obj)
+        };
+        let rv = st.rv;
+        drop(st);
+        self.notify(rv);
+        Ok(out)
+    }
+}
+
+fn ensure_namespace(st: &mut Store, ns: &str) {
+    let rt = resources::by_plural("namespaces").expect("namespaces registered");
+    if !ns.is_empty() && st.get(rt, "", ns).is_none() {
+        st.create(
+            rt,
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+        );
+    }
+}
+
+/// Builds the router: admin endpoint plus the API fallback.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/admin/faults", get(get_faults).put(put_faults))
+        .fallback(api)
+        .with_state(state)
+}
+
+async fn get_faults(State(state): State<Arc<AppState>>) -> Response {
+    json_response(
+        200,
+        &serde_json::to_value(state.faults()).unwrap_or(Value::Null),
+    )
+}
+
+async fn put_faults(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<Faults>(&body) {
+        Ok(f) => {
+            state.set_faults(f.clone());
+            json_response(200, &serde_json::to_value(f).unwrap_or(Value::Null))
+        }
+        Err(e) => error_response(&ApiError::bad_request(format!("invalid faults: {e}"))),
+    }
+}
+
+fn json_response(code: u16, v: &Value) -> Response {
+    let mut r = Response::new(Body::from(v.to_string()));
+    *r.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+fn error_response(e: &ApiError) -> Response {
+    let mut r = json_response(e.code, &e.to_status());
+    if let Some(s) = e.retry_after
+        && let Ok(v) = HeaderValue::from_str(&s.to_string())
+    {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+/// Parsed request context.
+struct Ctx {
+    method: Method,
+    query: HashMap<String, String>,
+    content_type: String,
+    body: Bytes,
+}
+
+impl Ctx {
+    fn q(&self, k: &str) -> &str {
+        self.query.get(k).map(String::as_str).unwrap_or("")
+    }
+    fn dry_run(&self) -> bool {
+        self.q("dryRun") == "All"
+    }
+}
+
+async fn api(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    state.requests.fetch_add(1, Ordering::SeqCst);
+    let method = req.method().clone();
+    let uri = req.uri().clone();
+    let resp = serve(&state, req).await;
+    if state.verbose {
+        eprintln!(
+            "fake-apiserver: {method} {uri} -> {}",
+            resp.status().as_u16()
+        );
+    }
+    resp
+}
+
+async fn serve(state: &Arc<AppState>, req: Request) -> Response {
+    let faults = state.faults();
+    if faults.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
+    }
+    if chance(faults.throttle_rate) {
+        return error_response(&ApiError::too_many_requests(faults.retry_after_seconds));
+    }
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, 64 * 1024 * 1024).await {
+        Ok(b) => b,
+        Err(e) => return error_response(&ApiError::bad_request(format!("reading body: {e}"))),
+    };
+    let query: HashMap<String, String> = parts
+        .uri
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let ctx = Ctx {
+        method: parts.method.clone(),
+        query,
+        content_type,
+        body,
+    };
+    match route(state, parts.uri.path(), &ctx, &faults) {
+        Ok(r) => r,
+        Err(e) => error_response(&e),
+    }
+}
+
+/// What a resource path points at.
+struct Target {
+    rt: &'static ResourceType,
+    namespace: Option<String>,
+    name: Option<String>,
+    subresource: Option<String>,
+}
+
+fn discovery(path: &str) -> Option<Value> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segs.as_slice() {
+        ["version"] => Some(resources::version_doc()),
+        ["api"] => Some(resources::core_versions()),
+        ["api", v] => resources::resource_list("", v),
+        ["apis"] => Some(resources::group_list()),
+        ["apis", g] => resources::group_doc(g),
+        ["apis", g, v] => resources::resource_list(g, v),
+        ["openapi", "v3"] => Some(resources::openapi_v3_root()),
+        ["openapi", "v3", "api", v] => resources::openapi_v3_gv("", v),
+        ["openapi", "v3", "apis", g, v] => resources::openapi_v3_gv(g, v),
+        _ => None,
+    }
+}
+
+fn parse_target(path: &str) -> Option<Target> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (group, version, rest) = match segs.as_slice() {
+        ["api", v, rest @ ..] => ("", *v, rest),
+        ["apis", g, v, rest @ ..] => (*g, *v, rest),
+        _ => return None,
+    };
+    let lk = |p: &str| resources::lookup(group, version, p);
+    let t = |rt, ns: Option<&str>, name: Option<&str>, sub: Option<&str>| Target {
+        rt,
+        namespace: ns.map(str::to_string),
+        name: name.map(str::to_string),
+        subresource: sub.map(str::to_string),
+    };
+    match rest {
+        ["namespaces", ns, plural, tail @ ..] if lk(plural).is_some_and(|r| r.namespaced) => {
+            let rt = lk(plural)?;
+            match tail {
+                [] => Some(t(rt, Some(ns), None, None)),
+                [name] => Some(t(rt, Some(ns), Some(name), None)),
+                [name, sub] => Some(t(rt, Some(ns), Some(name), Some(sub))),
+                _ => None,
+            }
+        }
+        [plural] => Some(t(lk(plural)?, None, None, None)),
+        [plural, name] => {
+            let rt = lk(plural)?;
+            (!rt.namespaced).then(|| t(rt, None, Some(name), None))
+        }
+        [plural, name, sub] => {
+            let rt = lk(plural)?;
+            (!rt.namespaced).then(|| t(rt, None, Some(name), Some(sub)))
+        }
+        _ => None,
+    }
+}
+
+fn route(
+    state: &Arc<AppState>,
+    path: &str,
+    ctx: &Ctx,
+    faults: &Faults,
+) -> Result<Response, ApiError> {
+    if matches!(path, "/healthz" | "/readyz" | "/livez") {
+        let mut r = Response::new(Body::from("ok"));
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        return Ok(r);
+    }
+    if let Some(doc) = discovery(path) {
+        if ctx.method != Method::GET {
+            return Err(ApiError::method_not_allowed(
+                "the server does not allow this method on the requested resource".to_string(),
+            ));
+        }
+        return Ok(json_response(200, &doc));
+    }
+    let Some(target) = parse_target(path) else {
+        return Err(ApiError::path_not_found());
+    };
+    let rt = target.rt;
+    let is_watch = matches!(ctx.q("watch"), "true" | "1");
+    let verb = match (&ctx.method, target.name.is_some()) {
+        (&Method::GET, true) => "get",
+        (&Method::GET, false) if is_watch => "watch",
+        (&Method::GET, false) => "list",
+        (&Method::POST, false) => "create",
+        (&Method::PUT, true) => "update",
+        (&Method::PATCH, true) => "patch",
+        (&Method::DELETE, true) => "delete",
+        (&Method::DELETE, false) => "deletecollection",
+        _ => {
+            return Err(ApiError::method_not_allowed(
+                "the server does not allow this method on the requested resource".to_string(),
+            ));
+        }
+    };
+    if let Some(sub) = &target.subresource
+        && (sub != "status" || !matches!(verb, "get" | "update" | "patch"))
+    {
+        return Err(ApiError::path_not_found());
+    }
+    let rref = ResRef {
+        resource: rt.plural,
+        group: rt.group,
+    };
+    if faults.denies(verb, rt.plural) {
+        return Err(ApiError::forbidden(
+            rref,
+            verb,
+            target.name.as_deref().unwrap_or(""),
+            target.namespace.as_deref(),
+        ));
+    }
+    if matches!(
+        verb,
+        "create" | "update" | "patch" | "delete" | "deletecollection"
+    ) && chance(faults.write_failure_rate)
+    {
+        return Err(ApiError::internal("injected write failure"));
+    }
+    let ns = target.namespace.as_deref();
+    let name = target.name.as_deref().unwrap_or("");
+    match verb {
+        "get" => {
+            let st = state.store();
+            let obj = st
+                .get(rt, ns.unwrap_or(""), name)
+                .ok_or_else(|| ApiError::not_found(rref, name))?;
+            Ok(json_response(200, obj))
+        }
+        "list" => list(state, rt, ns, ctx),
+        "watch" => watch_stream(state, rt, ns, ctx, faults),
+        "create" => create(state, rt, ns, ctx),
+        "update" => {
+            let body = parse_body(ctx)?;
+            update(state, rt, ns, name, body, ctx, target.subresource.is_some())
+        }
+        "patch" => patch_obj(state, rt, ns, name, ctx, target.subresource.is_some()),
+        "delete" => delete(state, rt, ns, name, ctx),
+        _ => delete_collection(state, rt, ns, ctx),
+    }
+}
+
+fn parse_body(ctx: &Ctx) -> Result<Value, ApiError> {
+    let v: Value = if ctx.content_type.contains("yaml") {
+        let s = std::str::from_utf8(&ctx.body)
+            .map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))?;
+        serde_yaml::from_str(s)
+            .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?
+    } else {
+        serde_json::from_slice(&ctx.body).map_err(|e| {
+            ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))
+        })?
+    };
+    if !v.is_object() {
+        return Err(ApiError::bad_request(
+            "couldn't get version/kind; json parse error: expected an object",
+        ));
+    }
+    Ok(v)
+}
+
+/// Checks apiVersion/kind/namespace of a request body against the URL and fills them in.
+fn check_body(rt: &ResourceType, ns: Option<&str>, obj: &mut Value) -> Result<(), ApiError> {
+    let av = obj["apiVersion"].as_str().unwrap_or("");
+    if !av.is_empty() && av != rt.api_version() {
+        return Err(ApiError::bad_request(format!(
+            "the API version in the data ({av}) does not match the expected API version ({})",
+            rt.api_version()
+        )));
+    }
+    let kind = obj["kind"].as_str().unwrap_or("");
+    if !kind.is_empty() && kind != rt.kind {
+        return Err(ApiError::bad_request(format!(
+            "the kind in the data ({kind}) does not match the expected kind ({})",
+            rt.kind
+        )));
+    }
+    obj["apiVersion"] = json!(rt.api_version());
+    obj["kind"] = json!(rt.kind);
+    if !obj["metadata"].is_object() {
+        obj["metadata"] = json!({});
+    }
+    if rt.namespaced {
+        let Some(ns) = ns else {
+            return Err(ApiError::bad_request(
+                "the server could not find the requested resource (namespace is required)",
+            ));
+        };
+        let body_ns = obj["metadata"]["namespace"].as_str().unwrap_or("");
+        if !body_ns.is_empty() && body_ns != ns {
+            return Err(ApiError::bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request",
+            ));
+        }
+        obj["metadata"]["namespace"] = json!(ns);
+    } else if let Some(m) = obj["metadata"].as_object_mut() {
+        m.remove("namespace");
+    }
+    Ok(())
+}
+
+fn validate(rt: &ResourceType, obj: &Value) -> Result<(), ApiError> {
+    let errs: Vec<FieldError> = validation::validate(rt, obj);
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        let name = obj["metadata"]["name"].as_str().unwrap_or("");
+        Err(ApiError::invalid(rt.kind, rt.group, name, &errs))
+    }
+}
+
+fn create(
+    state: &Arc<AppState>,
+    rt: &'static ResourceType,
+    ns: Option<&str>,
+    ctx: &Ctx,
+) -> Result<Response, ApiError> {
+    let mut obj = parse_body(ctx)?;
+    check_body(rt, ns, &mut obj)?;
+    let rref = ResRef {
+        resource: rt.plural,
+        group: rt.group,
+    };
+    if obj["metadata"]["name"].as_str().unwrap_or("").is_empty()
+        && let Some(g) = obj["metadata"]["generateName"].as_str()
+        && !g.is_empty()
+    {
+        obj["metadata"]["name"] = json!(format!("{g}{}", util::name_suffix()));
+    }
+    validate(rt, &obj)?;
+    let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+    let mut st = state.store();
+    if st.get(rt, ns.unwrap_or(""), &name).is_some() {
+        return Err(ApiError::already_exists(rref, &name));
+    }
+    if ctx.dry_run() {
+        let mut o = obj;
+        crate::store::prepare_new(rt, &mut o);
+        return Ok(json_response(201, &o));
+    }
+    if let Some(ns) = ns {
+        ensure_namespace(&mut st, ns);
+    }
+    let out = st.create(rt, obj);
+    let rv = st.rv;
+    drop(st);
+    state.notify(rv);
+    Ok(json_response(201, &out))
+}
+
+fn update(
+    state: &Arc<AppState>,
+    rt: &'static ResourceType,
+    ns: Option<&str>,
+    name: &str,
+    mut obj: Value,
+    ctx: &Ctx,
+    status_only: bool,
+) -> Result<Response, ApiError> {
+    check_body(rt, ns, &mut obj)?;
+    let rref = ResRef {
+        resource: rt.plural,
+        group: rt.group,
+    };
+    let body_name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+    if body_name.is_empty() {
+        obj["metadata"]["name"] = json!(name);
+    } else if body_name != name {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({body_name}) does not match the name on the URL ({name})"
+        )));
+    }
+    let mut st = state.store();
+    let Some(current) = st.get(rt, ns.unwrap_or(""), name).cloned() else {
+        return Err(ApiError::not_found(rref, name));
+    };
+    let want_rv = obj["metadata"]["resourceVersion"].as_str().unwrap_or("");
+    if !want_rv.is_empty()
+        && want_rv
+            != current["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap_or("")
+    {
+        return Err(ApiError::conflict(rref, name));
+    }
+    if status_only {
+        let status = obj.get("status").cloned();
+        obj = current.clone();
+        match status {
+            Some(s) => obj["status"] = s,
+            None => {
+                if let Some(m) = obj.as_object_mut() {
+                    m.remove("status");
+                }
+            }
+        }
+    }
+    validate(rt, &obj)?;
+    if ctx.dry_run() {
+        let mut o = obj;
+        crate::store::carry_over(&current, &mut o, rt);
+        o["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"].clone();
+        return Ok(json_response(200, &o));
+    }
+    let out = st.replace(rt, obj);
+    let rv = st.rv;
+    drop(st);
+    state.notify(rv);
+    Ok(json_response(200, &out))
+}
+
+fn patch_obj(
+    state: &Arc<AppState>,
+    rt: &'static ResourceType,
+    ns: Option<&str>,
+    name: &str,
+    ctx: &Ctx,
+    status_only: bool,
+) -> Result<Response, ApiError> {
+    let rref = ResRef {
+        resource: rt.plural,
+        group: rt.group,
+    };
+    let ct = ctx.content_type.as_str();
+    let patch_doc: Value = match ct {
+        "application/json-patch+json"
+        | "application/merge-patch+json"
+        | "application/strategic-merge-patch+json" => serde_json::from_slice(&ctx.body)
+            .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?,
+        "application/apply-patch+yaml" | "application/apply-patch+cbor" => {
+            if ct.ends_with("cbor") {
+                return Err(ApiError::unsupported_media_type(ct));
+            }
+            if ctx.q("fieldManager").is_empty() {
+                return Err(ApiError::bad_request(
+                    "PATCH, application/apply-patch+yaml requests require fieldManager to be set",
+                ));
+            }
+            let s = std::str::from_utf8(&ctx.body)
+                .map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))?;
+            serde_yaml::from_str(s)
+                .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?
+        }
+        other => return Err(ApiError::unsupported_media_type(other)),
+    };
+    let current = state.store().get(rt, ns.unwrap_or(""), name).cloned();
+    let is_apply = ct == "application/apply-patch+yaml";
+    let Some(current) = current else {
+        if is_apply && !status_only {
+            // Server-side apply of a missing object creates it.
+            let mut obj = patch_doc;
+            if !obj.is_object() {
+                return Err(ApiError::bad_request("apply patch must be an object"));
+            }
+            let body_name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+            if !body_name.is_empty() && body_name != name {
+                return Err(ApiError::bad_request(format!(
+                    "the name of the object ({body_name}) does not match the name on the URL ({name})"
+                )));
+            }
+            check_body(rt, ns, &mut obj)?;
+            obj["metadata"]["name"] = json!(name);
+            validate(rt, &obj)?;
+            if ctx.dry_run() {
+                crate::store::prepare_new(rt, &mut obj);
+                return Ok(json_response(201, &obj));
+            }
+            let mut st = state.store();
+            if st.get(rt, ns.unwrap_or(""), name).is_some() {
+                return Err(ApiError::conflict(rref, name));
+            }
+            if let Some(ns) = ns {
+                ensure_namespace(&mut st, ns);
+            }
+            let out = st.create(rt, obj);
+            let rv = st.rv;
+            drop(st);
+            state.notify(rv);
+            return Ok(json_response(201, &out));
+        }
+        return Err(ApiError::not_found(rref, name));
+    };
+    let mut obj = current.clone();
+    let res = match ct {
+        "application/json-patch+json" => patch::json_patch(&mut obj, &patch_doc),
+        "application/merge-patch+json" => {
+            patch::merge_patch(&mut obj, &patch_doc);
+            Ok(())
+        }
+        _ => patch::strategic_merge_patch(&mut obj, &patch_doc),
+    };
+    if let Err(e) = res {
+        return Err(if ct == "application/json-patch+json" {
+            ApiError::invalid_patch(&e)
+        } else {
+            ApiError::bad_request(e)
+        });
+    }
+    // A patch may carry a resourceVersion precondition; otherwise it applies to the latest.
+    let patched_rv = obj["metadata"]["resourceVersion"].clone();
+    if patched_rv == current["metadata"]["resourceVersion"]
+        && let Some(m) = obj["metadata"].as_object_mut()
+    {
+        m.remove("resourceVersion");
+    }
+    update(state, rt, ns, name, obj, ctx, status_only)
+}
+
+fn delete(
+    state: &Arc<AppState>,
+    rt: &'static ResourceType,
+    ns: Option<&str>,
+    name: &str,
+    ctx: &Ctx,
+) -> Result<Response, ApiError> {
+    let rref = ResRef {
+        resource: rt.plural,
+        group: rt.group,
+    };
+    let opts: Value = if ctx.body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&ctx.body).unwrap_or(Value::Null)
+    };
+    let mut st = state.store();
+    let Some(current) = st.get(rt, ns.unwrap_or(""), name).cloned() else {
+        return Err(ApiError::not_found(rref, name));
+    };
+    let pre = &opts["preconditions"];
+    if let Some(uid) = pre["uid"].as_str()
+        && Some(uid) != current["metadata"]["uid"].as_str()
+    {
+        return Err(ApiError::conflict(rref, name));
+    }
+    if let Some(rv) = pre["resourceVersion"].as_str()
+        && Some(rv) != current["metadata"]["resourceVersion"].as_str()
+    {
+        return Err(ApiError::conflict(rref, name));
+    }
+    let out = if ctx.dry_run() {
+        current.clone()
+    } else {
+        if rt.plural == "namespaces" {
+            for other in resources::RESOURCES.iter().filter(|r| r.namespaced) {
+                for o in st.list(other, Some(name)) {
+                    let (ons, oname) = key_of(&o);
+                    st.delete(other, &ons, &oname);
+                }
+            }
+        }
+        let out = st
+            .delete(rt, ns.unwrap_or(""), name)
+            .unwrap_or(current.clone());
+        let rv = st.rv;
+        drop(st);
+        state.notify(rv);
+        out
+    };
+    if matches!(rt.plural, "namespaces" | "pods") {
+        let mut o = out;
+        if rt.plural == "namespaces" {
+            o["status"]["phase"] = json!("Terminating");
+        }
+        o["metadata"]["deletionTimestamp"] = json!(util::now_rfc3339());
+        return Ok(json_response(200, &o));
+    }
+    let mut details = json!({"name": name, "kind": rt.plural, "uid": current["metadata"]["uid"]});
+    if !rt.group.is_empty() {
+        details["group"] = json!(rt.group);
+    }
+    Ok(json_response(
+        200,
+        &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}),
+    ))
+}
+
+fn selectors(rt: &ResourceType, ctx: &Ctx) -> Result<(LabelSelector, FieldSelector), ApiError> {
+    Ok((
+        LabelSelector::parse(ctx.q("labelSelector"))?,
+        FieldSelector::parse(ctx.q("fieldSelector"), rt)?,
+    ))
+}
+
+fn delete_collection(
+    state: &Arc<AppState>,
+    rt: &'static ResourceType,
+    ns: Option<&str>,
+    ctx: &Ctx,
+) -> Result<Response, ApiError> {
+    let (ls, fs) = selectors(rt, ctx)?;
+    let mut st = state.store();
+    let victims: Vec<Value> = st
+        .list(rt, ns)
+        .into_iter()
+        .filter(|o| ls.matches(o) && fs.matches(o))
+        .collect();
+    let mut items = Vec::new();
+    for v in victims {
+        let (ons, oname) = key_of(&v);
+        if ctx.dry_run() {
+            items.push(v);
+        } else if let Some(o) = st.delete(rt, &ons, &oname) {
+            items.push(o);
+        }
+    }
+    let rv = st.rv;
+    drop(st);
+    state.notify(rv);
+    Ok(json_response(
+        200,
+        &json!({"kind": format!("{}List", rt.kind), "apiVersion": rt.api_version(),
+                "metadata": {"resourceVersion": rv.to_string()}, "items": items}),
+    ))
+}
+
+const CONTINUE_TOO_OLD: &str = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
+
+fn encode_continue(rv: u64, start: &str) -> String {
+    use base64::Engine;
+    let tok = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": format!("{start}\u{0}")});
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tok.to_string())
+}
+
+fn decode_continue(s: &str) -> Result<(u64, String), ApiError> {
+    use base64::Engine;
+    let bad = || {
+        ApiError::bad_request(
+            "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+        )
+    };
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s.trim_end_matches('='))
+        .map_err(|_| bad())?;
+    let v: Value = serde_json::from_slice(&raw).map_err(|_| bad())?;
+    let rv = v["rv"].as_u64().ok_or_else(bad)?;
+    let start = v["start"]
+        .as_str()
+        .ok_or_else(bad)?
+        .trim_end_matches('\u{0}');
+    Ok((rv, start.to_string()))
+}
+
+fn parse_rv(s: &str) -> Result<u64, ApiError> {
+    s.parse::<u64>()
+        .map_err(|_| ApiError::bad_request(format!("invalid resource version: {s:?}")))
+}
+
+fn list(
+    state: &Arc<AppState>,
+    rt: &'static ResourceType,
+    ns: Option<&str>,
+    ctx: &Ctx,
+) -> Result<Response, ApiError> {
+    let (ls, fs) = selectors(rt, ctx)?;
+    let limit: usize = match ctx.q("limit") {
+        "" => 0,
+        s => s
+            .parse()
+            .map_err(|_| ApiError::bad_request(format!("invalid limit: {s:?}")))?,
+    };
+    let st = state.store();
+    let cont = ctx.q("continue");
+    let rv_param = ctx.q("resourceVersion");
+    let rv_match = ctx.q("resourceVersionMatch");
+    let (snapshot_rv, start_after) = if !cont.is_empty() {
+        if !rv_param.is_empty() {
+            return Err(ApiError::bad_request(
+                "specifying resource version is not allowed when using continue",
+            ));
+        }
+        let (rv, start) = decode_continue(cont)?;
+        (rv, Some(start))
+    } else if rv_match == "Exact" {
+        if rv_param.is_empty() || rv_param == "0" {
+            return Err(ApiError::bad_request(
+                "resourceVersionMatch: \"Exact\" requires a non-zero resourceVersion",
+            ));
+        }
+        (parse_rv(rv_param)?, None)
+    } else {
+        if !rv_param.is_empty() {
+            parse_rv(rv_param)?;
+        }
+        (st.rv, None)
+    };
+    let objs = match st.snapshot(rt, snapshot_rv.min(st.rv)) {
+        Some(m) => m,
+        None => {
+            return Err(ApiError::expired(if cont.is_empty() {
+                "The resourceVersion for the provided list is too old.".to_string()
+            } else {
+                CONTINUE_TOO_OLD.to_string()
+            }));
+        }
+    };
+    drop(st);
+    let matching: Vec<(String, Value)> = objs
+        .into_iter()
+        .filter(|((n, _), _)| ns.is_none_or(|w| w == n))
+        .filter(|(_, o)| ls.matches(o) && fs.matches(o))
+        .filter(|((n, name), _)| match &start_after {
+            Some(s) => format!("{n}/{name}").as_str() > s.as_str(),
+            None => true,
+        })
+        .map(|((n, name), o)| (format!("{n}/{name}"), o))
+        .collect();
+    let total = matching.len();
+    let take = if limit > 0 { limit.min(total) } else { total };
+    let mut md = json!({"resourceVersion": snapshot_rv.to_string()});
+    if take < total {
+        md["continue"] = json!(encode_continue(snapshot_rv, &matching[take - 1].0));
+        if ls.is_empty() && fs.is_empty() {
+            md["remainingItemCount"] = json!(total - take);
+        }
+    }
+    let items: Vec<Value> = matching
+        .into_iter()
+        .take(take)
+        .map(|(_, mut o)| {
+            if let Some(m) = o.as_object_mut() {
+                m.remove("apiVersion");
+                m.remove("kind");
+            }
+            o
+        })
+        .collect();
+    Ok(json_response(
+        200,
+        &json!({"kind": format!("{}List", rt.kind), "apiVersion": rt.api_version(), "metadata": md, "items": items}),
+    ))
+}
+
+fn event_line(kind: &str, obj: &Value) -> Bytes {
+    let mut s = json!({"type": kind, "object": obj}).to_string();
+    s.push('\n');
+    Bytes::from(s)
+}
+
+fn bookmark(rt: &ResourceType, rv: u64, initial_end: bool) -> Bytes {
+    let mut md = json!({"resourceVersion": rv.to_string(), "creationTimestamp": null});
+    if initial_end {
+        md["annotations"] = json!({"k8s.io/initial-events-end": "true"});
+    }
+    event_line(
+        "BOOKMARK",
+        &json!({"kind": rt.kind, "apiVersion": rt.api_version(), "metadata": md}),
+    )
+}
+
+fn expired_event(requested: u64, oldest: u64) -> Bytes {
+    let st = ApiError::expired(format!("too old resource version: {requested} ({oldest})"));
+    event_line("ERROR", &st.to_status())
+}
+
+fn watch_stream(
+    state: &Arc<AppState>,
+    rt: &'static ResourceType,
+    ns: Option<&str>,
+    ctx: &Ctx,
+    faults: &Faults,
+) -> Result<Response, ApiError> {
+    let (ls, fs) = selectors(rt, ctx)?;
+    let ns = ns.map(str::to_string);
+    let bookmarks = ctx.q("allowWatchBookmarks") == "true";
+    let send_initial = ctx.q("sendInitialEvents") == "true";
+    let timeout = match ctx.q("timeoutSeconds") {
+        "" => None,
+        s => Some(Duration::from_secs(s.parse().map_err(|_| {
+            ApiError::bad_request(format!("invalid timeoutSeconds: {s:?}"))
+        })?)),
+    };
+    let rv_param = ctx.q("resourceVersion").to_string();
+    let start_rv = if rv_param.is_empty() || rv_param == "0" {
+        None
+    } else {
+        Some(parse_rv(&rv_param)?)
+    };
+    let drop_after = faults.drop_watch_after;
+    let (tx, mut rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(256);
+    let state = state.clone();
+    let mut rv_rx = state.rv_tx.subscribe();
+    let matches = move |o: &Value| -> bool {
+        let in_ns = match &ns {
+            Some(n) => o["metadata"]["namespace"].as_str() == Some(n.as_str()),
+            None => true,
+        };
+        in_ns && ls.matches(o) && fs.matches(o)
+    };
+    tokio::spawn(async move {
+        let mut sent = 0usize;
+        let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+        // Sends one event; returns false when the stream must end.
+        macro_rules! send {
+            ($bytes:expr, $counts:expr) => {{
+                if tx.send(Ok($bytes)).await.is_err() {
+                    return;
+                }
+                if $counts {
+                    sent += 1;
+                    if drop_after.is_some_and(|n| sent >= n) {
+                        // Let hyper flush what was sent, then abort the connection.
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        let _ = tx
+                            .send(Err(std::io::Error::other(
+                                "watch dropped by fault injection",
+                            )))
+                            .await;
+                        return;
+                    }
+                }
+            }};
+        }
+        let setup: Result<(Vec<Value>, u64), (u64, u64)> = {
+            let st = state.store();
+            match start_rv {
+                None => Ok((
+                    st.list(rt, None)
+                        .into_iter()
+                        .filter(|o| matches(o))
+                        .collect::<Vec<_>>(),
+                    st.rv,
+                )),
+                Some(r) if send_initial => Ok((
+                    st.list(rt, None)
+                        .into_iter()
+                        .filter(|o| matches(o))
+                        .collect(),
+                    st.rv.max(r),
+                )),
+                Some(r) => {
+                    if r < st.oldest_rv() {
+                        Err((r, st.oldest_rv() + 1))
+                    } else {
+                        Ok((Vec::new(), r))
+                    }
+                }
+            }
+        };
+        let (initial, mut last) = match setup {
+            Ok(x) => x,
+            Err((r, oldest)) => {
+                let _ = tx.send(Ok(expired_event(r, oldest))).await;
+                return;
+            }
+        };
+        for o in initial {
+            send!(event_line("ADDED", &o), true);
+        }
+        if send_initial && bookmarks {
+            send!(bookmark(rt, last, true), false);
+        }
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.tick().await;
+        loop {
+            // Drain everything newer than `last`.
+            let batch = {
+                let st = state.store();
+                match st.changes_since(last) {
+                    Ok(cs) => {
+                        let cur = st.rv;
+                        Ok((cs, cur))
+                    }
+                    Err(oldest) => Err(oldest),
+                }
+            };
+            match batch {
+                Err(oldest) => {
+                    let _ = tx.send(Ok(expired_event(last, oldest))).await;
+                    return;
+                }
+                Ok((changes, cur)) => {
+                    for c in changes {
+                        if c.resource != rt.plural {
+                            continue;
+                        }
+                        let now = matches(&c.object);
+                        let before = c.prev.as_ref().is_some_and(&matches);
+                        let kind = match c.kind {
+                            ChangeType::Added if now => Some("ADDED"),
+                            ChangeType::Modified if now && before => Some("MODIFIED"),
+                            ChangeType::Modified if now => Some("ADDED"),
+                            ChangeType::Modified if before => Some("DELETED"),
+                            ChangeType::Deleted if before || now => Some("DELETED"),
+                            _ => None,
+                        };
+                        if let Some(k) = kind {
+                            send!(event_line(k, &c.object), true);
+                        }
+                    }
+                    last = last.max(cur);
+                }
+            }
+            let sleep_until = deadline
+                .unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(24 * 3600));
+            tokio::select! {
+                changed = rv_rx.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                }
+                _ = tick.tick(), if bookmarks => {
+                    send!(bookmark(rt, last, false), false);
+                }
+                _ = tokio::time::sleep_until(sleep_until) => {
+                    if bookmarks {
+                        let _ = tx.send(Ok(bookmark(rt, last, false))).await;
+                    }
+                    return;
+                }
+                _ = tx.closed() => return,
+            }
+        }
+    });
+    let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(r)
+}

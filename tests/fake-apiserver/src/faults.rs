@@ -1,0 +1,59 @@
+//! Fault-injection settings shared by the CLI flags, the library API and `/admin/faults`.
+
+use serde::{Deserialize, Serialize};
+
+/// Faults to inject. Serialised with these exact field names for `GET/PUT /admin/faults`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Faults {
+    /// Probability (0..=1) that a create/update/patch/delete fails with 500 InternalError.
+    pub write_failure_rate: f64,
+    /// Probability (0..=1) that any API request fails with 429 TooManyRequests.
+    pub throttle_rate: f64,
+    /// Seconds sent in the `Retry-After` header of a 429.
+    pub retry_after_seconds: u64,
+    /// Delay added to every API request, in milliseconds.
+    pub latency_ms: u64,
+    /// Cut every watch connection (no final chunk) after this many events.
+    pub drop_watch_after: Option<usize>,
+    /// How many most recent changes are retained for watches / old list snapshots.
+    pub history_limit: usize,
+    /// `(verb, resource)` pairs answered with 403 Forbidden; `*` matches anything.
+    pub deny: Vec<(String, String)>,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            write_failure_rate: 0.0,
+            throttle_rate: 0.0,
+            retry_after_seconds: 1,
+            latency_ms: 0,
+            drop_watch_after: None,
+            history_limit: 10_000,
+            deny: Vec::new(),
+        }
+    }
+}
+
+impl Faults {
+    /// Is `verb` on `resource` denied?
+    pub fn denies(&self, verb: &str, resource: &str) -> bool {
+        self.deny
+            .iter()
+            .any(|(v, r)| (v == "*" || v == verb) && (r == "*" || r == resource))
+    }
+
+    /// Parses a `VERB:RESOURCE` CLI value.
+    pub fn parse_deny(s: &str) -> Result<(String, String), String> {
+        match s.split_once(':') {
+            Some((v, r)) if !v.is_empty() && !r.is_empty() => Ok((v.to_string(), r.to_string())),
+            _ => Err(format!("expected VERB:RESOURCE, got {s:?}")),
+        }
+    }
+}
+
+/// Draws true with probability `rate`.
+pub fn chance(rate: f64) -> bool {
+    rate > 0.0 && fastrand::f64() < rate
+}

@@ -1,0 +1,301 @@
+//! The in-memory object store: objects per resource, a global resourceVersion and change history.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde_json::{Value, json};
+
+use crate::resources::ResourceType;
+use crate::util;
+
+/// Type of a recorded change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeType {
+    /// Object created.
+    Added,
+    /// Object changed.
+    Modified,
+    /// Object deleted.
+    Deleted,
+}
+
+impl ChangeType {
+    /// The watch event type string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeType::Added => "ADDED",
+            ChangeType::Modified => "MODIFIED",
+            ChangeType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One retained change, used for watches and for reconstructing older list snapshots.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The resourceVersion assigned by this change.
+    pub rv: u64,
+    /// Plural resource name.
+    pub resource: &'static str,
+    /// Event type.
+    pub kind: ChangeType,
+    /// The object after the change (for deletes: the last state, with the delete's RV).
+    pub object: Value,
+    /// The object before the change, if any.
+    pub prev: Option<Value>,
+}
+
+/// `(namespace, name)`; namespace is "" for cluster-scoped objects.
+pub type ObjKey = (String, String);
+
+/// All stored state.
+#[derive(Debug)]
+pub struct Store {
+    objects: BTreeMap<&'static str, BTreeMap<ObjKey, Value>>,
+    /// The latest assigned resourceVersion.
+    pub rv: u64,
+    history: VecDeque<Change>,
+    /// Highest RV whose change was dropped from history (0: none dropped).
+    pub compacted_rv: u64,
+    /// How many changes to retain.
+    pub history_limit: usize,
+}
+
+/// Builds the key of an object from its metadata.
+pub fn key_of(obj: &Value) -> ObjKey {
+    let s = |p: &str| {
+        obj.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    (s("/metadata/namespace"), s("/metadata/name"))
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new(history_limit: usize) -> Self {
+        Store {
+            objects: BTreeMap::new(),
+            rv: 1,
+            history: VecDeque::new(),
+            compacted_rv: 0,
+            history_limit: history_limit.max(1),
+        }
+    }
+
+    /// Fetches one object.
+    pub fn get(&self, rt: &ResourceType, ns: &str, name: &str) -> Option<&Value> {
+        self.objects
+            .get(rt.plural)?
+            .get(&(ns.to_string(), name.to_string()))
+    }
+
+    /// All objects of a resource (optionally one namespace), sorted by (namespace, name).
+    pub fn list(&self, rt: &ResourceType, ns: Option<&str>) -> Vec<Value> {
+        self.objects
+            .get(rt.plural)
+            .map(|m| {
+                m.iter()
+                    .filter(|((n, _), _)| ns.is_none_or(|want| want == n))
+                    .map(|(_, v)| v.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The objects of a resource as they were at `rv`, or None if that is older than history.
+    pub fn snapshot(&self, rt: &ResourceType, rv: u64) -> Option<BTreeMap<ObjKey, Value>> {
+        if rv < self.compacted_rv {
+            return None;
+        }
+        let mut m = self.objects.get(rt.plural).cloned().unwrap_or_default();
+        for c in self.history.iter().rev() {
+            if c.rv <= rv {
+                break;
+            }
+            if c.resource != rt.plural {
+                continue;
+            }
+            let k = key_of(&c.object);
+            match (&c.kind, &c.prev) {
+                (ChangeType::Added, _) => {
+                    m.remove(&k);
+                }
+                (_, Some(p)) => {
+                    m.insert(k, p.clone());
+                }
+                (_, None) => {}
+            }
+        }
+        Some(m)
+    }
+
+    /// Retained changes with RV greater than `after`, or Err if some were dropped.
+    pub fn changes_since(&self, after: u64) -> Result<Vec<Change>, u64> {
+        if after < self.compacted_rv {
+            return Err(self.compacted_rv + 1);
+        }
+        Ok(self
+            .history
+            .iter()
+            .filter(|c| c.rv > after)
+            .cloned()
+            .collect())
+    }
+
+    /// The oldest RV still reachable by a watch.
+    pub fn oldest_rv(&self) -> u64 {
+        self.compacted_rv
+    }
+
+    fn record(&mut self, change: Change) {
+        self.history.push_back(change);
+        while self.history.len() > self.history_limit {
+            if let Some(c) = self.history.pop_front() {
+                self.compacted_rv = c.rv;
+            }
+        }
+    }
+
+    /// Changes the retention limit, trimming history as needed.
+    pub fn set_history_limit(&mut self, limit: usize) {
+        self.history_limit = limit.max(1);
+        while self.history.len() > self.history_limit {
+            if let Some(c) = self.history.pop_front() {
+                self.compacted_rv = c.rv;
+            }
+        }
+    }
+
+    fn next_rv(&mut self) -> u64 {
+        self.rv += 1;
+        self.rv
+    }
+
+    /// Stores a new object: fills uid, creationTimestamp, resourceVersion (and generation for
+    /// kinds that have one). The caller has checked it does not exist.
+    pub fn create(&mut self, rt: &'static ResourceType, mut obj: Value) -> Value {
+        let rv = self.next_rv();
+        prepare_new(rt, &mut obj);
+        obj["metadata"]["resourceVersion"] = json!(rv.to_string());
+        let k = key_of(&obj);
+        self.objects
+            .entry(rt.plural)
+            .or_default()
+            .insert(k, obj.clone());
+        self.record(Change {
+            rv,
+            resource: rt.plural,
+            kind: ChangeType::Added,
+            object: obj.clone(),
+            prev: None,
+        });
+        obj
+    }
+
+    /// Replaces an existing object; returns the stored version (unchanged if a no-op).
+    pub fn replace(&mut self, rt: &'static ResourceType, mut obj: Value) -> Value {
+        let k = key_of(&obj);
+        let Some(prev) = self.objects.get(rt.plural).and_then(|m| m.get(&k)).cloned() else {
+            return self.create(rt, obj);
+        };
+        carry_over(&prev, &mut obj, rt);
+        obj["metadata"]["resourceVersion"] = prev["metadata"]["resourceVersion"].clone();
+        if obj == prev {
+            return prev;
+        }
+        let rv = self.next_rv();
+        obj["metadata"]["resourceVersion"] = json!(rv.to_string());
+        self.objects
+            .entry(rt.plural)
+            .or_default()
+            .insert(k, obj.clone());
+        self.record(Change {
+            rv,
+            resource: rt.plural,
+            kind: ChangeType::Modified,
+            object: obj.clone(),
+            prev: Some(prev),
+        });
+        obj
+    }
+
+    /// Deletes an object; returns its final state.
+    pub fn delete(&mut self, rt: &'static ResourceType, ns: &str, name: &str) -> Option<Value> {
+        let k = (ns.to_string(), name.to_string());
+        let prev = self.objects.get_mut(rt.plural)?.remove(&k)?;
+        let rv = self.next_rv();
+        let mut obj = prev.clone();
+        obj["metadata"]["resourceVersion"] = json!(rv.to_string());
+        self.record(Change {
+            rv,
+            resource: rt.plural,
+            kind: ChangeType::Deleted,
+            object: obj.clone(),
+            prev: Some(prev),
+        });
+        Some(obj)
+    }
+}
+
+fn has_generation(rt: &ResourceType) -> bool {
+    matches!(rt.plural, "deployments" | "customresourcedefinitions")
+}
+
+/// Fills server-assigned metadata and defaults of a new object.
+pub fn prepare_new(rt: &ResourceType, obj: &mut Value) {
+    if !obj.is_object() {
+        *obj = json!({});
+    }
+    obj["apiVersion"] = json!(rt.api_version());
+    obj["kind"] = json!(rt.kind);
+    if !obj["metadata"].is_object() {
+        obj["metadata"] = json!({});
+    }
+    let md = &mut obj["metadata"];
+    if !rt.namespaced
+        && let Some(m) = md.as_object_mut()
+    {
+        m.remove("namespace");
+    }
+    md["uid"] = json!(util::uuid());
+    md["creationTimestamp"] = json!(util::now_rfc3339());
+    if has_generation(rt) {
+        md["generation"] = json!(1);
+    }
+    if let Some(m) = md.as_object_mut() {
+        m.remove("deletionTimestamp");
+        m.remove("selfLink");
+    }
+    if rt.plural == "namespaces" {
+        let name = obj["metadata"]["name"].clone();
+        obj["metadata"]["labels"]["kubernetes.io/metadata.name"] = name;
+        if obj["spec"]["finalizers"].is_null() {
+            obj["spec"]["finalizers"] = json!(["kubernetes"]);
+        }
+        obj["status"]["phase"] = json!("Active");
+    }
+}
+
+/// Copies immutable server-set fields from the stored object into an update.
+pub fn carry_over(prev: &Value, obj: &mut Value, rt: &ResourceType) {
+    obj["apiVersion"] = json!(rt.api_version());
+    obj["kind"] = json!(rt.kind);
+    if !obj["metadata"].is_object() {
+        obj["metadata"] = json!({});
+    }
+    for f in ["uid", "creationTimestamp", "generation"] {
+        match prev["metadata"].get(f) {
+            Some(v) => obj["metadata"][f] = v.clone(),
+            None => {
+                if let Some(m) = obj["metadata"].as_object_mut() {
+                    m.remove(f);
+                }
+            }
+        }
+    }
+    if has_generation(rt) && prev.get("spec") != obj.get("spec") {
+        let g = prev["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
+        obj["metadata"]["generation"] = json!(g);
+    }
+}

@@ -1,0 +1,432 @@
+//! Fidelity tests: the real `kubectl` (required on PATH) against the fake API server.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use fake_apiserver::{Faults, ServerConfig, TestServer, parse_seed};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+fn kubectl_bin() -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        let p = dir.join("kubectl");
+        if p.is_file() {
+            return p;
+        }
+    }
+    panic!(
+        "kubectl was not found on PATH: these fidelity tests run the real kubectl binary \
+         (v1.32) against the fake API server; install it (see tests/fake-apiserver/README.md)"
+    );
+}
+
+/// A kubectl wired to one server, with a private HOME and cache dir.
+struct Kubectl {
+    dir: TempDir,
+    kubeconfig: PathBuf,
+    bin: PathBuf,
+}
+
+impl Kubectl {
+    fn new(server: &TestServer) -> Kubectl {
+        let bin = kubectl_bin();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let kubeconfig = dir.path().join("kubeconfig.yaml");
+        server
+            .write_kubeconfig(&kubeconfig, None)
+            .expect("write kubeconfig");
+        Kubectl {
+            dir,
+            kubeconfig,
+            bin,
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let cache = self.dir.path().join("cache");
+        let mut c = Command::new(&self.bin);
+        c.arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .arg("--cache-dir")
+            .arg(&cache)
+            .args(args)
+            .env("HOME", self.dir.path())
+            .env("KUBECACHEDIR", &cache)
+            .env_remove("KUBECONFIG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    /// Runs kubectl with a 30 s cap.
+    fn run(&self, args: &[&str]) -> Output {
+        let mut child = self.command(args).spawn().expect("spawn kubectl");
+        let mut stdout = child.stdout.take().unwrap();
+        let mut stderr = child.stderr.take().unwrap();
+        let out_t = std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = stdout.read_to_end(&mut s);
+            s
+        });
+        let err_t = std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = stderr.read_to_end(&mut s);
+            s
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(st) = child.try_wait().expect("wait kubectl") {
+                break st;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("kubectl {args:?} did not finish within 30s");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        Output {
+            status,
+            stdout: out_t.join().unwrap(),
+            stderr: err_t.join().unwrap(),
+        }
+    }
+
+    /// Runs kubectl and requires success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(
+            o.status.success(),
+            "kubectl {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&o.stderr),
+            String::from_utf8_lossy(&o.stdout)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    /// Runs kubectl and requires failure; returns stderr.
+    fn fails(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(
+            !o.status.success(),
+            "kubectl {args:?} unexpectedly succeeded: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).expect("write manifest");
+        p.to_string_lossy().into_owned()
+    }
+}
+
+const SEED: &str = r#"
+apiVersion: v1
+kind: Node
+metadata:
+  name: worker-1
+  labels: {pool: a}
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: worker-2
+  labels: {pool: b}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: provider-config
+  namespace: kube-system
+data:
+  config: |
+    nodegroups: 2
+  mode: kwok
+"#;
+
+fn seeded() -> TestServer {
+    TestServer::spawn(ServerConfig {
+        seed: parse_seed(SEED).expect("seed parses"),
+        faults: Faults::default(),
+    })
+}
+
+#[test]
+fn get_nodes_and_configmap_yaml() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    let out = k.ok(&["get", "nodes"]);
+    assert!(
+        out.contains("worker-1") && out.contains("worker-2"),
+        "{out}"
+    );
+    assert!(out.starts_with("NAME"), "{out}");
+    let out = k.ok(&["get", "nodes", "-l", "pool=b", "-o", "name"]);
+    assert_eq!(out.trim(), "node/worker-2");
+    let out = k.ok(&[
+        "get",
+        "configmap",
+        "provider-config",
+        "-n",
+        "kube-system",
+        "-o",
+        "yaml",
+    ]);
+    let v: Value = serde_yaml::from_str(&out).expect("yaml output");
+    assert_eq!(v["data"]["config"], "nodegroups: 2\n");
+    assert_eq!(v["data"]["mode"], "kwok");
+    assert_eq!(v["metadata"]["namespace"], "kube-system");
+    // Paginated listing through kubectl (limit/continue).
+    for i in 0..5 {
+        s.insert(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": format!("page-{i}")}}));
+    }
+    let out = k.ok(&["get", "configmaps", "--chunk-size=2", "-o", "name"]);
+    let names: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        names,
+        (0..5)
+            .map(|i| format!("configmap/page-{i}"))
+            .collect::<Vec<_>>()
+    );
+    let out = k.ok(&[
+        "get",
+        "cm",
+        "-A",
+        "--field-selector",
+        "metadata.namespace=kube-system",
+        "-o",
+        "name",
+    ]);
+    assert_eq!(out.trim(), "configmap/provider-config");
+}
+
+#[test]
+fn create_apply_delete_configmaps() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    let f = k.file(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: created\ndata:\n  a: \"1\"\n",
+    );
+    let out = k.ok(&["create", "-f", &f]);
+    assert_eq!(out.trim(), "configmap/created created");
+    assert_eq!(
+        s.get("configmaps", Some("default"), "created").unwrap()["data"]["a"],
+        "1"
+    );
+    let err = k.fails(&["create", "-f", &f]);
+    assert!(
+        err.contains("Error from server (AlreadyExists): error when creating"),
+        "{err}"
+    );
+    assert!(
+        err.contains("configmaps \"created\" already exists"),
+        "{err}"
+    );
+
+    let f1 = k.file("applied.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  labels: {v: one}\ndata:\n  a: \"1\"\n  b: \"2\"\n");
+    assert_eq!(
+        k.ok(&["apply", "-f", &f1]).trim(),
+        "configmap/applied created"
+    );
+    let stored = s.get("configmaps", Some("default"), "applied").unwrap();
+    assert!(
+        stored["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
+            .is_string()
+    );
+    assert_eq!(
+        k.ok(&["apply", "-f", &f1]).trim(),
+        "configmap/applied unchanged"
+    );
+    let f2 = k.file("applied2.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  labels: {v: two}\ndata:\n  a: \"10\"\n  c: \"3\"\n");
+    assert_eq!(
+        k.ok(&["apply", "-f", &f2]).trim(),
+        "configmap/applied configured"
+    );
+    let stored = s.get("configmaps", Some("default"), "applied").unwrap();
+    assert_eq!(
+        stored["data"],
+        json!({"a": "10", "c": "3"}),
+        "apply removes keys dropped from the manifest"
+    );
+    assert_eq!(stored["metadata"]["labels"]["v"], "two");
+
+    // Server-side apply.
+    let f3 = k.file(
+        "ssa.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  x: \"1\"\n",
+    );
+    assert_eq!(
+        k.ok(&["apply", "--server-side", "-f", &f3]).trim(),
+        "configmap/ssa serverside-applied"
+    );
+    assert_eq!(
+        s.get("configmaps", Some("default"), "ssa").unwrap()["data"]["x"],
+        "1"
+    );
+
+    assert_eq!(
+        k.ok(&["delete", "configmap", "created"]).trim(),
+        "configmap \"created\" deleted"
+    );
+    assert!(s.get("configmaps", Some("default"), "created").is_none());
+    let err = k.fails(&["delete", "configmap", "created"]);
+    assert_eq!(
+        err.trim(),
+        "Error from server (NotFound): configmaps \"created\" not found"
+    );
+}
+
+#[test]
+fn label_and_annotate_nodes() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    assert_eq!(
+        k.ok(&["label", "node", "worker-1", "foo=bar"]).trim(),
+        "node/worker-1 labeled"
+    );
+    let n = s.get("nodes", None, "worker-1").unwrap();
+    assert_eq!(n["metadata"]["labels"], json!({"pool": "a", "foo": "bar"}));
+    let err = k.fails(&["label", "node", "worker-1", "foo=baz"]);
+    assert!(err.contains("already has a value (bar)"), "{err}");
+    k.ok(&["label", "node", "worker-1", "foo=baz", "--overwrite"]);
+    k.ok(&["label", "node", "worker-1", "pool-"]);
+    let n = s.get("nodes", None, "worker-1").unwrap();
+    assert_eq!(n["metadata"]["labels"], json!({"foo": "baz"}));
+    assert_eq!(
+        k.ok(&["annotate", "node", "worker-2", "note=hello world"])
+            .trim(),
+        "node/worker-2 annotated"
+    );
+    let n = s.get("nodes", None, "worker-2").unwrap();
+    assert_eq!(n["metadata"]["annotations"]["note"], "hello world");
+    k.ok(&[
+        "annotate",
+        "configmap",
+        "provider-config",
+        "-n",
+        "kube-system",
+        "a=b",
+    ]);
+    let c = s
+        .get("configmaps", Some("kube-system"), "provider-config")
+        .unwrap();
+    assert_eq!(c["metadata"]["annotations"]["a"], "b");
+}
+
+fn event(name: &str, message: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": name, "namespace": "default"},
+        "involvedObject": {"kind": "Node", "name": "worker-1"},
+        "reason": "Testing", "message": message, "type": "Normal",
+        "source": {"component": "test"}})
+}
+
+#[test]
+fn watch_events_shows_new_ones() {
+    let s = seeded();
+    s.insert(event("before", "already there"));
+    let k = Kubectl::new(&s);
+    let mut cmd = k.command(&[
+        "get",
+        "events",
+        "--watch",
+        "--request-timeout=4s",
+        "-o",
+        "name",
+    ]);
+    let child = cmd.spawn().expect("spawn kubectl");
+    let start = Instant::now();
+    // Wait until kubectl has opened its watch, then add an event.
+    while s.request_count() == 0 || start.elapsed() < Duration::from_millis(1500) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    s.insert(event("during", "added while watching"));
+    let out = child.wait_with_output().expect("kubectl output");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("event/before"), "{stdout}");
+    assert!(
+        stdout.contains("event/during"),
+        "stdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(start.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn forbidden_not_found_and_invalid_messages() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    let err = k.fails(&["get", "configmap", "nope"]);
+    assert_eq!(
+        err.trim(),
+        "Error from server (NotFound): configmaps \"nope\" not found"
+    );
+    s.set_faults(Faults {
+        deny: vec![("get".into(), "configmaps".into())],
+        ..Faults::default()
+    });
+    let err = k.fails(&["get", "configmap", "x"]);
+    assert_eq!(
+        err.trim(),
+        "Error from server (Forbidden): configmaps \"x\" is forbidden: User \"fake\" cannot get resource \"configmaps\" in API group \"\" in the namespace \"default\""
+    );
+    s.set_faults(Faults::default());
+    let f = k.file(
+        "bad.yaml",
+        "apiVersion: v1\nkind: Node\nmetadata:\n  name: Bad_Name\n",
+    );
+    let err = k.fails(&["create", "-f", &f]);
+    assert!(err.starts_with("The Node \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain"), "{err}");
+}
+
+#[test]
+fn kubectl_against_standalone_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.yaml");
+    std::fs::write(&seed, SEED).unwrap();
+    let kc = dir.path().join("kc.yaml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fake-apiserver"))
+        .args(["--listen", "127.0.0.1:0", "--kubeconfig"])
+        .arg(&kc)
+        .arg("--seed")
+        .arg(&seed)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn fake-apiserver");
+    let mut line = String::new();
+    {
+        use std::io::BufRead;
+        let stdout = child.stdout.as_mut().unwrap();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+    }
+    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    let out = Command::new(kubectl_bin())
+        .arg("--kubeconfig")
+        .arg(&kc)
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
+        .args(["get", "nodes", "-o", "name"])
+        .env("HOME", dir.path())
+        .env("KUBECACHEDIR", dir.path().join("cache"))
+        .env_remove("KUBECONFIG")
+        .output()
+        .expect("run kubectl");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "node/worker-1\nnode/worker-2",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(Path::new(&kc).exists());
+}
