@@ -1,12 +1,441 @@
-//! Live-cluster `validate` (work in progress).
+//! Live-cluster `validate`: reads what CA would read, plus the facts the cluster rules need.
+//!
+//! The ConfigMaps (and, with `readNodesFrom: cluster`, the nodes) are required: failing to read
+//! them is exit 3. Everything else (Deployments, pods, the Stage CRD) is best effort: when RBAC
+//! hides it, the rules that need it are skipped and `-v` says so.
+
+use super::{Cluster, connect, runtime};
 use crate::cli::{GlobalArgs, ValidateArgs};
-use crate::error::{Error, Result};
-use crate::lint::analysis::Analysis;
+use crate::error::Result;
+use crate::lint::analysis::{Analysis, Inputs, Source, TemplatesInput, TextInput};
+use crate::lint::{self, CaDeployment, ClusterFacts, Diagnostic, KwokNode, PendingPod, Toleration};
+use crate::provider::config::{self, ReadNodesFrom};
+use crate::provider::*;
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{ConfigMap, Container, Node, Pod};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::api::{Api, ListParams};
+
+/// CRD the kwok controller's stages use; its presence means kwok is installed somehow.
+const KWOK_STAGE_CRD: &str = "stages.kwok.x-k8s.io";
 
 pub fn analyze_live(
-    _global: &GlobalArgs,
-    _args: &ValidateArgs,
-    _config_map: &str,
+    global: &GlobalArgs,
+    args: &ValidateArgs,
+    config_map: &str,
 ) -> Result<Analysis> {
-    Err(Error::usage("live validation is not wired yet"))
+    runtime()?.block_on(async {
+        let cluster = connect(global).await?;
+        let ns = cluster.namespace.name.clone();
+        eprintln!(
+            "validating ConfigMap `{config_map}` in namespace `{ns}` ({}), context `{}` at {}",
+            cluster.namespace.reason, cluster.context, cluster.server
+        );
+        let (inputs, mut facts, nodes) = read_inputs(&cluster, config_map, args).await?;
+        facts.namespace = ns;
+        facts.config_map = config_map.to_owned();
+        gather_facts(&cluster, &mut facts, nodes, global.verbosity).await;
+        let mut analysis = lint::analyze(&inputs, args.ca_version);
+        lint::check_cluster(&facts, &mut analysis);
+        Ok(analysis)
+    })
+}
+
+/// What CA reads: the config ConfigMap, then the templates ConfigMap or the nodes (returned too).
+async fn read_inputs(
+    cluster: &Cluster,
+    config_map: &str,
+    args: &ValidateArgs,
+) -> Result<(Inputs, ClusterFacts, Option<Vec<Node>>)> {
+    let ns = cluster.namespace.name.as_str();
+    let config_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ns);
+    let mut sources = Vec::new();
+    let mut loading = Vec::new();
+    let mut config_failure = None;
+    let mut facts = ClusterFacts::default();
+    let mut live_nodes = None;
+    let found = config_maps
+        .get_opt(config_map)
+        .await
+        .map_err(|e| cluster.api_error(e, "get", "configmaps", Some(ns)))?;
+    facts.config_found = found.is_some();
+    let config_text = match found {
+        None => {
+            config_failure = Some(CaFailure::new(
+                format!(
+                    "failed to load kwok provider config: failed to get configmap '{config_map}': configmaps \"{config_map}\" not found"
+                ),
+                format!("ConfigMap `{config_map}` is not in namespace `{ns}`"),
+            ));
+            None
+        }
+        Some(cm) => match cm.data.as_ref().and_then(|d| d.get(CONFIG_KEY)) {
+            Some(text) => Some(text.clone()),
+            None => {
+                sources.push(Source {
+                    has_lines: false,
+                    ..Source::file(format!("configmap/{ns}/{config_map}"))
+                });
+                let keys: Vec<String> = cm
+                    .data
+                    .unwrap_or_default()
+                    .into_keys()
+                    .map(|k| format!("`{k}`"))
+                    .collect();
+                let found_keys = if keys.is_empty() {
+                    "no data".to_owned()
+                } else {
+                    format!("only {}", keys.join(", "))
+                };
+                loading.push(
+                    Diagnostic::new(
+                        "config-empty",
+                        format!("ConfigMap `{config_map}` has no `{CONFIG_KEY}` key ({found_keys}); CA fails to start"),
+                    )
+                    .at(sources.len() - 1, Default::default())
+                    .hint(format!("kubectl -n {ns} edit configmap {config_map}: put the provider config under data.{CONFIG_KEY}")),
+                );
+                config_failure = Some(CaFailure::new(
+                    "failed to load kwok provider config: failed to decode kwok config: EOF",
+                    format!("ConfigMap `{config_map}` has no `config` key"),
+                ));
+                None
+            }
+        },
+    };
+    let (read_from, templates_name) = templates_source(config_text.as_deref(), args);
+    let config = config_text.map(|text| {
+        sources.push(Source::file(format!("configmap/{ns}/{config_map}")));
+        TextInput {
+            text,
+            source: sources.len() - 1,
+        }
+    });
+    let templates = match (read_from, templates_name) {
+        (Some(Reading::Cluster), _) => {
+            let nodes: Api<Node> = Api::all(cluster.client.clone());
+            let list = nodes
+                .list(&ListParams::default())
+                .await
+                .map_err(|e| cluster.api_error(e, "list", "nodes", None))?;
+            let text = list
+                .items
+                .iter()
+                .filter_map(|n| serde_json::to_string(n).ok())
+                .collect::<Vec<_>>()
+                .join("\n---\n");
+            live_nodes = Some(list.items);
+            sources.push(Source {
+                has_lines: false,
+                ..Source::file("nodes (readNodesFrom: cluster)")
+            });
+            TemplatesInput::LiveNodes {
+                input: TextInput {
+                    text,
+                    source: sources.len() - 1,
+                },
+            }
+        }
+        (_, Some(name)) => match config_maps
+            .get_opt(&name)
+            .await
+            .map_err(|e| cluster.api_error(e, "get", "configmaps", Some(ns)))?
+        {
+            None => TemplatesInput::ConfigMapNotFound {
+                namespace: ns.to_owned(),
+            },
+            Some(cm) => {
+                let text = cm
+                    .data
+                    .and_then(|mut d| d.remove(TEMPLATES_KEY))
+                    .unwrap_or_default();
+                sources.push(Source::file(format!("configmap/{ns}/{name}")));
+                TemplatesInput::Text {
+                    input: TextInput {
+                        text,
+                        source: sources.len() - 1,
+                    },
+                    config_map: Some((name, None)),
+                }
+            }
+        },
+        _ => TemplatesInput::NotGiven,
+    };
+    let inputs = Inputs {
+        sources,
+        config,
+        templates,
+        loading,
+        config_failure,
+    };
+    Ok((inputs, facts, live_nodes))
+}
+
+enum Reading {
+    Cluster,
+    ConfigMap,
+}
+
+/// Where CA would take templates from, read leniently from a config that may be invalid.
+fn templates_source(
+    config_text: Option<&str>,
+    args: &ValidateArgs,
+) -> (Option<Reading>, Option<String>) {
+    let Some(text) = config_text else {
+        return (None, None);
+    };
+    let Ok(docs) = config::parse_text(text) else {
+        return (None, None);
+    };
+    let decoded = config::decode(&docs, args.ca_version);
+    match decoded.check() {
+        Ok(settings) => match settings.read_nodes_from {
+            ReadNodesFrom::Cluster => (Some(Reading::Cluster), None),
+            ReadNodesFrom::ConfigMap { name } => (Some(Reading::ConfigMap), Some(name)),
+        },
+        Err(_) => {
+            let name = decoded
+                .string("configmap.name")
+                .filter(|n| !n.trim().is_empty());
+            let reading = match decoded.string("readNodesFrom").as_deref() {
+                Some("cluster") => Some(Reading::Cluster),
+                _ => name.as_ref().map(|_| Reading::ConfigMap),
+            };
+            (reading, name)
+        }
+    }
+}
+
+/// Best-effort reads for the cluster rules; a failed read leaves its fact unknown.
+async fn gather_facts(
+    cluster: &Cluster,
+    facts: &mut ClusterFacts,
+    nodes: Option<Vec<Node>>,
+    verbosity: u8,
+) {
+    let client = cluster.client.clone();
+    let note = |what: &str, e: &kube::Error| {
+        if verbosity > 0 {
+            eprintln!(
+                "note: cannot read {what} ({}); skipping the rules that need it",
+                super::chain(e)
+            );
+        }
+    };
+    if !facts.config_found {
+        let all: Api<ConfigMap> = Api::all(client.clone());
+        let params = ListParams::default().fields(&format!("metadata.name={}", facts.config_map));
+        match all.list(&params).await {
+            Ok(list) => {
+                facts.config_elsewhere = Some(
+                    list.items
+                        .iter()
+                        .filter_map(|cm| cm.metadata.namespace.clone())
+                        .collect(),
+                );
+            }
+            Err(e) => note("ConfigMaps in other namespaces", &e),
+        }
+    }
+    let deployments: Api<Deployment> = Api::all(client.clone());
+    let mut kwok_deployment = None;
+    match deployments.list(&ListParams::default()).await {
+        Ok(list) => {
+            facts.ca_deployments = Some(list.items.iter().filter_map(ca_deployment).collect());
+            kwok_deployment = Some(list.items.iter().any(is_kwok_controller));
+        }
+        Err(e) => note("Deployments", &e),
+    }
+    facts.kwok_present = if kwok_deployment == Some(true) {
+        Some(true)
+    } else {
+        let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+        match crds.get_opt(KWOK_STAGE_CRD).await {
+            Ok(found) => Some(found.is_some()),
+            Err(e) => {
+                note("CustomResourceDefinitions", &e);
+                kwok_deployment.filter(|present| *present)
+            }
+        }
+    };
+    let pods: Api<Pod> = Api::all(client.clone());
+    match pods.list(&ListParams::default()).await {
+        Ok(list) => facts.pending_pods = Some(list.items.iter().filter_map(pending_pod).collect()),
+        Err(e) => note("pods", &e),
+    }
+    let nodes = match nodes {
+        Some(nodes) => Some(nodes),
+        None => {
+            let api: Api<Node> = Api::all(client);
+            match api.list(&ListParams::default()).await {
+                Ok(list) => Some(list.items),
+                Err(e) => {
+                    note("nodes", &e);
+                    None
+                }
+            }
+        }
+    };
+    facts.kwok_nodes = nodes.map(|nodes| nodes.iter().filter_map(kwok_node).collect());
+}
+
+fn labels_match(
+    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    key: &str,
+    value: &str,
+) -> bool {
+    meta.labels
+        .as_ref()
+        .and_then(|l| l.get(key))
+        .is_some_and(|v| v == value)
+}
+
+fn is_kwok_controller(d: &Deployment) -> bool {
+    d.metadata.name.as_deref() == Some("kwok-controller")
+        || labels_match(&d.metadata, "app", "kwok-controller")
+        || labels_match(&d.metadata, "app.kubernetes.io/name", "kwok")
+}
+
+fn containers(d: &Deployment) -> &[Container] {
+    d.spec
+        .template
+        .spec
+        .as_ref()
+        .map(|s| s.containers.as_slice())
+        .unwrap_or_default()
+}
+
+/// The `--cloud-provider` value in a container's command and args.
+pub fn cloud_provider_flag(words: &[String]) -> Option<String> {
+    let mut iter = words.iter();
+    while let Some(word) = iter.next() {
+        let word = word.trim();
+        if let Some(value) = word
+            .strip_prefix("--cloud-provider=")
+            .or_else(|| word.strip_prefix("-cloud-provider="))
+        {
+            return Some(value.to_owned());
+        }
+        if word == "--cloud-provider" || word == "-cloud-provider" {
+            return iter.next().cloned();
+        }
+    }
+    None
+}
+
+fn ca_deployment(d: &Deployment) -> Option<CaDeployment> {
+    let name = d.metadata.name.clone().unwrap_or_default();
+    let namespace = d.metadata.namespace.clone().unwrap_or_default();
+    let is_ca_name = name.contains("cluster-autoscaler")
+        || labels_match(&d.metadata, "app.kubernetes.io/name", "cluster-autoscaler");
+    let container = containers(d).iter().find(|c| {
+        c.image
+            .as_deref()
+            .is_some_and(|i| i.contains("cluster-autoscaler"))
+            || c.command
+                .iter()
+                .flatten()
+                .any(|w| w.contains("cluster-autoscaler"))
+    });
+    let container = match container {
+        Some(c) => c,
+        None if is_ca_name => containers(d).first()?,
+        None => return None,
+    };
+    let words: Vec<String> = container
+        .command
+        .iter()
+        .flatten()
+        .chain(container.args.iter().flatten())
+        .cloned()
+        .collect();
+    let env = |key: &str| container.env.iter().flatten().find(|e| e.name == key);
+    let pod_namespace = env(ENV_POD_NAMESPACE).and_then(|e| match (&e.value, &e.value_from) {
+        (Some(value), _) => Some(value.clone()),
+        (None, Some(from)) => from
+            .field_ref
+            .as_ref()
+            .filter(|f| f.field_path == "metadata.namespace")
+            .map(|_| namespace.clone()),
+        _ => None,
+    });
+    Some(CaDeployment {
+        image: container.image.clone().unwrap_or_default(),
+        cloud_provider: cloud_provider_flag(&words),
+        pod_namespace,
+        config_map_env: env(ENV_CONFIG_MAP).and_then(|e| e.value.clone()),
+        namespace,
+        name,
+    })
+}
+
+fn pending_pod(pod: &Pod) -> Option<PendingPod> {
+    let status_pending = pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Pending");
+    let spec = pod.spec.as_ref()?;
+    if !status_pending || spec.node_name.as_deref().is_some_and(|n| !n.is_empty()) {
+        return None;
+    }
+    let request = |resource: &str| -> f64 {
+        spec.containers
+            .iter()
+            .filter_map(|c| c.resources.as_ref()?.requests.as_ref()?.get(resource))
+            .filter_map(|q| quantity::parse(&q.0))
+            .sum()
+    };
+    Some(PendingPod {
+        namespace: pod.metadata.namespace.clone().unwrap_or_default(),
+        name: pod.metadata.name.clone().unwrap_or_default(),
+        node_selector: spec
+            .node_selector
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
+        tolerations: spec
+            .tolerations
+            .iter()
+            .flatten()
+            .map(|t| Toleration {
+                key: t.key.clone().unwrap_or_default(),
+                operator: t.operator.clone().unwrap_or_else(|| "Equal".to_owned()),
+                value: t.value.clone().unwrap_or_default(),
+                effect: t.effect.clone().unwrap_or_default(),
+            })
+            .collect(),
+        cpu: request("cpu"),
+        memory: request("memory"),
+    })
+}
+
+fn kwok_node(node: &Node) -> Option<KwokNode> {
+    let provider_id = node.spec.as_ref()?.provider_id.as_deref()?;
+    let annotations = node.metadata.annotations.as_ref()?;
+    if !provider_id.starts_with("kwok")
+        || annotations.get(ANNOTATION_KWOK_NODE).map(String::as_str) != Some(KWOK_NODE_FAKE)
+    {
+        return None;
+    }
+    Some(KwokNode {
+        name: node.metadata.name.clone().unwrap_or_default(),
+        group: annotations.get(ANNOTATION_NODEGROUP_NAME).cloned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cloud_provider_flag;
+
+    #[test]
+    fn finds_the_cloud_provider_flag() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            cloud_provider_flag(&words(&["./cluster-autoscaler", "--cloud-provider=kwok"])),
+            Some("kwok".into())
+        );
+        assert_eq!(
+            cloud_provider_flag(&words(&["--v=4", "--cloud-provider", "aws"])),
+            Some("aws".into())
+        );
+        assert_eq!(cloud_provider_flag(&words(&["--v=4"])), None);
+    }
 }

@@ -8,6 +8,7 @@ use crate::provider::nodegroups::{self, Derivation};
 use crate::provider::templates::{self, TemplateSet, TemplatesError};
 use crate::provider::{CaFailure, CaVersion, taint_string};
 use crate::yaml::{self, Document, Pos};
+use std::collections::BTreeMap;
 
 /// Where an input text came from, and how its positions map back to what the user gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,11 +122,23 @@ pub struct CaVerdict {
     pub notes: Vec<String>,
 }
 
+/// What a node group's nodes look like to the scheduler (for matching pending pods).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupShape {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    /// Allocatable cpu in cores, if set.
+    pub cpu: Option<f64>,
+    /// Allocatable memory in bytes, if set.
+    pub memory: Option<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
     pub verdict: CaVerdict,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Vec<Source>,
+    pub group_shapes: Vec<GroupShape>,
 }
 
 /// The state rules read: the decoded config and templates, with their sources.
@@ -159,6 +172,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
     };
     let config_docs: Option<Result<Vec<Document>, config::ConfigTextError>> =
         inputs.config.as_ref().map(|c| config::parse_text(&c.text));
+    let mut group_shapes = Vec::new();
     let mut ctx = Ctx {
         version,
         config: None,
@@ -263,6 +277,11 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
                             ),
                         })
                         .collect();
+                    group_shapes = derivation
+                        .groups
+                        .iter()
+                        .map(|g| shape(&set.templates[g.template], &g.name))
+                        .collect();
                     ctx.derivation = Some(derivation);
                 }
                 ctx.template_set = Some(set);
@@ -292,11 +311,30 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         verdict,
         diagnostics,
         sources: inputs.sources.clone(),
+        group_shapes,
+    }
+}
+
+fn shape(template: &templates::Template<'_>, name: &str) -> GroupShape {
+    GroupShape {
+        name: name.to_owned(),
+        labels: template
+            .labels()
+            .iter()
+            .filter_map(|(k, v)| {
+                Some((
+                    k.scalar_text()?.to_owned(),
+                    v.as_str().unwrap_or("").to_owned(),
+                ))
+            })
+            .collect(),
+        cpu: template.allocatable("cpu"),
+        memory: template.allocatable("memory"),
     }
 }
 
 /// Orders by input, then position; diagnostics without a location go last.
-fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+pub(crate) fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_key(|d| (d.location.is_none(), d.location.map(|l| (l.source, l.pos))));
 }
 

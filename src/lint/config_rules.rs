@@ -111,15 +111,24 @@ fn issue_diagnostic(
                 "string" => "use a plain string value".to_owned(),
                 "map[string]struct {}" => format!("write `{}` as a map, e.g. `\"nvidia-tesla-k80\": {{}}` per line", path),
                 "struct {}" => "each GPU type maps to `{}`, e.g. `\"nvidia-tesla-k80\": {}`".to_owned(),
+                section if section.starts_with("kwok.") => format!(
+                    "`{}` is a section: write its fields below it as `key: value` lines (a YAML mapping), not a list or a single value",
+                    display_path(path)
+                ),
                 other => format!("`{}` must be a {other}", display_path(path)),
             };
+            let expected = if wanted.starts_with("kwok.") {
+                format!("a mapping ({wanted})")
+            } else {
+                wanted.to_owned()
+            };
+            let found = at.json_kind().go_name();
             Diagnostic::new(
                 "config-parse-error",
                 format!(
-                    "`{}` is a {} but CA expects {}; CA fails with: {go_message}",
+                    "`{}` is {} {found} but CA expects {expected}; CA fails with: {go_message}",
                     display_path(path),
-                    at.json_kind().go_name(),
-                    wanted
+                    article(found),
                 ),
             )
             .at(source, at.pos)
@@ -131,6 +140,15 @@ fn issue_diagnostic(
         )
         .at(source, key.pos)
         .hint("remove it (keep `kwok: {}` or nothing) and install the kwok controller yourself"),
+    }
+}
+
+/// "a" or "an", for a Go/JSON type name.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }
 
@@ -183,10 +201,7 @@ fn unknown_field(version: CaVersion, source: SourceId, parent: &str, key: &Node)
     }
     let siblings = config::known_fields(version, parent);
     if let Some(suggestion) = did_you_mean(&name, &siblings) {
-        return diagnostic(
-            format!("{ignored}"),
-            format!("did you mean `{suggestion}`?"),
-        );
+        return diagnostic(ignored, format!("did you mean `{suggestion}`?"));
     }
     if let Some(home) = elsewhere(version, &name) {
         return diagnostic(

@@ -4,10 +4,14 @@
 //! and a remediation. Checks produce `Diagnostic`s; printing them is `validate::report`'s job.
 
 pub mod analysis;
+mod cluster_rules;
 mod config_rules;
 mod template_rules;
 
 pub use analysis::{Analysis, CaVerdict, analyze};
+pub use cluster_rules::{
+    CaDeployment, ClusterFacts, KwokNode, PendingPod, Toleration, check_cluster,
+};
 
 use crate::yaml::Pos;
 use serde::Serialize;

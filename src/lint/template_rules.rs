@@ -59,7 +59,12 @@ pub(super) fn check_presence(
                 .at_opt(*location)
                 .hint(format!("rename the ConfigMap to `{name}`, or set `configmap.name: {found}`")),
             );
-            Some(not_found("<the ConfigMaps' namespace>"))
+            Some(CaFailure::new(
+                format!("failed to get configmap '{name}': configmaps \"{name}\" not found"),
+                format!(
+                    "CA looks for the templates ConfigMap `{name}` (configmap.name), but the one given is named `{found}`"
+                ),
+            ))
         }
         TemplatesInput::Text {
             input, config_map, ..
@@ -212,7 +217,13 @@ fn grouping(
         out.push(
             Diagnostic::new(
                 "grouping-label-missing",
-                format!("none of the {} templates has the grouping {noun} `{key}` with a value: CA creates no node group, never scales up, and logs no error", templates.len()),
+                format!(
+                    "{} the grouping {noun} `{key}` with a value: CA creates no node group, never scales up, and logs no error",
+                    match templates.len() {
+                        1 => "the only template does not have".to_owned(),
+                        n => format!("none of the {n} templates has"),
+                    }
+                ),
             )
             .at(source, metadata_pos(first))
             .hint(missing_key_hint(first, settings)),
@@ -259,7 +270,10 @@ fn grouping(
             GroupProblem::Size(size) => {
                 let at = value_pos(annotations, size.annotation()).unwrap_or(metadata_pos(template));
                 let hint = match size {
-                    SizeProblem::NotAnInteger { text, .. } => format!("write a plain integer, e.g. `\"{}\"` (Go's strconv.Atoi: digits only)", text.trim().trim_end_matches(".0")),
+                    SizeProblem::NotAnInteger { text, .. } => match integer_like(text) {
+                        Some(n) => format!("write the plain integer `\"{n}\"` (Go's strconv.Atoi accepts digits with an optional sign, nothing else)"),
+                        None => "write a plain integer such as `\"3\"` (Go's strconv.Atoi accepts digits with an optional sign, nothing else)".to_owned(),
+                    },
                     SizeProblem::MaxBelowMin { min, .. } => format!("raise max-count to at least {min}, or lower min-count"),
                     SizeProblem::DesiredOutOfRange { min, max, .. } => format!("pick a desired-count between {min} and {max}"),
                 };
@@ -314,7 +328,8 @@ fn grouping(
 }
 
 fn missing_key_hint(template: &Template<'_>, settings: &ProviderSettings) -> String {
-    let key = settings.grouping_key.trim();
+    let raw_key = settings.grouping_key.as_str();
+    let key = raw_key.trim();
     let (other_map, other_noun) = match settings.group_by {
         GroupBy::Label => ("annotations", "an annotation"),
         GroupBy::Annotation => ("labels", "a label"),
@@ -323,6 +338,16 @@ fn missing_key_hint(template: &Template<'_>, settings: &ProviderSettings) -> Str
         GroupBy::Label => "labels",
         GroupBy::Annotation => "annotations",
     };
+    let own_value = template
+        .node
+        .path(&["metadata", own_map, key])
+        .map(|v| v.as_str().unwrap_or(""));
+    if raw_key != key && own_value.is_some_and(|v| !v.is_empty()) {
+        return format!(
+            "the template has `{key}`, but the configured key {raw_key:?} has surrounding spaces and CA looks it up as written; remove the spaces from `{}`",
+            settings.grouping_field
+        );
+    }
     if template.node.path(&["metadata", other_map, key]).is_some() {
         return format!(
             "`{key}` is set as {other_noun}, but CA groups by {}; move it under `metadata.{own_map}`",
@@ -340,8 +365,8 @@ fn missing_key_hint(template: &Template<'_>, settings: &ProviderSettings) -> Str
     if let Some(close) = did_you_mean(key, &present).filter(|c| *c != key) {
         return format!("the template has `{close}`; did you mean `{key}`?");
     }
-    if present.contains(&key) {
-        return format!("`{key}` is there but empty; give it the node group's name");
+    if own_value.is_some() {
+        return format!("`{key}` is there but has no value; give it the node group's name");
     }
     if template.annotation(ANNOTATION_NODEGROUP_NAME).is_some() {
         return format!(
@@ -350,6 +375,18 @@ fn missing_key_hint(template: &Template<'_>, settings: &ProviderSettings) -> Str
         );
     }
     format!("add `{key}: <node-group>` under `metadata.{own_map}`")
+}
+
+/// The integer a size annotation was probably meant to be (`" 3"`, `"3.0"`, `"2.5"` → 3, 3, 3).
+fn integer_like(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if let Some(n) = crate::provider::nodegroups::go_atoi(text) {
+        return Some(n);
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite() && f.abs() < 1e15)
+        .map(|f| f.round() as i64)
 }
 
 /// Why `<name>-xxxxx` is not a valid node name (DNS-1123 subdomain), if it is not.
@@ -541,7 +578,16 @@ fn gpu(
 
 #[cfg(test)]
 mod tests {
-    use super::invalid_name_prefix;
+    use super::{integer_like, invalid_name_prefix};
+
+    #[test]
+    fn size_hints_suggest_the_intended_integer() {
+        assert_eq!(integer_like(" 3"), Some(3));
+        assert_eq!(integer_like("3.0"), Some(3));
+        assert_eq!(integer_like("+4"), Some(4));
+        assert_eq!(integer_like("abc"), None);
+        assert_eq!(integer_like("1e400"), None);
+    }
 
     #[test]
     fn node_name_prefixes() {

@@ -1,0 +1,395 @@
+//! Rules that need the live cluster: where CA runs, kwok, pending pods, leftover nodes (pure).
+//!
+//! The cluster layer (`crate::cluster`) fetches objects and boils them down to `ClusterFacts`;
+//! these checks only look at those facts and at the analysis of the ConfigMaps.
+
+use super::analysis::{Analysis, Source};
+use super::{Diagnostic, Severity};
+use crate::provider::{
+    ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE, TAINT_EFFECT, TAINT_KEY, TAINT_VALUE,
+    taint_string,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A cluster-autoscaler Deployment, reduced to what decides how it reads the kwok ConfigMaps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaDeployment {
+    pub namespace: String,
+    pub name: String,
+    pub image: String,
+    /// `--cloud-provider` value, if the flag is given.
+    pub cloud_provider: Option<String>,
+    /// POD_NAMESPACE as the pod will see it (a fieldRef to metadata.namespace resolves to `namespace`).
+    pub pod_namespace: Option<String>,
+    pub config_map_env: Option<String>,
+}
+
+impl CaDeployment {
+    /// The dedicated kwok image defaults `--cloud-provider` to kwok.
+    pub fn effective_cloud_provider(&self) -> Option<&str> {
+        match &self.cloud_provider {
+            Some(provider) => Some(provider),
+            None if self.image.contains("cluster-autoscaler-kwok") => Some("kwok"),
+            None => None,
+        }
+    }
+
+    /// The namespace CA reads its ConfigMaps from: POD_NAMESPACE, else its own.
+    pub fn reads_namespace(&self) -> &str {
+        self.pod_namespace.as_deref().unwrap_or(&self.namespace)
+    }
+
+    pub fn reads_config_map(&self) -> &str {
+        self.config_map_env
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(crate::provider::DEFAULT_CONFIG_MAP_NAME)
+    }
+}
+
+/// A toleration as written on a pod.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Toleration {
+    pub key: String,
+    pub operator: String,
+    pub value: String,
+    pub effect: String,
+}
+
+impl Toleration {
+    /// Kubernetes' ToleratesTaint for the kwok-provider taint.
+    pub fn tolerates_kwok_taint(&self) -> bool {
+        let effect_ok = self.effect.is_empty() || self.effect == TAINT_EFFECT;
+        let key_ok = self.key == TAINT_KEY || (self.key.is_empty() && self.operator == "Exists");
+        let value_ok = self.operator == "Exists" || self.value == TAINT_VALUE;
+        effect_ok && key_ok && value_ok
+    }
+}
+
+/// A pending pod, reduced to what decides whether a template would fit it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PendingPod {
+    pub namespace: String,
+    pub name: String,
+    pub node_selector: BTreeMap<String, String>,
+    pub tolerations: Vec<Toleration>,
+    /// Sum of container requests, in cores.
+    pub cpu: f64,
+    /// Sum of container requests, in bytes.
+    pub memory: f64,
+}
+
+/// A node the kwok provider owns (providerID `kwok:…`, annotation `kwok.x-k8s.io/node: fake`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KwokNode {
+    pub name: String,
+    /// Its `cluster-autoscaler.kwok.nodegroup/name` annotation.
+    pub group: Option<String>,
+}
+
+/// Everything the cluster rules look at. `None` means "could not be read" (e.g. RBAC): skip the rule.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClusterFacts {
+    pub namespace: String,
+    pub config_map: String,
+    pub config_found: bool,
+    /// Namespaces where a ConfigMap with the config's name exists instead.
+    pub config_elsewhere: Option<Vec<String>>,
+    pub ca_deployments: Option<Vec<CaDeployment>>,
+    /// Some kwok controller Deployment or the Stage CRD exists.
+    pub kwok_present: Option<bool>,
+    pub pending_pods: Option<Vec<PendingPod>>,
+    pub kwok_nodes: Option<Vec<KwokNode>>,
+}
+
+/// Adds a label-only source (e.g. `deployment/kube-system/cluster-autoscaler`) and returns its id.
+fn object_source(sources: &mut Vec<Source>, label: String) -> usize {
+    if let Some(i) = sources
+        .iter()
+        .position(|s| s.label == label && !s.has_lines)
+    {
+        return i;
+    }
+    sources.push(Source {
+        has_lines: false,
+        ..Source::file(label)
+    });
+    sources.len() - 1
+}
+
+/// Runs every cluster rule, adding its diagnostics (and their sources) to the analysis.
+pub fn check_cluster(facts: &ClusterFacts, analysis: &mut Analysis) {
+    let mut found = Vec::new();
+    let mut sources = std::mem::take(&mut analysis.sources);
+    config_not_found(facts, &mut sources, &mut found);
+    ca_deployment(facts, &mut sources, &mut found);
+    kwok_controller(facts, &mut found);
+    if analysis
+        .verdict
+        .settings
+        .as_ref()
+        .is_some_and(|s| !s.skip_taint)
+    {
+        untolerated(facts, analysis, &mut sources, &mut found);
+    }
+    orphans(facts, analysis, &mut sources, &mut found);
+    analysis.sources = sources;
+    analysis.diagnostics.extend(found);
+    super::analysis::sort_diagnostics(&mut analysis.diagnostics);
+}
+
+fn config_not_found(facts: &ClusterFacts, sources: &mut Vec<Source>, out: &mut Vec<Diagnostic>) {
+    if facts.config_found {
+        return;
+    }
+    let (name, namespace) = (&facts.config_map, &facts.namespace);
+    let source = object_source(sources, format!("configmap/{namespace}/{name}"));
+    let elsewhere = facts.config_elsewhere.clone().unwrap_or_default();
+    let (message, hint) = if elsewhere.is_empty() {
+        (
+            format!(
+                "ConfigMap `{name}` does not exist in namespace `{namespace}`; CA fails at start-up (failed to get configmap '{name}')"
+            ),
+            format!(
+                "create it (kubectl kwokprovider init), or pass -n with the namespace it is in; CA reads the namespace in {ENV_POD_NAMESPACE}"
+            ),
+        )
+    } else {
+        (
+            format!(
+                "ConfigMap `{name}` is not in namespace `{namespace}`, but found in {}; CA reads only the namespace in {ENV_POD_NAMESPACE} (else its own)",
+                elsewhere
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!(
+                "set {ENV_POD_NAMESPACE}={} for CA (and validate with -n {}), or move the ConfigMaps to `{namespace}`",
+                elsewhere[0], elsewhere[0]
+            ),
+        )
+    };
+    out.push(
+        Diagnostic::new("config-not-found", message)
+            .at(source, Default::default())
+            .hint(hint),
+    );
+}
+
+fn ca_deployment(facts: &ClusterFacts, sources: &mut Vec<Source>, out: &mut Vec<Diagnostic>) {
+    let Some(deployments) = &facts.ca_deployments else {
+        return;
+    };
+    if deployments.is_empty() {
+        out.push(
+            Diagnostic::new(
+                "ca-not-found",
+                "no cluster-autoscaler Deployment found in the cluster; if CA runs on your machine, it reads these ConfigMaps only with the right environment",
+            )
+            .hint(format!(
+                "run CA with {ENV_PROVIDER_MODE}=local {ENV_POD_NAMESPACE}={} {ENV_CONFIG_MAP}={} --cloud-provider=kwok --kubeconfig …",
+                facts.namespace, facts.config_map
+            )),
+        );
+        return;
+    }
+    let kwok: Vec<&CaDeployment> = deployments
+        .iter()
+        .filter(|d| d.effective_cloud_provider() == Some("kwok"))
+        .collect();
+    if kwok.is_empty() {
+        for d in deployments {
+            let source = object_source(sources, format!("deployment/{}/{}", d.namespace, d.name));
+            let flag = match &d.cloud_provider {
+                Some(p) => format!("runs with --cloud-provider={p}"),
+                None => "has no --cloud-provider flag (the default is not kwok)".to_owned(),
+            };
+            out.push(
+                Diagnostic::new("ca-deployment-misconfigured", format!("cluster-autoscaler Deployment `{}/{}` {flag}; it does not read the kwok ConfigMaps", d.namespace, d.name))
+                    .at(source, Default::default())
+                    .hint(format!("add `--cloud-provider=kwok` to its container args (helm: --set cloudProvider=kwok)")),
+            );
+        }
+        return;
+    }
+    for d in kwok {
+        let source = object_source(sources, format!("deployment/{}/{}", d.namespace, d.name));
+        if d.reads_namespace() != facts.namespace {
+            let why = match &d.pod_namespace {
+                Some(ns) => format!("its {ENV_POD_NAMESPACE} is `{ns}`"),
+                None => format!(
+                    "it has no {ENV_POD_NAMESPACE}, so it uses its own namespace `{}`",
+                    d.namespace
+                ),
+            };
+            out.push(
+                Diagnostic::new(
+                    "ca-deployment-misconfigured",
+                    format!("cluster-autoscaler `{}/{}` reads the kwok ConfigMaps from namespace `{}` ({why}), not `{}` where they were validated", d.namespace, d.name, d.reads_namespace(), facts.namespace),
+                )
+                .at(source, Default::default())
+                .hint(format!("move the ConfigMaps to `{}`, or set {ENV_POD_NAMESPACE}={} on CA", d.reads_namespace(), facts.namespace)),
+            );
+        }
+        if d.reads_config_map() != facts.config_map {
+            out.push(
+                Diagnostic::new(
+                    "ca-deployment-misconfigured",
+                    format!("cluster-autoscaler `{}/{}` reads ConfigMap `{}` ({ENV_CONFIG_MAP}), not `{}`", d.namespace, d.name, d.reads_config_map(), facts.config_map),
+                )
+                .at(source, Default::default())
+                .hint(format!("set {ENV_CONFIG_MAP}={} on CA, or validate with --config-map {}", facts.config_map, d.reads_config_map())),
+            );
+        }
+    }
+}
+
+fn kwok_controller(facts: &ClusterFacts, out: &mut Vec<Diagnostic>) {
+    if facts.kwok_present == Some(false) {
+        out.push(Diagnostic::new(
+            "kwok-controller-missing",
+            "no kwok controller Deployment and no `stages.kwok.x-k8s.io` CRD: the nodes CA creates will stay NotReady and never take pods",
+        ));
+    }
+}
+
+fn untolerated(
+    facts: &ClusterFacts,
+    analysis: &Analysis,
+    sources: &mut Vec<Source>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(pods) = &facts.pending_pods else {
+        return;
+    };
+    for pod in pods {
+        if pod.tolerations.iter().any(Toleration::tolerates_kwok_taint) {
+            continue;
+        }
+        let fits: Vec<&str> = analysis
+            .group_shapes
+            .iter()
+            .filter(|shape| {
+                pod.node_selector
+                    .iter()
+                    .all(|(k, v)| shape.labels.get(k) == Some(v))
+                    && shape.cpu.is_some_and(|cpu| pod.cpu <= cpu)
+                    && shape.memory.is_some_and(|memory| pod.memory <= memory)
+            })
+            .map(|shape| shape.name.as_str())
+            .collect();
+        if fits.is_empty() {
+            continue;
+        }
+        let source = object_source(sources, format!("pod/{}/{}", pod.namespace, pod.name));
+        out.push(
+            Diagnostic::new(
+                "pods-do-not-tolerate-taint",
+                format!(
+                    "pending pod `{}/{}` would fit node group{} {} but does not tolerate `{}`; CA will not scale up for it",
+                    pod.namespace,
+                    pod.name,
+                    if fits.len() == 1 { "" } else { "s" },
+                    fits.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "),
+                    taint_string()
+                ),
+            )
+            .at(source, Default::default())
+            .hint(format!(
+                "add to the pod spec: `tolerations: [{{key: {TAINT_KEY}, operator: Equal, value: \"{TAINT_VALUE}\", effect: {TAINT_EFFECT}}}]`, or set nodes.skipTaint: true"
+            )),
+        );
+    }
+}
+
+fn orphans(
+    facts: &ClusterFacts,
+    analysis: &Analysis,
+    sources: &mut Vec<Source>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(nodes) = &facts.kwok_nodes else {
+        return;
+    };
+    if !analysis.verdict.templates_known {
+        return;
+    }
+    let groups: BTreeSet<&str> = analysis
+        .verdict
+        .node_groups
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect();
+    let mut orphaned: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for node in nodes {
+        if let Some(group) = node.group.as_deref() {
+            if !groups.contains(group) {
+                orphaned.entry(group).or_default().push(&node.name);
+            }
+        }
+    }
+    for (group, names) in orphaned {
+        let source = object_source(sources, format!("node/{}", names[0]));
+        let shown: Vec<&str> = names.iter().take(3).copied().collect();
+        let more = if names.len() > 3 {
+            format!(" and {} more", names.len() - 3)
+        } else {
+            String::new()
+        };
+        out.push(
+            Diagnostic::new(
+                "nodes-orphaned",
+                format!(
+                    "{} kwok node{} ({}{more}) belong to node group `{group}`, which the templates no longer define; CA will not manage or remove {}",
+                    names.len(),
+                    if names.len() == 1 { "" } else { "s" },
+                    shown.join(", "),
+                    if names.len() == 1 { "it" } else { "them" }
+                ),
+            )
+            .severity(Severity::Warning)
+            .at(source, Default::default())
+            .hint(format!(
+                "delete them (kubectl delete node {}), or restore node group `{group}` in the templates",
+                shown.join(" ")
+            )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toleration_matching() {
+        let t = |key: &str, op: &str, value: &str, effect: &str| Toleration {
+            key: key.into(),
+            operator: op.into(),
+            value: value.into(),
+            effect: effect.into(),
+        };
+        assert!(t("kwok-provider", "Equal", "true", "NoSchedule").tolerates_kwok_taint());
+        assert!(t("kwok-provider", "Exists", "", "").tolerates_kwok_taint());
+        assert!(t("", "Exists", "", "").tolerates_kwok_taint());
+        assert!(!t("kwok-provider", "Equal", "false", "NoSchedule").tolerates_kwok_taint());
+        assert!(!t("kwok-provider", "Equal", "true", "NoExecute").tolerates_kwok_taint());
+        assert!(!t("other", "Exists", "", "").tolerates_kwok_taint());
+    }
+
+    #[test]
+    fn ca_deployment_defaults() {
+        let d = CaDeployment {
+            namespace: "kube-system".into(),
+            name: "ca".into(),
+            image: "registry.k8s.io/autoscaling/cluster-autoscaler-kwok:v1.34.0".into(),
+            cloud_provider: None,
+            pod_namespace: None,
+            config_map_env: None,
+        };
+        assert_eq!(d.effective_cloud_provider(), Some("kwok"));
+        assert_eq!(d.reads_namespace(), "kube-system");
+        assert_eq!(d.reads_config_map(), "kwok-provider-config");
+    }
+}
