@@ -29,8 +29,10 @@ pub enum ErrorKind {
     Input,
     /// Cluster unreachable or access denied.
     Cluster,
-    /// Writing our own output failed (other than a closed pipe).
+    /// Writing our own output failed.
     Output,
+    /// The reader of our output went away (`… | head`): not a failure.
+    BrokenPipe,
 }
 
 impl Error {
@@ -64,6 +66,7 @@ impl Error {
             ErrorKind::Usage | ErrorKind::Input => exit::USAGE,
             ErrorKind::Cluster => exit::CLUSTER,
             ErrorKind::Output => exit::FINDINGS,
+            ErrorKind::BrokenPipe => exit::OK,
         }
     }
 }
@@ -76,7 +79,11 @@ impl fmt::Display for Error {
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Error::new(ErrorKind::Output, format!("writing output failed: {e}"))
+        let kind = match e.kind() {
+            std::io::ErrorKind::BrokenPipe => ErrorKind::BrokenPipe,
+            _ => ErrorKind::Output,
+        };
+        Error::new(kind, format!("writing output failed: {e}"))
     }
 }
 

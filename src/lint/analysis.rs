@@ -219,12 +219,12 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
     );
 
     // CA reads the templates only once the config is accepted; we lint them regardless.
-    if let Some(failure) =
-        template_rules::check_presence(&mut ctx, &inputs.templates, settings.as_ref())
+    let presence = template_rules::check_presence(&mut ctx, &inputs.templates, settings.as_ref());
+    if let Some(failure) = presence
+        && verdict.failure.is_none()
+        && reads_configmap
     {
-        if verdict.failure.is_none() && reads_configmap {
-            verdict.failure = Some(failure);
-        }
+        verdict.failure = Some(failure);
     }
     if let (Some(input), Some(parsed)) = (templates_text, &templates_docs) {
         ctx.templates_source = Some(input.source);
@@ -296,6 +296,13 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
                 "Pods must tolerate `{}` to land on these nodes (or set nodes.skipTaint: true).",
                 taint_string()
             ));
+        }
+        let file_templates = matches!(inputs.templates, TemplatesInput::Text { .. });
+        if settings.read_nodes_from == ReadNodesFrom::Cluster && file_templates {
+            verdict.notes.push(
+                "readNodesFrom is `cluster`: CA ignores templates ConfigMaps and uses every live node as a template; the given templates were checked as if they were those nodes."
+                    .to_owned(),
+            );
         }
         if version.timestamps_group_names() {
             verdict.notes.push(

@@ -208,7 +208,7 @@ fn ca_deployment(facts: &ClusterFacts, sources: &mut Vec<Source>, out: &mut Vec<
             out.push(
                 Diagnostic::new("ca-deployment-misconfigured", format!("cluster-autoscaler Deployment `{}/{}` {flag}; it does not read the kwok ConfigMaps", d.namespace, d.name))
                     .at(source, Default::default())
-                    .hint(format!("add `--cloud-provider=kwok` to its container args (helm: --set cloudProvider=kwok)")),
+                    .hint("add `--cloud-provider=kwok` to its container args (helm: --set cloudProvider=kwok)"),
             );
         }
         return;
@@ -323,10 +323,10 @@ fn orphans(
         .collect();
     let mut orphaned: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for node in nodes {
-        if let Some(group) = node.group.as_deref() {
-            if !groups.contains(group) {
-                orphaned.entry(group).or_default().push(&node.name);
-            }
+        if let Some(group) = node.group.as_deref()
+            && !groups.contains(group)
+        {
+            orphaned.entry(group).or_default().push(&node.name);
         }
     }
     for (group, names) in orphaned {

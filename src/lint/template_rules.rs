@@ -470,17 +470,17 @@ fn leftovers(
 ) {
     let name = template.display_name();
     let grouping_hostname = settings.is_some_and(|s| s.grouping_key.trim() == LABEL_HOSTNAME);
-    if !grouping_hostname {
-        if let Some(pos) = key_pos(template.node.path(&["metadata", "labels"]), LABEL_HOSTNAME) {
-            out.push(
-                Diagnostic::new(
-                    "template-hostname-label",
-                    format!("template `{name}` has label `{LABEL_HOSTNAME}: {}`; CA copies it to every node it creates, so they all share one hostname (hostname anti-affinity or topology spread then make CA scale up without end)", template.label(LABEL_HOSTNAME).unwrap_or("")),
-                )
-                .at(source, pos)
-                .hint(format!("remove the `{LABEL_HOSTNAME}` label from the template")),
-            );
-        }
+    if !grouping_hostname
+        && let Some(pos) = key_pos(template.node.path(&["metadata", "labels"]), LABEL_HOSTNAME)
+    {
+        out.push(
+            Diagnostic::new(
+                "template-hostname-label",
+                format!("template `{name}` has label `{LABEL_HOSTNAME}: {}`; CA copies it to every node it creates, so they all share one hostname (hostname anti-affinity or topology spread then make CA scale up without end)", template.label(LABEL_HOSTNAME).unwrap_or("")),
+            )
+            .at(source, pos)
+            .hint(format!("remove the `{LABEL_HOSTNAME}` label from the template")),
+        );
     }
     for taint in template.taints() {
         let key = taint.get("key").and_then(Node::as_str).unwrap_or("");
@@ -519,17 +519,17 @@ fn leftovers(
             );
         }
     }
-    if let Some(unschedulable) = template.node.path(&["spec", "unschedulable"]) {
-        if unschedulable.resolve() == Some(crate::yaml::Resolved::Bool(true)) {
-            out.push(
-                Diagnostic::new(
-                    "template-real-node-leftovers",
-                    format!("template `{name}` has `spec.unschedulable: true` (a cordoned node); no pod will be scheduled on the fake nodes"),
-                )
-                .at(source, unschedulable.pos)
-                .hint("remove `unschedulable` from the template"),
-            );
-        }
+    if let Some(unschedulable) = template.node.path(&["spec", "unschedulable"])
+        && unschedulable.resolve() == Some(crate::yaml::Resolved::Bool(true))
+    {
+        out.push(
+            Diagnostic::new(
+                "template-real-node-leftovers",
+                format!("template `{name}` has `spec.unschedulable: true` (a cordoned node); no pod will be scheduled on the fake nodes"),
+            )
+            .at(source, unschedulable.pos)
+            .hint("remove `unschedulable` from the template"),
+        );
     }
 }
 

@@ -55,23 +55,36 @@ fn is_template_kind(kind: &str) -> bool {
     matches!(kind, "Node" | "List" | "NodeList")
 }
 
-/// Maps positions inside a ConfigMap data value back onto the manifest.
-fn embedded_source(label: &str, file_text: &str, value: &Node) -> Source {
+/// Maps positions inside a ConfigMap data value (a `|` block) back onto the manifest.
+///
+/// A literal block keeps every line, so inner line N is N lines below the `|` indicator,
+/// and every column is shifted by the block's indentation. Other scalar styles fold or
+/// escape their text, so positions inside them point at the value instead.
+fn embedded_source(label: &str, file_text: &str, key: &Node, value: &Node) -> Source {
     let mut source = Source::file(label);
-    if value.as_scalar().map(|s| s.style) == Some(Style::Literal) {
-        // The value starts at the `|` indicator; content begins on the next line.
-        let indicator_line = value.pos.line as usize;
-        let indent = file_text
-            .lines()
-            .skip(indicator_line)
-            .find(|l| !l.trim().is_empty())
-            .map(|l| l.len() - l.trim_start_matches(' ').len())
-            .unwrap_or(0);
-        source.line_offset = value.pos.line;
-        source.col_offset = u32::try_from(indent).unwrap_or(0);
-    } else {
+    if value.as_scalar().map(|s| s.style) != Some(Style::Literal) {
         source.fixed = Some(value.pos);
+        return source;
     }
+    let lines: Vec<&str> = file_text.lines().collect();
+    // The indicator is on the key's line (`config: |`) or, rarely, on a line of its own.
+    let key_line = key.pos.line as usize;
+    let indicator_line = (key_line..=value.pos.line as usize)
+        .find(|&n| {
+            lines.get(n - 1).is_some_and(|l| {
+                let rest = if n == key_line { l.split_once(':').map_or("", |(_, r)| r) } else { l };
+                rest.trim_start().starts_with('|')
+            })
+        })
+        .unwrap_or(key_line);
+    let indent = lines
+        .iter()
+        .skip(indicator_line)
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .unwrap_or(0);
+    source.line_offset = u32::try_from(indicator_line).unwrap_or(0);
+    source.col_offset = u32::try_from(indent).unwrap_or(0);
     source
 }
 
@@ -88,7 +101,7 @@ impl Collector {
         let data = root.get("data");
         let mut recognised = false;
         for (key, collection) in [(CONFIG_KEY, true), (TEMPLATES_KEY, false)] {
-            let Some(value) = data.and_then(|d| d.get(key)) else {
+            let Some((key_node, value)) = data.and_then(|d| d.entry(key)) else {
                 continue;
             };
             recognised = true;
@@ -97,7 +110,7 @@ impl Collector {
                 Some(scalar) => {
                     let found = Found {
                         text: scalar.text.to_string(),
-                        source: embedded_source(&file.label, &file.text, value),
+                        source: embedded_source(&file.label, &file.text, key_node, value),
                         origin,
                         config_map: Some((name.clone(), name_pos)),
                     };
@@ -317,6 +330,31 @@ pub fn classify(
     })
 }
 
+/// One line per recognised input, for `-v`.
+pub fn describe(inputs: &Inputs) -> Vec<String> {
+    let place = |id: usize| {
+        let source = &inputs.sources[id];
+        match (source.fixed, source.line_offset) {
+            (Some(pos), _) => format!("{} (a data value at line {})", source.label, pos.line),
+            (None, 0) => source.label.clone(),
+            (None, offset) => format!("{} (a data block starting at line {})", source.label, offset + 1),
+        }
+    };
+    let mut lines = Vec::new();
+    match &inputs.config {
+        Some(config) => lines.push(format!("provider config: {}", place(config.source))),
+        None => lines.push("provider config: not given".to_owned()),
+    }
+    lines.push(match &inputs.templates {
+        TemplatesInput::Text { input, config_map: Some((name, _)) } => {
+            format!("templates: ConfigMap `{name}` in {}", place(input.source))
+        }
+        TemplatesInput::Text { input, config_map: None } => format!("templates: {}", place(input.source)),
+        _ => "templates: not given".to_owned(),
+    });
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,6 +385,23 @@ mod tests {
                 assert_eq!(config_map.unwrap().0, "kwok-provider-templates")
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn block_positions_survive_leading_comments_blank_lines_and_own_line_indicators() {
+        for (text, line) in [
+            ("# a\n# b\nkind: ConfigMap\nmetadata: {name: kwok-provider-config}\ndata:\n  config: |-\n    apiVersion: v1alpha1\n    readNodesFrom: x\n", 8),
+            ("kind: ConfigMap\nmetadata: {name: kwok-provider-config}\ndata:\n  config: |\n\n    apiVersion: v1alpha1\n    readNodesFrom: x\n", 7),
+            ("kind: ConfigMap\nmetadata: {name: kwok-provider-config}\ndata:\n  config:\n    |\n      apiVersion: v1alpha1\n      readNodesFrom: x\n", 7),
+        ] {
+            let inputs = classify(&[file("cm.yaml", text)], None, "kwok-provider-config").unwrap();
+            let config = inputs.config.unwrap();
+            let inner = config.text.lines().position(|l| l.starts_with("readNodesFrom")).unwrap() + 1;
+            let mapped = inputs.sources[config.source].map(Pos { line: inner as u32, col: 1 }).unwrap();
+            assert_eq!(mapped.line, line, "{text:?}");
+            let file_line = text.lines().nth(line as usize - 1).unwrap();
+            assert_eq!(&file_line[mapped.col as usize - 1..], "readNodesFrom: x", "{text:?}");
         }
     }
 

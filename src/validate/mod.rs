@@ -44,6 +44,11 @@ pub fn run(
         let files = read_inputs(&args.files)?;
         let templates = args.templates.as_deref().map(read_file).transpose()?;
         let inputs = inputs::classify(&files, templates.as_ref(), &config_map)?;
+        if global.verbosity > 0 {
+            for line in inputs::describe(&inputs) {
+                eprintln!("{line}");
+            }
+        }
         lint::analyze(&inputs, args.ca_version)
     };
     report(out, &analysis, args, &styles)

@@ -3,6 +3,7 @@
 //! The JSON shape is a public contract (scripts and CI depend on it); see README "JSON output".
 
 use crate::lint::analysis::{Analysis, GroupSummary, Source};
+use crate::provider::config::ReadNodesFrom;
 use crate::lint::{Diagnostic, RULES, Rule, Severity, Summary};
 use console::Style;
 use serde::Serialize;
@@ -251,6 +252,15 @@ fn render_verdict(w: &mut impl Write, analysis: &Analysis, styles: &Styles) -> i
         return Ok(());
     };
     let grouping = format!("{} `{}`", settings.group_by.noun(), settings.grouping_key);
+    if !verdict.templates_known && settings.read_nodes_from == ReadNodesFrom::Cluster {
+        writeln!(
+            w,
+            "{} {} (grouping by {grouping}); it takes its templates from the cluster's nodes (readNodesFrom: cluster): validate without -f to see the node groups",
+            styles.strong.apply_to(&who),
+            styles.good.apply_to("accepts the provider config")
+        )?;
+        return Ok(());
+    }
     if !verdict.templates_known {
         writeln!(
             w,
