@@ -9,7 +9,8 @@ use crate::cli::{GlobalArgs, ValidateArgs};
 use crate::error::Result;
 use crate::lint::analysis::{Analysis, Inputs, Source, TemplatesInput, TextInput};
 use crate::lint::{self, CaDeployment, ClusterFacts, Diagnostic, KwokNode, PendingPod, Toleration};
-use crate::provider::config::{self, ReadNodesFrom};
+use crate::provider::config::{self, GroupBy, ProviderSettings, ReadNodesFrom};
+use crate::provider::nodegroups;
 use crate::provider::*;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Container, Node, Pod};
@@ -34,8 +35,16 @@ pub fn analyze_live(
         let (inputs, mut facts, nodes) = read_inputs(&cluster, config_map, args).await?;
         facts.namespace = ns;
         facts.config_map = config_map.to_owned();
-        gather_facts(&cluster, &mut facts, nodes, global.verbosity).await;
         let mut analysis = lint::analyze(&inputs, args.ca_version);
+        let settings = analysis.verdict.settings.clone();
+        gather_facts(
+            &cluster,
+            &mut facts,
+            nodes,
+            settings.as_ref(),
+            global.verbosity,
+        )
+        .await;
         lint::check_cluster(&facts, &mut analysis);
         Ok(analysis)
     })
@@ -211,6 +220,7 @@ async fn gather_facts(
     cluster: &Cluster,
     facts: &mut ClusterFacts,
     nodes: Option<Vec<Node>>,
+    settings: Option<&ProviderSettings>,
     verbosity: u8,
 ) {
     let client = cluster.client.clone();
@@ -276,7 +286,12 @@ async fn gather_facts(
             }
         }
     };
-    facts.kwok_nodes = nodes.map(|nodes| nodes.iter().filter_map(kwok_node).collect());
+    facts.kwok_nodes = nodes.map(|nodes| {
+        nodes
+            .iter()
+            .filter_map(|n| kwok_node(n, settings))
+            .collect()
+    });
 }
 
 fn labels_match(
@@ -407,17 +422,30 @@ fn pending_pod(pod: &Pod) -> Option<PendingPod> {
     })
 }
 
-fn kwok_node(node: &Node) -> Option<KwokNode> {
-    let provider_id = node.spec.as_ref()?.provider_id.as_deref()?;
-    let annotations = node.metadata.annotations.as_ref()?;
-    if !provider_id.starts_with("kwok")
-        || annotations.get(ANNOTATION_KWOK_NODE).map(String::as_str) != Some(KWOK_NODE_FAKE)
+/// A node CA created (or `scale` did): owned by the provider and marked fake.
+fn kwok_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<KwokNode> {
+    let provider_id = node.spec.as_ref().and_then(|s| s.provider_id.as_deref());
+    let annotations = node.metadata.annotations.clone().unwrap_or_default();
+    let annotation = |key: &str| annotations.get(key).map(String::as_str);
+    if !nodegroups::is_provider_node(provider_id)
+        || !nodegroups::is_fake_node(annotation(ANNOTATION_KWOK_NODE))
     {
         return None;
     }
+    let grouping_value = |s: &ProviderSettings| {
+        let source = match s.group_by {
+            GroupBy::Label => node.metadata.labels.as_ref(),
+            GroupBy::Annotation => node.metadata.annotations.as_ref(),
+        };
+        source.and_then(|m| m.get(&s.grouping_key)).cloned()
+    };
     Some(KwokNode {
         name: node.metadata.name.clone().unwrap_or_default(),
-        group: annotations.get(ANNOTATION_NODEGROUP_NAME).cloned(),
+        group: nodegroups::live_node_group(
+            annotation(ANNOTATION_NODEGROUP_NAME),
+            grouping_value,
+            settings,
+        ),
     })
 }
 
