@@ -90,6 +90,18 @@ pub enum JsonKind {
 }
 
 impl JsonKind {
+    /// "an array", "a string", … for messages.
+    pub fn article(self) -> &'static str {
+        match self {
+            JsonKind::Null => "null",
+            JsonKind::Bool => "a boolean",
+            JsonKind::Number => "a number",
+            JsonKind::String => "a string",
+            JsonKind::Array => "an array",
+            JsonKind::Object => "a mapping",
+        }
+    }
+
     pub fn go_name(self) -> &'static str {
         match self {
             JsonKind::Null => "null",

@@ -291,14 +291,33 @@ fn rejection_diagnostic(
         FailedCheck::Decode => return None,
         FailedCheck::ReadNodesFrom => {
             let value = decoded.string("readNodesFrom").unwrap_or_default();
-            let hint = match did_you_mean(value.trim(), &["configmap", "cluster"]) {
-                Some(s) if !value.is_empty() => format!("did you mean `readNodesFrom: {s}`? The value is case-sensitive"),
-                _ => "set `readNodesFrom: configmap` (templates from a ConfigMap) or `readNodesFrom: cluster` (from the live nodes)".to_owned(),
+            let trimmed = value.trim();
+            let both = "set `readNodesFrom: configmap` (templates from a ConfigMap) or `readNodesFrom: cluster` (from the live nodes)";
+            let hint = match did_you_mean(trimmed, &["configmap", "cluster"]) {
+                _ if value.is_empty() => both.to_owned(),
+                Some(s) if trimmed == s => {
+                    format!("remove the spaces around `{s}`: CA compares the value exactly")
+                }
+                Some(s) if trimmed.eq_ignore_ascii_case(s) => {
+                    format!("write `readNodesFrom: {s}`: the value is case-sensitive")
+                }
+                Some(s) => format!("did you mean `readNodesFrom: {s}`?"),
+                None if matches!(trimmed, "label" | "annotation") => format!(
+                    "{both}; CA's own error message wrongly lists `label` and `annotation`"
+                ),
+                None => both.to_owned(),
             };
-            let message = if value.is_empty() {
-                "`readNodesFrom` is missing; CA exits at start-up".to_owned()
+            let shown = if trimmed != value {
+                format!("{value:?}")
             } else {
-                format!("`readNodesFrom: {value}` is invalid; CA exits at start-up: {ca_message}")
+                value.clone()
+            };
+            let message = if !decoded.is_set("readNodesFrom") {
+                "`readNodesFrom` is missing; CA exits at start-up".to_owned()
+            } else if value.is_empty() {
+                "`readNodesFrom` is empty; CA exits at start-up".to_owned()
+            } else {
+                format!("`readNodesFrom: {shown}` is invalid; CA exits at start-up: {ca_message}")
             };
             Diagnostic::new("read-nodes-from-invalid", message)
                 .at(source, value_pos("readNodesFrom").unwrap_or(root))

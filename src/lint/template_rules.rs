@@ -399,7 +399,13 @@ pub fn invalid_name_prefix(name: &str) -> Option<String> {
         .chars()
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '.'))
     {
-        return Some(format!("contains `{bad}`"));
+        return Some(if bad.is_ascii_uppercase() {
+            format!("contains the uppercase letter `{bad}`")
+        } else if bad == ' ' {
+            "contains a space".to_owned()
+        } else {
+            format!("contains `{bad}`")
+        });
     }
     if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         return Some("must start with a letter or digit".to_owned());
@@ -483,6 +489,7 @@ fn leftovers(
         );
     }
     for taint in template.taints() {
+        let taint_pos = taint.entry("key").map_or(taint.pos, |(k, _)| k.pos);
         let key = taint.get("key").and_then(Node::as_str).unwrap_or("");
         let effect = taint.get("effect").and_then(Node::as_str).unwrap_or("");
         if key == TAINT_KEY {
@@ -493,7 +500,7 @@ fn leftovers(
                         format!("template `{name}` already has the `{TAINT_KEY}` taint and CA adds it again; the API server rejects nodes with duplicate taints, so every scale-up fails"),
                     )
                     .severity(Severity::Error)
-                    .at(source, taint.pos)
+                    .at(source, taint_pos)
                     .hint("remove the taint from the template (CA adds it), or set `nodes.skipTaint: true`"),
                 );
             }
@@ -503,7 +510,7 @@ fn leftovers(
                     "template-real-node-leftovers",
                     format!("template `{name}` has the control-plane taint `{key}:{effect}`: it was copied from a control-plane node, and only pods tolerating it fit"),
                 )
-                .at(source, taint.pos)
+                .at(source, taint_pos)
                 .hint("remove the taint from the template (and the node-role label, unless you mean it)"),
             );
         } else if key.starts_with("node.kubernetes.io/")
@@ -514,7 +521,7 @@ fn leftovers(
                     "template-real-node-leftovers",
                     format!("template `{name}` has the condition taint `{key}`, left over from a real node's state; every fake node inherits it"),
                 )
-                .at(source, taint.pos)
+                .at(source, taint_pos)
                 .hint("remove the taint from the template"),
             );
         }

@@ -72,7 +72,11 @@ fn embedded_source(label: &str, file_text: &str, key: &Node, value: &Node) -> So
     let indicator_line = (key_line..=value.pos.line as usize)
         .find(|&n| {
             lines.get(n - 1).is_some_and(|l| {
-                let rest = if n == key_line { l.split_once(':').map_or("", |(_, r)| r) } else { l };
+                let rest = if n == key_line {
+                    l.split_once(':').map_or("", |(_, r)| r)
+                } else {
+                    l
+                };
                 rest.trim_start().starts_with('|')
             })
         })
@@ -131,7 +135,7 @@ impl Collector {
                         source,
                         Diagnostic::new(
                             rule,
-                            format!("`data.{key}` of ConfigMap `{name}` is a {}, not a string; the API server rejects the ConfigMap and CA never sees the {what}", value.json_kind().go_name()),
+                            format!("`data.{key}` of ConfigMap `{name}` is {}, not a string; the API server rejects the ConfigMap and CA never sees the {what}", value.json_kind().article()),
                         )
                         .at(source, value.pos)
                         .hint(format!("write `{key}: |` and indent the YAML below it")),
@@ -337,7 +341,11 @@ pub fn describe(inputs: &Inputs) -> Vec<String> {
         match (source.fixed, source.line_offset) {
             (Some(pos), _) => format!("{} (a data value at line {})", source.label, pos.line),
             (None, 0) => source.label.clone(),
-            (None, offset) => format!("{} (a data block starting at line {})", source.label, offset + 1),
+            (None, offset) => format!(
+                "{} (a data block starting at line {})",
+                source.label,
+                offset + 1
+            ),
         }
     };
     let mut lines = Vec::new();
@@ -346,10 +354,16 @@ pub fn describe(inputs: &Inputs) -> Vec<String> {
         None => lines.push("provider config: not given".to_owned()),
     }
     lines.push(match &inputs.templates {
-        TemplatesInput::Text { input, config_map: Some((name, _)) } => {
+        TemplatesInput::Text {
+            input,
+            config_map: Some((name, _)),
+        } => {
             format!("templates: ConfigMap `{name}` in {}", place(input.source))
         }
-        TemplatesInput::Text { input, config_map: None } => format!("templates: {}", place(input.source)),
+        TemplatesInput::Text {
+            input,
+            config_map: None,
+        } => format!("templates: {}", place(input.source)),
         _ => "templates: not given".to_owned(),
     });
     lines
@@ -391,17 +405,40 @@ mod tests {
     #[test]
     fn block_positions_survive_leading_comments_blank_lines_and_own_line_indicators() {
         for (text, line) in [
-            ("# a\n# b\nkind: ConfigMap\nmetadata: {name: kwok-provider-config}\ndata:\n  config: |-\n    apiVersion: v1alpha1\n    readNodesFrom: x\n", 8),
-            ("kind: ConfigMap\nmetadata: {name: kwok-provider-config}\ndata:\n  config: |\n\n    apiVersion: v1alpha1\n    readNodesFrom: x\n", 7),
-            ("kind: ConfigMap\nmetadata: {name: kwok-provider-config}\ndata:\n  config:\n    |\n      apiVersion: v1alpha1\n      readNodesFrom: x\n", 7),
+            (
+                "# a\n# b\nkind: ConfigMap\nmetadata: {name: kwok-provider-config}\ndata:\n  config: |-\n    apiVersion: v1alpha1\n    readNodesFrom: x\n",
+                8,
+            ),
+            (
+                "kind: ConfigMap\nmetadata: {name: kwok-provider-config}\ndata:\n  config: |\n\n    apiVersion: v1alpha1\n    readNodesFrom: x\n",
+                7,
+            ),
+            (
+                "kind: ConfigMap\nmetadata: {name: kwok-provider-config}\ndata:\n  config:\n    |\n      apiVersion: v1alpha1\n      readNodesFrom: x\n",
+                7,
+            ),
         ] {
             let inputs = classify(&[file("cm.yaml", text)], None, "kwok-provider-config").unwrap();
             let config = inputs.config.unwrap();
-            let inner = config.text.lines().position(|l| l.starts_with("readNodesFrom")).unwrap() + 1;
-            let mapped = inputs.sources[config.source].map(Pos { line: inner as u32, col: 1 }).unwrap();
+            let inner = config
+                .text
+                .lines()
+                .position(|l| l.starts_with("readNodesFrom"))
+                .unwrap()
+                + 1;
+            let mapped = inputs.sources[config.source]
+                .map(Pos {
+                    line: inner as u32,
+                    col: 1,
+                })
+                .unwrap();
             assert_eq!(mapped.line, line, "{text:?}");
             let file_line = text.lines().nth(line as usize - 1).unwrap();
-            assert_eq!(&file_line[mapped.col as usize - 1..], "readNodesFrom: x", "{text:?}");
+            assert_eq!(
+                &file_line[mapped.col as usize - 1..],
+                "readNodesFrom: x",
+                "{text:?}"
+            );
         }
     }
 

@@ -112,7 +112,12 @@ fn read_inputs(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
         } else if path.is_dir() {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
                 .map_err(|e| {
-                    Error::input(format!("{}: cannot read directory: {e}", path.display()))
+                    Error::input(format!(
+                        "{}: cannot read directory: {}",
+                        path.display(),
+                        io_reason(&e)
+                    ))
+                    .with_hint("check its permissions, or pass the manifest files themselves")
                 })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.is_file() && is_manifest(p))
@@ -122,7 +127,10 @@ fn read_inputs(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
                 return Err(Error::input(format!(
                     "{}: no .yaml, .yml or .json files in this directory",
                     path.display()
-                )));
+                ))
+                .with_hint(
+                    "pass the manifest files, or a directory holding them (subdirectories are not read)",
+                ));
             }
             for entry in entries {
                 files.push(read_file(&entry)?);

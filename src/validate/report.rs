@@ -3,8 +3,8 @@
 //! The JSON shape is a public contract (scripts and CI depend on it); see README "JSON output".
 
 use crate::lint::analysis::{Analysis, GroupSummary, Source};
-use crate::provider::config::ReadNodesFrom;
 use crate::lint::{Diagnostic, RULES, Rule, Severity, Summary};
+use crate::provider::config::ReadNodesFrom;
 use console::Style;
 use serde::Serialize;
 use std::io::{self, Write};

@@ -24,3 +24,615 @@ fn bad_flags_exit_2() {
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("unknown rule"), "{}", out.stderr);
 }
+
+fn rule_fixture(rule: &str, kind: &str) -> std::path::PathBuf {
+    fixture(&format!("rules/{rule}/{kind}.yaml"))
+}
+
+/// A clean setup: both ConfigMaps, one node group `general`.
+const CLEAN: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kwok-provider-config
+data:
+  config: |
+    apiVersion: v1alpha1
+    readNodesFrom: configmap
+    nodegroups:
+      fromNodeLabelKey: kwok-nodegroup
+    configmap:
+      name: kwok-provider-templates
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kwok-provider-templates
+data:
+  templates: |
+    apiVersion: v1
+    kind: List
+    items:
+      - apiVersion: v1
+        kind: Node
+        metadata:
+          name: general
+          annotations:
+            cluster-autoscaler.kwok.nodegroup/max-count: \"5\"
+          labels:
+            kwok-nodegroup: general
+        status:
+          allocatable: {cpu: \"4\", memory: 16Gi, pods: \"110\"}
+";
+
+const RAW_CONFIG: &str = "apiVersion: v1alpha1
+readNodesFrom: configmap
+nodegroups:
+  fromNodeLabelKey: kwok-nodegroup
+configmap:
+  name: kwok-provider-templates
+";
+
+const RAW_TEMPLATES: &str = "apiVersion: v1
+kind: Node
+metadata:
+  name: small
+  annotations: {}
+  labels:
+    kwok-nodegroup: small
+status:
+  allocatable: {cpu: \"2\", memory: 4Gi, pods: \"110\"}
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: large
+  annotations: {}
+  labels:
+    kwok-nodegroup: large
+status:
+  allocatable: {cpu: \"16\", memory: 64Gi, pods: \"110\"}
+";
+
+fn write(dir: &std::path::Path, name: &str, text: impl AsRef<[u8]>) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A usage/input error: exit 2, nothing on stdout, `error:` and `= hint:` on stderr.
+#[track_caller]
+fn assert_input_error(out: &Run, needle: &str) {
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stdout.is_empty(), "data on stdout: {}", out.stdout);
+    assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+    assert!(out.stderr.contains(needle), "`{needle}` in {}", out.stderr);
+}
+
+#[track_caller]
+fn assert_hint(out: &Run) {
+    assert!(
+        out.stderr.contains("\n  = hint: "),
+        "no hint: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn summary_says_which_node_groups_ca_creates() {
+    let one = run_with_stdin(
+        &["validate", "-f", "-", "--color", "never"],
+        CLEAN.as_bytes(),
+    );
+    assert_eq!(one.code, 0, "{one:?}");
+    assert!(
+        one.stdout.starts_with(
+            "CA 1.34+ will start and create 1 node group (grouping by label `kwok-nodegroup`):"
+        ),
+        "{}",
+        one.stdout
+    );
+    let row = one
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("general"))
+        .expect("a row for group general");
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(&cells[..3], ["general", "0", "5"], "{row}");
+    assert!(row.ends_with("kwok-provider=true:NoSchedule"), "{row}");
+    assert!(one.stdout.contains("no problems found"), "{}", one.stdout);
+
+    let two = run(&[
+        "validate",
+        "-f",
+        s(&rule_fixture("nodegroup-duplicate", "pass")),
+        "--color",
+        "never",
+    ]);
+    assert!(
+        two.stdout.contains("will start and create 2 node groups"),
+        "{}",
+        two.stdout
+    );
+}
+
+#[test]
+fn summary_says_when_ca_will_not_start_or_crashes() {
+    let not_start = run(&[
+        "validate",
+        "-f",
+        s(&rule_fixture("read-nodes-from-invalid", "fire")),
+        "--color",
+        "never",
+    ]);
+    assert_eq!(not_start.code, 1);
+    assert!(
+        not_start.stdout.starts_with("CA 1.34+ will NOT start:"),
+        "{}",
+        not_start.stdout
+    );
+    assert!(
+        not_start
+            .stdout
+            .contains("CA says: failed to load kwok provider config:"),
+        "{}",
+        not_start.stdout
+    );
+
+    for rule in ["templates-empty", "template-annotations-missing"] {
+        let crash = run(&[
+            "validate",
+            "-f",
+            s(&rule_fixture(rule, "fire")),
+            "--color",
+            "never",
+        ]);
+        assert_eq!(crash.code, 1, "{crash:?}");
+        assert!(
+            crash.stdout.starts_with("CA 1.34+ will CRASH at start-up:"),
+            "{rule}: {}",
+            crash.stdout
+        );
+        assert!(crash.stdout.contains("panic"), "{}", crash.stdout);
+        assert_eq!(
+            run(&[
+                "validate",
+                "-f",
+                s(&rule_fixture(rule, "fire")),
+                "-o",
+                "json"
+            ])
+            .json()["ca"]["crashes"],
+            true
+        );
+    }
+
+    let never = run(&[
+        "validate",
+        "-f",
+        s(&rule_fixture("grouping-label-missing", "fire")),
+        "--color",
+        "never",
+    ]);
+    assert!(
+        never
+            .stdout
+            .contains("will start but creates NO node groups"),
+        "{}",
+        never.stdout
+    );
+    assert!(never.stdout.contains("skipped: "), "{}", never.stdout);
+}
+
+#[test]
+fn ca_version_changes_the_target() {
+    let path = rule_fixture("grouping-key-conflict", "fire");
+    // The file sets `fromNodeLabelAnnotation`, which CA 1.34+ ignores, and 1.33 reads.
+    let latest = run(&["validate", "-f", s(&path), "-o", "json"]);
+    assert_eq!(latest.json()["ca"]["targetVersion"], "1.34+");
+    assert!(!latest.rules().contains(&"grouping-key-conflict".to_owned()));
+    assert!(latest.rules().contains(&"unknown-field".to_owned()));
+    let old = run(&[
+        "validate",
+        "-f",
+        s(&path),
+        "-o",
+        "json",
+        "--ca-version",
+        "1.33",
+    ]);
+    assert_eq!(old.json()["ca"]["targetVersion"], "1.33");
+    assert_eq!(old.rules(), ["grouping-key-conflict"]);
+    assert_eq!(old.code, 1);
+}
+
+#[test]
+fn json_report_has_the_documented_shape() {
+    let out = run(&[
+        "validate",
+        "-f",
+        s(&rule_fixture("nodegroup-duplicate", "fire")),
+        "-o",
+        "json",
+    ]);
+    let json = out.json();
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().expect("an object").keys().cloned().collect();
+        k.sort();
+        k
+    };
+    for key in ["ca", "diagnostics", "summary"] {
+        assert!(json.get(key).is_some(), "no `{key}`: {json}");
+    }
+    let ca = &json["ca"];
+    assert_eq!(ca["starts"], true);
+    assert!(ca["failure"].is_null());
+    let groups = ca["nodeGroups"].as_array().expect("ca.nodeGroups");
+    assert_eq!(groups.len(), 1);
+    assert_eq!(keys(&groups[0]), ["max", "min", "name", "template"]);
+    assert_eq!(groups[0]["name"], "general");
+    assert_eq!(groups[0]["min"], 0);
+    assert_eq!(groups[0]["max"], 200);
+    assert!(
+        groups[0]["template"].as_str().unwrap().contains("general"),
+        "{}",
+        groups[0]
+    );
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diagnostics.len(), 1);
+    let d = &diagnostics[0];
+    assert_eq!(
+        keys(d),
+        [
+            "column", "file", "hint", "line", "message", "rule", "severity"
+        ]
+    );
+    assert_eq!(d["rule"], "nodegroup-duplicate");
+    assert_eq!(d["severity"], "warning");
+    assert!(d["file"].as_str().unwrap().ends_with("fire.yaml"));
+    assert!(d["line"].as_u64().unwrap() > 1);
+    assert!(d["column"].as_u64().unwrap() >= 1);
+    assert_eq!(keys(&json["summary"]), ["errors", "infos", "warnings"]);
+    assert_eq!(json["summary"]["warnings"], 1);
+    assert_eq!(json["summary"]["errors"], 0);
+
+    // A failing setup: `failure` is CA's message, `starts` false.
+    let failing = run(&[
+        "validate",
+        "-f",
+        s(&rule_fixture("configmap-section-missing", "fire")),
+        "-o",
+        "json",
+    ])
+    .json();
+    assert_eq!(failing["ca"]["starts"], false);
+    assert!(
+        failing["ca"]["failure"]
+            .as_str()
+            .unwrap()
+            .starts_with("failed to load kwok provider config: please specify"),
+        "{}",
+        failing["ca"]
+    );
+    assert_eq!(failing["ca"]["nodeGroups"], serde_json::json!([]));
+    assert_eq!(failing["summary"]["errors"], 1);
+}
+
+#[test]
+fn reads_a_directory_of_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, templates) = CLEAN.split_once("---\n").unwrap();
+    write(dir.path(), "10-config.yaml", config);
+    write(dir.path(), "20-templates.yml", templates);
+    // Neither of these is read: not a manifest extension, hidden.
+    write(dir.path(), "README.md", "readNodesFrom: cluster\n");
+    write(dir.path(), ".backup.yaml", CLEAN);
+    let out = run(&["validate", "-f", s(dir.path()), "-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json = out.json();
+    assert_eq!(json["ca"]["nodeGroups"][0]["name"], "general");
+    assert_eq!(json["diagnostics"], serde_json::json!([]));
+
+    // Positions name the file inside the directory.
+    write(
+        dir.path(),
+        "10-config.yaml",
+        config.replace("fromNodeLabelKey", "fromnodelabelkey"),
+    );
+    let out = run(&["validate", "-f", s(dir.path()), "-o", "json"]);
+    let d = &out.json()["diagnostics"][0];
+    assert_eq!(d["rule"], "field-case");
+    assert!(
+        d["file"].as_str().unwrap().ends_with("10-config.yaml"),
+        "{d}"
+    );
+}
+
+#[test]
+fn reads_stdin() {
+    let out = run_with_stdin(&["validate", "-f", "-", "-o", "json"], CLEAN.as_bytes());
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["ca"]["nodeGroups"][0]["name"], "general");
+
+    let broken = CLEAN.replace("readNodesFrom: configmap", "readNodesFrom: configmaps");
+    let out = run_with_stdin(&["validate", "-f", "-", "-o", "json"], broken.as_bytes());
+    assert_eq!(out.code, 1, "{out:?}");
+    let d = &out.json()["diagnostics"][0];
+    assert_eq!(d["rule"], "read-nodes-from-invalid");
+    assert_eq!(d["file"], "<stdin>");
+    assert!(
+        d["hint"]
+            .as_str()
+            .unwrap()
+            .contains("readNodesFrom: configmap"),
+        "{d}"
+    );
+}
+
+#[test]
+fn reads_a_raw_config_with_raw_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(dir.path(), "config.yaml", RAW_CONFIG);
+    let templates = write(dir.path(), "templates.yaml", RAW_TEMPLATES);
+    let out = run(&[
+        "validate",
+        "-f",
+        s(&config),
+        "--templates",
+        s(&templates),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json = out.json();
+    let names: Vec<&str> = json["ca"]["nodeGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["small", "large"]);
+    assert_eq!(json["diagnostics"], serde_json::json!([]));
+
+    // A raw config alone: CA's verdict on the config, and a warning that templates are missing.
+    let alone = run(&["validate", "-f", s(&config), "-o", "json"]);
+    assert_eq!(alone.code, 0, "{alone:?}");
+    assert_eq!(alone.rules(), ["templates-missing"]);
+    assert_eq!(alone.json()["diagnostics"][0]["severity"], "warning");
+
+    // Positions in a raw templates file are the file's own.
+    let bad = write(
+        dir.path(),
+        "bad-templates.yaml",
+        RAW_TEMPLATES.replace("    kwok-nodegroup: large", "    kwok-nodegroup: Large"),
+    );
+    let out = run(&[
+        "validate",
+        "-f",
+        s(&config),
+        "--templates",
+        s(&bad),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let d = &out.json()["diagnostics"][0];
+    assert_eq!(d["rule"], "nodegroup-name-invalid");
+    assert_eq!(d["file"], s(&bad));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(17), Some(21))
+    );
+}
+
+#[test]
+fn missing_file_exits_2() {
+    let out = run(&["validate", "-f", "/nonexistent/kwok-provider.yaml"]);
+    assert_input_error(
+        &out,
+        "/nonexistent/kwok-provider.yaml: cannot open: no such file",
+    );
+    assert_hint(&out);
+    let out = run(&[
+        "validate",
+        "-f",
+        s(&rule_fixture("config-empty", "pass")),
+        "--templates",
+        "/nonexistent/t.yaml",
+    ]);
+    assert_input_error(&out, "/nonexistent/t.yaml");
+}
+
+#[test]
+fn directory_without_manifests_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "notes.txt", "readNodesFrom: cluster\n");
+    let out = run(&["validate", "-f", s(dir.path())]);
+    assert_input_error(&out, "no .yaml, .yml or .json files");
+}
+
+#[test]
+fn directory_without_manifests_has_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["validate", "-f", s(dir.path())]);
+    assert_input_error(&out, "no .yaml, .yml or .json files");
+    assert_hint(&out);
+}
+
+#[test]
+fn binary_junk_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let invalid_utf8 = write(
+        dir.path(),
+        "junk.yaml",
+        b"apiVersion: v1\nkind: \xff\xfe\x00\n",
+    );
+    let out = run(&["validate", "-f", s(&invalid_utf8)]);
+    assert_input_error(&out, "junk.yaml:2:7: not UTF-8");
+    assert_hint(&out);
+
+    let out = run_with_stdin(&["validate", "-f", "-"], b"\x89PNG\r\n\x1a\n\x00\x00");
+    assert_input_error(&out, "<stdin>");
+    assert_hint(&out);
+
+    // Valid UTF-8, but control characters and no structure.
+    let control = write(dir.path(), "control.yaml", "\u{1}\u{2}: [\u{7}\n");
+    let out = run(&["validate", "-f", s(&control)]);
+    assert_input_error(&out, "control.yaml");
+    assert_hint(&out);
+}
+
+#[test]
+fn nothing_recognisable_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let deployment = write(
+        dir.path(),
+        "deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n---\nhello: world\n",
+    );
+    for format in ["text", "json"] {
+        let out = run(&["validate", "-f", s(&deployment), "-o", format]);
+        assert_input_error(&out, "nothing to validate in");
+        assert_hint(&out);
+    }
+    // An unrelated ConfigMap is not ours either.
+    let other = write(
+        dir.path(),
+        "other.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-settings\ndata:\n  mode: fast\n",
+    );
+    let out = run(&["validate", "-f", s(&other)]);
+    assert_input_error(&out, "nothing to validate");
+}
+
+#[test]
+fn two_provider_configs_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.yaml", RAW_CONFIG);
+    let b = write(dir.path(), "b.yaml", CLEAN);
+    let out = run(&["validate", "-f", s(&a), "-f", s(&b)]);
+    assert_input_error(&out, "found 2 provider configs");
+    assert_hint(&out);
+}
+
+#[test]
+fn content_ca_rejects_exits_1() {
+    // A value of the wrong type in the config.
+    let typed = CLEAN.replace(
+        "      name: kwok-provider-templates\n---",
+        "      name: kwok-provider-templates\n    nodes:\n      skipTaint: \"true\"\n---",
+    );
+    let out = run_with_stdin(&["validate", "-f", "-", "-o", "json"], typed.as_bytes());
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.rules(), ["config-parse-error"]);
+    let json = out.json();
+    assert_eq!(json["ca"]["starts"], false);
+    assert!(
+        json["ca"]["failure"]
+            .as_str()
+            .unwrap()
+            .contains("cannot unmarshal string into Go struct field"),
+        "{}",
+        json["ca"]
+    );
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+
+    // Templates that do not decode: a node without `kind`.
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(dir.path(), "config.yaml", RAW_CONFIG);
+    let templates = write(
+        dir.path(),
+        "templates.yaml",
+        RAW_TEMPLATES.replacen("kind: Node\n", "", 1),
+    );
+    let out = run(&[
+        "validate",
+        "-f",
+        s(&config),
+        "--templates",
+        s(&templates),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.rules().contains(&"template-decode-error".to_owned()),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.json()["ca"]["starts"], false);
+
+    // Not YAML at all inside the templates.
+    let syntax = write(
+        dir.path(),
+        "syntax.yaml",
+        "apiVersion: v1\nkind: List\nitems: [\n",
+    );
+    let out = run(&[
+        "validate",
+        "-f",
+        s(&config),
+        "--templates",
+        s(&syntax),
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.rules(), ["template-decode-error"]);
+}
+
+#[test]
+fn colors_follow_flags_and_no_color() {
+    let path = rule_fixture("unknown-field", "fire");
+    let has_ansi = |out: &Run| out.stdout.contains('\u{1b}');
+
+    let never = run(&["validate", "-f", s(&path), "--color", "never"]);
+    assert!(!has_ansi(&never), "{:?}", never.stdout);
+    let always = run(&["validate", "-f", s(&path), "--color", "always"]);
+    assert!(has_ansi(&always), "{:?}", always.stdout);
+    assert!(always.stdout.contains("\u{1b}["), "{:?}", always.stdout);
+    // Not a terminal: `auto` is plain.
+    let auto = run(&["validate", "-f", s(&path)]);
+    assert!(!has_ansi(&auto), "{:?}", auto.stdout);
+    let no_color = run_cmd(
+        plugin()
+            .env("NO_COLOR", "1")
+            .args(["validate", "-f", s(&path)]),
+    );
+    assert!(!has_ansi(&no_color), "{:?}", no_color.stdout);
+    // Without colors, the text is the same as with them, minus the escapes.
+    assert_eq!(strip_ansi(&always.stdout), never.stdout);
+
+    // Errors too.
+    let err = run(&["validate", "-f", "/nonexistent.yaml", "--color", "never"]);
+    assert!(!err.stderr.contains('\u{1b}'), "{:?}", err.stderr);
+    // JSON is never coloured.
+    let json = run(&[
+        "validate",
+        "-f",
+        s(&path),
+        "--color",
+        "always",
+        "-o",
+        "json",
+    ]);
+    assert!(!json.stdout.contains('\u{1b}'));
+    json.json();
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ params final-byte
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -13,17 +13,31 @@ struct Cluster {
 
 impl Cluster {
     fn seeded(seed: &Path, context_namespace: Option<&str>) -> Cluster {
-        let text = std::fs::read_to_string(seed).unwrap_or_else(|e| panic!("{}: {e}", seed.display()));
-        let objects = fake_apiserver::parse_seed(&text).unwrap_or_else(|e| panic!("{}: {e}", seed.display()));
-        Cluster::with(ServerConfig { seed: objects, ..ServerConfig::default() }, context_namespace)
+        let text =
+            std::fs::read_to_string(seed).unwrap_or_else(|e| panic!("{}: {e}", seed.display()));
+        let objects =
+            fake_apiserver::parse_seed(&text).unwrap_or_else(|e| panic!("{}: {e}", seed.display()));
+        Cluster::with(
+            ServerConfig {
+                seed: objects,
+                ..ServerConfig::default()
+            },
+            context_namespace,
+        )
     }
 
     fn with(config: ServerConfig, context_namespace: Option<&str>) -> Cluster {
         let server = TestServer::spawn(config);
         let dir = tempfile::tempdir().expect("tempdir");
         let kubeconfig = dir.path().join("kubeconfig");
-        server.write_kubeconfig(&kubeconfig, context_namespace).expect("write kubeconfig");
-        Cluster { server, _dir: dir, kubeconfig }
+        server
+            .write_kubeconfig(&kubeconfig, context_namespace)
+            .expect("write kubeconfig");
+        Cluster {
+            server,
+            _dir: dir,
+            kubeconfig,
+        }
     }
 
     fn validate(&self, extra: &[&str]) -> Run {
@@ -50,19 +64,38 @@ fn cluster_rule_dirs() -> Vec<PathBuf> {
 #[test]
 fn every_cluster_rule_fires_on_its_seed_and_not_on_the_healthy_one() {
     let dirs = cluster_rule_dirs();
-    assert!(dirs.len() >= 6, "expected the cluster-rule seeds, found {dirs:?}");
+    assert!(
+        dirs.len() >= 6,
+        "expected the cluster-rule seeds, found {dirs:?}"
+    );
     for dir in dirs {
         let rule = dir.file_name().unwrap().to_str().unwrap().to_owned();
         let fire = Cluster::seeded(&dir.join("fire.seed.yaml"), None).validate(&["-o", "json"]);
-        assert!(fire.rules().contains(&rule), "{rule} did not fire:\n{}", fire.stdout);
+        assert!(
+            fire.rules().contains(&rule),
+            "{rule} did not fire:\n{}",
+            fire.stdout
+        );
         for d in fire.json()["diagnostics"].as_array().unwrap() {
-            assert!(!d["hint"].as_str().unwrap().is_empty(), "{rule}: empty hint in {d}");
+            assert!(
+                !d["hint"].as_str().unwrap().is_empty(),
+                "{rule}: empty hint in {d}"
+            );
         }
         let errors = fire.json()["summary"]["errors"].as_u64().unwrap();
-        assert_eq!(fire.code, if errors > 0 { 1 } else { 0 }, "{rule}: {}", fire.stdout);
+        assert_eq!(
+            fire.code,
+            if errors > 0 { 1 } else { 0 },
+            "{rule}: {}",
+            fire.stdout
+        );
 
         let pass = Cluster::seeded(&dir.join("pass.seed.yaml"), None).validate(&["-o", "json"]);
-        assert!(!pass.rules().contains(&rule), "{rule} fired on its pass seed:\n{}", pass.stdout);
+        assert!(
+            !pass.rules().contains(&rule),
+            "{rule} fired on its pass seed:\n{}",
+            pass.stdout
+        );
         assert_eq!(pass.code, 0, "{rule} pass seed: {}", pass.stdout);
     }
 }
@@ -72,7 +105,11 @@ fn a_healthy_cluster_has_no_findings_and_shows_the_node_groups() {
     let cluster = Cluster::seeded(&healthy(), None);
     let out = cluster.validate(&[]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("will start and create 1 node group"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("will start and create 1 node group"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("general"), "{}", out.stdout);
     assert!(out.stdout.contains("no problems found"), "{}", out.stdout);
     // Which namespace, and why, goes to stderr; data stays on stdout.
@@ -86,7 +123,10 @@ fn a_healthy_cluster_has_no_findings_and_shows_the_node_groups() {
 #[test]
 fn locations_point_into_the_configmap_data() {
     let cluster = Cluster::seeded(&healthy(), None);
-    let mut cm = cluster.server.get("configmaps", Some("default"), "kwok-provider-config").unwrap();
+    let mut cm = cluster
+        .server
+        .get("configmaps", Some("default"), "kwok-provider-config")
+        .unwrap();
     cm["data"]["config"] = serde_json::Value::String(
         "apiVersion: v1alpha1\nreadNodesFrom: configmap\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\nconfigmap:\n  name: kwok-provider-templates\nnodes:\n  skipTaint: \"yes\"\n".into(),
     );
@@ -101,49 +141,134 @@ fn locations_point_into_the_configmap_data() {
         .find(|d| d["rule"] == "config-parse-error")
         .expect("config-parse-error");
     assert_eq!(d["file"], "configmap/default/kwok-provider-config");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(8), Some(14)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(8), Some(14))
+    );
     assert_eq!(json["ca"]["starts"], false);
 }
 
 #[test]
 fn namespace_comes_from_flag_then_pod_namespace_then_context() {
-    let text = std::fs::read_to_string(healthy()).unwrap().replace("namespace: default", "namespace: team-a");
+    let text = std::fs::read_to_string(healthy())
+        .unwrap()
+        .replace("namespace: default", "namespace: team-a");
     let seed = fake_apiserver::parse_seed(&text).unwrap();
-    let cluster = Cluster::with(ServerConfig { seed, ..ServerConfig::default() }, Some("team-a"));
+    let cluster = Cluster::with(
+        ServerConfig {
+            seed,
+            ..ServerConfig::default()
+        },
+        Some("team-a"),
+    );
     let from_context = cluster.validate(&["-o", "json"]);
-    assert!(from_context.stderr.contains("namespace `team-a` (from kubeconfig context `fake`)"), "{}", from_context.stderr);
+    assert!(
+        from_context
+            .stderr
+            .contains("namespace `team-a` (from kubeconfig context `fake`)"),
+        "{}",
+        from_context.stderr
+    );
     assert_eq!(from_context.json()["ca"]["starts"], true);
 
-    let from_env = run_cmd(plugin().env("POD_NAMESPACE", "default").args(["validate", "--kubeconfig", s(&cluster.kubeconfig)]));
-    assert!(from_env.stderr.contains("namespace `default` (from POD_NAMESPACE"), "{}", from_env.stderr);
-    assert!(from_env.stdout.contains("found in `team-a`"), "{}", from_env.stdout);
+    let from_env = run_cmd(plugin().env("POD_NAMESPACE", "default").args([
+        "validate",
+        "--kubeconfig",
+        s(&cluster.kubeconfig),
+    ]));
+    assert!(
+        from_env
+            .stderr
+            .contains("namespace `default` (from POD_NAMESPACE"),
+        "{}",
+        from_env.stderr
+    );
+    assert!(
+        from_env.stdout.contains("found in `team-a`"),
+        "{}",
+        from_env.stdout
+    );
     assert_eq!(from_env.code, 1);
 
-    let from_flag = run_cmd(plugin().env("POD_NAMESPACE", "default").args(["validate", "--kubeconfig", s(&cluster.kubeconfig), "-n", "team-a"]));
-    assert!(from_flag.stderr.contains("(from -n)"), "{}", from_flag.stderr);
+    let from_flag = run_cmd(plugin().env("POD_NAMESPACE", "default").args([
+        "validate",
+        "--kubeconfig",
+        s(&cluster.kubeconfig),
+        "-n",
+        "team-a",
+    ]));
+    assert!(
+        from_flag.stderr.contains("(from -n)"),
+        "{}",
+        from_flag.stderr
+    );
 }
 
 #[test]
 fn config_map_name_from_flag_and_env() {
-    let text = std::fs::read_to_string(healthy()).unwrap().replace("name: kwok-provider-config", "name: my-kwok");
+    let text = std::fs::read_to_string(healthy())
+        .unwrap()
+        .replace("name: kwok-provider-config", "name: my-kwok");
     let seed = fake_apiserver::parse_seed(&text).unwrap();
-    let cluster = Cluster::with(ServerConfig { seed, ..ServerConfig::default() }, None);
+    let cluster = Cluster::with(
+        ServerConfig {
+            seed,
+            ..ServerConfig::default()
+        },
+        None,
+    );
     let default_name = cluster.validate(&["-o", "json"]);
-    assert!(default_name.rules().contains(&"config-not-found".to_owned()));
+    assert!(
+        default_name
+            .rules()
+            .contains(&"config-not-found".to_owned())
+    );
     let by_flag = cluster.validate(&["--config-map", "my-kwok", "-o", "json"]);
-    assert!(!by_flag.rules().contains(&"config-not-found".to_owned()), "{}", by_flag.stdout);
+    assert!(
+        !by_flag.rules().contains(&"config-not-found".to_owned()),
+        "{}",
+        by_flag.stdout
+    );
     // The CA Deployment reads the default name, so the mismatch is reported.
-    assert!(by_flag.rules().contains(&"ca-deployment-misconfigured".to_owned()), "{}", by_flag.stdout);
-    let by_env = run_cmd(plugin().env("KWOK_PROVIDER_CONFIGMAP", "my-kwok").args(["validate", "--kubeconfig", s(&cluster.kubeconfig), "-o", "json"]));
-    assert!(!by_env.rules().contains(&"config-not-found".to_owned()), "{}", by_env.stdout);
+    assert!(
+        by_flag
+            .rules()
+            .contains(&"ca-deployment-misconfigured".to_owned()),
+        "{}",
+        by_flag.stdout
+    );
+    let by_env = run_cmd(plugin().env("KWOK_PROVIDER_CONFIGMAP", "my-kwok").args([
+        "validate",
+        "--kubeconfig",
+        s(&cluster.kubeconfig),
+        "-o",
+        "json",
+    ]));
+    assert!(
+        !by_env.rules().contains(&"config-not-found".to_owned()),
+        "{}",
+        by_env.stdout
+    );
 }
 
 #[test]
 fn read_nodes_from_cluster_uses_the_live_nodes() {
-    let text = std::fs::read_to_string(healthy()).unwrap().replace("readNodesFrom: configmap", "readNodesFrom: cluster");
+    let text = std::fs::read_to_string(healthy())
+        .unwrap()
+        .replace("readNodesFrom: configmap", "readNodesFrom: cluster");
     let seed = fake_apiserver::parse_seed(&text).unwrap();
-    let cluster = Cluster::with(ServerConfig { seed, ..ServerConfig::default() }, None);
-    for (name, group) in [("worker-1", Some("pool-a")), ("worker-2", Some("pool-a")), ("control-plane", None)] {
+    let cluster = Cluster::with(
+        ServerConfig {
+            seed,
+            ..ServerConfig::default()
+        },
+        None,
+    );
+    for (name, group) in [
+        ("worker-1", Some("pool-a")),
+        ("worker-2", Some("pool-a")),
+        ("control-plane", None),
+    ] {
         let labels = match group {
             Some(g) => serde_json::json!({"kwok-nodegroup": g}),
             None => serde_json::json!({}),
@@ -157,11 +282,24 @@ fn read_nodes_from_cluster_uses_the_live_nodes() {
     let out = cluster.validate(&["-o", "json"]);
     let json = out.json();
     assert_eq!(json["ca"]["starts"], true, "{}", out.stdout);
-    let groups: Vec<&str> = json["ca"]["nodeGroups"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+    let groups: Vec<&str> = json["ca"]["nodeGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
     assert_eq!(groups, ["pool-a"]);
     assert_eq!(json["ca"]["nodeGroups"][0]["template"], "node/worker-1");
-    assert!(out.rules().contains(&"nodegroup-duplicate".to_owned()), "{}", out.stdout);
-    assert!(out.rules().contains(&"grouping-label-missing".to_owned()), "{}", out.stdout);
+    assert!(
+        out.rules().contains(&"nodegroup-duplicate".to_owned()),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.rules().contains(&"grouping-label-missing".to_owned()),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -170,15 +308,28 @@ fn missing_templates_config_map_stops_ca() {
     let text = std::fs::read_to_string(healthy()).unwrap();
     assert!(text.contains("kwok-provider-templates"));
     // Re-seed without the templates ConfigMap by pointing the config elsewhere.
-    let mut cm = cluster.server.get("configmaps", Some("default"), "kwok-provider-config").unwrap();
-    let config = cm["data"]["config"].as_str().unwrap().replace("name: kwok-provider-templates", "name: nowhere");
+    let mut cm = cluster
+        .server
+        .get("configmaps", Some("default"), "kwok-provider-config")
+        .unwrap();
+    let config = cm["data"]["config"]
+        .as_str()
+        .unwrap()
+        .replace("name: kwok-provider-templates", "name: nowhere");
     cm["data"]["config"] = serde_json::Value::String(config);
     cluster.server.insert(cm);
     let out = cluster.validate(&["-o", "json"]);
     assert_eq!(out.code, 1);
     let json = out.json();
     assert_eq!(json["ca"]["starts"], false);
-    assert!(json["ca"]["failure"].as_str().unwrap().contains("failed to get configmap 'nowhere'"), "{}", out.stdout);
+    assert!(
+        json["ca"]["failure"]
+            .as_str()
+            .unwrap()
+            .contains("failed to get configmap 'nowhere'"),
+        "{}",
+        out.stdout
+    );
     assert!(out.rules().contains(&"templates-missing".to_owned()));
 }
 
@@ -187,11 +338,29 @@ fn unreachable_cluster_exits_3_naming_server_and_context() {
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = dir.path().join("kubeconfig");
     // Bind then drop a listener to get a port nobody serves.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    std::fs::write(&kubeconfig, fake_apiserver::kubeconfig_for(&format!("http://127.0.0.1:{port}"), None)).unwrap();
-    let out = run(&["validate", "--kubeconfig", s(&kubeconfig), "--request-timeout", "5s"]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        &kubeconfig,
+        fake_apiserver::kubeconfig_for(&format!("http://127.0.0.1:{port}"), None),
+    )
+    .unwrap();
+    let out = run(&[
+        "validate",
+        "--kubeconfig",
+        s(&kubeconfig),
+        "--request-timeout",
+        "5s",
+    ]);
     assert_eq!(out.code, 3, "{out:?}");
-    assert!(out.stderr.contains(&format!("127.0.0.1:{port}")), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("context `fake`"), "{}", out.stderr);
     assert!(out.stderr.contains("= hint:"), "{}", out.stderr);
     assert!(out.stdout.is_empty(), "no data on stdout: {}", out.stdout);
@@ -206,21 +375,42 @@ fn access_denied_exits_3_with_the_can_i_command() {
     });
     let out = cluster.validate(&[]);
     assert_eq!(out.code, 3, "{out:?}");
-    assert!(out.stderr.contains("access denied: cannot get configmaps in namespace `default`"), "{}", out.stderr);
-    assert!(out.stderr.contains("kubectl auth can-i get configmaps -n default"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("access denied: cannot get configmaps in namespace `default`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("kubectl auth can-i get configmaps -n default"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn optional_reads_that_are_denied_skip_their_rules() {
     let cluster = Cluster::seeded(&healthy(), None);
     cluster.server.set_faults(Faults {
-        deny: vec![("list".into(), "deployments".into()), ("list".into(), "pods".into())],
+        deny: vec![
+            ("list".into(), "deployments".into()),
+            ("list".into(), "pods".into()),
+        ],
         ..Faults::default()
     });
     let out = cluster.validate(&["-o", "json", "-v"]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(!out.rules().contains(&"ca-not-found".to_owned()), "{}", out.stdout);
-    assert!(out.stderr.contains("cannot read Deployments"), "{}", out.stderr);
+    assert!(
+        !out.rules().contains(&"ca-not-found".to_owned()),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("cannot read Deployments"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -243,11 +433,23 @@ fn kubectl_sees_what_the_plugin_validates() {
     let cluster = Cluster::with(ServerConfig::default(), None);
     let cache = tempfile::tempdir().unwrap();
     let status = std::process::Command::new("kubectl")
-        .args(["--kubeconfig", s(&cluster.kubeconfig), "--cache-dir", s(cache.path()), "apply", "-f", s(&healthy())])
+        .args([
+            "--kubeconfig",
+            s(&cluster.kubeconfig),
+            "--cache-dir",
+            s(cache.path()),
+            "apply",
+            "-f",
+            s(&healthy()),
+        ])
         .env("HOME", cache.path())
         .output()
         .expect("kubectl must be installed (.ci/run installs it)");
-    assert!(status.status.success(), "kubectl apply failed: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "kubectl apply failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let out = cluster.validate(&["-o", "json"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert_eq!(out.json()["ca"]["nodeGroups"][0]["name"], "general");
