@@ -35,6 +35,7 @@ pub struct Cli {
 
 /// kubectl-style flags shared by every command.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options (as in kubectl)")]
 pub struct GlobalArgs {
     /// Path to the kubeconfig file to use for CLI requests.
     #[arg(long, global = true, value_name = "PATH")]
@@ -56,7 +57,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto, value_name = "WHEN")]
     pub color: ColorMode,
 
-    /// More log detail on stderr (-v, -vv).
+    /// More log detail on stderr: what was read, and from where.
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbosity: u8,
 }
