@@ -181,10 +181,22 @@ impl Collector {
         }
     }
 
-    fn file(&mut self, file: &InputFile, config_map_name: &str) -> Result<bool> {
+    /// Takes in one file; returns whether anything in it was recognised.
+    fn file(&mut self, file: InputFile, config_map_name: &str) -> Result<bool> {
+        match self.role(&file, config_map_name)? {
+            Role::Whole { is_config } => {
+                self.whole_file(file, is_config);
+                Ok(true)
+            }
+            Role::Parts { recognised } => Ok(recognised),
+        }
+    }
+
+    /// Decides what a file is; ConfigMaps inside it are collected on the way.
+    fn role(&mut self, file: &InputFile, config_map_name: &str) -> Result<Role> {
         let docs = match yaml::parse_stream(&file.text) {
             Ok(docs) => docs,
-            Err(e) => return self.unparsable(file, e),
+            Err(e) => return unparsable(file, e),
         };
         let mut recognised = false;
         for doc in docs.iter().filter(|d| !d.is_empty) {
@@ -196,50 +208,17 @@ impl Collector {
                     recognised |=
                         self.configs.len() + self.templates.len() + self.loading.len() > before;
                 }
-                Some(kind) if is_template_kind(kind) => {
-                    self.whole_file(file, false);
-                    return Ok(true);
-                }
-                _ if looks_like_config(root) => {
-                    self.whole_file(file, true);
-                    return Ok(true);
-                }
+                Some(kind) if is_template_kind(kind) => return Ok(Role::Whole { is_config: false }),
+                _ if looks_like_config(root) => return Ok(Role::Whole { is_config: true }),
                 _ => {}
             }
         }
-        Ok(recognised)
+        Ok(Role::Parts { recognised })
     }
 
-    /// A file that is not YAML: still a finding if it is clearly a config or templates.
-    fn unparsable(&mut self, file: &InputFile, e: yaml::YamlError) -> Result<bool> {
-        let lower = file.text.to_lowercase();
-        if lower.contains("kind: configmap") {
-            return Err(Error::input(format!(
-                "{}:{}:{}: not valid YAML: {}",
-                file.label, e.pos.line, e.pos.col, e.message
-            ))
-            .with_hint("the ConfigMap manifest itself must be valid YAML; kubectl apply would reject it too"));
-        }
-        if CONFIG_KEYS.iter().any(|k| lower.contains(&format!("{k}:"))) {
-            self.whole_file(file, true);
-            return Ok(true);
-        }
-        if lower.contains("kind: node") || lower.contains("kind: list") {
-            self.whole_file(file, false);
-            return Ok(true);
-        }
-        Err(Error::input(format!(
-            "{}:{}:{}: not valid YAML: {}",
-            file.label, e.pos.line, e.pos.col, e.message
-        ))
-        .with_hint(
-            "validate reads ConfigMap manifests, a raw provider config, or templates (--templates)",
-        ))
-    }
-
-    fn whole_file(&mut self, file: &InputFile, is_config: bool) {
+    fn whole_file(&mut self, file: InputFile, is_config: bool) {
         let found = Found {
-            text: file.text.clone(),
+            text: file.text,
             source: Source::file(&file.label),
             origin: format!("file {}", file.label),
             config_map: None,
@@ -251,6 +230,38 @@ impl Collector {
         }
     }
 }
+
+/// What a file holds: one config or templates as a whole, or ConfigMaps (already collected).
+enum Role {
+    Whole { is_config: bool },
+    Parts { recognised: bool },
+}
+
+/// A file that is not YAML: still a finding if it is clearly a config or templates.
+fn unparsable(file: &InputFile, e: yaml::YamlError) -> Result<Role> {
+    let lower = file.text.to_lowercase();
+    if lower.contains("kind: configmap") {
+        return Err(Error::input(format!(
+            "{}:{}:{}: not valid YAML: {}",
+            file.label, e.pos.line, e.pos.col, e.message
+        ))
+        .with_hint("the ConfigMap manifest itself must be valid YAML; kubectl apply would reject it too"));
+    }
+    if CONFIG_KEYS.iter().any(|k| lower.contains(&format!("{k}:"))) {
+        return Ok(Role::Whole { is_config: true });
+    }
+    if lower.contains("kind: node") || lower.contains("kind: list") {
+        return Ok(Role::Whole { is_config: false });
+    }
+    Err(Error::input(format!(
+        "{}:{}:{}: not valid YAML: {}",
+        file.label, e.pos.line, e.pos.col, e.message
+    ))
+    .with_hint(
+        "validate reads ConfigMap manifests, a raw provider config, or templates (--templates)",
+    ))
+}
+
 
 fn only_one(found: &mut Vec<Found>, what: &str) -> Result<Option<Found>> {
     if found.len() > 1 {
@@ -267,15 +278,16 @@ fn only_one(found: &mut Vec<Found>, what: &str) -> Result<Option<Found>> {
 
 /// Classifies the files (`-f`) and the raw templates (`--templates`) into analysis inputs.
 pub fn classify(
-    files: &[InputFile],
-    templates_file: Option<&InputFile>,
+    files: Vec<InputFile>,
+    templates_file: Option<InputFile>,
     config_map_name: &str,
 ) -> Result<Inputs> {
     let mut collector = Collector::default();
     let mut unrecognised = Vec::new();
     for file in files {
+        let label = file.label.clone();
         if !collector.file(file, config_map_name)? {
-            unrecognised.push(file.label.as_str());
+            unrecognised.push(label);
         }
     }
     if let Some(file) = templates_file {
@@ -385,7 +397,7 @@ mod tests {
     #[test]
     fn recognises_configmaps_and_maps_block_positions() {
         let inputs =
-            classify(&[file("cm.yaml", CONFIGMAPS)], None, "kwok-provider-config").unwrap();
+            classify(vec![file("cm.yaml", CONFIGMAPS)], None, "kwok-provider-config").unwrap();
         let config = inputs.config.unwrap();
         assert!(config.text.starts_with("apiVersion: v1alpha1"));
         let source = &inputs.sources[config.source];
@@ -418,7 +430,7 @@ mod tests {
                 7,
             ),
         ] {
-            let inputs = classify(&[file("cm.yaml", text)], None, "kwok-provider-config").unwrap();
+            let inputs = classify(vec![file("cm.yaml", text)], None, "kwok-provider-config").unwrap();
             let config = inputs.config.unwrap();
             let inner = config
                 .text
@@ -444,8 +456,7 @@ mod tests {
 
     #[test]
     fn recognises_raw_config_and_raw_templates() {
-        let inputs = classify(
-            &[
+        let inputs = classify(vec![
                 file("c.yaml", "readNodesFrom: cluster\n"),
                 file("t.yaml", "apiVersion: v1\nkind: List\nitems: []\n"),
             ],
@@ -465,23 +476,21 @@ mod tests {
 
     #[test]
     fn unrecognisable_input_is_a_usage_error() {
-        let err = classify(
-            &[file("x.yaml", "hello: world\n")],
+        let err = classify(vec![file("x.yaml", "hello: world\n")],
             None,
             "kwok-provider-config",
         )
         .unwrap_err();
         assert_eq!(err.exit_code(), 2);
         let err =
-            classify(&[file("x.bin", "\u{1}: [\n")], None, "kwok-provider-config").unwrap_err();
+            classify(vec![file("x.bin", "\u{1}: [\n")], None, "kwok-provider-config").unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.message.contains("x.bin:"), "{}", err.message);
     }
 
     #[test]
     fn two_configs_are_ambiguous() {
-        let err = classify(
-            &[
+        let err = classify(vec![
                 file("a.yaml", "readNodesFrom: cluster\n"),
                 file("b.yaml", "readNodesFrom: cluster\n"),
             ],
@@ -495,7 +504,7 @@ mod tests {
     #[test]
     fn config_map_without_config_key_is_a_finding() {
         let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kwok-provider-config\ndata:\n  config.yaml: x\n";
-        let inputs = classify(&[file("a.yaml", text)], None, "kwok-provider-config").unwrap();
+        let inputs = classify(vec![file("a.yaml", text)], None, "kwok-provider-config").unwrap();
         assert_eq!(inputs.loading[0].rule, "config-empty");
         assert!(inputs.config_failure.is_some());
     }

@@ -43,7 +43,7 @@ pub fn run(
     } else {
         let files = read_inputs(&args.files)?;
         let templates = args.templates.as_deref().map(read_file).transpose()?;
-        let inputs = inputs::classify(&files, templates.as_ref(), &config_map)?;
+        let inputs = inputs::classify(files, templates, &config_map)?;
         if global.verbosity > 0 {
             for line in inputs::describe(&inputs) {
                 eprintln!("{line}");
@@ -157,7 +157,9 @@ fn read_file(path: &Path) -> Result<InputFile> {
         Error::input(format!("{label}: cannot open: {}", io_reason(&e)))
             .with_hint("check the path given to -f/--templates")
     })?;
-    let mut bytes = Vec::new();
+    // Size the buffer from the file's length: doubling a 30 MB buffer would waste 30 MB.
+    let expected = file.metadata().map(|m| m.len()).unwrap_or(0).min(MAX_INPUT_BYTES);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0) + 1);
     file.take(MAX_INPUT_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::input(format!("{label}: cannot read: {}", io_reason(&e))))?;

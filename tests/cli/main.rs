@@ -2,4 +2,9 @@
 
 mod util;
 
+mod conformance;
+mod docs;
+mod robustness;
+mod rules;
 mod validate_files;
+mod validate_live;
