@@ -208,7 +208,9 @@ impl Collector {
                     recognised |=
                         self.configs.len() + self.templates.len() + self.loading.len() > before;
                 }
-                Some(kind) if is_template_kind(kind) => return Ok(Role::Whole { is_config: false }),
+                Some(kind) if is_template_kind(kind) => {
+                    return Ok(Role::Whole { is_config: false });
+                }
                 _ if looks_like_config(root) => return Ok(Role::Whole { is_config: true }),
                 _ => {}
             }
@@ -245,7 +247,9 @@ fn unparsable(file: &InputFile, e: yaml::YamlError) -> Result<Role> {
             "{}:{}:{}: not valid YAML: {}",
             file.label, e.pos.line, e.pos.col, e.message
         ))
-        .with_hint("the ConfigMap manifest itself must be valid YAML; kubectl apply would reject it too"));
+        .with_hint(
+            "the ConfigMap manifest itself must be valid YAML; kubectl apply would reject it too",
+        ));
     }
     if CONFIG_KEYS.iter().any(|k| lower.contains(&format!("{k}:"))) {
         return Ok(Role::Whole { is_config: true });
@@ -261,7 +265,6 @@ fn unparsable(file: &InputFile, e: yaml::YamlError) -> Result<Role> {
         "validate reads ConfigMap manifests, a raw provider config, or templates (--templates)",
     ))
 }
-
 
 fn only_one(found: &mut Vec<Found>, what: &str) -> Result<Option<Found>> {
     if found.len() > 1 {
@@ -396,8 +399,12 @@ mod tests {
 
     #[test]
     fn recognises_configmaps_and_maps_block_positions() {
-        let inputs =
-            classify(vec![file("cm.yaml", CONFIGMAPS)], None, "kwok-provider-config").unwrap();
+        let inputs = classify(
+            vec![file("cm.yaml", CONFIGMAPS)],
+            None,
+            "kwok-provider-config",
+        )
+        .unwrap();
         let config = inputs.config.unwrap();
         assert!(config.text.starts_with("apiVersion: v1alpha1"));
         let source = &inputs.sources[config.source];
@@ -430,7 +437,8 @@ mod tests {
                 7,
             ),
         ] {
-            let inputs = classify(vec![file("cm.yaml", text)], None, "kwok-provider-config").unwrap();
+            let inputs =
+                classify(vec![file("cm.yaml", text)], None, "kwok-provider-config").unwrap();
             let config = inputs.config.unwrap();
             let inner = config
                 .text
@@ -456,7 +464,8 @@ mod tests {
 
     #[test]
     fn recognises_raw_config_and_raw_templates() {
-        let inputs = classify(vec![
+        let inputs = classify(
+            vec![
                 file("c.yaml", "readNodesFrom: cluster\n"),
                 file("t.yaml", "apiVersion: v1\nkind: List\nitems: []\n"),
             ],
@@ -476,21 +485,27 @@ mod tests {
 
     #[test]
     fn unrecognisable_input_is_a_usage_error() {
-        let err = classify(vec![file("x.yaml", "hello: world\n")],
+        let err = classify(
+            vec![file("x.yaml", "hello: world\n")],
             None,
             "kwok-provider-config",
         )
         .unwrap_err();
         assert_eq!(err.exit_code(), 2);
-        let err =
-            classify(vec![file("x.bin", "\u{1}: [\n")], None, "kwok-provider-config").unwrap_err();
+        let err = classify(
+            vec![file("x.bin", "\u{1}: [\n")],
+            None,
+            "kwok-provider-config",
+        )
+        .unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.message.contains("x.bin:"), "{}", err.message);
     }
 
     #[test]
     fn two_configs_are_ambiguous() {
-        let err = classify(vec![
+        let err = classify(
+            vec![
                 file("a.yaml", "readNodesFrom: cluster\n"),
                 file("b.yaml", "readNodesFrom: cluster\n"),
             ],

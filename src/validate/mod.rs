@@ -158,7 +158,11 @@ fn read_file(path: &Path) -> Result<InputFile> {
             .with_hint("check the path given to -f/--templates")
     })?;
     // Size the buffer from the file's length: doubling a 30 MB buffer would waste 30 MB.
-    let expected = file.metadata().map(|m| m.len()).unwrap_or(0).min(MAX_INPUT_BYTES);
+    let expected = file
+        .metadata()
+        .map(|m| m.len())
+        .unwrap_or(0)
+        .min(MAX_INPUT_BYTES);
     let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0) + 1);
     file.take(MAX_INPUT_BYTES + 1)
         .read_to_end(&mut bytes)

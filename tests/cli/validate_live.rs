@@ -47,6 +47,24 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// The healthy seed with one text replacement applied.
+    fn healthy_with(from: &str, to: &str, context_namespace: Option<&str>) -> Cluster {
+        let text = std::fs::read_to_string(healthy())
+            .unwrap()
+            .replace(from, to);
+        assert!(text.contains(to), "replacement {from} → {to} did not apply");
+        let seed = fake_apiserver::parse_seed(&text).unwrap();
+        Cluster::with(
+            ServerConfig {
+                seed,
+                ..ServerConfig::default()
+            },
+            context_namespace,
+        )
+    }
+}
+
 fn healthy() -> PathBuf {
     fixture("cluster/healthy.seed.yaml")
 }
@@ -150,17 +168,7 @@ fn locations_point_into_the_configmap_data() {
 
 #[test]
 fn namespace_comes_from_flag_then_pod_namespace_then_context() {
-    let text = std::fs::read_to_string(healthy())
-        .unwrap()
-        .replace("namespace: default", "namespace: team-a");
-    let seed = fake_apiserver::parse_seed(&text).unwrap();
-    let cluster = Cluster::with(
-        ServerConfig {
-            seed,
-            ..ServerConfig::default()
-        },
-        Some("team-a"),
-    );
+    let cluster = Cluster::healthy_with("namespace: default", "namespace: team-a", Some("team-a"));
     let from_context = cluster.validate(&["-o", "json"]);
     assert!(
         from_context
@@ -206,17 +214,7 @@ fn namespace_comes_from_flag_then_pod_namespace_then_context() {
 
 #[test]
 fn config_map_name_from_flag_and_env() {
-    let text = std::fs::read_to_string(healthy())
-        .unwrap()
-        .replace("name: kwok-provider-config", "name: my-kwok");
-    let seed = fake_apiserver::parse_seed(&text).unwrap();
-    let cluster = Cluster::with(
-        ServerConfig {
-            seed,
-            ..ServerConfig::default()
-        },
-        None,
-    );
+    let cluster = Cluster::healthy_with("name: kwok-provider-config", "name: my-kwok", None);
     let default_name = cluster.validate(&["-o", "json"]);
     assert!(
         default_name
@@ -253,17 +251,7 @@ fn config_map_name_from_flag_and_env() {
 
 #[test]
 fn read_nodes_from_cluster_uses_the_live_nodes() {
-    let text = std::fs::read_to_string(healthy())
-        .unwrap()
-        .replace("readNodesFrom: configmap", "readNodesFrom: cluster");
-    let seed = fake_apiserver::parse_seed(&text).unwrap();
-    let cluster = Cluster::with(
-        ServerConfig {
-            seed,
-            ..ServerConfig::default()
-        },
-        None,
-    );
+    let cluster = Cluster::healthy_with("readNodesFrom: configmap", "readNodesFrom: cluster", None);
     for (name, group) in [
         ("worker-1", Some("pool-a")),
         ("worker-2", Some("pool-a")),
@@ -305,9 +293,7 @@ fn read_nodes_from_cluster_uses_the_live_nodes() {
 #[test]
 fn missing_templates_config_map_stops_ca() {
     let cluster = Cluster::seeded(&healthy(), None);
-    let text = std::fs::read_to_string(healthy()).unwrap();
-    assert!(text.contains("kwok-provider-templates"));
-    // Re-seed without the templates ConfigMap by pointing the config elsewhere.
+    // Point the config at a templates ConfigMap that does not exist.
     let mut cm = cluster
         .server
         .get("configmaps", Some("default"), "kwok-provider-config")
