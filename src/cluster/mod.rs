@@ -106,6 +106,9 @@ pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
         config.read_timeout = Some(global.request_timeout);
         config.write_timeout = Some(global.request_timeout);
     }
+    // kube's own retry layer allows 15 retries with delays up to 1000 s: fine for a controller,
+    // not for a command. Reads go through `read_with_retries` instead, with a short budget.
+    config.default_retry = false;
     let server = config.cluster_url.to_string();
     let client = kube::Client::try_from(config).map_err(|e| {
         Error::cluster(format!(
@@ -160,6 +163,11 @@ impl Cluster {
                 "check with: kubectl auth can-i {verb} {resource}{ns_flag} --context {}",
                 self.context
             )),
+            kube::Error::Api(status) if status.code == 429 => Error::cluster(format!(
+                "the API server at {} kept throttling requests (429 TooManyRequests) to {verb} {resource}{scope}, {READ_ATTEMPTS} attempts",
+                self.server
+            ))
+            .with_hint("the cluster is overloaded or rate-limits this user; try again later"),
             kube::Error::Api(status) => Error::cluster(format!(
                 "the API server at {} failed to {verb} {resource}{scope}: {} {} {}",
                 self.server, status.code, status.reason, status.message
@@ -172,6 +180,31 @@ impl Cluster {
                 chain(&e)
             ))
             .with_hint("check that the cluster is up and `kubectl cluster-info` works; pick another with --kubeconfig/--context"),
+        }
+    }
+}
+
+/// How many times a read is tried when the server throttles (429) or fails (5xx).
+pub const READ_ATTEMPTS: u32 = 5;
+
+/// Runs an idempotent read, retrying on 429 and 5xx with exponential backoff, as client-go does.
+pub async fn read_with_retries<T, F, Fut>(mut call: F) -> Result<T, kube::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, kube::Error>>,
+{
+    let mut delay = Duration::from_millis(250);
+    let mut attempt = 1;
+    loop {
+        match call().await {
+            Err(kube::Error::Api(status))
+                if attempt < READ_ATTEMPTS && (status.code == 429 || status.code >= 500) =>
+            {
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+                attempt += 1;
+            }
+            outcome => return outcome,
         }
     }
 }

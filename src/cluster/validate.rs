@@ -4,7 +4,7 @@
 //! them is exit 3. Everything else (Deployments, pods, the Stage CRD) is best effort: when RBAC
 //! hides it, the rules that need it are skipped and `-v` says so.
 
-use super::{Cluster, connect, runtime};
+use super::{Cluster, connect, read_with_retries, runtime};
 use crate::cli::{GlobalArgs, ValidateArgs};
 use crate::error::Result;
 use crate::lint::analysis::{Analysis, Inputs, Source, TemplatesInput, TextInput};
@@ -58,13 +58,13 @@ async fn read_inputs(
 ) -> Result<(Inputs, ClusterFacts, Option<Vec<Node>>)> {
     let ns = cluster.namespace.name.as_str();
     let config_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ns);
+    let everything = ListParams::default();
     let mut sources = Vec::new();
     let mut loading = Vec::new();
     let mut config_failure = None;
     let mut facts = ClusterFacts::default();
     let mut live_nodes = None;
-    let found = config_maps
-        .get_opt(config_map)
+    let found = read_with_retries(|| config_maps.get_opt(config_map))
         .await
         .map_err(|e| cluster.api_error(e, "get", "configmaps", Some(ns)))?;
     facts.config_found = found.is_some();
@@ -123,8 +123,7 @@ async fn read_inputs(
     let templates = match (read_from, templates_name) {
         (Some(Reading::Cluster), _) => {
             let nodes: Api<Node> = Api::all(cluster.client.clone());
-            let list = nodes
-                .list(&ListParams::default())
+            let list = read_with_retries(|| nodes.list(&everything))
                 .await
                 .map_err(|e| cluster.api_error(e, "list", "nodes", None))?;
             let text = list
@@ -145,8 +144,7 @@ async fn read_inputs(
                 },
             }
         }
-        (_, Some(name)) => match config_maps
-            .get_opt(&name)
+        (_, Some(name)) => match read_with_retries(|| config_maps.get_opt(&name))
             .await
             .map_err(|e| cluster.api_error(e, "get", "configmaps", Some(ns)))?
         {
@@ -224,6 +222,7 @@ async fn gather_facts(
     verbosity: u8,
 ) {
     let client = cluster.client.clone();
+    let everything = ListParams::default();
     let note = |what: &str, e: &kube::Error| {
         if verbosity > 0 {
             eprintln!(
@@ -235,7 +234,7 @@ async fn gather_facts(
     if !facts.config_found {
         let all: Api<ConfigMap> = Api::all(client.clone());
         let params = ListParams::default().fields(&format!("metadata.name={}", facts.config_map));
-        match all.list(&params).await {
+        match read_with_retries(|| all.list(&params)).await {
             Ok(list) => {
                 facts.config_elsewhere = Some(
                     list.items
@@ -249,7 +248,7 @@ async fn gather_facts(
     }
     let deployments: Api<Deployment> = Api::all(client.clone());
     let mut kwok_deployment = None;
-    match deployments.list(&ListParams::default()).await {
+    match read_with_retries(|| deployments.list(&everything)).await {
         Ok(list) => {
             facts.ca_deployments = Some(list.items.iter().filter_map(ca_deployment).collect());
             kwok_deployment = Some(list.items.iter().any(is_kwok_controller));
@@ -260,7 +259,7 @@ async fn gather_facts(
         Some(true)
     } else {
         let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
-        match crds.get_opt(KWOK_STAGE_CRD).await {
+        match read_with_retries(|| crds.get_opt(KWOK_STAGE_CRD)).await {
             Ok(found) => Some(found.is_some()),
             Err(e) => {
                 note("CustomResourceDefinitions", &e);
@@ -269,7 +268,7 @@ async fn gather_facts(
         }
     };
     let pods: Api<Pod> = Api::all(client.clone());
-    match pods.list(&ListParams::default()).await {
+    match read_with_retries(|| pods.list(&everything)).await {
         Ok(list) => facts.pending_pods = Some(list.items.iter().filter_map(pending_pod).collect()),
         Err(e) => note("pods", &e),
     }
@@ -277,7 +276,7 @@ async fn gather_facts(
         Some(nodes) => Some(nodes),
         None => {
             let api: Api<Node> = Api::all(client);
-            match api.list(&ListParams::default()).await {
+            match read_with_retries(|| api.list(&everything)).await {
                 Ok(list) => Some(list.items),
                 Err(e) => {
                     note("nodes", &e);

@@ -440,3 +440,57 @@ fn kubectl_sees_what_the_plugin_validates() {
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert_eq!(out.json()["ca"]["nodeGroups"][0]["name"], "general");
 }
+
+#[test]
+fn throttled_reads_are_retried() {
+    let cluster = Cluster::seeded(&healthy(), None);
+    cluster.server.set_faults(Faults {
+        throttle_rate: 1.0,
+        ..Faults::default()
+    });
+    let child = plugin()
+        .args([
+            "validate",
+            "--kubeconfig",
+            s(&cluster.kubeconfig),
+            "-o",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn plugin");
+    // Let the first attempts hit 429s, then lift the throttle.
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let throttled = cluster.server.request_count();
+    cluster.server.set_faults(Faults::default());
+    let output = child.wait_with_output().expect("plugin output");
+    assert!(
+        throttled >= 1,
+        "no request reached the server while throttled"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["ca"]["starts"], true);
+}
+
+#[test]
+fn persistent_throttling_ends_with_exit_3() {
+    let cluster = Cluster::seeded(&healthy(), None);
+    cluster.server.set_faults(Faults {
+        throttle_rate: 1.0,
+        ..Faults::default()
+    });
+    let out = cluster.validate(&[]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("429"), "{}", out.stderr);
+    assert_eq!(
+        cluster.server.request_count(),
+        kwokprovider::cluster::READ_ATTEMPTS as usize
+    );
+}
