@@ -313,6 +313,34 @@ pub static RULES: &[Rule] = &[
     ),
 ];
 
+/// Rules that stop CA, in the order CA runs into them: the first one present explains a failure.
+pub static CA_FAILURE_ORDER: &[&str] = &[
+    "config-not-found",
+    "config-empty",
+    "config-parse-error",
+    "read-nodes-from-invalid",
+    "configmap-section-missing",
+    "grouping-key-missing",
+    "grouping-key-conflict",
+    "gpu-config-incomplete",
+    "templates-missing",
+    "template-decode-error",
+    "templates-empty",
+    "templates-single-node",
+    "nodegroup-size-invalid",
+    "template-annotations-missing",
+    "grouping-label-missing",
+];
+
+/// The error diagnostic that explains why CA fails, following CA's own order of checks.
+pub fn failure_cause(diagnostics: &[Diagnostic]) -> Option<&Diagnostic> {
+    CA_FAILURE_ORDER.iter().find_map(|rule| {
+        diagnostics
+            .iter()
+            .find(|d| d.rule == *rule && d.severity == Severity::Error)
+    })
+}
+
 /// Looks a rule up by id.
 pub fn find_rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
@@ -443,6 +471,13 @@ mod tests {
                 "{}",
                 rule.id
             );
+        }
+    }
+
+    #[test]
+    fn failure_order_names_real_rules() {
+        for id in CA_FAILURE_ORDER {
+            assert!(find_rule(id).is_some(), "{id}");
         }
     }
 

@@ -150,7 +150,7 @@ pub fn render_text(
     diagnostics: &[Diagnostic],
     styles: &Styles,
 ) -> io::Result<()> {
-    render_verdict(w, analysis, styles)?;
+    render_verdict(w, analysis, diagnostics, styles)?;
     writeln!(w)?;
     for d in diagnostics {
         let (file, line, column) = locate(&analysis.sources, d);
@@ -206,7 +206,12 @@ pub fn render_text(
     Ok(())
 }
 
-fn render_verdict(w: &mut impl Write, analysis: &Analysis, styles: &Styles) -> io::Result<()> {
+fn render_verdict(
+    w: &mut impl Write,
+    analysis: &Analysis,
+    diagnostics: &[Diagnostic],
+    styles: &Styles,
+) -> io::Result<()> {
     let verdict = &analysis.verdict;
     let who = format!("CA {}", verdict.version);
     if let Some(failure) = &verdict.failure {
@@ -233,6 +238,9 @@ fn render_verdict(w: &mut impl Write, analysis: &Analysis, styles: &Styles) -> i
             styles.dim.apply_to("meaning:"),
             failure.explanation
         )?;
+        if let Some(cause) = crate::lint::failure_cause(diagnostics) {
+            writeln!(w, "  {} {}", styles.good.apply_to("fix:"), cause.hint)?;
+        }
         return Ok(());
     }
     let Some(settings) = &verdict.settings else {
