@@ -636,3 +636,22 @@ fn strip_ansi(text: &str) -> String {
     }
     out
 }
+
+#[test]
+fn a_failure_summary_ends_with_the_fix_for_the_first_check_ca_fails() {
+    let fixture = fixture("rules/read-nodes-from-invalid/fire.yaml");
+    let json = run(&["validate", "-f", s(&fixture), "-o", "json"]).json();
+    let hint = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "read-nodes-from-invalid")
+        .expect("the rule fires")["hint"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let text = run(&["validate", "-f", s(&fixture), "--color", "never"]);
+    let lines: Vec<&str> = text.stdout.lines().collect();
+    assert!(lines[0].contains("will NOT start"), "{}", text.stdout);
+    assert_eq!(lines[3], format!("  fix: {hint}"), "{}", text.stdout);
+}
