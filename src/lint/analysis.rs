@@ -229,6 +229,8 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
     if let (Some(input), Some(parsed)) = (templates_text, &templates_docs) {
         ctx.templates_source = Some(input.source);
         let live = matches!(inputs.templates, TemplatesInput::LiveNodes { .. });
+        // With `readNodesFrom: cluster`, CA never reads a templates ConfigMap: its faults cannot stop CA.
+        let ca_reads_these = settings.is_none() || reads_configmap || live;
         let configmap_name = match &settings.as_ref().map(|s| &s.read_nodes_from) {
             Some(ReadNodesFrom::ConfigMap { name }) => name.clone(),
             _ => crate::provider::DEFAULT_TEMPLATES_CONFIG_MAP_NAME.to_owned(),
@@ -240,7 +242,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         };
         match set {
             Err(e) => {
-                if verdict.failure.is_none() {
+                if verdict.failure.is_none() && ca_reads_these {
                     verdict.failure = Some(e.ca_failure(&configmap_name));
                 }
                 template_rules::load_error(&mut ctx, input.source, &e);
@@ -250,7 +252,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
                 template_rules::dropped(&mut ctx, &set);
                 if let Some(settings) = &settings {
                     let derivation = nodegroups::derive(&set, settings, version);
-                    if verdict.failure.is_none() {
+                    if verdict.failure.is_none() && ca_reads_these {
                         verdict.failure = derivation.ca_failure(&set, settings);
                     }
                     verdict.node_groups = derivation
@@ -354,5 +356,63 @@ fn template_label(set: &TemplateSet<'_>, ordinal: usize, input: &TemplatesInput)
             ..
         } => format!("{name}[{ordinal}] {}", template.display_name()),
         _ => format!("templates[{ordinal}] {}", template.display_name()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(config: &str, templates: &str) -> Inputs {
+        Inputs {
+            sources: vec![Source::file("config.yaml"), Source::file("templates.yaml")],
+            config: Some(TextInput {
+                text: config.to_owned(),
+                source: 0,
+            }),
+            templates: TemplatesInput::Text {
+                input: TextInput {
+                    text: templates.to_owned(),
+                    source: 1,
+                },
+                config_map: None,
+            },
+            loading: Vec::new(),
+            config_failure: None,
+        }
+    }
+
+    const CONFIG: &str = "apiVersion: v1alpha1\nreadNodesFrom: configmap\nnodegroups: {fromNodeLabelKey: kwok-nodegroup}\nconfigmap: {name: kwok-provider-templates}\n";
+    const SINGLE_NODE: &str = "apiVersion: v1\nkind: Node\nmetadata: {name: a, annotations: {}, labels: {kwok-nodegroup: ng}}\n";
+
+    #[test]
+    fn broken_templates_stop_ca_only_when_it_reads_them() {
+        let from_configmap = analyze(&inputs(CONFIG, SINGLE_NODE), CaVersion::LATEST);
+        assert!(!from_configmap.verdict.starts);
+        let cluster = CONFIG.replace("readNodesFrom: configmap", "readNodesFrom: cluster");
+        let from_cluster = analyze(&inputs(&cluster, SINGLE_NODE), CaVersion::LATEST);
+        assert!(
+            from_cluster.verdict.starts,
+            "{:?}",
+            from_cluster.verdict.failure
+        );
+        assert!(
+            from_cluster
+                .diagnostics
+                .iter()
+                .any(|d| d.rule == "templates-single-node")
+        );
+    }
+
+    #[test]
+    fn a_config_failure_wins_over_template_failures() {
+        let bad = CONFIG.replace("readNodesFrom: configmap", "readNodesFrom: nowhere");
+        let analysis = analyze(&inputs(&bad, SINGLE_NODE), CaVersion::LATEST);
+        let failure = analysis.verdict.failure.unwrap();
+        assert!(
+            failure.ca_message.contains("readNodesFrom"),
+            "{}",
+            failure.ca_message
+        );
     }
 }
