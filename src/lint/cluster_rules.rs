@@ -151,7 +151,7 @@ fn config_not_found(facts: &ClusterFacts, sources: &mut Vec<Source>, out: &mut V
                 "ConfigMap `{name}` does not exist in namespace `{namespace}`; CA fails at start-up (failed to get configmap '{name}')"
             ),
             format!(
-                "create it (kubectl kwokprovider init), or pass -n with the namespace it is in; CA reads the namespace in {ENV_POD_NAMESPACE}"
+                "create it (kubectl create configmap {name} -n {namespace} --from-file=config=config.yaml), or pass -n with the namespace it is in; CA reads the namespace in {ENV_POD_NAMESPACE}"
             ),
         )
     } else {

@@ -43,7 +43,7 @@ pub(super) fn check_presence(
                     "templates-missing",
                     format!("ConfigMap `{name}` named by `configmap.name` does not exist in namespace `{namespace}`; CA exits at start-up"),
                 )
-                .hint(format!("create it: kubectl kwokprovider init, or kubectl create configmap {name} -n {namespace} --from-file=templates=templates.yaml")),
+                .hint(format!("create it: kubectl create configmap {name} -n {namespace} --from-file=templates=templates.yaml")),
             );
             Some(not_found(namespace))
         }
