@@ -122,13 +122,12 @@ fn issue_diagnostic(
             } else {
                 wanted.to_owned()
             };
-            let found = at.json_kind().go_name();
             Diagnostic::new(
                 "config-parse-error",
                 format!(
-                    "`{}` is {} {found} but CA expects {expected}; CA fails with: {go_message}",
+                    "`{}` is {} but CA expects {expected}; CA fails with: {go_message}",
                     display_path(path),
-                    article(found),
+                    at.json_kind().article(),
                 ),
             )
             .at(source, at.pos)
@@ -140,15 +139,6 @@ fn issue_diagnostic(
         )
         .at(source, key.pos)
         .hint("remove it (keep `kwok: {}` or nothing) and install the kwok controller yourself"),
-    }
-}
-
-/// "a" or "an", for a Go/JSON type name.
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
     }
 }
 
