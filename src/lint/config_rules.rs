@@ -71,12 +71,9 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
     found.extend(api_version(&decoded, source));
     found.extend(configmap_key(&decoded, source));
     match &ctx.settings {
-        Some(Err(rejection)) => found.extend(rejection_diagnostic(
-            &decoded,
-            source,
-            rejection.check,
-            &rejection.failure.ca_message,
-        )),
+        Some(Err(rejection)) => {
+            found.extend(rejection_diagnostic(&decoded, source, rejection.check))
+        }
         Some(Ok(settings)) => found.extend(grouping_key(&decoded, source, settings)),
         None => {}
     }
@@ -270,7 +267,6 @@ fn rejection_diagnostic(
     decoded: &DecodedConfig<'_>,
     source: SourceId,
     check: FailedCheck,
-    ca_message: &str,
 ) -> Option<Diagnostic> {
     let root = decoded.root.pos;
     let key_pos = |path: &str| decoded.field(path).map(|a| a.key.pos);
@@ -307,7 +303,7 @@ fn rejection_diagnostic(
             } else if value.is_empty() {
                 "`readNodesFrom` is empty; CA exits at start-up".to_owned()
             } else {
-                format!("`readNodesFrom: {shown}` is invalid; CA exits at start-up: {ca_message}")
+                format!("`readNodesFrom: {shown}` is invalid (it must be `configmap` or `cluster`); CA exits at start-up")
             };
             Diagnostic::new("read-nodes-from-invalid", message)
                 .at(source, value_pos("readNodesFrom").unwrap_or(root))
@@ -326,7 +322,7 @@ fn rejection_diagnostic(
         FailedCheck::NodegroupsMissing | FailedCheck::GroupingKeyMissing => {
             let nodegroups = decoded.root.get("nodegroups");
             let written = |name: &str| nodegroups.and_then(|n| n.entry(name)).map(|(k, _)| k.pos);
-            let hint = if let Some(_pos) = written("fromNodeAnnotation") {
+            let hint = if written("fromNodeAnnotation").is_some() {
                 format!("`fromNodeAnnotation` is ignored; rename it to `{annotation_field}`")
             } else if written(version.other_annotation_key_field()).is_some() {
                 format!("CA {version} reads `{annotation_field}`, not `{}`; rename it (or pass --ca-version)", version.other_annotation_key_field())
@@ -337,7 +333,7 @@ fn rejection_diagnostic(
                 .or(written(version.other_annotation_key_field()))
                 .or(key_pos("nodegroups"))
                 .unwrap_or(root);
-            Diagnostic::new("grouping-key-missing", format!("no grouping key is set; CA exits at start-up: {ca_message}"))
+            Diagnostic::new("grouping-key-missing", "no grouping key is set (`nodegroups.fromNodeLabelKey` or the annotation key); CA exits at start-up".to_owned())
                 .at(source, pos)
                 .hint(hint)
         }
@@ -362,7 +358,7 @@ fn rejection_diagnostic(
             };
             Diagnostic::new(
                 "gpu-config-incomplete",
-                format!("`nodes.gpuConfig` has no `{missing}`; CA exits at start-up: {ca_message}"),
+                format!("`nodes.gpuConfig` has no `{missing}`; CA exits at start-up"),
             )
             .at(source, key_pos("nodes.gpuConfig").unwrap_or(root))
             .hint(hint)
