@@ -182,7 +182,7 @@ fn unknown_field(version: CaVersion, source: SourceId, parent: &str, key: &Node)
     }
     if parent.is_empty() && name == "availableGPUTypes" {
         return diagnostic(
-            format!("{ignored}: CA reads `nodes.gpuConfig.availableGPUTypes`"),
+            "a top-level `availableGPUTypes` is ignored; CA reads only `nodes.gpuConfig.availableGPUTypes`".to_owned(),
             "move `availableGPUTypes:` under `nodes:` → `gpuConfig:`".to_owned(),
         );
     }
