@@ -359,7 +359,76 @@ pub struct YamlError {
 
 /// Parses every document of a YAML stream.
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
-    Builder::new().run(text)
+    Reader::default().parse(text, 1)
+}
+
+/// Parses several texts (the chunks of one stream) sharing one scalar interner.
+#[derive(Default)]
+pub struct Reader {
+    interner: HashSet<Rc<str>>,
+}
+
+impl Reader {
+    /// Parses `text`, whose first line is line `first_line` of the user's input.
+    pub fn parse(&mut self, text: &str, first_line: u32) -> Result<Vec<Document>, YamlError> {
+        Builder::new(&mut self.interner, first_line.saturating_sub(1)).run(text)
+    }
+}
+
+/// One chunk of a `---`-separated stream, as apimachinery's `YAMLReader` returns it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunk<'t> {
+    pub text: &'t str,
+    /// The chunk's first line in the whole text (from 1).
+    pub first_line: u32,
+}
+
+/// A `---` line followed by something other than a comment, which `YAMLReader` rejects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeparatorError {
+    pub line: u32,
+    pub rest: String,
+}
+
+/// Splits text into chunks exactly as Kubernetes' `yaml.YAMLReader` does (what CA uses):
+/// a line starting with `---` ends a non-empty chunk and is dropped; when nothing is buffered
+/// yet, it starts the next chunk instead. Only a comment may follow `---` on its line.
+/// Chunks holding nothing but blank lines or comments are returned too: CA decodes them.
+pub fn split_documents(text: &str) -> Result<Vec<Chunk<'_>>, SeparatorError> {
+    let mut chunks = Vec::new();
+    let mut start: Option<(usize, u32)> = None;
+    let mut offset = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        if let Some(rest) = line.strip_prefix("---") {
+            let rest = rest.trim();
+            if !rest.is_empty() && !rest.starts_with('#') {
+                return Err(SeparatorError {
+                    line: number,
+                    rest: rest.to_owned(),
+                });
+            }
+            if let Some((begin, first_line)) = start.take() {
+                chunks.push(Chunk {
+                    text: &text[begin..offset],
+                    first_line,
+                });
+                offset += line.len();
+                continue;
+            }
+        }
+        if start.is_none() {
+            start = Some((offset, number));
+        }
+        offset += line.len();
+    }
+    if let Some((begin, first_line)) = start {
+        chunks.push(Chunk {
+            text: &text[begin..],
+            first_line,
+        });
+    }
+    Ok(chunks)
 }
 
 enum Frame {
@@ -376,8 +445,10 @@ enum Frame {
     },
 }
 
-struct Builder {
-    interner: HashSet<Rc<str>>,
+struct Builder<'i> {
+    interner: &'i mut HashSet<Rc<str>>,
+    /// Added to every line: the parsed text starts this many lines into the user's input.
+    line_offset: u32,
     anchors: HashMap<usize, Node>,
     alias_budget: usize,
     stack: Vec<Frame>,
@@ -385,10 +456,11 @@ struct Builder {
     current_root: Option<Node>,
 }
 
-impl Builder {
-    fn new() -> Self {
+impl<'i> Builder<'i> {
+    fn new(interner: &'i mut HashSet<Rc<str>>, line_offset: u32) -> Self {
         Builder {
-            interner: HashSet::new(),
+            interner,
+            line_offset,
             anchors: HashMap::new(),
             alias_budget: MAX_ALIAS_NODES,
             stack: Vec::new(),
@@ -416,11 +488,14 @@ impl Builder {
             let (event, span) = next.map_err(|e| YamlError {
                 message: e.info().to_owned(),
                 pos: Pos {
-                    line: u32::try_from(e.marker().line()).unwrap_or(u32::MAX),
+                    line: u32::try_from(e.marker().line())
+                        .unwrap_or(u32::MAX)
+                        .saturating_add(self.line_offset),
                     col: u32::try_from(e.marker().col() + 1).unwrap_or(u32::MAX),
                 },
             })?;
-            let pos = Pos::from_span(&span);
+            let mut pos = Pos::from_span(&span);
+            pos.line = pos.line.saturating_add(self.line_offset);
             match event {
                 Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
                 Event::DocumentStart(_) => {
@@ -517,7 +592,7 @@ impl Builder {
                         }) => (
                             Node {
                                 pos,
-                                value: Value::Map(entries.into_boxed_slice()),
+                                value: Value::Map(merge_keys(entries).into_boxed_slice()),
                             },
                             anchor,
                         ),
@@ -571,6 +646,41 @@ impl Builder {
         }
         Ok(())
     }
+}
+
+/// Applies YAML merge keys (`<<: *anchor`, or a list of them) as go-yaml v2 does:
+/// keys written in the mapping win, then earlier merged mappings over later ones.
+fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    let is_merge = |k: &Node| matches!(&k.value, Value::Scalar(s) if s.style == Style::Plain && &*s.text == "<<");
+    if !entries.iter().any(|(k, _)| is_merge(k)) {
+        return entries;
+    }
+    let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _)| is_merge(k));
+    let mut seen: HashSet<Rc<str>> = own
+        .iter()
+        .filter_map(|(k, _)| k.as_scalar().map(|s| s.text.clone()))
+        .collect();
+    for (_, value) in merges {
+        let sources: Vec<Node> = match value.value {
+            Value::Map(_) => vec![value],
+            Value::Seq(items) => items.into_vec(),
+            // Not a mapping: go-yaml rejects it; keep the entry visible as a plain key instead.
+            _ => continue,
+        };
+        for source in sources {
+            if let Value::Map(merged) = source.value {
+                for (k, v) in merged.into_vec() {
+                    let Some(text) = k.as_scalar().map(|s| s.text.clone()) else {
+                        continue;
+                    };
+                    if seen.insert(text) {
+                        own.push((k, v));
+                    }
+                }
+            }
+        }
+    }
+    own
 }
 
 fn count_nodes(node: &Node) -> usize {
@@ -661,6 +771,67 @@ mod tests {
         let err = parse_stream("a: 1\n  b: 2\n").unwrap_err();
         assert!(err.pos.line >= 1);
         assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn merge_keys_merge_with_own_keys_winning() {
+        let text = "base: &b {a: 1, b: 2}\nmore: &m {c: 3, a: 9}\nx:\n  <<: [*b, *m]\n  b: own\n";
+        let docs = parse_stream(text).unwrap();
+        let x = docs[0].root.get("x").unwrap();
+        assert_eq!(x.get("a").unwrap().resolve(), Some(Resolved::Int(1)));
+        assert_eq!(x.get("b").unwrap().as_str(), Some("own"));
+        assert_eq!(x.get("c").unwrap().resolve(), Some(Resolved::Int(3)));
+        assert!(x.get("<<").is_none());
+    }
+
+    #[test]
+    fn splits_like_apimachinery_yaml_reader() {
+        let texts = |t: &str| -> Vec<(String, u32)> {
+            split_documents(t)
+                .unwrap()
+                .iter()
+                .map(|c| (c.text.to_owned(), c.first_line))
+                .collect()
+        };
+        assert_eq!(
+            texts("a: 1\n---\nb: 2\n"),
+            [("a: 1\n".into(), 1), ("b: 2\n".into(), 3)]
+        );
+        // A leading separator starts the first chunk; a trailing one ends the last.
+        assert_eq!(texts("---\na: 1\n---\n"), [("---\na: 1\n".into(), 1)]);
+        // Blank and comment-only chunks are chunks too (CA then fails to decode them).
+        assert_eq!(
+            texts("a: 1\n---\n\n"),
+            [("a: 1\n".into(), 1), ("\n".into(), 3)]
+        );
+        assert_eq!(
+            texts("# c\n---\na: 1\n"),
+            [("# c\n".into(), 1), ("a: 1\n".into(), 3)]
+        );
+        assert_eq!(texts("---"), [("---".into(), 1)]);
+        assert_eq!(
+            texts("--- # comment\na: 1"),
+            [("--- # comment\na: 1".into(), 1)]
+        );
+        assert_eq!(
+            split_documents("a: 1\n--- {b: 2}\n").unwrap_err(),
+            SeparatorError {
+                line: 2,
+                rest: "{b: 2}".into()
+            }
+        );
+    }
+
+    #[test]
+    fn chunk_positions_are_positions_in_the_whole_text() {
+        let text = "a: 1\n---\nb: 2\n";
+        let chunks = split_documents(text).unwrap();
+        let mut reader = Reader::default();
+        let docs = reader.parse(chunks[1].text, chunks[1].first_line).unwrap();
+        assert_eq!(
+            docs[0].root.entry("b").unwrap().0.pos,
+            Pos { line: 3, col: 1 }
+        );
     }
 
     #[test]

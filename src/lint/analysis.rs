@@ -5,9 +5,9 @@ use crate::provider::config::{
     self, ConfigRejection, DecodedConfig, ProviderSettings, ReadNodesFrom,
 };
 use crate::provider::nodegroups::{self, Derivation};
-use crate::provider::templates::{self, TemplateSet, TemplatesError};
+use crate::provider::templates::{self, TemplateSet};
 use crate::provider::{CaFailure, CaVersion, taint_string};
-use crate::yaml::{self, Document, Pos};
+use crate::yaml::{Document, Pos};
 use std::collections::BTreeMap;
 
 /// Where an input text came from, and how its positions map back to what the user gave.
@@ -211,7 +211,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         _ => None,
     }
     .filter(|t| !t.text.is_empty());
-    let templates_docs = templates_text.map(|t| yaml::parse_stream(&t.text));
+    let templates_chunks = templates_text.map(|t| templates::read(&t.text));
     let settings = verdict.settings.clone();
     let reads_configmap = matches!(
         settings.as_ref().map(|s| &s.read_nodes_from),
@@ -226,7 +226,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
     {
         verdict.failure = Some(failure);
     }
-    if let (Some(input), Some(parsed)) = (templates_text, &templates_docs) {
+    if let (Some(input), Some(parsed)) = (templates_text, &templates_chunks) {
         ctx.templates_source = Some(input.source);
         let live = matches!(inputs.templates, TemplatesInput::LiveNodes { .. });
         // With `readNodesFrom: cluster`, CA never reads a templates ConfigMap: its faults cannot stop CA.
@@ -235,10 +235,16 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
             Some(ReadNodesFrom::ConfigMap { name }) => name.clone(),
             _ => crate::provider::DEFAULT_TEMPLATES_CONFIG_MAP_NAME.to_owned(),
         };
+        // With `readNodesFrom: cluster`, templates given in files stand for the live nodes.
+        let as_nodes = live
+            || matches!(
+                settings.as_ref().map(|s| &s.read_nodes_from),
+                Some(ReadNodesFrom::Cluster)
+            );
         let set = match parsed {
-            Err(e) => Err(TemplatesError::Syntax(e.clone())),
-            Ok(docs) if live => templates::from_live_nodes(docs),
-            Ok(docs) => templates::parse(docs),
+            Err(e) => Err(e.clone()),
+            Ok(chunks) if as_nodes => templates::from_live_nodes(chunks),
+            Ok(chunks) => templates::parse(chunks),
         };
         match set {
             Err(e) => {
@@ -396,12 +402,14 @@ mod tests {
             "{:?}",
             from_cluster.verdict.failure
         );
+        // The file stands for the live nodes: a single Node is fine there.
         assert!(
-            from_cluster
+            !from_cluster
                 .diagnostics
                 .iter()
                 .any(|d| d.rule == "templates-single-node")
         );
+        assert_eq!(from_cluster.verdict.node_groups[0].name, "ng");
     }
 
     #[test]

@@ -206,7 +206,7 @@ pub static RULES: &[Rule] = &[
     rule(
         "templates-empty",
         Error,
-        "the templates hold no document; CA crashes at start-up",
+        "the templates hold no Node: only comments (CA exits) or an empty List (CA never scales up)",
         "add at least one Node template (as a `kind: List` or several `---` documents)",
     ),
     rule(

@@ -94,11 +94,23 @@ pub(super) fn load_error(ctx: &mut Ctx<'_>, source: SourceId, error: &TemplatesE
         )
         .at(source, e.pos)
         .hint("fix the YAML here; check the indentation of this line against the lines above"),
-        TemplatesError::Empty => Diagnostic::new(
-            "templates-empty",
-            "the templates hold no document, only comments or whitespace; CA crashes at start-up (index out of range)",
+        TemplatesError::Separator { line, rest } => Diagnostic::new(
+            "template-decode-error",
+            format!("`---` is followed by `{rest}`; CA's document reader allows only a comment after `---` and exits (invalid Yaml document separator)"),
         )
-        .at(source, Pos { line: 1, col: 1 }),
+        .at(source, Pos { line: *line, col: 4 })
+        .hint("put the document on the line after `---`"),
+        TemplatesError::Blank { line, all_blank: true, .. } => Diagnostic::new(
+            "templates-empty",
+            "the templates hold no document, only comments or blank lines; CA fails to decode them (Object 'Kind' is missing) and exits",
+        )
+        .at(source, Pos { line: *line, col: 1 }),
+        TemplatesError::Blank { line, .. } => Diagnostic::new(
+            "template-decode-error",
+            "this `---` section holds only comments or blank lines; CA decodes every section and fails on this one (Object 'Kind' is missing)",
+        )
+        .at(source, Pos { line: *line, col: 1 })
+        .hint("delete the empty section (and its `---`), or the trailing `---` before it"),
         TemplatesError::SingleNotList { at, kind } => Diagnostic::new(
             "templates-single-node",
             format!("the templates are a single `{kind}` document; CA accepts one document only if it is a `kind: List` and exits with \"invalid templates file (found something other than nodes in the file)\""),
@@ -176,6 +188,15 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
     };
     let settings = ctx.settings.as_ref().and_then(|s| s.as_ref().ok()).cloned();
     let mut out = Vec::new();
+    if set.templates.is_empty() {
+        out.push(
+            Diagnostic::new(
+                "templates-empty",
+                "the templates contain no Node (an empty `List`, or only other kinds): CA starts without any node group and never scales up",
+            )
+            .at(source, Pos { line: 1, col: 1 }),
+        );
+    }
     let group_templates: Vec<usize> = match (&ctx.derivation, &settings) {
         (Some(derivation), Some(settings)) => {
             grouping(

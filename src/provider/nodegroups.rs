@@ -345,7 +345,6 @@ mod tests {
     use super::*;
     use crate::provider::config::ReadNodesFrom;
     use crate::provider::templates;
-    use crate::yaml::parse_stream;
 
     fn settings() -> ProviderSettings {
         ProviderSettings {
@@ -373,7 +372,7 @@ mod tests {
 
     fn derive_text(text: &str, version: CaVersion) -> Derivation {
         let text = format!("{text}{FILLER}");
-        let docs = parse_stream(&text).unwrap();
+        let docs = templates::read(&text).unwrap();
         let set = templates::parse(&docs).unwrap();
         derive(&set, &settings(), version)
     }
@@ -485,7 +484,7 @@ mod tests {
     #[test]
     fn untrimmed_grouping_key_never_matches() {
         let text = node("a", "kwok-nodegroup: ng", Some("")) + FILLER;
-        let docs = parse_stream(&text).unwrap();
+        let docs = templates::read(&text).unwrap();
         let set = templates::parse(&docs).unwrap_or_else(|_| panic!());
         let mut spaced = settings();
         spaced.grouping_key = " kwok-nodegroup".into();

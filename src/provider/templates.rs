@@ -1,14 +1,19 @@
 //! Splits the `templates` value into node templates exactly as CA does (pure, no I/O).
 //!
-//! CA splits the text on `---`, decodes every document with the Kubernetes universal
-//! deserializer and then: with several documents keeps the `Node`s and silently drops the
-//! rest; with one document accepts only a `v1` `List` (whose non-Node items are dropped); with
-//! none it indexes an empty slice and panics. The deserializer needs `apiVersion` and `kind`
-//! of a registered type and rejects values of the wrong type, so we check the Node fields CA
-//! and the scheduler rely on with the same strictness.
+//! CA splits the text into chunks with apimachinery's `YAMLReader`, decodes every chunk with
+//! the Kubernetes universal deserializer and then: with several chunks keeps the `Node`s and
+//! silently drops the rest; with one chunk accepts only a `v1` `List` (whose non-Node items are
+//! dropped). The deserializer needs `apiVersion` and `kind` of a registered type and rejects
+//! values of the wrong type, so we check the Node fields CA and the scheduler rely on with the
+//! same strictness.
+//!
+//! Note: provider-semantics.md says templates with no document make CA panic (it indexes an
+//! empty slice). The code path cannot get there: CA rejects an empty value first, and
+//! `YAMLReader` returns every non-empty chunk, even one holding only comments or blank lines,
+//! which then fails to decode ("Object 'Kind' is missing"). We follow the code.
 
 use super::{CaFailure, quantity};
-use crate::yaml::{Document, JsonKind, Node, Value, YamlError};
+use crate::yaml::{self, Document, JsonKind, Node, Value, YamlError};
 
 /// A template node, with where it was found.
 #[derive(Debug, Clone, Copy)]
@@ -38,8 +43,14 @@ pub struct TemplateSet<'d> {
 pub enum TemplatesError<'d> {
     /// Not YAML at all.
     Syntax(YamlError),
-    /// Nothing but comments and whitespace: CA panics.
-    Empty,
+    /// A `---` line followed by something other than a comment.
+    Separator { line: u32, rest: String },
+    /// A chunk with nothing but comments or blank lines (`all_blank`: every chunk is).
+    Blank {
+        line: u32,
+        preview: String,
+        all_blank: bool,
+    },
     /// One document that is a `Node` or `NodeList` (or anything but a `List`).
     SingleNotList { at: &'d Node, kind: String },
     /// An object the universal deserializer rejects.
@@ -56,11 +67,25 @@ impl TemplatesError<'_> {
                 ),
                 format!("the templates in ConfigMap '{configmap}' are not valid YAML"),
             ),
-            TemplatesError::Empty => CaFailure::panic(
-                "panic: runtime error: index out of range [0] with length 0",
+            TemplatesError::Separator { rest, .. } => CaFailure::new(
+                format!("failed to load node templates: invalid Yaml document separator: {rest}"),
+                "a `---` line is followed by content; only a comment may follow it",
+            ),
+            TemplatesError::Blank {
+                preview, all_blank, ..
+            } => CaFailure::new(
                 format!(
-                    "the templates in ConfigMap '{configmap}' hold no document at all; CA crashes at start-up"
+                    "failed to load node templates: Object 'Kind' is missing in '{}'",
+                    preview.trim_end()
                 ),
+                if *all_blank {
+                    format!(
+                        "the templates in ConfigMap '{configmap}' hold only comments or blank lines"
+                    )
+                } else {
+                    "a `---` section holds only comments or blank lines; CA decodes it and fails"
+                        .to_owned()
+                },
             ),
             TemplatesError::SingleNotList { kind, .. } => CaFailure::new(
                 "invalid templates file (found something other than nodes in the file)",
@@ -359,9 +384,67 @@ fn decode_object(node: &Node) -> Result<String, TemplatesError<'_>> {
     Ok(meta.kind)
 }
 
-/// Turns parsed template documents into CA's template list.
-pub fn parse(docs: &[Document]) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
-    let docs: Vec<&Document> = docs.iter().filter(|d| !d.is_empty).collect();
+/// One chunk of the templates text, parsed: its document, or `None` when it holds no YAML content.
+#[derive(Debug)]
+pub struct ParsedChunk {
+    pub first_line: u32,
+    pub document: Option<Document>,
+    /// The chunk's text when it is blank, for CA's error message.
+    pub blank_text: String,
+}
+
+/// Splits and parses the templates text as CA's `YAMLReader` and decoder see it.
+pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
+    let chunks = yaml::split_documents(text).map_err(|e| TemplatesError::Separator {
+        line: e.line,
+        rest: e.rest,
+    })?;
+    let mut reader = yaml::Reader::default();
+    let mut parsed = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        let docs = reader
+            .parse(chunk.text, chunk.first_line)
+            .map_err(TemplatesError::Syntax)?;
+        let document = docs.into_iter().find(|d| !d.is_empty);
+        let blank_text = if document.is_none() {
+            chunk.text.to_owned()
+        } else {
+            String::new()
+        };
+        parsed.push(ParsedChunk {
+            first_line: chunk.first_line,
+            document,
+            blank_text,
+        });
+    }
+    Ok(parsed)
+}
+
+/// The documents of all chunks; a blank chunk is CA's decode error.
+fn documents(chunks: &[ParsedChunk]) -> Result<Vec<&Document>, TemplatesError<'_>> {
+    let all_blank = chunks.iter().all(|c| c.document.is_none());
+    chunks
+        .iter()
+        .map(|c| {
+            c.document.as_ref().ok_or_else(|| TemplatesError::Blank {
+                line: c.first_line,
+                preview: c.blank_text.clone(),
+                all_blank,
+            })
+        })
+        .collect()
+}
+
+/// Turns the parsed chunks into CA's template list.
+pub fn parse(chunks: &[ParsedChunk]) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
+    if chunks.is_empty() {
+        return Err(TemplatesError::Blank {
+            line: 1,
+            preview: String::new(),
+            all_blank: true,
+        });
+    }
+    let docs = documents(chunks)?;
     let mut kinds = Vec::with_capacity(docs.len());
     for doc in &docs {
         kinds.push(decode_object(&doc.root)?);
@@ -370,84 +453,85 @@ pub fn parse(docs: &[Document]) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
         templates: Vec::new(),
         dropped: Vec::new(),
     };
-    match docs.len() {
-        0 => return Err(TemplatesError::Empty),
-        1 => {
-            let root = &docs[0].root;
-            let is_v1_list =
-                kinds[0] == "List" && root.get("apiVersion").and_then(Node::as_str) == Some("v1");
-            if !is_v1_list {
-                return Err(TemplatesError::SingleNotList {
-                    at: root.get("kind").unwrap_or(root),
-                    kind: kinds[0].clone(),
-                });
-            }
-            let items = match root.get("items") {
-                None => &[][..],
-                Some(items) if items.is_null() => &[][..],
-                Some(items) => items.as_seq().ok_or_else(|| {
-                    decode_error(
-                        items,
-                        format!(
-                            "json: cannot unmarshal {} into Go struct field List.items of type []runtime.RawExtension",
-                            items.json_kind().go_name()
-                        ),
-                    )
-                })?,
-            };
-            for item in items {
-                let kind = decode_object(item)?;
-                if kind == "Node" && item.get("apiVersion").and_then(Node::as_str) == Some("v1") {
-                    let ordinal = set.templates.len();
-                    set.templates.push(Template {
-                        node: item,
-                        ordinal,
-                    });
-                } else {
-                    set.dropped.push(Dropped {
-                        at: item,
-                        kind,
-                        top_level: false,
-                    });
-                }
-            }
+    if docs.len() == 1 {
+        let root = &docs[0].root;
+        let is_v1_list =
+            kinds[0] == "List" && root.get("apiVersion").and_then(Node::as_str) == Some("v1");
+        if !is_v1_list {
+            return Err(TemplatesError::SingleNotList {
+                at: root.get("kind").unwrap_or(root),
+                kind: kinds[0].clone(),
+            });
         }
-        _ => {
-            for (doc, kind) in docs.iter().zip(kinds) {
-                let is_node = kind == "Node"
-                    && doc.root.get("apiVersion").and_then(Node::as_str) == Some("v1");
-                if is_node {
-                    let ordinal = set.templates.len();
-                    set.templates.push(Template {
-                        node: &doc.root,
-                        ordinal,
-                    });
-                } else {
-                    set.dropped.push(Dropped {
-                        at: &doc.root,
-                        kind,
-                        top_level: true,
-                    });
-                }
-            }
+        for item in list_items(root)? {
+            let kind = decode_object(item)?;
+            set.push(item, kind, false);
+        }
+    } else {
+        for (doc, kind) in docs.iter().zip(kinds) {
+            set.push(&doc.root, kind, true);
         }
     }
     Ok(set)
 }
 
-/// CA's templates with `readNodesFrom: cluster`: every live node, one document each.
-pub fn from_live_nodes(docs: &[Document]) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
+/// The `items` of a `List` (none when missing or null).
+fn list_items(root: &Node) -> Result<&[Node], TemplatesError<'_>> {
+    match root.get("items") {
+        None => Ok(&[]),
+        Some(items) if items.is_null() => Ok(&[]),
+        Some(items) => items.as_seq().ok_or_else(|| {
+            decode_error(
+                items,
+                format!(
+                    "json: cannot unmarshal {} into Go struct field List.items of type []runtime.RawExtension",
+                    items.json_kind().go_name()
+                ),
+            )
+        }),
+    }
+}
+
+impl<'d> TemplateSet<'d> {
+    /// Keeps a `v1` Node as a template; anything else is dropped.
+    fn push(&mut self, node: &'d Node, kind: String, top_level: bool) {
+        if kind == "Node" && node.get("apiVersion").and_then(Node::as_str) == Some("v1") {
+            let ordinal = self.templates.len();
+            self.templates.push(Template { node, ordinal });
+        } else {
+            self.dropped.push(Dropped {
+                at: node,
+                kind,
+                top_level,
+            });
+        }
+    }
+}
+
+/// CA's templates with `readNodesFrom: cluster`: every node (one per chunk, or inside `List`s).
+pub fn from_live_nodes(chunks: &[ParsedChunk]) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
     let mut set = TemplateSet {
         templates: Vec::new(),
         dropped: Vec::new(),
     };
-    for doc in docs.iter().filter(|d| !d.is_empty) {
-        check_node_fields(&doc.root)?;
-        let ordinal = set.templates.len();
-        set.templates.push(Template {
-            node: &doc.root,
-            ordinal,
-        });
+    for chunk in chunks {
+        let Some(doc) = &chunk.document else { continue };
+        let root = &doc.root;
+        let nodes: Vec<&Node> = match root.get("kind").and_then(Node::as_str) {
+            Some("List" | "NodeList") => list_items(root)?.iter().collect(),
+            _ => vec![root],
+        };
+        for node in nodes {
+            if node
+                .get("kind")
+                .and_then(Node::as_str)
+                .is_some_and(|k| k != "Node")
+            {
+                continue;
+            }
+            check_node_fields(node)?;
+            set.push(node, "Node".to_owned(), true);
+        }
     }
     Ok(set)
 }
@@ -519,7 +603,6 @@ impl<'d> Template<'d> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::parse_stream;
 
     const NODE_A: &str = "apiVersion: v1\nkind: Node\nmetadata:\n  name: a\n  annotations: {}\n  labels:\n    kwok-nodegroup: ng-a\n";
     const NODE_B: &str = "apiVersion: v1\nkind: Node\nmetadata:\n  name: b\n";
@@ -541,7 +624,7 @@ mod tests {
         let text = format!(
             "{NODE_A}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\n---\n{NODE_B}"
         );
-        let docs = parse_stream(&text).unwrap();
+        let docs = read(&text).unwrap();
         let set = parse(&docs).unwrap();
         assert_eq!(set.templates.len(), 2);
         assert_eq!(set.templates[1].name(), "b");
@@ -553,7 +636,7 @@ mod tests {
     #[test]
     fn a_list_inside_a_stream_is_dropped() {
         let text = format!("{NODE_A}---\n{}", list_of(&[NODE_B]));
-        let docs = parse_stream(&text).unwrap();
+        let docs = read(&text).unwrap();
         let set = parse(&docs).unwrap();
         assert_eq!(set.templates.len(), 1);
         assert_eq!(set.dropped[0].kind, "List");
@@ -563,7 +646,7 @@ mod tests {
     fn one_list_document_yields_its_nodes() {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n";
         let text = list_of(&[NODE_A, pod, NODE_B]);
-        let docs = parse_stream(&text).unwrap();
+        let docs = read(&text).unwrap();
         let set = parse(&docs).unwrap();
         assert_eq!(set.templates.len(), 2);
         assert_eq!(set.dropped.len(), 1);
@@ -576,7 +659,7 @@ mod tests {
             NODE_A.to_owned(),
             list_of(&[NODE_A]).replace("kind: List", "kind: NodeList"),
         ] {
-            let docs = parse_stream(&text).unwrap();
+            let docs = read(&text).unwrap();
             let err = parse(&docs).unwrap_err();
             assert!(
                 matches!(err, TemplatesError::SingleNotList { .. }),
@@ -591,13 +674,60 @@ mod tests {
     }
 
     #[test]
-    fn empty_input_makes_ca_panic() {
-        for text in ["", "# just a comment\n", "---\n---\n"] {
-            let docs = parse_stream(text).unwrap();
+    fn blank_chunks_fail_decoding_as_in_ca() {
+        for text in ["", "# just a comment\n", "---\n---\n", "\n"] {
+            let docs = read(text).unwrap();
             let err = parse(&docs).unwrap_err();
-            assert!(matches!(err, TemplatesError::Empty));
-            assert!(err.ca_failure("t").panics);
+            assert!(
+                matches!(
+                    err,
+                    TemplatesError::Blank {
+                        all_blank: true,
+                        ..
+                    }
+                ),
+                "{text:?}: {err:?}"
+            );
+            let failure = err.ca_failure("t");
+            assert!(failure.ca_message.contains("Object 'Kind' is missing"));
+            assert!(!failure.panics);
         }
+        // A commented-out node between two nodes, or a trailing `---` plus a blank line.
+        for text in [
+            format!("{NODE_A}---\n# disabled\n---\n{NODE_B}"),
+            format!("{NODE_A}---\n{NODE_B}---\n\n"),
+        ] {
+            let docs = read(&text).unwrap();
+            match parse(&docs).unwrap_err() {
+                TemplatesError::Blank {
+                    all_blank: false,
+                    line,
+                    ..
+                } => assert!(line > 1),
+                other => panic!("{text:?}: {other:?}"),
+            }
+        }
+        // A trailing `---` alone is fine.
+        let text = format!("{NODE_A}---\n{NODE_B}---\n");
+        assert_eq!(parse(&read(&text).unwrap()).unwrap().templates.len(), 2);
+    }
+
+    #[test]
+    fn content_after_a_separator_is_rejected() {
+        let text = format!("{NODE_A}--- {{apiVersion: v1, kind: List, items: []}}\n");
+        assert!(matches!(
+            read(&text).unwrap_err(),
+            TemplatesError::Separator { line: 8, .. }
+        ));
+    }
+
+    #[test]
+    fn live_nodes_are_all_templates() {
+        let text = format!("{NODE_A}---\n{}", list_of(&[NODE_B]));
+        let chunks = read(&text).unwrap();
+        assert_eq!(from_live_nodes(&chunks).unwrap().templates.len(), 2);
+        let single = read(NODE_A).unwrap();
+        assert_eq!(from_live_nodes(&single).unwrap().templates.len(), 1);
     }
 
     #[test]
@@ -611,7 +741,7 @@ mod tests {
             ("apiVersion: v1\n---\n", "'Kind' is missing"),
         ] {
             let text = format!("{text}{NODE_A}");
-            let docs = parse_stream(&text).unwrap();
+            let docs = read(&text).unwrap();
             match parse(&docs).unwrap_err() {
                 TemplatesError::Decode { message, .. } => {
                     assert!(message.contains(needle), "{message}")
@@ -625,7 +755,7 @@ mod tests {
     fn wrongly_typed_node_fields_fail_decoding() {
         let text = NODE_A.replace("ng-a", "123");
         let text = format!("{text}---\n{NODE_B}");
-        let docs = parse_stream(&text).unwrap();
+        let docs = read(&text).unwrap();
         match parse(&docs).unwrap_err() {
             TemplatesError::Decode { message, at } => {
                 assert!(
@@ -637,7 +767,7 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         let bad_quantity = format!("{NODE_B}status:\n  allocatable:\n    cpu: lots\n---\n{NODE_A}");
-        let docs = parse_stream(&bad_quantity).unwrap();
+        let docs = read(&bad_quantity).unwrap();
         assert!(matches!(
             parse(&docs).unwrap_err(),
             TemplatesError::Decode { .. }
@@ -648,7 +778,7 @@ mod tests {
     fn template_accessors() {
         let text =
             format!("{NODE_A}status:\n  allocatable:\n    cpu: 500m\n    pods: 110\n---\n{NODE_B}");
-        let docs = parse_stream(&text).unwrap();
+        let docs = read(&text).unwrap();
         let set = parse(&docs).unwrap();
         let a = set.templates[0];
         assert_eq!(a.label("kwok-nodegroup"), Some("ng-a"));
