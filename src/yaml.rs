@@ -115,6 +115,17 @@ impl JsonKind {
 }
 
 impl Node {
+    /// An empty (null) scalar at no particular position.
+    pub fn null() -> Node {
+        Node {
+            pos: Pos::default(),
+            value: Value::Scalar(Scalar {
+                text: Rc::from(""),
+                style: Style::Plain,
+            }),
+        }
+    }
+
     pub fn as_map(&self) -> Option<&[(Node, Node)]> {
         match &self.value {
             Value::Map(entries) => Some(entries),

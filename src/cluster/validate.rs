@@ -191,10 +191,10 @@ fn templates_source(
     let Some(text) = config_text else {
         return (None, None);
     };
-    let Ok(docs) = config::parse_text(text) else {
+    let Ok(parsed) = config::parse_text(text) else {
         return (None, None);
     };
-    let decoded = config::decode(&docs, args.ca_version);
+    let decoded = config::decode(&parsed, args.ca_version);
     match decoded.check() {
         Ok(settings) => match settings.read_nodes_from {
             ReadNodesFrom::Cluster => (Some(Reading::Cluster), None),

@@ -7,7 +7,7 @@ use crate::provider::config::{
 use crate::provider::nodegroups::{self, Derivation};
 use crate::provider::templates::{self, TemplateSet};
 use crate::provider::{CaFailure, CaVersion, taint_string};
-use crate::yaml::{Document, Pos};
+use crate::yaml::Pos;
 use std::collections::BTreeMap;
 
 /// Where an input text came from, and how its positions map back to what the user gave.
@@ -149,6 +149,8 @@ pub(super) struct Ctx<'d> {
     pub templates_source: Option<SourceId>,
     pub template_set: Option<TemplateSet<'d>>,
     pub derivation: Option<Derivation>,
+    /// The config's first `---` section holds only comments (CA decodes it as empty).
+    pub config_first_section_blank: bool,
     pub out: Vec<Diagnostic>,
 }
 
@@ -170,7 +172,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         templates_known: false,
         notes: Vec::new(),
     };
-    let config_docs: Option<Result<Vec<Document>, config::ConfigTextError>> =
+    let config_text: Option<Result<config::ConfigText, config::ConfigTextError>> =
         inputs.config.as_ref().map(|c| config::parse_text(&c.text));
     let mut group_shapes = Vec::new();
     let mut ctx = Ctx {
@@ -180,18 +182,19 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         templates_source: None,
         template_set: None,
         derivation: None,
+        config_first_section_blank: false,
         out: inputs.loading.clone(),
     };
 
-    if let (Some(input), Some(parsed)) = (&inputs.config, &config_docs) {
+    if let (Some(input), Some(parsed)) = (&inputs.config, &config_text) {
         match parsed {
             Err(e) => {
                 config_rules::text_error(&mut ctx, input.source, e);
                 verdict.failure.get_or_insert_with(|| e.ca_failure());
             }
-            Ok(docs) => {
-                config_rules::extra_documents(&mut ctx, input.source, docs);
-                let decoded = config::decode(docs, version);
+            Ok(text) => {
+                config_rules::sections(&mut ctx, input.source, text);
+                let decoded = config::decode(text, version);
                 let checked = decoded.check();
                 if let Err(rejection) = &checked {
                     verdict

@@ -1,12 +1,12 @@
 //! Rules on the provider config (`config` key): decoding traps and CA's start-up checks (pure).
 
 use super::analysis::Ctx;
-use super::{Diagnostic, SourceId, did_you_mean};
+use super::{Diagnostic, Severity, SourceId, did_you_mean};
 use crate::provider::config::{
-    self, ConfigTextError, DecodeIssue, DecodedConfig, FailedCheck, ProviderSettings,
+    self, ConfigText, ConfigTextError, DecodeIssue, DecodedConfig, FailedCheck, ProviderSettings,
 };
 use crate::provider::{CONFIG_API_VERSION, CaVersion, LABEL_HOSTNAME};
-use crate::yaml::{Document, Node, Pos};
+use crate::yaml::{Node, Pos};
 
 /// Labels that real nodes commonly carry; grouping on them mixes real nodes into the groups.
 const WELL_KNOWN_NODE_LABELS: &[&str] = &[
@@ -39,6 +39,22 @@ pub(super) fn text_error(ctx: &mut Ctx<'_>, source: SourceId, error: &ConfigText
             .at(source, e.pos)
             .hint("fix the YAML syntax here; indentation must use spaces, and `key: value` needs a space after the colon"),
         ),
+        ConfigTextError::Separator { line, rest } => ctx.push(
+            Diagnostic::new(
+                "config-parse-error",
+                format!("`---` is followed by `{rest}`; CA's document reader allows only a comment after `---`"),
+            )
+            .at(source, Pos { line: *line, col: 4 })
+            .hint("put the config on the line after `---`"),
+        ),
+        ConfigTextError::Json { line, col, message } => ctx.push(
+            Diagnostic::new(
+                "config-parse-error",
+                format!("the provider config starts with `{{`, so CA reads it as JSON, and it is not valid JSON: {message}"),
+            )
+            .at(source, Pos { line: *line, col: *col })
+            .hint("fix the JSON here, or write the config as YAML"),
+        ),
         ConfigTextError::Empty => ctx.push(
             Diagnostic::new("config-empty", "the provider config is empty; CA fails with `failed to decode kwok config: EOF`")
                 .at(source, Pos { line: 1, col: 1 }),
@@ -46,17 +62,34 @@ pub(super) fn text_error(ctx: &mut Ctx<'_>, source: SourceId, error: &ConfigText
     }
 }
 
-pub(super) fn extra_documents(ctx: &mut Ctx<'_>, source: SourceId, docs: &[Document]) {
-    let mut non_empty = docs.iter().filter(|d| !d.is_empty);
-    non_empty.next();
-    if let Some(second) = non_empty.next() {
-        ctx.push(
+/// CA decodes only the first `---` section of the config.
+pub(super) fn sections(ctx: &mut Ctx<'_>, source: SourceId, text: &ConfigText) {
+    ctx.config_first_section_blank = text.first_section_blank;
+    match (text.first_section_blank, text.ignored_section_line) {
+        (true, Some(line)) => ctx.push(
             Diagnostic::new(
                 "config-extra-documents",
-                "the provider config has more than one YAML document; CA reads only the first and ignores the rest",
+                format!("CA reads only the first `---` section of the config, and it holds nothing but comments; the config starting at line {line} is ignored, so CA exits at start-up"),
             )
-            .at(source, second.root.pos),
-        );
+            .severity(Severity::Error)
+            .at(source, Pos { line, col: 1 })
+            .hint("remove the `---` line above the config (a comment header must not be a section of its own)"),
+        ),
+        (true, None) => ctx.push(
+            Diagnostic::new(
+                "config-empty",
+                "the provider config holds nothing but comments or blank lines; CA decodes it as empty and exits at start-up",
+            )
+            .at(source, Pos { line: 1, col: 1 }),
+        ),
+        (false, Some(line)) => ctx.push(
+            Diagnostic::new(
+                "config-extra-documents",
+                "the provider config has more than one `---` section; CA reads only the first and ignores the rest",
+            )
+            .at(source, Pos { line, col: 1 }),
+        ),
+        (false, None) => {}
     }
 }
 
@@ -71,6 +104,8 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
     found.extend(api_version(&decoded, source));
     found.extend(configmap_key(&decoded, source));
     match &ctx.settings {
+        // The empty section was reported already; CA's rejection follows from it.
+        Some(Err(_)) if ctx.config_first_section_blank => {}
         Some(Err(rejection)) => {
             found.extend(rejection_diagnostic(&decoded, source, rejection.check))
         }
@@ -130,6 +165,30 @@ fn issue_diagnostic(
             .at(source, at.pos)
             .hint(hint)
         }
+        DecodeIssue::DuplicateKey { first, winner } => Diagnostic::new(
+            "config-duplicate-key",
+            format!(
+                "`{}` is written twice (lines {} and {}); CA keeps only the last one",
+                winner.key_string(),
+                first.pos.line,
+                winner.pos.line
+            ),
+        )
+        .at(source, first.pos)
+        .hint("delete the line CA ignores, so the config says what CA does"),
+        DecodeIssue::CaseCollision { canonical, loser, winner } => Diagnostic::new(
+            "config-duplicate-key",
+            format!(
+                "`{}` (line {}) and `{}` (line {}) both set `{canonical}`; CA keeps `{}` (Go applies the keys in sorted order)",
+                loser.key_string(),
+                loser.pos.line,
+                winner.key_string(),
+                winner.pos.line,
+                winner.key_string()
+            ),
+        )
+        .at(source, loser.pos)
+        .hint("keep one of them, spelled exactly as CA documents it"),
         DecodeIssue::KwokContent { key } => Diagnostic::new(
             "kwok-section-ignored",
             format!("`kwok.{}` does nothing: `kwok:` is an empty struct in CA, which never installs kwok", key.key_string()),

@@ -108,6 +108,12 @@ pub static RULES: &[Rule] = &[
         "keep one document in `config`; move templates to the templates ConfigMap",
     ),
     rule(
+        "config-duplicate-key",
+        Warning,
+        "a config key written twice, or twice in different case; CA silently keeps one",
+        "keep a single, exactly spelled key",
+    ),
+    rule(
         "unknown-field",
         Warning,
         "a field CA does not read; it is silently ignored",

@@ -142,12 +142,22 @@ pub enum DecodeIssue<'d> {
     },
     /// Content inside `kwok:`, an empty struct in CA.
     KwokContent { key: &'d Node },
+    /// The same key written twice; `winner` is the one CA keeps.
+    DuplicateKey { first: &'d Node, winner: &'d Node },
+    /// Keys differing only in case that set one field; `winner` is the one CA keeps.
+    CaseCollision {
+        canonical: String,
+        loser: &'d Node,
+        winner: &'d Node,
+    },
 }
 
 /// The provider config as CA's decoder sees it.
 #[derive(Debug)]
 pub struct DecodedConfig<'d> {
     pub version: CaVersion,
+    /// Decoded as JSON (no YAML-to-string conversions).
+    pub json: bool,
     pub root: &'d Node,
     fields: HashMap<String, Assigned<'d>>,
     pub issues: Vec<DecodeIssue<'d>>,
@@ -157,45 +167,135 @@ pub struct DecodedConfig<'d> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigTextError {
     Syntax(yaml::YamlError),
+    /// The value is the empty string: the decoder reports `EOF`.
     Empty,
+    /// A `---` line followed by content.
+    Separator {
+        line: u32,
+        rest: String,
+    },
+    /// Text that starts with `{` is read as JSON, and is not valid JSON.
+    Json {
+        line: u32,
+        col: u32,
+        message: String,
+    },
 }
 
-/// A parsed provider-config text: its documents, of which CA reads the first.
-pub fn parse_text(text: &str) -> Result<Vec<Document>, ConfigTextError> {
-    let docs = yaml::parse_stream(text).map_err(ConfigTextError::Syntax)?;
-    if docs.iter().all(|d| d.is_empty) {
+/// The part of the provider-config text that CA decodes.
+#[derive(Debug)]
+pub struct ConfigText {
+    /// The documents of the first `---` section (CA reads only that one).
+    pub docs: Vec<Document>,
+    /// The text starts with `{`: decoded as JSON, without YAML's conversions.
+    pub json: bool,
+    /// The first section holds only comments or blank lines.
+    pub first_section_blank: bool,
+    /// Where the first later section with content starts (CA ignores it).
+    pub ignored_section_line: Option<u32>,
+}
+
+/// Reads the text as `yaml.NewYAMLOrJSONDecoder` does: JSON when it starts with `{`, else the
+/// first chunk of apimachinery's `YAMLReader` (a leading comment-only chunk counts!).
+pub fn parse_text(text: &str) -> Result<ConfigText, ConfigTextError> {
+    if text.is_empty() {
         return Err(ConfigTextError::Empty);
     }
-    Ok(docs)
+    let mut reader = yaml::Reader::default();
+    if text.trim_start().starts_with('{') {
+        let mut values =
+            serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
+        return match values.next() {
+            Some(Ok(_)) => {
+                let end = values.byte_offset();
+                let docs = reader
+                    .parse(&text[..end], 1)
+                    .map_err(ConfigTextError::Syntax)?;
+                Ok(ConfigText {
+                    docs,
+                    json: true,
+                    first_section_blank: false,
+                    ignored_section_line: None,
+                })
+            }
+            Some(Err(e)) => Err(ConfigTextError::Json {
+                line: u32::try_from(e.line()).unwrap_or(u32::MAX),
+                col: u32::try_from(e.column()).unwrap_or(u32::MAX),
+                message: e.to_string(),
+            }),
+            None => Err(ConfigTextError::Empty),
+        };
+    }
+    let chunks = yaml::split_documents(text).map_err(|e| ConfigTextError::Separator {
+        line: e.line,
+        rest: e.rest,
+    })?;
+    let Some(first) = chunks.first() else {
+        return Err(ConfigTextError::Empty);
+    };
+    let mut docs = reader
+        .parse(first.text, first.first_line)
+        .map_err(ConfigTextError::Syntax)?;
+    if docs.is_empty() {
+        docs.push(Document {
+            root: Node::null(),
+            is_empty: true,
+        });
+    }
+    let has_content = |chunk: &yaml::Chunk<'_>| {
+        chunk.text.lines().any(|l| {
+            let l = l.trim();
+            !l.is_empty() && !l.starts_with('#') && !l.starts_with("---")
+        })
+    };
+    Ok(ConfigText {
+        first_section_blank: docs.iter().all(|d| d.is_empty),
+        docs,
+        json: false,
+        ignored_section_line: chunks[1..]
+            .iter()
+            .find(|c| has_content(c))
+            .map(|c| c.first_line),
+    })
 }
 
 impl ConfigTextError {
     pub fn ca_failure(&self) -> CaFailure {
+        let prefix = "failed to load kwok provider config: failed to decode kwok config";
         match self {
             ConfigTextError::Syntax(e) => CaFailure::new(
                 format!(
-                    "failed to load kwok provider config: failed to decode kwok config: error converting YAML to JSON: yaml: line {}: {}",
+                    "{prefix}: error converting YAML to JSON: yaml: line {}: {}",
                     e.pos.line, e.message
                 ),
                 "the provider config is not valid YAML",
             ),
-            ConfigTextError::Empty => CaFailure::new(
-                "failed to load kwok provider config: failed to decode kwok config: EOF",
-                "the provider config is empty",
+            ConfigTextError::Empty => {
+                CaFailure::new(format!("{prefix}: EOF"), "the provider config is empty")
+            }
+            ConfigTextError::Separator { rest, .. } => CaFailure::new(
+                format!("{prefix}: invalid Yaml document separator: {rest}"),
+                "a `---` line is followed by content; only a comment may follow it",
+            ),
+            ConfigTextError::Json { message, .. } => CaFailure::new(
+                format!("{prefix}: {message}"),
+                "the provider config starts with `{`, so it is read as JSON, and it is not valid JSON",
             ),
         }
     }
 }
 
-/// Decodes the first non-empty document as CA does.
-pub fn decode<'d>(docs: &'d [Document], version: CaVersion) -> DecodedConfig<'d> {
-    let root = docs
+/// Decodes what CA decodes: the first document of the first section.
+pub fn decode(text: &ConfigText, version: CaVersion) -> DecodedConfig<'_> {
+    let root = &text
+        .docs
         .iter()
         .find(|d| !d.is_empty)
-        .map(|d| &d.root)
-        .unwrap_or(&docs[0].root);
+        .unwrap_or(&text.docs[0])
+        .root;
     let mut decoded = DecodedConfig {
         version,
+        json: text.json,
         root,
         fields: HashMap::new(),
         issues: Vec::new(),
@@ -243,7 +343,7 @@ impl<'d> DecodedConfig<'d> {
         parent: &str,
         entries: &'d [(Node, Node)],
     ) {
-        for (key, value) in entries {
+        for (key, value) in self.application_order(entries) {
             let key_text = key.key_string();
             let Some((field, exact)) = match_field(def, &key_text) else {
                 if std::ptr::eq(def, &KWOK_CONFIG) {
@@ -265,6 +365,30 @@ impl<'d> DecodedConfig<'d> {
             }
             self.decode_field(def, field, path, key, value);
         }
+    }
+
+    /// The order in which Go assigns the keys. YAML goes through `sigs.k8s.io/yaml`: a key
+    /// written twice keeps its last value, then keys are applied in sorted order (so of
+    /// `readNodesFrom` and `readnodesfrom`, the lowercase one wins). JSON keeps document order.
+    fn application_order(&mut self, entries: &'d [(Node, Node)]) -> Vec<(&'d Node, &'d Node)> {
+        if self.json {
+            return entries.iter().map(|(k, v)| (k, v)).collect();
+        }
+        let mut latest: Vec<(&'d Node, &'d Node)> = Vec::new();
+        for (key, value) in entries {
+            let text = key.key_string();
+            if let Some(slot) = latest.iter_mut().find(|(k, _)| k.key_string() == text) {
+                self.issues.push(DecodeIssue::DuplicateKey {
+                    first: slot.0,
+                    winner: key,
+                });
+                *slot = (key, value);
+            } else {
+                latest.push((key, value));
+            }
+        }
+        latest.sort_by_key(|(k, _)| k.key_string());
+        latest
     }
 
     fn type_error(&mut self, def: &StructDef, path: &str, value: &'d Node, go_type: &str) {
@@ -292,28 +416,31 @@ impl<'d> DecodedConfig<'d> {
         let assigned = Assigned { key, value };
         match field.ty {
             // sigs.k8s.io/yaml turns any scalar into a string when the target is a string.
-            GoType::String => match &value.value {
-                Value::Scalar(_) if value.is_null() => {}
-                Value::Scalar(_) => {
-                    self.fields.insert(path, assigned);
+            GoType::String => match value.json_kind() {
+                JsonKind::Null => {}
+                JsonKind::String => {
+                    self.assign(path, assigned);
+                }
+                // JSON gets no conversion: a number is not a string.
+                _ if self.json => self.type_error(def, &path, value, "string"),
+                JsonKind::Bool | JsonKind::Number => {
+                    self.assign(path, assigned);
                 }
                 _ => self.type_error(def, &path, value, "string"),
             },
             GoType::Bool => match value.json_kind() {
                 JsonKind::Null => {}
                 JsonKind::Bool => {
-                    self.fields.insert(path, assigned);
+                    self.assign(path, assigned);
                 }
                 _ => self.type_error(def, &path, value, "bool"),
             },
             GoType::Struct(inner) => match &value.value {
                 Value::Map(entries) => {
-                    self.fields.insert(path.clone(), assigned);
+                    self.assign(path.clone(), assigned);
                     self.decode_struct(inner, &path, entries);
                 }
-                _ if value.is_null() => {
-                    self.fields.remove(&path);
-                }
+                _ if value.is_null() => self.clear(&path),
                 _ => self.type_error(def, &path, value, &format!("kwok.{}", inner.go_name)),
             },
             GoType::SetOfStructs => match &value.value {
@@ -326,15 +453,34 @@ impl<'d> DecodedConfig<'d> {
                         }
                     }
                     if ok {
-                        self.fields.insert(path, assigned);
+                        self.assign(path, assigned);
                     }
                 }
-                _ if value.is_null() => {
-                    self.fields.remove(&path);
-                }
+                _ if value.is_null() => self.clear(&path),
                 _ => self.type_error(def, &path, value, "map[string]struct {}"),
             },
         }
+    }
+
+    /// Assigns a field; a second key setting it (differing in case) is a collision.
+    fn assign(&mut self, path: String, assigned: Assigned<'d>) {
+        if let Some(previous) = self.fields.get(&path)
+            && previous.key.key_string() != assigned.key.key_string()
+        {
+            self.issues.push(DecodeIssue::CaseCollision {
+                canonical: path.clone(),
+                loser: previous.key,
+                winner: assigned.key,
+            });
+        }
+        self.fields.insert(path, assigned);
+    }
+
+    /// A null pointer field: the section and everything under it are unset.
+    fn clear(&mut self, path: &str) {
+        let prefix = format!("{path}.");
+        self.fields
+            .retain(|k, _| k != path && !k.starts_with(&prefix));
     }
 
     /// The key/value CA decoded into the field at `path`, if any.
@@ -580,7 +726,7 @@ impl DecodedConfig<'_> {
 mod tests {
     use super::*;
 
-    fn decode_text(text: &str, version: CaVersion) -> (Vec<Document>, CaVersion) {
+    fn decode_text(text: &str, version: CaVersion) -> (ConfigText, CaVersion) {
         (parse_text(text).unwrap(), version)
     }
 
@@ -777,11 +923,103 @@ mod tests {
     }
 
     #[test]
-    fn empty_text_is_eof() {
+    fn only_the_empty_string_is_eof() {
+        assert_eq!(parse_text("").unwrap_err(), ConfigTextError::Empty);
+        // A comment-only config decodes as an empty struct: readNodesFrom is then invalid.
+        let text = parse_text("# nothing\n").unwrap();
+        assert!(text.first_section_blank);
         assert_eq!(
-            parse_text("# nothing\n").unwrap_err(),
-            ConfigTextError::Empty
+            decode(&text, CaVersion::LATEST).check().unwrap_err().check,
+            FailedCheck::ReadNodesFrom
         );
+    }
+
+    #[test]
+    fn only_the_first_section_is_read() {
+        let text = format!("# Copyright header\n---\n{GOOD}");
+        let parsed = parse_text(&text).unwrap();
+        assert!(parsed.first_section_blank);
+        assert_eq!(parsed.ignored_section_line, Some(3));
+        assert_eq!(
+            decode(&parsed, CaVersion::LATEST)
+                .check()
+                .unwrap_err()
+                .check,
+            FailedCheck::ReadNodesFrom
+        );
+        let leading_separator = format!("---\n{GOOD}");
+        assert!(check(&leading_separator).is_ok());
+        let two = format!("{GOOD}---\nreadNodesFrom: cluster\n");
+        let parsed = parse_text(&two).unwrap();
+        assert_eq!(parsed.ignored_section_line, Some(8));
+        assert!(matches!(
+            decode(&parsed, CaVersion::LATEST)
+                .check()
+                .unwrap()
+                .read_nodes_from,
+            ReadNodesFrom::ConfigMap { .. }
+        ));
+    }
+
+    #[test]
+    fn json_configs_get_no_yaml_conversions() {
+        let ok =
+            r#"{"readNodesFrom": "cluster", "nodegroups": {"fromNodeLabelKey": "kwok-nodegroup"}}"#;
+        assert!(check(ok).is_ok());
+        let number = ok.replace("\"kwok-nodegroup\"", "123");
+        let err = check(&number).unwrap_err();
+        assert_eq!(err.check, FailedCheck::Decode);
+        assert!(
+            err.failure.ca_message.contains("cannot unmarshal number"),
+            "{}",
+            err.failure.ca_message
+        );
+        let yaml_bool = ok.replace("}}", "}, \"nodes\": {\"skipTaint\": yes}}");
+        assert!(matches!(
+            parse_text(&yaml_bool).unwrap_err(),
+            ConfigTextError::Json { line: 1, .. }
+        ));
+    }
+
+    #[test]
+    fn keys_apply_in_sorted_order_like_sigs_yaml() {
+        let text = "readnodesfrom: configmap\nreadNodesFrom: cluster\nnodegroups: {fromNodeLabelKey: k}\nconfigmap: {name: t}\n";
+        let (docs, v) = decode_text(text, CaVersion::LATEST);
+        let decoded = decode(&docs, v);
+        assert!(matches!(
+            decoded.check().unwrap().read_nodes_from,
+            ReadNodesFrom::ConfigMap { .. }
+        ));
+        assert!(
+            decoded
+                .issues
+                .iter()
+                .any(|i| matches!(i, DecodeIssue::CaseCollision { .. }))
+        );
+        let twice =
+            "readNodesFrom: configmap\nreadNodesFrom: cluster\nnodegroups: {fromNodeLabelKey: k}\n";
+        let (docs, v) = decode_text(twice, CaVersion::LATEST);
+        let decoded = decode(&docs, v);
+        assert_eq!(
+            decoded.check().unwrap().read_nodes_from,
+            ReadNodesFrom::Cluster
+        );
+        assert!(
+            decoded
+                .issues
+                .iter()
+                .any(|i| matches!(i, DecodeIssue::DuplicateKey { .. }))
+        );
+    }
+
+    #[test]
+    fn a_null_section_unsets_what_an_earlier_one_set() {
+        let text = format!("{GOOD}nodes:\n  skipTaint: true\n");
+        let (docs, v) = decode_text(&text, CaVersion::LATEST);
+        let mut decoded = decode(&docs, v);
+        assert!(decoded.bool("nodes.skipTaint"));
+        decoded.clear("nodes");
+        assert!(!decoded.bool("nodes.skipTaint"));
     }
 
     #[test]
