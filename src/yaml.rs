@@ -202,7 +202,7 @@ impl Node {
         }
     }
 
-    /// Converts to JSON as `sigs.k8s.io/yaml.YAMLToJSON` does (used for the nodes we create).
+    /// Converts to JSON as `sigs.k8s.io/yaml.YAMLToJSON` does (input to `provider::nodegroups::prepare_template`).
     pub fn to_json(&self) -> serde_json::Value {
         match &self.value {
             Value::Seq(items) => {

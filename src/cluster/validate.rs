@@ -169,6 +169,7 @@ async fn read_inputs(
         _ => TemplatesInput::NotGiven,
     };
     let inputs = Inputs {
+        other_config_maps: Vec::new(),
         sources,
         config,
         templates,

@@ -74,6 +74,15 @@ pub enum TemplatesInput {
     LiveNodes { input: TextInput },
 }
 
+/// A ConfigMap given in the files that holds neither `config` nor `templates`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherConfigMap {
+    pub name: String,
+    pub location: Option<Location>,
+    /// Its data keys, quoted for messages.
+    pub keys: Vec<String>,
+}
+
 /// Everything `analyze` looks at, already read from files or the cluster.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inputs {
@@ -84,6 +93,8 @@ pub struct Inputs {
     pub loading: Vec<Diagnostic>,
     /// Why the config is absent, when CA would fail on it (e.g. ConfigMap not found).
     pub config_failure: Option<CaFailure>,
+    /// ConfigMaps given that hold neither key (one may be the templates ConfigMap).
+    pub other_config_maps: Vec<OtherConfigMap>,
 }
 
 /// A node group as shown to users.
@@ -222,7 +233,12 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
     );
 
     // CA reads the templates only once the config is accepted; we lint them regardless.
-    let presence = template_rules::check_presence(&mut ctx, &inputs.templates, settings.as_ref());
+    let presence = template_rules::check_presence(
+        &mut ctx,
+        &inputs.templates,
+        &inputs.other_config_maps,
+        settings.as_ref(),
+    );
     if let Some(failure) = presence
         && verdict.failure.is_none()
         && reads_configmap
@@ -388,6 +404,7 @@ mod tests {
             },
             loading: Vec::new(),
             config_failure: None,
+            other_config_maps: Vec::new(),
         }
     }
 
@@ -413,6 +430,43 @@ mod tests {
                 .any(|d| d.rule == "templates-single-node")
         );
         assert_eq!(from_cluster.verdict.node_groups[0].name, "ng");
+    }
+
+    fn rules(analysis: &Analysis) -> Vec<&'static str> {
+        analysis.diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn max_count_zero_can_never_scale_up() {
+        let two = format!(
+            "{}---\n{}",
+            SINGLE_NODE.replace(
+                "annotations: {}",
+                "annotations: {cluster-autoscaler.kwok.nodegroup/max-count: '0'}"
+            ),
+            SINGLE_NODE
+                .replace("name: a", "name: b")
+                .replace("ng}", "ng2}")
+        );
+        let analysis = analyze(&inputs(CONFIG, &two), CaVersion::LATEST);
+        assert!(analysis.verdict.starts);
+        let size = analysis
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == "nodegroup-size-invalid")
+            .unwrap();
+        assert!(size.message.contains("max-count 0"), "{}", size.message);
+        assert_eq!(size.location.unwrap().pos.line, 3);
+    }
+
+    #[test]
+    fn well_known_label_rules_apply_to_label_grouping_only() {
+        let hostname = CONFIG.replace("kwok-nodegroup", "kubernetes.io/hostname");
+        let by_label = analyze(&inputs(&hostname, SINGLE_NODE), CaVersion::LATEST);
+        assert!(rules(&by_label).contains(&"grouping-by-hostname"));
+        let by_annotation = hostname.replace("fromNodeLabelKey", "fromNodeAnnotationKey");
+        let by_annotation = analyze(&inputs(&by_annotation, SINGLE_NODE), CaVersion::LATEST);
+        assert!(!rules(&by_annotation).contains(&"grouping-by-hostname"));
     }
 
     #[test]

@@ -36,7 +36,11 @@ impl CaDeployment {
 
     /// The namespace CA reads its ConfigMaps from: POD_NAMESPACE, else its own.
     pub fn reads_namespace(&self) -> &str {
-        self.pod_namespace.as_deref().unwrap_or(&self.namespace)
+        self.pod_namespace
+            .as_deref()
+            .map(str::trim)
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or(&self.namespace)
     }
 
     pub fn reads_config_map(&self) -> &str {
@@ -391,5 +395,10 @@ mod tests {
         assert_eq!(d.effective_cloud_provider(), Some("kwok"));
         assert_eq!(d.reads_namespace(), "kube-system");
         assert_eq!(d.reads_config_map(), "kwok-provider-config");
+        let blank_env = CaDeployment {
+            pod_namespace: Some(" ".into()),
+            ..d
+        };
+        assert_eq!(blank_env.reads_namespace(), "kube-system");
     }
 }

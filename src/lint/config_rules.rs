@@ -3,7 +3,8 @@
 use super::analysis::Ctx;
 use super::{Diagnostic, Severity, SourceId, did_you_mean};
 use crate::provider::config::{
-    self, ConfigText, ConfigTextError, DecodeIssue, DecodedConfig, FailedCheck, ProviderSettings,
+    self, ConfigText, ConfigTextError, DecodeIssue, DecodedConfig, FailedCheck, GroupBy,
+    ProviderSettings,
 };
 use crate::provider::{CONFIG_API_VERSION, CaVersion, LABEL_HOSTNAME};
 use crate::yaml::{Node, Pos};
@@ -447,7 +448,9 @@ fn grouping_key(
         );
     }
     let trimmed = key.trim();
-    if trimmed == LABEL_HOSTNAME {
+    // Real nodes carry these keys as labels: grouping by annotation is not affected.
+    let by_label = settings.group_by == GroupBy::Label;
+    if by_label && trimmed == LABEL_HOSTNAME {
         out.push(
             Diagnostic::new(
                 "grouping-by-hostname",
@@ -456,7 +459,7 @@ fn grouping_key(
             .at(source, pos)
             .hint("group by a dedicated label such as `kwok-nodegroup` (the provider README: \"not supported\")"),
         );
-    } else if WELL_KNOWN_NODE_LABELS.contains(&trimmed) {
+    } else if by_label && WELL_KNOWN_NODE_LABELS.contains(&trimmed) {
         out.push(
             Diagnostic::new(
                 "grouping-key-shared-with-real-nodes",

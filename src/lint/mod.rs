@@ -248,8 +248,8 @@ pub static RULES: &[Rule] = &[
     rule(
         "nodegroup-size-invalid",
         Error,
-        "min/max/desired-count annotations that are not integers or out of order; CA exits",
-        "use integers with min ≤ desired ≤ max",
+        "min/max/desired-count annotations that are not integers or out of order (CA exits), or a max-count of 0 (never scales up)",
+        "use integers with min ≤ desired ≤ max, and max ≥ 1",
     ),
     rule(
         "nodegroup-duplicate",

@@ -1,6 +1,6 @@
 //! Rules on the templates and the node groups CA derives from them (pure).
 
-use super::analysis::{Ctx, TemplatesInput};
+use super::analysis::{Ctx, OtherConfigMap, TemplatesInput};
 use super::{Diagnostic, Severity, SourceId, did_you_mean};
 use crate::provider::config::{GroupBy, ProviderSettings, ReadNodesFrom};
 use crate::provider::nodegroups::{GroupProblem, SizeProblem};
@@ -12,6 +12,7 @@ use crate::yaml::{Node, Pos};
 pub(super) fn check_presence(
     ctx: &mut Ctx<'_>,
     input: &TemplatesInput,
+    other_config_maps: &[OtherConfigMap],
     settings: Option<&ProviderSettings>,
 ) -> Option<CaFailure> {
     let Some(ReadNodesFrom::ConfigMap { name }) = settings.map(|s| &s.read_nodes_from) else {
@@ -25,8 +26,30 @@ pub(super) fn check_presence(
             ),
         )
     };
+    let no_templates_key = |ctx: &mut Ctx<'_>, found: String, location| {
+        ctx.push(
+            Diagnostic::new(
+                "templates-missing",
+                format!("ConfigMap `{name}` has no `templates` key ({found}); CA reads only `data.templates` and exits at start-up"),
+            )
+            .at_opt(location)
+            .hint("put the templates under `data.templates: |` (CA ignores `configmap.key` and every other key)"),
+        );
+        Some(CaFailure::new(
+            format!("configmap '{name}' doesn't have 'templates' key"),
+            format!("ConfigMap `{name}` has no (or an empty) `templates` key"),
+        ))
+    };
     match input {
         TemplatesInput::NotGiven => {
+            if let Some(other) = other_config_maps.iter().find(|c| &c.name == name) {
+                let found = if other.keys.is_empty() {
+                    "no data at all".to_owned()
+                } else {
+                    format!("only {}", other.keys.join(", "))
+                };
+                return no_templates_key(ctx, found, other.location);
+            }
             ctx.push(
                 Diagnostic::new(
                     "templates-missing",
@@ -67,19 +90,24 @@ pub(super) fn check_presence(
             ))
         }
         TemplatesInput::Text {
-            input, config_map, ..
+            input,
+            config_map: Some((_, location)),
+        } if input.text.is_empty() => no_templates_key(ctx, "it is empty".to_owned(), *location),
+        TemplatesInput::Text {
+            input,
+            config_map: None,
         } if input.text.is_empty() => {
             ctx.push(
                 Diagnostic::new(
                     "templates-missing",
-                    format!("ConfigMap `{name}` has no `templates` key (or it is empty); CA exits at start-up"),
+                    "the templates file is empty; as the `templates` key of ConfigMap an empty value makes CA exit at start-up",
                 )
-                .at_opt(config_map.as_ref().and_then(|(_, l)| *l))
-                .hint("put the templates under `data.templates` (CA ignores `configmap.key` and every other key)"),
+                .at(input.source, Pos { line: 1, col: 1 })
+                .hint("add Node templates: a `kind: List` of Nodes, or Node documents separated by `---`"),
             );
             Some(CaFailure::new(
                 format!("configmap '{name}' doesn't have 'templates' key"),
-                format!("ConfigMap `{name}` has no (or an empty) `templates` key"),
+                format!("the `templates` value of ConfigMap `{name}` would be empty"),
             ))
         }
         _ => None,
@@ -128,8 +156,10 @@ pub(super) fn load_error(ctx: &mut Ctx<'_>, source: SourceId, error: &TemplatesE
                 "add `apiVersion: v1`".to_owned()
             } else if message.contains("is registered") {
                 "CA decodes only built-in Kubernetes kinds; remove this document".to_owned()
+            } else if message.contains("of type string") && at.as_scalar().is_some() {
+                format!("quote the value: `\"{}\"` (unquoted, YAML reads it as {})", at.scalar_text().unwrap_or(""), at.json_kind().article())
             } else if message.contains("of type string") {
-                format!("quote the value: `\"{}\"` (unquoted, YAML reads it as a {})", at.scalar_text().unwrap_or(""), at.json_kind().go_name())
+                format!("this must be a single string value, not {}", at.json_kind().article())
             } else if message.contains("quantities") {
                 "use a Kubernetes quantity such as `4`, `500m`, `16Gi`".to_owned()
             } else {
@@ -239,10 +269,15 @@ fn grouping(
             Diagnostic::new(
                 "grouping-label-missing",
                 format!(
-                    "{} the grouping {noun} `{key}` with a value: CA creates no node group, never scales up, and logs no error",
+                    "{} the grouping {noun} `{key}` with a value: {}",
                     match templates.len() {
                         1 => "the only template does not have".to_owned(),
                         n => format!("none of the {n} templates has"),
+                    },
+                    if version.timestamps_group_names() {
+                        "CA 1.29 exits at start-up"
+                    } else {
+                        "CA creates no node group, never scales up, and logs no error"
                     }
                 ),
             )
@@ -312,6 +347,21 @@ fn grouping(
     }
     for group in &derivation.groups {
         let template = &templates[group.template];
+        let sizes_valid = !derivation
+            .problems
+            .iter()
+            .any(|(t, p)| *t == group.template && matches!(p, GroupProblem::Size(_)));
+        if group.max == 0 && sizes_valid {
+            let annotations = template.node.path(&["metadata", "annotations"]);
+            out.push(
+                Diagnostic::new(
+                    "nodegroup-size-invalid",
+                    format!("node group `{}` has max-count 0: CA will never add a node to it", group.name),
+                )
+                .at(source, value_pos(annotations, ANNOTATION_MAX_COUNT).unwrap_or(metadata_pos(template)))
+                .hint(format!("raise `{ANNOTATION_MAX_COUNT}` (the default is {DEFAULT_MAX_COUNT}), or remove the template")),
+            );
+        }
         for &ignored in &group.ignored_templates {
             let other = &templates[ignored];
             out.push(
@@ -323,7 +373,7 @@ fn grouping(
                 .hint(format!("give it its own {noun} value (or `{ANNOTATION_NODEGROUP_NAME}`), or remove it")),
             );
         }
-        if let Some(problem) = invalid_name_prefix(&group.name) {
+        if let Some(problem) = invalid_name_prefix(&group.name_as_created()) {
             let labels_or_annotations = match settings.group_by {
                 GroupBy::Label => template.node.path(&["metadata", "labels"]),
                 GroupBy::Annotation => template.node.path(&["metadata", "annotations"]),

@@ -656,9 +656,14 @@ impl DecodedConfig<'_> {
             !label_key.trim().is_empty(),
             !annotation_key.trim().is_empty(),
         );
-        let either = format!(
-            "please specify either 'nodegroups.fromNodeLabelKey' or 'nodegroups.{}' in kwok provider config",
+        // Up to 1.33 CA's message names the README's `fromNodeAnnotation`, not the field it reads.
+        let message_field = if self.version.minor() <= 33 {
+            "fromNodeAnnotation"
+        } else {
             self.version.annotation_key_field()
+        };
+        let either = format!(
+            "please specify either 'nodegroups.fromNodeLabelKey' or 'nodegroups.{message_field}' in kwok provider config"
         );
         let (group_by, grouping_key, grouping_field) = match (has_label, has_annotation) {
             (false, false) => {

@@ -21,6 +21,16 @@ pub struct NodeGroup {
     pub named_by_annotation: bool,
 }
 
+/// Stands for the unix time CA 1.29 appends to group names (known only when CA starts).
+pub const CA_START_TIME: &str = "<CA start time>";
+
+impl NodeGroup {
+    /// The name as CA would create nodes with it (a sample unix time for CA 1.29's suffix).
+    pub fn name_as_created(&self) -> String {
+        self.name.replace(CA_START_TIME, "1700000000")
+    }
+}
+
 /// Which size annotation was bad and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SizeProblem {
@@ -43,11 +53,12 @@ impl SizeProblem {
     /// CA's own fatal message.
     pub fn ca_message(&self, template: &str) -> String {
         match self {
-            SizeProblem::NotAnInteger { annotation, text } => format!(
-                "failed to parse '{annotation}' annotation value '{text}' for node '{template}': strconv.Atoi: parsing \"{text}\": invalid syntax"
-            ),
+            SizeProblem::NotAnInteger { annotation, .. } => {
+                format!("invalid value for annotation key '{annotation}' for node '{template}'")
+            }
+            // CA's own wording, backwards as it is.
             SizeProblem::MaxBelowMin { min, max } => format!(
-                "max-count '{max}' cannot be lesser than min-count '{min}' for the node '{template}'"
+                "min-count '{min}' cannot be lesser than max-count '{max}' for the node '{template}'"
             ),
             SizeProblem::DesiredOutOfRange { desired, min, max } => format!(
                 "desired-count '{desired}' cannot be lesser than min-count '{min}' or greater than max-count '{max}' for the node '{template}'"
@@ -193,7 +204,8 @@ pub fn derive(
             continue;
         };
         if version.timestamps_group_names() && !named_by_annotation {
-            name.push_str("-<CA start time>");
+            name.push('-');
+            name.push_str(CA_START_TIME);
         }
         if let Some(&existing) = group_index.get(&name) {
             derivation.groups[existing]
@@ -257,10 +269,15 @@ pub fn kwok_taint() -> Json {
 }
 
 /// CA's `sanitizeNode` + `prepareNode`: the template as CA keeps it for a group.
-pub fn prepare_template(template: &Json, group: &str, skip_taint: bool) -> Json {
+///
+/// `None` where CA panics: a template without a `metadata.annotations` map.
+pub fn prepare_template(template: &Json, group: &str, skip_taint: bool) -> Option<Json> {
     let mut node = template.clone();
-    if !node.is_object() {
-        node = json!({});
+    if !node
+        .pointer("/metadata/annotations")
+        .is_some_and(Json::is_object)
+    {
+        return None;
     }
     let metadata = object_at(&mut node, "metadata");
     for cleared in ["resourceVersion", "generation", "uid", "creationTimestamp"] {
@@ -288,7 +305,7 @@ pub fn prepare_template(template: &Json, group: &str, skip_taint: bool) -> Json 
             list.push(kwok_taint());
         }
     }
-    node
+    Some(node)
 }
 
 /// The node CA creates on scale-up: a copy of the prepared template named `<group>-<suffix>`.
@@ -509,7 +526,17 @@ mod tests {
                           "annotations": {}, "labels": {"kubernetes.io/hostname": "tpl"}},
             "spec": {"providerID": "aws:///i-123"},
         });
-        let prepared = prepare_template(&template, "ng1", false);
+        let prepared = prepare_template(&template, "ng1", false).unwrap();
+        let mut bare = template.clone();
+        bare["metadata"]
+            .as_object_mut()
+            .unwrap()
+            .remove("annotations");
+        assert_eq!(
+            prepare_template(&bare, "ng1", false),
+            None,
+            "CA panics here"
+        );
         assert_eq!(prepared["metadata"]["name"], "kwok-fake-tpl");
         assert!(prepared["metadata"].get("uid").is_none());
         assert!(prepared["metadata"].get("resourceVersion").is_none());
@@ -525,7 +552,7 @@ mod tests {
         assert_eq!(prepared["spec"]["taints"], json!([kwok_taint()]));
         assert_eq!(prepared["status"]["nodeInfo"]["kubeletVersion"], "fake");
         assert!(
-            prepare_template(&template, "ng1", true)["spec"]
+            prepare_template(&template, "ng1", true).unwrap()["spec"]
                 .get("taints")
                 .is_none()
         );

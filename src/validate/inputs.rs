@@ -5,7 +5,7 @@
 //! inside a ConfigMap's `data` block scalar are mapped back onto the manifest's lines.
 
 use crate::error::{Error, Result};
-use crate::lint::analysis::{Inputs, Source, TemplatesInput, TextInput};
+use crate::lint::analysis::{Inputs, OtherConfigMap, Source, TemplatesInput, TextInput};
 use crate::lint::{Diagnostic, Location};
 use crate::provider::{CONFIG_KEY, CaFailure, TEMPLATES_KEY};
 use crate::yaml::{self, Node, Pos, Style};
@@ -31,6 +31,9 @@ struct Found {
 struct Collector {
     configs: Vec<Found>,
     templates: Vec<Found>,
+    other_config_maps: Vec<OtherConfigMap>,
+    /// ConfigMaps with a `config` key that CA does not read (another name).
+    other_config_names: Vec<String>,
     loading: Vec<(usize, Diagnostic)>,
     sources: Vec<Source>,
     config_failure: Option<CaFailure>,
@@ -103,11 +106,17 @@ impl Collector {
         let name = name_node.and_then(Node::as_str).unwrap_or("").to_owned();
         let name_pos = name_node.map(|n| n.pos).unwrap_or(root.pos);
         let data = root.get("data");
+        let is_config_map = name == config_map_name;
         let mut recognised = false;
         for (key, collection) in [(CONFIG_KEY, true), (TEMPLATES_KEY, false)] {
             let Some((key_node, value)) = data.and_then(|d| d.entry(key)) else {
                 continue;
             };
+            // CA reads `config` only from the ConfigMap it is told to read.
+            if collection && !is_config_map {
+                self.other_config_names.push(name.clone());
+                continue;
+            }
             recognised = true;
             let origin = format!("ConfigMap `{name}`");
             match value.as_scalar() {
@@ -149,13 +158,26 @@ impl Collector {
                 }
             }
         }
-        if !recognised && name == config_map_name {
-            let keys: Vec<String> = data
-                .and_then(Node::as_map)
-                .unwrap_or_default()
-                .iter()
-                .map(|(k, _)| format!("`{}`", k.key_string()))
-                .collect();
+        let keys: Vec<String> = data
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, _)| format!("`{}`", k.key_string()))
+            .collect();
+        if !recognised && !is_config_map {
+            // Maybe the templates ConfigMap with its templates under the wrong key.
+            let source = self.add_source(Source::file(&file.label));
+            self.other_config_maps.push(OtherConfigMap {
+                name,
+                location: Some(Location {
+                    source,
+                    pos: name_pos,
+                }),
+                keys,
+            });
+            return;
+        }
+        if !recognised {
             let source = self.add_source(Source::file(&file.label));
             let at = root.entry("data").map(|(k, _)| k.pos).unwrap_or(name_pos);
             let found_keys = if keys.is_empty() {
@@ -305,10 +327,16 @@ pub fn classify(
         } else {
             unrecognised.join(", ")
         };
+        let hint = match collector.other_config_names.first() {
+            Some(other) => format!(
+                "ConfigMap `{other}` has a `config` key; if it is the provider config, pass --config-map {other} (CA reads the name in KWOK_PROVIDER_CONFIGMAP)"
+            ),
+            None => "pass the ConfigMaps as helm renders them (`helm template … | kubectl kwokprovider validate -f -`), a provider config file, or --templates FILE".to_owned(),
+        };
         return Err(Error::input(format!(
             "nothing to validate in {what}: no kwok provider ConfigMap (`{config_map_name}` with key `config`, or a ConfigMap with key `templates`), no raw provider config, no templates"
         ))
-        .with_hint("pass the ConfigMaps as helm renders them (`helm template … | kubectl kwokprovider validate -f -`), a provider config file, or --templates FILE"));
+        .with_hint(hint));
     }
     let config = only_one(&mut collector.configs, "provider config")?;
     let templates = only_one(&mut collector.templates, "templates input")?;
@@ -341,6 +369,7 @@ pub fn classify(
         }
     };
     Ok(Inputs {
+        other_config_maps: collector.other_config_maps,
         sources,
         config,
         templates,

@@ -658,3 +658,141 @@ fn a_failure_summary_ends_with_the_fix_for_the_first_check_ca_fails() {
     assert!(lines[0].contains("will NOT start"), "{}", text.stdout);
     assert_eq!(lines[3], format!("  fix: {hint}"), "{}", text.stdout);
 }
+
+const CONFIG_MAPS_WITH_WRONG_TEMPLATES_KEY: &str = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kwok-provider-config
+data:
+  config: |
+    apiVersion: v1alpha1
+    readNodesFrom: configmap
+    nodegroups:
+      fromNodeLabelKey: kwok-nodegroup
+    configmap:
+      name: kwok-provider-templates
+      key: kwok-config
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kwok-provider-templates
+data:
+  kwok-config: |
+    apiVersion: v1
+    kind: List
+    items: []
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: some-app
+data:
+  config: |
+    logLevel: debug
+";
+
+#[test]
+fn templates_under_configmap_key_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "kwok.yaml",
+        CONFIG_MAPS_WITH_WRONG_TEMPLATES_KEY.as_bytes(),
+    );
+    let out = run(&["validate", "-f", s(&path), "-o", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let json = out.json();
+    assert_eq!(json["ca"]["starts"], false);
+    assert_eq!(
+        json["ca"]["failure"],
+        "configmap 'kwok-provider-templates' doesn't have 'templates' key"
+    );
+    let missing = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "templates-missing")
+        .expect("templates-missing");
+    assert_eq!(
+        missing["line"], 18,
+        "points at the templates ConfigMap's name"
+    );
+    assert!(
+        missing["message"]
+            .as_str()
+            .unwrap()
+            .contains("`kwok-config`")
+    );
+    // The other ConfigMap with a `config` key is not mistaken for the provider config.
+    assert!(out.rules().contains(&"configmap-key-ignored".to_owned()));
+}
+
+#[test]
+fn only_the_named_config_map_is_the_provider_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = CONFIG_MAPS_WITH_WRONG_TEMPLATES_KEY
+        .split("---\n")
+        .nth(2)
+        .unwrap();
+    let path = write(dir.path(), "other.yaml", text.as_bytes());
+    let out = run(&["validate", "-f", s(&path)]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("--config-map some-app"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn ca_1_29_accepts_a_valid_setup() {
+    let example = root().join("tests/fixtures/examples/kwok-provider.yaml");
+    let out = run(&[
+        "validate",
+        "-f",
+        s(&example),
+        "--ca-version",
+        "1.29",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let json = out.json();
+    assert_eq!(
+        json["ca"]["nodeGroups"][0]["name"],
+        "general-<CA start time>"
+    );
+    assert!(
+        json["diagnostics"].as_array().unwrap().is_empty(),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn an_empty_templates_file_is_reported_where_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(dir.path(), "nodes.yaml", b"");
+    let config = root().join("tests/fixtures/rules/field-case/pass.yaml");
+    let config_text = std::fs::read_to_string(config).unwrap().replace(
+        "readNodesFrom: cluster",
+        "readNodesFrom: configmap\nconfigmap:\n  name: kwok-provider-templates",
+    );
+    let config = write(dir.path(), "config.yaml", config_text.as_bytes());
+    let out = run(&[
+        "validate",
+        "-f",
+        s(&config),
+        "--templates",
+        s(&empty),
+        "-o",
+        "json",
+    ]);
+    let json = out.json();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["rule"], "templates-missing", "{}", out.stdout);
+    assert!(d["file"].as_str().unwrap().ends_with("nodes.yaml"), "{d}");
+    assert_eq!(d["line"], 1);
+}
