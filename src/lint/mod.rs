@@ -70,6 +70,7 @@ const fn rule(
     }
 }
 
+/// A rule that needs the live cluster.
 const fn cluster_rule(
     id: &'static str,
     severity: Severity,
@@ -77,11 +78,8 @@ const fn cluster_rule(
     remediation: &'static str,
 ) -> Rule {
     Rule {
-        id,
-        severity,
         scope: Scope::Cluster,
-        summary,
-        remediation,
+        ..rule(id, severity, summary, remediation)
     }
 }
 

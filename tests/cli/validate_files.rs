@@ -659,39 +659,18 @@ fn a_failure_summary_ends_with_the_fix_for_the_first_check_ca_fails() {
     assert_eq!(lines[3], format!("  fix: {hint}"), "{}", text.stdout);
 }
 
-const CONFIG_MAPS_WITH_WRONG_TEMPLATES_KEY: &str = "\
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: kwok-provider-config
-data:
-  config: |
-    apiVersion: v1alpha1
-    readNodesFrom: configmap
-    nodegroups:
-      fromNodeLabelKey: kwok-nodegroup
-    configmap:
-      name: kwok-provider-templates
-      key: kwok-config
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: kwok-provider-templates
-data:
-  kwok-config: |
-    apiVersion: v1
-    kind: List
-    items: []
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: some-app
-data:
-  config: |
-    logLevel: debug
-";
+/// `CLEAN` with the templates under `configmap.key`'s key, plus an unrelated ConfigMap with a `config` key.
+fn config_maps_with_wrong_templates_key() -> String {
+    let moved = CLEAN
+        .replace(
+            "      name: kwok-provider-templates\n---",
+            "      name: kwok-provider-templates\n      key: kwok-config\n---",
+        )
+        .replace("  templates: |", "  kwok-config: |");
+    format!(
+        "{moved}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: some-app\ndata:\n  config: |\n    logLevel: debug\n"
+    )
+}
 
 #[test]
 fn templates_under_configmap_key_are_not_read() {
@@ -699,7 +678,7 @@ fn templates_under_configmap_key_are_not_read() {
     let path = write(
         dir.path(),
         "kwok.yaml",
-        CONFIG_MAPS_WITH_WRONG_TEMPLATES_KEY.as_bytes(),
+        config_maps_with_wrong_templates_key(),
     );
     let out = run(&["validate", "-f", s(&path), "-o", "json"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
@@ -732,10 +711,8 @@ fn templates_under_configmap_key_are_not_read() {
 #[test]
 fn only_the_named_config_map_is_the_provider_config() {
     let dir = tempfile::tempdir().unwrap();
-    let text = CONFIG_MAPS_WITH_WRONG_TEMPLATES_KEY
-        .split("---\n")
-        .nth(2)
-        .unwrap();
+    let all = config_maps_with_wrong_templates_key();
+    let text = all.split("---\n").nth(2).unwrap();
     let path = write(dir.path(), "other.yaml", text.as_bytes());
     let out = run(&["validate", "-f", s(&path)]);
     assert_eq!(out.code, 2, "{out:?}");
