@@ -17,7 +17,7 @@ use std::io::Write;
 
 /// Runs a parsed command line, writing data to `out`; returns the exit code.
 pub fn run(cli: &Cli, out: &mut impl Write) -> Result<u8> {
-    let (stdout_colors, _) = output::configure_colors(cli.global.color);
+    let stdout_colors = output::configure_colors(cli.global.color);
     match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args, out, stdout_colors),
     }

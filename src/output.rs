@@ -20,8 +20,8 @@ pub fn use_colors(
     }
 }
 
-/// Reads the environment and applies `use_colors` to stdout and stderr.
-pub fn configure_colors(mode: ColorMode) -> (bool, bool) {
+/// Reads the environment and applies `use_colors` to stdout and stderr; returns stdout's choice.
+pub fn configure_colors(mode: ColorMode) -> bool {
     use std::io::IsTerminal;
     let no_color = std::env::var("NO_COLOR").ok();
     let term = std::env::var("TERM").ok();
@@ -39,7 +39,7 @@ pub fn configure_colors(mode: ColorMode) -> (bool, bool) {
     );
     console::set_colors_enabled(stdout);
     console::set_colors_enabled_stderr(stderr);
-    (stdout, stderr)
+    stdout
 }
 
 /// Writes `value` as pretty JSON or YAML (`Text` is the caller's business and falls back to JSON).

@@ -8,7 +8,10 @@ use super::{Cluster, connect, read_with_retries, runtime};
 use crate::cli::{GlobalArgs, ValidateArgs};
 use crate::error::Result;
 use crate::lint::analysis::{Analysis, Inputs, Source, TemplatesInput, TextInput};
-use crate::lint::{self, CaDeployment, ClusterFacts, Diagnostic, KwokNode, PendingPod, Toleration};
+use crate::lint::{
+    self, CaDeployment, ClusterFacts, KwokNode, Location, PendingPod, Toleration,
+    config_key_missing,
+};
 use crate::provider::config::{self, GroupBy, ProviderSettings, ReadNodesFrom};
 use crate::provider::nodegroups;
 use crate::provider::*;
@@ -91,23 +94,19 @@ async fn read_inputs(
                     .into_keys()
                     .map(|k| format!("`{k}`"))
                     .collect();
-                let found_keys = if keys.is_empty() {
-                    "no data".to_owned()
-                } else {
-                    format!("only {}", keys.join(", "))
-                };
-                loading.push(
-                    Diagnostic::new(
-                        "config-empty",
-                        format!("ConfigMap `{config_map}` has no `{CONFIG_KEY}` key ({found_keys}); CA fails to start"),
-                    )
-                    .at(sources.len() - 1, Default::default())
-                    .hint(format!("kubectl -n {ns} edit configmap {config_map}: put the provider config under data.{CONFIG_KEY}")),
+                let (diagnostic, failure) = config_key_missing(
+                    config_map,
+                    &keys,
+                    Some(Location {
+                        source: sources.len() - 1,
+                        pos: Default::default(),
+                    }),
+                    format!(
+                        "kubectl -n {ns} edit configmap {config_map}: put the provider config under data.{CONFIG_KEY}"
+                    ),
                 );
-                config_failure = Some(CaFailure::new(
-                    "failed to load kwok provider config: failed to decode kwok config: EOF",
-                    format!("ConfigMap `{config_map}` has no `config` key"),
-                ));
+                loading.push(diagnostic);
+                config_failure = Some(failure);
                 None
             }
         },

@@ -103,8 +103,6 @@ pub struct GroupSummary {
     pub name: String,
     pub min: i64,
     pub max: i64,
-    #[serde(skip)]
-    pub desired: i64,
     /// e.g. `kwok-provider-templates[0] tpl-a`.
     pub template: String,
     #[serde(skip)]
@@ -287,7 +285,6 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
                             name: g.name.clone(),
                             min: g.min,
                             max: g.max,
-                            desired: g.desired,
                             template: template_label(&set, g.template, &inputs.templates),
                             extra_templates: g.ignored_templates.len(),
                         })

@@ -1,12 +1,12 @@
 //! Rules on the provider config (`config` key): decoding traps and CA's start-up checks (pure).
 
 use super::analysis::Ctx;
-use super::{Diagnostic, Severity, SourceId, did_you_mean};
+use super::{Diagnostic, Location, Severity, SourceId, did_you_mean};
 use crate::provider::config::{
     self, ConfigText, ConfigTextError, DecodeIssue, DecodedConfig, FailedCheck, GroupBy,
     ProviderSettings,
 };
-use crate::provider::{CONFIG_API_VERSION, CaVersion, LABEL_HOSTNAME};
+use crate::provider::{CONFIG_API_VERSION, CONFIG_KEY, CaFailure, CaVersion, LABEL_HOSTNAME};
 use crate::yaml::{Node, Pos};
 
 /// Labels that real nodes commonly carry; grouping on them mixes real nodes into the groups.
@@ -29,6 +29,38 @@ const WELL_KNOWN_NODE_LABELS: &[&str] = &[
     "node-role.kubernetes.io/control-plane",
     "node-role.kubernetes.io/worker",
 ];
+
+/// "only `a`, `b`" or "no data at all", for messages about a ConfigMap's keys.
+pub fn describe_keys(keys: &[String]) -> String {
+    if keys.is_empty() {
+        "no data at all".to_owned()
+    } else {
+        format!("only {}", keys.join(", "))
+    }
+}
+
+/// The provider-config ConfigMap exists but has no `config` key: the finding and CA's failure.
+pub fn config_key_missing(
+    name: &str,
+    keys: &[String],
+    location: Option<Location>,
+    hint: String,
+) -> (Diagnostic, CaFailure) {
+    let diagnostic = Diagnostic::new(
+        "config-empty",
+        format!(
+            "ConfigMap `{name}` has no `{CONFIG_KEY}` key ({}); CA reads only `data.{CONFIG_KEY}` and fails to start",
+            describe_keys(keys)
+        ),
+    )
+    .at_opt(location)
+    .hint(hint);
+    let failure = CaFailure::new(
+        "failed to load kwok provider config: failed to decode kwok config: EOF",
+        format!("ConfigMap `{name}` has no `{CONFIG_KEY}` key"),
+    );
+    (diagnostic, failure)
+}
 
 pub(super) fn text_error(ctx: &mut Ctx<'_>, source: SourceId, error: &ConfigTextError) {
     match error {

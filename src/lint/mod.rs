@@ -12,6 +12,7 @@ pub use analysis::{Analysis, CaVerdict, analyze};
 pub use cluster_rules::{
     CaDeployment, ClusterFacts, KwokNode, PendingPod, Toleration, check_cluster,
 };
+pub use config_rules::{config_key_missing, describe_keys};
 
 use crate::yaml::Pos;
 use serde::Serialize;

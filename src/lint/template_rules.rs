@@ -1,7 +1,7 @@
 //! Rules on the templates and the node groups CA derives from them (pure).
 
 use super::analysis::{Ctx, OtherConfigMap, TemplatesInput};
-use super::{Diagnostic, Severity, SourceId, did_you_mean};
+use super::{Diagnostic, Severity, SourceId, describe_keys, did_you_mean};
 use crate::provider::config::{GroupBy, ProviderSettings, ReadNodesFrom};
 use crate::provider::nodegroups::{GroupProblem, SizeProblem};
 use crate::provider::templates::{Template, TemplatesError};
@@ -43,12 +43,7 @@ pub(super) fn check_presence(
     match input {
         TemplatesInput::NotGiven => {
             if let Some(other) = other_config_maps.iter().find(|c| &c.name == name) {
-                let found = if other.keys.is_empty() {
-                    "no data at all".to_owned()
-                } else {
-                    format!("only {}", other.keys.join(", "))
-                };
-                return no_templates_key(ctx, found, other.location);
+                return no_templates_key(ctx, describe_keys(&other.keys), other.location);
             }
             ctx.push(
                 Diagnostic::new(

@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::lint::analysis::{Inputs, OtherConfigMap, Source, TemplatesInput, TextInput};
-use crate::lint::{Diagnostic, Location};
+use crate::lint::{Diagnostic, Location, config_key_missing};
 use crate::provider::{CONFIG_KEY, CaFailure, TEMPLATES_KEY};
 use crate::yaml::{self, Node, Pos, Style};
 
@@ -34,7 +34,7 @@ struct Collector {
     other_config_maps: Vec<OtherConfigMap>,
     /// ConfigMaps with a `config` key that CA does not read (another name).
     other_config_names: Vec<String>,
-    loading: Vec<(usize, Diagnostic)>,
+    loading: Vec<Diagnostic>,
     sources: Vec<Source>,
     config_failure: Option<CaFailure>,
 }
@@ -140,15 +140,14 @@ impl Collector {
                         ("template-decode-error", "templates")
                     };
                     let source = self.add_source(Source::file(&file.label));
-                    self.loading.push((
-                        source,
+                    self.loading.push(
                         Diagnostic::new(
                             rule,
                             format!("`data.{key}` of ConfigMap `{name}` is {}, not a string; the API server rejects the ConfigMap and CA never sees the {what}", value.json_kind().article()),
                         )
                         .at(source, value.pos)
                         .hint(format!("write `{key}: |` and indent the YAML below it")),
-                    ));
+                    );
                     self.config_failure.get_or_insert_with(|| {
                         CaFailure::new(
                             format!("ConfigMap \"{name}\" is invalid: data.{key} must be a string"),
@@ -180,26 +179,14 @@ impl Collector {
         if !recognised {
             let source = self.add_source(Source::file(&file.label));
             let at = root.entry("data").map(|(k, _)| k.pos).unwrap_or(name_pos);
-            let found_keys = if keys.is_empty() {
-                "no data at all".to_owned()
-            } else {
-                format!("only {}", keys.join(", "))
-            };
-            self.loading.push((
-                source,
-                Diagnostic::new(
-                    "config-empty",
-                    format!("ConfigMap `{name}` has no `{CONFIG_KEY}` key ({found_keys}); CA reads only `data.{CONFIG_KEY}` and fails to start"),
-                )
-                .at(source, at)
-                .hint(format!("put the provider config under `data.{CONFIG_KEY}: |`")),
-            ));
-            self.config_failure.get_or_insert_with(|| {
-                CaFailure::new(
-                    "failed to load kwok provider config: failed to decode kwok config: EOF",
-                    format!("ConfigMap `{name}` has no `config` key"),
-                )
-            });
+            let (diagnostic, failure) = config_key_missing(
+                &name,
+                &keys,
+                Some(Location { source, pos: at }),
+                format!("put the provider config under `data.{CONFIG_KEY}: |`"),
+            );
+            self.loading.push(diagnostic);
+            self.config_failure.get_or_insert(failure);
         }
     }
 
@@ -373,7 +360,7 @@ pub fn classify(
         sources,
         config,
         templates,
-        loading: collector.loading.into_iter().map(|(_, d)| d).collect(),
+        loading: collector.loading,
         config_failure: collector.config_failure,
     })
 }

@@ -31,7 +31,7 @@ pub fn run(
     if args.list_rules {
         match args.output {
             OutputFormat::Text => report::render_rules(out, &styles)?,
-            format => crate::output::write_data(out, format, &report::rules_data())?,
+            format => crate::output::write_data(out, format, &crate::lint::RULES)?,
         }
         return Ok(exit::OK);
     }

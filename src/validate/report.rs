@@ -3,7 +3,7 @@
 //! The JSON shape is a public contract (scripts and CI depend on it); see README "JSON output".
 
 use crate::lint::analysis::{Analysis, GroupSummary, Source};
-use crate::lint::{Diagnostic, RULES, Rule, Severity, Summary};
+use crate::lint::{Diagnostic, RULES, Severity, Summary};
 use crate::provider::config::ReadNodesFrom;
 use console::Style;
 use serde::Serialize;
@@ -173,34 +173,16 @@ pub fn render_text(
     if diagnostics.is_empty() {
         writeln!(w, "{}", styles.good.apply_to("no problems found"))?;
     } else {
-        let mut parts = Vec::new();
-        if summary.errors > 0 {
-            parts.push(
-                styles
-                    .error
-                    .apply_to(plural(summary.errors, "error"))
-                    .to_string(),
-            );
-        }
-        if summary.warnings > 0 {
-            parts.push(
-                styles
-                    .warning
-                    .apply_to(plural(summary.warnings, "warning"))
-                    .to_string(),
-            );
-        }
-        if summary.infos > 0 {
-            parts.push(
-                styles
-                    .info
-                    .apply_to(plural(summary.infos, "info"))
-                    .to_string(),
-            );
-        }
-        if !diagnostics.is_empty() {
-            writeln!(w)?;
-        }
+        let parts: Vec<String> = [
+            (summary.errors, "error", &styles.error),
+            (summary.warnings, "warning", &styles.warning),
+            (summary.infos, "info", &styles.info),
+        ]
+        .into_iter()
+        .filter(|(count, _, _)| *count > 0)
+        .map(|(count, word, style)| style.apply_to(plural(count, word)).to_string())
+        .collect();
+        writeln!(w)?;
         writeln!(w, "{}", parts.join(", "))?;
     }
     Ok(())
@@ -381,9 +363,4 @@ pub fn render_rules(w: &mut impl Write, styles: &Styles) -> io::Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// The rule catalog as data.
-pub fn rules_data() -> &'static [Rule] {
-    RULES
 }

@@ -108,6 +108,13 @@ fn assert_input_error(out: &Run, needle: &str) {
     assert!(out.stderr.contains(needle), "`{needle}` in {}", out.stderr);
 }
 
+/// An input error (exit 2, nothing on stdout) that also says how to fix it.
+#[track_caller]
+fn assert_input_error_with_hint(out: &Run, needle: &str) {
+    assert_input_error(out, needle);
+    assert_hint(out);
+}
+
 #[track_caller]
 fn assert_hint(out: &Run) {
     assert!(
@@ -457,8 +464,7 @@ fn directory_without_manifests_exits_2() {
 fn directory_without_manifests_has_a_hint() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(&["validate", "-f", s(dir.path())]);
-    assert_input_error(&out, "no .yaml, .yml or .json files");
-    assert_hint(&out);
+    assert_input_error_with_hint(&out, "no .yaml, .yml or .json files");
 }
 
 #[test]
@@ -470,18 +476,15 @@ fn binary_junk_exits_2() {
         b"apiVersion: v1\nkind: \xff\xfe\x00\n",
     );
     let out = run(&["validate", "-f", s(&invalid_utf8)]);
-    assert_input_error(&out, "junk.yaml:2:7: not UTF-8");
-    assert_hint(&out);
+    assert_input_error_with_hint(&out, "junk.yaml:2:7: not UTF-8");
 
     let out = run_with_stdin(&["validate", "-f", "-"], b"\x89PNG\r\n\x1a\n\x00\x00");
-    assert_input_error(&out, "<stdin>");
-    assert_hint(&out);
+    assert_input_error_with_hint(&out, "<stdin>");
 
     // Valid UTF-8, but control characters and no structure.
     let control = write(dir.path(), "control.yaml", "\u{1}\u{2}: [\u{7}\n");
     let out = run(&["validate", "-f", s(&control)]);
-    assert_input_error(&out, "control.yaml");
-    assert_hint(&out);
+    assert_input_error_with_hint(&out, "control.yaml");
 }
 
 #[test]
@@ -494,8 +497,7 @@ fn nothing_recognisable_exits_2() {
     );
     for format in ["text", "json"] {
         let out = run(&["validate", "-f", s(&deployment), "-o", format]);
-        assert_input_error(&out, "nothing to validate in");
-        assert_hint(&out);
+        assert_input_error_with_hint(&out, "nothing to validate in");
     }
     // An unrelated ConfigMap is not ours either.
     let other = write(
@@ -513,8 +515,7 @@ fn two_provider_configs_exit_2() {
     let a = write(dir.path(), "a.yaml", RAW_CONFIG);
     let b = write(dir.path(), "b.yaml", CLEAN);
     let out = run(&["validate", "-f", s(&a), "-f", s(&b)]);
-    assert_input_error(&out, "found 2 provider configs");
-    assert_hint(&out);
+    assert_input_error_with_hint(&out, "found 2 provider configs");
 }
 
 #[test]
