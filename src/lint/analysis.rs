@@ -225,10 +225,8 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
     .filter(|t| !t.text.is_empty());
     let templates_chunks = templates_text.map(|t| templates::read(&t.text));
     let settings = verdict.settings.clone();
-    let reads_configmap = matches!(
-        settings.as_ref().map(|s| &s.read_nodes_from),
-        Some(ReadNodesFrom::ConfigMap { .. })
-    );
+    let read_from = settings.as_ref().map(|s| &s.read_nodes_from);
+    let reads_configmap = matches!(read_from, Some(ReadNodesFrom::ConfigMap { .. }));
 
     // CA reads the templates only once the config is accepted; we lint them regardless.
     let presence = template_rules::check_presence(
@@ -248,16 +246,12 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         let live = matches!(inputs.templates, TemplatesInput::LiveNodes { .. });
         // With `readNodesFrom: cluster`, CA never reads a templates ConfigMap: its faults cannot stop CA.
         let ca_reads_these = settings.is_none() || reads_configmap || live;
-        let configmap_name = match &settings.as_ref().map(|s| &s.read_nodes_from) {
+        let configmap_name = match read_from {
             Some(ReadNodesFrom::ConfigMap { name }) => name.clone(),
             _ => crate::provider::DEFAULT_TEMPLATES_CONFIG_MAP_NAME.to_owned(),
         };
         // With `readNodesFrom: cluster`, templates given in files stand for the live nodes.
-        let as_nodes = live
-            || matches!(
-                settings.as_ref().map(|s| &s.read_nodes_from),
-                Some(ReadNodesFrom::Cluster)
-            );
+        let as_nodes = live || read_from == Some(&ReadNodesFrom::Cluster);
         let set = match parsed {
             Err(e) => Err(e.clone()),
             Ok(chunks) if as_nodes => templates::from_live_nodes(chunks),

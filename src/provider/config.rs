@@ -212,7 +212,7 @@ pub fn parse_text(text: &str) -> Result<ConfigText, ConfigTextError> {
                     .parse(&text[..end], 1)
                     .map_err(ConfigTextError::Syntax)?;
                 Ok(ConfigText {
-                    docs,
+                    docs: with_a_document(docs),
                     json: true,
                     first_section_blank: false,
                     ignored_section_line: None,
@@ -233,15 +233,11 @@ pub fn parse_text(text: &str) -> Result<ConfigText, ConfigTextError> {
     let Some(first) = chunks.first() else {
         return Err(ConfigTextError::Empty);
     };
-    let mut docs = reader
-        .parse(first.text, first.first_line)
-        .map_err(ConfigTextError::Syntax)?;
-    if docs.is_empty() {
-        docs.push(Document {
-            root: Node::null(),
-            is_empty: true,
-        });
-    }
+    let docs = with_a_document(
+        reader
+            .parse(first.text, first.first_line)
+            .map_err(ConfigTextError::Syntax)?,
+    );
     let has_content = |chunk: &yaml::Chunk<'_>| {
         chunk.text.lines().any(|l| {
             let l = l.trim();
@@ -257,6 +253,17 @@ pub fn parse_text(text: &str) -> Result<ConfigText, ConfigTextError> {
             .find(|c| has_content(c))
             .map(|c| c.first_line),
     })
+}
+
+/// At least one document (an empty one when the text has none), so decoding has a root.
+fn with_a_document(mut docs: Vec<Document>) -> Vec<Document> {
+    if docs.is_empty() {
+        docs.push(Document {
+            root: Node::null(),
+            is_empty: true,
+        });
+    }
+    docs
 }
 
 impl ConfigTextError {

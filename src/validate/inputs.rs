@@ -108,12 +108,12 @@ impl Collector {
         let data = root.get("data");
         let is_config_map = name == config_map_name;
         let mut recognised = false;
-        for (key, collection) in [(CONFIG_KEY, true), (TEMPLATES_KEY, false)] {
+        for (key, is_config_key) in [(CONFIG_KEY, true), (TEMPLATES_KEY, false)] {
             let Some((key_node, value)) = data.and_then(|d| d.entry(key)) else {
                 continue;
             };
             // CA reads `config` only from the ConfigMap it is told to read.
-            if collection && !is_config_map {
+            if is_config_key && !is_config_map {
                 self.other_config_names.push(name.clone());
                 continue;
             }
@@ -127,14 +127,14 @@ impl Collector {
                         origin,
                         config_map: Some((name.clone(), name_pos)),
                     };
-                    if collection {
+                    if is_config_key {
                         self.configs.push(found);
                     } else {
                         self.templates.push(found);
                     }
                 }
                 None => {
-                    let (rule, what) = if collection {
+                    let (rule, what) = if is_config_key {
                         ("config-parse-error", "provider config")
                     } else {
                         ("template-decode-error", "templates")
