@@ -319,13 +319,20 @@ fn grouping(
                 .hint("add `annotations: {}` under the template's `metadata:`"),
             ),
             GroupProblem::Size(size) => {
-                let at = value_pos(annotations, size.annotation()).unwrap_or(metadata_pos(template));
+                let desired_absent = matches!(template.annotation(ANNOTATION_DESIRED_COUNT), None | Some(""));
+                let defaulted_desired = matches!(size, SizeProblem::DesiredOutOfRange { desired: 0, min, .. } if *min > 0) && desired_absent;
+                // A defaulted desired-count has no position of its own: point at min-count.
+                let pointed = if defaulted_desired { ANNOTATION_MIN_COUNT } else { size.annotation() };
+                let at = value_pos(annotations, pointed).unwrap_or(metadata_pos(template));
                 let hint = match size {
                     SizeProblem::NotAnInteger { text, .. } => match integer_like(text) {
                         Some(n) => format!("write the plain integer `\"{n}\"` (Go's strconv.Atoi accepts digits with an optional sign, nothing else)"),
                         None => "write a plain integer such as `\"3\"` (Go's strconv.Atoi accepts digits with an optional sign, nothing else)".to_owned(),
                     },
                     SizeProblem::MaxBelowMin { min, .. } => format!("raise max-count to at least {min}, or lower min-count"),
+                    SizeProblem::DesiredOutOfRange { min, .. } if defaulted_desired => format!(
+                        "add `{ANNOTATION_DESIRED_COUNT}: \"{min}\"` (desired-count defaults to 0, not to min-count)"
+                    ),
                     SizeProblem::DesiredOutOfRange { min, max, .. } => format!("pick a desired-count between {min} and {max}"),
                 };
                 out.push(

@@ -171,7 +171,9 @@ pub fn parse_sizes(template: &Template<'_>) -> Result<(i64, i64, i64), SizeProbl
         };
     let min = read(ANNOTATION_MIN_COUNT, Some(DEFAULT_MIN_COUNT))?.unwrap_or(DEFAULT_MIN_COUNT);
     let max = read(ANNOTATION_MAX_COUNT, Some(DEFAULT_MAX_COUNT))?.unwrap_or(DEFAULT_MAX_COUNT);
-    let desired = read(ANNOTATION_DESIRED_COUNT, None)?.unwrap_or(min);
+    // CA's `parseAnnotations` sets `target := min` while min is still its default (0),
+    // before it reads min-count: desired-count defaults to 0, not to min-count.
+    let desired = read(ANNOTATION_DESIRED_COUNT, None)?.unwrap_or(DEFAULT_MIN_COUNT);
     if max < min {
         return Err(SizeProblem::MaxBelowMin { min, max });
     }
@@ -445,9 +447,21 @@ mod tests {
     #[test]
     fn size_annotations_are_parsed_and_checked() {
         let ann = |a: &str| node("a", "kwok-nodegroup: ng", Some(a));
-        let sizes = derive_text(
+        // desired-count defaults to 0, not to min-count: min-count alone is fatal (run by the real CA).
+        let defaulted = derive_text(
             &ann(
                 "cluster-autoscaler.kwok.nodegroup/min-count: '2', cluster-autoscaler.kwok.nodegroup/max-count: '5'",
+            ),
+            CaVersion::LATEST,
+        );
+        let problem = format!("{:?}", defaulted.problems[0].1);
+        assert!(
+            problem.contains("DesiredOutOfRange { desired: 0, min: 2, max: 5 }"),
+            "{problem}"
+        );
+        let sizes = derive_text(
+            &ann(
+                "cluster-autoscaler.kwok.nodegroup/min-count: '2', cluster-autoscaler.kwok.nodegroup/max-count: '5', cluster-autoscaler.kwok.nodegroup/desired-count: '2'",
             ),
             CaVersion::LATEST,
         );

@@ -4,6 +4,8 @@ mod util;
 
 mod conformance;
 mod docs;
+mod real;
+mod real_cluster;
 mod robustness;
 mod rules;
 mod validate_files;

@@ -59,6 +59,7 @@ data:
         annotations:
           cluster-autoscaler.kwok.nodegroup/min-count: "1"
           cluster-autoscaler.kwok.nodegroup/max-count: "10"
+          cluster-autoscaler.kwok.nodegroup/desired-count: "1"
         labels:
           kwok-nodegroup: small
           k8s.amazonaws.com/accelerator: nvidia-tesla-k80

@@ -774,3 +774,45 @@ fn an_empty_templates_file_is_reported_where_it_is() {
     assert!(d["file"].as_str().unwrap().ends_with("nodes.yaml"), "{d}");
     assert_eq!(d["line"], 1);
 }
+
+#[test]
+fn min_count_without_desired_count_stops_ca_because_desired_defaults_to_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let min_only = CLEAN.replace(
+        "cluster-autoscaler.kwok.nodegroup/max-count: \"5\"",
+        "cluster-autoscaler.kwok.nodegroup/max-count: \"5\"\n            cluster-autoscaler.kwok.nodegroup/min-count: \"1\"",
+    );
+    let path = write(dir.path(), "min-only.yaml", &min_only);
+    let out = run(&["validate", "-f", s(&path), "-o", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let json = out.json();
+    assert_eq!(json["ca"]["starts"], false);
+    assert_eq!(
+        json["ca"]["failure"],
+        "desired-count '0' cannot be lesser than min-count '1' or greater than max-count '5' for the node 'general'"
+    );
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["rule"], "nodegroup-size-invalid");
+    // Points at min-count (desired-count is not written), and offers desired-count = min.
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(29), Some(58)),
+        "{d}"
+    );
+    assert!(
+        d["hint"]
+            .as_str()
+            .unwrap()
+            .contains("cluster-autoscaler.kwok.nodegroup/desired-count: \"1\""),
+        "{d}"
+    );
+
+    let fixed = min_only.replace(
+        "min-count: \"1\"",
+        "min-count: \"1\"\n            cluster-autoscaler.kwok.nodegroup/desired-count: \"1\"",
+    );
+    let path = write(dir.path(), "fixed.yaml", &fixed);
+    let out = run(&["validate", "-f", s(&path), "-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["ca"]["nodeGroups"][0]["min"], 1);
+}

@@ -9,7 +9,18 @@ use fake_apiserver::{Faults, ServerConfig, TestServer, parse_seed};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
+/// The kubectl under test: `$KWOK_TEST_KUBECTL` (CI also runs these tests with the
+/// real-cluster kit's kubectl), else the first `kubectl` on PATH.
 fn kubectl_bin() -> PathBuf {
+    if let Some(bin) = std::env::var_os("KWOK_TEST_KUBECTL") {
+        let bin = PathBuf::from(bin);
+        assert!(
+            bin.is_file(),
+            "KWOK_TEST_KUBECTL={} is not a file",
+            bin.display()
+        );
+        return bin;
+    }
     let path = std::env::var_os("PATH").unwrap_or_default();
     for dir in std::env::split_paths(&path) {
         let p = dir.join("kubectl");
@@ -19,7 +30,8 @@ fn kubectl_bin() -> PathBuf {
     }
     panic!(
         "kubectl was not found on PATH: these fidelity tests run the real kubectl binary \
-         (v1.32) against the fake API server; install it (see tests/fake-apiserver/README.md)"
+         against the fake API server; install it (see tests/fake-apiserver/README.md), \
+         or point KWOK_TEST_KUBECTL at one"
     );
 }
 

@@ -1,0 +1,310 @@
+//! Tests against a real cluster (kube-apiserver, etcd, scheduler, controller-manager and
+//! kwok, built by tests/real-cluster/build.sh). `#[ignore]`d in a plain `cargo test`;
+//! `.ci/run` builds the kit and runs them with `-- --ignored real_`.
+
+use crate::real_cluster::{RealCluster, kit_bin, shared};
+use crate::util::*;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+/// A version pinned in tests/real-cluster/versions.env.
+fn pinned(name: &str) -> String {
+    let text = std::fs::read_to_string(root().join("tests/real-cluster/versions.env")).unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("{name} is not in versions.env"))
+        .trim()
+        .to_owned()
+}
+
+/// Every YAML fixture made only of ConfigMaps: the rule fixtures and the shipped examples.
+fn configmap_fixtures() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in ["rules", "examples"] {
+        let mut stack = vec![fixture(dir)];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else if path.extension().is_some_and(|e| e == "yaml")
+                && !path.to_string_lossy().ends_with(".seed.yaml")
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.retain(|path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        fake_apiserver::parse_seed(&text).is_ok_and(|objects| {
+            !objects.is_empty() && objects.iter().all(|o| o["kind"] == "ConfigMap")
+        })
+    });
+    files.sort();
+    files
+}
+
+/// The objects of a manifest, moved into `namespace`, as one JSON List for kubectl.
+fn into_namespace(objects: &[Value], namespace: &str) -> String {
+    let items: Vec<Value> = objects
+        .iter()
+        .map(|object| {
+            let mut object = object.clone();
+            object["metadata"]["namespace"] = json!(namespace);
+            object
+        })
+        .collect();
+    json!({"apiVersion": "v1", "kind": "List", "items": items}).to_string()
+}
+
+/// The parts of CA's verdict that do not depend on where the inputs came from.
+fn verdict(report: &Value) -> Value {
+    let ca = &report["ca"];
+    json!({
+        "starts": ca["starts"],
+        "crashes": ca["crashes"],
+        "nodeGroups": ca["nodeGroups"],
+        "skippedTemplates": ca["skippedTemplates"].as_array().map(|s| s.len()),
+    })
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_kit_kubectl_and_apiserver_are_the_pinned_version() {
+    let cluster = shared();
+    let version: Value =
+        serde_json::from_str(&cluster.kubectl(&["version", "-o", "json"])).unwrap();
+    let want = pinned("KUBERNETES_VERSION");
+    assert_eq!(
+        version["clientVersion"]["gitVersion"],
+        json!(want),
+        "{version}"
+    );
+    assert_eq!(
+        version["serverVersion"]["gitVersion"],
+        json!(want),
+        "{version}"
+    );
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_live_validate_agrees_with_file_validate_on_every_configmap_fixture() {
+    let cluster = shared();
+    let fixtures = configmap_fixtures();
+    assert!(
+        fixtures.len() >= 40,
+        "expected the rule fixtures, found {}",
+        fixtures.len()
+    );
+    let mut checked = 0;
+    for path in &fixtures {
+        let objects = fake_apiserver::parse_seed(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let namespaces: std::collections::BTreeSet<String> = objects
+            .iter()
+            .map(|o| {
+                o["metadata"]["namespace"]
+                    .as_str()
+                    .unwrap_or("default")
+                    .to_owned()
+            })
+            .collect();
+        if namespaces.len() > 1 {
+            continue; // Split across namespaces on purpose: a live read sees one namespace.
+        }
+        let namespace = cluster.namespace("fixture");
+        cluster.apply(None, &into_namespace(&objects, &namespace));
+        let live = cluster.plugin(&["validate", "-n", &namespace, "-o", "json"]);
+        let file = run(&["validate", "-f", s(path), "-o", "json"]);
+        assert!(
+            live.code < 2,
+            "{}: live validate failed: {}",
+            path.display(),
+            live.stderr
+        );
+        assert_eq!(
+            verdict(&live.json()),
+            verdict(&file.json()),
+            "{}: the live verdict (left) differs from the file verdict (right)",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 40, "only {checked} fixtures were compared");
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_live_validate_reports_the_node_groups_of_the_example() {
+    let cluster = shared();
+    let namespace = cluster.namespace("example");
+    let example = fixture("examples/kwok-provider.yaml");
+    let objects = fake_apiserver::parse_seed(&std::fs::read_to_string(&example).unwrap()).unwrap();
+    cluster.apply(None, &into_namespace(&objects, &namespace));
+    let out = cluster.plugin(&["validate", "-n", &namespace]);
+    assert!(
+        out.stdout.contains("will start and create 3 node groups"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains(&format!("namespace `{namespace}`")),
+        "{}",
+        out.stderr
+    );
+    let json = cluster
+        .plugin(&["validate", "-n", &namespace, "-o", "json"])
+        .json();
+    let names: Vec<&str> = json["ca"]["nodeGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["general", "compute", "gpu"]);
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_live_validate_reads_the_ca_deployment() {
+    let cluster = shared();
+    let namespace = cluster.namespace("deploy");
+    let example = fixture("examples/kwok-provider.yaml");
+    let objects = fake_apiserver::parse_seed(&std::fs::read_to_string(&example).unwrap()).unwrap();
+    cluster.apply(None, &into_namespace(&objects, &namespace));
+    // A CA Deployment that reads its ConfigMaps from kube-system, not from where they are.
+    let deployment = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "cluster-autoscaler", "namespace": namespace,
+                     "labels": {"app.kubernetes.io/name": "cluster-autoscaler"}},
+        "spec": {
+            "selector": {"matchLabels": {"app": "ca"}},
+            "template": {
+                "metadata": {"labels": {"app": "ca"}},
+                "spec": {"containers": [{
+                    "name": "cluster-autoscaler",
+                    "image": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1",
+                    "command": ["./cluster-autoscaler", "--cloud-provider=kwok"],
+                    "env": [{"name": "POD_NAMESPACE", "value": "kube-system"}]
+                }]}
+            }
+        }
+    });
+    cluster.apply(None, &deployment.to_string());
+    let out = cluster.plugin(&["validate", "-n", &namespace, "-o", "json"]);
+    assert!(
+        out.rules()
+            .iter()
+            .any(|r| r == "ca-deployment-misconfigured"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_access_denied_exits_3_with_the_can_i_hint() {
+    let cluster = shared();
+    let out = cluster.plugin(&["validate", "--context", "kit-nobody", "-n", "default"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr.contains("forbidden") || out.stderr.contains("denied"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("kubectl auth can-i"), "{}", out.stderr);
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_cluster_rule_seeds_fire_as_on_the_test_server() {
+    // The seeds write to `default`, `kube-system` and nodes: a cluster of their own.
+    let cluster = RealCluster::private();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixture("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("fire.seed.yaml").exists())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 6, "{dirs:?}");
+    for dir in dirs {
+        let rule = dir.file_name().unwrap().to_str().unwrap().to_owned();
+        for (seed, fires) in [("fire.seed.yaml", true), ("pass.seed.yaml", false)] {
+            let path = dir.join(seed);
+            let manifest = seed_manifest(&path);
+            cluster.apply(None, &manifest);
+            let out = cluster.plugin(&["validate", "-o", "json"]);
+            assert!(out.code < 2, "{}: {}", path.display(), out.stderr);
+            assert_eq!(
+                out.rules().contains(&rule),
+                fires,
+                "{}: `{rule}` should {}fire against the real API server:\n{}",
+                path.display(),
+                if fires { "" } else { "not " },
+                out.stdout
+            );
+            delete_manifest(&cluster, &manifest);
+        }
+    }
+}
+
+/// A seed as kubectl input: status dropped where the API server would ignore it anyway.
+fn seed_manifest(path: &Path) -> String {
+    let objects = fake_apiserver::parse_seed(&std::fs::read_to_string(path).unwrap()).unwrap();
+    json!({"apiVersion": "v1", "kind": "List", "items": objects}).to_string()
+}
+
+fn delete_manifest(cluster: &RealCluster, manifest: &str) {
+    use std::io::Write;
+    let mut child = cluster
+        .kubectl_command(&[
+            "delete",
+            "-f",
+            "-",
+            "--ignore-not-found",
+            "--wait",
+            "--grace-period=0",
+            "--force",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(manifest.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "kubectl delete: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_kit_binaries_are_all_present() {
+    for name in [
+        "kube-apiserver",
+        "kube-scheduler",
+        "kube-controller-manager",
+        "kubectl",
+        "etcd",
+        "kwok",
+        "kwokctl",
+    ] {
+        let path = kit_bin().join(name);
+        let version_args: &[&str] = if name == "kubectl" {
+            &["version", "--client"]
+        } else {
+            &["--version"]
+        };
+        let out = std::process::Command::new(&path)
+            .args(version_args)
+            .output()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(out.status.success(), "{} --version failed", path.display());
+    }
+}
