@@ -6,6 +6,7 @@ use crate::real_cluster::{RealCluster, kit_bin, shared};
 use crate::util::*;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// A version pinned in tests/real-cluster/versions.env.
 fn pinned(name: &str) -> String {
@@ -315,4 +316,123 @@ fn real_kit_binaries_are_all_present() {
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(out.status.success(), "{} --version failed", path.display());
     }
+}
+
+/// The fields of a node that CA (or `scale`) writes, without what the API server, kwok
+/// and the controllers add later (uid, timestamps, conditions, addresses, …).
+fn as_created(node: &Value) -> Value {
+    let mut metadata = serde_json::Map::new();
+    for key in ["name", "labels", "annotations"] {
+        metadata.insert(key.to_owned(), node["metadata"][key].clone());
+    }
+    // The node lifecycle controller mirrors kubernetes.io/{os,arch} into the beta labels.
+    if let Some(labels) = metadata.get_mut("labels").and_then(Value::as_object_mut) {
+        for beta in ["beta.kubernetes.io/os", "beta.kubernetes.io/arch"] {
+            let stable = beta.replace("beta.", "");
+            if labels.get(beta) == labels.get(&stable) {
+                labels.remove(beta);
+            }
+        }
+    }
+    // The API server's TaintNodesByCondition admission adds `node.kubernetes.io/not-ready`
+    // to every new node (the node lifecycle controller lifts it once kwok reports Ready).
+    let mut spec = node["spec"].clone();
+    if let Some(taints) = spec["taints"].as_array_mut() {
+        taints.retain(|t| t["key"] != "node.kubernetes.io/not-ready");
+    }
+    json!({
+        "metadata": metadata,
+        "spec": spec,
+        "status": {
+            "capacity": node["status"]["capacity"],
+            "allocatable": node["status"]["allocatable"],
+        },
+    })
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit and cluster-autoscaler; run with -- --ignored real_"]
+fn real_ca_scale_up_creates_the_node_the_provider_model_predicts() {
+    use kwokprovider::provider::{CaVersion, nodegroups};
+    let cluster = shared();
+    let namespace = cluster.namespace("scaleup");
+    let group = cluster.unique("su");
+    let template = json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {
+            "name": format!("{group}-template"),
+            "annotations": {"cluster-autoscaler.kwok.nodegroup/max-count": "3"},
+            "labels": {"kwok-nodegroup": group, "kubernetes.io/os": "linux",
+                       "node.kubernetes.io/instance-type": "m5.xlarge"},
+        },
+        "status": {
+            "allocatable": {"cpu": "4", "memory": "15Gi", "pods": "110"},
+            "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
+        },
+    });
+    let config = "apiVersion: v1alpha1\nreadNodesFrom: configmap\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\nconfigmap:\n  name: kwok-provider-templates\n";
+    let templates = json!({"apiVersion": "v1", "kind": "List", "items": [template]}).to_string();
+    cluster.apply(
+        Some(&namespace),
+        &json!({"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kwok-provider-config"},
+             "data": {"config": config}},
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kwok-provider-templates"},
+             "data": {"templates": templates}},
+        ]})
+        .to_string(),
+    );
+    let ca = cluster.spawn_ca("cluster-autoscaler", &namespace);
+    // A pod that fits the template, tolerates the kwok taint and may only land on this group.
+    cluster.apply(
+        Some(&namespace),
+        &json!({
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "needs-a-node"},
+            "spec": {
+                "containers": [{"name": "app", "image": "app",
+                                "resources": {"requests": {"cpu": "1", "memory": "1Gi"}}}],
+                "nodeSelector": {"kwok-nodegroup": group},
+                "tolerations": [{"key": "kwok-provider", "operator": "Equal", "value": "true",
+                                 "effect": "NoSchedule"}],
+            },
+        })
+        .to_string(),
+    );
+    let selector = format!("kwok-nodegroup={group}");
+    let created = cluster.wait_for("the node CA creates", Duration::from_secs(90), || {
+        let nodes = cluster.get_json(&["nodes", "-l", &selector]);
+        nodes["items"].as_array().and_then(|items| items.first().cloned())
+    });
+    let name = created["metadata"]["name"].as_str().unwrap().to_owned();
+    let suffix = name
+        .strip_prefix(&format!("{group}-"))
+        .unwrap_or_else(|| panic!("node {name} is not named {group}-<suffix>"));
+    assert_eq!(suffix.len(), nodegroups::NAME_SUFFIX_LEN, "{name}");
+    assert!(
+        suffix.bytes().all(|b| nodegroups::NAME_SUFFIX_ALPHABET.contains(&b)),
+        "{name}: suffix outside rand.String's alphabet"
+    );
+    let prepared = nodegroups::prepare_template(&template, &group, false).unwrap();
+    let predicted = nodegroups::new_node(&prepared, &group, suffix, CaVersion::LATEST);
+    assert_eq!(
+        as_created(&created),
+        as_created(&predicted),
+        "the node CA created (left) differs from provider::nodegroups::new_node (right)\nCA log:\n{}",
+        ca.log()
+    );
+    // kwok makes it Ready, and the scheduler puts the pod on it.
+    cluster.wait_for("the node to be Ready", Duration::from_secs(60), || {
+        let node = cluster.get_json(&["node", &name]);
+        node["status"]["conditions"]
+            .as_array()?
+            .iter()
+            .any(|c| c["type"] == "Ready" && c["status"] == "True")
+            .then_some(())
+    });
+    cluster.wait_for("the pod to be scheduled on it", Duration::from_secs(60), || {
+        let pod = cluster.get_json(&["pod", "needs-a-node", "-n", &namespace]);
+        (pod["spec"]["nodeName"] == json!(name)).then_some(())
+    });
+    drop(ca);
+    cluster.kubectl(&["delete", "node", &name]);
 }

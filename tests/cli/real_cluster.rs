@@ -191,3 +191,182 @@ impl Drop for RealCluster {
             .status();
     }
 }
+
+/// A cluster-autoscaler binary of the kit, or a panic that says why it is pending.
+pub fn kit_ca_binary(name: &str) -> PathBuf {
+    let path = kit_bin().join(name);
+    assert!(
+        path.is_file(),
+        "PENDING: {} is missing. The Go module proxy here does not serve \
+         k8s.io/autoscaler/cluster-autoscaler (see tests/real-cluster/build.sh and the README), \
+         so CA cannot be built from its module; put a kwok-enabled CA binary at that path to run this test",
+        path.display()
+    );
+    path
+}
+
+/// What a cluster-autoscaler process did with its inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaOutcome {
+    /// It exited: klog's fatal line (`F…] message`), if any, and the exit code.
+    Exited { code: i32, fatal: Option<String> },
+    /// It panicked (Go's `panic: …` line).
+    Panicked { message: String },
+    /// It ran and registered these node groups (name, min, max), from its status ConfigMap.
+    Running { groups: Vec<(String, i64, i64)> },
+}
+
+/// A finished CA run: its outcome and its whole log.
+#[derive(Debug)]
+pub struct CaRun {
+    pub outcome: CaOutcome,
+    pub log: String,
+}
+
+/// Why CA exited: klog's fatal line (`F… file.go:N] message`), else the last line, which is
+/// how the provider's `log.Fatalf` (Go's standard logger, routed through klog) ends CA:
+/// `I… ???:1] "message"`, exit code 1.
+fn fatal_message(log: &str) -> Option<String> {
+    let line = log
+        .lines()
+        .find(|l| l.starts_with('F') && l.contains("] "))
+        .or_else(|| log.lines().rev().find(|l| !l.trim().is_empty()))?;
+    let message = line.split_once("] ").map_or(line, |(_, m)| m);
+    Some(
+        message
+            .strip_prefix('"')
+            .and_then(|m| m.strip_suffix('"'))
+            .unwrap_or(message)
+            .to_owned(),
+    )
+}
+
+/// The status ConfigMap's name for a CA run in `namespace`.
+const CA_STATUS_CONFIGMAP: &str = "cluster-autoscaler-status";
+
+/// A running cluster-autoscaler, killed (SIGKILL) when dropped: a graceful stop would
+/// delete its groups' nodes.
+pub struct CaProcess {
+    pub child: std::process::Child,
+    pub log_path: PathBuf,
+}
+
+impl CaProcess {
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+}
+
+impl Drop for CaProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl RealCluster {
+    /// Starts cluster-autoscaler (`binary` in the kit) with the kwok provider in local
+    /// mode, reading its ConfigMaps from `namespace`.
+    pub fn spawn_ca(&self, binary: &str, namespace: &str) -> CaProcess {
+        let path = kit_ca_binary(binary);
+        let log_path = self.dir().join(format!("ca-{namespace}.log"));
+        let log_file = std::fs::File::create(&log_path).expect("CA log file");
+        let child = Command::new(&path)
+            .args([
+                "--cloud-provider=kwok",
+                "--kubeconfig",
+                s(&self.kubeconfig),
+                "--namespace",
+                namespace,
+                "--leader-elect=false",
+                "--scan-interval=1s",
+                "--max-node-provision-time=15m",
+                "--v=2",
+            ])
+            // In local mode the provider reads KUBECONFIG (client-go default loading rules), not --kubeconfig.
+            .env("KUBECONFIG", &self.kubeconfig)
+            .env("KWOK_PROVIDER_MODE", "local")
+            .env("POD_NAMESPACE", namespace)
+            .env_remove("KWOK_PROVIDER_CONFIGMAP")
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone().unwrap())
+            .stderr(log_file)
+            .spawn()
+            .expect("spawn cluster-autoscaler");
+        CaProcess { child, log_path }
+    }
+
+    /// Runs cluster-autoscaler (`binary` in the kit, e.g. `cluster-autoscaler-1.33`) with
+    /// the kwok provider in local mode, reading its ConfigMaps from `namespace`, until it
+    /// exits or registers its node groups (at most `timeout`). Then it is killed (SIGKILL:
+    /// a graceful stop would delete the groups' nodes).
+    pub fn run_ca(&self, binary: &str, namespace: &str, timeout: Duration) -> CaRun {
+        let mut ca = self.spawn_ca(binary, namespace);
+        let log_path = ca.log_path.clone();
+        let child = &mut ca.child;
+        let deadline = Instant::now() + timeout;
+        let read_log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+        loop {
+            if let Some(status) = child.try_wait().expect("wait CA") {
+                let log = read_log();
+                let code = status.code().unwrap_or(-1);
+                let outcome = match log.lines().find_map(|l| l.strip_prefix("panic: ")) {
+                    Some(message) => CaOutcome::Panicked {
+                        message: message.to_owned(),
+                    },
+                    None => CaOutcome::Exited {
+                        code,
+                        fatal: fatal_message(&log),
+                    },
+                };
+                return CaRun { outcome, log };
+            }
+            if let Some(groups) = self.ca_status_groups(namespace) {
+                return CaRun {
+                    outcome: CaOutcome::Running { groups },
+                    log: read_log(),
+                };
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "cluster-autoscaler neither exited nor wrote its status in {timeout:?}:\n{}",
+                    read_log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// The node groups in CA's status ConfigMap, once CA has written it as running.
+    fn ca_status_groups(&self, namespace: &str) -> Option<Vec<(String, i64, i64)>> {
+        let out = run_cmd(&mut self.kubectl_command(&[
+            "get",
+            "configmap",
+            CA_STATUS_CONFIGMAP,
+            "-n",
+            namespace,
+            "-o",
+            "jsonpath={.data.status}",
+        ]));
+        if out.code != 0 || out.stdout.is_empty() {
+            return None;
+        }
+        let status: serde_json::Value = serde_saphyr::from_str(&out.stdout).ok()?;
+        if status["autoscalerStatus"] != "Running" {
+            return None;
+        }
+        let groups = status["nodeGroups"].as_array().cloned().unwrap_or_default();
+        Some(
+            groups
+                .iter()
+                .map(|g| {
+                    (
+                        g["name"].as_str().unwrap_or_default().to_owned(),
+                        g["health"]["minSize"].as_i64().unwrap_or(-1),
+                        g["health"]["maxSize"].as_i64().unwrap_or(-1),
+                    )
+                })
+                .collect(),
+        )
+    }
+}

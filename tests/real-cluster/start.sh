@@ -116,7 +116,7 @@ done
 
 start kube-controller-manager "$bin/kube-controller-manager" --kubeconfig "$kubeconfig" \
   --leader-elect=false --secure-port 0 --service-account-private-key-file "$dir/pki/sa.key" \
-  --root-ca-file "$dir/pki/apiserver.crt" --controllers '*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle' --v 1
+  --root-ca-file "$dir/pki/apiserver.crt" --controllers '*,-nodeipam,-cloud-node-lifecycle,-ttl' --v 1
 start kube-scheduler "$bin/kube-scheduler" --kubeconfig "$kubeconfig" --leader-elect=false --secure-port 0 --v 1
 start kwok "$bin/kwok" --kubeconfig "$kubeconfig" --config "$bin/kwok-stages.yaml" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
