@@ -609,9 +609,16 @@ impl DecodedConfig<'_> {
             })
         };
         if let Some(DecodeIssue::TypeError { go_message, .. }) = self.first_type_error() {
+            // YAML goes through sigs.k8s.io/yaml's Unmarshal, which wraps encoding/json's
+            // error twice (seen from the real CA); JSON goes to encoding/json directly.
+            let wrapping = if self.json {
+                ""
+            } else {
+                "error unmarshaling JSON: while decoding JSON: "
+            };
             return reject(
                 FailedCheck::Decode,
-                format!("failed to decode kwok config: {go_message}"),
+                format!("failed to decode kwok config: {wrapping}{go_message}"),
                 "a value in the provider config has the wrong type",
             );
         }

@@ -90,7 +90,10 @@ fn templates_name(config: &str) -> String {
 /// The Node objects of a templates text (a `List` or `---` documents).
 fn template_nodes(templates: &str) -> Vec<Value> {
     let objects = fake_apiserver::parse_seed(templates).unwrap_or_default();
-    objects.into_iter().filter(|o| o["kind"] == "Node").collect()
+    objects
+        .into_iter()
+        .filter(|o| o["kind"] == "Node")
+        .collect()
 }
 
 /// The rule fixtures and examples made of ConfigMaps in one namespace.
@@ -182,13 +185,28 @@ fn corpus_cases(tmp: &Path) -> Vec<Case> {
         let text = std::fs::read_to_string(inputs.join(&name)).unwrap();
         let is_config = text.contains("readNodesFrom") || text.contains("nodegroups:");
         let case = if is_config {
-            raw_case(tmp, &format!("corpus {name} + testTemplates"), &text, Some(&test_templates), "latest")
+            raw_case(
+                tmp,
+                &format!("corpus {name} + testTemplates"),
+                &text,
+                Some(&test_templates),
+                "latest",
+            )
         } else {
-            raw_case(tmp, &format!("corpus testConfig + {name}"), &test_config, Some(&text), "latest")
+            raw_case(
+                tmp,
+                &format!("corpus testConfig + {name}"),
+                &test_config,
+                Some(&text),
+                "latest",
+            )
         };
         cases.push(case);
     }
-    for sample in ["static_nodegroups_config.yaml", "dynamic_nodegroups_config.yaml"] {
+    for sample in [
+        "static_nodegroups_config.yaml",
+        "dynamic_nodegroups_config.yaml",
+    ] {
         cases.push(raw_case(
             tmp,
             &format!("corpus {sample} + testTemplates"),
@@ -201,7 +219,8 @@ fn corpus_cases(tmp: &Path) -> Vec<Case> {
     cases.push(Case {
         name: "corpus helm-chart-default-configmaps.yaml".to_owned(),
         validate_args: vec!["-f".to_owned(), s(&helm).to_owned()],
-        configmaps: fake_apiserver::parse_seed(&read("helm-chart-default-configmaps.yaml")).unwrap(),
+        configmaps: fake_apiserver::parse_seed(&read("helm-chart-default-configmaps.yaml"))
+            .unwrap(),
         nodes: Vec::new(),
         ca_version: "latest",
     });
@@ -231,7 +250,10 @@ fn matrix_template(name: &str, group_by: &str, annotations: &[(&str, &str)]) -> 
         if pairs.is_empty() {
             return " {}".to_owned();
         }
-        pairs.iter().map(|(k, v)| format!("\n      {k}: \"{v}\"")).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| format!("\n      {k}: \"{v}\""))
+            .collect()
     };
     format!(
         "- apiVersion: v1\n  kind: Node\n  metadata:\n    name: {name}\n    annotations:{}\n    labels:{}\n  status:\n    allocatable: {{cpu: \"4\", memory: 16Gi, pods: \"110\"}}\n    capacity: {{cpu: \"4\", memory: 16Gi, pods: \"110\"}}\n",
@@ -316,12 +338,35 @@ fn matrix_cases(tmp: &Path, ca_version: &'static str) -> Vec<Case> {
             "gpuConfig without types",
             "nodes:\n  gpuConfig:\n    gpuLabelKey: k8s.amazonaws.com/accelerator\n",
         ),
-        ("gpuConfig empty label", "nodes:\n  gpuConfig:\n    gpuLabelKey: \"\"\n    availableGPUTypes: {}\n"),
+        (
+            "gpuConfig empty label",
+            "nodes:\n  gpuConfig:\n    gpuLabelKey: \"\"\n    availableGPUTypes: {}\n",
+        ),
     ] {
         cases.push(raw_case(
             tmp,
             &format!("matrix {ca_version} {name}"),
             &matrix_config("label", key_field, extra),
+            Some(&two),
+            ca_version,
+        ));
+    }
+    // A value of the wrong type, in YAML and in JSON (the decoders word it differently).
+    cases.push(raw_case(
+        tmp,
+        &format!("matrix {ca_version} skipTaint a string"),
+        &matrix_config("label", key_field, "nodes:\n  skipTaint: \"yes\"\n"),
+        Some(&two),
+        ca_version,
+    ));
+    for (name, skip_taint) in [("valid", "true"), ("skipTaint a string", "\"yes\"")] {
+        let config = format!(
+            "{{\"apiVersion\": \"v1alpha1\", \"readNodesFrom\": \"configmap\", \"nodegroups\": {{\"fromNodeLabelKey\": \"kwok-nodegroup\"}}, \"configmap\": {{\"name\": \"kwok-provider-templates\"}}, \"nodes\": {{\"skipTaint\": {skip_taint}}}}}\n"
+        );
+        cases.push(raw_case(
+            tmp,
+            &format!("matrix {ca_version} JSON config {name}"),
+            &config,
             Some(&two),
             ca_version,
         ));
@@ -360,7 +405,8 @@ fn matrix_cases(tmp: &Path, ca_version: &'static str) -> Vec<Case> {
     cases.push(raw_case(
         tmp,
         &format!("matrix {ca_version} readNodesFrom cluster"),
-        &matrix_config("label", key_field, "").replace("readNodesFrom: configmap", "readNodesFrom: cluster"),
+        &matrix_config("label", key_field, "")
+            .replace("readNodesFrom: configmap", "readNodesFrom: cluster"),
         Some(&cluster_nodes),
         ca_version,
     ));
@@ -394,12 +440,20 @@ fn compare(report: &Value, ca: &CaRun) -> Result<String, String> {
             if sorted_ours == sorted_ca {
                 Ok(format!("runs, {} node group(s)", groups.len()))
             } else {
-                Err(format!("both run, but CA registered {groups:?} and validate says {ours:?}"))
+                Err(format!(
+                    "both run, but CA registered {groups:?} and validate says {ours:?}"
+                ))
             }
         }
         (CaOutcome::Panicked { .. }, _, true) => Ok("panics".to_owned()),
-        (CaOutcome::Exited { fatal: Some(fatal), .. }, false, false)
-            if !failure.is_empty() && (fatal.contains(failure) || failure.contains(fatal.as_str())) =>
+        (
+            CaOutcome::Exited {
+                fatal: Some(fatal), ..
+            },
+            false,
+            false,
+        ) if !failure.is_empty()
+            && (fatal.contains(failure) || failure.contains(fatal.as_str())) =>
         {
             Ok("exits with CA's message".to_owned())
         }
@@ -433,19 +487,37 @@ fn run_cases(cluster: &RealCluster, cases: &[Case]) -> (usize, Vec<String>) {
             })
             .chain(case.nodes.iter().cloned())
             .collect();
-        cluster.apply(None, &json!({"apiVersion": "v1", "kind": "List", "items": items}).to_string());
-        let ca = cluster.run_ca(ca_binary(case.ca_version), &namespace, Duration::from_secs(60));
+        cluster.apply(
+            None,
+            &json!({"apiVersion": "v1", "kind": "List", "items": items}).to_string(),
+        );
+        let ca = cluster.run_ca(
+            ca_binary(case.ca_version),
+            &namespace,
+            Duration::from_secs(60),
+        );
         let mut args: Vec<&str> = vec!["validate", "-o", "json", "--ca-version", case.ca_version];
         args.extend(case.validate_args.iter().map(String::as_str));
         let report = run(&args);
-        assert!(report.code < 2, "{}: validate failed: {}", case.name, report.stderr);
+        assert!(
+            report.code < 2,
+            "{}: validate failed: {}",
+            case.name,
+            report.stderr
+        );
         match compare(&report.json(), &ca) {
             Ok(what) => {
                 agreements += 1;
                 eprintln!("agree: {}: {what}", case.name);
             }
             Err(why) => {
-                let log_tail: Vec<String> = ca.log.lines().rev().take(8).map(|l| l.chars().take(300).collect()).collect();
+                let log_tail: Vec<String> = ca
+                    .log
+                    .lines()
+                    .rev()
+                    .take(8)
+                    .map(|l| l.chars().take(300).collect())
+                    .collect();
                 let log_tail: Vec<String> = log_tail.into_iter().rev().collect();
                 let text = format!(
                     "{}:\n{why}\n--- CA log (last lines):\n{}\n--- validate:\n{}",
@@ -458,14 +530,19 @@ fn run_cases(cluster: &RealCluster, cases: &[Case]) -> (usize, Vec<String>) {
             }
         }
         for node in &case.nodes {
-            cluster.kubectl(&["delete", "node", node["metadata"]["name"].as_str().unwrap(), "--ignore-not-found"]);
+            cluster.kubectl(&[
+                "delete",
+                "node",
+                node["metadata"]["name"].as_str().unwrap(),
+                "--ignore-not-found",
+            ]);
         }
     }
     (agreements, disagreements)
 }
 
 #[test]
-#[ignore = "needs the real-cluster kit and cluster-autoscaler binaries; run with -- --ignored real_"]
+#[ignore = "needs the real-cluster kit and cluster-autoscaler binaries (PENDING in CI: the module proxy does not serve CA); run with -- --ignored real_ca_"]
 fn real_ca_oracle_agrees_with_validate_on_every_input() {
     let tmp = tempfile::tempdir().unwrap();
     let mut cases = fixture_cases();

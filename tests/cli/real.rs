@@ -351,7 +351,7 @@ fn as_created(node: &Value) -> Value {
 }
 
 #[test]
-#[ignore = "needs the real-cluster kit and cluster-autoscaler; run with -- --ignored real_"]
+#[ignore = "needs the real-cluster kit and cluster-autoscaler (PENDING in CI: the module proxy does not serve CA); run with -- --ignored real_ca_"]
 fn real_ca_scale_up_creates_the_node_the_provider_model_predicts() {
     use kwokprovider::provider::{CaVersion, nodegroups};
     let cluster = shared();
@@ -401,7 +401,9 @@ fn real_ca_scale_up_creates_the_node_the_provider_model_predicts() {
     let selector = format!("kwok-nodegroup={group}");
     let created = cluster.wait_for("the node CA creates", Duration::from_secs(90), || {
         let nodes = cluster.get_json(&["nodes", "-l", &selector]);
-        nodes["items"].as_array().and_then(|items| items.first().cloned())
+        nodes["items"]
+            .as_array()
+            .and_then(|items| items.first().cloned())
     });
     let name = created["metadata"]["name"].as_str().unwrap().to_owned();
     let suffix = name
@@ -409,7 +411,9 @@ fn real_ca_scale_up_creates_the_node_the_provider_model_predicts() {
         .unwrap_or_else(|| panic!("node {name} is not named {group}-<suffix>"));
     assert_eq!(suffix.len(), nodegroups::NAME_SUFFIX_LEN, "{name}");
     assert!(
-        suffix.bytes().all(|b| nodegroups::NAME_SUFFIX_ALPHABET.contains(&b)),
+        suffix
+            .bytes()
+            .all(|b| nodegroups::NAME_SUFFIX_ALPHABET.contains(&b)),
         "{name}: suffix outside rand.String's alphabet"
     );
     let prepared = nodegroups::prepare_template(&template, &group, false).unwrap();
@@ -429,10 +433,14 @@ fn real_ca_scale_up_creates_the_node_the_provider_model_predicts() {
             .any(|c| c["type"] == "Ready" && c["status"] == "True")
             .then_some(())
     });
-    cluster.wait_for("the pod to be scheduled on it", Duration::from_secs(60), || {
-        let pod = cluster.get_json(&["pod", "needs-a-node", "-n", &namespace]);
-        (pod["spec"]["nodeName"] == json!(name)).then_some(())
-    });
+    cluster.wait_for(
+        "the pod to be scheduled on it",
+        Duration::from_secs(60),
+        || {
+            let pod = cluster.get_json(&["pod", "needs-a-node", "-n", &namespace]);
+            (pod["spec"]["nodeName"] == json!(name)).then_some(())
+        },
+    );
     drop(ca);
     cluster.kubectl(&["delete", "node", &name]);
 }
