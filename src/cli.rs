@@ -93,6 +93,111 @@ pub enum Command {
             kubectl kwokprovider validate --list-rules"
     )]
     Validate(ValidateArgs),
+
+    /// List node groups, or spawn and remove their kwok nodes exactly as CA would.
+    #[command(
+        long_about = "List the node groups CA builds from the kwok provider's ConfigMaps, or bring groups to a \
+            number of nodes: the very nodes CA's own scale-up creates (prepared template, `<group>-<5 chars>` \
+            names, `kwok:` providerID), created and deleted concurrently.\n\n\
+            Only nodes that carry `kwok.x-k8s.io/node: fake`, the group's name annotation and a `kwok` \
+            providerID are ever deleted; nodes without pods go first, then the newest.\n\n\
+            Living with a running CA: from CA 1.30, CA recounts each group's size from the nodes every loop, \
+            so nodes added here become part of CA's group, and CA may scale them down again when they are \
+            unneeded (never below min-count). When CA stops gracefully it deletes every node of its groups, \
+            these included. CA 1.29 does not recount: it never sees nodes added here.\n\n\
+            Exit codes: 0 every group reached its target; 1 a node could not be created or deleted, a limit \
+            refused the request, the configuration has errors, or a group is unknown; 2 bad invocation; \
+            3 cluster unreachable or access denied; 130 interrupted.",
+        after_help = "Examples:\n  \
+            # The node groups, their limits and nodes\n  \
+            kubectl kwokprovider scale -n kube-system\n\n  \
+            # Exactly 100 nodes in group general (creates or deletes the difference)\n  \
+            kubectl kwokprovider scale general --replicas 100 --wait\n\n  \
+            # Five more GPU nodes, past the group's max-count\n  \
+            kubectl kwokprovider scale gpu --add 5 --ignore-limits\n\n  \
+            # What would happen, without changing anything\n  \
+            kubectl kwokprovider scale --all --replicas 0 --dry-run -o json"
+    )]
+    Scale(ScaleArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group = clap::ArgGroup::new("change").args(["replicas", "add", "remove"]))]
+pub struct ScaleArgs {
+    /// Node groups to change (none: list the groups).
+    #[arg(value_name = "GROUP")]
+    pub groups: Vec<String>,
+
+    /// Every node group the config defines.
+    #[arg(long, conflicts_with = "groups")]
+    pub all: bool,
+
+    /// Bring each group to exactly N nodes.
+    #[arg(long, value_name = "N")]
+    pub replicas: Option<u32>,
+
+    /// Add K nodes to the group.
+    #[arg(long, value_name = "K")]
+    pub add: Option<u32>,
+
+    /// Remove K nodes from the group.
+    #[arg(long, value_name = "K")]
+    pub remove: Option<u32>,
+
+    /// Read config and templates from files instead of the cluster's ConfigMaps (nodes are still made in the cluster).
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+
+    /// Raw templates file (the value of the `templates` key), with -f.
+    #[arg(long, value_name = "FILE")]
+    pub templates: Option<PathBuf>,
+
+    /// Print what would be created and deleted; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Go past the group's min-count and max-count.
+    #[arg(long)]
+    pub ignore_limits: bool,
+
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+
+    /// Client-side requests per second (as client-go's QPS).
+    #[arg(long, value_name = "QPS", default_value_t = 200.0)]
+    pub qps: f64,
+
+    /// Client-side burst above --qps (as client-go's Burst).
+    #[arg(long, value_name = "N", default_value_t = 400)]
+    pub burst: u32,
+
+    /// Wait until the groups' nodes are Ready (default 5m; e.g. --wait=2m).
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true,
+          default_missing_value = "5m", value_parser = parse_duration)]
+    pub wait: Option<Duration>,
+
+    /// Give each node its own `kubernetes.io/hostname` label (CA copies the template's).
+    #[arg(long)]
+    pub set_hostname: bool,
+
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = ScaleOutput::Text, value_name = "FORMAT")]
+    pub output: ScaleOutput,
+
+    /// The cluster-autoscaler version whose nodes to make (the metrics annotation exists from 1.33).
+    #[arg(long, value_name = "VERSION", default_value = "latest")]
+    pub ca_version: CaVersion,
+
+    /// Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config).
+    #[arg(long = "config-map", value_name = "NAME")]
+    pub config_map: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScaleOutput {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Args)]

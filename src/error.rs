@@ -29,6 +29,8 @@ pub enum ErrorKind {
     Input,
     /// Cluster unreachable or access denied.
     Cluster,
+    /// The command ran but cannot do what was asked (a bad configuration, an unknown name).
+    Findings,
     /// Writing our own output failed.
     Output,
     /// The reader of our output went away (`… | head`): not a failure.
@@ -65,7 +67,7 @@ impl Error {
         match self.kind {
             ErrorKind::Usage | ErrorKind::Input => exit::USAGE,
             ErrorKind::Cluster => exit::CLUSTER,
-            ErrorKind::Output => exit::FINDINGS,
+            ErrorKind::Output | ErrorKind::Findings => exit::FINDINGS,
             ErrorKind::BrokenPipe => exit::OK,
         }
     }

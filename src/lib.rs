@@ -8,6 +8,7 @@ pub mod error;
 pub mod lint;
 pub mod output;
 pub mod provider;
+pub mod scale;
 pub mod validate;
 pub mod yaml;
 
@@ -20,5 +21,6 @@ pub fn run(cli: &Cli, out: &mut impl Write) -> Result<u8> {
     let stdout_colors = output::configure_colors(cli.global.color);
     match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args, out, stdout_colors),
+        Command::Scale(args) => scale::run(&cli.global, args, out),
     }
 }

@@ -35,7 +35,7 @@ pub fn analyze_live(
             "validating ConfigMap `{config_map}` in namespace `{ns}` ({}), context `{}` at {}",
             cluster.namespace.reason, cluster.context, cluster.server
         );
-        let (inputs, mut facts, nodes) = read_inputs(&cluster, config_map, args).await?;
+        let (inputs, mut facts, nodes) = read_inputs(&cluster, config_map, args.ca_version).await?;
         facts.namespace = ns;
         facts.config_map = config_map.to_owned();
         let mut analysis = lint::analyze(&inputs, args.ca_version);
@@ -54,10 +54,10 @@ pub fn analyze_live(
 }
 
 /// What CA reads: the config ConfigMap, then the templates ConfigMap or the nodes (returned too).
-async fn read_inputs(
+pub(crate) async fn read_inputs(
     cluster: &Cluster,
     config_map: &str,
-    args: &ValidateArgs,
+    version: CaVersion,
 ) -> Result<(Inputs, ClusterFacts, Option<Vec<Node>>)> {
     let ns = cluster.namespace.name.as_str();
     let config_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ns);
@@ -111,7 +111,7 @@ async fn read_inputs(
             }
         },
     };
-    let (read_from, templates_name) = templates_source(config_text.as_deref(), args);
+    let (read_from, templates_name) = templates_source(config_text.as_deref(), version);
     let config = config_text.map(|text| {
         sources.push(Source::file(format!("configmap/{ns}/{config_map}")));
         TextInput {
@@ -186,7 +186,7 @@ enum Reading {
 /// Where CA would take templates from, read leniently from a config that may be invalid.
 fn templates_source(
     config_text: Option<&str>,
-    args: &ValidateArgs,
+    version: CaVersion,
 ) -> (Option<Reading>, Option<String>) {
     let Some(text) = config_text else {
         return (None, None);
@@ -194,7 +194,7 @@ fn templates_source(
     let Ok(parsed) = config::parse_text(text) else {
         return (None, None);
     };
-    let decoded = config::decode(&parsed, args.ca_version);
+    let decoded = config::decode(&parsed, version);
     match decoded.check() {
         Ok(settings) => match settings.read_nodes_from {
             ReadNodesFrom::Cluster => (Some(Reading::Cluster), None),
@@ -304,7 +304,7 @@ fn labels_match(
         .is_some_and(|v| v == value)
 }
 
-fn is_kwok_controller(d: &Deployment) -> bool {
+pub(crate) fn is_kwok_controller(d: &Deployment) -> bool {
     d.metadata.name.as_deref() == Some("kwok-controller")
         || labels_match(&d.metadata, "app", "kwok-controller")
         || labels_match(&d.metadata, "app.kubernetes.io/name", "kwok")
@@ -335,6 +335,11 @@ pub fn cloud_provider_flag(words: &[String]) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether a Deployment runs cluster-autoscaler (any cloud provider: a note, not a rule).
+pub(crate) fn runs_kwok_ca(d: &Deployment) -> bool {
+    ca_deployment(d).is_some()
 }
 
 fn ca_deployment(d: &Deployment) -> Option<CaDeployment> {

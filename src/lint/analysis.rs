@@ -148,6 +148,9 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Vec<Source>,
     pub group_shapes: Vec<GroupShape>,
+    /// The template of each node group in `verdict.node_groups` (same order), as JSON:
+    /// what `scale` prepares and copies, as CA's `IncreaseSize` does.
+    pub group_templates: Vec<serde_json::Value>,
 }
 
 /// The state rules read: the decoded config and templates, with their sources.
@@ -184,6 +187,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
     let config_text: Option<Result<config::ConfigText, config::ConfigTextError>> =
         inputs.config.as_ref().map(|c| config::parse_text(&c.text));
     let mut group_shapes = Vec::new();
+    let mut group_templates = Vec::new();
     let mut ctx = Ctx {
         version,
         config: None,
@@ -295,6 +299,11 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
                             ),
                         })
                         .collect();
+                    group_templates = derivation
+                        .groups
+                        .iter()
+                        .map(|g| set.templates[g.template].node.to_json())
+                        .collect();
                     group_shapes = derivation
                         .groups
                         .iter()
@@ -337,6 +346,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         diagnostics,
         sources: inputs.sources.clone(),
         group_shapes,
+        group_templates,
     }
 }
 

@@ -94,7 +94,7 @@ fn check_disabled_rules(disabled: &[String]) -> Result<()> {
 }
 
 /// Expands `-f` arguments (files, directories, `-`) and reads them.
-fn read_inputs(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
+pub(crate) fn read_inputs(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
     let mut files = Vec::new();
     let mut stdin_used = false;
     for path in paths {
@@ -151,7 +151,7 @@ fn is_manifest(path: &Path) -> bool {
     !hidden && matches!(ext, "yaml" | "yml" | "json")
 }
 
-fn read_file(path: &Path) -> Result<InputFile> {
+pub(crate) fn read_file(path: &Path) -> Result<InputFile> {
     let label = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| {
         Error::input(format!("{label}: cannot open: {}", io_reason(&e)))

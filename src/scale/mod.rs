@@ -1,0 +1,651 @@
+//! `scale`: lists node groups, or brings them to a number of kwok nodes made exactly as CA makes them.
+//!
+//! The I/O lives here (reading the ConfigMaps, listing nodes and pods, the run, `--wait`);
+//! what to do is decided by `plan` and shown by `render`, both pure.
+
+pub mod apply;
+pub mod plan;
+pub mod render;
+
+use crate::cli::{GlobalArgs, ScaleArgs, ScaleOutput};
+use crate::cluster::{self, Cluster, read_with_retries};
+use crate::error::{Error, Result, exit};
+use crate::lint::{self, analysis::Analysis};
+use crate::provider::nodegroups::prepare_template;
+use crate::provider::{CaVersion, ENV_CONFIG_MAP};
+use apply::{Outcome, Runner};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{Node, Pod};
+use kube::api::{Api, ListParams};
+use plan::{Change, GroupPlan, GroupState, MemberNode};
+use render::{FailedNode, GroupResult, GroupRow, Summary};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+/// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+pub const EXIT_INTERRUPTED: u8 = 130;
+/// Page size for node and pod lists: memory stays flat however large the cluster.
+const LIST_PAGE: u32 = 500;
+
+/// What the command line asks for: a listing, or a change to some groups.
+fn requested_change(args: &ScaleArgs) -> Result<Option<Change>> {
+    let change = match (args.replicas, args.add, args.remove) {
+        (Some(n), _, _) => Some(Change::Replicas(n)),
+        (_, Some(k), _) => Some(Change::Add(k)),
+        (_, _, Some(k)) => Some(Change::Remove(k)),
+        _ => None,
+    };
+    let named = args.all || !args.groups.is_empty();
+    match (change, named) {
+        (Some(_), false) => Err(Error::usage("which node groups? Name them, or pass --all")
+            .with_hint("kubectl kwokprovider scale GROUP --replicas N (run `scale` alone to list the groups)")),
+        (None, true) => Err(Error::usage("how many nodes? Pass --replicas N, --add K or --remove K")
+            .with_hint("e.g. kubectl kwokprovider scale GROUP --replicas 10")),
+        _ => Ok(change),
+    }
+}
+
+pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Result<u8> {
+    let change = requested_change(args)?;
+    let env_name = std::env::var(ENV_CONFIG_MAP).ok();
+    let config_map =
+        crate::validate::config_map_name(args.config_map.as_deref(), env_name.as_deref());
+    // Files are read before any connection: a bad file is exit 2 even with no cluster.
+    let file_inputs = if args.files.is_empty() && args.templates.is_none() {
+        None
+    } else {
+        let files = crate::validate::read_inputs(&args.files)?;
+        let templates = args
+            .templates
+            .as_deref()
+            .map(crate::validate::read_file)
+            .transpose()?;
+        Some(crate::validate::inputs::classify(
+            files,
+            templates,
+            &config_map,
+        )?)
+    };
+    cluster::runtime()?.block_on(async {
+        let cluster = cluster::connect(global).await?;
+        let analysis = match file_inputs {
+            Some(inputs) => lint::analyze(&inputs, args.ca_version),
+            None => {
+                eprintln!(
+                    "reading ConfigMap `{config_map}` in namespace `{}` ({}), context `{}` at {}",
+                    cluster.namespace.name,
+                    cluster.namespace.reason,
+                    cluster.context,
+                    cluster.server
+                );
+                let (inputs, _, _) =
+                    cluster::validate::read_inputs(&cluster, &config_map, args.ca_version).await?;
+                lint::analyze(&inputs, args.ca_version)
+            }
+        };
+        if !analysis.verdict.starts {
+            let styles = crate::validate::report::Styles::new(console::colors_enabled_stderr());
+            let mut stderr = std::io::stderr().lock();
+            crate::validate::report::render_text(
+                &mut stderr,
+                &analysis,
+                &analysis.diagnostics,
+                &styles,
+            )?;
+            return Err(Error::new(
+                crate::error::ErrorKind::Findings,
+                "CA would not start with this configuration, so it has no node groups to scale",
+            )
+            .with_hint("fix the errors above (kubectl kwokprovider validate shows them too)"));
+        }
+        let members = list_members(&cluster).await?;
+        let groups = group_states(&analysis, &members);
+        match change {
+            None => list(out, args, &analysis, &groups),
+            Some(change) => {
+                let scale = Scale {
+                    cluster: &cluster,
+                    args,
+                    analysis: &analysis,
+                };
+                scale.change(out, change, groups).await
+            }
+        }
+    })
+}
+
+/// Every node in the cluster, as `MemberNode`s, read a page at a time.
+async fn list_members(cluster: &Cluster) -> Result<Vec<MemberNode>> {
+    let api: Api<Node> = Api::all(cluster.client.clone());
+    let mut members = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut params = ListParams::default().limit(LIST_PAGE);
+        if let Some(t) = &token {
+            params = params.continue_token(t);
+        }
+        let page = read_with_retries(|| api.list(&params))
+            .await
+            .map_err(|e| cluster.api_error(e, "list", "nodes", None))?;
+        members.extend(page.items.iter().map(MemberNode::from_node));
+        token = page.metadata.continue_.filter(|t| !t.is_empty());
+        if token.is_none() {
+            return Ok(members);
+        }
+    }
+}
+
+/// CA's groups with the nodes its lister counts in each (the name annotation equals the group).
+fn group_states(analysis: &Analysis, members: &[MemberNode]) -> Vec<GroupState> {
+    let mut by_group: HashMap<&str, Vec<MemberNode>> = HashMap::new();
+    for m in members {
+        if let Some(g) = &m.group {
+            by_group.entry(g.as_str()).or_default().push(m.clone());
+        }
+    }
+    analysis
+        .verdict
+        .node_groups
+        .iter()
+        .map(|g| GroupState {
+            name: g.name.clone(),
+            min: g.min,
+            max: g.max,
+            members: by_group.remove(g.name.as_str()).unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn list(
+    out: &mut impl Write,
+    args: &ScaleArgs,
+    analysis: &Analysis,
+    groups: &[GroupState],
+) -> Result<u8> {
+    let rows: Vec<GroupRow> = groups
+        .iter()
+        .zip(&analysis.verdict.node_groups)
+        .map(|(state, summary)| GroupRow {
+            name: state.name.clone(),
+            template: summary.template.clone(),
+            min: state.min,
+            max: state.max,
+            current: state.members.len(),
+            ready: state.members.iter().filter(|m| m.ready).count(),
+        })
+        .collect();
+    match args.output {
+        ScaleOutput::Text => render::render_listing(out, &rows)?,
+        ScaleOutput::Json => crate::output::write_data(
+            out,
+            crate::cli::OutputFormat::Json,
+            &render::Listing { node_groups: rows },
+        )?,
+    }
+    Ok(exit::OK)
+}
+
+/// One change run: the cluster, the flags and CA's view of the groups.
+struct Scale<'a> {
+    cluster: &'a Cluster,
+    args: &'a ScaleArgs,
+    analysis: &'a Analysis,
+}
+
+impl Scale<'_> {
+    async fn change(
+        &self,
+        out: &mut impl Write,
+        change: Change,
+        groups: Vec<GroupState>,
+    ) -> Result<u8> {
+        let args = self.args;
+        let selected = self.select(groups)?;
+        let pods = if selected
+            .iter()
+            .any(|g| plan::plan(g, change, true, |_| 0).target < g.members.len())
+        {
+            self.pods_per_node().await?
+        } else {
+            HashMap::new()
+        };
+        let plans: Vec<GroupPlan> = selected
+            .iter()
+            .map(|g| {
+                plan::plan(g, change, args.ignore_limits, |n| {
+                    pods.get(n).copied().unwrap_or(0)
+                })
+            })
+            .collect();
+        if !args.dry_run {
+            self.preflight().await;
+        }
+        let started = Instant::now();
+        let runner = Runner::new(
+            self.cluster.client.clone(),
+            args.qps,
+            args.burst,
+            args.concurrency,
+        );
+        let mut results = Vec::with_capacity(plans.len());
+        let mut interrupted = false;
+        let mut denied = None;
+        for plan in &plans {
+            if interrupted || denied.is_some() {
+                results.push(untouched(plan));
+                continue;
+            }
+            let (result, stop) = if args.dry_run {
+                (self.dry_run(plan, &runner).await, None)
+            } else {
+                self.apply(plan, &runner).await
+            };
+            results.push(result);
+            match stop {
+                Some(Stop::Interrupted) => interrupted = true,
+                Some(Stop::Denied(e)) => denied = Some(e),
+                None => {}
+            }
+        }
+        if let (Some(timeout), false, false) =
+            (args.wait, args.dry_run, interrupted || denied.is_some())
+        {
+            self.wait_ready(&mut results, timeout).await?;
+        }
+        let summary = Summary {
+            node_groups: results,
+            retries: runner.retries.load(Ordering::Relaxed),
+            dry_run: args.dry_run,
+            elapsed_seconds: started.elapsed().as_secs_f64(),
+            interrupted,
+        };
+        match args.output {
+            ScaleOutput::Text => render::render_summary(out, &summary)?,
+            ScaleOutput::Json => {
+                crate::output::write_data(out, crate::cli::OutputFormat::Json, &summary)?
+            }
+        }
+        if let Some((verb, error)) = denied {
+            out.flush()?;
+            return Err(Error::cluster(format!(
+                "access denied: cannot {verb} nodes (context `{}`): {error}",
+                self.cluster.context
+            ))
+            .with_hint(format!(
+                "check with: kubectl auth can-i {verb} nodes --context {}",
+                self.cluster.context
+            )));
+        }
+        if interrupted {
+            return Ok(EXIT_INTERRUPTED);
+        }
+        let complete = summary.node_groups.iter().all(|g| {
+            g.failed.is_empty() && g.refused.is_none() && g.ready.is_none_or(|r| r == g.after)
+        });
+        Ok(if complete { exit::OK } else { exit::FINDINGS })
+    }
+
+    /// The groups named on the command line (or all); an unknown name is an error, before any change.
+    fn select(&self, groups: Vec<GroupState>) -> Result<Vec<GroupState>> {
+        if self.args.all {
+            return Ok(groups);
+        }
+        let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+        let unknown: Vec<&String> = self
+            .args
+            .groups
+            .iter()
+            .filter(|n| !known.contains(&n.as_str()))
+            .collect();
+        if let Some(name) = unknown.first() {
+            let hint = match lint::did_you_mean(name, &known) {
+                Some(s) => format!(
+                    "did you mean `{s}`? Known node groups: {}",
+                    known.join(", ")
+                ),
+                None if known.is_empty() => "the configuration defines no node groups".to_owned(),
+                None => format!("known node groups: {}", known.join(", ")),
+            };
+            return Err(Error::new(
+                crate::error::ErrorKind::Findings,
+                format!("no node group `{name}` in CA's configuration"),
+            )
+            .with_hint(hint));
+        }
+        let mut seen = HashSet::new();
+        let mut by_name: BTreeMap<String, GroupState> =
+            groups.into_iter().map(|g| (g.name.clone(), g)).collect();
+        Ok(self
+            .args
+            .groups
+            .iter()
+            .filter(|n| seen.insert(n.as_str()))
+            .filter_map(|n| by_name.remove(n))
+            .collect())
+    }
+
+    /// Pods bound to each node (nodes without pods are deleted first).
+    async fn pods_per_node(&self) -> Result<HashMap<String, usize>> {
+        let api: Api<Pod> = Api::all(self.cluster.client.clone());
+        let mut counts = HashMap::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut params = ListParams::default()
+                .fields("spec.nodeName!=")
+                .limit(LIST_PAGE);
+            if let Some(t) = &token {
+                params = params.continue_token(t);
+            }
+            let page = read_with_retries(|| api.list(&params))
+                .await
+                .map_err(|e| self.cluster.api_error(e, "list", "pods", None))?;
+            for pod in &page.items {
+                if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) {
+                    *counts.entry(node).or_insert(0) += 1;
+                }
+            }
+            token = page.metadata.continue_.filter(|t| !t.is_empty());
+            if token.is_none() {
+                return Ok(counts);
+            }
+        }
+    }
+
+    /// Best-effort checks before changing anything: a running CA, a missing kwok controller.
+    async fn preflight(&self) {
+        let deployments: Api<Deployment> = Api::all(self.cluster.client.clone());
+        let everything = ListParams::default();
+        if let Ok(list) = read_with_retries(|| deployments.list(&everything)).await {
+            if let Some(ca) = list
+                .items
+                .iter()
+                .find(|d| cluster::validate::runs_kwok_ca(d))
+            {
+                eprintln!(
+                    "note: cluster-autoscaler runs here ({}/{}): from CA 1.30 it counts these nodes into its groups and may scale them down when unneeded; it deletes them all when it stops gracefully",
+                    ca.metadata.namespace.as_deref().unwrap_or_default(),
+                    ca.metadata.name.as_deref().unwrap_or_default()
+                );
+            }
+            let kwok_deployed = list.items.iter().any(cluster::validate::is_kwok_controller);
+            let kwok_heartbeat = self.kwok_nodes_ready().await;
+            if !kwok_deployed && !kwok_heartbeat {
+                eprintln!(
+                    "warning: no kwok controller found (no kwok-controller Deployment, no Ready kwok node): the new nodes will stay NotReady"
+                );
+            }
+        }
+    }
+
+    /// Whether some kwok-managed node is Ready: a kwok controller (perhaps a process) is at work.
+    async fn kwok_nodes_ready(&self) -> bool {
+        let api: Api<Node> = Api::all(self.cluster.client.clone());
+        let params = ListParams::default().limit(LIST_PAGE);
+        read_with_retries(|| api.list(&params))
+            .await
+            .is_ok_and(|page| {
+                page.items.iter().any(|n| {
+                    let m = MemberNode::from_node(n);
+                    m.ready
+                        && crate::provider::nodegroups::is_fake_node(m.kwok_annotation.as_deref())
+                })
+            })
+    }
+
+    fn prepared_template(&self, group: &str) -> Option<serde_json::Value> {
+        let index = self
+            .analysis
+            .verdict
+            .node_groups
+            .iter()
+            .position(|g| g.name == group)?;
+        let skip_taint = self
+            .analysis
+            .verdict
+            .settings
+            .as_ref()
+            .is_some_and(|s| s.skip_taint);
+        prepare_template(&self.analysis.group_templates[index], group, skip_taint)
+    }
+
+    async fn dry_run(&self, plan: &GroupPlan, runner: &Runner) -> GroupResult {
+        let mut result = untouched(plan);
+        if plan.refusal.is_none() || !plan.delete.is_empty() {
+            for _ in 0..plan.create {
+                result
+                    .created
+                    .push(format!("{}-{}", plan.name, runner.suffix().await));
+            }
+            result.deleted = plan.delete.iter().map(|m| m.name.clone()).collect();
+            result.after = plan.before + result.created.len() - result.deleted.len();
+        }
+        result
+    }
+
+    async fn apply(&self, plan: &GroupPlan, runner: &Arc<Runner>) -> (GroupResult, Option<Stop>) {
+        let mut result = untouched(plan);
+        let work = plan.create + plan.delete.len();
+        if work == 0 {
+            return (result, None);
+        }
+        let Some(prepared) = self.prepared_template(&plan.name) else {
+            result.refused = Some(
+                "the group's template has no metadata.annotations (CA itself would panic)"
+                    .to_owned(),
+            );
+            return (result, None);
+        };
+        let prepared = Arc::new(prepared);
+        runner.done.store(0, Ordering::Relaxed);
+        let progress = Progress::start(&plan.name, work, Arc::clone(runner));
+        let version: CaVersion = self.args.ca_version;
+        let set_hostname = self.args.set_hostname;
+        let outcomes = {
+            let creates = (0..plan.create).map(|_| {
+                let (runner, prepared, group) =
+                    (Arc::clone(runner), Arc::clone(&prepared), plan.name.clone());
+                Job::Create(runner, prepared, group)
+            });
+            let deletes = plan
+                .delete
+                .iter()
+                .map(|m| Job::Delete(Arc::clone(runner), m.name.clone(), m.uid.clone()));
+            let jobs: Vec<_> = creates
+                .chain(deletes)
+                .map(|job| move || job.run(version, set_hostname))
+                .collect();
+            let interrupt = Arc::clone(runner);
+            let watch_ctrl_c = async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    interrupt.stop.store(true, Ordering::Relaxed);
+                    eprintln!(
+                        "\ninterrupted: finishing the requests in flight, starting no new ones"
+                    );
+                }
+                std::future::pending::<()>().await;
+            };
+            tokio::select! {
+                outcomes = runner.run_all(jobs) => outcomes,
+                () = watch_ctrl_c => unreachable!("the Ctrl-C watcher never returns"),
+            }
+        };
+        progress.finish();
+        let mut stop = None;
+        let is_create = |name: &str| !plan.delete.iter().any(|m| m.name == name);
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Done(name) if is_create(&name) => result.created.push(name),
+                Outcome::Done(name) => result.deleted.push(name),
+                Outcome::Failed { name, error } => result.failed.push(FailedNode { name, error }),
+                Outcome::Denied { name, error } => {
+                    let verb = if is_create(&name) { "create" } else { "delete" };
+                    stop.get_or_insert(Stop::Denied((verb, error.clone())));
+                    result.failed.push(FailedNode { name, error });
+                }
+                Outcome::Skipped => {}
+            }
+        }
+        if stop.is_none() && runner.stop.load(Ordering::Relaxed) {
+            stop = Some(Stop::Interrupted);
+        }
+        result.created.sort();
+        result.deleted.sort();
+        result.after = plan.before + result.created.len() - result.deleted.len();
+        (result, stop)
+    }
+
+    /// Waits (watching, not polling) until the changed groups' nodes are Ready, or `timeout`.
+    async fn wait_ready(&self, results: &mut [GroupResult], timeout: Duration) -> Result<()> {
+        use futures::StreamExt;
+        use kube::runtime::watcher;
+        let groups: HashSet<String> = results.iter().map(|r| r.name.clone()).collect();
+        let api: Api<Node> = Api::all(self.cluster.client.clone());
+        let mut ready: HashMap<String, (String, bool)> = HashMap::new();
+        let all_ready = |ready: &HashMap<String, (String, bool)>, results: &[GroupResult]| {
+            results
+                .iter()
+                .all(|r| ready.values().filter(|(g, ok)| *g == r.name && *ok).count() >= r.after)
+        };
+        let mut stream = watcher(api, watcher::Config::default()).boxed();
+        let deadline = tokio::time::sleep(timeout);
+        tokio::pin!(deadline);
+        eprintln!(
+            "waiting up to {} for the nodes to be Ready",
+            humanize(timeout)
+        );
+        loop {
+            tokio::select! {
+                () = &mut deadline => break,
+                event = stream.next() => match event {
+                    Some(Ok(watcher::Event::Apply(node) | watcher::Event::InitApply(node))) => {
+                        let m = MemberNode::from_node(&node);
+                        if let Some(g) = m.group.filter(|g| groups.contains(g)) {
+                            ready.insert(m.name, (g, m.ready));
+                        }
+                    }
+                    Some(Ok(watcher::Event::Delete(node))) => {
+                        ready.remove(node.metadata.name.as_deref().unwrap_or_default());
+                    }
+                    Some(Ok(watcher::Event::InitDone)) if all_ready(&ready, results) => break,
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => return Err(Error::cluster(format!("watching nodes failed: {}", cluster::chain(&e)))),
+                    None => break,
+                }
+            }
+            if all_ready(&ready, results) && !ready.is_empty() {
+                break;
+            }
+        }
+        for r in results.iter_mut() {
+            r.ready = Some(ready.values().filter(|(g, ok)| *g == r.name && *ok).count());
+        }
+        Ok(())
+    }
+}
+
+fn humanize(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 && s % 60 == 0 {
+        format!("{}m", s / 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Why a run stopped early.
+enum Stop {
+    Interrupted,
+    Denied((&'static str, String)),
+}
+
+/// One create or delete, ready to run.
+enum Job {
+    Create(Arc<Runner>, Arc<serde_json::Value>, String),
+    Delete(Arc<Runner>, String, String),
+}
+
+impl Job {
+    async fn run(self, version: CaVersion, set_hostname: bool) -> Outcome {
+        match self {
+            Job::Create(runner, prepared, group) => {
+                runner
+                    .create(&prepared, &group, version, set_hostname)
+                    .await
+            }
+            Job::Delete(runner, name, uid) => runner.delete(&name, &uid).await,
+        }
+    }
+}
+
+/// A group's result before anything is done to it.
+fn untouched(plan: &GroupPlan) -> GroupResult {
+    GroupResult {
+        name: plan.name.clone(),
+        before: plan.before,
+        after: plan.before,
+        created: Vec::new(),
+        deleted: Vec::new(),
+        failed: Vec::new(),
+        refused: plan.refusal.clone(),
+        ready: None,
+    }
+}
+
+/// Progress on stderr: a bar on a terminal, a line every two seconds otherwise; never stdout.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    ticker: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(group: &str, total: usize, runner: Arc<Runner>) -> Progress {
+        if std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{prefix} [{bar:30}] {pos}/{len} nodes  {per_sec}  ETA {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar.set_prefix(group.to_owned());
+            let ticking = bar.clone();
+            let ticker = tokio::spawn(async move {
+                loop {
+                    ticking.set_position(runner.done.load(Ordering::Relaxed) as u64);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            });
+            return Progress {
+                bar: Some(bar),
+                ticker: Some(ticker),
+            };
+        }
+        let group = group.to_owned();
+        let started = Instant::now();
+        let ticker = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                let done = runner.done.load(Ordering::Relaxed);
+                let rate = done as f64 / started.elapsed().as_secs_f64();
+                eprintln!("{group}: {done}/{total} nodes, {rate:.0}/s");
+            }
+        });
+        Progress {
+            bar: None,
+            ticker: Some(ticker),
+        }
+    }
+
+    fn finish(self) {
+        if let Some(ticker) = self.ticker {
+            ticker.abort();
+        }
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
