@@ -9,5 +9,6 @@ mod real;
 mod real_cluster;
 mod robustness;
 mod rules;
+mod scale;
 mod validate_files;
 mod validate_live;

@@ -444,3 +444,102 @@ fn real_ca_scale_up_creates_the_node_the_provider_model_predicts() {
     drop(ca);
     cluster.kubectl(&["delete", "node", &name]);
 }
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_scale_makes_cas_nodes_that_kwok_makes_ready_and_removes_them() {
+    use kwokprovider::provider::{CaVersion, nodegroups};
+    let cluster = shared();
+    let namespace = cluster.namespace("scale");
+    let example = fixture("examples/kwok-provider.yaml");
+    let objects = fake_apiserver::parse_seed(&std::fs::read_to_string(&example).unwrap()).unwrap();
+    // Its own group name, so that other tests' nodes never count.
+    let group = cluster.unique("sc");
+    let manifest = into_namespace(&objects, &namespace).replace(
+        "kwok-nodegroup: compute",
+        &format!("kwok-nodegroup: {group}"),
+    );
+    cluster.apply(None, &manifest);
+    let up = cluster.plugin(&[
+        "scale",
+        "-n",
+        &namespace,
+        &group,
+        "--replicas",
+        "3",
+        "--wait=60s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(up.code, 0, "{up:?}");
+    let result = &up.json()["nodeGroups"][0];
+    assert_eq!(result["after"], 3, "{result}");
+    assert_eq!(result["ready"], 3, "kwok makes them Ready: {result}");
+
+    // Field by field against the provider model (CA's IncreaseSize).
+    let text = cluster.kubectl(&[
+        "get",
+        "configmap",
+        "kwok-provider-templates",
+        "-n",
+        &namespace,
+        "-o",
+        "jsonpath={.data.templates}",
+    ]);
+    let template = fake_apiserver::parse_seed(&text)
+        .unwrap()
+        .into_iter()
+        .find(|t| t["metadata"]["labels"]["kwok-nodegroup"] == serde_json::json!(group))
+        .expect("the group's template");
+    let prepared = nodegroups::prepare_template(&template, &group, false).unwrap();
+    for name in result["created"].as_array().unwrap() {
+        let name = name.as_str().unwrap();
+        let node = cluster.get_json(&["node", name]);
+        let suffix = name.strip_prefix(&format!("{group}-")).unwrap();
+        let predicted = nodegroups::new_node(&prepared, &group, suffix, CaVersion::LATEST);
+        assert_eq!(as_created(&node), as_created(&predicted), "{name}");
+    }
+    let listing = cluster
+        .plugin(&["scale", "-n", &namespace, "-o", "json"])
+        .json();
+    let row = listing["nodeGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == json!(group))
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (row["current"].as_u64(), row["ready"].as_u64()),
+        (Some(3), Some(3)),
+        "{row}"
+    );
+
+    let down = cluster.plugin(&["scale", "-n", &namespace, &group, "--replicas", "0"]);
+    assert_eq!(down.code, 0, "{down:?}");
+    let left = cluster.get_json(&["nodes", "-l", &format!("kwok-nodegroup={group}")]);
+    assert_eq!(left["items"].as_array().unwrap().len(), 0, "{left}");
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_scale_denied_by_rbac_exits_3() {
+    let cluster = shared();
+    let namespace = cluster.namespace("scale-denied");
+    let example = fixture("examples/kwok-provider.yaml");
+    let objects = fake_apiserver::parse_seed(&std::fs::read_to_string(&example).unwrap()).unwrap();
+    cluster.apply(None, &into_namespace(&objects, &namespace));
+    // The viewer may read ConfigMaps and nodes, not create nodes.
+    let out = cluster.plugin(&[
+        "scale",
+        "--context",
+        "kit-viewer",
+        "-n",
+        &namespace,
+        "gpu",
+        "--replicas",
+        "1",
+    ]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("cannot create nodes"), "{}", out.stderr);
+}

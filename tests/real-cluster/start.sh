@@ -122,9 +122,12 @@ start kwok "$bin/kwok" --kubeconfig "$kubeconfig" --config "$bin/kwok-stages.yam
   --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
   --node-lease-duration-seconds 40 --server-address 127.0.0.1:0 --cidr 10.244.0.0/16 --node-ip 10.0.0.1
 
-# The viewer may read everything and change nothing (for access-denied tests).
+# The viewer may read everything (nodes too) and change nothing (for access-denied tests).
 $kubectl create clusterrolebinding kit-viewer --clusterrole view --user viewer >/dev/null \
   || fail "could not bind the viewer's role"
+$kubectl create clusterrole kit-node-reader --verb get,list,watch --resource nodes >/dev/null \
+  && $kubectl create clusterrolebinding kit-node-reader --clusterrole kit-node-reader --user viewer >/dev/null \
+  || fail "could not let the viewer read nodes"
 until $kubectl get serviceaccount default -n default >/dev/null 2>&1; do
   [ $SECONDS -lt $deadline ] || fail "the default ServiceAccount did not appear in 60 s (kube-controller-manager)"
   sleep 0.2

@@ -1,0 +1,495 @@
+//! `scale` through the real binary against the test API server: listing, CA's nodes, limits,
+//! faults (500s, 429s), denials, interruption and safety.
+
+use crate::util::*;
+use fake_apiserver::{Faults, ServerConfig, TestServer};
+use kwokprovider::provider::{CaVersion, nodegroups};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The shipped example ConfigMaps (groups general ≤50, compute ≤20, gpu ≤4) in `default`.
+fn example_seed() -> Vec<Value> {
+    let text = std::fs::read_to_string(fixture("examples/kwok-provider.yaml"))
+        .unwrap()
+        .replace("namespace: kube-system", "namespace: default");
+    fake_apiserver::parse_seed(&text).unwrap()
+}
+
+struct Cluster {
+    server: TestServer,
+    _dir: tempfile::TempDir,
+    kubeconfig: PathBuf,
+}
+
+impl Cluster {
+    fn new(seed: Vec<Value>, faults: Faults) -> Cluster {
+        let server = TestServer::spawn(ServerConfig { seed, faults });
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        server.write_kubeconfig(&kubeconfig, None).unwrap();
+        Cluster {
+            server,
+            _dir: dir,
+            kubeconfig,
+        }
+    }
+
+    fn example() -> Cluster {
+        Cluster::new(example_seed(), Faults::default())
+    }
+
+    fn scale(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["scale", "--kubeconfig", s(&self.kubeconfig)];
+        args.extend_from_slice(extra);
+        run(&args)
+    }
+
+    fn nodes_of(&self, group: &str) -> Vec<Value> {
+        self.server
+            .list("nodes", None)
+            .into_iter()
+            .filter(|n| {
+                n["metadata"]["annotations"]["cluster-autoscaler.kwok.nodegroup/name"] == group
+            })
+            .collect()
+    }
+}
+
+fn node(name: &str, annotations: Value, provider_id: &str, ready: bool) -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": name, "annotations": annotations, "labels": {"kwok-nodegroup": "general"}},
+        "spec": {"providerID": provider_id},
+        "status": {"conditions": [{"type": "Ready", "status": if ready { "True" } else { "False" }}]},
+    })
+}
+
+fn kwok_node(name: &str, group: &str, ready: bool) -> Value {
+    node(
+        name,
+        json!({"kwok.x-k8s.io/node": "fake", "cluster-autoscaler.kwok.nodegroup/name": group}),
+        &format!("kwok:{name}"),
+        ready,
+    )
+}
+
+#[test]
+fn lists_groups_with_the_nodes_ca_counts() {
+    let mut seed = example_seed();
+    seed.push(kwok_node("general-aaaaa", "general", true));
+    seed.push(kwok_node("general-bbbbb", "general", false));
+    seed.push(kwok_node("gpu-ccccc", "gpu", true));
+    let cluster = Cluster::new(seed, Faults::default());
+    let out = cluster.scale(&[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines[0].starts_with("NODE GROUP"), "{}", out.stdout);
+    assert!(
+        lines[1].starts_with("general") && lines[1].ends_with("2       1"),
+        "{}",
+        out.stdout
+    );
+    let json = cluster.scale(&["-o", "json"]).json();
+    assert_eq!(
+        json["nodeGroups"][0],
+        json!({"name": "general", "template": "kwok-provider-templates[0] general",
+               "min": 0, "max": 50, "current": 2, "ready": 1})
+    );
+    assert_eq!(json["nodeGroups"][2]["current"], 1);
+    assert!(out.stderr.contains("namespace `default`"), "{}", out.stderr);
+}
+
+#[test]
+fn creates_exactly_the_nodes_ca_creates() {
+    let cluster = Cluster::example();
+    let out = cluster.scale(&["general", "--replicas", "12", "-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json = out.json();
+    let group = &json["nodeGroups"][0];
+    assert_eq!(
+        (group["before"].as_u64(), group["after"].as_u64()),
+        (Some(0), Some(12))
+    );
+    assert_eq!(group["created"].as_array().unwrap().len(), 12);
+    assert_eq!(json["dryRun"], false);
+    let nodes = cluster.nodes_of("general");
+    assert_eq!(nodes.len(), 12);
+
+    // Field by field: the template CA prepares, named and marked as IncreaseSize does.
+    let seed = example_seed();
+    let templates: Value = {
+        let text = seed[1]["data"]["templates"].as_str().unwrap();
+        fake_apiserver::parse_seed(text).unwrap().remove(0)
+    };
+    let prepared = nodegroups::prepare_template(&templates, "general", false).unwrap();
+    for created in &nodes {
+        let name = created["metadata"]["name"].as_str().unwrap();
+        let suffix = name
+            .strip_prefix("general-")
+            .expect("named <group>-<suffix>");
+        assert_eq!(suffix.len(), 5);
+        assert!(
+            suffix
+                .bytes()
+                .all(|b| nodegroups::NAME_SUFFIX_ALPHABET.contains(&b)),
+            "{name}"
+        );
+        let mut expected = nodegroups::new_node(&prepared, "general", suffix, CaVersion::LATEST);
+        expected["apiVersion"] = json!("v1");
+        expected["kind"] = json!("Node");
+        for key in ["labels", "annotations", "name"] {
+            assert_eq!(
+                created["metadata"][key], expected["metadata"][key],
+                "{name}: metadata.{key}"
+            );
+        }
+        assert_eq!(created["spec"], expected["spec"], "{name}: spec");
+        assert_eq!(
+            created["status"]["capacity"],
+            expected["status"]["capacity"]
+        );
+        assert_eq!(
+            created["status"]["allocatable"],
+            expected["status"]["allocatable"]
+        );
+        assert_eq!(created["status"]["nodeInfo"]["kubeletVersion"], "fake");
+    }
+    // The metrics annotation exists from CA 1.33 only.
+    let old = cluster.scale(&[
+        "compute",
+        "--add",
+        "1",
+        "--ca-version",
+        "1.32",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(old.code, 0, "{old:?}");
+    let compute = cluster.nodes_of("compute");
+    assert!(
+        compute[0]["metadata"]["annotations"]["metrics.k8s.io/resource-metrics-path"].is_null()
+    );
+}
+
+#[test]
+fn relative_changes_and_hostnames() {
+    let cluster = Cluster::example();
+    assert_eq!(
+        cluster
+            .scale(&["compute", "--add", "3", "--set-hostname"])
+            .code,
+        0
+    );
+    let nodes = cluster.nodes_of("compute");
+    assert_eq!(nodes.len(), 3);
+    for n in &nodes {
+        assert_eq!(
+            n["metadata"]["labels"]["kubernetes.io/hostname"],
+            n["metadata"]["name"]
+        );
+    }
+    let out = cluster.scale(&["compute", "--remove", "2"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("compute: 3 → 1 nodes"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(cluster.nodes_of("compute").len(), 1);
+}
+
+#[test]
+fn limits_refuse_unless_ignored() {
+    let cluster = Cluster::example();
+    let out = cluster.scale(&["gpu", "--replicas", "5"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout.contains("would exceed max-count 4"),
+        "{}",
+        out.stdout
+    );
+    assert!(cluster.nodes_of("gpu").is_empty());
+    let out = cluster.scale(&["gpu", "--replicas", "5", "--ignore-limits"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(cluster.nodes_of("gpu").len(), 5);
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let cluster = Cluster::example();
+    let before = cluster.server.request_count();
+    let out = cluster.scale(&[
+        "general",
+        "compute",
+        "--replicas",
+        "3",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json = out.json();
+    assert_eq!(json["dryRun"], true);
+    assert_eq!(
+        json["nodeGroups"][1]["created"].as_array().unwrap().len(),
+        3
+    );
+    assert!(cluster.server.list("nodes", None).is_empty());
+    assert!(
+        cluster.server.request_count() > before,
+        "it did read the cluster"
+    );
+}
+
+#[test]
+fn bad_requests_are_errors_before_any_change() {
+    let cluster = Cluster::example();
+    let unknown = cluster.scale(&["genral", "--replicas", "1"]);
+    assert_eq!(unknown.code, 1, "{unknown:?}");
+    assert!(
+        unknown.stderr.contains("no node group `genral`"),
+        "{}",
+        unknown.stderr
+    );
+    assert!(
+        unknown.stderr.contains("did you mean `general`"),
+        "{}",
+        unknown.stderr
+    );
+    assert!(cluster.server.list("nodes", None).is_empty());
+    for args in [
+        &["--replicas", "1"][..],
+        &["general"],
+        &["general", "--replicas", "1", "--add", "1"],
+        &["--all", "general", "--replicas", "1"],
+        &["general", "--replicas", "-1"],
+    ] {
+        let out = cluster.scale(args);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+    }
+}
+
+#[test]
+fn a_broken_configuration_is_reported_not_scaled() {
+    let mut seed = example_seed();
+    seed[0]["data"]["config"] = json!("readNodesFrom: everywhere\n");
+    let cluster = Cluster::new(seed, Faults::default());
+    let out = cluster.scale(&["general", "--replicas", "1"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("will NOT start"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("error[read-nodes-from-invalid]"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}
+
+#[test]
+fn files_give_the_config_and_nodes_go_to_the_cluster() {
+    let cluster = Cluster::new(Vec::new(), Faults::default());
+    let out = cluster.scale(&[
+        "-f",
+        s(&fixture("examples/kwok-provider.yaml")),
+        "gpu",
+        "--replicas",
+        "2",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(cluster.nodes_of("gpu").len(), 2);
+}
+
+#[test]
+fn faults_are_retried_until_the_group_is_exact() {
+    let faults = Faults {
+        write_failure_rate: 0.1,
+        throttle_rate: 0.05,
+        retry_after_seconds: 0,
+        ..Faults::default()
+    };
+    let cluster = Cluster::new(example_seed(), faults);
+    let out = cluster.scale(&["general", "--replicas", "50", "-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json = out.json();
+    assert!(json["retries"].as_u64().unwrap() > 0, "{json}");
+    assert!(
+        json["nodeGroups"][0]["failed"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{json}"
+    );
+    assert_eq!(cluster.nodes_of("general").len(), 50);
+    let down = cluster.scale(&["general", "--replicas", "7"]);
+    assert_eq!(down.code, 0, "{down:?}");
+    assert_eq!(cluster.nodes_of("general").len(), 7);
+}
+
+#[test]
+fn a_denied_create_or_delete_exits_3_naming_verb_and_resource() {
+    let mut seed = example_seed();
+    seed.push(kwok_node("general-aaaaa", "general", true));
+    let deny = |verb: &str| Faults {
+        deny: vec![(verb.to_owned(), "nodes".to_owned())],
+        ..Faults::default()
+    };
+    let cluster = Cluster::new(seed.clone(), deny("create"));
+    let out = cluster.scale(&["general", "--replicas", "3"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("cannot create nodes"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("kubectl auth can-i create nodes"),
+        "{}",
+        out.stderr
+    );
+    let cluster = Cluster::new(seed, deny("delete"));
+    let out = cluster.scale(&["general", "--replicas", "0"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("cannot delete nodes"), "{}", out.stderr);
+}
+
+#[test]
+fn only_kwoks_own_nodes_of_the_group_are_ever_deleted() {
+    let mut seed = example_seed();
+    let survivors = [
+        // A real node carrying the grouping label.
+        node("real-1", json!({}), "aws:///us-east-1a/i-0abc", true),
+        // The group's name annotation, but not fake.
+        node(
+            "not-fake",
+            json!({"cluster-autoscaler.kwok.nodegroup/name": "general"}),
+            "kwok:not-fake",
+            true,
+        ),
+        // Fake, the group's annotation, a foreign providerID.
+        node(
+            "foreign-id",
+            json!({"kwok.x-k8s.io/node": "fake", "cluster-autoscaler.kwok.nodegroup/name": "general"}),
+            "gce://p/z/foreign-id",
+            true,
+        ),
+        // Another group's nodes, and a kwok node of no configured group.
+        kwok_node("other-aaaaa", "other", true),
+        kwok_node("orphan-bbbbb", "gone", true),
+    ];
+    seed.extend(survivors.iter().cloned());
+    seed.push(kwok_node("general-ccccc", "general", true));
+    seed.push(kwok_node("compute-ddddd", "compute", true));
+    let cluster = Cluster::new(seed, Faults::default());
+    let out = cluster.scale(&["--all", "--replicas", "0", "--ignore-limits", "-o", "json"]);
+    assert_eq!(
+        out.code, 1,
+        "general cannot reach 0 without deleting foreign nodes: {out:?}"
+    );
+    let json = out.json();
+    assert_eq!(json["nodeGroups"][0]["deleted"], json!(["general-ccccc"]));
+    assert!(
+        json["nodeGroups"][0]["refused"]
+            .as_str()
+            .unwrap()
+            .contains("never deleted")
+    );
+    assert_eq!(json["nodeGroups"][1]["deleted"], json!(["compute-ddddd"]));
+    let left: Vec<String> = cluster
+        .server
+        .list("nodes", None)
+        .iter()
+        .map(|n| n["metadata"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    for survivor in &survivors {
+        let name = survivor["metadata"]["name"].as_str().unwrap();
+        assert!(
+            left.iter().any(|l| l == name),
+            "{name} was deleted; left: {left:?}"
+        );
+    }
+    assert_eq!(left.len(), survivors.len(), "{left:?}");
+}
+
+#[test]
+fn nodes_with_pods_go_last() {
+    let mut seed = example_seed();
+    seed.push(kwok_node("general-busyy", "general", true));
+    seed.push(kwok_node("general-empty", "general", true));
+    seed.push(json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {"nodeName": "general-busyy", "containers": [{"name": "c", "image": "i"}]},
+    }));
+    let cluster = Cluster::new(seed, Faults::default());
+    let out = cluster.scale(&["general", "--remove", "1", "-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.json()["nodeGroups"][0]["deleted"],
+        json!(["general-empty"])
+    );
+}
+
+/// Runs `scale` in the background and signals it once some nodes exist.
+fn interrupt_mid_run(cluster: &Cluster, signal: &str, target: usize) -> std::process::Output {
+    let child = plugin()
+        .args(["scale", "--kubeconfig", s(&cluster.kubeconfig), "general"])
+        .args([
+            "--replicas",
+            &target.to_string(),
+            "--concurrency",
+            "2",
+            "--ignore-limits",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while cluster.nodes_of("general").len() < 5 {
+        assert!(std::time::Instant::now() < deadline, "scale made no nodes");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn interrupted_runs_summarise_exit_130_and_a_rerun_converges() {
+    let faults = Faults {
+        latency_ms: 20,
+        ..Faults::default()
+    };
+    let cluster = Cluster::new(example_seed(), faults);
+    let out = interrupt_mid_run(&cluster, "-INT", 400);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("interrupted"), "{stdout}");
+    let made = cluster.nodes_of("general").len();
+    assert!(made > 0 && made < 400, "{made}");
+    assert!(
+        stdout.contains(&format!("general: 0 → {made} nodes")),
+        "{stdout}"
+    );
+
+    let killed = interrupt_mid_run(&cluster, "-KILL", 400);
+    assert_eq!(killed.status.code(), None, "killed by a signal");
+    let rerun = cluster.scale(&["general", "--replicas", "60", "--ignore-limits"]);
+    assert_eq!(rerun.code, 0, "{rerun:?}");
+    assert_eq!(cluster.nodes_of("general").len(), 60);
+}
+
+#[test]
+fn wait_reports_how_many_nodes_are_ready() {
+    // No kwok controller here: nothing becomes Ready, and the wait ends at its timeout.
+    let cluster = Cluster::example();
+    let out = cluster.scale(&["gpu", "--replicas", "2", "--wait=1s", "-o", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(out.json()["nodeGroups"][0]["ready"], 0);
+    assert!(out.stderr.contains("waiting up to 1s"), "{}", out.stderr);
+}
