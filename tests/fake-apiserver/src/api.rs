@@ -320,6 +320,17 @@ fn route(
             .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
         return Ok(r);
     }
+    // kubectl's client-side validation of a `kind: List` reads the OpenAPI v2 document as
+    // protobuf. An empty message is a valid, empty document: kubectl then finds no schema
+    // for the items and skips their client-side validation, as for any unknown type.
+    if path == "/openapi/v2" {
+        let mut r = Response::new(Body::empty());
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/com.github.proto-openapi.spec.v2.v1.0+protobuf"),
+        );
+        return Ok(r);
+    }
     if let Some(doc) = discovery(path) {
         if ctx.method != Method::GET {
             return Err(ApiError::method_not_allowed(

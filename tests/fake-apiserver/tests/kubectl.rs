@@ -282,9 +282,11 @@ fn create_apply_delete_configmaps() {
         "1"
     );
 
-    assert_eq!(
-        k.ok(&["delete", "configmap", "created"]).trim(),
-        "configmap \"created\" deleted"
+    // kubectl 1.36 adds " from default namespace"; 1.32 does not.
+    let deleted = k.ok(&["delete", "configmap", "created"]);
+    assert!(
+        deleted.trim().starts_with("configmap \"created\" deleted"),
+        "{deleted}"
     );
     assert!(s.get("configmaps", Some("default"), "created").is_none());
     let err = k.fails(&["delete", "configmap", "created"]);
@@ -441,4 +443,23 @@ fn kubectl_against_standalone_binary() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(Path::new(&kc).exists());
+}
+
+#[test]
+fn create_a_list_file_with_client_side_validation() {
+    // kubectl validates a `kind: List` against /openapi/v2 before creating its items.
+    let server = TestServer::spawn(ServerConfig::default());
+    let k = Kubectl::new(&server);
+    let path = k.dir.path().join("nodes.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Node, metadata: {name: a}}\n- {apiVersion: v1, kind: Node, metadata: {name: b}}\n",
+    )
+    .unwrap();
+    let out = k.ok(&["create", "-f", path.to_str().unwrap()]);
+    assert!(
+        out.contains("node/a created") && out.contains("node/b created"),
+        "{out}"
+    );
+    assert_eq!(server.list("nodes", None).len(), 2);
 }
