@@ -165,11 +165,11 @@ pub struct ScaleArgs {
     pub concurrency: u32,
 
     /// Client-side requests per second (as client-go's QPS).
-    #[arg(long, value_name = "QPS", default_value_t = 200.0)]
+    #[arg(long, value_name = "QPS", default_value_t = 1000.0)]
     pub qps: f64,
 
     /// Client-side burst above --qps (as client-go's Burst).
-    #[arg(long, value_name = "N", default_value_t = 400)]
+    #[arg(long, value_name = "N", default_value_t = 1000)]
     pub burst: u32,
 
     /// Wait until the groups' nodes are Ready (default 5m; e.g. --wait=2m).

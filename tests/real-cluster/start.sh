@@ -118,7 +118,9 @@ start kube-controller-manager "$bin/kube-controller-manager" --kubeconfig "$kube
   --leader-elect=false --secure-port 0 --service-account-private-key-file "$dir/pki/sa.key" \
   --root-ca-file "$dir/pki/apiserver.crt" --controllers '*,-nodeipam,-cloud-node-lifecycle,-ttl' --v 1
 start kube-scheduler "$bin/kube-scheduler" --kubeconfig "$kubeconfig" --leader-elect=false --secure-port 0 --v 1
-start kwok "$bin/kwok" --kubeconfig "$kubeconfig" --config "$bin/kwok-stages.yaml" \
+# KIT_NO_KWOK=1 leaves the kwok controller out (benchmarks: thousands of heartbeating
+# nodes would load the machine being measured).
+[ -n "${KIT_NO_KWOK:-}" ] || start kwok "$bin/kwok" --kubeconfig "$kubeconfig" --config "$bin/kwok-stages.yaml" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
   --node-lease-duration-seconds 40 --server-address 127.0.0.1:0 --cidr 10.244.0.0/16 --node-ip 10.0.0.1
 
