@@ -374,7 +374,7 @@ impl Scale<'_> {
             let kwok_heartbeat = self.kwok_nodes_ready().await;
             if !kwok_deployed && !kwok_heartbeat {
                 eprintln!(
-                    "warning: no kwok controller found (no kwok-controller Deployment, no Ready kwok node): the new nodes will stay NotReady"
+                    "warning: found no kwok controller (no kwok-controller Deployment, no Ready kwok-managed node yet); without one the new nodes stay NotReady"
                 );
             }
         }
@@ -439,6 +439,7 @@ impl Scale<'_> {
             return (result, None);
         };
         let prepared = Arc::new(prepared);
+        let started = Instant::now();
         runner.done.store(0, Ordering::Relaxed);
         let progress = Progress::start(&plan.name, work, Arc::clone(runner));
         let version: CaVersion = self.args.ca_version;
@@ -494,6 +495,7 @@ impl Scale<'_> {
         result.created.sort();
         result.deleted.sort();
         result.after = plan.before + result.created.len() - result.deleted.len();
+        result.seconds = started.elapsed().as_secs_f64();
         (result, stop)
     }
 
@@ -591,6 +593,7 @@ fn untouched(plan: &GroupPlan) -> GroupResult {
         failed: Vec::new(),
         refused: plan.refusal.clone(),
         ready: None,
+        seconds: 0.0,
     }
 }
 

@@ -27,7 +27,7 @@ pub struct FailedNode {
 }
 
 /// What happened to one group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupResult {
     pub name: String,
@@ -42,6 +42,9 @@ pub struct GroupResult {
     /// Ready nodes after `--wait`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ready: Option<usize>,
+    /// Seconds spent on this group's requests (for its rate).
+    #[serde(skip)]
+    pub seconds: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -120,28 +123,29 @@ pub fn render_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()>
             "→"
         };
         writeln!(out, "{}: {} {arrow} {} nodes", g.name, g.before, g.after)?;
-        let rate = if summary.elapsed_seconds > 0.0 {
-            (g.created.len() + g.deleted.len()) as f64 / summary.elapsed_seconds
-        } else {
-            0.0
-        };
-        let (created, deleted) = if summary.dry_run {
-            ("to create", "to delete")
-        } else {
-            ("created", "deleted")
-        };
-        let mut parts = vec![
-            format!("{} {created}", g.created.len()),
-            format!("{} {deleted}", g.deleted.len()),
-        ];
-        if !summary.dry_run {
-            parts.push(format!("{} failed", g.failed.len()));
-            parts.push(format!("{rate:.0} nodes/s"));
+        let attempted = g.created.len() + g.deleted.len() + g.failed.len();
+        if attempted > 0 || g.refused.is_none() {
+            let (created, deleted) = if summary.dry_run {
+                ("to create", "to delete")
+            } else {
+                ("created", "deleted")
+            };
+            let mut parts = vec![
+                format!("{} {created}", g.created.len()),
+                format!("{} {deleted}", g.deleted.len()),
+            ];
+            if !summary.dry_run {
+                parts.push(format!("{} failed", g.failed.len()));
+                if g.seconds > 0.0 {
+                    let rate = (g.created.len() + g.deleted.len()) as f64 / g.seconds;
+                    parts.push(format!("{:.1} s, {rate:.0} nodes/s", g.seconds));
+                }
+            }
+            if let Some(ready) = g.ready {
+                parts.push(format!("{ready} Ready"));
+            }
+            writeln!(out, "  {}", parts.join(", "))?;
         }
-        if let Some(ready) = g.ready {
-            parts.push(format!("{ready} Ready"));
-        }
-        writeln!(out, "  {}", parts.join(", "))?;
         if summary.dry_run {
             for name in &g.created {
                 writeln!(out, "  + {name}")?;
@@ -236,6 +240,7 @@ mod tests {
                     }],
                     refused: None,
                     ready: None,
+                    seconds: 2.0,
                 }],
                 retries: 4,
                 dry_run: false,
@@ -247,7 +252,7 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("g: 1 → 3 nodes"), "{text}");
         assert!(
-            text.contains("2 created, 0 deleted, 1 failed, 1 nodes/s"),
+            text.contains("2 created, 0 deleted, 1 failed, 2.0 s, 1 nodes/s"),
             "{text}"
         );
         assert!(text.contains("failed g-ccccc: 500 boom"), "{text}");
