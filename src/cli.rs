@@ -119,6 +119,82 @@ pub enum Command {
             kubectl kwokprovider scale --all --replicas 0 --dry-run -o json"
     )]
     Scale(ScaleArgs),
+
+    /// Tail cluster-autoscaler's decisions (its events), decoded, with hints.
+    #[command(
+        long_about = "Show cluster-autoscaler's events (source=cluster-autoscaler), oldest first, each decoded into \
+            the decision it records (which groups scaled, why a pod did not trigger a scale-up) with a hint for the \
+            known failures. From all namespaces unless -n is given (CA writes node events into `default`).\n\n\
+            CA throttles its own events: one per reason per object per 5 minutes, so a pod's NotTriggerScaleUp \
+            reappears at most every 5 minutes, and `×N` counts repeats the API server folded into one event.",
+        after_help = "Examples:\n  \
+            # The last hour, then follow\n  \
+            kubectl kwokprovider events -f\n\n  \
+            # Why did this pod not get a node?\n  \
+            kubectl kwokprovider events -n team-a --for pod/web-1 --reason NotTriggerScaleUp\n\n  \
+            # One group's decisions as NDJSON, for a script\n  \
+            kubectl kwokprovider events --nodegroup general --since 24h -o json"
+    )]
+    Events(EventsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EventsArgs {
+    /// Every namespace (the default unless -n is given).
+    #[arg(short = 'A', long = "all-namespaces")]
+    pub all_namespaces: bool,
+
+    /// Keep watching for new events, like `kubectl logs -f`.
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+
+    /// How far back the backlog goes (by lastTimestamp, else eventTime).
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
+    pub since: Duration,
+
+    /// Stop after N events (exit 0).
+    #[arg(long, value_name = "N")]
+    pub max_events: Option<u64>,
+
+    /// Stop following after this long (exit 0).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Only these reasons (repeatable, or comma-separated).
+    #[arg(long, value_name = "REASON", value_delimiter = ',')]
+    pub reason: Vec<String>,
+
+    /// Only Normal or Warning events.
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub event_type: Option<EventType>,
+
+    /// Only events about this object, as KIND/NAME (e.g. pod/web-1), in the -n namespace.
+    #[arg(long = "for", value_name = "KIND/NAME")]
+    pub for_object: Option<String>,
+
+    /// Only decisions about this node group.
+    #[arg(long, value_name = "NAME")]
+    pub nodegroup: Option<String>,
+
+    /// How times are shown in text output.
+    #[arg(long, value_enum, default_value_t = Timestamps::Absolute, value_name = "HOW")]
+    pub timestamps: Timestamps,
+
+    /// Output format (json: one object per line, NDJSON).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = ScaleOutput::Text, value_name = "FORMAT")]
+    pub output: ScaleOutput,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EventType {
+    Normal,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Timestamps {
+    Relative,
+    Absolute,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -164,12 +240,12 @@ pub struct ScaleArgs {
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub concurrency: u32,
 
-    /// Client-side requests per second (as client-go's QPS).
-    #[arg(long, value_name = "QPS", default_value_t = 1000.0)]
+    /// Client-side requests per second, as client-go's QPS (0: none, like kubectl; --concurrency bounds the load).
+    #[arg(long, value_name = "QPS", default_value_t = 0.0)]
     pub qps: f64,
 
-    /// Client-side burst above --qps (as client-go's Burst).
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// Requests allowed at once above --qps, as client-go's Burst.
+    #[arg(long, value_name = "N", default_value_t = 100)]
     pub burst: u32,
 
     /// Wait until the groups' nodes are Ready (default 5m; e.g. --wait=2m).

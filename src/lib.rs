@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod cluster;
 pub mod error;
+pub mod events;
 pub mod lint;
 pub mod output;
 pub mod provider;
@@ -22,5 +23,6 @@ pub fn run(cli: &Cli, out: &mut impl Write) -> Result<u8> {
     match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args, out, stdout_colors),
         Command::Scale(args) => scale::run(&cli.global, args, out),
+        Command::Events(args) => events::run(&cli.global, args, out, stdout_colors),
     }
 }

@@ -4,6 +4,7 @@
 //! notes), not its README. No I/O: callers hand in YAML text or parsed trees.
 
 pub mod config;
+pub mod events;
 pub mod nodegroups;
 pub mod quantity;
 pub mod templates;

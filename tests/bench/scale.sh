@@ -38,12 +38,15 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 example="$root/tests/fixtures/examples/kwok-provider.yaml"
 sed 's/namespace: kube-system/namespace: default/' "$example" > "$work/configmaps.yaml"
 
 # For kubectl: N nodes shaped like the ones scale makes (same labels, annotations, taint
-# and status as the example's `general` template), in one `kind: List`.
+# and status as the example's `general` template), in one `kind: List`. Without
+# `status.nodeInfo`: kubectl's client-side validation against the real API server's
+# OpenAPI requires all of NodeSystemInfo's fields once it is there.
 python3 - "$work" "$n" <<'PY'
 import json, sys
 work, n = sys.argv[1], int(sys.argv[2])
@@ -59,8 +62,7 @@ def node(i):
             "spec": {"providerID": f"kwok:{name}",
                      "taints": [{"key": "kwok-provider", "value": "true", "effect": "NoSchedule"}]},
             "status": {"allocatable": {"cpu": "4", "memory": "15Gi", "pods": "110"},
-                       "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
-                       "nodeInfo": {"kubeletVersion": "fake"}}}
+                       "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"}}}
 json.dump({"apiVersion": "v1", "kind": "List", "items": [node(i) for i in range(n)]}, open(f"{work}/nodes.json", "w"))
 PY
 

@@ -1,0 +1,322 @@
+//! One CA event as `events` shows it: the view model, the filters and both renderings (pure).
+
+use crate::cli::{EventType, Timestamps};
+use crate::provider::events::{self, Decision};
+use k8s_openapi::api::core::v1::Event;
+use k8s_openapi::jiff::Timestamp;
+use serde::Serialize;
+
+/// The involved object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectRef {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+/// An event, decoded: the NDJSON schema of `events -o json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventView {
+    /// RFC 3339: lastTimestamp, else eventTime, else firstTimestamp, else creation.
+    pub time: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub reason: String,
+    pub object: ObjectRef,
+    pub message: String,
+    pub count: i32,
+    pub decision: Option<Decision>,
+    pub hint: Option<String>,
+    #[serde(skip)]
+    pub uid: String,
+    #[serde(skip)]
+    pub seconds: i64,
+}
+
+impl EventView {
+    pub fn from_event(event: &Event) -> EventView {
+        let time: Option<Timestamp> = event
+            .last_timestamp
+            .as_ref()
+            .map(|t| t.0)
+            .or_else(|| event.event_time.as_ref().map(|t| t.0))
+            .or_else(|| event.first_timestamp.as_ref().map(|t| t.0))
+            .or_else(|| event.metadata.creation_timestamp.as_ref().map(|t| t.0));
+        let object = ObjectRef {
+            kind: event.involved_object.kind.clone().unwrap_or_default(),
+            namespace: event.involved_object.namespace.clone().unwrap_or_default(),
+            name: event.involved_object.name.clone().unwrap_or_default(),
+        };
+        let reason = event.reason.clone().unwrap_or_default();
+        let message = event.message.clone().unwrap_or_default();
+        let decision = events::decode(&reason, &message, &object.name);
+        let hint = decision.as_ref().and_then(Decision::hint);
+        EventView {
+            time: time.map(|t| t.to_string()).unwrap_or_default(),
+            seconds: time.map_or(0, |t| t.as_second()),
+            event_type: event.type_.clone().unwrap_or_else(|| "Normal".to_owned()),
+            reason,
+            object,
+            message,
+            count: event.count.unwrap_or(1).max(1),
+            decision,
+            hint,
+            uid: event.metadata.uid.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Identity of one occurrence: the event object and how many times it had happened.
+    pub fn occurrence(&self) -> (String, i32) {
+        (self.uid.clone(), self.count)
+    }
+}
+
+/// What the user asked to see.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub reasons: Vec<String>,
+    pub event_type: Option<EventType>,
+    /// (kind, name), matched case-insensitively on the kind.
+    pub object: Option<(String, String)>,
+    pub nodegroup: Option<String>,
+    /// Events at or after this unix second.
+    pub since: i64,
+}
+
+impl Filter {
+    pub fn matches(&self, view: &EventView) -> bool {
+        if view.seconds < self.since {
+            return false;
+        }
+        if !self.reasons.is_empty() && !self.reasons.iter().any(|r| r == &view.reason) {
+            return false;
+        }
+        if let Some(t) = self.event_type {
+            let want = match t {
+                EventType::Normal => "Normal",
+                EventType::Warning => "Warning",
+            };
+            if view.event_type != want {
+                return false;
+            }
+        }
+        if let Some((kind, name)) = &self.object
+            && (!view.object.kind.eq_ignore_ascii_case(kind) || &view.object.name != name)
+        {
+            return false;
+        }
+        if let Some(group) = &self.nodegroup
+            && !view
+                .decision
+                .as_ref()
+                .is_some_and(|d| d.mentions_group(group))
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// `pod/web-1` → ("pod", "web-1"); kubectl's plural and short names are accepted for the kind.
+pub fn parse_object(text: &str) -> Option<(String, String)> {
+    let (kind, name) = text.split_once('/')?;
+    if name.is_empty() || name.contains('/') {
+        return None;
+    }
+    let kind = match kind.to_ascii_lowercase().as_str() {
+        "pod" | "pods" | "po" => "Pod",
+        "node" | "nodes" | "no" => "Node",
+        "configmap" | "configmaps" | "cm" => "ConfigMap",
+        other if !other.is_empty() => return Some((other.to_owned(), name.to_owned())),
+        _ => return None,
+    };
+    Some((kind.to_owned(), name.to_owned()))
+}
+
+/// A stable colour per node group (as stern colours pods): one of six, by a hash of the name.
+fn group_style(group: &str) -> console::Style {
+    let hash = group
+        .bytes()
+        .fold(5381u32, |h, b| h.wrapping_mul(33) ^ u32::from(b));
+    match hash % 6 {
+        0 => console::Style::new().cyan(),
+        1 => console::Style::new().green(),
+        2 => console::Style::new().magenta(),
+        3 => console::Style::new().blue(),
+        4 => console::Style::new().yellow().dim(),
+        _ => console::Style::new().cyan().bright(),
+    }
+}
+
+fn relative(seconds: i64, now: i64) -> String {
+    let d = (now - seconds).max(0);
+    match d {
+        0..60 => format!("{d}s ago"),
+        60..3600 => format!("{}m ago", d / 60),
+        _ => format!("{}h{}m ago", d / 3600, d % 3600 / 60),
+    }
+}
+
+/// One line of text: time, type, reason, object, decision (or message), ×N, hint.
+pub fn render_text(view: &EventView, timestamps: Timestamps, now: i64, colors: bool) -> String {
+    let style = |s: console::Style| s.force_styling(colors);
+    let time = match timestamps {
+        Timestamps::Relative => relative(view.seconds, now),
+        Timestamps::Absolute => view.time.clone(),
+    };
+    let failure = view.reason.starts_with("Failed")
+        || view.reason.ends_with("Failed")
+        || view.reason == "ScaleUpTimedOut";
+    let type_style = match (view.event_type.as_str(), failure) {
+        (_, true) => style(console::Style::new().red().bold()),
+        ("Warning", _) => style(console::Style::new().yellow()),
+        _ => style(console::Style::new().dim()),
+    };
+    let object = if view.object.namespace.is_empty() {
+        format!("{}/{}", view.object.kind.to_lowercase(), view.object.name)
+    } else {
+        format!(
+            "{}/{}/{}",
+            view.object.kind.to_lowercase(),
+            view.object.namespace,
+            view.object.name
+        )
+    };
+    let what = match &view.decision {
+        Some(decision) => {
+            let mut text = decision.summary();
+            for group in decision_groups(decision) {
+                let painted = style(group_style(&group)).apply_to(&group).to_string();
+                text = text.replacen(&group, &painted, 1);
+            }
+            text
+        }
+        None => events::strip_combined(&view.message).to_owned(),
+    };
+    let mut line = format!(
+        "{time}  {:<7}  {}  {object}  {what}",
+        type_style.apply_to(&view.event_type),
+        style(console::Style::new().bold()).apply_to(&view.reason)
+    );
+    if view.count > 1 {
+        line.push_str(&format!("  ×{}", view.count));
+    }
+    if let Some(hint) = &view.hint {
+        line.push_str(&format!("\n    = hint: {hint}"));
+    }
+    line
+}
+
+/// The group names a decision mentions, for colouring.
+fn decision_groups(decision: &Decision) -> Vec<String> {
+    match decision {
+        Decision::TriggeredScaleUp { groups } => groups.iter().map(|g| g.group.clone()).collect(),
+        Decision::ScaledUpGroup { group, .. }
+        | Decision::FailedToScaleUpGroup { group, .. }
+        | Decision::ScaleUpTimedOut { group, .. }
+        | Decision::FailedToRevertScaleUp { group, .. }
+        | Decision::ScaleUpFailed { group, .. } => vec![group.clone()],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn event(reason: &str, message: &str, kind: &str, ns: &str, name: &str, count: i32) -> Event {
+        serde_json::from_value(json!({
+            "metadata": {"name": format!("{name}.1"), "namespace": ns, "uid": format!("uid-{name}-{reason}")},
+            "involvedObject": {"kind": kind, "namespace": ns, "name": name},
+            "reason": reason, "message": message, "type": "Normal", "count": count,
+            "lastTimestamp": "2026-11-22T10:00:00Z",
+            "source": {"component": "cluster-autoscaler"},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_ndjson_schema() {
+        let view = EventView::from_event(&event(
+            "TriggeredScaleUp",
+            "pod triggered scale-up: [{general 1->3 (max: 10)}]",
+            "Pod",
+            "team-a",
+            "web-1",
+            3,
+        ));
+        assert_eq!(
+            serde_json::to_value(&view).unwrap(),
+            json!({
+                "time": "2026-11-22T10:00:00Z", "type": "Normal", "reason": "TriggeredScaleUp",
+                "object": {"kind": "Pod", "namespace": "team-a", "name": "web-1"},
+                "message": "pod triggered scale-up: [{general 1->3 (max: 10)}]", "count": 3,
+                "decision": {"kind": "TriggeredScaleUp", "groups": [{"group": "general", "from": 1, "to": 3, "max": 10}]},
+                "hint": null,
+            })
+        );
+    }
+
+    #[test]
+    fn a_text_line_has_the_decision_repeats_and_hint() {
+        let view = EventView::from_event(&event(
+            "NotTriggerScaleUp",
+            "pod didn't trigger scale-up: 1 node(s) had untolerated taint {kwok-provider: true}",
+            "Pod",
+            "team-a",
+            "web-1",
+            4,
+        ));
+        let line = render_text(&view, Timestamps::Absolute, 0, false);
+        assert_eq!(
+            line,
+            "2026-11-22T10:00:00Z  Normal   NotTriggerScaleUp  pod/team-a/web-1  1× node(s) had untolerated taint {kwok-provider: true}  ×4\n    = hint: add to the pod: `tolerations: [{key: kwok-provider, operator: Equal, value: \"true\", effect: NoSchedule}]`, or set nodes.skipTaint: true"
+        );
+        let relative = render_text(&view, Timestamps::Relative, view.seconds + 90, false);
+        assert!(relative.starts_with("1m ago  "), "{relative}");
+    }
+
+    #[test]
+    fn filters() {
+        let view = EventView::from_event(&event(
+            "ScaledUpGroup",
+            "Scale-up: group general size set to 3 instead of 1 (max: 10)",
+            "ConfigMap",
+            "kube-system",
+            "cluster-autoscaler-status",
+            1,
+        ));
+        assert!(Filter::default().matches(&view));
+        let by = |f: Filter| f.matches(&view);
+        assert!(by(Filter {
+            nodegroup: Some("general".into()),
+            ..Filter::default()
+        }));
+        assert!(!by(Filter {
+            nodegroup: Some("gpu".into()),
+            ..Filter::default()
+        }));
+        assert!(by(Filter {
+            reasons: vec!["ScaledUpGroup".into()],
+            ..Filter::default()
+        }));
+        assert!(!by(Filter {
+            event_type: Some(EventType::Warning),
+            ..Filter::default()
+        }));
+        assert!(by(Filter {
+            object: parse_object("cm/cluster-autoscaler-status"),
+            ..Filter::default()
+        }));
+        assert!(!by(Filter {
+            since: view.seconds + 1,
+            ..Filter::default()
+        }));
+        assert_eq!(
+            parse_object("pod/web-1"),
+            Some(("Pod".into(), "web-1".into()))
+        );
+        assert_eq!(parse_object("web-1"), None);
+    }
+}
