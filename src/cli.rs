@@ -165,7 +165,7 @@ pub struct EventsArgs {
     pub reason: Vec<String>,
 
     /// Only Normal or Warning events.
-    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    #[arg(long = "type", value_enum, ignore_case = true, value_name = "TYPE")]
     pub event_type: Option<EventType>,
 
     /// Only events about this object, as KIND/NAME (e.g. pod/web-1), in the -n namespace.

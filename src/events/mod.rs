@@ -21,6 +21,8 @@ use view::{EventView, Filter};
 /// CA's events carry this source component.
 pub const SOURCE_SELECTOR: &str = "source=cluster-autoscaler";
 const LIST_PAGE: u32 = 500;
+/// How long the server keeps one watch open (kube's maximum is 295 s).
+const WATCH_TIMEOUT: Duration = Duration::from_secs(290);
 /// Exit code after Ctrl-C.
 const EXIT_INTERRUPTED: u8 = 130;
 
@@ -110,7 +112,18 @@ impl Tail<'_> {
         }
         let mut backoff = Duration::from_millis(250);
         loop {
+            let started = std::time::Instant::now();
             match self.watch(out, &resource_version).await {
+                // The server ends a watch at its timeout; earlier means the stream was cut.
+                Ok(Watched::Ended(rv))
+                    if started.elapsed() < WATCH_TIMEOUT - Duration::from_secs(10) =>
+                {
+                    eprintln!("events: the watch was cut; resuming from resourceVersion {rv}");
+                    resource_version = rv;
+                    if started.elapsed() < Duration::from_secs(1) {
+                        tokio::time::sleep(Duration::from_millis(100)).await; // no hot loop
+                    }
+                }
                 Ok(Watched::Ended(rv)) => {
                     resource_version = rv;
                     backoff = Duration::from_millis(250);
@@ -230,7 +243,9 @@ impl Tail<'_> {
 
     /// One watch from `rv`, until it ends, is cut, or enough events were printed.
     async fn watch(&mut self, out: &mut impl Write, rv: &str) -> Result<Watched, Resume> {
-        let params = WatchParams::default().fields(SOURCE_SELECTOR).timeout(290);
+        let params = WatchParams::default()
+            .fields(SOURCE_SELECTOR)
+            .timeout(WATCH_TIMEOUT.as_secs() as u32);
         let mut last = rv.to_owned();
         let resume = |rv: &str, reason: String| Resume {
             rv: rv.to_owned(),

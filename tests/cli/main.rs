@@ -4,6 +4,7 @@ mod util;
 
 mod conformance;
 mod docs;
+mod events;
 mod oracle;
 mod real;
 mod real_cluster;

@@ -1,0 +1,366 @@
+//! `events` through the real binary against the test API server: backlog, filters, NDJSON,
+//! and following through cut watches and compacted history without losing or repeating events.
+
+use crate::util::*;
+use fake_apiserver::{Faults, ServerConfig, TestServer};
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+fn now_rfc3339(offset_seconds: i64) -> String {
+    let t = k8s_openapi::jiff::Timestamp::now()
+        .checked_add(k8s_openapi::jiff::SignedDuration::from_secs(offset_seconds))
+        .unwrap();
+    format!("{}", t.round(k8s_openapi::jiff::Unit::Second).unwrap())
+}
+
+/// A CA event about `kind/ns/name`.
+fn ca_event(
+    id: &str,
+    reason: &str,
+    message: &str,
+    object: (&str, &str, &str),
+    count: i64,
+    age_seconds: i64,
+) -> Value {
+    let (kind, ns, name) = object;
+    let event_ns = if ns.is_empty() { "default" } else { ns };
+    json!({
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": format!("{name}.{id}"), "namespace": event_ns, "uid": format!("uid-{id}")},
+        "involvedObject": {"kind": kind, "namespace": ns, "name": name},
+        "reason": reason, "message": message,
+        "type": if reason.starts_with("Failed") { "Warning" } else { "Normal" },
+        "count": count,
+        "firstTimestamp": now_rfc3339(-age_seconds), "lastTimestamp": now_rfc3339(-age_seconds),
+        "source": {"component": "cluster-autoscaler"},
+    })
+}
+
+fn other_event(id: &str) -> Value {
+    let mut e = ca_event(
+        id,
+        "Scheduled",
+        "Successfully assigned default/x to n",
+        ("Pod", "default", "x"),
+        1,
+        10,
+    );
+    e["source"]["component"] = json!("default-scheduler");
+    e
+}
+
+fn backlog() -> Vec<Value> {
+    vec![
+        ca_event(
+            "1",
+            "TriggeredScaleUp",
+            "pod triggered scale-up: [{general 1->3 (max: 10)}]",
+            ("Pod", "team-a", "web-1"),
+            1,
+            300,
+        ),
+        ca_event(
+            "2",
+            "NotTriggerScaleUp",
+            "pod didn't trigger scale-up: 1 node(s) had untolerated taint {kwok-provider: true}",
+            ("Pod", "team-a", "web-2"),
+            4,
+            200,
+        ),
+        ca_event(
+            "3",
+            "ScaledUpGroup",
+            "Scale-up: group general size set to 3 instead of 1 (max: 10)",
+            ("ConfigMap", "kube-system", "cluster-autoscaler-status"),
+            1,
+            250,
+        ),
+        ca_event(
+            "4",
+            "FailedToScaleUpGroup",
+            "Scale-up failed for group gpu: size increase too large, desired: 5 max: 4",
+            ("ConfigMap", "kube-system", "cluster-autoscaler-status"),
+            1,
+            100,
+        ),
+        ca_event(
+            "5",
+            "ScaleDownEmpty",
+            "Scale-down: empty node general-abcde removed",
+            ("ConfigMap", "kube-system", "cluster-autoscaler-status"),
+            1,
+            50,
+        ),
+        ca_event(
+            "6",
+            "SomethingNew",
+            "a message no decoder knows",
+            ("Pod", "team-a", "web-3"),
+            1,
+            40,
+        ),
+        ca_event(
+            "old",
+            "TriggeredScaleUp",
+            "pod triggered scale-up: [{general 0->1 (max: 10)}]",
+            ("Pod", "team-a", "web-0"),
+            1,
+            7200,
+        ),
+        other_event("7"),
+    ]
+}
+
+struct Cluster {
+    server: TestServer,
+    _dir: tempfile::TempDir,
+    kubeconfig: PathBuf,
+}
+
+impl Cluster {
+    fn new(seed: Vec<Value>, faults: Faults) -> Cluster {
+        let server = TestServer::spawn(ServerConfig { seed, faults });
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        server.write_kubeconfig(&kubeconfig, None).unwrap();
+        Cluster {
+            server,
+            _dir: dir,
+            kubeconfig,
+        }
+    }
+
+    fn events(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["events", "--kubeconfig", s(&self.kubeconfig)];
+        args.extend_from_slice(extra);
+        run(&args)
+    }
+}
+
+fn ndjson(out: &str) -> Vec<Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn the_backlog_is_decoded_oldest_first_within_since() {
+    let cluster = Cluster::new(backlog(), Faults::default());
+    let out = cluster.events(&["-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let events = ndjson(&out.stdout);
+    let reasons: Vec<&str> = events
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "TriggeredScaleUp",
+            "ScaledUpGroup",
+            "NotTriggerScaleUp",
+            "FailedToScaleUpGroup",
+            "ScaleDownEmpty",
+            "SomethingNew"
+        ],
+        "oldest first, the 2-hour-old one and the scheduler's left out"
+    );
+    assert_eq!(
+        events[0]["decision"]["groups"][0],
+        json!({"group": "general", "from": 1, "to": 3, "max": 10})
+    );
+    assert_eq!(
+        events[0]["object"],
+        json!({"kind": "Pod", "namespace": "team-a", "name": "web-1"})
+    );
+    assert_eq!(events[2]["count"], 4);
+    assert!(
+        events[2]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("kwok-provider")
+    );
+    assert_eq!(
+        events[5]["decision"],
+        Value::Null,
+        "unknown messages pass through"
+    );
+    let all = cluster.events(&["--since", "3h", "-o", "json"]);
+    assert_eq!(ndjson(&all.stdout).len(), 7);
+}
+
+#[test]
+fn text_lines_show_decision_repeats_and_hints() {
+    let cluster = Cluster::new(backlog(), Faults::default());
+    let out = cluster.events(&["--color", "never"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("TriggeredScaleUp  pod/team-a/web-1  general 1→3 (max 10)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("untolerated taint {kwok-provider: true}  ×4\n    = hint: add to the pod"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Warning  FailedToScaleUpGroup  configmap/kube-system/cluster-autoscaler-status  gpu: size increase too large"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("a message no decoder knows"),
+        "{}",
+        out.stdout
+    );
+    let relative = cluster.events(&["--timestamps", "relative", "--color", "never"]);
+    let first = relative.stdout.lines().next().unwrap();
+    assert!(
+        first.starts_with("5m ago") || first.starts_with("4m ago"),
+        "{}",
+        relative.stdout
+    );
+}
+
+#[test]
+fn filters_narrow_the_stream() {
+    let cluster = Cluster::new(backlog(), Faults::default());
+    let count = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["-o", "json"]);
+        let out = cluster.events(&all);
+        assert_eq!(out.code, 0, "{args:?}: {out:?}");
+        ndjson(&out.stdout).len()
+    };
+    assert_eq!(count(&["--reason", "ScaledUpGroup,ScaleDownEmpty"]), 2);
+    assert_eq!(count(&["--type", "Warning"]), 1);
+    assert_eq!(count(&["--nodegroup", "general"]), 3);
+    assert_eq!(count(&["--nodegroup", "gpu"]), 1);
+    assert_eq!(count(&["-n", "team-a", "--for", "pod/web-2"]), 1);
+    assert_eq!(count(&["-n", "kube-system"]), 3);
+    assert_eq!(count(&["--max-events", "2"]), 2);
+    let bad = cluster.events(&["--for", "web-2"]);
+    assert_eq!(bad.code, 2, "{bad:?}");
+}
+
+#[test]
+fn denied_and_unreachable_exit_3() {
+    let cluster = Cluster::new(
+        backlog(),
+        Faults {
+            deny: vec![("list".into(), "events".into())],
+            ..Faults::default()
+        },
+    );
+    let out = cluster.events(&[]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("cannot list events"), "{}", out.stderr);
+}
+
+/// Follows with `faults` while CA events arrive (every fifth a repeat of the one before:
+/// same event, count 2), and checks that every event is printed with its final count and
+/// that no occurrence is printed twice. (Two raises of one count while disconnected are one
+/// observable change: the line shows the latest count.)
+fn follow_without_loss_or_duplicates(faults: Faults) -> String {
+    let cluster = Cluster::new(vec![other_event("x")], faults);
+    let total = 120;
+    let mut child = plugin()
+        .args([
+            "events",
+            "--kubeconfig",
+            s(&cluster.kubeconfig),
+            "-f",
+            "-o",
+            "json",
+            "--timeout",
+            "6s",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let mut final_counts = std::collections::HashMap::new();
+    for i in 0..total {
+        let (id, count) = if i % 5 == 4 { (i - 1, 2) } else { (i, 1) };
+        let event = ca_event(
+            &id.to_string(),
+            "TriggeredScaleUp",
+            &format!("pod triggered scale-up: [{{g{id} 0->1 (max: 9)}}]"),
+            ("Pod", "default", &format!("p{id}")),
+            count,
+            0,
+        );
+        cluster.server.insert(event);
+        final_counts.insert(format!("p{id}"), count);
+        if i % 10 == 0 {
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let printed: Vec<(String, i64)> = ndjson(&stdout)
+        .iter()
+        .map(|e| {
+            (
+                e["object"]["name"].as_str().unwrap().to_owned(),
+                e["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let unique: HashSet<&(String, i64)> = printed.iter().collect();
+    assert_eq!(
+        unique.len(),
+        printed.len(),
+        "an occurrence was printed twice:\n{stdout}\nstderr:\n{stderr}"
+    );
+    for (name, count) in &final_counts {
+        assert!(
+            printed.iter().any(|(n, c)| n == name && c == count),
+            "{name} with count {count} was never printed:\n{stdout}\nstderr:\n{stderr}"
+        );
+    }
+    stderr
+}
+
+#[test]
+fn follow_survives_cut_watches() {
+    let stderr = follow_without_loss_or_duplicates(Faults {
+        drop_watch_after: Some(7),
+        ..Faults::default()
+    });
+    assert!(
+        stderr.contains("the watch was cut; resuming from resourceVersion"),
+        "no watch was cut:\n{stderr}"
+    );
+}
+
+#[test]
+fn follow_survives_compacted_history() {
+    let stderr = follow_without_loss_or_duplicates(Faults {
+        drop_watch_after: Some(5),
+        history_limit: 8,
+        ..Faults::default()
+    });
+    assert!(
+        stderr.contains("410 Gone); relisting"),
+        "the 410 path did not run:\n{stderr}"
+    );
+}
