@@ -7,8 +7,14 @@ use serde::Serialize;
 
 /// The prefix client-go puts on an aggregated event's message.
 pub const COMBINED_PREFIX: &str = "(combined from similar events): ";
-/// The taint the kwok provider puts on its nodes, as the scheduler words it.
+/// The taint the kwok provider puts on its nodes, as the scheduler words it (up to Kubernetes 1.35).
 pub const KWOK_TAINT_REASON: &str = "node(s) had untolerated taint {kwok-provider: true}";
+/// How every version words an untolerated taint; from Kubernetes 1.36 the message stops here
+/// (`node(s) had untolerated taint(s)`), as the real CA 1.36 shows.
+const UNTOLERATED_TAINT: &str = "node(s) had untolerated taint";
+/// The toleration that lets a pod onto kwok nodes.
+const KWOK_TOLERATION: &str =
+    "`tolerations: [{key: kwok-provider, operator: Equal, value: \"true\", effect: NoSchedule}]`";
 
 /// One group's change in a scale-up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -484,7 +490,12 @@ impl Decision {
                 let mut hints = Vec::new();
                 for r in reasons {
                     let hint = if r.reason == KWOK_TAINT_REASON {
-                        "add to the pod: `tolerations: [{key: kwok-provider, operator: Equal, value: \"true\", effect: NoSchedule}]`, or set nodes.skipTaint: true".to_owned()
+                        format!("add to the pod: {KWOK_TOLERATION}, or set nodes.skipTaint: true")
+                    } else if r.reason.starts_with(UNTOLERATED_TAINT) {
+                        // The scheduler of Kubernetes 1.36 (CA 1.36) no longer names the taint.
+                        format!(
+                            "the pod does not tolerate a taint of the group's nodes, with kwok most likely `kwok-provider=true:NoSchedule`: add {KWOK_TOLERATION}, or set nodes.skipTaint: true"
+                        )
                     } else if let Some(resource) = r.reason.strip_prefix("Insufficient ") {
                         format!("the templates' status.allocatable {resource} is smaller than the pod requests")
                     } else if r.reason == "max node group size reached" {

@@ -441,6 +441,72 @@ fn real_ca_scale_up_creates_the_node_the_provider_model_predicts() {
             (pod["spec"]["nodeName"] == json!(name)).then_some(())
         },
     );
+    // A pod that does not tolerate the kwok taint: CA refuses it, and says why.
+    cluster.apply(
+        Some(&namespace),
+        &json!({
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "no-toleration"},
+            "spec": {
+                "containers": [{"name": "app", "image": "app",
+                                "resources": {"requests": {"cpu": "1", "memory": "1Gi"}}}],
+                "nodeSelector": {"kwok-nodegroup": group},
+            },
+        })
+        .to_string(),
+    );
+    let events = cluster.wait_for("CA's NotTriggerScaleUp", Duration::from_secs(60), || {
+        let out = cluster.plugin(&["events", "-n", &namespace, "-o", "json", "--since", "10m"]);
+        assert_eq!(out.code, 0, "{out:?}");
+        let events: Vec<Value> = out
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        events
+            .iter()
+            .any(|e| e["reason"] == "NotTriggerScaleUp")
+            .then_some(events)
+    });
+    // Every event the real CA wrote decodes.
+    for e in &events {
+        assert!(!e["decision"].is_null(), "not decoded: {e}");
+    }
+    let reasons: Vec<&str> = events
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    for want in ["TriggeredScaleUp", "ScaledUpGroup", "NotTriggerScaleUp"] {
+        assert!(reasons.contains(&want), "{want} missing from {reasons:?}");
+    }
+    let triggered = events
+        .iter()
+        .find(|e| e["reason"] == "TriggeredScaleUp")
+        .unwrap();
+    assert_eq!(
+        triggered["decision"]["groups"][0],
+        json!({"group": group, "from": 0, "to": 1, "max": 3})
+    );
+    let refused = events
+        .iter()
+        .find(|e| e["reason"] == "NotTriggerScaleUp")
+        .unwrap();
+    let reason_texts: Vec<&str> = refused["decision"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
+    // Kubernetes 1.36's scheduler (in CA 1.36) no longer names the taint.
+    assert!(
+        reason_texts
+            .iter()
+            .any(|r| r.starts_with("node(s) had untolerated taint")),
+        "{refused}"
+    );
+    assert!(
+        refused["hint"].as_str().unwrap().contains("tolerations"),
+        "{refused}"
+    );
     drop(ca);
     cluster.kubectl(&["delete", "node", &name]);
 }
