@@ -136,6 +136,48 @@ pub enum Command {
             kubectl kwokprovider events --nodegroup general --since 24h -o json"
     )]
     Events(EventsArgs),
+
+    /// Show CA's view of its node groups (its status ConfigMap) beside the ConfigMaps and the kwok nodes.
+    #[command(
+        long_about = "Read cluster-autoscaler's status ConfigMap (`cluster-autoscaler-status`, in CA's namespace: from \
+            the CA Deployment's flags, else --ca-namespace, default kube-system), in CA 1.30+'s YAML or 1.29's \
+            text, and join it with the node groups the provider ConfigMaps define (in the -n namespace, as \
+            `validate` resolves it) and the kwok nodes per group. Mismatches are pointed out: a group CA does \
+            not know yet (CA reads the templates only at start), a group CA knows that the ConfigMaps no longer \
+            define, CA's target differing from the kwok nodes that exist.",
+        after_help = "Examples:\n  \
+            kubectl kwokprovider status -n kube-system\n  \
+            kubectl kwokprovider status --ca-namespace autoscaling -w\n  \
+            kubectl kwokprovider status -o json"
+    )]
+    Status(StatusArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StatusArgs {
+    /// CA's namespace (its --namespace), when no CA Deployment says it.
+    #[arg(long, value_name = "NAME")]
+    pub ca_namespace: Option<String>,
+
+    /// Name of CA's status ConfigMap (its --status-config-map-name).
+    #[arg(long, value_name = "NAME")]
+    pub status_config_map: Option<String>,
+
+    /// Redraw whenever the status ConfigMap changes.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = ScaleOutput::Text, value_name = "FORMAT")]
+    pub output: ScaleOutput,
+
+    /// The cluster-autoscaler version the ConfigMaps are read for.
+    #[arg(long, value_name = "VERSION", default_value = "latest")]
+    pub ca_version: CaVersion,
+
+    /// Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config).
+    #[arg(long = "config-map", value_name = "NAME")]
+    pub config_map: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -10,6 +10,7 @@ pub mod lint;
 pub mod output;
 pub mod provider;
 pub mod scale;
+pub mod status;
 pub mod validate;
 pub mod yaml;
 
@@ -24,5 +25,6 @@ pub fn run(cli: &Cli, out: &mut impl Write) -> Result<u8> {
         Command::Validate(args) => validate::run(&cli.global, args, out, stdout_colors),
         Command::Scale(args) => scale::run(&cli.global, args, out),
         Command::Events(args) => events::run(&cli.global, args, out, stdout_colors),
+        Command::Status(args) => status::run(&cli.global, args, out, stdout_colors),
     }
 }

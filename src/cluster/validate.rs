@@ -337,6 +337,29 @@ pub fn cloud_provider_flag(words: &[String]) -> Option<String> {
     None
 }
 
+/// The command and args of a CA Deployment's cluster-autoscaler container.
+pub(crate) fn container_words(d: &Deployment) -> Vec<String> {
+    let all = containers(d);
+    let container = all
+        .iter()
+        .find(|c| {
+            c.image
+                .as_deref()
+                .is_some_and(|i| i.contains("cluster-autoscaler"))
+        })
+        .or_else(|| all.first());
+    container
+        .map(|c| {
+            c.command
+                .iter()
+                .flatten()
+                .chain(c.args.iter().flatten())
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Whether a Deployment runs cluster-autoscaler (any cloud provider: a note, not a rule).
 pub(crate) fn runs_kwok_ca(d: &Deployment) -> bool {
     ca_deployment(d).is_some()

@@ -7,6 +7,7 @@ pub mod config;
 pub mod events;
 pub mod nodegroups;
 pub mod quantity;
+pub mod status;
 pub mod templates;
 pub mod version;
 

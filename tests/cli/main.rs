@@ -11,5 +11,6 @@ mod real_cluster;
 mod robustness;
 mod rules;
 mod scale;
+mod status;
 mod validate_files;
 mod validate_live;

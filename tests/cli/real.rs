@@ -507,6 +507,43 @@ fn real_ca_scale_up_creates_the_node_the_provider_model_predicts() {
         refused["hint"].as_str().unwrap().contains("tolerations"),
         "{refused}"
     );
+
+    // `status` reads the real CA's status ConfigMap (CA writes it into its --namespace).
+    let (json, row) = cluster.wait_for(
+        "CA's status to show the new node",
+        Duration::from_secs(30),
+        || {
+            let out = cluster.plugin(&[
+                "status",
+                "-n",
+                &namespace,
+                "--ca-namespace",
+                &namespace,
+                "-o",
+                "json",
+            ]);
+            assert_eq!(out.code, 0, "{out:?}");
+            let json = out.json();
+            let row = json["nodeGroups"]
+                .as_array()?
+                .iter()
+                .find(|g| g["name"] == json!(group))?
+                .clone();
+            (row["target"] == json!(1)).then_some((json, row))
+        },
+    );
+    assert_eq!(json["autoscalerStatus"], "Running", "{json}");
+    assert_eq!(
+        (
+            row["inCA"].as_bool(),
+            row["inConfig"].as_bool(),
+            row["kwokNodes"].as_i64(),
+            row["max"].as_i64()
+        ),
+        (Some(true), Some(true), Some(1), Some(3)),
+        "{row}"
+    );
+    assert!(json["mismatches"].as_array().unwrap().is_empty(), "{json}");
     drop(ca);
     cluster.kubectl(&["delete", "node", &name]);
 }

@@ -849,36 +849,37 @@ fn list(
         }
         (st.rv, None)
     };
-    let objs = match st.snapshot(rt, snapshot_rv.min(st.rv)) {
-        Some(m) => m,
-        None => {
-            return Err(ApiError::expired(if cont.is_empty() {
-                "The resourceVersion for the provided list is too old.".to_string()
-            } else {
-                CONTINUE_TOO_OLD.to_string()
-            }));
-        }
+    let start_key = start_after.as_deref().map(|s| {
+        let (n, name) = s.split_once('/').unwrap_or(("", s));
+        (n.to_string(), name.to_string())
+    });
+    let keep = |(n, _): &(String, String), o: &Value| {
+        ns.is_none_or(|w| w == n) && ls.matches(o) && fs.matches(o)
     };
+    let Some((page, more)) = st.page(rt, snapshot_rv.min(st.rv), start_key.as_ref(), limit, keep)
+    else {
+        return Err(ApiError::expired(if cont.is_empty() {
+            "The resourceVersion for the provided list is too old.".to_string()
+        } else {
+            CONTINUE_TOO_OLD.to_string()
+        }));
+    };
+    // Only without selectors does the real server say how many items remain.
+    let remaining = (more && ls.is_empty() && fs.is_empty()).then(|| {
+        let last = page.last().map(|(k, _)| k.clone());
+        st.page(rt, snapshot_rv.min(st.rv), last.as_ref(), 0, keep)
+            .map_or(0, |(rest, _)| rest.len())
+    });
     drop(st);
-    let matching: Vec<(String, Value)> = objs
-        .into_iter()
-        .filter(|((n, _), _)| ns.is_none_or(|w| w == n))
-        .filter(|(_, o)| ls.matches(o) && fs.matches(o))
-        .filter(|((n, name), _)| match &start_after {
-            Some(s) => format!("{n}/{name}").as_str() > s.as_str(),
-            None => true,
-        })
-        .map(|((n, name), o)| (format!("{n}/{name}"), o))
-        .collect();
-    let total = matching.len();
-    let take = if limit > 0 { limit.min(total) } else { total };
     let mut md = json!({"resourceVersion": snapshot_rv.to_string()});
-    if take < total {
-        md["continue"] = json!(encode_continue(snapshot_rv, &matching[take - 1].0));
-        if ls.is_empty() && fs.is_empty() {
-            md["remainingItemCount"] = json!(total - take);
+    if more && let Some(((n, name), _)) = page.last() {
+        md["continue"] = json!(encode_continue(snapshot_rv, &format!("{n}/{name}")));
+        if let Some(remaining) = remaining {
+            md["remainingItemCount"] = json!(remaining);
         }
     }
+    let matching = page;
+    let take = matching.len();
     let items: Vec<Value> = matching
         .into_iter()
         .take(take)

@@ -103,12 +103,23 @@ impl Store {
             .unwrap_or_default()
     }
 
-    /// The objects of a resource as they were at `rv`, or None if that is older than history.
-    pub fn snapshot(&self, rt: &ResourceType, rv: u64) -> Option<BTreeMap<ObjKey, Value>> {
+    /// One page of a list as it was at `rv`: up to `limit` objects (0: all) after `start_after`
+    /// in key order that `keep` accepts, and whether the page was cut short. Walks the live map
+    /// lazily with the history since `rv` laid over it, so a page costs about its own size, not
+    /// the whole collection's. None if `rv` is older than the history.
+    pub fn page(
+        &self,
+        rt: &ResourceType,
+        rv: u64,
+        start_after: Option<&ObjKey>,
+        limit: usize,
+        keep: impl Fn(&ObjKey, &Value) -> bool,
+    ) -> Option<(Vec<(ObjKey, Value)>, bool)> {
         if rv < self.compacted_rv {
             return None;
         }
-        let mut m = self.objects.get(rt.plural).cloned().unwrap_or_default();
+        // Objects as they were at `rv`, for those changed since (None: did not exist then).
+        let mut overlay: BTreeMap<ObjKey, Option<&Value>> = BTreeMap::new();
         for c in self.history.iter().rev() {
             if c.rv <= rv {
                 break;
@@ -116,18 +127,53 @@ impl Store {
             if c.resource != rt.plural {
                 continue;
             }
-            let k = key_of(&c.object);
-            match (&c.kind, &c.prev) {
-                (ChangeType::Added, _) => {
-                    m.remove(&k);
+            let then = match (&c.kind, &c.prev) {
+                (ChangeType::Added, _) => None,
+                (_, prev) => prev.as_ref(),
+            };
+            overlay.insert(key_of(&c.object), then);
+        }
+        let empty = BTreeMap::new();
+        let live = self.objects.get(rt.plural).unwrap_or(&empty);
+        let bound = match start_after {
+            Some(k) => std::ops::Bound::Excluded(k.clone()),
+            None => std::ops::Bound::Unbounded,
+        };
+        let range = (bound, std::ops::Bound::Unbounded);
+        let mut live_iter = live.range::<ObjKey, _>(range.clone()).peekable();
+        let mut overlay_iter = overlay.range::<ObjKey, _>(range).peekable();
+        let mut items = Vec::new();
+        loop {
+            // The next key of either side, the overlay's view winning on a tie.
+            let live_key = live_iter.peek().map(|(k, _)| *k);
+            let overlay_key = overlay_iter.peek().map(|(k, _)| *k);
+            let next = match (live_key, overlay_key) {
+                (None, None) => return Some((items, false)),
+                (Some(lk), Some(ok)) if ok <= lk => {
+                    if ok == lk {
+                        live_iter.next();
+                    }
+                    let (k, v) = overlay_iter.next().expect("peeked");
+                    (k, *v)
                 }
-                (_, Some(p)) => {
-                    m.insert(k, p.clone());
+                (Some(_), _) => {
+                    let (k, v) = live_iter.next().expect("peeked");
+                    (k, Some(v))
                 }
-                (_, None) => {}
+                (None, Some(_)) => {
+                    let (k, v) = overlay_iter.next().expect("peeked");
+                    (k, *v)
+                }
+            };
+            if let (key, Some(object)) = next
+                && keep(key, object)
+            {
+                if limit > 0 && items.len() == limit {
+                    return Some((items, true));
+                }
+                items.push((key.clone(), object.clone()));
             }
         }
-        Some(m)
     }
 
     /// Retained changes with RV greater than `after`, or Err if some were dropped.

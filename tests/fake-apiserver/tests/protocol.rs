@@ -62,7 +62,14 @@ fn discovery_documents() {
         .map(|g| g["name"].as_str().unwrap())
         .collect();
     assert!(names.contains(&"apps") && names.contains(&"apiextensions.k8s.io"));
-    assert_eq!(get(&u, "/openapi/v2").status, 404);
+    // An empty OpenAPI v2 document (protobuf): kubectl's List validation needs one.
+    let v2 = get(&u, "/openapi/v2");
+    assert_eq!(v2.status, 200);
+    assert!(v2.body.is_empty());
+    assert_eq!(
+        v2.header("content-type"),
+        Some("application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+    );
     assert_eq!(get(&u, "/openapi/v3").status, 200);
     assert_eq!(get(&u, "/nonsense").status, 404);
 }

@@ -1,0 +1,235 @@
+//! `status`: CA's view of its node groups (its status ConfigMap) joined with the ConfigMaps'
+//! node groups and the kwok nodes that exist; points out where they disagree.
+
+pub mod view;
+
+use crate::cli::{GlobalArgs, ScaleOutput, StatusArgs};
+use crate::cluster::{self, Cluster, read_with_retries};
+use crate::error::{Error, ErrorKind, Result, exit};
+use crate::provider::status::{self as ca_status};
+use crate::provider::{ANNOTATION_NODEGROUP_NAME, ENV_CONFIG_MAP};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{ConfigMap, Node};
+use kube::api::{Api, ListParams};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// CA's defaults: `--namespace` and `--status-config-map-name`.
+pub const DEFAULT_CA_NAMESPACE: &str = "kube-system";
+pub const DEFAULT_STATUS_CONFIG_MAP: &str = "cluster-autoscaler-status";
+
+pub fn run(
+    global: &GlobalArgs,
+    args: &StatusArgs,
+    out: &mut impl Write,
+    colors: bool,
+) -> Result<u8> {
+    cluster::runtime()?.block_on(async {
+        let cluster = cluster::connect(global).await?;
+        let (ca_namespace, status_name, why) = locate(&cluster, args).await;
+        eprintln!(
+            "reading ConfigMap `{status_name}` in namespace `{ca_namespace}` ({why}), context `{}`",
+            cluster.context
+        );
+        loop {
+            let snapshot = read(&cluster, args, &ca_namespace, &status_name).await?;
+            match args.output {
+                ScaleOutput::Json => {
+                    crate::output::write_data(out, crate::cli::OutputFormat::Json, &snapshot)?
+                }
+                ScaleOutput::Text => {
+                    if args.watch && colors {
+                        write!(out, "\x1b[2J\x1b[H")?; // redraw in place on a terminal
+                    }
+                    view::render_text(out, &snapshot, colors)?;
+                }
+            }
+            out.flush()?;
+            if !args.watch {
+                return Ok(exit::OK);
+            }
+            if !changed(&cluster, &ca_namespace, &status_name).await? {
+                return Ok(exit::OK);
+            }
+            if args.output == ScaleOutput::Text && !colors {
+                writeln!(out)?;
+            }
+        }
+    })
+}
+
+/// Where CA writes its status: the flags of a CA Deployment, else `--ca-namespace`.
+async fn locate(cluster: &Cluster, args: &StatusArgs) -> (String, String, String) {
+    let from_flags = |namespace: Option<String>, name: Option<String>, why: String| {
+        (
+            args.ca_namespace
+                .clone()
+                .or(namespace)
+                .unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned()),
+            args.status_config_map
+                .clone()
+                .or(name)
+                .unwrap_or_else(|| DEFAULT_STATUS_CONFIG_MAP.to_owned()),
+            why,
+        )
+    };
+    if args.ca_namespace.is_some() {
+        return from_flags(None, None, "from --ca-namespace".to_owned());
+    }
+    let deployments: Api<Deployment> = Api::all(cluster.client.clone());
+    let everything = ListParams::default();
+    if let Ok(list) = read_with_retries(|| deployments.list(&everything)).await
+        && let Some(d) = list
+            .items
+            .iter()
+            .find(|d| cluster::validate::runs_kwok_ca(d))
+    {
+        let words = cluster::validate::container_words(d);
+        let flag = |name: &str| view::flag_value(&words, name);
+        let deployment_ns = d.metadata.namespace.clone().unwrap_or_default();
+        return from_flags(
+            Some(flag("namespace").unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned())),
+            flag("status-config-map-name"),
+            format!(
+                "from the flags of Deployment {deployment_ns}/{}",
+                d.metadata.name.as_deref().unwrap_or_default()
+            ),
+        );
+    }
+    from_flags(
+        None,
+        None,
+        "CA's default; no CA Deployment found, pass --ca-namespace".to_owned(),
+    )
+}
+
+/// Reads CA's status, the ConfigMaps' groups and the kwok nodes, and joins them.
+async fn read(
+    cluster: &Cluster,
+    args: &StatusArgs,
+    ca_namespace: &str,
+    status_name: &str,
+) -> Result<view::Snapshot> {
+    let config_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ca_namespace);
+    let found = read_with_retries(|| config_maps.get_opt(status_name))
+        .await
+        .map_err(|e| cluster.api_error(e, "get", "configmaps", Some(ca_namespace)))?;
+    let Some(cm) = found else {
+        return Err(Error::new(
+            ErrorKind::Findings,
+            format!("CA's status ConfigMap `{status_name}` is not in namespace `{ca_namespace}`"),
+        )
+        .with_hint(
+            "is CA running? It writes it at start and deletes it when it stops; --write-status-configmap=false turns it off. Point at it with --ca-namespace and --status-config-map",
+        ));
+    };
+    let text = cm
+        .data
+        .and_then(|mut d| d.remove("status"))
+        .unwrap_or_default();
+    let status = ca_status::parse(&text).ok_or_else(|| {
+        Error::new(ErrorKind::Findings, format!("configmap/{ca_namespace}/{status_name}: `status` is neither CA's YAML nor its text format"))
+            .with_hint("is this ConfigMap CA's? (--status-config-map names it)")
+    })?;
+
+    // The node groups the ConfigMaps define (best effort: CA's view stands without them).
+    let env_name = std::env::var(ENV_CONFIG_MAP).ok();
+    let config_map =
+        crate::validate::config_map_name(args.config_map.as_deref(), env_name.as_deref());
+    let config_groups: Option<Vec<(String, i64, i64)>> = match cluster::validate::read_inputs(
+        cluster,
+        &config_map,
+        args.ca_version,
+    )
+    .await
+    {
+        Ok((inputs, _, _)) => {
+            let analysis = crate::lint::analyze(&inputs, args.ca_version);
+            if analysis.verdict.starts {
+                Some(
+                    analysis
+                        .verdict
+                        .node_groups
+                        .iter()
+                        .map(|g| (g.name.clone(), g.min, g.max))
+                        .collect(),
+                )
+            } else {
+                eprintln!(
+                    "note: CA would not start with the ConfigMaps in `{}` (kubectl kwokprovider validate says why)",
+                    cluster.namespace.name
+                );
+                None
+            }
+        }
+        Err(e) => {
+            eprintln!(
+                "note: cannot read the provider ConfigMaps ({}); showing CA's view only",
+                e.message
+            );
+            None
+        }
+    };
+
+    let nodes: Api<Node> = Api::all(cluster.client.clone());
+    let mut kwok_nodes: BTreeMap<String, i64> = BTreeMap::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut params = ListParams::default().limit(500);
+        if let Some(t) = &token {
+            params = params.continue_token(t);
+        }
+        let page = read_with_retries(|| nodes.list(&params))
+            .await
+            .map_err(|e| cluster.api_error(e, "list", "nodes", None))?;
+        for node in &page.items {
+            if let Some(group) = node
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(ANNOTATION_NODEGROUP_NAME))
+            {
+                *kwok_nodes.entry(group.clone()).or_default() += 1;
+            }
+        }
+        token = page.metadata.continue_.filter(|t| !t.is_empty());
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(view::join(&status, config_groups.as_deref(), &kwok_nodes))
+}
+
+/// Waits until the status ConfigMap changes (true), or its watch ends for good (false).
+async fn changed(cluster: &Cluster, ca_namespace: &str, status_name: &str) -> Result<bool> {
+    use futures::StreamExt;
+    use kube::api::{WatchEvent, WatchParams};
+    let api: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ca_namespace);
+    let current = read_with_retries(|| api.get_opt(status_name))
+        .await
+        .map_err(|e| cluster.api_error(e, "get", "configmaps", Some(ca_namespace)))?;
+    let rv = current
+        .and_then(|c| c.metadata.resource_version)
+        .unwrap_or_else(|| "0".to_owned());
+    let params = WatchParams::default()
+        .fields(&format!("metadata.name={status_name}"))
+        .timeout(290);
+    loop {
+        let stream = api
+            .watch(&params, &rv)
+            .await
+            .map_err(|e| cluster.api_error(e, "watch", "configmaps", Some(ca_namespace)))?;
+        let mut stream = std::pin::pin!(stream);
+        while let Some(event) = stream.next().await {
+            match event {
+                Ok(WatchEvent::Added(_) | WatchEvent::Modified(_) | WatchEvent::Deleted(_)) => {
+                    return Ok(true);
+                }
+                Ok(WatchEvent::Bookmark(_)) => {}
+                // A broken watch: read again (at worst the same view is drawn twice).
+                Ok(WatchEvent::Error(_)) | Err(_) => return Ok(true),
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}

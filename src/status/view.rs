@@ -1,0 +1,346 @@
+//! `status`'s view model: CA's groups joined with the ConfigMaps' and the kwok nodes, the
+//! mismatches between them, and the table (pure).
+
+use crate::provider::status::{Backoff, CaStatus, ClusterWide};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupView {
+    pub name: String,
+    pub health: Option<String>,
+    pub target: Option<i64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub ready: Option<i64>,
+    pub registered: Option<i64>,
+    pub kwok_nodes: i64,
+    pub scale_up: Option<String>,
+    pub backoff: Option<Backoff>,
+    pub in_config: bool,
+    #[serde(rename = "inCA")]
+    pub in_ca: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Mismatch {
+    pub node_group: String,
+    pub message: String,
+}
+
+/// The `-o json` document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    pub time: String,
+    pub autoscaler_status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub cluster_wide: ClusterWide,
+    pub node_groups: Vec<GroupView>,
+    pub mismatches: Vec<Mismatch>,
+}
+
+/// Joins CA's status with the ConfigMaps' groups (name, min, max; `None` when unknown) and
+/// the kwok nodes per group (by the node-group name annotation).
+pub fn join(
+    status: &CaStatus,
+    config: Option<&[(String, i64, i64)]>,
+    kwok_nodes: &BTreeMap<String, i64>,
+) -> Snapshot {
+    let mut groups: Vec<GroupView> = status
+        .groups
+        .iter()
+        .map(|g| GroupView {
+            name: g.name.clone(),
+            health: Some(g.health.clone()),
+            target: Some(g.target),
+            min: Some(g.min),
+            max: Some(g.max),
+            ready: Some(g.ready),
+            registered: Some(g.registered),
+            kwok_nodes: kwok_nodes.get(&g.name).copied().unwrap_or(0),
+            scale_up: Some(g.scale_up.clone()),
+            backoff: g.backoff.clone(),
+            in_config: config.is_some_and(|c| c.iter().any(|(name, ..)| *name == g.name)),
+            in_ca: true,
+        })
+        .collect();
+    for (name, min, max) in config.unwrap_or_default() {
+        if !groups.iter().any(|g| g.name == *name) {
+            groups.push(GroupView {
+                name: name.clone(),
+                health: None,
+                target: None,
+                min: Some(*min),
+                max: Some(*max),
+                ready: None,
+                registered: None,
+                kwok_nodes: kwok_nodes.get(name).copied().unwrap_or(0),
+                scale_up: None,
+                backoff: None,
+                in_config: true,
+                in_ca: false,
+            });
+        }
+    }
+    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut mismatches = Vec::new();
+    let running = status.autoscaler_status == "Running";
+    for g in &groups {
+        let message = if !g.in_ca && running {
+            Some("the ConfigMaps define this group but CA does not know it: CA reads the templates only at start; restart CA after changing them".to_owned())
+        } else if g.in_ca && config.is_some() && !g.in_config {
+            Some(
+                "CA knows this group but the ConfigMaps no longer define it: restart CA to drop it"
+                    .to_owned(),
+            )
+        } else {
+            match g.target {
+                Some(target) if g.in_ca && target != g.kwok_nodes => Some(format!(
+                    "CA's target is {target} but {} kwok node(s) carry the group's name annotation",
+                    g.kwok_nodes
+                )),
+                _ => None,
+            }
+        };
+        if let Some(message) = message {
+            mismatches.push(Mismatch {
+                node_group: g.name.clone(),
+                message,
+            });
+        }
+    }
+    Snapshot {
+        time: status.time.clone(),
+        autoscaler_status: status.autoscaler_status.clone(),
+        message: status.message.clone(),
+        cluster_wide: status.cluster_wide.clone(),
+        node_groups: groups,
+        mismatches,
+    }
+}
+
+/// The value of `--NAME=value` or `--NAME value` in a container's command and args.
+pub fn flag_value(words: &[String], name: &str) -> Option<String> {
+    let long = format!("--{name}");
+    let short = format!("-{name}");
+    let mut iter = words.iter();
+    while let Some(word) = iter.next() {
+        for prefix in [&long, &short] {
+            if let Some(value) = word.strip_prefix(prefix.as_str()) {
+                if let Some(value) = value.strip_prefix('=') {
+                    return Some(value.to_owned());
+                }
+                if value.is_empty() {
+                    return iter.next().cloned();
+                }
+            }
+        }
+    }
+    None
+}
+
+fn cell<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map_or_else(|| "-".to_owned(), T::to_string)
+}
+
+/// The text view: CA's state, a table of the groups, the mismatches.
+pub fn render_text(out: &mut impl Write, s: &Snapshot, colors: bool) -> io::Result<()> {
+    let paint =
+        |style: console::Style, text: &str| style.force_styling(colors).apply_to(text).to_string();
+    writeln!(
+        out,
+        "CA {} at {}: health {}, scale-up {}, scale-down {}",
+        s.autoscaler_status,
+        s.time,
+        s.cluster_wide.health,
+        s.cluster_wide.scale_up,
+        s.cluster_wide.scale_down
+    )?;
+    if let Some(message) = &s.message {
+        writeln!(out, "  {message}")?;
+    }
+    let header = [
+        "NODE GROUP",
+        "HEALTH",
+        "TARGET",
+        "MIN",
+        "MAX",
+        "READY",
+        "REGISTERED",
+        "KWOK NODES",
+        "SCALE-UP",
+    ];
+    let rows: Vec<[String; 9]> = s
+        .node_groups
+        .iter()
+        .map(|g| {
+            [
+                g.name.clone(),
+                cell(&g.health),
+                cell(&g.target),
+                cell(&g.min),
+                cell(&g.max),
+                cell(&g.ready),
+                cell(&g.registered),
+                g.kwok_nodes.to_string(),
+                cell(&g.scale_up),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(console::measure_text_width);
+    for row in &rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(console::measure_text_width(c));
+        }
+    }
+    let line = |cells: [&str; 9]| {
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - console::measure_text_width(c))))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_owned()
+    };
+    writeln!(out, "{}", line(header))?;
+    for (row, g) in rows.iter().zip(&s.node_groups) {
+        let text = line(row.each_ref().map(String::as_str));
+        let text = match g.scale_up.as_deref() {
+            Some("Backoff") => paint(console::Style::new().red(), &text),
+            _ if !g.in_ca => paint(console::Style::new().yellow(), &text),
+            _ => text,
+        };
+        writeln!(out, "{text}")?;
+        if let Some(b) = &g.backoff {
+            writeln!(out, "  backoff ({}): {}", b.error_code, b.error_message)?;
+        }
+    }
+    if !s.mismatches.is_empty() {
+        writeln!(out)?;
+        for m in &s.mismatches {
+            writeln!(
+                out,
+                "{}: {}",
+                paint(
+                    console::Style::new().yellow(),
+                    &format!("mismatch {}", m.node_group)
+                ),
+                m.message
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::status::CaGroup;
+
+    fn ca_group(name: &str, target: i64) -> CaGroup {
+        CaGroup {
+            name: name.into(),
+            health: "Healthy".into(),
+            target,
+            min: 0,
+            max: 10,
+            ready: target,
+            registered: target,
+            scale_up: "NoActivity".into(),
+            backoff: None,
+        }
+    }
+
+    fn status(groups: Vec<CaGroup>) -> CaStatus {
+        CaStatus {
+            time: "t".into(),
+            autoscaler_status: "Running".into(),
+            message: None,
+            cluster_wide: ClusterWide::default(),
+            groups,
+        }
+    }
+
+    #[test]
+    fn mismatches_between_ca_the_configmaps_and_the_nodes() {
+        let s = status(vec![ca_group("general", 3), ca_group("old", 0)]);
+        let config = vec![("general".to_owned(), 0, 10), ("new".to_owned(), 0, 5)];
+        let nodes = BTreeMap::from([("general".to_owned(), 2)]);
+        let snap = join(&s, Some(&config), &nodes);
+        let names: Vec<&str> = snap.node_groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["general", "new", "old"]);
+        let by = |g: &str| {
+            snap.mismatches
+                .iter()
+                .find(|m| m.node_group == g)
+                .map(|m| m.message.as_str())
+        };
+        assert!(
+            by("general")
+                .unwrap()
+                .contains("target is 3 but 2 kwok node(s)")
+        );
+        assert!(
+            by("new")
+                .unwrap()
+                .contains("restart CA after changing them")
+        );
+        assert!(by("old").unwrap().contains("no longer define it"));
+        let new = &snap.node_groups[1];
+        assert!(new.in_config && !new.in_ca && new.target.is_none());
+        let json = serde_json::to_value(&snap).unwrap();
+        assert_eq!(json["nodeGroups"][0]["inCA"], true);
+        assert_eq!(json["nodeGroups"][0]["kwokNodes"], 2);
+        assert!(json["nodeGroups"][0]["backoff"].is_null());
+    }
+
+    #[test]
+    fn agreeing_views_have_no_mismatch() {
+        let snap = join(
+            &status(vec![ca_group("general", 2)]),
+            Some(&[("general".to_owned(), 0, 10)]),
+            &BTreeMap::from([("general".to_owned(), 2)]),
+        );
+        assert!(snap.mismatches.is_empty(), "{:?}", snap.mismatches);
+        let mut out = Vec::new();
+        render_text(&mut out, &snap, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains(
+                "NODE GROUP  HEALTH   TARGET  MIN  MAX  READY  REGISTERED  KWOK NODES  SCALE-UP"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "general     Healthy  2       0    10   2      2           2           NoActivity"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn flags_in_both_forms() {
+        let words: Vec<String> = [
+            "./cluster-autoscaler",
+            "--namespace=ca",
+            "--status-config-map-name",
+            "st",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(flag_value(&words, "namespace").as_deref(), Some("ca"));
+        assert_eq!(
+            flag_value(&words, "status-config-map-name").as_deref(),
+            Some("st")
+        );
+        assert_eq!(flag_value(&words, "v"), None);
+    }
+}

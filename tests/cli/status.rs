@@ -1,0 +1,217 @@
+//! `status` through the real binary against the test API server: both formats, the join with
+//! the ConfigMaps and the kwok nodes, the mismatches, and where CA's namespace comes from.
+
+use crate::util::*;
+use fake_apiserver::{ServerConfig, TestServer};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+const YAML_STATUS: &str = "autoscalerStatus: Running
+clusterWide:
+  health: {status: Healthy, nodeCounts: {registered: {total: 2, ready: 2, notStarted: 0}}}
+  scaleDown: {status: NoCandidates}
+  scaleUp: {status: NoActivity}
+nodeGroups:
+- name: general
+  health: {status: Healthy, cloudProviderTarget: 2, minSize: 0, maxSize: 50,
+           nodeCounts: {registered: {total: 2, ready: 2, notStarted: 0}}}
+  scaleUp: {status: NoActivity, backoffInfo: {}}
+  scaleDown: {status: NoCandidates}
+- name: gpu
+  health: {status: Healthy, cloudProviderTarget: 0, minSize: 0, maxSize: 4,
+           nodeCounts: {registered: {total: 0, ready: 0, notStarted: 0}}}
+  scaleUp: {status: Backoff, backoffInfo: {errorCode: cloudProviderError, errorMessage: 'failed to increase node group size: size increase too large, desired: 5 max: 4'}}
+  scaleDown: {status: NoCandidates}
+- name: retired
+  health: {status: Healthy, cloudProviderTarget: 0, minSize: 0, maxSize: 3,
+           nodeCounts: {registered: {total: 0, ready: 0, notStarted: 0}}}
+  scaleUp: {status: NoActivity, backoffInfo: {}}
+  scaleDown: {status: NoCandidates}
+time: 2026-11-22 10:00:00.123456789 +0000 UTC
+";
+
+const TEXT_STATUS: &str = "Cluster-autoscaler status at 2024-03-07 10:15:42.362271802 +0000 UTC:
+Cluster-wide:
+  Health:      Healthy (ready=1 unready=0 (resourceUnready=0) notStarted=0 longNotStarted=0 registered=1 longUnregistered=0)
+  ScaleUp:     NoActivity (ready=1 registered=1)
+  ScaleDown:   NoCandidates (candidates=0)
+
+NodeGroups:
+  Name:        general
+  Health:      Healthy (ready=1 unready=0 (resourceUnready=0) notStarted=0 longNotStarted=0 registered=1 longUnregistered=0 cloudProviderTarget=1 (minSize=0, maxSize=50))
+  ScaleUp:     NoActivity (ready=1 cloudProviderTarget=1)
+  ScaleDown:   NoCandidates (candidates=0)
+";
+
+fn kwok_node(name: &str, group: &str) -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": name, "annotations": {"kwok.x-k8s.io/node": "fake", "cluster-autoscaler.kwok.nodegroup/name": group}},
+        "spec": {"providerID": format!("kwok:{name}")},
+    })
+}
+
+fn status_map(namespace: &str, name: &str, text: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace}, "data": {"status": text}})
+}
+
+/// The example's ConfigMaps (general, compute, gpu) in `default`, plus `extra`.
+fn cluster(extra: Vec<Value>) -> (TestServer, tempfile::TempDir, PathBuf) {
+    let text = std::fs::read_to_string(fixture("examples/kwok-provider.yaml"))
+        .unwrap()
+        .replace("namespace: kube-system", "namespace: default");
+    let mut seed = fake_apiserver::parse_seed(&text).unwrap();
+    seed.extend(extra);
+    let server = TestServer::spawn(ServerConfig {
+        seed,
+        ..ServerConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    server.write_kubeconfig(&kubeconfig, None).unwrap();
+    (server, dir, kubeconfig)
+}
+
+fn status(kubeconfig: &std::path::Path, extra: &[&str]) -> Run {
+    let mut args = vec!["status", "--kubeconfig", s(kubeconfig)];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn joins_cas_view_with_the_configmaps_and_the_nodes() {
+    let (_server, _dir, kubeconfig) = cluster(vec![
+        status_map("kube-system", "cluster-autoscaler-status", YAML_STATUS),
+        kwok_node("general-aaaaa", "general"),
+    ]);
+    let out = status(&kubeconfig, &["-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json = out.json();
+    assert_eq!(json["autoscalerStatus"], "Running");
+    assert_eq!(
+        json["clusterWide"],
+        json!({"health": "Healthy", "scaleUp": "NoActivity", "scaleDown": "NoCandidates"})
+    );
+    let groups = json["nodeGroups"].as_array().unwrap();
+    let names: Vec<&str> = groups.iter().map(|g| g["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["compute", "general", "gpu", "retired"]);
+    assert_eq!(
+        groups[1],
+        json!({"name": "general", "health": "Healthy", "target": 2, "min": 0, "max": 50, "ready": 2,
+               "registered": 2, "kwokNodes": 1, "scaleUp": "NoActivity", "backoff": null,
+               "inConfig": true, "inCA": true})
+    );
+    assert_eq!(groups[2]["backoff"]["errorCode"], "cloudProviderError");
+    assert_eq!(
+        (groups[0]["inConfig"].as_bool(), groups[0]["inCA"].as_bool()),
+        (Some(true), Some(false))
+    );
+    let mismatch = |group: &str| {
+        json["mismatches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["nodeGroup"] == group)
+            .map(|m| m["message"].as_str().unwrap().to_owned())
+    };
+    assert!(mismatch("compute").unwrap().contains("restart CA"));
+    assert!(mismatch("retired").unwrap().contains("no longer define it"));
+    assert!(
+        mismatch("general")
+            .unwrap()
+            .contains("target is 2 but 1 kwok node(s)")
+    );
+    assert_eq!(mismatch("gpu"), None);
+
+    let text = status(&kubeconfig, &["--color", "never"]);
+    assert_eq!(text.code, 0, "{text:?}");
+    assert!(
+        text.stdout
+            .starts_with("CA Running at 2026-11-22 10:00:00.123456789 +0000 UTC"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("backoff (cloudProviderError): failed to increase node group size"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("mismatch compute: "),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn reads_ca_129s_text_format() {
+    let (_server, _dir, kubeconfig) = cluster(vec![
+        status_map("kube-system", "cluster-autoscaler-status", TEXT_STATUS),
+        kwok_node("general-aaaaa", "general"),
+    ]);
+    let json = status(&kubeconfig, &["-o", "json"]).json();
+    let general = json["nodeGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "general")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            general["target"].as_i64(),
+            general["max"].as_i64(),
+            general["kwokNodes"].as_i64()
+        ),
+        (Some(1), Some(50), Some(1))
+    );
+    assert_eq!(json["time"], "2024-03-07 10:15:42.362271802 +0000 UTC");
+}
+
+#[test]
+fn cas_namespace_comes_from_its_deployment_or_the_flag() {
+    let deployment = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "cluster-autoscaler", "namespace": "autoscaling"},
+        "spec": {"selector": {"matchLabels": {"app": "ca"}}, "template": {"metadata": {"labels": {"app": "ca"}}, "spec": {"containers": [{
+            "name": "cluster-autoscaler", "image": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1",
+            "command": ["./cluster-autoscaler", "--cloud-provider=kwok", "--namespace=autoscaling", "--status-config-map-name", "ca-status"]}]}}},
+    });
+    let (_server, _dir, kubeconfig) = cluster(vec![
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "autoscaling"}}),
+        deployment,
+        status_map("autoscaling", "ca-status", YAML_STATUS),
+    ]);
+    let out = status(&kubeconfig, &["-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("`ca-status` in namespace `autoscaling` (from the flags of Deployment autoscaling/cluster-autoscaler)"), "{}", out.stderr);
+    let missing = status(&kubeconfig, &["--ca-namespace", "kube-system"]);
+    assert_eq!(missing.code, 1, "{missing:?}");
+    assert!(
+        missing.stderr.contains("is not in namespace `kube-system`"),
+        "{}",
+        missing.stderr
+    );
+    assert!(
+        missing.stderr.contains("is CA running?"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn a_status_that_is_not_cas_is_an_error() {
+    let (_server, _dir, kubeconfig) = cluster(vec![status_map(
+        "kube-system",
+        "cluster-autoscaler-status",
+        "- just\n- a list\n",
+    )]);
+    let out = status(&kubeconfig, &[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("neither CA's YAML nor its text format"),
+        "{}",
+        out.stderr
+    );
+}
