@@ -502,7 +502,8 @@ impl Decision {
                         "raise the template's cluster-autoscaler.kwok.nodegroup/max-count annotation".to_owned()
                     } else if r.reason == "in backoff after failed scale-up" {
                         "CA backs off a group after a failed scale-up (5 min, up to 30): see its FailedToScaleUpGroup event".to_owned()
-                    } else if r.reason.contains("node affinity/selector") {
+                    } else if r.reason.contains("node affinity/selector") && reasons.len() == 1 {
+                        // With other reasons, the groups that do not match are simply not the pod's.
                         "the pod's nodeSelector or affinity asks for labels no template has".to_owned()
                     } else {
                         continue;
