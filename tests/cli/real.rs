@@ -352,7 +352,7 @@ fn as_created(node: &Value) -> Value {
 
 #[test]
 #[ignore = "needs the real-cluster kit and cluster-autoscaler (PENDING in CI: the module proxy does not serve CA); run with -- --ignored real_ca_"]
-fn real_ca_scale_up_creates_the_node_the_provider_model_predicts() {
+fn real_ca_scale_up_and_down_match_the_model_and_events_and_status_read_them() {
     use kwokprovider::provider::{CaVersion, nodegroups};
     let cluster = shared();
     let namespace = cluster.namespace("scaleup");
@@ -382,7 +382,18 @@ fn real_ca_scale_up_creates_the_node_the_provider_model_predicts() {
         ]})
         .to_string(),
     );
-    let ca = cluster.spawn_ca("cluster-autoscaler", &namespace);
+    // Scale-down without CA's 10-minute waits, so that the test sees one.
+    let ca = cluster.spawn_ca(
+        "cluster-autoscaler",
+        &namespace,
+        &[
+            "--scale-down-unneeded-time=1s",
+            "--scale-down-delay-after-add=0s",
+            "--scale-down-delay-after-delete=0s",
+            "--scale-down-delay-after-failure=0s",
+            "--unremovable-node-recheck-timeout=1s",
+        ],
+    );
     // A pod that fits the template, tolerates the kwok taint and may only land on this group.
     cluster.apply(
         Some(&namespace),
@@ -544,8 +555,83 @@ fn real_ca_scale_up_creates_the_node_the_provider_model_predicts() {
         "{row}"
     );
     assert!(json["mismatches"].as_array().unwrap().is_empty(), "{json}");
+
+    // Without its pods the node is unneeded: CA scales it down, and events decodes that too.
+    cluster.kubectl(&[
+        "delete",
+        "pod",
+        "--all",
+        "-n",
+        &namespace,
+        "--grace-period=0",
+        "--force",
+    ]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    while !cluster.get_json(&["nodes", "-l", &selector])["items"]
+        .as_array()
+        .unwrap()
+        .is_empty()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "CA did not remove the empty node in 90 s; CA's log:\n{}",
+            ca.log()
+                .lines()
+                .filter(|l| l.contains("scale_down")
+                    || l.contains("unneeded")
+                    || l.contains("Scale-down")
+                    || l.contains("removable")
+                    || l.contains("eligib"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let events = cluster.wait_for("CA's scale-down events", Duration::from_secs(30), || {
+        let out = cluster.plugin(&[
+            "events",
+            "-n",
+            &namespace,
+            "-o",
+            "json",
+            "--since",
+            "10m",
+            "--reason",
+            "ScaleDownEmpty",
+        ]);
+        assert_eq!(out.code, 0, "{out:?}");
+        let events: Vec<Value> = out
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        // The second ScaleDownEmpty ("… removed") is usually dropped by CA's per-reason
+        // throttle when its status map is not kube-system/cluster-autoscaler-status.
+        (!events.is_empty()).then_some(events)
+    });
+    for e in &events {
+        assert_eq!(e["decision"]["node"], json!(name), "{e}");
+    }
+    let all = cluster.plugin(&[
+        "events",
+        "-A",
+        "-o",
+        "json",
+        "--since",
+        "10m",
+        "--nodegroup",
+        &group,
+    ]);
+    assert!(
+        all.stdout.lines().count() >= 3,
+        "the group's decisions: {}",
+        all.stdout
+    );
+    for line in all.stdout.lines() {
+        let e: Value = serde_json::from_str(line).unwrap();
+        assert!(!e["decision"].is_null(), "not decoded: {e}");
+    }
     drop(ca);
-    cluster.kubectl(&["delete", "node", &name]);
 }
 
 #[test]

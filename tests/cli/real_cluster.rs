@@ -267,7 +267,7 @@ impl Drop for CaProcess {
 impl RealCluster {
     /// Starts cluster-autoscaler (`binary` in the kit) with the kwok provider in local
     /// mode, reading its ConfigMaps from `namespace`.
-    pub fn spawn_ca(&self, binary: &str, namespace: &str) -> CaProcess {
+    pub fn spawn_ca(&self, binary: &str, namespace: &str, extra_args: &[&str]) -> CaProcess {
         let path = kit_ca_binary(binary);
         let log_path = self.dir().join(format!("ca-{namespace}.log"));
         let log_file = std::fs::File::create(&log_path).expect("CA log file");
@@ -283,6 +283,7 @@ impl RealCluster {
                 "--max-node-provision-time=15m",
                 "--v=2",
             ])
+            .args(extra_args)
             // In local mode the provider reads KUBECONFIG (client-go default loading rules), not --kubeconfig.
             .env("KUBECONFIG", &self.kubeconfig)
             .env("KWOK_PROVIDER_MODE", "local")
@@ -301,7 +302,7 @@ impl RealCluster {
     /// exits or registers its node groups (at most `timeout`). Then it is killed (SIGKILL:
     /// a graceful stop would delete the groups' nodes).
     pub fn run_ca(&self, binary: &str, namespace: &str, timeout: Duration) -> CaRun {
-        let mut ca = self.spawn_ca(binary, namespace);
+        let mut ca = self.spawn_ca(binary, namespace, &[]);
         let log_path = ca.log_path.clone();
         let child = &mut ca.child;
         let deadline = Instant::now() + timeout;
