@@ -2,11 +2,10 @@
 //! and following through cut watches and compacted history without losing or repeating events.
 
 use crate::util::*;
-use fake_apiserver::{Faults, ServerConfig, TestServer};
+use fake_apiserver::Faults;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::io::Read;
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -115,32 +114,6 @@ fn backlog() -> Vec<Value> {
     ]
 }
 
-struct Cluster {
-    server: TestServer,
-    _dir: tempfile::TempDir,
-    kubeconfig: PathBuf,
-}
-
-impl Cluster {
-    fn new(seed: Vec<Value>, faults: Faults) -> Cluster {
-        let server = TestServer::spawn(ServerConfig { seed, faults });
-        let dir = tempfile::tempdir().unwrap();
-        let kubeconfig = dir.path().join("kubeconfig");
-        server.write_kubeconfig(&kubeconfig, None).unwrap();
-        Cluster {
-            server,
-            _dir: dir,
-            kubeconfig,
-        }
-    }
-
-    fn events(&self, extra: &[&str]) -> Run {
-        let mut args = vec!["events", "--kubeconfig", s(&self.kubeconfig)];
-        args.extend_from_slice(extra);
-        run(&args)
-    }
-}
-
 fn ndjson(out: &str) -> Vec<Value> {
     out.lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
@@ -149,8 +122,8 @@ fn ndjson(out: &str) -> Vec<Value> {
 
 #[test]
 fn the_backlog_is_decoded_oldest_first_within_since() {
-    let cluster = Cluster::new(backlog(), Faults::default());
-    let out = cluster.events(&["-o", "json"]);
+    let cluster = FakeCluster::new(backlog(), Faults::default());
+    let out = cluster.run("events", &["-o", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
     let events = ndjson(&out.stdout);
     let reasons: Vec<&str> = events
@@ -189,14 +162,14 @@ fn the_backlog_is_decoded_oldest_first_within_since() {
         Value::Null,
         "unknown messages pass through"
     );
-    let all = cluster.events(&["--since", "3h", "-o", "json"]);
+    let all = cluster.run("events", &["--since", "3h", "-o", "json"]);
     assert_eq!(ndjson(&all.stdout).len(), 7);
 }
 
 #[test]
 fn text_lines_show_decision_repeats_and_hints() {
-    let cluster = Cluster::new(backlog(), Faults::default());
-    let out = cluster.events(&["--color", "never"]);
+    let cluster = FakeCluster::new(backlog(), Faults::default());
+    let out = cluster.run("events", &["--color", "never"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stdout
@@ -216,7 +189,7 @@ fn text_lines_show_decision_repeats_and_hints() {
         "{}",
         out.stdout
     );
-    let relative = cluster.events(&["--timestamps", "relative", "--color", "never"]);
+    let relative = cluster.run("events", &["--timestamps", "relative", "--color", "never"]);
     let first = relative.stdout.lines().next().unwrap();
     assert!(
         first.starts_with("5m ago") || first.starts_with("4m ago"),
@@ -227,11 +200,11 @@ fn text_lines_show_decision_repeats_and_hints() {
 
 #[test]
 fn filters_narrow_the_stream() {
-    let cluster = Cluster::new(backlog(), Faults::default());
+    let cluster = FakeCluster::new(backlog(), Faults::default());
     let count = |args: &[&str]| {
         let mut all = args.to_vec();
         all.extend(["-o", "json"]);
-        let out = cluster.events(&all);
+        let out = cluster.run("events", &all);
         assert_eq!(out.code, 0, "{args:?}: {out:?}");
         ndjson(&out.stdout).len()
     };
@@ -242,20 +215,20 @@ fn filters_narrow_the_stream() {
     assert_eq!(count(&["-n", "team-a", "--for", "pod/web-2"]), 1);
     assert_eq!(count(&["-n", "kube-system"]), 3);
     assert_eq!(count(&["--max-events", "2"]), 2);
-    let bad = cluster.events(&["--for", "web-2"]);
+    let bad = cluster.run("events", &["--for", "web-2"]);
     assert_eq!(bad.code, 2, "{bad:?}");
 }
 
 #[test]
 fn denied_and_unreachable_exit_3() {
-    let cluster = Cluster::new(
+    let cluster = FakeCluster::new(
         backlog(),
         Faults {
             deny: vec![("list".into(), "events".into())],
             ..Faults::default()
         },
     );
-    let out = cluster.events(&[]);
+    let out = cluster.run("events", &[]);
     assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stderr.contains("cannot list events"), "{}", out.stderr);
 }
@@ -265,7 +238,7 @@ fn denied_and_unreachable_exit_3() {
 /// that no occurrence is printed twice. (Two raises of one count while disconnected are one
 /// observable change: the line shows the latest count.)
 fn follow_without_loss_or_duplicates(faults: Faults) -> String {
-    let cluster = Cluster::new(vec![other_event("x")], faults);
+    let cluster = FakeCluster::new(vec![other_event("x")], faults);
     let total = 120;
     let mut child = plugin()
         .args([

@@ -262,9 +262,8 @@ fn seed_manifest(path: &Path) -> String {
 }
 
 fn delete_manifest(cluster: &RealCluster, manifest: &str) {
-    use std::io::Write;
-    let mut child = cluster
-        .kubectl_command(&[
+    cluster.kubectl_stdin(
+        &[
             "delete",
             "-f",
             "-",
@@ -272,23 +271,8 @@ fn delete_manifest(cluster: &RealCluster, manifest: &str) {
             "--wait",
             "--grace-period=0",
             "--force",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(manifest.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "kubectl delete: {}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
+        manifest,
     );
 }
 

@@ -112,17 +112,13 @@ impl RealCluster {
         run.stdout
     }
 
-    /// `kubectl apply -f -` of `manifest` (into `namespace` when given).
-    pub fn apply(&self, namespace: Option<&str>, manifest: &str) {
+    /// Runs the kit's kubectl with `input` on stdin and insists that it succeeds.
+    pub fn kubectl_stdin(&self, args: &[&str], input: &str) {
         use std::io::Write;
-        let mut args = vec!["apply", "-f", "-"];
-        if let Some(ns) = namespace {
-            args.extend(["-n", ns]);
-        }
         let mut child = self
-            .kubectl_command(&args)
+            .kubectl_command(args)
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
+            .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn kubectl");
@@ -130,14 +126,23 @@ impl RealCluster {
             .stdin
             .take()
             .unwrap()
-            .write_all(manifest.as_bytes())
+            .write_all(input.as_bytes())
             .unwrap();
-        let out = child.wait_with_output().expect("kubectl apply");
+        let out = child.wait_with_output().expect("kubectl");
         assert!(
             out.status.success(),
-            "kubectl apply failed:\n{}\n--- manifest:\n{manifest}",
+            "kubectl {args:?} failed:\n{}\n--- input:\n{input}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    /// `kubectl apply -f -` of `manifest` (into `namespace` when given).
+    pub fn apply(&self, namespace: Option<&str>, manifest: &str) {
+        let mut args = vec!["apply", "-f", "-"];
+        if let Some(ns) = namespace {
+            args.extend(["-n", ns]);
+        }
+        self.kubectl_stdin(&args, manifest);
     }
 
     /// A fresh namespace for one test.

@@ -2,10 +2,9 @@
 //! faults (500s, 429s), denials, interruption and safety.
 
 use crate::util::*;
-use fake_apiserver::{Faults, ServerConfig, TestServer};
+use fake_apiserver::Faults;
 use kwokprovider::provider::{CaVersion, nodegroups};
 use serde_json::{Value, json};
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// The shipped example ConfigMaps (groups general ≤50, compute ≤20, gpu ≤4) in `default`.
@@ -16,44 +15,18 @@ fn example_seed() -> Vec<Value> {
     fake_apiserver::parse_seed(&text).unwrap()
 }
 
-struct Cluster {
-    server: TestServer,
-    _dir: tempfile::TempDir,
-    kubeconfig: PathBuf,
+fn example_cluster() -> FakeCluster {
+    FakeCluster::new(example_seed(), Faults::default())
 }
 
-impl Cluster {
-    fn new(seed: Vec<Value>, faults: Faults) -> Cluster {
-        let server = TestServer::spawn(ServerConfig { seed, faults });
-        let dir = tempfile::tempdir().unwrap();
-        let kubeconfig = dir.path().join("kubeconfig");
-        server.write_kubeconfig(&kubeconfig, None).unwrap();
-        Cluster {
-            server,
-            _dir: dir,
-            kubeconfig,
-        }
-    }
-
-    fn example() -> Cluster {
-        Cluster::new(example_seed(), Faults::default())
-    }
-
-    fn scale(&self, extra: &[&str]) -> Run {
-        let mut args = vec!["scale", "--kubeconfig", s(&self.kubeconfig)];
-        args.extend_from_slice(extra);
-        run(&args)
-    }
-
-    fn nodes_of(&self, group: &str) -> Vec<Value> {
-        self.server
-            .list("nodes", None)
-            .into_iter()
-            .filter(|n| {
-                n["metadata"]["annotations"]["cluster-autoscaler.kwok.nodegroup/name"] == group
-            })
-            .collect()
-    }
+/// The nodes CA counts in `group` (its lister: the name annotation).
+fn nodes_of(cluster: &FakeCluster, group: &str) -> Vec<Value> {
+    cluster
+        .server
+        .list("nodes", None)
+        .into_iter()
+        .filter(|n| n["metadata"]["annotations"]["cluster-autoscaler.kwok.nodegroup/name"] == group)
+        .collect()
 }
 
 fn node(name: &str, annotations: Value, provider_id: &str, ready: bool) -> Value {
@@ -80,8 +53,8 @@ fn lists_groups_with_the_nodes_ca_counts() {
     seed.push(kwok_node("general-aaaaa", "general", true));
     seed.push(kwok_node("general-bbbbb", "general", false));
     seed.push(kwok_node("gpu-ccccc", "gpu", true));
-    let cluster = Cluster::new(seed, Faults::default());
-    let out = cluster.scale(&[]);
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let out = cluster.run("scale", &[]);
     assert_eq!(out.code, 0, "{out:?}");
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(lines[0].starts_with("NODE GROUP"), "{}", out.stdout);
@@ -90,7 +63,7 @@ fn lists_groups_with_the_nodes_ca_counts() {
         "{}",
         out.stdout
     );
-    let json = cluster.scale(&["-o", "json"]).json();
+    let json = cluster.run("scale", &["-o", "json"]).json();
     assert_eq!(
         json["nodeGroups"][0],
         json!({"name": "general", "template": "kwok-provider-templates[0] general",
@@ -102,8 +75,8 @@ fn lists_groups_with_the_nodes_ca_counts() {
 
 #[test]
 fn creates_exactly_the_nodes_ca_creates() {
-    let cluster = Cluster::example();
-    let out = cluster.scale(&["general", "--replicas", "12", "-o", "json"]);
+    let cluster = example_cluster();
+    let out = cluster.run("scale", &["general", "--replicas", "12", "-o", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
     let json = out.json();
     let group = &json["nodeGroups"][0];
@@ -113,7 +86,7 @@ fn creates_exactly_the_nodes_ca_creates() {
     );
     assert_eq!(group["created"].as_array().unwrap().len(), 12);
     assert_eq!(json["dryRun"], false);
-    let nodes = cluster.nodes_of("general");
+    let nodes = nodes_of(&cluster, "general");
     assert_eq!(nodes.len(), 12);
 
     // Field by field: the template CA prepares, named and marked as IncreaseSize does.
@@ -156,17 +129,20 @@ fn creates_exactly_the_nodes_ca_creates() {
         assert_eq!(created["status"]["nodeInfo"]["kubeletVersion"], "fake");
     }
     // The metrics annotation exists from CA 1.33 only.
-    let old = cluster.scale(&[
-        "compute",
-        "--add",
-        "1",
-        "--ca-version",
-        "1.32",
-        "-o",
-        "json",
-    ]);
+    let old = cluster.run(
+        "scale",
+        &[
+            "compute",
+            "--add",
+            "1",
+            "--ca-version",
+            "1.32",
+            "-o",
+            "json",
+        ],
+    );
     assert_eq!(old.code, 0, "{old:?}");
-    let compute = cluster.nodes_of("compute");
+    let compute = nodes_of(&cluster, "compute");
     assert!(
         compute[0]["metadata"]["annotations"]["metrics.k8s.io/resource-metrics-path"].is_null()
     );
@@ -174,14 +150,14 @@ fn creates_exactly_the_nodes_ca_creates() {
 
 #[test]
 fn relative_changes_and_hostnames() {
-    let cluster = Cluster::example();
+    let cluster = example_cluster();
     assert_eq!(
         cluster
-            .scale(&["compute", "--add", "3", "--set-hostname"])
+            .run("scale", &["compute", "--add", "3", "--set-hostname"])
             .code,
         0
     );
-    let nodes = cluster.nodes_of("compute");
+    let nodes = nodes_of(&cluster, "compute");
     assert_eq!(nodes.len(), 3);
     for n in &nodes {
         assert_eq!(
@@ -189,45 +165,48 @@ fn relative_changes_and_hostnames() {
             n["metadata"]["name"]
         );
     }
-    let out = cluster.scale(&["compute", "--remove", "2"]);
+    let out = cluster.run("scale", &["compute", "--remove", "2"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stdout.contains("compute: 3 → 1 nodes"),
         "{}",
         out.stdout
     );
-    assert_eq!(cluster.nodes_of("compute").len(), 1);
+    assert_eq!(nodes_of(&cluster, "compute").len(), 1);
 }
 
 #[test]
 fn limits_refuse_unless_ignored() {
-    let cluster = Cluster::example();
-    let out = cluster.scale(&["gpu", "--replicas", "5"]);
+    let cluster = example_cluster();
+    let out = cluster.run("scale", &["gpu", "--replicas", "5"]);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stdout.contains("would exceed max-count 4"),
         "{}",
         out.stdout
     );
-    assert!(cluster.nodes_of("gpu").is_empty());
-    let out = cluster.scale(&["gpu", "--replicas", "5", "--ignore-limits"]);
+    assert!(nodes_of(&cluster, "gpu").is_empty());
+    let out = cluster.run("scale", &["gpu", "--replicas", "5", "--ignore-limits"]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(cluster.nodes_of("gpu").len(), 5);
+    assert_eq!(nodes_of(&cluster, "gpu").len(), 5);
 }
 
 #[test]
 fn dry_run_changes_nothing() {
-    let cluster = Cluster::example();
+    let cluster = example_cluster();
     let before = cluster.server.request_count();
-    let out = cluster.scale(&[
-        "general",
-        "compute",
-        "--replicas",
-        "3",
-        "--dry-run",
-        "-o",
-        "json",
-    ]);
+    let out = cluster.run(
+        "scale",
+        &[
+            "general",
+            "compute",
+            "--replicas",
+            "3",
+            "--dry-run",
+            "-o",
+            "json",
+        ],
+    );
     assert_eq!(out.code, 0, "{out:?}");
     let json = out.json();
     assert_eq!(json["dryRun"], true);
@@ -244,8 +223,8 @@ fn dry_run_changes_nothing() {
 
 #[test]
 fn bad_requests_are_errors_before_any_change() {
-    let cluster = Cluster::example();
-    let unknown = cluster.scale(&["genral", "--replicas", "1"]);
+    let cluster = example_cluster();
+    let unknown = cluster.run("scale", &["genral", "--replicas", "1"]);
     assert_eq!(unknown.code, 1, "{unknown:?}");
     assert!(
         unknown.stderr.contains("no node group `genral`"),
@@ -265,7 +244,7 @@ fn bad_requests_are_errors_before_any_change() {
         &["--all", "general", "--replicas", "1"],
         &["general", "--replicas", "-1"],
     ] {
-        let out = cluster.scale(args);
+        let out = cluster.run("scale", args);
         assert_eq!(out.code, 2, "{args:?}: {out:?}");
     }
 }
@@ -274,8 +253,8 @@ fn bad_requests_are_errors_before_any_change() {
 fn a_broken_configuration_is_reported_not_scaled() {
     let mut seed = example_seed();
     seed[0]["data"]["config"] = json!("readNodesFrom: everywhere\n");
-    let cluster = Cluster::new(seed, Faults::default());
-    let out = cluster.scale(&["general", "--replicas", "1"]);
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let out = cluster.run("scale", &["general", "--replicas", "1"]);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("will NOT start"), "{}", out.stderr);
     assert!(
@@ -288,16 +267,19 @@ fn a_broken_configuration_is_reported_not_scaled() {
 
 #[test]
 fn files_give_the_config_and_nodes_go_to_the_cluster() {
-    let cluster = Cluster::new(Vec::new(), Faults::default());
-    let out = cluster.scale(&[
-        "-f",
-        s(&fixture("examples/kwok-provider.yaml")),
-        "gpu",
-        "--replicas",
-        "2",
-    ]);
+    let cluster = FakeCluster::new(Vec::new(), Faults::default());
+    let out = cluster.run(
+        "scale",
+        &[
+            "-f",
+            s(&fixture("examples/kwok-provider.yaml")),
+            "gpu",
+            "--replicas",
+            "2",
+        ],
+    );
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(cluster.nodes_of("gpu").len(), 2);
+    assert_eq!(nodes_of(&cluster, "gpu").len(), 2);
 }
 
 #[test]
@@ -308,8 +290,8 @@ fn faults_are_retried_until_the_group_is_exact() {
         retry_after_seconds: 0,
         ..Faults::default()
     };
-    let cluster = Cluster::new(example_seed(), faults);
-    let out = cluster.scale(&["general", "--replicas", "50", "-o", "json"]);
+    let cluster = FakeCluster::new(example_seed(), faults);
+    let out = cluster.run("scale", &["general", "--replicas", "50", "-o", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
     let json = out.json();
     assert!(json["retries"].as_u64().unwrap() > 0, "{json}");
@@ -320,10 +302,10 @@ fn faults_are_retried_until_the_group_is_exact() {
             .is_empty(),
         "{json}"
     );
-    assert_eq!(cluster.nodes_of("general").len(), 50);
-    let down = cluster.scale(&["general", "--replicas", "7"]);
+    assert_eq!(nodes_of(&cluster, "general").len(), 50);
+    let down = cluster.run("scale", &["general", "--replicas", "7"]);
     assert_eq!(down.code, 0, "{down:?}");
-    assert_eq!(cluster.nodes_of("general").len(), 7);
+    assert_eq!(nodes_of(&cluster, "general").len(), 7);
 }
 
 #[test]
@@ -334,8 +316,8 @@ fn a_denied_create_or_delete_exits_3_naming_verb_and_resource() {
         deny: vec![(verb.to_owned(), "nodes".to_owned())],
         ..Faults::default()
     };
-    let cluster = Cluster::new(seed.clone(), deny("create"));
-    let out = cluster.scale(&["general", "--replicas", "3"]);
+    let cluster = FakeCluster::new(seed.clone(), deny("create"));
+    let out = cluster.run("scale", &["general", "--replicas", "3"]);
     assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stderr.contains("cannot create nodes"), "{}", out.stderr);
     assert!(
@@ -343,8 +325,8 @@ fn a_denied_create_or_delete_exits_3_naming_verb_and_resource() {
         "{}",
         out.stderr
     );
-    let cluster = Cluster::new(seed, deny("delete"));
-    let out = cluster.scale(&["general", "--replicas", "0"]);
+    let cluster = FakeCluster::new(seed, deny("delete"));
+    let out = cluster.run("scale", &["general", "--replicas", "0"]);
     assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stderr.contains("cannot delete nodes"), "{}", out.stderr);
 }
@@ -376,8 +358,11 @@ fn only_kwoks_own_nodes_of_the_group_are_ever_deleted() {
     seed.extend(survivors.iter().cloned());
     seed.push(kwok_node("general-ccccc", "general", true));
     seed.push(kwok_node("compute-ddddd", "compute", true));
-    let cluster = Cluster::new(seed, Faults::default());
-    let out = cluster.scale(&["--all", "--replicas", "0", "--ignore-limits", "-o", "json"]);
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let out = cluster.run(
+        "scale",
+        &["--all", "--replicas", "0", "--ignore-limits", "-o", "json"],
+    );
     assert_eq!(
         out.code, 1,
         "general cannot reach 0 without deleting foreign nodes: {out:?}"
@@ -417,8 +402,8 @@ fn nodes_with_pods_go_last() {
         "metadata": {"name": "web", "namespace": "default"},
         "spec": {"nodeName": "general-busyy", "containers": [{"name": "c", "image": "i"}]},
     }));
-    let cluster = Cluster::new(seed, Faults::default());
-    let out = cluster.scale(&["general", "--remove", "1", "-o", "json"]);
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let out = cluster.run("scale", &["general", "--remove", "1", "-o", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         out.json()["nodeGroups"][0]["deleted"],
@@ -427,7 +412,7 @@ fn nodes_with_pods_go_last() {
 }
 
 /// Runs `scale` in the background and signals it once some nodes exist.
-fn interrupt_mid_run(cluster: &Cluster, signal: &str, target: usize) -> std::process::Output {
+fn interrupt_mid_run(cluster: &FakeCluster, signal: &str, target: usize) -> std::process::Output {
     let child = plugin()
         .args(["scale", "--kubeconfig", s(&cluster.kubeconfig), "general"])
         .args([
@@ -442,7 +427,7 @@ fn interrupt_mid_run(cluster: &Cluster, signal: &str, target: usize) -> std::pro
         .spawn()
         .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while cluster.nodes_of("general").len() < 5 {
+    while nodes_of(cluster, "general").len() < 5 {
         assert!(std::time::Instant::now() < deadline, "scale made no nodes");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -460,7 +445,7 @@ fn interrupted_runs_summarise_exit_130_and_a_rerun_converges() {
         latency_ms: 20,
         ..Faults::default()
     };
-    let cluster = Cluster::new(example_seed(), faults);
+    let cluster = FakeCluster::new(example_seed(), faults);
     let out = interrupt_mid_run(&cluster, "-INT", 400);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
@@ -470,7 +455,7 @@ fn interrupted_runs_summarise_exit_130_and_a_rerun_converges() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("interrupted"), "{stdout}");
-    let made = cluster.nodes_of("general").len();
+    let made = nodes_of(&cluster, "general").len();
     assert!(made > 0 && made < 400, "{made}");
     assert!(
         stdout.contains(&format!("general: 0 → {made} nodes")),
@@ -479,16 +464,19 @@ fn interrupted_runs_summarise_exit_130_and_a_rerun_converges() {
 
     let killed = interrupt_mid_run(&cluster, "-KILL", 400);
     assert_eq!(killed.status.code(), None, "killed by a signal");
-    let rerun = cluster.scale(&["general", "--replicas", "60", "--ignore-limits"]);
+    let rerun = cluster.run("scale", &["general", "--replicas", "60", "--ignore-limits"]);
     assert_eq!(rerun.code, 0, "{rerun:?}");
-    assert_eq!(cluster.nodes_of("general").len(), 60);
+    assert_eq!(nodes_of(&cluster, "general").len(), 60);
 }
 
 #[test]
 fn wait_reports_how_many_nodes_are_ready() {
     // No kwok controller here: nothing becomes Ready, and the wait ends at its timeout.
-    let cluster = Cluster::example();
-    let out = cluster.scale(&["gpu", "--replicas", "2", "--wait=1s", "-o", "json"]);
+    let cluster = example_cluster();
+    let out = cluster.run(
+        "scale",
+        &["gpu", "--replicas", "2", "--wait=1s", "-o", "json"],
+    );
     assert_eq!(out.code, 1, "{out:?}");
     assert_eq!(out.json()["nodeGroups"][0]["ready"], 0);
     assert!(out.stderr.contains("waiting up to 1s"), "{}", out.stderr);

@@ -2,9 +2,7 @@
 //! the ConfigMaps and the kwok nodes, the mismatches, and where CA's namespace comes from.
 
 use crate::util::*;
-use fake_apiserver::{ServerConfig, TestServer};
 use serde_json::{Value, json};
-use std::path::PathBuf;
 
 const YAML_STATUS: &str = "autoscalerStatus: Running
 clusterWide:
@@ -56,35 +54,22 @@ fn status_map(namespace: &str, name: &str, text: &str) -> Value {
 }
 
 /// The example's ConfigMaps (general, compute, gpu) in `default`, plus `extra`.
-fn cluster(extra: Vec<Value>) -> (TestServer, tempfile::TempDir, PathBuf) {
+fn cluster(extra: Vec<Value>) -> FakeCluster {
     let text = std::fs::read_to_string(fixture("examples/kwok-provider.yaml"))
         .unwrap()
         .replace("namespace: kube-system", "namespace: default");
     let mut seed = fake_apiserver::parse_seed(&text).unwrap();
     seed.extend(extra);
-    let server = TestServer::spawn(ServerConfig {
-        seed,
-        ..ServerConfig::default()
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    server.write_kubeconfig(&kubeconfig, None).unwrap();
-    (server, dir, kubeconfig)
-}
-
-fn status(kubeconfig: &std::path::Path, extra: &[&str]) -> Run {
-    let mut args = vec!["status", "--kubeconfig", s(kubeconfig)];
-    args.extend_from_slice(extra);
-    run(&args)
+    FakeCluster::new(seed, fake_apiserver::Faults::default())
 }
 
 #[test]
 fn joins_cas_view_with_the_configmaps_and_the_nodes() {
-    let (_server, _dir, kubeconfig) = cluster(vec![
+    let c = cluster(vec![
         status_map("kube-system", "cluster-autoscaler-status", YAML_STATUS),
         kwok_node("general-aaaaa", "general"),
     ]);
-    let out = status(&kubeconfig, &["-o", "json"]);
+    let out = c.run("status", &["-o", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
     let json = out.json();
     assert_eq!(json["autoscalerStatus"], "Running");
@@ -123,7 +108,7 @@ fn joins_cas_view_with_the_configmaps_and_the_nodes() {
     );
     assert_eq!(mismatch("gpu"), None);
 
-    let text = status(&kubeconfig, &["--color", "never"]);
+    let text = c.run("status", &["--color", "never"]);
     assert_eq!(text.code, 0, "{text:?}");
     assert!(
         text.stdout
@@ -146,11 +131,11 @@ fn joins_cas_view_with_the_configmaps_and_the_nodes() {
 
 #[test]
 fn reads_ca_129s_text_format() {
-    let (_server, _dir, kubeconfig) = cluster(vec![
+    let c = cluster(vec![
         status_map("kube-system", "cluster-autoscaler-status", TEXT_STATUS),
         kwok_node("general-aaaaa", "general"),
     ]);
-    let json = status(&kubeconfig, &["-o", "json"]).json();
+    let json = c.run("status", &["-o", "json"]).json();
     let general = json["nodeGroups"]
         .as_array()
         .unwrap()
@@ -178,15 +163,15 @@ fn cas_namespace_comes_from_its_deployment_or_the_flag() {
             "name": "cluster-autoscaler", "image": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1",
             "command": ["./cluster-autoscaler", "--cloud-provider=kwok", "--namespace=autoscaling", "--status-config-map-name", "ca-status"]}]}}},
     });
-    let (_server, _dir, kubeconfig) = cluster(vec![
+    let c = cluster(vec![
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "autoscaling"}}),
         deployment,
         status_map("autoscaling", "ca-status", YAML_STATUS),
     ]);
-    let out = status(&kubeconfig, &["-o", "json"]);
+    let out = c.run("status", &["-o", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stderr.contains("`ca-status` in namespace `autoscaling` (from the flags of Deployment autoscaling/cluster-autoscaler)"), "{}", out.stderr);
-    let missing = status(&kubeconfig, &["--ca-namespace", "kube-system"]);
+    let missing = c.run("status", &["--ca-namespace", "kube-system"]);
     assert_eq!(missing.code, 1, "{missing:?}");
     assert!(
         missing.stderr.contains("is not in namespace `kube-system`"),
@@ -202,12 +187,12 @@ fn cas_namespace_comes_from_its_deployment_or_the_flag() {
 
 #[test]
 fn a_status_that_is_not_cas_is_an_error() {
-    let (_server, _dir, kubeconfig) = cluster(vec![status_map(
+    let c = cluster(vec![status_map(
         "kube-system",
         "cluster-autoscaler-status",
         "- just\n- a list\n",
     )]);
-    let out = status(&kubeconfig, &[]);
+    let out = c.run("status", &[]);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stderr.contains("neither CA's YAML nor its text format"),

@@ -91,3 +91,34 @@ fn finish(output: Output) -> Run {
 pub fn s(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
 }
+
+/// A test API server with a kubeconfig pointing at it, for end-to-end tests of one verb.
+pub struct FakeCluster {
+    pub server: fake_apiserver::TestServer,
+    _dir: tempfile::TempDir,
+    pub kubeconfig: PathBuf,
+}
+
+impl FakeCluster {
+    pub fn new(seed: Vec<serde_json::Value>, faults: fake_apiserver::Faults) -> FakeCluster {
+        let server =
+            fake_apiserver::TestServer::spawn(fake_apiserver::ServerConfig { seed, faults });
+        let dir = tempfile::tempdir().expect("tempdir");
+        let kubeconfig = dir.path().join("kubeconfig");
+        server
+            .write_kubeconfig(&kubeconfig, None)
+            .expect("write kubeconfig");
+        FakeCluster {
+            server,
+            _dir: dir,
+            kubeconfig,
+        }
+    }
+
+    /// Runs `VERB --kubeconfig K EXTRA…` against this server.
+    pub fn run(&self, verb: &str, extra: &[&str]) -> Run {
+        let mut args = vec![verb, "--kubeconfig", s(&self.kubeconfig)];
+        args.extend_from_slice(extra);
+        run(&args)
+    }
+}
