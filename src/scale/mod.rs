@@ -475,7 +475,8 @@ impl Scale<'_> {
         };
         progress.finish();
         let mut stop = None;
-        let is_create = |name: &str| !plan.delete.iter().any(|m| m.name == name);
+        let deleting: HashSet<&str> = plan.delete.iter().map(|m| m.name.as_str()).collect();
+        let is_create = |name: &str| !deleting.contains(name);
         for outcome in outcomes {
             match outcome {
                 Outcome::Done(name) if is_create(&name) => result.created.push(name),
@@ -512,6 +513,7 @@ impl Scale<'_> {
                 .all(|r| ready.values().filter(|(g, ok)| *g == r.name && *ok).count() >= r.after)
         };
         let mut stream = watcher(api, watcher::Config::default()).boxed();
+        let mut listed = false;
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
         eprintln!(
@@ -531,13 +533,14 @@ impl Scale<'_> {
                     Some(Ok(watcher::Event::Delete(node))) => {
                         ready.remove(node.metadata.name.as_deref().unwrap_or_default());
                     }
-                    Some(Ok(watcher::Event::InitDone)) if all_ready(&ready, results) => break,
+                    Some(Ok(watcher::Event::InitDone)) => listed = true,
                     Some(Ok(_)) => {}
                     Some(Err(e)) => return Err(Error::cluster(format!("watching nodes failed: {}", cluster::chain(&e)))),
                     None => break,
                 }
             }
-            if all_ready(&ready, results) && !ready.is_empty() {
+            // Judged once the initial list is in (a group scaled to 0 is ready at once).
+            if listed && all_ready(&ready, results) {
                 break;
             }
         }

@@ -481,3 +481,23 @@ fn wait_reports_how_many_nodes_are_ready() {
     assert_eq!(out.json()["nodeGroups"][0]["ready"], 0);
     assert!(out.stderr.contains("waiting up to 1s"), "{}", out.stderr);
 }
+
+#[test]
+fn wait_ends_at_once_when_the_group_is_emptied() {
+    let mut seed = example_seed();
+    seed.push(kwok_node("general-aaaaa", "general", true));
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let started = std::time::Instant::now();
+    let out = cluster.run(
+        "scale",
+        &["general", "--replicas", "0", "--wait=30s", "-o", "json"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["nodeGroups"][0]["ready"], 0);
+    // Not a timing target: a wait for nothing must not sit out its 30 s timeout.
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
