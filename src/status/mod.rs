@@ -32,7 +32,8 @@ pub fn run(
             cluster.context
         );
         loop {
-            let snapshot = read(&cluster, args, &ca_namespace, &status_name).await?;
+            let (snapshot, resource_version) =
+                read(&cluster, args, &ca_namespace, &status_name).await?;
             match args.output {
                 ScaleOutput::Json => {
                     crate::output::write_data(out, crate::cli::OutputFormat::Json, &snapshot)?
@@ -48,7 +49,7 @@ pub fn run(
             if !args.watch {
                 return Ok(exit::OK);
             }
-            if !changed(&cluster, &ca_namespace, &status_name).await? {
+            if !changed(&cluster, &ca_namespace, &status_name, &resource_version).await? {
                 return Ok(exit::OK);
             }
             if args.output == ScaleOutput::Text && !colors {
@@ -109,7 +110,7 @@ async fn read(
     args: &StatusArgs,
     ca_namespace: &str,
     status_name: &str,
-) -> Result<view::Snapshot> {
+) -> Result<(view::Snapshot, String)> {
     let config_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ca_namespace);
     let found = read_with_retries(|| config_maps.get_opt(status_name))
         .await
@@ -123,6 +124,7 @@ async fn read(
             "is CA running? It writes it at start and deletes it when it stops; --write-status-configmap=false turns it off. Point at it with --ca-namespace and --status-config-map",
         ));
     };
+    let resource_version = cm.metadata.resource_version.clone().unwrap_or_default();
     let text = cm
         .data
         .and_then(|mut d| d.remove("status"))
@@ -197,26 +199,28 @@ async fn read(
             break;
         }
     }
-    Ok(view::join(&status, config_groups.as_deref(), &kwok_nodes))
+    Ok((
+        view::join(&status, config_groups.as_deref(), &kwok_nodes),
+        resource_version,
+    ))
 }
 
-/// Waits until the status ConfigMap changes (true), or its watch ends for good (false).
-async fn changed(cluster: &Cluster, ca_namespace: &str, status_name: &str) -> Result<bool> {
+/// Waits until the status ConfigMap changes after `resource_version` (the one drawn): true.
+async fn changed(
+    cluster: &Cluster,
+    ca_namespace: &str,
+    status_name: &str,
+    resource_version: &str,
+) -> Result<bool> {
     use futures::StreamExt;
     use kube::api::{WatchEvent, WatchParams};
     let api: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ca_namespace);
-    let current = read_with_retries(|| api.get_opt(status_name))
-        .await
-        .map_err(|e| cluster.api_error(e, "get", "configmaps", Some(ca_namespace)))?;
-    let rv = current
-        .and_then(|c| c.metadata.resource_version)
-        .unwrap_or_else(|| "0".to_owned());
     let params = WatchParams::default()
         .fields(&format!("metadata.name={status_name}"))
         .timeout(290);
     loop {
         let stream = api
-            .watch(&params, &rv)
+            .watch(&params, resource_version)
             .await
             .map_err(|e| cluster.api_error(e, "watch", "configmaps", Some(ca_namespace)))?;
         let mut stream = std::pin::pin!(stream);
@@ -226,10 +230,10 @@ async fn changed(cluster: &Cluster, ca_namespace: &str, status_name: &str) -> Re
                     return Ok(true);
                 }
                 Ok(WatchEvent::Bookmark(_)) => {}
-                // A broken watch: read again (at worst the same view is drawn twice).
+                // A broken watch or compacted history: read again (at worst the same view twice).
                 Ok(WatchEvent::Error(_)) | Err(_) => return Ok(true),
             }
         }
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        // The server's timeout with nothing changed: watch again from the same version.
     }
 }

@@ -200,3 +200,66 @@ fn a_status_that_is_not_cas_is_an_error() {
         out.stderr
     );
 }
+
+#[test]
+fn watch_redraws_when_cas_status_changes() {
+    use std::io::{BufRead, BufReader};
+    let c = cluster(vec![status_map(
+        "kube-system",
+        "cluster-autoscaler-status",
+        YAML_STATUS,
+    )]);
+    let mut child = plugin()
+        .args([
+            "status",
+            "--kubeconfig",
+            s(&c.kubeconfig),
+            "-w",
+            "-o",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // A watchdog: a redraw that never comes must fail the test, not hang it.
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(30));
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &pid])
+            .status();
+    });
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    // Each redraw is one pretty JSON document ending with a line `}`.
+    let mut next_document = || {
+        let mut text = String::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            text.push_str(&line);
+            text.push('\n');
+            if line == "}" {
+                break;
+            }
+        }
+        serde_json::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    };
+    let first = next_document();
+    assert_eq!(first["nodeGroups"].as_array().unwrap().len(), 4);
+    c.server.insert(status_map(
+        "kube-system",
+        "cluster-autoscaler-status",
+        &YAML_STATUS.replace("cloudProviderTarget: 2", "cloudProviderTarget: 7"),
+    ));
+    let second = next_document();
+    let general = second["nodeGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "general")
+        .unwrap()
+        .clone();
+    assert_eq!(general["target"], 7);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
