@@ -224,11 +224,16 @@ fn watch_redraws_when_cas_status_changes() {
         .unwrap();
     // A watchdog: a redraw that never comes must fail the test, not hang it.
     let pid = child.id().to_string();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
     std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(30));
-        let _ = std::process::Command::new("kill")
-            .args(["-9", &pid])
-            .status();
+        if finished
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .is_err()
+        {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid])
+                .status();
+        }
     });
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     // Each redraw is one pretty JSON document ending with a line `}`.
@@ -260,6 +265,7 @@ fn watch_redraws_when_cas_status_changes() {
         .unwrap()
         .clone();
     assert_eq!(general["target"], 7);
+    done.send(()).unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
 }
