@@ -54,6 +54,17 @@ fn looks_like_config(root: &Node) -> bool {
     root.get("kind").is_none() && (has_config_key || is_v1alpha1)
 }
 
+/// Whether a `List` holds ConfigMaps (then it is a stream of objects, not templates).
+fn list_holds_config_maps(root: &Node) -> bool {
+    root.get("items")
+        .and_then(Node::as_seq)
+        .is_some_and(|items| {
+            items
+                .iter()
+                .any(|i| i.get("kind").and_then(Node::as_str) == Some("ConfigMap"))
+        })
+}
+
 fn is_template_kind(kind: &str) -> bool {
     matches!(kind, "Node" | "List" | "NodeList")
 }
@@ -216,6 +227,17 @@ impl Collector {
                     self.config_map(file, root, config_map_name);
                     recognised |=
                         self.configs.len() + self.templates.len() + self.loading.len() > before;
+                }
+                // `kubectl get cm A B -o yaml` prints one `List` holding both ConfigMaps: a
+                // List that holds ConfigMaps is a stream of its items, not templates.
+                Some("List") if list_holds_config_maps(root) => {
+                    for item in root.get("items").and_then(Node::as_seq).unwrap_or_default() {
+                        if item.get("kind").and_then(Node::as_str) == Some("ConfigMap") {
+                            let before = self.configs.len() + self.templates.len() + self.loading.len();
+                            self.config_map(file, item, config_map_name);
+                            recognised |= self.configs.len() + self.templates.len() + self.loading.len() > before;
+                        }
+                    }
                 }
                 Some(kind) if is_template_kind(kind) => {
                     return Ok(Role::Whole { is_config: false });

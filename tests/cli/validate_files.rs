@@ -816,3 +816,75 @@ fn min_count_without_desired_count_stops_ca_because_desired_defaults_to_zero() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.json()["ca"]["nodeGroups"][0]["min"], 1);
 }
+
+/// `kubectl get cm kwok-provider-config kwok-provider-templates -o yaml`: one `List`.
+const KUBECTL_GET_LIST: &str = "apiVersion: v1
+items:
+- apiVersion: v1
+  data:
+    config: |
+      apiVersion: v1alpha1
+      readNodesFrom: configmap
+      nodegroups:
+        fromNodeLabelKey: kwok-nodegroup
+      configmap:
+        name: kwok-provider-templates
+  kind: ConfigMap
+  metadata:
+    name: kwok-provider-config
+    namespace: kube-system
+- apiVersion: v1
+  data:
+    templates: |
+      apiVersion: v1
+      kind: List
+      items:
+      - apiVersion: v1
+        kind: Node
+        metadata:
+          name: general
+          annotations: {}
+          labels: {kwok-nodegroup: general}
+        status:
+          allocatable: {cpu: \"4\", memory: 16Gi, pods: \"110\"}
+  kind: ConfigMap
+  metadata:
+    name: kwok-provider-templates
+    namespace: kube-system
+kind: List
+metadata:
+  resourceVersion: \"\"
+";
+
+#[test]
+fn a_list_of_configmaps_from_kubectl_get_is_a_stream_of_its_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = write(dir.path(), "get.yaml", KUBECTL_GET_LIST);
+    let out = run(&["validate", "-f", s(&yaml), "-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json = out.json();
+    assert_eq!(json["ca"]["starts"], true);
+    assert_eq!(json["ca"]["nodeGroups"][0]["name"], "general");
+
+    // Positions inside the List's ConfigMaps still point into the file.
+    let broken = write(
+        dir.path(),
+        "broken.yaml",
+        KUBECTL_GET_LIST.replace("readNodesFrom: configmap", "readNodesFrom: everywhere"),
+    );
+    let out = run(&["validate", "-f", s(&broken), "-o", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let d = &out.json()["diagnostics"][0];
+    assert_eq!(d["rule"], "read-nodes-from-invalid", "{d}");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(7), Some(22)), "{d}");
+
+    // kubectl's -o json prints the same List as JSON.
+    let as_json: serde_json::Value = {
+        let objects = fake_apiserver::parse_seed(KUBECTL_GET_LIST).unwrap();
+        serde_json::json!({"apiVersion": "v1", "kind": "List", "items": objects})
+    };
+    let json_file = write(dir.path(), "get.json", as_json.to_string());
+    let out = run(&["validate", "-f", s(&json_file), "-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["ca"]["nodeGroups"][0]["name"], "general");
+}
