@@ -149,6 +149,7 @@ pub(crate) async fn read_inputs(
         {
             None => TemplatesInput::ConfigMapNotFound {
                 namespace: ns.to_owned(),
+                elsewhere: None,
             },
             Some(cm) => {
                 let text = cm

@@ -64,7 +64,11 @@ pub enum TemplatesInput {
     /// None were given (file mode); we cannot tell which node groups CA creates.
     NotGiven,
     /// The templates ConfigMap CA would read does not exist (cluster mode).
-    ConfigMapNotFound { namespace: String },
+    ConfigMapNotFound {
+        namespace: String,
+        /// Files only: the namespace the templates ConfigMap was given in instead.
+        elsewhere: Option<String>,
+    },
     /// Templates text, from a ConfigMap (`config_map` = its name and where the name is) or a raw file.
     Text {
         input: TextInput,

@@ -55,7 +55,20 @@ pub(super) fn check_presence(
             );
             None
         }
-        TemplatesInput::ConfigMapNotFound { namespace } => {
+        TemplatesInput::ConfigMapNotFound {
+            namespace,
+            elsewhere: Some(elsewhere),
+        } => {
+            ctx.push(
+                Diagnostic::new(
+                    "templates-missing",
+                    format!("ConfigMap `{name}` is in namespace `{elsewhere}`, but the provider config is in `{namespace}`: CA reads both from its one namespace (POD_NAMESPACE), finds no `{name}` in `{namespace}` and exits at start-up"),
+                )
+                .hint(format!("put both ConfigMaps in CA's namespace (`{namespace}` if that is where CA runs)")),
+            );
+            Some(not_found(namespace))
+        }
+        TemplatesInput::ConfigMapNotFound { namespace, .. } => {
             ctx.push(
                 Diagnostic::new(
                     "templates-missing",

@@ -25,6 +25,8 @@ struct Found {
     /// `configmap NAME` or `file`, for messages.
     origin: String,
     config_map: Option<(String, Pos)>,
+    /// The ConfigMap's `metadata.namespace`, when it says one.
+    namespace: Option<String>,
 }
 
 #[derive(Default)]
@@ -137,6 +139,10 @@ impl Collector {
                         source: embedded_source(&file.label, &file.text, key_node, value),
                         origin,
                         config_map: Some((name.clone(), name_pos)),
+                        namespace: root
+                            .path(&["metadata", "namespace"])
+                            .and_then(Node::as_str)
+                            .map(str::to_owned),
                     };
                     if is_config_key {
                         self.configs.push(found);
@@ -233,9 +239,12 @@ impl Collector {
                 Some("List") if list_holds_config_maps(root) => {
                     for item in root.get("items").and_then(Node::as_seq).unwrap_or_default() {
                         if item.get("kind").and_then(Node::as_str) == Some("ConfigMap") {
-                            let before = self.configs.len() + self.templates.len() + self.loading.len();
+                            let before =
+                                self.configs.len() + self.templates.len() + self.loading.len();
                             self.config_map(file, item, config_map_name);
-                            recognised |= self.configs.len() + self.templates.len() + self.loading.len() > before;
+                            recognised |=
+                                self.configs.len() + self.templates.len() + self.loading.len()
+                                    > before;
                         }
                     }
                 }
@@ -255,6 +264,7 @@ impl Collector {
             source: Source::file(&file.label),
             origin: format!("file {}", file.label),
             config_map: None,
+            namespace: None,
         };
         if is_config {
             self.configs.push(found);
@@ -348,6 +358,7 @@ pub fn classify(
         .with_hint(hint));
     }
     let config = only_one(&mut collector.configs, "provider config")?;
+    let config_namespace = config.as_ref().and_then(|c| c.namespace.clone());
     let templates = only_one(&mut collector.templates, "templates input")?;
     let mut sources = std::mem::take(&mut collector.sources);
     let mut add = |source: Source| {
@@ -360,6 +371,17 @@ pub fn classify(
     });
     let templates = match templates {
         None => TemplatesInput::NotGiven,
+        // CA reads both ConfigMaps from its one namespace: given apart, one is not found.
+        Some(found)
+            if config_namespace.is_some()
+                && found.namespace.is_some()
+                && found.namespace != config_namespace =>
+        {
+            TemplatesInput::ConfigMapNotFound {
+                namespace: config_namespace.clone().unwrap_or_default(),
+                elsewhere: found.namespace,
+            }
+        }
         Some(found) => {
             let name_source = found
                 .config_map

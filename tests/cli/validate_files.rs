@@ -876,7 +876,11 @@ fn a_list_of_configmaps_from_kubectl_get_is_a_stream_of_its_items() {
     assert_eq!(out.code, 1, "{out:?}");
     let d = &out.json()["diagnostics"][0];
     assert_eq!(d["rule"], "read-nodes-from-invalid", "{d}");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(7), Some(22)), "{d}");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(7), Some(22)),
+        "{d}"
+    );
 
     // kubectl's -o json prints the same List as JSON.
     let as_json: serde_json::Value = {
@@ -887,4 +891,29 @@ fn a_list_of_configmaps_from_kubectl_get_is_a_stream_of_its_items() {
     let out = run(&["validate", "-f", s(&json_file), "-o", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.json()["ca"]["nodeGroups"][0]["name"], "general");
+}
+
+#[test]
+fn configmaps_in_two_namespaces_stop_ca_and_both_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("examples/kwok-provider.yaml"))
+        .unwrap()
+        .replacen(
+            "name: kwok-provider-templates\n  namespace: kube-system",
+            "name: kwok-provider-templates\n  namespace: autoscaling",
+            1,
+        );
+    assert!(text.contains("namespace: autoscaling"));
+    let path = write(dir.path(), "split.yaml", text);
+    let out = run(&["validate", "-f", s(&path), "-o", "json"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let json = out.json();
+    assert_eq!(json["ca"]["starts"], false);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["rule"], "templates-missing");
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.contains("`autoscaling`") && message.contains("`kube-system`"),
+        "{message}"
+    );
 }
