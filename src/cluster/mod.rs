@@ -55,11 +55,25 @@ pub fn resolve_namespace(
 
 /// Connects as kubectl would: the kubeconfig (flag, else KUBECONFIG, else ~/.kube/config) and context.
 pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
+    let env_paths = std::env::var_os("KUBECONFIG").filter(|p| !p.is_empty());
+    let missing = |path: &std::path::Path, from: &str| {
+        Error::usage(format!("{from} `{}`: no such file", path.display()))
+            .with_hint("pass a readable kubeconfig file")
+    };
     let kubeconfig = match &global.kubeconfig {
+        Some(path) if !path.exists() => return Err(missing(path, "--kubeconfig")),
         Some(path) => Kubeconfig::read_from(path).map_err(|e| {
-            Error::usage(format!("--kubeconfig {}: {}", path.display(), chain(&e)))
+            Error::usage(format!("--kubeconfig `{}`: {}", path.display(), chain(&e)))
                 .with_hint("pass a readable kubeconfig file")
         })?,
+        // Like kubectl, a KUBECONFIG list may name missing files, but not only missing ones.
+        None if env_paths
+            .as_ref()
+            .is_some_and(|paths| std::env::split_paths(paths).all(|p| !p.exists())) =>
+        {
+            let paths = env_paths.unwrap_or_default();
+            return Err(missing(std::path::Path::new(&paths), "KUBECONFIG"));
+        }
         None => Kubeconfig::read().map_err(|e| {
             Error::cluster(format!("no usable kubeconfig: {}", chain(&e)))
                 .with_hint("set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config (or pass -f to validate files)")
@@ -91,6 +105,13 @@ pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
         context_namespace.as_deref(),
         &context,
     );
+    if let Some(why) = crate::provider::names::why_not_label(&namespace.name) {
+        return Err(Error::usage(format!(
+            "`{}` ({}) is not a valid namespace name: {why}",
+            namespace.name, namespace.reason
+        ))
+        .with_hint("namespace names use lowercase letters, digits and `-`"));
+    }
     let options = KubeConfigOptions {
         context: Some(context.clone()),
         ..KubeConfigOptions::default()

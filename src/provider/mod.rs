@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod events;
+pub mod names;
 pub mod nodegroups;
 pub mod quantity;
 pub mod status;

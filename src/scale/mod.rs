@@ -52,7 +52,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Resul
     let change = requested_change(args)?;
     let env_name = std::env::var(ENV_CONFIG_MAP).ok();
     let config_map =
-        crate::validate::config_map_name(args.config_map.as_deref(), env_name.as_deref());
+        crate::validate::config_map_name(args.config_map.as_deref(), env_name.as_deref())?;
     // Files are read before any connection: a bad file is exit 2 even with no cluster.
     let file_inputs = if args.files.is_empty() && args.templates.is_none() {
         None

@@ -137,7 +137,7 @@ async fn read(
     // The node groups the ConfigMaps define (best effort: CA's view stands without them).
     let env_name = std::env::var(ENV_CONFIG_MAP).ok();
     let config_map =
-        crate::validate::config_map_name(args.config_map.as_deref(), env_name.as_deref());
+        crate::validate::config_map_name(args.config_map.as_deref(), env_name.as_deref())?;
     let config_groups: Option<Vec<(String, i64, i64)>> = match cluster::validate::read_inputs(
         cluster,
         &config_map,

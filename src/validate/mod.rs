@@ -14,11 +14,21 @@ use std::path::{Path, PathBuf};
 /// Largest input file we read; ConfigMaps hold at most 1 MiB, so this is generous.
 pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 
-/// The provider-config ConfigMap name: flag, else env, else the default.
-pub fn config_map_name(flag: Option<&str>, env: Option<&str>) -> String {
-    flag.or(env.filter(|e| !e.trim().is_empty()))
-        .unwrap_or(DEFAULT_CONFIG_MAP_NAME)
-        .to_owned()
+/// The provider-config ConfigMap name: flag, else env, else the default; a name the API
+/// server would reject is a usage error (exit 2), not an unreachable cluster.
+pub fn config_map_name(flag: Option<&str>, env: Option<&str>) -> Result<String> {
+    let (name, from) = match (flag, env.filter(|e| !e.trim().is_empty())) {
+        (Some(name), _) => (name, "--config-map"),
+        (None, Some(name)) => (name, ENV_CONFIG_MAP),
+        (None, None) => (DEFAULT_CONFIG_MAP_NAME, "default"),
+    };
+    match crate::provider::names::why_not_subdomain(name) {
+        None => Ok(name.to_owned()),
+        Some(why) => Err(Error::usage(format!(
+            "{from}: `{name}` is not a valid ConfigMap name: {why}"
+        ))
+        .with_hint("ConfigMap names use lowercase letters, digits, `-` and `.` (CA looks for exactly this name, so it would not find it either)")),
+    }
 }
 
 pub fn run(
@@ -37,7 +47,7 @@ pub fn run(
     }
     check_disabled_rules(&args.disable)?;
     let env_name = std::env::var(ENV_CONFIG_MAP).ok();
-    let config_map = config_map_name(args.config_map.as_deref(), env_name.as_deref());
+    let config_map = config_map_name(args.config_map.as_deref(), env_name.as_deref())?;
     let analysis = if args.files.is_empty() && args.templates.is_none() {
         crate::cluster::validate::analyze_live(global, args, &config_map)?
     } else {
@@ -213,10 +223,19 @@ mod tests {
 
     #[test]
     fn config_map_name_precedence() {
-        assert_eq!(config_map_name(Some("a"), Some("b")), "a");
-        assert_eq!(config_map_name(None, Some("b")), "b");
-        assert_eq!(config_map_name(None, Some(" ")), DEFAULT_CONFIG_MAP_NAME);
-        assert_eq!(config_map_name(None, None), DEFAULT_CONFIG_MAP_NAME);
+        assert_eq!(config_map_name(Some("a"), Some("b")).unwrap(), "a");
+        assert_eq!(config_map_name(None, Some("b")).unwrap(), "b");
+        assert_eq!(
+            config_map_name(None, Some(" ")).unwrap(),
+            DEFAULT_CONFIG_MAP_NAME
+        );
+        assert_eq!(
+            config_map_name(None, None).unwrap(),
+            DEFAULT_CONFIG_MAP_NAME
+        );
+        let trailing = config_map_name(None, Some("my-config ")).unwrap_err();
+        assert_eq!(trailing.exit_code(), 2);
+        assert!(trailing.message.contains("KWOK_PROVIDER_CONFIGMAP: `my-config ` is not a valid ConfigMap name: it contains a space"), "{}", trailing.message);
     }
 
     #[test]

@@ -917,3 +917,66 @@ fn configmaps_in_two_namespaces_stop_ca_and_both_are_named() {
         "{message}"
     );
 }
+
+#[test]
+fn bad_names_and_missing_kubeconfigs_exit_2_before_any_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    // Port 1: nothing listens, so reaching for the cluster would be exit 3, not 2.
+    let kubeconfig = write(
+        dir.path(),
+        "kubeconfig",
+        fake_apiserver::kubeconfig_for("http://127.0.0.1:1", None),
+    );
+    let flag = run(&["validate", "--kubeconfig", "/no/such/kubeconfig"]);
+    assert_eq!(flag.code, 2, "{flag:?}");
+    assert!(
+        flag.stderr
+            .contains("--kubeconfig `/no/such/kubeconfig`: no such file"),
+        "{}",
+        flag.stderr
+    );
+    let env = run_cmd(
+        plugin()
+            .env("KUBECONFIG", "/no/such/kubeconfig")
+            .arg("validate"),
+    );
+    assert_eq!(env.code, 2, "{env:?}");
+    assert!(
+        env.stderr
+            .contains("KUBECONFIG `/no/such/kubeconfig`: no such file"),
+        "{}",
+        env.stderr
+    );
+    for verb in ["validate", "scale", "events", "status"] {
+        let bad_ns = run(&[verb, "--kubeconfig", s(&kubeconfig), "-n", "bad ns"]);
+        assert_eq!(bad_ns.code, 2, "{verb}: {bad_ns:?}");
+        assert!(
+            bad_ns
+                .stderr
+                .contains("`bad ns` (from -n) is not a valid namespace name: it contains a space"),
+            "{}",
+            bad_ns.stderr
+        );
+    }
+    let bad_cm = run_cmd(
+        plugin()
+            .env("KWOK_PROVIDER_CONFIGMAP", "kwok-provider-config ")
+            .args(["validate", "--kubeconfig", s(&kubeconfig)]),
+    );
+    assert_eq!(bad_cm.code, 2, "{bad_cm:?}");
+    assert!(
+        bad_cm.stderr.contains(
+            "KWOK_PROVIDER_CONFIGMAP: `kwok-provider-config ` is not a valid ConfigMap name"
+        ),
+        "{}",
+        bad_cm.stderr
+    );
+    let flag_cm = run(&[
+        "validate",
+        "--kubeconfig",
+        s(&kubeconfig),
+        "--config-map",
+        "a b",
+    ]);
+    assert_eq!(flag_cm.code, 2, "{flag_cm:?}");
+}
