@@ -21,9 +21,10 @@ fn main() -> ExitCode {
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let result = kwokprovider::run(&cli, &mut out).and_then(|code| {
-        out.flush()?;
-        Ok(code)
+    let result = kwokprovider::run(&cli, &mut out).and_then(|code| match out.flush() {
+        // The reader went away (`… | head`): the exit code still tells what was found.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        flushed => flushed.map(|()| code).map_err(Into::into),
     });
     match result {
         Ok(code) => ExitCode::from(code),

@@ -61,7 +61,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Resul
         let templates = args
             .templates
             .as_deref()
-            .map(crate::validate::read_file)
+            .map(|t| crate::validate::read_templates(t, &args.files))
             .transpose()?;
         Some(crate::validate::inputs::classify(
             files,

@@ -335,6 +335,18 @@ pub fn classify(
         }
     }
     if let Some(file) = templates_file {
+        // ConfigMap manifests given as raw templates: CA would see a ConfigMap, not Nodes.
+        let holds_config_maps = yaml::parse_stream(&file.text).is_ok_and(|docs| {
+            docs.iter()
+                .any(|d| d.root.get("kind").and_then(Node::as_str) == Some("ConfigMap"))
+        });
+        if holds_config_maps {
+            return Err(Error::usage(format!(
+                "--templates {}: holds ConfigMap manifests; --templates takes the raw value of the `templates` key",
+                file.label
+            ))
+            .with_hint(format!("pass ConfigMap manifests with -f: kubectl kwokprovider validate -f {}", file.label)));
+        }
         collector.whole_file(file, false);
     }
     if collector.configs.is_empty()

@@ -52,7 +52,11 @@ pub fn run(
         crate::cluster::validate::analyze_live(global, args, &config_map)?
     } else {
         let files = read_inputs(&args.files)?;
-        let templates = args.templates.as_deref().map(read_file).transpose()?;
+        let templates = args
+            .templates
+            .as_deref()
+            .map(|t| read_templates(t, &args.files))
+            .transpose()?;
         let inputs = inputs::classify(files, templates, &config_map)?;
         if global.verbosity > 0 {
             for line in inputs::describe(&inputs) {
@@ -77,16 +81,22 @@ pub fn report(
         .filter(|d| !args.disable.iter().any(|r| r == d.rule))
         .cloned()
         .collect();
-    match args.output {
-        OutputFormat::Text => report::render_text(out, analysis, &diagnostics, styles)?,
-        format => {
-            crate::output::write_data(out, format, &report::json_report(analysis, &diagnostics))?
-        }
-    }
     let failing = diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error || (args.strict && d.severity == Severity::Warning));
-    Ok(if failing { exit::FINDINGS } else { exit::OK })
+    let code = if failing { exit::FINDINGS } else { exit::OK };
+    let written = match args.output {
+        OutputFormat::Text => report::render_text(out, analysis, &diagnostics, styles),
+        format => {
+            crate::output::write_data(out, format, &report::json_report(analysis, &diagnostics))
+        }
+    };
+    match written {
+        // `validate … | head`: the reader left, but the verdict stands (for `set -o pipefail`).
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(e.into()),
+        Ok(()) => Ok(code),
+    }
 }
 
 fn check_disabled_rules(disabled: &[String]) -> Result<()> {
@@ -113,12 +123,7 @@ pub(crate) fn read_inputs(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
                 return Err(Error::usage("`-f -` (stdin) given more than once"));
             }
             stdin_used = true;
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .take(MAX_INPUT_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| Error::input(format!("<stdin>: cannot read: {e}")))?;
-            files.push(decode_text("<stdin>", bytes)?);
+            files.push(read_stdin()?);
         } else if path.is_dir() {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
                 .map_err(|e| {
@@ -159,6 +164,28 @@ fn is_manifest(path: &Path) -> bool {
         .is_some_and(|n| n.starts_with('.'));
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     !hidden && matches!(ext, "yaml" | "yml" | "json")
+}
+
+fn read_stdin() -> Result<InputFile> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::input(format!("<stdin>: cannot read: {e}")))?;
+    decode_text("<stdin>", bytes)
+}
+
+/// The `--templates` input: a file, or `-` for stdin (unless `-f -` took it).
+pub(crate) fn read_templates(path: &Path, files: &[PathBuf]) -> Result<InputFile> {
+    if path.as_os_str() != "-" {
+        return read_file(path);
+    }
+    if files.iter().any(|f| f.as_os_str() == "-") {
+        return Err(Error::usage(
+            "`-f -` and `--templates -` cannot both read stdin",
+        ));
+    }
+    read_stdin()
 }
 
 pub(crate) fn read_file(path: &Path) -> Result<InputFile> {

@@ -980,3 +980,57 @@ fn bad_names_and_missing_kubeconfigs_exit_2_before_any_connection() {
     ]);
     assert_eq!(flag_cm.code, 2, "{flag_cm:?}");
 }
+
+#[test]
+fn the_exit_code_follows_the_findings_when_the_reader_leaves() {
+    // `validate … | head -0` with `set -o pipefail`: the closed pipe must not hide the errors.
+    for (kind, expected) in [("fire", 1), ("pass", 0)] {
+        let mut child = plugin()
+            .args([
+                "validate",
+                "-f",
+                s(&rule_fixture("read-nodes-from-invalid", kind)),
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader is gone before anything is written
+        assert_eq!(child.wait().unwrap().code(), Some(expected), "{kind}");
+    }
+}
+
+#[test]
+fn templates_from_stdin_and_configmaps_given_as_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(dir.path(), "config.yaml", RAW_CONFIG);
+    let out = run_with_stdin(
+        &[
+            "validate",
+            "-f",
+            s(&config),
+            "--templates",
+            "-",
+            "-o",
+            "json",
+        ],
+        RAW_TEMPLATES.as_bytes(),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["ca"]["nodeGroups"].as_array().unwrap().len(), 2);
+    let both = run(&["validate", "-f", "-", "--templates", "-"]);
+    assert_eq!(both.code, 2, "{both:?}");
+    let manifests = fixture("examples/kwok-provider.yaml");
+    let wrong = run(&["validate", "-f", s(&config), "--templates", s(&manifests)]);
+    assert_eq!(wrong.code, 2, "{wrong:?}");
+    assert!(
+        wrong.stderr.contains("holds ConfigMap manifests"),
+        "{}",
+        wrong.stderr
+    );
+    assert!(
+        wrong.stderr.contains("pass ConfigMap manifests with -f"),
+        "{}",
+        wrong.stderr
+    );
+}
