@@ -20,6 +20,8 @@ pub struct JsonReport {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JsonCa {
+    /// `starts`, `exits`, `crashes`, or `unknown` (no provider config was given).
+    pub verdict: &'static str,
     pub starts: bool,
     /// CA's own message when it fails to start, else null.
     pub failure: Option<String>,
@@ -67,14 +69,27 @@ pub fn locate(
 
 pub fn json_report(analysis: &Analysis, diagnostics: &[Diagnostic]) -> JsonReport {
     let verdict = &analysis.verdict;
+    let crashes = verdict.failure.as_ref().is_some_and(|f| f.panics);
+    let outcome = match (&verdict.failure, &verdict.settings) {
+        (Some(_), _) if crashes => "crashes",
+        (Some(_), _) => "exits",
+        (None, None) => "unknown",
+        (None, Some(_)) => "starts",
+    };
     JsonReport {
         ca: JsonCa {
+            verdict: outcome,
             starts: verdict.starts,
             failure: verdict.failure.as_ref().map(|f| f.ca_message.clone()),
-            node_groups: verdict.node_groups.clone(),
+            // Only node groups CA really creates: none when it exits, crashes or is unknown.
+            node_groups: if outcome == "starts" {
+                verdict.node_groups.clone()
+            } else {
+                Vec::new()
+            },
             target_version: verdict.version.to_string(),
             failure_explanation: verdict.failure.as_ref().map(|f| f.explanation.clone()),
-            crashes: verdict.failure.as_ref().is_some_and(|f| f.panics),
+            crashes,
             skipped_templates: verdict
                 .skipped
                 .iter()

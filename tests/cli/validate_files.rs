@@ -1034,3 +1034,28 @@ fn templates_from_stdin_and_configmaps_given_as_templates() {
         wrong.stderr
     );
 }
+
+#[test]
+fn the_json_verdict_says_starts_exits_crashes_or_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let verdict = |args: &[&str]| {
+        let mut all = vec!["validate", "-o", "json"];
+        all.extend_from_slice(args);
+        let json = run(&all).json();
+        (
+            json["ca"]["verdict"].as_str().unwrap().to_owned(),
+            json["ca"]["nodeGroups"].as_array().unwrap().len(),
+        )
+    };
+    let clean = write(dir.path(), "clean.yaml", CLEAN);
+    assert_eq!(verdict(&["-f", s(&clean)]), ("starts".to_owned(), 1));
+    let exits = rule_fixture("read-nodes-from-invalid", "fire");
+    assert_eq!(verdict(&["-f", s(&exits)]), ("exits".to_owned(), 0));
+    let crashes = rule_fixture("template-annotations-missing", "fire");
+    assert_eq!(verdict(&["-f", s(&crashes)]), ("crashes".to_owned(), 0));
+    let templates = write(dir.path(), "templates.yaml", RAW_TEMPLATES);
+    assert_eq!(
+        verdict(&["--templates", s(&templates)]),
+        ("unknown".to_owned(), 0)
+    );
+}
