@@ -131,7 +131,7 @@ impl Collector {
                 continue;
             }
             recognised = true;
-            let origin = format!("ConfigMap `{name}`");
+            let origin = format!("ConfigMap `{name}` at {}:{}", file.label, name_pos.line);
             match value.as_scalar() {
                 Some(scalar) => {
                     let found = Found {

@@ -1059,3 +1059,21 @@ fn the_json_verdict_says_starts_exits_crashes_or_unknown() {
         ("unknown".to_owned(), 0)
     );
 }
+
+#[test]
+fn two_provider_configs_are_each_located() {
+    let a = fixture("examples/kwok-provider.yaml");
+    let b = rule_fixture("nodegroup-size-invalid", "pass");
+    let out = run(&["validate", "-f", s(&a), "-f", s(&b)]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains(&format!("at {}:6", a.display())),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("at {}:5", b.display())),
+        "{}",
+        out.stderr
+    );
+}
