@@ -440,6 +440,25 @@ fn missing_key_hint(template: &Template<'_>, settings: &ProviderSettings) -> Str
             settings.group_by.noun()
         );
     }
+    // `lables:` or `Labels:`: Kubernetes field names are exact, so CA sees no labels at all.
+    if template.node.path(&["metadata", own_map]).is_none() {
+        let metadata_keys: Vec<&str> = template
+            .node
+            .path(&["metadata"])
+            .and_then(Node::as_map)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|(k, _)| k.scalar_text())
+            .collect();
+        if let Some(typo) = metadata_keys
+            .iter()
+            .find(|k| did_you_mean(k, &[own_map]).is_some())
+        {
+            return format!(
+                "`metadata.{typo}` is not a field CA reads (field names are exact); did you mean `metadata.{own_map}`?"
+            );
+        }
+    }
     let present: Vec<&str> = template
         .node
         .path(&["metadata", own_map])

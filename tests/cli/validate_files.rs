@@ -1077,3 +1077,42 @@ fn two_provider_configs_are_each_located() {
         out.stderr
     );
 }
+
+#[test]
+fn a_misspelled_labels_field_gets_a_did_you_mean() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(dir.path(), "config.yaml", RAW_CONFIG);
+    for typo in ["lables", "Labels"] {
+        let templates = write(
+            dir.path(),
+            "templates.yaml",
+            RAW_TEMPLATES.replacen(
+                "  labels:\n    kwok-nodegroup: small",
+                &format!("  {typo}:\n    kwok-nodegroup: small"),
+                1,
+            ),
+        );
+        let out = run(&[
+            "validate",
+            "-f",
+            s(&config),
+            "--templates",
+            s(&templates),
+            "-o",
+            "json",
+        ]);
+        let hints: Vec<String> = out.json()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["hint"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(
+            hints.iter().any(
+                |h| h.contains(&format!("`metadata.{typo}` is not a field CA reads"))
+                    && h.contains("did you mean `metadata.labels`")
+            ),
+            "{typo}: {hints:?}"
+        );
+    }
+}
