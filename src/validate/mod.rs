@@ -224,6 +224,29 @@ fn decode_text(label: &str, bytes: Vec<u8>) -> Result<InputFile> {
         ))
         .with_hint("ConfigMaps hold at most 1 MiB; is this the right file?"));
     }
+    // UTF-16 with a byte-order mark (PowerShell's `>` writes it); kubectl reads it too.
+    let utf16 = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => Some(u16::from_le_bytes as fn([u8; 2]) -> u16),
+        Some([0xFE, 0xFF]) => Some(u16::from_be_bytes as fn([u8; 2]) -> u16),
+        _ => None,
+    };
+    if let Some(unit) = utf16 {
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| unit([c[0], *c.get(1).unwrap_or(&0)]))
+            .collect();
+        return String::from_utf16(&units)
+            .map(|text| InputFile {
+                label: label.to_owned(),
+                text,
+            })
+            .map_err(|_| {
+                Error::input(format!(
+                    "{label}: has a UTF-16 byte-order mark but is not valid UTF-16"
+                ))
+                .with_hint("save the file as UTF-8")
+            });
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(InputFile {
             label: label.to_owned(),
@@ -263,6 +286,21 @@ mod tests {
         let trailing = config_map_name(None, Some("my-config ")).unwrap_err();
         assert_eq!(trailing.exit_code(), 2);
         assert!(trailing.message.contains("KWOK_PROVIDER_CONFIGMAP: `my-config ` is not a valid ConfigMap name: it contains a space"), "{}", trailing.message);
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_read() {
+        let text = "readNodesFrom: cluster\n";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode_text("x", le).unwrap().text, text);
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode_text("x", be).unwrap().text, text);
     }
 
     #[test]

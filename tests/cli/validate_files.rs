@@ -1116,3 +1116,16 @@ fn a_misspelled_labels_field_gets_a_did_you_mean() {
         );
     }
 }
+
+#[test]
+fn a_utf16_file_from_powershell_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(CLEAN.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let path = write(dir.path(), "ps.yaml", utf16);
+    let out = run(&["validate", "-f", s(&path), "-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["ca"]["nodeGroups"][0]["name"], "general");
+}
