@@ -192,7 +192,7 @@ fn templates_source(
     let Some(text) = config_text else {
         return (None, None);
     };
-    let Ok(parsed) = config::parse_text(text) else {
+    let Ok(parsed) = config::parse_for(text, version) else {
         return (None, None);
     };
     let decoded = config::decode(&parsed, version);

@@ -188,8 +188,10 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         templates_known: false,
         notes: Vec::new(),
     };
-    let config_text: Option<Result<config::ConfigText, config::ConfigTextError>> =
-        inputs.config.as_ref().map(|c| config::parse_text(&c.text));
+    let config_text: Option<Result<config::ConfigText, config::ConfigTextError>> = inputs
+        .config
+        .as_ref()
+        .map(|c| config::parse_for(&c.text, version));
     let mut group_shapes = Vec::new();
     let mut group_templates = Vec::new();
     let mut ctx = Ctx {

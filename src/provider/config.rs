@@ -226,6 +226,33 @@ pub fn parse_text(text: &str) -> Result<ConfigText, ConfigTextError> {
             None => Err(ConfigTextError::Empty),
         };
     }
+    parse_yaml(text)
+}
+
+/// The text as CA `version` decodes it: `parse_text`, then, where apimachinery retries as
+/// YAML after a failed JSON decode (1.33+), the YAML reading when JSON fails and YAML does not.
+pub fn parse_for(text: &str, version: CaVersion) -> Result<ConfigText, ConfigTextError> {
+    let parsed = parse_text(text);
+    if !version.retries_json_as_yaml() {
+        return parsed;
+    }
+    match parsed {
+        // A JSON syntax error: YAML's reading, else the JSON error (apimachinery's firstErr).
+        Err(json_error @ ConfigTextError::Json { .. }) => parse_yaml(text).map_err(|_| json_error),
+        // A JSON type error: YAML's reading if it decodes cleanly, else the JSON one.
+        Ok(json) if json.json && decode(&json, version).first_type_error().is_some() => {
+            match parse_yaml(text) {
+                Ok(yaml) if decode(&yaml, version).first_type_error().is_none() => Ok(yaml),
+                _ => Ok(json),
+            }
+        }
+        other => other,
+    }
+}
+
+/// The first chunk of apimachinery's `YAMLReader`, as YAML.
+fn parse_yaml(text: &str) -> Result<ConfigText, ConfigTextError> {
+    let mut reader = yaml::Reader::default();
     let chunks = yaml::split_documents(text).map_err(|e| ConfigTextError::Separator {
         line: e.line,
         rest: e.rest,
@@ -755,6 +782,37 @@ mod tests {
     }
 
     const GOOD: &str = "apiVersion: v1alpha1\nreadNodesFrom: configmap\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\nconfigmap:\n  name: kwok-provider-templates\n";
+
+    #[test]
+    fn json_that_fails_is_read_as_yaml_from_ca_1_33() {
+        let v = |minor: u32| format!("1.{minor}").parse::<CaVersion>().unwrap();
+        let flow =
+            "{readNodesFrom: configmap, nodegroups: {fromNodeLabelKey: g}, configmap: {name: t}}\n";
+        assert!(matches!(
+            parse_for(flow, v(32)),
+            Err(ConfigTextError::Json { .. })
+        ));
+        let yaml = parse_for(flow, v(33)).unwrap();
+        assert!(!yaml.json);
+        assert!(decode(&yaml, v(33)).check().is_ok());
+        // A number where a string goes: JSON fails, YAML converts it (sigs.k8s.io/yaml).
+        let number = "{\"readNodesFrom\": \"configmap\", \"nodegroups\": {\"fromNodeLabelKey\": 5}, \"configmap\": {\"name\": \"t\"}}";
+        assert!(
+            decode(&parse_for(number, v(32)).unwrap(), v(32))
+                .check()
+                .is_err()
+        );
+        let settings = decode(
+            &parse_for(number, CaVersion::LATEST).unwrap(),
+            CaVersion::LATEST,
+        )
+        .check()
+        .unwrap();
+        assert_eq!(settings.grouping_key, "5");
+        // Both fail: the JSON error stands.
+        let both = "{\"readNodesFrom\": \"configmap\", \"nodes\": {\"skipTaint\": \"yes\"}}";
+        assert!(parse_for(both, CaVersion::LATEST).unwrap().json);
+    }
 
     #[test]
     fn accepts_a_minimal_config() {

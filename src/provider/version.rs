@@ -33,6 +33,13 @@ impl CaVersion {
         self.minor >= 33
     }
 
+    /// 1.33+ (apimachinery v0.33) decodes a config that starts with `{` as YAML when it fails
+    /// as JSON (a syntax or a type error), and reports the JSON error only if YAML fails too.
+    /// Run by the CA oracle on CA 1.33 and 1.36; read from apimachinery's YAMLOrJSONDecoder.
+    pub fn retries_json_as_yaml(self) -> bool {
+        self.minor >= 33
+    }
+
     /// The config field naming the grouping annotation.
     pub fn annotation_key_field(self) -> &'static str {
         if self.minor >= 34 {

@@ -371,6 +371,29 @@ fn matrix_cases(tmp: &Path, ca_version: &'static str) -> Vec<Case> {
             ca_version,
         ));
     }
+    // Configs that look like JSON but are not (apimachinery's handling differs by version).
+    for (name, config) in [
+        (
+            "JSON-ish flow mapping",
+            "{readNodesFrom: configmap, nodegroups: {fromNodeLabelKey: kwok-nodegroup}, configmap: {name: kwok-provider-templates}}\n",
+        ),
+        (
+            "JSON-ish trailing comma",
+            "{\"readNodesFrom\": \"configmap\", \"nodegroups\": {\"fromNodeLabelKey\": \"kwok-nodegroup\"}, \"configmap\": {\"name\": \"kwok-provider-templates\"},}\n",
+        ),
+        (
+            "JSON-ish number for a string",
+            "{\"readNodesFrom\": \"configmap\", \"nodegroups\": {\"fromNodeLabelKey\": 5}, \"configmap\": {\"name\": \"kwok-provider-templates\"}}\n",
+        ),
+    ] {
+        cases.push(raw_case(
+            tmp,
+            &format!("matrix {ca_version} {name}"),
+            config,
+            Some(&two),
+            ca_version,
+        ));
+    }
     // Both grouping keys, and neither.
     cases.push(raw_case(
         tmp,

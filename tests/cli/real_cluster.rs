@@ -287,6 +287,8 @@ impl RealCluster {
                 "--scan-interval=1s",
                 "--max-node-provision-time=15m",
                 "--v=2",
+                // Its metrics port on a free one: CA processes of parallel tests must not collide on :8085.
+                "--address=127.0.0.1:0",
             ])
             .args(extra_args)
             // In local mode the provider reads KUBECONFIG (client-go default loading rules), not --kubeconfig.
