@@ -56,6 +56,12 @@ fn into_namespace(objects: &[Value], namespace: &str) -> String {
     json!({"apiVersion": "v1", "kind": "List", "items": items}).to_string()
 }
 
+/// The shipped example's ConfigMaps, moved into `namespace`, as kubectl input.
+fn example_in(namespace: &str) -> String {
+    let text = std::fs::read_to_string(fixture("examples/kwok-provider.yaml")).unwrap();
+    into_namespace(&fake_apiserver::parse_seed(&text).unwrap(), namespace)
+}
+
 /// The parts of CA's verdict that do not depend on where the inputs came from. A CA that
 /// does not start registers no node groups, whatever the report lists as planned.
 fn verdict(report: &Value) -> Value {
@@ -139,9 +145,7 @@ fn real_live_validate_agrees_with_file_validate_on_every_configmap_fixture() {
 fn real_live_validate_reports_the_node_groups_of_the_example() {
     let cluster = shared();
     let namespace = cluster.namespace("example");
-    let example = fixture("examples/kwok-provider.yaml");
-    let objects = fake_apiserver::parse_seed(&std::fs::read_to_string(&example).unwrap()).unwrap();
-    cluster.apply(None, &into_namespace(&objects, &namespace));
+    cluster.apply(None, &example_in(&namespace));
     let out = cluster.plugin(&["validate", "-n", &namespace]);
     assert!(
         out.stdout.contains("will start and create 3 node groups"),
@@ -170,9 +174,7 @@ fn real_live_validate_reports_the_node_groups_of_the_example() {
 fn real_live_validate_reads_the_ca_deployment() {
     let cluster = shared();
     let namespace = cluster.namespace("deploy");
-    let example = fixture("examples/kwok-provider.yaml");
-    let objects = fake_apiserver::parse_seed(&std::fs::read_to_string(&example).unwrap()).unwrap();
-    cluster.apply(None, &into_namespace(&objects, &namespace));
+    cluster.apply(None, &example_in(&namespace));
     // A CA Deployment that reads its ConfigMaps from kube-system, not from where they are.
     let deployment = json!({
         "apiVersion": "apps/v1", "kind": "Deployment",
@@ -624,11 +626,9 @@ fn real_scale_makes_cas_nodes_that_kwok_makes_ready_and_removes_them() {
     use kwokprovider::provider::{CaVersion, nodegroups};
     let cluster = shared();
     let namespace = cluster.namespace("scale");
-    let example = fixture("examples/kwok-provider.yaml");
-    let objects = fake_apiserver::parse_seed(&std::fs::read_to_string(&example).unwrap()).unwrap();
     // Its own group name, so that other tests' nodes never count.
     let group = cluster.unique("sc");
-    let manifest = into_namespace(&objects, &namespace).replace(
+    let manifest = example_in(&namespace).replace(
         "kwok-nodegroup: compute",
         &format!("kwok-nodegroup: {group}"),
     );
@@ -699,9 +699,7 @@ fn real_scale_makes_cas_nodes_that_kwok_makes_ready_and_removes_them() {
 fn real_scale_denied_by_rbac_exits_3() {
     let cluster = shared();
     let namespace = cluster.namespace("scale-denied");
-    let example = fixture("examples/kwok-provider.yaml");
-    let objects = fake_apiserver::parse_seed(&std::fs::read_to_string(&example).unwrap()).unwrap();
-    cluster.apply(None, &into_namespace(&objects, &namespace));
+    cluster.apply(None, &example_in(&namespace));
     // The viewer may read ConfigMaps and nodes, not create nodes.
     let out = cluster.plugin(&[
         "scale",
