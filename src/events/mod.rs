@@ -67,6 +67,7 @@ pub fn run(
             seen: HashMap::new(),
             printed: 0,
             colors,
+            zone: jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC),
         };
         let work = tail.run(out);
         let outcome = match args.timeout {
@@ -102,6 +103,8 @@ struct Tail<'a> {
     seen: HashMap<String, i32>,
     printed: u64,
     colors: bool,
+    /// Where absolute times are shown: the system's zone (`TZ`, /etc/localtime), else UTC.
+    zone: jiff::tz::TimeZone,
 }
 
 impl Tail<'_> {
@@ -227,11 +230,9 @@ impl Tail<'_> {
             }
             ScaleOutput::Text => {
                 let now = k8s_openapi::jiff::Timestamp::now().as_second();
-                writeln!(
-                    out,
-                    "{}",
-                    view::render_text(view, self.args.timestamps, now, self.colors)
-                )?;
+                let line =
+                    view::render_text(view, self.args.timestamps, now, &self.zone, self.colors);
+                writeln!(out, "{line}")?;
             }
         }
         self.printed += 1;

@@ -157,12 +157,30 @@ fn relative(seconds: i64, now: i64) -> String {
     }
 }
 
-/// One line of text: time, type, reason, object, decision (or message), ×N, hint.
-pub fn render_text(view: &EventView, timestamps: Timestamps, now: i64, colors: bool) -> String {
+/// The event's time in `zone` (the local one in practice), to the second.
+fn local(seconds: i64, zone: &jiff::tz::TimeZone) -> String {
+    match jiff::Timestamp::from_second(seconds) {
+        Ok(t) => t
+            .to_zoned(zone.clone())
+            .strftime("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// One line of text: time (in `zone`, or relative to `now`), type, reason, object,
+/// decision (or message), ×N, hint.
+pub fn render_text(
+    view: &EventView,
+    timestamps: Timestamps,
+    now: i64,
+    zone: &jiff::tz::TimeZone,
+    colors: bool,
+) -> String {
     let style = |s: console::Style| s.force_styling(colors);
     let time = match timestamps {
         Timestamps::Relative => relative(view.seconds, now),
-        Timestamps::Absolute => view.time.clone(),
+        Timestamps::Absolute => local(view.seconds, zone),
     };
     let failure = view.reason.starts_with("Failed")
         || view.reason.ends_with("Failed")
@@ -268,13 +286,40 @@ mod tests {
             "web-1",
             4,
         ));
-        let line = render_text(&view, Timestamps::Absolute, 0, false);
+        let line = render_text(
+            &view,
+            Timestamps::Absolute,
+            0,
+            &jiff::tz::TimeZone::UTC,
+            false,
+        );
         assert_eq!(
             line,
-            "2026-11-22T10:00:00Z  Normal   NotTriggerScaleUp  pod/team-a/web-1  1× node(s) had untolerated taint {kwok-provider: true}  ×4\n    = hint: add to the pod: `tolerations: [{key: kwok-provider, operator: Equal, value: \"true\", effect: NoSchedule}]`, or set nodes.skipTaint: true"
+            "2026-11-22 10:00:00  Normal   NotTriggerScaleUp  pod/team-a/web-1  1× node(s) had untolerated taint {kwok-provider: true}  ×4\n    = hint: add to the pod: `tolerations: [{key: kwok-provider, operator: Equal, value: \"true\", effect: NoSchedule}]`, or set nodes.skipTaint: true"
         );
-        let relative = render_text(&view, Timestamps::Relative, view.seconds + 90, false);
+        let relative = render_text(
+            &view,
+            Timestamps::Relative,
+            view.seconds + 90,
+            &jiff::tz::TimeZone::UTC,
+            false,
+        );
         assert!(relative.starts_with("1m ago  "), "{relative}");
+    }
+
+    #[test]
+    fn absolute_times_are_local() {
+        let view = EventView::from_event(&event(
+            "ScaledUpGroup",
+            "x",
+            "ConfigMap",
+            "kube-system",
+            "s",
+            1,
+        ));
+        let plus_nine = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
+        let line = render_text(&view, Timestamps::Absolute, 0, &plus_nine, false);
+        assert!(line.starts_with("2026-11-22 19:00:00  "), "{line}");
     }
 
     #[test]
