@@ -62,6 +62,28 @@ pub struct GlobalArgs {
     pub verbosity: u8,
 }
 
+/// Which CA and which provider ConfigMap: shared by every verb that reads the ConfigMaps.
+#[derive(Debug, Clone, Args)]
+pub struct ProviderArgs {
+    /// The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages,
+    /// and the nodes `scale` makes (the metrics annotation exists from 1.33).
+    #[arg(long, value_name = "VERSION", default_value = "latest")]
+    pub ca_version: CaVersion,
+
+    /// Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config).
+    #[arg(long = "config-map", value_name = "NAME")]
+    pub config_map: Option<String>,
+}
+
+impl ProviderArgs {
+    /// The provider-config ConfigMap's name: the flag, else `KWOK_PROVIDER_CONFIGMAP` (read
+    /// here, once), else the default; an invalid name is a usage error.
+    pub fn config_map_name(&self) -> crate::error::Result<String> {
+        let env = std::env::var(crate::provider::ENV_CONFIG_MAP).ok();
+        crate::validate::config_map_name(self.config_map.as_deref(), env.as_deref())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorMode {
     Auto,
@@ -171,13 +193,8 @@ pub struct StatusArgs {
     #[arg(short = 'o', long = "output", value_enum, default_value_t = ScaleOutput::Text, value_name = "FORMAT")]
     pub output: ScaleOutput,
 
-    /// The cluster-autoscaler version the ConfigMaps are read for.
-    #[arg(long, value_name = "VERSION", default_value = "latest")]
-    pub ca_version: CaVersion,
-
-    /// Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config).
-    #[arg(long = "config-map", value_name = "NAME")]
-    pub config_map: Option<String>,
+    #[command(flatten)]
+    pub provider: ProviderArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -303,13 +320,8 @@ pub struct ScaleArgs {
     #[arg(short = 'o', long = "output", value_enum, default_value_t = ScaleOutput::Text, value_name = "FORMAT")]
     pub output: ScaleOutput,
 
-    /// The cluster-autoscaler version whose nodes to make (the metrics annotation exists from 1.33).
-    #[arg(long, value_name = "VERSION", default_value = "latest")]
-    pub ca_version: CaVersion,
-
-    /// Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config).
-    #[arg(long = "config-map", value_name = "NAME")]
-    pub config_map: Option<String>,
+    #[command(flatten)]
+    pub provider: ProviderArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -344,13 +356,8 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// The cluster-autoscaler version to lint for (1.29, 1.30, …, latest).
-    #[arg(long, value_name = "VERSION", default_value = "latest")]
-    pub ca_version: CaVersion,
-
-    /// Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config).
-    #[arg(long = "config-map", value_name = "NAME")]
-    pub config_map: Option<String>,
+    #[command(flatten)]
+    pub provider: ProviderArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -35,10 +35,11 @@ pub fn analyze_live(
             "validating ConfigMap `{config_map}` in namespace `{ns}` ({}), context `{}` at {}",
             cluster.namespace.reason, cluster.context, cluster.server
         );
-        let (inputs, mut facts, nodes) = read_inputs(&cluster, config_map, args.ca_version).await?;
+        let (inputs, mut facts, nodes) =
+            read_inputs(&cluster, config_map, args.provider.ca_version).await?;
         facts.namespace = ns;
         facts.config_map = config_map.to_owned();
-        let mut analysis = lint::analyze(&inputs, args.ca_version);
+        let mut analysis = lint::analyze(&inputs, args.provider.ca_version);
         let settings = analysis.verdict.settings.clone();
         gather_facts(
             &cluster,

@@ -11,8 +11,8 @@ use crate::cli::{GlobalArgs, ScaleArgs, ScaleOutput};
 use crate::cluster::{self, Cluster, read_with_retries};
 use crate::error::{Error, Result, exit};
 use crate::lint::{self, analysis::Analysis};
+use crate::provider::CaVersion;
 use crate::provider::nodegroups::prepare_template;
-use crate::provider::{CaVersion, ENV_CONFIG_MAP};
 use apply::{Outcome, Runner};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Pod};
@@ -50,9 +50,7 @@ fn requested_change(args: &ScaleArgs) -> Result<Option<Change>> {
 
 pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Result<u8> {
     let change = requested_change(args)?;
-    let env_name = std::env::var(ENV_CONFIG_MAP).ok();
-    let config_map =
-        crate::validate::config_map_name(args.config_map.as_deref(), env_name.as_deref())?;
+    let config_map = args.provider.config_map_name()?;
     // Files are read before any connection: a bad file is exit 2 even with no cluster.
     let file_inputs = if args.files.is_empty() && args.templates.is_none() {
         None
@@ -72,7 +70,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Resul
     cluster::runtime()?.block_on(async {
         let cluster = cluster::connect(global).await?;
         let analysis = match file_inputs {
-            Some(inputs) => lint::analyze(&inputs, args.ca_version),
+            Some(inputs) => lint::analyze(&inputs, args.provider.ca_version),
             None => {
                 eprintln!(
                     "reading ConfigMap `{config_map}` in namespace `{}` ({}), context `{}` at {}",
@@ -82,8 +80,9 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Resul
                     cluster.server
                 );
                 let (inputs, _, _) =
-                    cluster::validate::read_inputs(&cluster, &config_map, args.ca_version).await?;
-                lint::analyze(&inputs, args.ca_version)
+                    cluster::validate::read_inputs(&cluster, &config_map, args.provider.ca_version)
+                        .await?;
+                lint::analyze(&inputs, args.provider.ca_version)
             }
         };
         if !analysis.verdict.starts {
@@ -442,7 +441,7 @@ impl Scale<'_> {
         let started = Instant::now();
         runner.done.store(0, Ordering::Relaxed);
         let progress = Progress::start(&plan.name, work, Arc::clone(runner));
-        let version: CaVersion = self.args.ca_version;
+        let version: CaVersion = self.args.provider.ca_version;
         let set_hostname = self.args.set_hostname;
         let outcomes = {
             let creates = (0..plan.create).map(|_| {

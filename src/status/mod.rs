@@ -6,8 +6,8 @@ pub mod view;
 use crate::cli::{GlobalArgs, ScaleOutput, StatusArgs};
 use crate::cluster::{self, Cluster, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
+use crate::provider::ANNOTATION_NODEGROUP_NAME;
 use crate::provider::status::{self as ca_status};
-use crate::provider::{ANNOTATION_NODEGROUP_NAME, ENV_CONFIG_MAP};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Node};
 use kube::api::{Api, ListParams};
@@ -24,6 +24,7 @@ pub fn run(
     out: &mut impl Write,
     colors: bool,
 ) -> Result<u8> {
+    let config_map = args.provider.config_map_name()?;
     cluster::runtime()?.block_on(async {
         let cluster = cluster::connect(global).await?;
         let (ca_namespace, status_name, why) = locate(&cluster, args).await;
@@ -33,7 +34,7 @@ pub fn run(
         );
         loop {
             let (snapshot, resource_version) =
-                read(&cluster, args, &ca_namespace, &status_name).await?;
+                read(&cluster, args, &config_map, &ca_namespace, &status_name).await?;
             match args.output {
                 ScaleOutput::Json => {
                     crate::output::write_data(out, crate::cli::OutputFormat::Json, &snapshot)?
@@ -108,6 +109,7 @@ async fn locate(cluster: &Cluster, args: &StatusArgs) -> (String, String, String
 async fn read(
     cluster: &Cluster,
     args: &StatusArgs,
+    config_map: &str,
     ca_namespace: &str,
     status_name: &str,
 ) -> Result<(view::Snapshot, String)> {
@@ -135,18 +137,15 @@ async fn read(
     })?;
 
     // The node groups the ConfigMaps define (best effort: CA's view stands without them).
-    let env_name = std::env::var(ENV_CONFIG_MAP).ok();
-    let config_map =
-        crate::validate::config_map_name(args.config_map.as_deref(), env_name.as_deref())?;
     let config_groups: Option<Vec<(String, i64, i64)>> = match cluster::validate::read_inputs(
         cluster,
-        &config_map,
-        args.ca_version,
+        config_map,
+        args.provider.ca_version,
     )
     .await
     {
         Ok((inputs, _, _)) => {
-            let analysis = crate::lint::analyze(&inputs, args.ca_version);
+            let analysis = crate::lint::analyze(&inputs, args.provider.ca_version);
             if analysis.verdict.starts {
                 Some(
                     analysis

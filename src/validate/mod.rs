@@ -46,8 +46,7 @@ pub fn run(
         return Ok(exit::OK);
     }
     check_disabled_rules(&args.disable)?;
-    let env_name = std::env::var(ENV_CONFIG_MAP).ok();
-    let config_map = config_map_name(args.config_map.as_deref(), env_name.as_deref())?;
+    let config_map = args.provider.config_map_name()?;
     let analysis = if args.files.is_empty() && args.templates.is_none() {
         crate::cluster::validate::analyze_live(global, args, &config_map)?
     } else {
@@ -63,7 +62,7 @@ pub fn run(
                 eprintln!("{line}");
             }
         }
-        lint::analyze(&inputs, args.ca_version)
+        lint::analyze(&inputs, args.provider.ca_version)
     };
     report(out, &analysis, args, &styles)
 }

@@ -56,6 +56,23 @@ fn into_namespace(objects: &[Value], namespace: &str) -> String {
     json!({"apiVersion": "v1", "kind": "List", "items": items}).to_string()
 }
 
+/// A pod asking for 1 CPU and 1Gi that only `group`'s nodes fit (by nodeSelector), with or
+/// without the toleration for the kwok taint.
+fn pod_for_group(name: &str, group: &str, tolerates: bool) -> String {
+    let mut pod = json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+        "spec": {
+            "containers": [{"name": "app", "image": "app",
+                            "resources": {"requests": {"cpu": "1", "memory": "1Gi"}}}],
+            "nodeSelector": {"kwok-nodegroup": group},
+        },
+    });
+    if tolerates {
+        pod["spec"]["tolerations"] = json!([{"key": "kwok-provider", "operator": "Equal", "value": "true", "effect": "NoSchedule"}]);
+    }
+    pod.to_string()
+}
+
 /// The shipped example's ConfigMaps, moved into `namespace`, as kubectl input.
 fn example_in(namespace: &str) -> String {
     let text = std::fs::read_to_string(fixture("examples/kwok-provider.yaml")).unwrap();
@@ -383,17 +400,7 @@ fn real_ca_scale_up_and_down_match_the_model_and_events_and_status_read_them() {
     // A pod that fits the template, tolerates the kwok taint and may only land on this group.
     cluster.apply(
         Some(&namespace),
-        &json!({
-            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "needs-a-node"},
-            "spec": {
-                "containers": [{"name": "app", "image": "app",
-                                "resources": {"requests": {"cpu": "1", "memory": "1Gi"}}}],
-                "nodeSelector": {"kwok-nodegroup": group},
-                "tolerations": [{"key": "kwok-provider", "operator": "Equal", "value": "true",
-                                 "effect": "NoSchedule"}],
-            },
-        })
-        .to_string(),
+        &pod_for_group("needs-a-node", &group, true),
     );
     let selector = format!("kwok-nodegroup={group}");
     let created = cluster.wait_for("the node CA creates", Duration::from_secs(90), || {
@@ -441,15 +448,7 @@ fn real_ca_scale_up_and_down_match_the_model_and_events_and_status_read_them() {
     // A pod that does not tolerate the kwok taint: CA refuses it, and says why.
     cluster.apply(
         Some(&namespace),
-        &json!({
-            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "no-toleration"},
-            "spec": {
-                "containers": [{"name": "app", "image": "app",
-                                "resources": {"requests": {"cpu": "1", "memory": "1Gi"}}}],
-                "nodeSelector": {"kwok-nodegroup": group},
-            },
-        })
-        .to_string(),
+        &pod_for_group("no-toleration", &group, false),
     );
     let events = cluster.wait_for("CA's NotTriggerScaleUp", Duration::from_secs(60), || {
         let out = cluster.plugin(&["events", "-n", &namespace, "-o", "json", "--since", "10m"]);
