@@ -205,6 +205,45 @@ impl Cluster {
     }
 }
 
+/// Page size for lists: memory stays flat however large the cluster.
+pub const LIST_PAGE: u32 = 500;
+
+impl Cluster {
+    /// Lists `api` a page at a time (`fields` is a field selector, or empty), handing each
+    /// object to `each`; returns the list's resourceVersion. A failed page is exit 3, naming
+    /// `resource` (and `namespace`).
+    pub async fn list_each<K>(
+        &self,
+        api: &kube::Api<K>,
+        fields: &str,
+        resource: &str,
+        namespace: Option<&str>,
+        mut each: impl FnMut(&K),
+    ) -> Result<String>
+    where
+        K: Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+    {
+        let mut token: Option<String> = None;
+        loop {
+            let mut params = kube::api::ListParams::default().limit(LIST_PAGE);
+            if !fields.is_empty() {
+                params = params.fields(fields);
+            }
+            if let Some(t) = &token {
+                params = params.continue_token(t);
+            }
+            let page = read_with_retries(|| api.list(&params))
+                .await
+                .map_err(|e| self.api_error(e, "list", resource, namespace))?;
+            page.items.iter().for_each(&mut each);
+            token = page.metadata.continue_.filter(|t| !t.is_empty());
+            if token.is_none() {
+                return Ok(page.metadata.resource_version.unwrap_or_default());
+            }
+        }
+    }
+}
+
 /// How many times a read is tried when the server throttles (429) or fails (5xx).
 pub const READ_ATTEMPTS: u32 = 5;
 

@@ -8,11 +8,11 @@
 pub mod view;
 
 use crate::cli::{EventsArgs, GlobalArgs, ScaleOutput};
-use crate::cluster::{self, Cluster, read_with_retries};
+use crate::cluster::{self, Cluster};
 use crate::error::{Error, Result, exit};
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Event;
-use kube::api::{Api, ListParams, WatchEvent, WatchParams};
+use kube::api::{Api, WatchEvent, WatchParams};
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
@@ -20,7 +20,6 @@ use view::{EventView, Filter};
 
 /// CA's events carry this source component.
 pub const SOURCE_SELECTOR: &str = "source=cluster-autoscaler";
-const LIST_PAGE: u32 = 500;
 /// How long the server keeps one watch open (kube's maximum is 295 s).
 const WATCH_TIMEOUT: Duration = Duration::from_secs(290);
 /// Exit code after Ctrl-C.
@@ -160,27 +159,17 @@ impl Tail<'_> {
     /// Lists every CA event (paginated), returning them and the list's resourceVersion.
     async fn list(&self) -> Result<(Vec<EventView>, String)> {
         let mut views = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let mut params = ListParams::default()
-                .fields(SOURCE_SELECTOR)
-                .limit(LIST_PAGE);
-            if let Some(t) = &token {
-                params = params.continue_token(t);
-            }
-            let page = read_with_retries(|| self.api.list(&params))
-                .await
-                .map_err(|e| {
-                    self.cluster
-                        .api_error(e, "list", "events", self.namespace.as_deref())
-                })?;
-            views.extend(page.items.iter().map(EventView::from_event));
-            token = page.metadata.continue_.clone().filter(|t| !t.is_empty());
-            if token.is_none() {
-                let rv = page.metadata.resource_version.unwrap_or_default();
-                return Ok((views, rv));
-            }
-        }
+        let rv = self
+            .cluster
+            .list_each(
+                &self.api,
+                SOURCE_SELECTOR,
+                "events",
+                self.namespace.as_deref(),
+                |e| views.push(EventView::from_event(e)),
+            )
+            .await?;
+        Ok((views, rv))
     }
 
     /// Prints the backlog, oldest first.

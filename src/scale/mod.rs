@@ -27,8 +27,6 @@ use std::time::{Duration, Instant};
 
 /// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
 pub const EXIT_INTERRUPTED: u8 = 130;
-/// Page size for node and pod lists: memory stays flat however large the cluster.
-const LIST_PAGE: u32 = 500;
 
 /// What the command line asks for: a listing, or a change to some groups.
 fn requested_change(args: &ScaleArgs) -> Result<Option<Change>> {
@@ -120,21 +118,12 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Resul
 async fn list_members(cluster: &Cluster) -> Result<Vec<MemberNode>> {
     let api: Api<Node> = Api::all(cluster.client.clone());
     let mut members = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let mut params = ListParams::default().limit(LIST_PAGE);
-        if let Some(t) = &token {
-            params = params.continue_token(t);
-        }
-        let page = read_with_retries(|| api.list(&params))
-            .await
-            .map_err(|e| cluster.api_error(e, "list", "nodes", None))?;
-        members.extend(page.items.iter().map(MemberNode::from_node));
-        token = page.metadata.continue_.filter(|t| !t.is_empty());
-        if token.is_none() {
-            return Ok(members);
-        }
-    }
+    cluster
+        .list_each(&api, "", "nodes", None, |n| {
+            members.push(MemberNode::from_node(n))
+        })
+        .await?;
+    Ok(members)
 }
 
 /// CA's groups with the nodes its lister counts in each (the name annotation equals the group).
@@ -330,27 +319,14 @@ impl Scale<'_> {
     async fn pods_per_node(&self) -> Result<HashMap<String, usize>> {
         let api: Api<Pod> = Api::all(self.cluster.client.clone());
         let mut counts = HashMap::new();
-        let mut token: Option<String> = None;
-        loop {
-            let mut params = ListParams::default()
-                .fields("spec.nodeName!=")
-                .limit(LIST_PAGE);
-            if let Some(t) = &token {
-                params = params.continue_token(t);
-            }
-            let page = read_with_retries(|| api.list(&params))
-                .await
-                .map_err(|e| self.cluster.api_error(e, "list", "pods", None))?;
-            for pod in &page.items {
+        self.cluster
+            .list_each(&api, "spec.nodeName!=", "pods", None, |pod| {
                 if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) {
                     *counts.entry(node).or_insert(0) += 1;
                 }
-            }
-            token = page.metadata.continue_.filter(|t| !t.is_empty());
-            if token.is_none() {
-                return Ok(counts);
-            }
-        }
+            })
+            .await?;
+        Ok(counts)
     }
 
     /// Best-effort checks before changing anything: a running CA, a missing kwok controller.
@@ -382,7 +358,7 @@ impl Scale<'_> {
     /// Whether some kwok-managed node is Ready: a kwok controller (perhaps a process) is at work.
     async fn kwok_nodes_ready(&self) -> bool {
         let api: Api<Node> = Api::all(self.cluster.client.clone());
-        let params = ListParams::default().limit(LIST_PAGE);
+        let params = ListParams::default().limit(cluster::LIST_PAGE);
         read_with_retries(|| api.list(&params))
             .await
             .is_ok_and(|page| {

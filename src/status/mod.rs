@@ -174,16 +174,8 @@ async fn read(
 
     let nodes: Api<Node> = Api::all(cluster.client.clone());
     let mut kwok_nodes: BTreeMap<String, i64> = BTreeMap::new();
-    let mut token: Option<String> = None;
-    loop {
-        let mut params = ListParams::default().limit(500);
-        if let Some(t) = &token {
-            params = params.continue_token(t);
-        }
-        let page = read_with_retries(|| nodes.list(&params))
-            .await
-            .map_err(|e| cluster.api_error(e, "list", "nodes", None))?;
-        for node in &page.items {
+    cluster
+        .list_each(&nodes, "", "nodes", None, |node| {
             if let Some(group) = node
                 .metadata
                 .annotations
@@ -192,12 +184,8 @@ async fn read(
             {
                 *kwok_nodes.entry(group.clone()).or_default() += 1;
             }
-        }
-        token = page.metadata.continue_.filter(|t| !t.is_empty());
-        if token.is_none() {
-            break;
-        }
-    }
+        })
+        .await?;
     Ok((
         view::join(&status, config_groups.as_deref(), &kwok_nodes),
         resource_version,
