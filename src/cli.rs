@@ -79,8 +79,13 @@ impl ProviderArgs {
     /// The provider-config ConfigMap's name: the flag, else `KWOK_PROVIDER_CONFIGMAP` (read
     /// here, once), else the default; an invalid name is a usage error.
     pub fn config_map_name(&self) -> crate::error::Result<String> {
+        self.config_map_name_or(None)
+    }
+
+    /// As `config_map_name`, with `fallback` (a saved answer) between the flag and the environment.
+    pub fn config_map_name_or(&self, fallback: Option<&str>) -> crate::error::Result<String> {
         let env = std::env::var(crate::provider::ENV_CONFIG_MAP).ok();
-        crate::validate::config_map_name(self.config_map.as_deref(), env.as_deref())
+        crate::validate::config_map_name(self.config_map.as_deref().or(fallback), env.as_deref())
     }
 }
 
@@ -173,6 +178,128 @@ pub enum Command {
             kubectl kwokprovider status -o json"
     )]
     Status(StatusArgs),
+
+    /// Make both kwok provider ConfigMaps, interactively or from flags; CA accepts what it writes.
+    #[command(
+        long_about = "Make the kwok provider's two ConfigMaps: the provider config and the node-group templates. \
+            Templates come from presets (realistic node shapes: --list-presets), from live nodes (cleaned of \
+            their identity, conditions, images and control-plane leftovers), or from a templates file. Every \
+            template gets the node-group name annotation and its sizes, desired-count included (CA treats a \
+            missing one as 0, fatal as soon as min-count is above 0). What is written is checked with \
+            `validate` before anything is written: CA starts with it.\n\n\
+            On a terminal, a wizard asks what the flags leave open. With --non-interactive (or --yes), or with \
+            no terminal, nothing is asked: a missing answer is an error naming the flags that give it.\n\n\
+            Output: -o yaml (the default without a terminal) prints both manifests for `kubectl apply -f -`; \
+            --output-dir writes them as files; --apply creates or updates them in the cluster, showing a \
+            diff of any change and asking first (or refusing without --force when it cannot ask). An update \
+            carries the resourceVersion it read, so a concurrent change is reported, never overwritten.\n\n\
+            User presets (presets.yaml, shaped like `--list-presets -o yaml`) and saved answers \
+            (defaults.yaml, --save-defaults) live in the user config directory: \
+            $XDG_CONFIG_HOME/kubectl-kwokprovider or ~/.config/kubectl-kwokprovider on Linux, \
+            ~/Library/Application Support/kubectl-kwokprovider on macOS, \
+            %APPDATA%\\kubectl-kwokprovider\\config on Windows.\n\n\
+            Exit codes: 0 written; 1 refused (existing files or ConfigMaps without --force, a conflict); \
+            2 bad invocation or a missing answer; 3 cluster unreachable or access denied; 130 interrupted.",
+        after_help = "Examples:\n  \
+            # The wizard\n  \
+            kubectl kwokprovider init\n\n  \
+            # Two generic groups, as files\n  \
+            kubectl kwokprovider init --non-interactive --preset c-4x-amd64-linux --preset m-8x-amd64-linux --output-dir ./kwok\n\n  \
+            # AWS-like groups named by you, straight into the cluster\n  \
+            kubectl kwokprovider init -y -n kube-system --preset m5.xlarge=general --preset g5.xlarge=gpu --size gpu=0:4 --apply\n\n  \
+            # Copy a real node's shape\n  \
+            kubectl kwokprovider init -y --from-node kind-worker=workers --max 50 -o yaml | kubectl apply -f -\n\n  \
+            # The preset catalog\n  \
+            kubectl kwokprovider init --list-presets"
+    )]
+    Init(InitArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group = clap::ArgGroup::new("grouping").args(["group_by_label", "group_by_annotation"]))]
+pub struct InitArgs {
+    /// Never prompt; a missing answer is an error (also the case without a terminal).
+    #[arg(long, visible_alias = "yes", short = 'y')]
+    pub non_interactive: bool,
+
+    /// Print the preset catalog and exit.
+    #[arg(long)]
+    pub list_presets: bool,
+
+    /// Where CA takes templates from: a ConfigMap (recommended), or the live nodes carrying the grouping key.
+    #[arg(long, value_enum, value_name = "SOURCE")]
+    pub read_nodes_from: Option<crate::init::plan::ReadNodesFrom>,
+
+    /// Group templates by this label (default kwok-nodegroup, a key no real node carries).
+    #[arg(long, value_name = "KEY")]
+    pub group_by_label: Option<String>,
+
+    /// Group templates by this annotation instead.
+    #[arg(long, value_name = "KEY")]
+    pub group_by_annotation: Option<String>,
+
+    /// A template from the catalog (repeatable); `=GROUP` names its node group.
+    #[arg(long = "preset", value_name = "NAME[=GROUP]")]
+    pub presets: Vec<String>,
+
+    /// A template copied from a live node (repeatable); `=GROUP` names its node group.
+    #[arg(long = "from-node", value_name = "NODE[=GROUP]")]
+    pub from_nodes: Vec<String>,
+
+    /// Templates from a file (a List of Nodes, or Node documents; the `templates` key's value).
+    #[arg(long, value_name = "FILE")]
+    pub templates_file: Option<PathBuf>,
+
+    /// min-count of every group (default 0).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..))]
+    pub min: Option<i64>,
+
+    /// max-count of every group (default 10).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..))]
+    pub max: Option<i64>,
+
+    /// desired-count of every group (default: its min-count).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..))]
+    pub desired: Option<i64>,
+
+    /// Sizes of one group (repeatable).
+    #[arg(long = "size", value_name = "GROUP=MIN:MAX[:DESIRED]")]
+    pub sizes: Vec<String>,
+
+    /// Do not taint the nodes `kwok-provider=true:NoSchedule` (any pending pod may then scale a group).
+    #[arg(long)]
+    pub skip_taint: bool,
+
+    /// The label whose value names a node's GPU type (nodes.gpuConfig.gpuLabelKey).
+    #[arg(long, value_name = "KEY")]
+    pub gpu_label: Option<String>,
+
+    /// Name of the templates ConfigMap (configmap.name).
+    #[arg(long, value_name = "NAME")]
+    pub templates_config_map: Option<String>,
+
+    /// Write DIR/<config-map>.yaml and DIR/<templates-config-map>.yaml.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+
+    /// Print the manifests: yaml (a stream) or json (a List); with --list-presets, the catalog.
+    #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+
+    /// Create or update the ConfigMaps in the cluster (-n namespace).
+    #[arg(long)]
+    pub apply: bool,
+
+    /// Overwrite existing files, or change existing ConfigMaps, without asking.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Store these answers as the next run's defaults (defaults.yaml in the user config directory).
+    #[arg(long)]
+    pub save_defaults: bool,
+
+    #[command(flatten)]
+    pub provider: ProviderArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -11,6 +11,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// The cluster is unreachable, or access was denied.
     pub const CLUSTER: u8 = 3;
+    /// Interrupted by Ctrl-C (128 + SIGINT), as shells report it.
+    pub const INTERRUPTED: u8 = 130;
 }
 
 /// What went wrong, what to do about it, and which exit code it means.
@@ -35,6 +37,8 @@ pub enum ErrorKind {
     Output,
     /// The reader of our output went away (`… | head`): not a failure.
     BrokenPipe,
+    /// The user pressed Ctrl-C.
+    Interrupted,
 }
 
 impl Error {
@@ -69,6 +73,7 @@ impl Error {
             ErrorKind::Cluster => exit::CLUSTER,
             ErrorKind::Output | ErrorKind::Findings => exit::FINDINGS,
             ErrorKind::BrokenPipe => exit::OK,
+            ErrorKind::Interrupted => exit::INTERRUPTED,
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod cluster;
 pub mod error;
 pub mod events;
+pub mod init;
 pub mod lint;
 pub mod output;
 pub mod provider;
@@ -26,5 +27,6 @@ pub fn run(cli: &Cli, out: &mut impl Write) -> Result<u8> {
         Command::Scale(args) => scale::run(&cli.global, args, out),
         Command::Events(args) => events::run(&cli.global, args, out, stdout_colors),
         Command::Status(args) => status::run(&cli.global, args, out, stdout_colors),
+        Command::Init(args) => init::run(&cli.global, args, out, stdout_colors),
     }
 }

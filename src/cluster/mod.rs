@@ -53,6 +53,21 @@ pub fn resolve_namespace(
     )
 }
 
+/// The namespace of the kubeconfig context (--context, else the current one), read without
+/// connecting; `None` when there is no usable kubeconfig.
+pub fn context_namespace(global: &GlobalArgs) -> Option<String> {
+    let kubeconfig = match &global.kubeconfig {
+        Some(path) => Kubeconfig::read_from(path).ok()?,
+        None => Kubeconfig::read().ok()?,
+    };
+    let context = global
+        .context
+        .as_ref()
+        .or(kubeconfig.current_context.as_ref())?;
+    let named = kubeconfig.contexts.iter().find(|c| &c.name == context)?;
+    named.context.as_ref()?.namespace.clone()
+}
+
 /// Connects as kubectl would: the kubeconfig (flag, else KUBECONFIG, else ~/.kube/config) and context.
 pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
     let env_paths = std::env::var_os("KUBECONFIG").filter(|p| !p.is_empty());

@@ -22,9 +22,6 @@ use view::{EventView, Filter};
 pub const SOURCE_SELECTOR: &str = "source=cluster-autoscaler";
 /// How long the server keeps one watch open (kube's maximum is 295 s).
 const WATCH_TIMEOUT: Duration = Duration::from_secs(290);
-/// Exit code after Ctrl-C.
-const EXIT_INTERRUPTED: u8 = 130;
-
 pub fn run(
     global: &GlobalArgs,
     args: &EventsArgs,
@@ -82,7 +79,7 @@ pub fn run(
         out.flush()?;
         Ok(match outcome? {
             Finish::Done => exit::OK,
-            Finish::Interrupted => EXIT_INTERRUPTED,
+            Finish::Interrupted => crate::error::exit::INTERRUPTED,
         })
     })
 }

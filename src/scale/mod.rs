@@ -25,9 +25,6 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-/// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
-pub const EXIT_INTERRUPTED: u8 = 130;
-
 /// What the command line asks for: a listing, or a change to some groups.
 fn requested_change(args: &ScaleArgs) -> Result<Option<Change>> {
     let change = match (args.replicas, args.add, args.remove) {
@@ -268,7 +265,7 @@ impl Scale<'_> {
             )));
         }
         if interrupted {
-            return Ok(EXIT_INTERRUPTED);
+            return Ok(exit::INTERRUPTED);
         }
         let complete = summary.node_groups.iter().all(|g| {
             g.failed.is_empty() && g.refused.is_none() && g.ready.is_none_or(|r| r == g.after)

@@ -1,0 +1,803 @@
+//! `init`: makes both kwok provider ConfigMaps from flags or a wizard, checks them with `validate`, writes them.
+//!
+//! The I/O lives here (user files, the cluster, the output); the catalog (`presets`), the
+//! templates (`templates`), the answers (`plan`) and the manifests (`render`) are pure, and
+//! `prompt` holds every question.
+
+pub mod apply;
+pub mod plan;
+pub mod presets;
+pub mod prompt;
+pub mod render;
+pub mod templates;
+
+use crate::cli::{GlobalArgs, InitArgs, OutputFormat};
+use crate::cluster::{self, Cluster};
+use crate::error::{Error, ErrorKind, Result, exit};
+use crate::lint::{self, Severity, analysis::Analysis};
+use crate::provider::{
+    DEFAULT_CONFIG_MAP_NAME, DEFAULT_TEMPLATES_CONFIG_MAP_NAME, ENV_CONFIG_MAP, ENV_POD_NAMESPACE,
+};
+use k8s_openapi::api::core::v1::Node;
+use plan::{Answers, Plan, ReadNodesFrom};
+use presets::Preset;
+use prompt::{LiveNode, OutputChoice, Prompter, SourceKind};
+use render::Generated;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use templates::TemplateNode;
+
+const USER_PRESETS_FILE: &str = "presets.yaml";
+const DEFAULTS_FILE: &str = "defaults.yaml";
+/// How long the wizard waits for a cluster before going on without one.
+const WIZARD_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The user config directory (`directories`' convention for the platform).
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "kubectl-kwokprovider")
+        .map(|d| d.config_dir().to_owned())
+}
+
+fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>> {
+    let Some(path) = config_dir().map(|d| d.join(name)) else {
+        return Ok(None);
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some((path, text))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::input(format!("{}: {e}", path.display()))),
+    }
+}
+
+/// The catalog: built-in presets plus the user's `presets.yaml`.
+fn load_catalog() -> Result<Vec<Preset>> {
+    let user = match read_user_file(USER_PRESETS_FILE)? {
+        None => Vec::new(),
+        Some((path, text)) => presets::parse_user_file(&path.display().to_string(), &text)
+            .map_err(|e| Error::input(e).with_hint("fix or remove the user presets file"))?,
+    };
+    Ok(presets::catalog(user))
+}
+
+/// The answers saved by `--save-defaults`, if any.
+fn load_saved_answers(verbose: bool) -> Result<Answers> {
+    let Some((path, text)) = read_user_file(DEFAULTS_FILE)? else {
+        return Ok(Answers::default());
+    };
+    let docs = crate::yaml::parse_stream(&text).map_err(|e| {
+        Error::input(format!(
+            "{}:{}:{}: not valid YAML: {}",
+            path.display(),
+            e.pos.line,
+            e.pos.col,
+            e.message
+        ))
+        .with_hint("fix or remove the saved defaults")
+    })?;
+    let Some(doc) = docs.first() else {
+        return Ok(Answers::default());
+    };
+    let answers: Answers = serde_json::from_value(doc.root.to_json()).map_err(|e| {
+        Error::input(format!("{}: {e}", path.display()))
+            .with_hint("fix or remove the saved defaults")
+    })?;
+    if verbose {
+        eprintln!("using saved defaults from {}", path.display());
+    }
+    Ok(answers)
+}
+
+fn save_answers(answers: &Answers) -> Result<PathBuf> {
+    let dir = config_dir()
+        .ok_or_else(|| Error::input("no user config directory on this system (is HOME set?)"))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::input(format!("cannot create {}: {e}", dir.display())))?;
+    let path = dir.join(DEFAULTS_FILE);
+    let mut text = Vec::new();
+    crate::output::write_data(&mut text, OutputFormat::Yaml, answers)?;
+    write_atomically(&path, &text)?;
+    Ok(path)
+}
+
+fn answers_from_flags(args: &InitArgs, global: &GlobalArgs) -> Answers {
+    Answers {
+        namespace: global.namespace.clone(),
+        read_nodes_from: args.read_nodes_from,
+        group_by_label: args.group_by_label.clone(),
+        group_by_annotation: args.group_by_annotation.clone(),
+        presets: args.presets.clone(),
+        from_nodes: args.from_nodes.clone(),
+        templates_file: args.templates_file.clone(),
+        min: args.min,
+        max: args.max,
+        desired: args.desired,
+        sizes: args.sizes.clone(),
+        skip_taint: args.skip_taint.then_some(true),
+        gpu_label: args.gpu_label.clone(),
+        config_map: args.provider.config_map.clone(),
+        templates_config_map: args.templates_config_map.clone(),
+    }
+}
+
+fn list_presets(
+    out: &mut impl Write,
+    format: Option<OutputFormat>,
+    catalog: &[Preset],
+) -> Result<u8> {
+    #[derive(serde::Serialize)]
+    struct Catalog<'a> {
+        presets: &'a [Preset],
+    }
+    match format {
+        Some(format @ (OutputFormat::Json | OutputFormat::Yaml)) => {
+            crate::output::write_data(out, format, &Catalog { presets: catalog })?;
+        }
+        _ => {
+            writeln!(
+                out,
+                "{:<22} {:>4} {:>7} {:>5}  {:<6} GPU",
+                "NAME", "CPU", "MEMORY", "PODS", "ARCH"
+            )?;
+            for p in catalog {
+                let gpu = p
+                    .gpu
+                    .as_ref()
+                    .map(|g| format!("{}× {}", g.count, g.gpu_type))
+                    .unwrap_or_else(|| "-".to_owned());
+                writeln!(
+                    out,
+                    "{:<22} {:>4} {:>7} {:>5}  {:<6} {gpu}",
+                    p.name, p.cpu, p.memory, p.pods, p.arch
+                )?;
+            }
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// Where the manifests go.
+enum Destination {
+    Dir(PathBuf),
+    Stdout(OutputFormat),
+    Apply,
+}
+
+pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: bool) -> Result<u8> {
+    let catalog = load_catalog()?;
+    if args.list_presets {
+        return list_presets(out, args.output, &catalog);
+    }
+    if args.output == Some(OutputFormat::Text) {
+        return Err(
+            Error::usage("-o text: init prints manifests as yaml or json")
+                .with_hint("-o yaml, -o json, --output-dir DIR or --apply"),
+        );
+    }
+    let outputs = [args.output.is_some(), args.output_dir.is_some(), args.apply];
+    if outputs.iter().filter(|o| **o).count() > 1 {
+        return Err(
+            Error::usage("-o, --output-dir and --apply exclude each other; pick one")
+                .with_hint("e.g. --output-dir ./kwok, then kubectl apply -f ./kwok"),
+        );
+    }
+    let interactive =
+        !args.non_interactive && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let flags = answers_from_flags(args, global);
+    let mut answers = flags.or(load_saved_answers(global.verbosity > 0)?);
+    let read_from = answers.read_nodes_from.unwrap_or(ReadNodesFrom::Configmap);
+    if !interactive && read_from == ReadNodesFrom::Configmap && !answers.has_template_source() {
+        return Err(Error::usage("no templates: init needs at least one template source, and cannot ask (no terminal, or --non-interactive)")
+            .with_hint("pass --preset NAME (kubectl kwokprovider init --list-presets), --from-node NODE, or --templates-file FILE; or --read-nodes-from cluster"));
+    }
+    if read_from == ReadNodesFrom::Cluster && answers.has_template_source() {
+        return Err(Error::usage("--read-nodes-from cluster: CA takes its templates from the live nodes that carry the grouping key, so presets, --from-node and --templates-file have nothing to go into")
+            .with_hint("drop --read-nodes-from cluster to write a templates ConfigMap, or label the nodes to copy: kubectl label node NODE kwok-nodegroup=GROUP"));
+    }
+    // Files are checked before any connection: a bad file is exit 2 even with no cluster.
+    let file_templates = match &answers.templates_file {
+        Some(path) => read_templates_file(path)?,
+        None => Vec::new(),
+    };
+    let needs_cluster = args.apply || !answers.from_nodes.is_empty();
+    cluster::runtime()?.block_on(async {
+        let cluster = if needs_cluster {
+            Some(cluster::connect(global).await?)
+        } else if interactive {
+            connect_quietly(global).await
+        } else {
+            None
+        };
+        let live_nodes = match (&cluster, interactive) {
+            (Some(cluster), true) => list_live_nodes(cluster).await.unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let prompter = interactive.then(Prompter::new);
+        let mut file_templates = file_templates;
+        if let Some(p) = &prompter {
+            ask_setup(
+                p,
+                &mut answers,
+                flags_given(args, global),
+                &catalog,
+                cluster.as_ref(),
+                &live_nodes,
+                &mut file_templates,
+            )?;
+        }
+        let namespace = match &answers.namespace {
+            Some(ns) => ns.clone(),
+            None => default_namespace(global, cluster.as_ref()).name,
+        };
+        if let Some(why) = crate::provider::names::why_not_label(&namespace) {
+            return Err(Error::usage(format!(
+                "`{namespace}` is not a valid namespace name: {why}"
+            )));
+        }
+        let mut templates = Vec::new();
+        for spec in &answers.presets {
+            let (name, group) = plan::split_rename(spec);
+            let Some(preset) = catalog.iter().find(|p| p.name == name) else {
+                let names: Vec<&str> = catalog.iter().map(|p| p.name.as_str()).collect();
+                let hint = match lint::did_you_mean(name, &names) {
+                    Some(close) => format!(
+                        "did you mean `{close}`? (kubectl kwokprovider init --list-presets)"
+                    ),
+                    None => "kubectl kwokprovider init --list-presets shows the catalog".to_owned(),
+                };
+                return Err(
+                    Error::usage(format!("--preset `{name}`: no such preset")).with_hint(hint)
+                );
+            };
+            templates.push((templates::from_preset(preset), group.map(str::to_owned)));
+        }
+        if !answers.from_nodes.is_empty() {
+            let cluster = cluster
+                .as_ref()
+                .ok_or_else(|| Error::cluster("--from-node needs a cluster"))?;
+            for spec in &answers.from_nodes {
+                let (name, group) = plan::split_rename(spec);
+                templates.push((
+                    read_live_node(cluster, name).await?,
+                    group.map(str::to_owned),
+                ));
+            }
+        }
+        templates.extend(file_templates.into_iter().map(|t| (t, None)));
+        if let Some(p) = &prompter {
+            ask_groups(p, &mut answers, args, &mut templates)?;
+        }
+        let grouping = plan::grouping(&answers)?;
+        let groups = plan::groups(templates, &answers)?;
+        let gpu_label = match answers.gpu_label.clone() {
+            Some(key) => Some(key),
+            None => {
+                let native = groups
+                    .iter()
+                    .find(|g| g.template.gpu_type.is_some())
+                    .and_then(|g| {
+                        catalog
+                            .iter()
+                            .find(|p| format!("preset {}", p.name) == g.template.origin)
+                            .and_then(|p| p.gpu.as_ref()?.label_key.clone())
+                    });
+                match (&prompter, native) {
+                    (Some(p), Some(default)) if args.gpu_label.is_none() => {
+                        Some(p.gpu_label(&default)?)
+                    }
+                    (_, native) => native,
+                }
+            }
+        };
+        if let Some(key) = &gpu_label
+            && let Some(why) = plan::why_not_key(key)
+        {
+            return Err(Error::usage(format!("--gpu-label `{key}`: {why}")));
+        }
+        answers.gpu_label = gpu_label.clone();
+        let config_map = args
+            .provider
+            .config_map_name_or(answers.config_map.as_deref())?;
+        let templates_config_map = answers
+            .templates_config_map
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TEMPLATES_CONFIG_MAP_NAME.to_owned());
+        crate::validate::config_map_name(Some(&templates_config_map), None)
+            .map_err(|e| Error::usage(format!("--templates-config-map: {}", e.message)))?;
+        let plan = Plan {
+            namespace: namespace.clone(),
+            read_nodes_from: read_from,
+            grouping,
+            groups,
+            skip_taint: answers.skip_taint.unwrap_or(false),
+            gpu_label,
+            config_map,
+            templates_config_map,
+            ca_version: args.provider.ca_version,
+        };
+        let generated = render::generate(&plan);
+        let analysis = check(&generated, &plan)?;
+        let destination = match (&args.output_dir, args.output, args.apply, &prompter) {
+            (Some(dir), _, _, _) => Destination::Dir(dir.clone()),
+            (_, Some(format), _, _) => Destination::Stdout(format),
+            (_, _, true, _) => Destination::Apply,
+            (None, None, false, Some(p)) => {
+                match p.output(cluster.as_ref().map(|_| namespace.as_str()))? {
+                    OutputChoice::Dir(dir) => Destination::Dir(dir),
+                    OutputChoice::Stdout => Destination::Stdout(OutputFormat::Yaml),
+                    OutputChoice::Apply => Destination::Apply,
+                }
+            }
+            (None, None, false, None) => Destination::Stdout(OutputFormat::Yaml),
+        };
+        let styles = crate::validate::report::Styles::new(console::colors_enabled_stderr());
+        {
+            let mut stderr = std::io::stderr().lock();
+            crate::validate::report::render_text(
+                &mut stderr,
+                &analysis,
+                &analysis.diagnostics,
+                &styles,
+            )?;
+        }
+        let written = match destination {
+            Destination::Stdout(format) => {
+                write_stdout(out, &generated, format)?;
+                None
+            }
+            Destination::Dir(dir) => {
+                let paths = write_dir(&dir, &generated, args.force, prompter.as_ref(), colors)?;
+                Some(paths)
+            }
+            Destination::Apply => {
+                let cluster = match &cluster {
+                    Some(c) => c,
+                    None => return Err(Error::cluster("--apply needs a cluster")),
+                };
+                apply_to_cluster(
+                    cluster,
+                    &namespace,
+                    &generated,
+                    args.force,
+                    prompter.as_ref(),
+                )
+                .await?;
+                Some(Vec::new())
+            }
+        };
+        print_next_steps(&plan, written.as_deref());
+        let save = args.save_defaults
+            || match &prompter {
+                Some(p) => p.confirm(
+                    "Save these answers as the defaults for the next run? (--save-defaults)",
+                )?,
+                None => false,
+            };
+        if save {
+            answers.namespace = Some(namespace);
+            let path = save_answers(&answers)?;
+            eprintln!("saved these answers to {}", path.display());
+        }
+        Ok(exit::OK)
+    })
+}
+
+/// Which questions the command line answered (the wizard skips those).
+struct Given {
+    namespace: bool,
+    read_nodes_from: bool,
+    grouping: bool,
+    sources: bool,
+    skip_taint: bool,
+}
+
+fn flags_given(args: &InitArgs, global: &GlobalArgs) -> Given {
+    Given {
+        namespace: global.namespace.is_some(),
+        read_nodes_from: args.read_nodes_from.is_some(),
+        grouping: args.group_by_label.is_some() || args.group_by_annotation.is_some(),
+        sources: !args.presets.is_empty()
+            || !args.from_nodes.is_empty()
+            || args.templates_file.is_some(),
+        skip_taint: args.skip_taint,
+    }
+}
+
+/// The wizard's first half: namespace, template source, grouping, and which templates.
+fn ask_setup(
+    p: &Prompter,
+    answers: &mut Answers,
+    given: Given,
+    catalog: &[Preset],
+    cluster: Option<&Cluster>,
+    live_nodes: &[LiveNode],
+    file_templates: &mut Vec<TemplateNode>,
+) -> Result<()> {
+    if !given.namespace {
+        let default = answers.namespace.clone().unwrap_or_else(|| match cluster {
+            Some(c) => c.namespace.name.clone(),
+            None => "kube-system".to_owned(),
+        });
+        answers.namespace = Some(p.namespace(&default)?);
+    }
+    if !given.read_nodes_from {
+        answers.read_nodes_from = Some(p.read_nodes_from()?);
+    }
+    if !given.grouping {
+        let (key, annotation) = p.grouping(live_nodes)?;
+        answers.group_by_label = (!annotation).then(|| key.clone());
+        answers.group_by_annotation = annotation.then_some(key);
+    }
+    if answers.read_nodes_from == Some(ReadNodesFrom::Cluster) {
+        answers.presets.clear();
+        answers.from_nodes.clear();
+        answers.templates_file = None;
+        file_templates.clear();
+        return Ok(());
+    }
+    if !given.sources {
+        answers.presets.clear();
+        answers.from_nodes.clear();
+        answers.templates_file = None;
+        file_templates.clear();
+        for source in p.sources(cluster.is_some())? {
+            match source {
+                SourceKind::Presets => answers.presets = p.presets(catalog)?,
+                SourceKind::LiveNodes => answers.from_nodes = p.live_nodes(live_nodes)?,
+                SourceKind::File => {
+                    let path = p.templates_file()?;
+                    *file_templates = read_templates_file(&path)?;
+                    answers.templates_file = Some(path);
+                }
+            }
+        }
+    }
+    if !given.skip_taint {
+        answers.skip_taint = Some(p.skip_taint()?);
+    }
+    Ok(())
+}
+
+/// The wizard's second half: each group's name and sizes (unless flags gave sizes).
+fn ask_groups(
+    p: &Prompter,
+    answers: &mut Answers,
+    args: &InitArgs,
+    templates: &mut [(TemplateNode, Option<String>)],
+) -> Result<()> {
+    let sizes_given = args.min.is_some()
+        || args.max.is_some()
+        || args.desired.is_some()
+        || !args.sizes.is_empty();
+    let mut taken: Vec<String> = Vec::new();
+    let mut sizes = Vec::new();
+    for (template, rename) in templates.iter_mut() {
+        let default = rename
+            .clone()
+            .unwrap_or_else(|| template.suggested_name.clone());
+        let name = p.group_name(&template.origin, &default, &taken)?;
+        if !sizes_given {
+            let (min, max, desired) = templates::stated_sizes(&template.node);
+            let stated = min
+                .zip(max)
+                .map(|(min, max)| (min, max, desired.unwrap_or(min)));
+            sizes.push(format!("{name}={}", p.sizes(&name, stated)?));
+        }
+        taken.push(name.clone());
+        *rename = Some(name);
+    }
+    if !sizes_given {
+        answers.sizes = sizes;
+    }
+    Ok(())
+}
+
+fn default_namespace(global: &GlobalArgs, cluster: Option<&Cluster>) -> cluster::Namespace {
+    if let Some(c) = cluster {
+        return c.namespace.clone();
+    }
+    let env = std::env::var(ENV_POD_NAMESPACE).ok();
+    let context_namespace = cluster::context_namespace(global);
+    cluster::resolve_namespace(
+        global.namespace.as_deref(),
+        env.as_deref(),
+        context_namespace.as_deref(),
+        "current",
+    )
+}
+
+/// Connects for the wizard's offers (live nodes, their keys); without a cluster it goes on.
+async fn connect_quietly(global: &GlobalArgs) -> Option<Cluster> {
+    match tokio::time::timeout(WIZARD_CONNECT_TIMEOUT, cluster::connect(global)).await {
+        Ok(Ok(cluster)) => Some(cluster),
+        _ => None,
+    }
+}
+
+async fn list_live_nodes(cluster: &Cluster) -> Result<Vec<LiveNode>> {
+    let api: kube::Api<Node> = kube::Api::all(cluster.client.clone());
+    let mut nodes = Vec::new();
+    let listing = tokio::time::timeout(
+        WIZARD_CONNECT_TIMEOUT,
+        cluster.list_each(&api, "", "nodes", None, |n| {
+            let annotations = n.metadata.annotations.as_ref();
+            nodes.push(LiveNode {
+                name: n.metadata.name.clone().unwrap_or_default(),
+                labels: n.metadata.labels.clone().unwrap_or_default(),
+                kwok: annotations
+                    .and_then(|a| a.get(crate::provider::ANNOTATION_KWOK_NODE))
+                    .is_some(),
+            })
+        }),
+    )
+    .await;
+    match listing {
+        Ok(Ok(_)) => Ok(nodes),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Ok(Vec::new()),
+    }
+}
+
+async fn read_live_node(cluster: &Cluster, name: &str) -> Result<TemplateNode> {
+    let api: kube::Api<Node> = kube::Api::all(cluster.client.clone());
+    let node = cluster::read_with_retries(|| api.get_opt(name))
+        .await
+        .map_err(|e| cluster.api_error(e, "get", "nodes", None))?
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "--from-node `{name}`: no such node (context `{}`)",
+                cluster.context
+            ))
+            .with_hint("kubectl get nodes lists them")
+        })?;
+    let value =
+        serde_json::to_value(&node).map_err(|e| Error::input(format!("node {name}: {e}")))?;
+    Ok(templates::from_live_node(value))
+}
+
+fn read_templates_file(path: &Path) -> Result<Vec<TemplateNode>> {
+    let label = path.display().to_string();
+    let file = crate::validate::read_inputs(&[path.to_owned()])
+        .map_err(|e| Error::usage(format!("--templates-file: {}", e.message)))?;
+    let text = file
+        .into_iter()
+        .map(|f| f.text)
+        .collect::<Vec<_>>()
+        .join("\n");
+    templates::from_file(&label, &text).map_err(|e| {
+        Error::usage(format!("--templates-file {e}"))
+            .with_hint("a templates file holds a List of Nodes, or Node documents (the value of the `templates` key)")
+    })
+}
+
+/// Runs `validate` on what was generated: an error here is a bug in `init`, and nothing is written.
+fn check(generated: &Generated, plan: &Plan) -> Result<Analysis> {
+    let mut files = vec![crate::validate::inputs::InputFile {
+        label: format!("{}.yaml", generated.config.name),
+        text: generated.config.manifest.clone(),
+    }];
+    if let Some(templates) = &generated.templates {
+        files.push(crate::validate::inputs::InputFile {
+            label: format!("{}.yaml", templates.name),
+            text: templates.manifest.clone(),
+        });
+    }
+    let inputs = crate::validate::inputs::classify(files, None, &plan.config_map)?;
+    let analysis = lint::analyze(&inputs, plan.ca_version);
+    let errors = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if !analysis.verdict.starts || errors > 0 {
+        let styles = crate::validate::report::Styles::new(console::colors_enabled_stderr());
+        let mut stderr = std::io::stderr().lock();
+        crate::validate::report::render_text(
+            &mut stderr,
+            &analysis,
+            &analysis.diagnostics,
+            &styles,
+        )?;
+        return Err(Error::new(
+            ErrorKind::Findings,
+            "init made ConfigMaps that validate rejects (a bug in init); nothing was written",
+        )
+        .with_hint("please report it with the command line you ran"));
+    }
+    Ok(analysis)
+}
+
+fn write_stdout(out: &mut impl Write, generated: &Generated, format: OutputFormat) -> Result<()> {
+    match format {
+        OutputFormat::Json => {
+            let mut items = Vec::new();
+            for cm in std::iter::once(&generated.config).chain(generated.templates.as_ref()) {
+                let docs = crate::yaml::parse_stream(&cm.manifest)
+                    .map_err(|e| Error::input(format!("rendering {}: {}", cm.name, e.message)))?;
+                items.extend(docs.first().map(|d| d.root.to_json()));
+            }
+            let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+            crate::output::write_data(out, OutputFormat::Json, &list)?;
+        }
+        _ => out.write_all(generated.stream().as_bytes())?,
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename: never a partial file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let failed = |e: std::io::Error| {
+        Error::new(
+            ErrorKind::Findings,
+            format!("cannot write {}: {e}", path.display()),
+        )
+    };
+    std::fs::write(&tmp, bytes).map_err(failed)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        failed(e)
+    })
+}
+
+fn write_dir(
+    dir: &Path,
+    generated: &Generated,
+    force: bool,
+    prompter: Option<&Prompter>,
+    colors: bool,
+) -> Result<Vec<PathBuf>> {
+    let files: Vec<(PathBuf, &str)> = std::iter::once(&generated.config)
+        .chain(generated.templates.as_ref())
+        .map(|cm| (dir.join(format!("{}.yaml", cm.name)), cm.manifest.as_str()))
+        .collect();
+    let changed: Vec<(&PathBuf, String)> = files
+        .iter()
+        .filter_map(|(path, text)| {
+            let old = std::fs::read_to_string(path).ok()?;
+            (old != *text).then(|| (path, old))
+        })
+        .collect();
+    if !changed.is_empty() && !force {
+        let names: Vec<String> = changed
+            .iter()
+            .map(|(p, _)| p.display().to_string())
+            .collect();
+        let allowed = match prompter {
+            Some(p) => {
+                for (path, old) in &changed {
+                    let name = path.display().to_string();
+                    let text = files
+                        .iter()
+                        .find(|(p, _)| p == *path)
+                        .map(|(_, t)| *t)
+                        .unwrap_or_default();
+                    eprint!("{}", apply::diff(&name, "file", old, text, colors));
+                }
+                p.confirm(&format!("Overwrite {}?", names.join(" and ")))?
+            }
+            None => false,
+        };
+        if !allowed {
+            return Err(Error::new(
+                ErrorKind::Findings,
+                format!(
+                    "{} already exist(s) with other content; nothing was written",
+                    names.join(", ")
+                ),
+            )
+            .with_hint("pass --force to overwrite, or another --output-dir"));
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Error::new(
+            ErrorKind::Findings,
+            format!("cannot create {}: {e}", dir.display()),
+        )
+    })?;
+    for (path, text) in &files {
+        write_atomically(path, text.as_bytes())?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+async fn apply_to_cluster(
+    cluster: &Cluster,
+    namespace: &str,
+    generated: &Generated,
+    force: bool,
+    prompter: Option<&Prompter>,
+) -> Result<()> {
+    let outs: Vec<&render::ConfigMapOut> = std::iter::once(&generated.config)
+        .chain(generated.templates.as_ref())
+        .collect();
+    let colors = console::colors_enabled_stderr();
+    let steps = apply::plan(cluster, namespace, &outs, colors).await?;
+    let updates: Vec<&str> = steps
+        .iter()
+        .filter(|s| matches!(s, apply::Step::Update { .. }))
+        .map(apply::Step::name)
+        .collect();
+    if !updates.is_empty() && !force {
+        for step in &steps {
+            if let apply::Step::Update { diff, .. } = step {
+                eprint!("{diff}");
+            }
+        }
+        let question = format!(
+            "Change ConfigMap {} in namespace `{namespace}` (context `{}`)?",
+            updates.join(" and "),
+            cluster.context
+        );
+        let allowed = match prompter {
+            Some(p) => p.confirm(&question)?,
+            None => false,
+        };
+        if !allowed {
+            return Err(Error::new(
+                ErrorKind::Findings,
+                format!(
+                    "ConfigMap {} already exist(s) in namespace `{namespace}` with other content; nothing was changed",
+                    updates.join(", ")
+                ),
+            )
+            .with_hint("the diff is above; pass --force to change them"));
+        }
+    }
+    for line in apply::write(cluster, namespace, steps).await? {
+        eprintln!("{line}");
+    }
+    Ok(())
+}
+
+fn print_next_steps(plan: &Plan, written: Option<&[PathBuf]>) {
+    let bold = console::Style::new().bold().for_stderr();
+    let mut steps: Vec<String> = Vec::new();
+    match written {
+        Some(paths) if !paths.is_empty() => {
+            let dir = paths[0]
+                .parent()
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|| ".".to_owned());
+            steps.push(format!("apply them: kubectl apply -f {dir}"));
+        }
+        Some(_) => {}
+        None => steps.push("apply them: pipe this output to `kubectl apply -f -`".to_owned()),
+    }
+    let mut env = format!("{ENV_POD_NAMESPACE}={}", plan.namespace);
+    if plan.config_map != DEFAULT_CONFIG_MAP_NAME {
+        env.push_str(&format!(" and {ENV_CONFIG_MAP}={}", plan.config_map));
+    }
+    steps.push(format!(
+        "run cluster-autoscaler with --cloud-provider=kwok and env {env}"
+    ));
+    steps.push("install the kwok controller, which makes CA's nodes Ready: https://kwok.sigs.k8s.io/docs/user/kwok-in-cluster/".to_owned());
+    if !plan.skip_taint {
+        steps.push(format!(
+            "give the pods that should scale these groups the toleration\n       tolerations: [{{key: {}, operator: Equal, value: \"{}\", effect: {}}}]",
+            crate::provider::TAINT_KEY,
+            crate::provider::TAINT_VALUE,
+            crate::provider::TAINT_EFFECT
+        ));
+    }
+    if plan.read_nodes_from == ReadNodesFrom::Cluster {
+        let key = plan.grouping.key();
+        steps.push(format!(
+            "label the nodes CA should copy: kubectl label node NODE {key}=GROUP (CA 1.30+ counts those real nodes into the group's size)"
+        ));
+    }
+    steps.push("watch CA decide: kubectl kwokprovider events -f".to_owned());
+    eprintln!("\n{}", bold.apply_to("Next:"));
+    for (i, step) in steps.iter().enumerate() {
+        eprintln!("  {}. {step}", i + 1);
+    }
+}

@@ -1,0 +1,398 @@
+//! `init`'s answers (from flags, saved defaults or the wizard) and the checked plan they make (pure).
+
+use super::templates::{TemplateNode, stated_sizes, why_not_group_name};
+use crate::error::{Error, Result};
+use crate::provider::{CaVersion, LABEL_HOSTNAME};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// The grouping key `init` proposes: dedicated, so no real node carries it.
+pub const DEFAULT_GROUPING_KEY: &str = "kwok-nodegroup";
+pub const DEFAULT_MIN: i64 = 0;
+/// A laptop-safe default; CA's own default without the annotation is 200.
+pub const DEFAULT_MAX: i64 = 10;
+
+/// Where CA takes its templates from (`readNodesFrom`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadNodesFrom {
+    Configmap,
+    Cluster,
+}
+
+/// Every answer `init` needs; each is a flag, a saved default, or a wizard question.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct Answers {
+    pub namespace: Option<String>,
+    pub read_nodes_from: Option<ReadNodesFrom>,
+    pub group_by_label: Option<String>,
+    pub group_by_annotation: Option<String>,
+    /// `NAME` or `NAME=GROUP`.
+    pub presets: Vec<String>,
+    /// `NODE` or `NODE=GROUP`.
+    pub from_nodes: Vec<String>,
+    pub templates_file: Option<PathBuf>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub desired: Option<i64>,
+    /// `GROUP=MIN:MAX[:DESIRED]`.
+    pub sizes: Vec<String>,
+    pub skip_taint: Option<bool>,
+    pub gpu_label: Option<String>,
+    pub config_map: Option<String>,
+    pub templates_config_map: Option<String>,
+}
+
+impl Answers {
+    /// These answers, with `saved` filling what they leave open.
+    pub fn or(self, saved: Answers) -> Answers {
+        let grouping_given = self.group_by_label.is_some() || self.group_by_annotation.is_some();
+        let sources_given = !self.presets.is_empty()
+            || !self.from_nodes.is_empty()
+            || self.templates_file.is_some();
+        let pick =
+            |mine: Vec<String>, theirs: Vec<String>| if mine.is_empty() { theirs } else { mine };
+        Answers {
+            namespace: self.namespace.or(saved.namespace),
+            read_nodes_from: self.read_nodes_from.or(saved.read_nodes_from),
+            group_by_label: if grouping_given {
+                self.group_by_label
+            } else {
+                saved.group_by_label
+            },
+            group_by_annotation: if grouping_given {
+                self.group_by_annotation
+            } else {
+                saved.group_by_annotation
+            },
+            presets: if sources_given {
+                self.presets
+            } else {
+                saved.presets
+            },
+            from_nodes: if sources_given {
+                self.from_nodes
+            } else {
+                saved.from_nodes
+            },
+            templates_file: if sources_given {
+                self.templates_file
+            } else {
+                saved.templates_file
+            },
+            min: self.min.or(saved.min),
+            max: self.max.or(saved.max),
+            desired: self.desired.or(saved.desired),
+            sizes: pick(self.sizes, saved.sizes),
+            skip_taint: self.skip_taint.or(saved.skip_taint),
+            gpu_label: self.gpu_label.or(saved.gpu_label),
+            config_map: self.config_map.or(saved.config_map),
+            templates_config_map: self.templates_config_map.or(saved.templates_config_map),
+        }
+    }
+
+    pub fn has_template_source(&self) -> bool {
+        !self.presets.is_empty() || !self.from_nodes.is_empty() || self.templates_file.is_some()
+    }
+}
+
+/// How templates are grouped into node groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Grouping {
+    Label(String),
+    Annotation(String),
+}
+
+impl Grouping {
+    pub fn key(&self) -> &str {
+        match self {
+            Grouping::Label(key) | Grouping::Annotation(key) => key,
+        }
+    }
+}
+
+/// A node group's sizes, as its annotations will say them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizes {
+    pub min: i64,
+    pub max: i64,
+    pub desired: i64,
+}
+
+/// One node group to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub name: String,
+    pub template: TemplateNode,
+    pub sizes: Sizes,
+}
+
+/// Everything `render` needs, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub namespace: String,
+    pub read_nodes_from: ReadNodesFrom,
+    pub grouping: Grouping,
+    pub groups: Vec<Group>,
+    pub skip_taint: bool,
+    pub gpu_label: Option<String>,
+    pub config_map: String,
+    pub templates_config_map: String,
+    pub ca_version: CaVersion,
+}
+
+/// Splits `NAME=VALUE` (the value optional).
+pub fn split_rename(spec: &str) -> (&str, Option<&str>) {
+    match spec.split_once('=') {
+        Some((name, group)) => (name.trim(), Some(group.trim())),
+        None => (spec.trim(), None),
+    }
+}
+
+/// Why `key` cannot be a label or annotation key (Kubernetes' qualified-name rules), if it cannot.
+pub fn why_not_key(key: &str) -> Option<String> {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, key),
+    };
+    if let Some(prefix) = prefix
+        && let Some(why) = crate::provider::names::why_not_subdomain(prefix)
+    {
+        return Some(format!(
+            "its prefix `{prefix}` is not a DNS subdomain: {why}"
+        ));
+    }
+    let name_ok = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    (!name_ok).then(|| {
+        format!("`{name}` must be 1 to 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit")
+    })
+}
+
+/// The grouping the answers ask for, refusing keys that cannot work.
+pub fn grouping(answers: &Answers) -> Result<Grouping> {
+    let grouping = match (&answers.group_by_label, &answers.group_by_annotation) {
+        (Some(_), Some(_)) => {
+            return Err(Error::usage(
+                "--group-by-label and --group-by-annotation exclude each other",
+            ));
+        }
+        (_, Some(key)) => Grouping::Annotation(key.trim().to_owned()),
+        (Some(key), None) => Grouping::Label(key.trim().to_owned()),
+        (None, None) => Grouping::Label(DEFAULT_GROUPING_KEY.to_owned()),
+    };
+    let key = grouping.key();
+    if key == LABEL_HOSTNAME {
+        return Err(Error::usage(format!(
+            "`{LABEL_HOSTNAME}` cannot be the grouping key: every real node carries it with its own value, so CA (1.30+) counts real nodes into node groups and then skips every loop, and with readNodesFrom: cluster each node would be its own group"
+        ))
+        .with_hint(format!("use a dedicated key: --group-by-label {DEFAULT_GROUPING_KEY}")));
+    }
+    if let Some(why) = why_not_key(key) {
+        return Err(Error::usage(format!(
+            "`{key}` is not a valid label or annotation key: {why}"
+        ))
+        .with_hint(format!("e.g. --group-by-label {DEFAULT_GROUPING_KEY}")));
+    }
+    Ok(grouping)
+}
+
+/// Parses `GROUP=MIN:MAX[:DESIRED]`.
+pub fn parse_size(spec: &str) -> Result<(String, i64, i64, Option<i64>)> {
+    let bad = || {
+        Error::usage(format!("--size `{spec}`: expected GROUP=MIN:MAX[:DESIRED]"))
+            .with_hint("e.g. --size general=0:50 or --size gpu=1:4:2")
+    };
+    let (group, numbers) = spec.split_once('=').ok_or_else(bad)?;
+    let numbers: Vec<i64> = numbers
+        .split(':')
+        .map(|n| n.trim().parse::<i64>())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| bad())?;
+    match numbers.as_slice() {
+        [min, max] => Ok((group.trim().to_owned(), *min, *max, None)),
+        [min, max, desired] => Ok((group.trim().to_owned(), *min, *max, Some(*desired))),
+        _ => Err(bad()),
+    }
+}
+
+/// Names the templates' groups and sizes them, checking every name and size.
+pub fn groups(
+    templates: Vec<(TemplateNode, Option<String>)>,
+    answers: &Answers,
+) -> Result<Vec<Group>> {
+    let mut groups: Vec<Group> = Vec::new();
+    for (template, rename) in templates {
+        let name = rename.unwrap_or_else(|| template.suggested_name.clone());
+        if let Some(why) = why_not_group_name(&name) {
+            return Err(Error::usage(format!(
+                "`{name}` ({}) is not a valid node-group name: {why}",
+                template.origin
+            ))
+            .with_hint("name it: --preset NAME=GROUP or --from-node NODE=GROUP, with lowercase letters, digits and `-`"));
+        }
+        if let Some(other) = groups.iter().find(|g| g.name == name) {
+            return Err(Error::usage(format!(
+                "two templates would make node group `{name}`: {} and {} (CA would keep only the first)",
+                other.template.origin, template.origin
+            ))
+            .with_hint(format!("rename one, e.g. --preset NAME={name}-2")));
+        }
+        let (stated_min, stated_max, stated_desired) = stated_sizes(&template.node);
+        let min = answers.min.or(stated_min).unwrap_or(DEFAULT_MIN);
+        let max = answers.max.or(stated_max).unwrap_or(DEFAULT_MAX.max(min));
+        let desired = answers
+            .desired
+            .or(stated_desired.filter(|d| (min..=max).contains(d)));
+        groups.push(Group {
+            name,
+            template,
+            sizes: Sizes {
+                min,
+                max,
+                desired: desired.unwrap_or(min),
+            },
+        });
+    }
+    for spec in &answers.sizes {
+        let (name, min, max, desired) = parse_size(spec)?;
+        let Some(group) = groups.iter_mut().find(|g| g.name == name) else {
+            let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+            return Err(
+                Error::usage(format!("--size `{spec}`: there is no node group `{name}`"))
+                    .with_hint(format!("the node groups are: {}", known.join(", "))),
+            );
+        };
+        group.sizes = Sizes {
+            min,
+            max,
+            desired: desired.unwrap_or(min),
+        };
+    }
+    for group in &groups {
+        let Sizes { min, max, desired } = group.sizes;
+        if min < 0 || max < min || desired < min || desired > max {
+            return Err(Error::usage(format!(
+                "node group `{}`: sizes min {min}, max {max}, desired {desired} do not satisfy 0 ≤ min ≤ desired ≤ max (CA exits on that)",
+                group.name
+            ))
+            .with_hint(format!("e.g. --size {}={min}:{}", group.name, max.max(min))));
+        }
+    }
+    Ok(groups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::init::templates::from_file;
+
+    fn answers() -> Answers {
+        Answers::default()
+    }
+
+    #[test]
+    fn hostname_and_bad_keys_are_refused() {
+        let mut a = answers();
+        a.group_by_label = Some(LABEL_HOSTNAME.to_owned());
+        let err = grouping(&a).unwrap_err();
+        assert!(
+            err.message.contains("every real node carries it"),
+            "{}",
+            err.message
+        );
+        a.group_by_label = Some("bad key".to_owned());
+        assert!(grouping(&a).is_err());
+        a.group_by_label = None;
+        a.group_by_annotation = Some("example.com/pool".to_owned());
+        assert_eq!(
+            grouping(&a).unwrap(),
+            Grouping::Annotation("example.com/pool".into())
+        );
+        assert_eq!(
+            grouping(&answers()).unwrap(),
+            Grouping::Label(DEFAULT_GROUPING_KEY.into())
+        );
+    }
+
+    #[test]
+    fn sizes_default_desired_to_min_and_are_checked() {
+        assert_eq!(parse_size("gpu=1:4").unwrap(), ("gpu".into(), 1, 4, None));
+        assert_eq!(
+            parse_size("gpu=1:4:2").unwrap(),
+            ("gpu".into(), 1, 4, Some(2))
+        );
+        assert!(parse_size("gpu=1").is_err());
+        assert!(parse_size("gpu:1:4").is_err());
+        let text = "kind: Node\nmetadata: {name: a, annotations: {cluster-autoscaler.kwok.nodegroup/max-count: \"5\"}}\n---\nkind: Node\nmetadata: {name: b}\n";
+        let templates: Vec<_> = from_file("t", text)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t, None))
+            .collect();
+        let mut a = answers();
+        a.min = Some(2);
+        a.sizes = vec!["b=1:3".into()];
+        let groups = groups(templates.clone(), &a).unwrap();
+        assert_eq!(
+            groups[0].sizes,
+            Sizes {
+                min: 2,
+                max: 5,
+                desired: 2
+            }
+        );
+        assert_eq!(
+            groups[1].sizes,
+            Sizes {
+                min: 1,
+                max: 3,
+                desired: 1
+            }
+        );
+        a.sizes = vec!["c=1:3".into()];
+        assert!(
+            super::groups(templates.clone(), &a)
+                .unwrap_err()
+                .message
+                .contains("no node group `c`")
+        );
+        a.sizes = vec!["b=3:1".into()];
+        assert!(super::groups(templates.clone(), &a).is_err());
+        let renamed = vec![
+            (templates[0].0.clone(), Some("b".into())),
+            templates[1].clone(),
+        ];
+        assert!(
+            super::groups(renamed, &answers())
+                .unwrap_err()
+                .message
+                .contains("two templates")
+        );
+    }
+
+    #[test]
+    fn flags_win_over_saved_defaults_per_question() {
+        let saved = Answers {
+            presets: vec!["m5.xlarge".into()],
+            group_by_annotation: Some("x/pool".into()),
+            max: Some(50),
+            ..Answers::default()
+        };
+        let flags = Answers {
+            from_nodes: vec!["n1".into()],
+            group_by_label: Some("pool".into()),
+            ..Answers::default()
+        };
+        let merged = flags.or(saved);
+        assert!(merged.presets.is_empty());
+        assert_eq!(merged.group_by_annotation, None);
+        assert_eq!(merged.max, Some(50));
+    }
+}
