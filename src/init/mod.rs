@@ -316,7 +316,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: b
             ca_version: args.provider.ca_version,
         };
         let generated = render::generate(&plan);
-        let analysis = check(&generated, &plan)?;
+        let analysis = check(&generated, &plan, answers.templates_file.as_deref())?;
         let destination = match (&args.output_dir, args.output, args.apply, &prompter) {
             (Some(dir), _, _, _) => Destination::Dir(dir.clone()),
             (_, Some(format), _, _) => Destination::Stdout(format),
@@ -571,7 +571,7 @@ fn read_templates_file(path: &Path) -> Result<Vec<TemplateNode>> {
 }
 
 /// Runs `validate` on what was generated: an error here is a bug in `init`, and nothing is written.
-fn check(generated: &Generated, plan: &Plan) -> Result<Analysis> {
+fn check(generated: &Generated, plan: &Plan, templates_file: Option<&Path>) -> Result<Analysis> {
     let mut files = vec![crate::validate::inputs::InputFile {
         label: format!("{}.yaml", generated.config.name),
         text: generated.config.manifest.clone(),
@@ -598,11 +598,21 @@ fn check(generated: &Generated, plan: &Plan) -> Result<Analysis> {
             &analysis.diagnostics,
             &styles,
         )?;
-        return Err(Error::new(
-            ErrorKind::Findings,
-            "init made ConfigMaps that validate rejects (a bug in init); nothing was written",
-        )
-        .with_hint("please report it with the command line you ran"));
+        return Err(match templates_file {
+            Some(file) => Error::new(
+                ErrorKind::Findings,
+                format!(
+                    "the templates from {} have the errors above; nothing was written",
+                    file.display()
+                ),
+            )
+            .with_hint("fix them in the file (or use presets, --from-node), then run init again"),
+            None => Error::new(
+                ErrorKind::Findings,
+                "init made ConfigMaps that validate rejects (a bug in init); nothing was written",
+            )
+            .with_hint("please report it with the command line you ran"),
+        });
     }
     Ok(analysis)
 }
@@ -663,7 +673,7 @@ fn write_dir(
         .iter()
         .filter_map(|(path, text)| {
             let old = std::fs::read_to_string(path).ok()?;
-            (old != *text).then(|| (path, old))
+            (old != *text).then_some((path, old))
         })
         .collect();
     if !changed.is_empty() && !force {

@@ -5,6 +5,7 @@ mod util;
 mod conformance;
 mod docs;
 mod events;
+mod init;
 mod oracle;
 mod real;
 mod real_cluster;

@@ -1,0 +1,955 @@
+//! `init` through the real binary: the preset catalog, a matrix of flag combinations that
+//! `validate` must accept, outputs and refusals, `--apply` and `--from-node` against the test
+//! API server, and the wizard in a real pseudo-terminal.
+
+use crate::util::*;
+use fake_apiserver::Faults;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The plugin with a private user config directory (presets, saved defaults).
+fn init_cmd(config_home: &Path) -> Command {
+    let mut cmd = plugin();
+    cmd.env("XDG_CONFIG_HOME", config_home).arg("init");
+    cmd
+}
+
+fn init(config_home: &Path, args: &[&str]) -> Run {
+    run_cmd(init_cmd(config_home).args(args))
+}
+
+/// Validates a manifest stream the way a user would, returning `validate -o json`.
+fn validate_stream(stream: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["validate", "-f", "-", "-o", "json"];
+    args.extend_from_slice(extra);
+    let out = run_with_stdin(&args, stream.as_bytes());
+    assert_eq!(
+        out.code, 0,
+        "validate rejected init's output:\n{stream}\n{out:?}"
+    );
+    out.json()
+}
+
+fn group_rows(report: &Value) -> Vec<(String, i64, i64)> {
+    report["ca"]["nodeGroups"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no nodeGroups: {report}"))
+        .iter()
+        .map(|g| {
+            (
+                g["name"].as_str().unwrap().to_owned(),
+                g["min"].as_i64().unwrap(),
+                g["max"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn errors_in(report: &Value) -> Vec<Value> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .cloned()
+        .collect()
+}
+
+fn catalog(home: &Path) -> Vec<Value> {
+    let out = init(home, &["--list-presets", "-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    out.json()["presets"].as_array().unwrap().clone()
+}
+
+#[test]
+fn list_presets_has_the_documented_shape() {
+    let home = tempfile::tempdir().unwrap();
+    let presets = catalog(home.path());
+    assert!(presets.len() > 50, "{}", presets.len());
+    for p in &presets {
+        let keys: Vec<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "arch", "cpu", "gpu", "labels", "memory", "name", "os", "pods"
+            ],
+            "{p}"
+        );
+        assert!(p["gpu"].is_null() || (p["gpu"]["type"].is_string() && p["gpu"]["count"].is_u64()));
+    }
+    let c4 = presets
+        .iter()
+        .find(|p| p["name"] == "c-4x-amd64-linux")
+        .unwrap();
+    assert_eq!(
+        (
+            c4["cpu"].as_u64(),
+            c4["memory"].as_str(),
+            c4["pods"].as_u64()
+        ),
+        (Some(4), Some("8Gi"), Some(64))
+    );
+    let text = init(home.path(), &["--list-presets"]);
+    assert!(text.stdout.starts_with("NAME"), "{}", text.stdout);
+    assert!(text.stdout.contains("g5.xlarge") && text.stdout.contains("1× nvidia-a10g"));
+}
+
+#[test]
+fn every_preset_makes_configmaps_ca_accepts() {
+    let home = tempfile::tempdir().unwrap();
+    for preset in catalog(home.path()) {
+        let name = preset["name"].as_str().unwrap();
+        let out = init(home.path(), &["-y", "--preset", name]);
+        assert_eq!(out.code, 0, "{name}: {out:?}");
+        let report = validate_stream(&out.stdout, &[]);
+        assert_eq!(report["ca"]["verdict"], "starts", "{name}: {report}");
+        assert_eq!(errors_in(&report), Vec::<Value>::new(), "{name}");
+        assert_eq!(
+            report["ca"]["nodeGroups"].as_array().unwrap().len(),
+            1,
+            "{name}"
+        );
+        let gpu = !preset["gpu"].is_null();
+        assert_eq!(
+            out.stdout.contains("gpuConfig:"),
+            gpu,
+            "{name}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn a_matrix_of_answers_always_makes_ca_start_with_the_expected_groups() {
+    let home = tempfile::tempdir().unwrap();
+    struct Case {
+        args: Vec<&'static str>,
+        groups: Vec<(&'static str, i64, i64)>,
+        ca: &'static str,
+    }
+    let case = |args: &[&'static str], groups: &[(&'static str, i64, i64)]| Case {
+        args: args.to_vec(),
+        groups: groups.to_vec(),
+        ca: "latest",
+    };
+    let mut cases = vec![
+        case(
+            &[
+                "--preset",
+                "c-4x-amd64-linux",
+                "--preset",
+                "m-8x-amd64-linux",
+            ],
+            &[("c-4x-amd64-linux", 0, 10), ("m-8x-amd64-linux", 0, 10)],
+        ),
+        case(
+            &["--preset", "m5.xlarge=general", "--min", "1", "--max", "50"],
+            &[("general", 1, 50)],
+        ),
+        case(
+            &[
+                "--preset",
+                "m5.xlarge=a",
+                "--preset",
+                "c5.2xlarge=b",
+                "--size",
+                "b=2:5:3",
+            ],
+            &[("a", 0, 10), ("b", 2, 5)],
+        ),
+        case(
+            &[
+                "--preset",
+                "r5.xlarge",
+                "--desired",
+                "3",
+                "--min",
+                "2",
+                "--max",
+                "4",
+            ],
+            &[("r5-xlarge", 2, 4)],
+        ),
+        case(
+            &[
+                "--preset",
+                "Standard_NC6s_v3",
+                "--group-by-annotation",
+                "example.com/pool",
+            ],
+            &[("standard-nc6s-v3", 0, 10)],
+        ),
+        case(
+            &[
+                "--preset",
+                "n2-standard-4=pool",
+                "--group-by-label",
+                "node.kubernetes.io/instance-type",
+            ],
+            &[("pool", 0, 10)],
+        ),
+        case(
+            &[
+                "--preset",
+                "g5.xlarge=gpu",
+                "--preset",
+                "a2-highgpu-1g=a100",
+                "--gpu-label",
+                "example.com/gpu",
+            ],
+            &[("gpu", 0, 10), ("a100", 0, 10)],
+        ),
+        case(
+            &["--preset", "g4dn.xlarge", "--skip-taint"],
+            &[("g4dn-xlarge", 0, 10)],
+        ),
+        case(
+            &[
+                "--preset",
+                "m-2x-arm64-linux",
+                "--config-map",
+                "my-kwok",
+                "--templates-config-map",
+                "my-templates",
+            ],
+            &[("m-2x-arm64-linux", 0, 10)],
+        ),
+        case(
+            &["--templates-file", "FILE"],
+            &[("big", 3, 9), ("small", 0, 10)],
+        ),
+    ];
+    for ca in ["1.29", "1.33"] {
+        cases.push(Case {
+            args: vec![
+                "--preset",
+                "c-2x-amd64-linux=pool",
+                "--group-by-annotation",
+                "example.com/pool",
+                "--ca-version",
+                ca,
+            ],
+            groups: vec![("pool", 0, 10)],
+            ca,
+        });
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("templates.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: big\n    annotations:\n      cluster-autoscaler.kwok.nodegroup/min-count: \"3\"\n      cluster-autoscaler.kwok.nodegroup/max-count: \"9\"\n  status: {allocatable: {cpu: \"8\", memory: 32Gi, pods: \"110\"}}\n- kind: Node\n  apiVersion: v1\n  metadata: {name: small}\n  status: {allocatable: {cpu: \"2\", memory: 4Gi, pods: \"20\"}}\n",
+    )
+    .unwrap();
+    for case in cases {
+        let args: Vec<&str> = case
+            .args
+            .iter()
+            .map(|a| if *a == "FILE" { s(&file) } else { a })
+            .collect();
+        let mut full = vec!["--non-interactive"];
+        full.extend(&args);
+        let out = init(home.path(), &full);
+        assert_eq!(out.code, 0, "{args:?}: {out:?}");
+        let mut validate_args = vec!["--ca-version", case.ca];
+        if let Some(pos) = args.iter().position(|a| *a == "--config-map") {
+            validate_args.extend(["--config-map", args[pos + 1]]);
+        }
+        let report = validate_stream(&out.stdout, &validate_args);
+        assert_eq!(report["ca"]["verdict"], "starts", "{args:?}: {report}");
+        assert_eq!(errors_in(&report), Vec::<Value>::new(), "{args:?}");
+        let expected: Vec<(String, i64, i64)> = case
+            .groups
+            .iter()
+            .map(|(n, min, max)| ((*n).to_owned(), *min, *max))
+            .collect();
+        assert_eq!(group_rows(&report), expected, "{args:?}");
+        // desired-count is always written, and never below min.
+        assert_eq!(
+            out.stdout.matches("desired-count").count(),
+            case.groups.len(),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn gpu_types_come_from_the_templates_labels() {
+    let home = tempfile::tempdir().unwrap();
+    let out = init(
+        home.path(),
+        &[
+            "-y",
+            "--preset",
+            "g5.xlarge",
+            "--preset",
+            "g4dn.xlarge",
+            "--preset",
+            "m5.large",
+        ],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("gpuLabelKey: k8s.amazonaws.com/accelerator"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("nvidia-a10g: {}") && out.stdout.contains("nvidia-tesla-t4: {}"));
+    let report = validate_stream(&out.stdout, &[]);
+    assert_eq!(report["ca"]["verdict"], "starts");
+}
+
+#[test]
+fn read_nodes_from_cluster_writes_only_the_config() {
+    let home = tempfile::tempdir().unwrap();
+    let out = init(home.path(), &["-y", "--read-nodes-from", "cluster"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("readNodesFrom: cluster"));
+    assert!(
+        !out.stdout.contains("kind: List") && !out.stdout.contains("configmap:"),
+        "{}",
+        out.stdout
+    );
+    let report = validate_stream(&out.stdout, &[]);
+    assert_eq!(errors_in(&report), Vec::<Value>::new());
+    assert!(
+        out.stderr
+            .contains("kubectl label node NODE kwok-nodegroup=GROUP"),
+        "{}",
+        out.stderr
+    );
+    let mixed = init(
+        home.path(),
+        &["-y", "--read-nodes-from", "cluster", "--preset", "m5.large"],
+    );
+    assert_eq!(mixed.code, 2, "{mixed:?}");
+}
+
+#[test]
+fn without_a_terminal_a_missing_answer_is_exit_2_at_once() {
+    let home = tempfile::tempdir().unwrap();
+    let start = Instant::now();
+    // No --non-interactive: stdin is not a terminal, so init must not wait for input.
+    let out = init(home.path(), &[]);
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    for flag in [
+        "--preset",
+        "--from-node",
+        "--templates-file",
+        "--list-presets",
+    ] {
+        assert!(out.stderr.contains(flag), "{flag}: {}", out.stderr);
+    }
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn bad_answers_are_usage_errors_naming_the_fix() {
+    let home = tempfile::tempdir().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "--preset",
+                "m5.xlarge",
+                "--group-by-label",
+                "kubernetes.io/hostname",
+            ],
+            "every real node carries it",
+        ),
+        (&["--preset", "m5.xlarg"], "did you mean `m5.xlarge`"),
+        (
+            &["--preset", "m5.xlarge=Bad_Name"],
+            "not a valid node-group name",
+        ),
+        (
+            &["--preset", "m5.xlarge=a", "--preset", "m5.large=a"],
+            "two templates would make node group `a`",
+        ),
+        (
+            &["--preset", "m5.xlarge", "--size", "nope=0:1"],
+            "no node group `nope`",
+        ),
+        (
+            &["--preset", "m5.xlarge", "--min", "5", "--max", "2"],
+            "0 ≤ min ≤ desired ≤ max",
+        ),
+        (
+            &["--preset", "m5.xlarge", "--group-by-annotation", "bad key!"],
+            "not a valid label or annotation key",
+        ),
+        (
+            &[
+                "--preset",
+                "m5.xlarge",
+                "--templates-config-map",
+                "Bad Name",
+            ],
+            "--templates-config-map",
+        ),
+        (
+            &["--preset", "m5.xlarge", "-n", "bad ns"],
+            "not a valid namespace name",
+        ),
+        (
+            &["--preset", "m5.xlarge", "-o", "yaml", "--output-dir", "x"],
+            "exclude each other",
+        ),
+        (
+            &["--templates-file", "/nonexistent/t.yaml"],
+            "--templates-file",
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut full = vec!["-y"];
+        full.extend_from_slice(args);
+        let out = init(home.path(), &full);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        assert!(out.stderr.contains(expected), "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("t.yaml");
+    std::fs::write(
+        &junk,
+        "kind: Node\nmetadata: {name: a}\n---\nkind: Pod\nmetadata:\n  name: b\n",
+    )
+    .unwrap();
+    let out = init(home.path(), &["-y", "--templates-file", s(&junk)]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("t.yaml:4:1: expected a Node, found kind `Pod`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn output_dir_refuses_to_overwrite_without_force() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("kwok");
+    let first = init(
+        home.path(),
+        &["-y", "--preset", "m5.large", "--output-dir", s(&out_dir)],
+    );
+    assert_eq!(first.code, 0, "{first:?}");
+    let config = out_dir.join("kwok-provider-config.yaml");
+    let templates = out_dir.join("kwok-provider-templates.yaml");
+    let validated = run(&["validate", "-f", s(&out_dir), "-o", "json"]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+    assert_eq!(
+        group_rows(&validated.json()),
+        [("m5-large".to_owned(), 0, 10)]
+    );
+    // The same answers again: identical files are fine.
+    let again = init(
+        home.path(),
+        &["-y", "--preset", "m5.large", "--output-dir", s(&out_dir)],
+    );
+    assert_eq!(again.code, 0, "{again:?}");
+    let before = std::fs::read_to_string(&templates).unwrap();
+    let other = init(
+        home.path(),
+        &["-y", "--preset", "c5.xlarge", "--output-dir", s(&out_dir)],
+    );
+    assert_eq!(other.code, 1, "{other:?}");
+    assert!(other.stderr.contains("--force"), "{}", other.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&templates).unwrap(),
+        before,
+        "files untouched"
+    );
+    let forced = init(
+        home.path(),
+        &[
+            "-y",
+            "--preset",
+            "c5.xlarge",
+            "--output-dir",
+            s(&out_dir),
+            "--force",
+        ],
+    );
+    assert_eq!(forced.code, 0, "{forced:?}");
+    assert!(
+        std::fs::read_to_string(&templates)
+            .unwrap()
+            .contains("c5-xlarge")
+    );
+    assert!(config.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn json_output_is_a_list_kubectl_can_apply() {
+    let home = tempfile::tempdir().unwrap();
+    let out = init(
+        home.path(),
+        &["-y", "--preset", "m5.large", "-o", "json", "-n", "ops"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let list = out.json();
+    assert_eq!(list["kind"], "List");
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["metadata"]["namespace"], "ops");
+    assert!(
+        items[0]["data"]["config"]
+            .as_str()
+            .unwrap()
+            .contains("readNodesFrom: configmap")
+    );
+    assert!(
+        items[1]["data"]["templates"]
+            .as_str()
+            .unwrap()
+            .contains("kind: List")
+    );
+}
+
+#[test]
+fn saved_defaults_answer_the_next_run_and_user_presets_join_the_catalog() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("kubectl-kwokprovider");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("presets.yaml"),
+        "presets:\n- name: lab-box\n  cpu: 6\n  memory: 12Gi\n  pods: 50\n",
+    )
+    .unwrap();
+    let saved = init(
+        home.path(),
+        &[
+            "-y",
+            "--preset",
+            "lab-box=lab",
+            "--max",
+            "7",
+            "-n",
+            "lab",
+            "--save-defaults",
+        ],
+    );
+    assert_eq!(saved.code, 0, "{saved:?}");
+    assert!(dir.join("defaults.yaml").exists(), "{}", saved.stderr);
+    // Nothing but -y: the saved answers fill every question.
+    let next = init(home.path(), &["-y"]);
+    assert_eq!(next.code, 0, "{next:?}");
+    assert_eq!(next.stdout, saved.stdout);
+    let report = validate_stream(&next.stdout, &[]);
+    assert_eq!(group_rows(&report), [("lab".to_owned(), 0, 7)]);
+    assert!(next.stdout.contains("cpu: \"6\"") && next.stdout.contains("namespace: lab"));
+    std::fs::write(
+        dir.join("presets.yaml"),
+        "presets:\n- name: x\n  cpu: 1\n  memory: plenty\n  pods: 1\n",
+    )
+    .unwrap();
+    let broken = init(home.path(), &["-y"]);
+    assert_eq!(broken.code, 2, "{broken:?}");
+    assert!(
+        broken.stderr.contains("presets.yaml") && broken.stderr.contains("plenty"),
+        "{}",
+        broken.stderr
+    );
+}
+
+/// A node as kind leaves it: control-plane taint and labels, addresses, images, conditions.
+fn kind_control_plane() -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {
+            "name": "kind-control-plane",
+            "annotations": {"kubeadm.alpha.kubernetes.io/cri-socket": "unix:///run/containerd/containerd.sock",
+                            "node.alpha.kubernetes.io/ttl": "0"},
+            "labels": {
+                "kubernetes.io/hostname": "kind-control-plane",
+                "node-role.kubernetes.io/control-plane": "",
+                "node.kubernetes.io/exclude-from-external-load-balancers": "",
+                "kubernetes.io/arch": "amd64", "kubernetes.io/os": "linux",
+                "beta.kubernetes.io/arch": "amd64"
+            }
+        },
+        "spec": {
+            "providerID": "kind://docker/kind/kind-control-plane",
+            "podCIDR": "10.244.0.0/24", "podCIDRs": ["10.244.0.0/24"],
+            "taints": [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
+        },
+        "status": {
+            "capacity": {"cpu": "8", "memory": "32729700Ki", "pods": "110", "ephemeral-storage": "102626232Ki"},
+            "allocatable": {"cpu": "8", "memory": "32729700Ki", "pods": "110", "ephemeral-storage": "102626232Ki"},
+            "conditions": [{"type": "Ready", "status": "True"}],
+            "addresses": [{"type": "InternalIP", "address": "172.18.0.2"}, {"type": "Hostname", "address": "kind-control-plane"}],
+            "images": [{"names": ["registry.k8s.io/etcd:3.5"], "sizeBytes": 1}],
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+            "nodeInfo": {"architecture": "amd64", "operatingSystem": "linux", "kubeletVersion": "v1.31.0",
+                         "machineID": "abc", "systemUUID": "def", "bootID": "ghi",
+                         "containerRuntimeVersion": "containerd://1.7", "kernelVersion": "6.1", "osImage": "Debian",
+                         "kubeProxyVersion": "v1.31.0"}
+        }
+    })
+}
+
+#[test]
+fn from_node_copies_a_cleaned_live_node() {
+    let home = tempfile::tempdir().unwrap();
+    let cluster = FakeCluster::new(vec![kind_control_plane()], Faults::default());
+    let out = run_cmd(init_cmd(home.path()).args([
+        "-y",
+        "--kubeconfig",
+        s(&cluster.kubeconfig),
+        "--from-node",
+        "kind-control-plane=workers",
+        "--max",
+        "30",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(out.code, 0, "{out:?}");
+    let list = out.json();
+    let templates = list["items"][1]["data"]["templates"].as_str().unwrap();
+    let report = validate_stream(
+        &format!(
+            "{}---\n{}",
+            yaml_of(&list["items"][0]),
+            yaml_of(&list["items"][1])
+        ),
+        &[],
+    );
+    assert_eq!(group_rows(&report), [("workers".to_owned(), 0, 30)]);
+    for gone in [
+        "kubernetes.io/hostname",
+        "control-plane",
+        "exclude-from-external",
+        "providerID",
+        "podCIDR",
+        "172.18.0.2",
+        "registry.k8s.io",
+        "conditions",
+        "daemonEndpoints",
+        "machineID",
+        "systemUUID",
+        "bootID",
+        "kubeadm.alpha",
+        "ttl",
+    ] {
+        assert!(!templates.contains(gone), "{gone} left in:\n{templates}");
+    }
+    for kept in [
+        "kubernetes.io/arch: amd64",
+        "beta.kubernetes.io/arch: amd64",
+        "memory: 32729700Ki",
+        "kwok-nodegroup: workers",
+        "containerRuntimeVersion",
+    ] {
+        assert!(templates.contains(kept), "{kept} missing:\n{templates}");
+    }
+    let missing = run_cmd(init_cmd(home.path()).args([
+        "-y",
+        "--kubeconfig",
+        s(&cluster.kubeconfig),
+        "--from-node",
+        "nope",
+    ]));
+    assert_eq!(missing.code, 2, "{missing:?}");
+    assert!(
+        missing.stderr.contains("no such node"),
+        "{}",
+        missing.stderr
+    );
+    let denied = FakeCluster::new(
+        vec![kind_control_plane()],
+        Faults {
+            deny: vec![("get".into(), "nodes".into())],
+            ..Faults::default()
+        },
+    );
+    let out = run_cmd(init_cmd(home.path()).args([
+        "-y",
+        "--kubeconfig",
+        s(&denied.kubeconfig),
+        "--from-node",
+        "kind-control-plane",
+    ]));
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr.contains("kubectl auth can-i get nodes"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A ConfigMap object as a YAML manifest (for validate), through the plugin's own reader.
+fn yaml_of(config_map: &Value) -> String {
+    let data = config_map["data"].as_object().unwrap();
+    let (key, value) = data.iter().next().unwrap();
+    let mut text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {}\n  namespace: {}\ndata:\n  {key}: |\n",
+        config_map["metadata"]["name"].as_str().unwrap(),
+        config_map["metadata"]["namespace"].as_str().unwrap()
+    );
+    for line in value.as_str().unwrap().lines() {
+        text.push_str(&format!("    {line}\n"));
+    }
+    text
+}
+
+#[test]
+fn apply_creates_refuses_to_clobber_and_updates_with_force() {
+    let home = tempfile::tempdir().unwrap();
+    let cluster = FakeCluster::new(vec![], Faults::default());
+    let apply = |extra: &[&str]| {
+        let mut args = vec!["-y", "--kubeconfig", s(&cluster.kubeconfig), "--apply"];
+        args.extend_from_slice(extra);
+        run_cmd(init_cmd(home.path()).args(&args))
+    };
+    let created = apply(&["-n", "default", "--preset", "m5.large=a"]);
+    assert_eq!(created.code, 0, "{created:?}");
+    assert!(
+        created
+            .stderr
+            .contains("configmap/kwok-provider-config created"),
+        "{}",
+        created.stderr
+    );
+    let live = run(&[
+        "validate",
+        "--kubeconfig",
+        s(&cluster.kubeconfig),
+        "-n",
+        "default",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(live.code, 0, "{live:?}");
+    assert_eq!(group_rows(&live.json()), [("a".to_owned(), 0, 10)]);
+    let same = apply(&["-n", "default", "--preset", "m5.large=a"]);
+    assert_eq!(same.code, 0, "{same:?}");
+    assert!(
+        same.stderr
+            .contains("configmap/kwok-provider-templates unchanged"),
+        "{}",
+        same.stderr
+    );
+    // Someone keeps another key in the templates ConfigMap: it must survive an update.
+    let mut cm = cluster
+        .server
+        .get("configmaps", Some("default"), "kwok-provider-templates")
+        .unwrap();
+    cm["data"]["notes"] = json!("keep me");
+    cluster.server.insert(cm);
+    let before = cluster
+        .server
+        .get("configmaps", Some("default"), "kwok-provider-templates")
+        .unwrap();
+    let refused = apply(&["-n", "default", "--preset", "c5.xlarge=a"]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("c5.xlarge"),
+        "the diff shows the change: {}",
+        refused.stderr
+    );
+    assert_eq!(
+        cluster
+            .server
+            .get("configmaps", Some("default"), "kwok-provider-templates")
+            .unwrap(),
+        before
+    );
+    let forced = apply(&["-n", "default", "--preset", "c5.xlarge=a", "--force"]);
+    assert_eq!(forced.code, 0, "{forced:?}");
+    assert!(
+        forced
+            .stderr
+            .contains("configmap/kwok-provider-templates configured"),
+        "{}",
+        forced.stderr
+    );
+    let after = cluster
+        .server
+        .get("configmaps", Some("default"), "kwok-provider-templates")
+        .unwrap();
+    assert!(
+        after["data"]["templates"]
+            .as_str()
+            .unwrap()
+            .contains("c5.xlarge")
+    );
+    assert_eq!(after["data"]["notes"], "keep me");
+}
+
+#[test]
+fn apply_against_an_unreachable_cluster_exits_3() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        fake_apiserver::kubeconfig_for("http://127.0.0.1:9", None),
+    )
+    .unwrap();
+    let out = run_cmd(init_cmd(home.path()).args([
+        "-y",
+        "--kubeconfig",
+        s(&kubeconfig),
+        "--preset",
+        "m5.large",
+        "--apply",
+        "--request-timeout",
+        "2s",
+    ]));
+    assert_eq!(out.code, 3, "{out:?}");
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_init_apply_then_scale_gives_nodes_kwok_makes_ready() {
+    use crate::real_cluster::shared;
+    let cluster = shared();
+    let home = tempfile::tempdir().unwrap();
+    let namespace = cluster.namespace("init");
+    let group = cluster.unique("in");
+    let preset = format!("m5.large={group}");
+    let apply = |ns: &str| {
+        run_cmd(init_cmd(home.path()).args([
+            "-y",
+            "--kubeconfig",
+            s(&cluster.kubeconfig),
+            "-n",
+            ns,
+            "--preset",
+            &preset,
+            "--apply",
+        ]))
+    };
+    // The real API server refuses a namespace that does not exist.
+    let missing = apply("no-such-namespace");
+    assert_eq!(missing.code, 1, "{missing:?}");
+    assert!(
+        missing
+            .stderr
+            .contains("kubectl create namespace no-such-namespace"),
+        "{}",
+        missing.stderr
+    );
+    let created = apply(&namespace);
+    assert_eq!(created.code, 0, "{created:?}");
+    let live = cluster.plugin(&["validate", "-n", &namespace, "-o", "json"]);
+    assert!(live.code < 2, "{live:?}");
+    assert_eq!(group_rows(&live.json()), [(group.clone(), 0, 10)]);
+    let up = cluster.plugin(&[
+        "scale",
+        "-n",
+        &namespace,
+        &group,
+        "--replicas",
+        "2",
+        "--wait=60s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(up.code, 0, "{up:?}");
+    assert_eq!(up.json()["nodeGroups"][0]["ready"], 2, "{}", up.stdout);
+    let node = cluster.get_json(&["nodes", "-l", &format!("kwok-nodegroup={group}")]);
+    let first = &node["items"][0];
+    assert_eq!(
+        first["status"]["allocatable"]["memory"], "6249Mi",
+        "{first}"
+    );
+    assert_eq!(
+        first["metadata"]["labels"]["node.kubernetes.io/instance-type"],
+        "m5.large"
+    );
+    let down = cluster.plugin(&["scale", "-n", &namespace, &group, "--replicas", "0"]);
+    assert_eq!(down.code, 0, "{down:?}");
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit and cluster-autoscaler (PENDING in CI: the module proxy does not serve CA); run with -- --ignored real_ca_"]
+fn real_ca_starts_with_the_groups_init_writes() {
+    use crate::real_cluster::{CaOutcome, RealCluster, kit_ca_binary};
+    let cluster = RealCluster::private();
+    let home = tempfile::tempdir().unwrap();
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, i64, i64)]);
+    let cases: &[Case] = &[
+        (
+            "cluster-autoscaler",
+            &[
+                "--preset",
+                "m5.xlarge=general",
+                "--preset",
+                "g5.xlarge=gpu",
+                "--size",
+                "gpu=0:4",
+                "--max",
+                "50",
+            ],
+            &[("general", 0, 50), ("gpu", 0, 4)],
+        ),
+        (
+            "cluster-autoscaler",
+            &[
+                "--preset",
+                "c-2x-arm64-linux=arm",
+                "--group-by-annotation",
+                "example.com/pool",
+                "--min",
+                "1",
+                "--skip-taint",
+            ],
+            &[("arm", 1, 10)],
+        ),
+        (
+            "cluster-autoscaler-1.33",
+            &[
+                "--preset",
+                "c-2x-amd64-linux=old",
+                "--group-by-annotation",
+                "example.com/pool",
+                "--ca-version",
+                "1.33",
+            ],
+            &[("old", 0, 10)],
+        ),
+    ];
+    for (binary, args, expected) in cases {
+        kit_ca_binary(binary);
+        let namespace = cluster.namespace("init-ca");
+        let mut full = vec![
+            "-y",
+            "--kubeconfig",
+            s(&cluster.kubeconfig),
+            "-n",
+            &namespace,
+            "--apply",
+        ];
+        full.extend_from_slice(args);
+        let out = run_cmd(init_cmd(home.path()).args(&full));
+        assert_eq!(out.code, 0, "{args:?}: {out:?}");
+        let ca = cluster.run_ca(binary, &namespace, Duration::from_secs(60));
+        let mut expected: Vec<(String, i64, i64)> = expected
+            .iter()
+            .map(|(n, a, b)| ((*n).to_owned(), *a, *b))
+            .collect();
+        let CaOutcome::Running { mut groups } = ca.outcome else {
+            panic!("{args:?}: CA did not start: {:?}\n{}", ca.outcome, ca.log);
+        };
+        groups.sort();
+        expected.sort();
+        assert_eq!(groups, expected, "{args:?}");
+        eprintln!("CA {binary} started with {groups:?} for init {args:?}");
+    }
+}
