@@ -200,6 +200,9 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: b
         None => Vec::new(),
     };
     let needs_cluster = args.apply || !answers.from_nodes.is_empty();
+    if interactive {
+        exit_130_on_interrupt();
+    }
     cluster::runtime()?.block_on(async {
         let cluster = if needs_cluster {
             Some(cluster::connect(global).await?)
@@ -380,6 +383,45 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: b
         }
         Ok(exit::OK)
     })
+}
+
+/// Ctrl-C while the wizard runs ends it with exit 130 and the cursor shown (dialoguer hides
+/// it in lists). Inside a prompt, console reads Ctrl-C as a key and raises SIGINT itself; with
+/// this handler installed that comes back as an error, which ends the wizard the same way.
+fn exit_130_on_interrupt() {
+    let (registered, ready) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            let _ = registered.send(());
+            return;
+        };
+        runtime.block_on(async {
+            #[cfg(unix)]
+            let interrupted = {
+                use tokio::signal::unix::{SignalKind, signal};
+                let interrupt = signal(SignalKind::interrupt());
+                let _ = registered.send(());
+                match interrupt {
+                    Ok(mut interrupt) => interrupt.recv().await.is_some(),
+                    Err(_) => false,
+                }
+            };
+            #[cfg(not(unix))]
+            let interrupted = {
+                let _ = registered.send(());
+                tokio::signal::ctrl_c().await.is_ok()
+            };
+            if interrupted {
+                let _ = console::Term::stderr().show_cursor();
+                eprintln!();
+                std::process::exit(i32::from(exit::INTERRUPTED));
+            }
+        });
+    });
+    let _ = ready.recv();
 }
 
 /// Which questions the command line answered (the wizard skips those).

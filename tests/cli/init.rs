@@ -953,3 +953,229 @@ fn real_ca_starts_with_the_groups_init_writes() {
         eprintln!("CA {binary} started with {groups:?} for init {args:?}");
     }
 }
+
+/// The wizard in a real pseudo-terminal: the plugin with no cluster and a private config directory.
+fn wizard(config_home: &Path, args: &[&str]) -> rexpect::session::PtySession {
+    wizard_with(config_home, args, true)
+}
+
+fn wizard_with(
+    config_home: &Path,
+    args: &[&str],
+    strip_ansi: bool,
+) -> rexpect::session::PtySession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubectl-kwokprovider"));
+    cmd.arg("init")
+        .args(args)
+        .env_remove("KUBECONFIG")
+        .env_remove("POD_NAMESPACE")
+        .env_remove("KWOK_PROVIDER_CONFIGMAP")
+        .env_remove("NO_COLOR")
+        .env("HOME", config_home)
+        .env("XDG_CONFIG_HOME", config_home)
+        .env("TERM", "xterm-256color");
+    rexpect::spawn_with_options(
+        cmd,
+        rexpect::session::Options::new()
+            .timeout_ms(Some(20_000))
+            .strip_ansi_escape_codes(strip_ansi),
+    )
+    .expect("spawn the plugin in a pty")
+}
+
+/// Waits for `text`, then a moment more: console switches the terminal to raw mode after
+/// drawing a prompt, and keys typed before that are flushed.
+fn settle(p: &mut rexpect::session::PtySession, text: &str) {
+    p.exp_string(text)
+        .unwrap_or_else(|e| panic!("waiting for {text:?}: {e}"));
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+/// Types `keys` (rexpect buffers until flushed).
+fn press(p: &mut rexpect::session::PtySession, keys: &str) {
+    p.send(keys).unwrap();
+    p.flush().unwrap();
+}
+
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+
+fn exit_code(session: &rexpect::session::PtySession) -> i32 {
+    match session.process().wait().expect("wait for the plugin") {
+        rexpect::process::WaitStatus::Exited(_, code) => code,
+        other => panic!("the plugin did not exit normally: {other:?}"),
+    }
+}
+
+#[test]
+fn the_wizard_asks_with_arrow_keys_and_multi_select_then_writes_what_validate_accepts() {
+    let home = tempfile::tempdir().unwrap();
+    let out_dir = home.path().join("out");
+    let mut p = wizard(home.path(), &[]);
+    settle(&mut p, "Namespace of the ConfigMaps");
+    press(&mut p, ENTER); // the default, kube-system
+    settle(&mut p, "Where does CA take node templates from");
+    press(&mut p, ENTER); // configmap
+    settle(&mut p, "Group templates into node groups by");
+    press(&mut p, ENTER); // kwok-nodegroup
+    settle(&mut p, "Templates from");
+    press(&mut p, ENTER); // presets (checked by default)
+    settle(&mut p, "Presets (space to select");
+    // c-1x-amd64-linux, then two down: c-4x-amd64-linux.
+    press(&mut p, " ");
+    press(&mut p, DOWN);
+    press(&mut p, DOWN);
+    press(&mut p, " ");
+    press(&mut p, ENTER);
+    settle(&mut p, "Skip the taint");
+    press(&mut p, "n");
+    settle(&mut p, "Node-group name for preset c-1x-amd64-linux");
+    press(&mut p, ENTER);
+    settle(&mut p, "Sizes of `c-1x-amd64-linux`");
+    press(&mut p, ENTER); // 0:10
+    settle(&mut p, "Node-group name for preset c-4x-amd64-linux");
+    press(&mut p, "fast");
+    press(&mut p, ENTER);
+    settle(&mut p, "Sizes of `fast`");
+    press(&mut p, "1:5");
+    press(&mut p, ENTER);
+    settle(&mut p, "Output");
+    press(&mut p, ENTER); // a directory
+    settle(&mut p, "Directory");
+    press(&mut p, s(&out_dir));
+    press(&mut p, ENTER);
+    settle(&mut p, "Save these answers");
+    press(&mut p, ENTER); // no
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+    let report = run(&["validate", "-f", s(&out_dir), "-o", "json"]);
+    assert_eq!(report.code, 0, "{report:?}");
+    let report = report.json();
+    assert_eq!(report["ca"]["verdict"], "starts");
+    assert_eq!(
+        group_rows(&report),
+        [
+            ("c-1x-amd64-linux".to_owned(), 0, 10),
+            ("fast".to_owned(), 1, 5)
+        ]
+    );
+    let config = std::fs::read_to_string(out_dir.join("kwok-provider-config.yaml")).unwrap();
+    assert!(config.contains("namespace: kube-system"), "{config}");
+    assert!(
+        !home
+            .path()
+            .join("kubectl-kwokprovider/defaults.yaml")
+            .exists()
+    );
+}
+
+#[test]
+fn ctrl_c_in_the_wizard_exits_130_and_writes_nothing() {
+    let home = tempfile::tempdir().unwrap();
+    let out_dir = home.path().join("out");
+    // Flags answer some questions; the wizard asks the rest, and is interrupted mid-way.
+    let mut p = wizard(home.path(), &["-n", "ops", "--output-dir", s(&out_dir)]);
+    settle(&mut p, "Where does CA take node templates from");
+    press(&mut p, DOWN);
+    press(&mut p, "\x1b[A"); // up again: configmap
+    press(&mut p, ENTER);
+    settle(&mut p, "Group templates into node groups by");
+    press(&mut p, DOWN);
+    press(&mut p, ENTER); // another label key…
+    settle(&mut p, "Label key");
+    press(&mut p, "example.com/po");
+    p.send_control('c').unwrap();
+    p.flush().unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 130);
+    // In a list too, where dialoguer hides the cursor: it must be shown again.
+    let mut p = wizard_with(
+        home.path(),
+        &["-n", "ops", "--output-dir", s(&out_dir)],
+        false,
+    );
+    let drawn = p.exp_string("(recommended)").unwrap();
+    assert!(
+        drawn.contains("\x1b[?25l"),
+        "the list hides the cursor: {drawn:?}"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    p.send_control('c').unwrap();
+    p.flush().unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 130);
+    assert!(rest.contains("\x1b[?25h"), "cursor shown again: {rest:?}");
+    assert!(!out_dir.exists(), "nothing written, not even a directory");
+    let leftovers: Vec<_> = std::fs::read_dir(home.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn apply_in_the_wizard_shows_the_diff_asks_and_reports_a_concurrent_change() {
+    let home = tempfile::tempdir().unwrap();
+    let cluster = FakeCluster::new(vec![], Faults::default());
+    let first = run_cmd(init_cmd(home.path()).args([
+        "-y",
+        "--kubeconfig",
+        s(&cluster.kubeconfig),
+        "-n",
+        "default",
+        "--preset",
+        "m5.large=a",
+        "--apply",
+    ]));
+    assert_eq!(first.code, 0, "{first:?}");
+    let answered = [
+        "--kubeconfig",
+        s(&cluster.kubeconfig),
+        "-n",
+        "default",
+        "--read-nodes-from",
+        "configmap",
+        "--group-by-label",
+        "kwok-nodegroup",
+        "--preset",
+        "c5.xlarge",
+        "--max",
+        "10",
+        "--skip-taint",
+        "--apply",
+    ];
+    let mut p = wizard(home.path(), &answered);
+    settle(&mut p, "Node-group name for preset c5.xlarge");
+    press(&mut p, "a");
+    press(&mut p, ENTER);
+    let shown = p.exp_string("Change ConfigMap").unwrap();
+    assert!(
+        shown.contains("+      node.kubernetes.io/instance-type: c5.xlarge"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("-      node.kubernetes.io/instance-type: m5.large"),
+        "{shown}"
+    );
+    // Someone changes the templates while the question waits.
+    let mut theirs = cluster
+        .server
+        .get("configmaps", Some("default"), "kwok-provider-templates")
+        .unwrap();
+    theirs["data"]["templates"] = json!("# edited by a colleague\n");
+    cluster.server.insert(theirs);
+    std::thread::sleep(Duration::from_millis(300));
+    press(&mut p, "y");
+    let rest = p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 1, "{rest}");
+    assert!(
+        rest.contains("changed since it was read; it was not overwritten"),
+        "{rest}"
+    );
+    let kept = cluster
+        .server
+        .get("configmaps", Some("default"), "kwok-provider-templates")
+        .unwrap();
+    assert_eq!(kept["data"]["templates"], "# edited by a colleague\n");
+}
