@@ -46,3 +46,42 @@ fn the_shipped_example_is_clean() {
     );
     assert!(out.stdout.contains("no problems found"));
 }
+
+#[test]
+fn the_readme_main_command_inits_and_validates_three_groups() {
+    let readme = readme();
+    let line = readme
+        .lines()
+        .find(|l| {
+            l.starts_with("cargo build --release && target/release/kubectl-kwokprovider init ")
+        })
+        .expect("README's first set-up command runs init");
+    let (init_part, validate_part) = line
+        .split_once(" && target/release/kubectl-kwokprovider validate ")
+        .unwrap();
+    let init_args: Vec<&str> = init_part
+        .trim_start_matches("cargo build --release && target/release/kubectl-kwokprovider ")
+        .split_whitespace()
+        .collect();
+    assert_eq!(validate_part, "-f kwok-demo");
+    let dir = tempfile::tempdir().unwrap();
+    let made = run_cmd(
+        plugin()
+            .current_dir(dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
+            .args(&init_args),
+    );
+    assert_eq!(made.code, 0, "{made:?}");
+    let out = run_cmd(
+        plugin()
+            .current_dir(dir.path())
+            .args(["validate", "-f", "kwok-demo"]),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("will start and create 3 node groups"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("no problems found"), "{}", out.stdout);
+}
