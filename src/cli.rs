@@ -213,6 +213,35 @@ pub enum Command {
             kubectl kwokprovider init --list-presets"
     )]
     Init(InitArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish), or kubectl's helper.
+    #[command(
+        long_about = "Print a completion script for `kubectl-kwokprovider`, generated from this very CLI. \
+            `completion kubectl` prints `kubectl_complete-kwokprovider`, the helper kubectl 1.26+ runs to \
+            complete `kubectl kwokprovider …` (subcommands, flags, values, and node groups, namespaces and \
+            contexts from the cluster): save it on PATH and make it executable.",
+        after_help = "Examples:\n  \
+            # bash (kubectl-kwokprovider …)\n  \
+            source <(kubectl kwokprovider completion bash)\n\n  \
+            # zsh\n  \
+            kubectl kwokprovider completion zsh > \"${fpath[1]}/_kubectl-kwokprovider\"\n\n  \
+            # fish\n  \
+            kubectl kwokprovider completion fish > ~/.config/fish/completions/kubectl-kwokprovider.fish\n\n  \
+            # kubectl kwokprovider <TAB>, in every shell kubectl completes\n  \
+            kubectl kwokprovider completion kubectl > ~/.local/bin/kubectl_complete-kwokprovider\n  \
+            chmod +x ~/.local/bin/kubectl_complete-kwokprovider"
+    )]
+    Completion(CompletionArgs),
+
+    /// Print the man page (roff): kubectl kwokprovider man | man -l -
+    Man,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionArgs {
+    /// The shell, or `kubectl` for kubectl's plugin completion helper.
+    #[arg(value_enum)]
+    pub shell: crate::completion::CompletionShell,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod cluster;
+pub mod completion;
 pub mod error;
 pub mod events;
 pub mod init;
@@ -28,5 +29,13 @@ pub fn run(cli: &Cli, out: &mut impl Write) -> Result<u8> {
         Command::Events(args) => events::run(&cli.global, args, out, stdout_colors),
         Command::Status(args) => status::run(&cli.global, args, out, stdout_colors),
         Command::Init(args) => init::run(&cli.global, args, out, stdout_colors),
+        Command::Completion(args) => {
+            out.write_all(&completion::script(args.shell))?;
+            Ok(error::exit::OK)
+        }
+        Command::Man => {
+            out.write_all(&completion::man_page()?)?;
+            Ok(error::exit::OK)
+        }
     }
 }

@@ -6,7 +6,18 @@ use kwokprovider::error::{ErrorKind, exit};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
+/// The hidden subcommand kubectl's completion helper calls.
+const COMPLETE: &str = "__complete";
+
 fn main() -> ExitCode {
+    // kubectl's plugin completion (`kubectl_complete-kwokprovider` runs `__complete WORDS…`):
+    // the words are raw, partial last, so they never go through clap's parser.
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(COMPLETE) {
+        let stdout = std::io::stdout();
+        let _ = kwokprovider::completion::run_complete(&args[2..], &mut stdout.lock());
+        return ExitCode::from(exit::OK);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

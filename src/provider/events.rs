@@ -25,6 +25,25 @@ pub struct GroupChange {
     pub max: u64,
 }
 
+/// Every event reason `decode` understands (CA's, for `--reason` and its completion).
+pub const REASONS: &[&str] = &[
+    "TriggeredScaleUp",
+    "NotTriggerScaleUp",
+    "ScaledUpGroup",
+    "FailedToScaleUpGroup",
+    "ScaleUpTimedOut",
+    "FailedToRevertScaleUp",
+    "ScaleUpFailed",
+    "MaxNodesTotalReached",
+    "ScaleDown",
+    "ScaleDownEmpty",
+    "ScaleDownFailed",
+    "DeleteUnregistered",
+    "DeleteUnregisteredFailed",
+    "ClusterUnhealthy",
+    "ClusterAutoscalerCleanup",
+];
+
 /// One reason of a `NotTriggerScaleUp`: how many node groups gave it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReasonCount {

@@ -75,6 +75,14 @@ impl fmt::Display for CaVersion {
     }
 }
 
+/// The values `--ca-version` completes to: each modelled minor, then `latest`.
+pub fn completion_values() -> Vec<String> {
+    (FIRST_MINOR..=LATEST_MINOR)
+        .map(|minor| format!("1.{minor}"))
+        .chain(std::iter::once("latest".to_owned()))
+        .collect()
+}
+
 impl FromStr for CaVersion {
     type Err = String;
 

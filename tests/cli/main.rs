@@ -3,6 +3,7 @@
 mod util;
 
 mod conformance;
+mod distribution;
 mod docs;
 mod events;
 mod init;
