@@ -330,12 +330,30 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
                 taint_string()
             ));
         }
-        let file_templates = matches!(inputs.templates, TemplatesInput::Text { .. });
-        if settings.read_nodes_from == ReadNodesFrom::Cluster && file_templates {
-            verdict.notes.push(
-                "readNodesFrom is `cluster`: CA ignores templates ConfigMaps and uses every live node as a template; the given templates were checked as if they were those nodes."
-                    .to_owned(),
-            );
+        if settings.read_nodes_from == ReadNodesFrom::Cluster {
+            match &inputs.templates {
+                // A templates ConfigMap CA never reads: the groups come from live nodes, unknown here.
+                TemplatesInput::Text {
+                    config_map: Some((name, _)),
+                    ..
+                } => {
+                    verdict.templates_known = false;
+                    verdict.node_groups.clear();
+                    verdict.skipped.clear();
+                    group_templates.clear();
+                    group_shapes.clear();
+                    verdict.notes.push(format!(
+                        "readNodesFrom is `cluster`: CA builds its node groups from the live nodes that carry the {} `{}`, and never reads ConfigMap `{name}`; the node groups are unknown from files (run validate without -f against the cluster to see them). The ConfigMap's templates were checked as if they were live nodes.",
+                        settings.group_by.noun(),
+                        settings.grouping_key
+                    ));
+                }
+                TemplatesInput::Text { .. } => verdict.notes.push(
+                    "readNodesFrom is `cluster`: CA uses every live node as a template; the given templates were checked as if they were those nodes."
+                        .to_owned(),
+                ),
+                _ => {}
+            }
         }
         if version.timestamps_group_names() {
             verdict.notes.push(

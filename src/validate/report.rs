@@ -26,6 +26,9 @@ pub struct JsonCa {
     /// CA's own message when it fails to start, else null.
     pub failure: Option<String>,
     pub node_groups: Vec<GroupSummary>,
+    /// Whether `nodeGroups` is CA's real list: false when CA starts but its groups cannot be
+    /// known from the inputs (no templates given, or `readNodesFrom: cluster` in files).
+    pub node_groups_known: bool,
     /// Additions to the documented shape: our explanation and the skipped templates.
     pub target_version: String,
     pub failure_explanation: Option<String>,
@@ -87,6 +90,7 @@ pub fn json_report(analysis: &Analysis, diagnostics: &[Diagnostic]) -> JsonRepor
             } else {
                 Vec::new()
             },
+            node_groups_known: outcome == "starts" && verdict.templates_known,
             target_version: verdict.version.to_string(),
             failure_explanation: verdict.failure.as_ref().map(|f| f.explanation.clone()),
             crashes,

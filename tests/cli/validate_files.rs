@@ -1129,3 +1129,39 @@ fn a_utf16_file_from_powershell_is_read() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.json()["ca"]["nodeGroups"][0]["name"], "general");
 }
+
+#[test]
+fn read_nodes_from_cluster_in_files_leaves_the_groups_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read_to_string(fixture("examples/kwok-provider.yaml")).unwrap();
+    let cluster_mode = example.replace("readNodesFrom: configmap", "readNodesFrom: cluster");
+    let path = write(dir.path(), "kwok.yaml", &cluster_mode);
+    let out = run(&["validate", "-f", s(&path)]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .contains("takes its templates from the cluster's nodes"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("create 3 node groups"),
+        "{}",
+        out.stdout
+    );
+    let json = run(&["validate", "-f", s(&path), "-o", "json"]).json();
+    assert_eq!(json["ca"]["verdict"], "starts");
+    assert_eq!(json["ca"]["nodeGroups"], serde_json::json!([]));
+    assert_eq!(json["ca"]["nodeGroupsKnown"], false);
+    // With configmap mode the same files give known groups.
+    let known = run(&[
+        "validate",
+        "-f",
+        s(&fixture("examples/kwok-provider.yaml")),
+        "-o",
+        "json",
+    ])
+    .json();
+    assert_eq!(known["ca"]["nodeGroupsKnown"], true);
+    assert_eq!(known["ca"]["nodeGroups"].as_array().unwrap().len(), 3);
+}
