@@ -203,6 +203,12 @@ pub static RULES: &[Rule] = &[
         "remove them and install the kwok controller yourself",
     ),
     rule(
+        "configmap-too-large",
+        Error,
+        "a ConfigMap holds more than 1 MiB of data; the API server rejects it, so CA never reads it",
+        "shrink it: fewer or leaner templates (no `status.images`, `managedFields` or comments), or readNodesFrom: cluster",
+    ),
+    rule(
         "templates-missing",
         Error,
         "the templates ConfigMap or its `templates` key is missing, or named differently from `configmap.name`",

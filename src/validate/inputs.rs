@@ -41,6 +41,9 @@ struct Collector {
     config_failure: Option<CaFailure>,
 }
 
+/// The most data (keys and values, in bytes) the API server accepts in one ConfigMap.
+pub const MAX_CONFIG_MAP_BYTES: usize = 1024 * 1024;
+
 /// Top-level keys of a provider config (matched case-insensitively, like CA).
 const CONFIG_KEYS: &[&str] = &["readnodesfrom", "nodegroups", "nodes", "configmap", "kwok"];
 
@@ -119,6 +122,7 @@ impl Collector {
         let name = name_node.and_then(Node::as_str).unwrap_or("").to_owned();
         let name_pos = name_node.map(|n| n.pos).unwrap_or(root.pos);
         let data = root.get("data");
+        self.check_size(file, root, &name, name_pos);
         let is_config_map = name == config_map_name;
         let mut recognised = false;
         for (key, is_config_key) in [(CONFIG_KEY, true), (TEMPLATES_KEY, false)] {
@@ -204,6 +208,30 @@ impl Collector {
             );
             self.loading.push(diagnostic);
             self.config_failure.get_or_insert(failure);
+        }
+    }
+
+    /// The API server refuses a ConfigMap whose keys and values (data and binaryData) add up
+    /// to more than 1 MiB, counted in bytes as apimachinery counts them.
+    fn check_size(&mut self, file: &InputFile, root: &Node, name: &str, name_pos: Pos) {
+        let size: usize = ["data", "binaryData"]
+            .iter()
+            .filter_map(|section| root.get(section).and_then(Node::as_map))
+            .flatten()
+            .map(|(k, v)| k.key_string().len() + v.scalar_text().map_or(0, str::len))
+            .sum();
+        if size > MAX_CONFIG_MAP_BYTES {
+            let source = self.add_source(Source::file(&file.label));
+            self.loading.push(
+                Diagnostic::new(
+                    "configmap-too-large",
+                    format!(
+                        "ConfigMap `{name}` holds {size} bytes of data; the API server accepts at most {MAX_CONFIG_MAP_BYTES} (\"Too long: may not be more than {MAX_CONFIG_MAP_BYTES} bytes\"), so it can never be applied and CA never reads it"
+                    ),
+                )
+                .at(source, name_pos)
+                .hint("shrink it: fewer or leaner templates (drop `status.images`, `managedFields`, comments), or use readNodesFrom: cluster"),
+            );
         }
     }
 

@@ -75,6 +75,19 @@ pub fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Run {
     finish(child.wait_with_output().expect("wait plugin"))
 }
 
+/// Runs `cmd` (any program), feeding `stdin`.
+pub fn run_with_stdin_cmd(cmd: &mut Command, stdin: &[u8]) -> Run {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().unwrap().write_all(stdin).ok();
+    finish(child.wait_with_output().expect("wait"))
+}
+
 pub fn run_cmd(cmd: &mut Command) -> Run {
     finish(cmd.output().expect("run plugin"))
 }
