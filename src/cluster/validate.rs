@@ -287,6 +287,17 @@ async fn gather_facts(
             }
         }
     };
+    facts.real_group_nodes = nodes.as_ref().map(|nodes| {
+        nodes
+            .iter()
+            .filter(|n| {
+                let provider_id = n.spec.as_ref().and_then(|s| s.provider_id.as_deref());
+                !nodegroups::is_provider_node(provider_id)
+            })
+            .filter_map(|n| group_node(n, settings))
+            .filter(|n| n.group.is_some())
+            .collect()
+    });
     facts.kwok_nodes = nodes.map(|nodes| {
         nodes
             .iter()
@@ -461,6 +472,13 @@ fn kwok_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<KwokNod
     {
         return None;
     }
+    group_node(node, settings)
+}
+
+/// Any node with the group CA's `Refresh()` counts it in (the name annotation, else the grouping value).
+fn group_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<KwokNode> {
+    let annotations = node.metadata.annotations.clone().unwrap_or_default();
+    let annotation = |key: &str| annotations.get(key).map(String::as_str);
     let grouping_value = |s: &ProviderSettings| {
         let source = match s.group_by {
             GroupBy::Label => node.metadata.labels.as_ref(),

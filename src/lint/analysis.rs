@@ -159,7 +159,6 @@ pub struct Analysis {
 
 /// The state rules read: the decoded config and templates, with their sources.
 pub(super) struct Ctx<'d> {
-    pub version: CaVersion,
     pub config: Option<(SourceId, DecodedConfig<'d>)>,
     pub settings: Option<Result<ProviderSettings, ConfigRejection>>,
     pub templates_source: Option<SourceId>,
@@ -195,7 +194,6 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
     let mut group_shapes = Vec::new();
     let mut group_templates = Vec::new();
     let mut ctx = Ctx {
-        version,
         config: None,
         settings: None,
         templates_source: None,
@@ -280,7 +278,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
                 if let Some(settings) = &settings {
                     let derivation = nodegroups::derive(&set, settings, version);
                     if verdict.failure.is_none() && ca_reads_these {
-                        verdict.failure = derivation.ca_failure(&set, settings);
+                        verdict.failure = derivation.ca_failure(&set);
                     }
                     verdict.node_groups = derivation
                         .groups
@@ -324,12 +322,6 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
     }
 
     if let Some(settings) = &verdict.settings {
-        if verdict.templates_known && !settings.skip_taint && !verdict.node_groups.is_empty() {
-            verdict.notes.push(format!(
-                "Pods must tolerate `{}` to land on these nodes (or set nodes.skipTaint: true).",
-                taint_string()
-            ));
-        }
         if settings.read_nodes_from == ReadNodesFrom::Cluster {
             match &inputs.templates {
                 // A templates ConfigMap CA never reads: the groups come from live nodes, unknown here.
@@ -343,9 +335,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
                     group_templates.clear();
                     group_shapes.clear();
                     verdict.notes.push(format!(
-                        "readNodesFrom is `cluster`: CA builds its node groups from the live nodes that carry the {} `{}`, and never reads ConfigMap `{name}`; the node groups are unknown from files (run validate without -f against the cluster to see them). The ConfigMap's templates were checked as if they were live nodes.",
-                        settings.group_by.noun(),
-                        settings.grouping_key
+                        "CA never reads ConfigMap `{name}` with readNodesFrom: cluster; its templates were checked as if they were live nodes."
                     ));
                 }
                 TemplatesInput::Text { .. } => verdict.notes.push(
@@ -353,6 +343,17 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
                         .to_owned(),
                 ),
                 _ => {}
+            }
+            if version.recounts_target_sizes() {
+                verdict.notes.push(format!(
+                    "Beware: CA {version} counts the live nodes it copies as templates into their node groups, finds no kwok node for them, and never scales those groups up (the real CA 1.36 logs \"Node group … is not ready for scaleup - unhealthy\"); readNodesFrom: configmap avoids it (kubectl kwokprovider init --from-node copies live nodes into templates)."
+                ));
+            }
+            if verdict.templates_known && !settings.skip_taint && !verdict.node_groups.is_empty() {
+                verdict.notes.push(format!(
+                "Pods must tolerate `{}` to land on these nodes (or set nodes.skipTaint: true).",
+                taint_string()
+            ));
             }
         }
         if version.timestamps_group_names() {

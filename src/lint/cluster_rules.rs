@@ -104,6 +104,8 @@ pub struct ClusterFacts {
     pub kwok_present: Option<bool>,
     pub pending_pods: Option<Vec<PendingPod>>,
     pub kwok_nodes: Option<Vec<KwokNode>>,
+    /// Nodes that are not kwok's (no `kwok` providerID, or not `fake`) but name a group.
+    pub real_group_nodes: Option<Vec<KwokNode>>,
 }
 
 /// Adds a label-only source (e.g. `deployment/kube-system/cluster-autoscaler`) and returns its id.
@@ -137,6 +139,7 @@ pub fn check_cluster(facts: &ClusterFacts, analysis: &mut Analysis) {
         untolerated(facts, analysis, &mut sources, &mut found);
     }
     orphans(facts, analysis, &mut sources, &mut found);
+    real_nodes_in_groups(facts, analysis, &mut sources, &mut found);
     analysis.sources = sources;
     analysis.diagnostics.extend(found);
     super::analysis::sort_diagnostics(&mut analysis.diagnostics);
@@ -356,6 +359,74 @@ fn orphans(
             .at(source, Default::default())
             .hint(format!(
                 "delete them (kubectl delete node {}), or restore node group `{group}` in the templates",
+                shown.join(" ")
+            )),
+        );
+    }
+}
+
+/// Real nodes that name a node group: from CA 1.30, `Refresh()` counts every node whose group
+/// name matches into the group's target, while only kwok nodes are its instances. The real CA
+/// 1.36 then logs "Node group G is not ready for scaleup - unhealthy" every loop (the tests run it).
+fn real_nodes_in_groups(
+    facts: &ClusterFacts,
+    analysis: &Analysis,
+    sources: &mut Vec<Source>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(nodes), Some(settings)) = (&facts.real_group_nodes, &analysis.verdict.settings)
+    else {
+        return;
+    };
+    if !analysis.verdict.version.recounts_target_sizes() {
+        return;
+    }
+    let groups: BTreeSet<&str> = analysis
+        .verdict
+        .node_groups
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect();
+    let from_cluster = settings.read_nodes_from == crate::provider::config::ReadNodesFrom::Cluster;
+    let mut by_group: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for node in nodes {
+        if let Some(group) = node.group.as_deref()
+            && (groups.contains(group) || (from_cluster && !analysis.verdict.templates_known))
+        {
+            by_group.entry(group).or_default().push(&node.name);
+        }
+    }
+    let key = &settings.grouping_key;
+    for (group, names) in by_group {
+        let source = object_source(sources, format!("node/{}", names[0]));
+        let shown: Vec<&str> = names.iter().take(3).copied().collect();
+        let more = if names.len() > 3 {
+            format!(" and {} more", names.len() - 3)
+        } else {
+            String::new()
+        };
+        let why = if from_cluster {
+            " (with readNodesFrom: cluster, the nodes CA copies as templates always do this)"
+        } else {
+            ""
+        };
+        out.push(
+            Diagnostic::new(
+                "real-nodes-in-node-group",
+                format!(
+                    "{} ({}{more}) {} not kwok's but carr{} `{key}: {group}`: CA {} counts {} into node group `{group}`'s size every loop, finds no instance for {}, and never scales the group up (\"Node group {group} is not ready for scaleup - unhealthy\"){why}",
+                    if names.len() == 1 { "a real node" } else { "real nodes" },
+                    shown.join(", "),
+                    if names.len() == 1 { "is" } else { "are" },
+                    if names.len() == 1 { "ies" } else { "y" },
+                    analysis.verdict.version,
+                    if names.len() == 1 { "it" } else { "them" },
+                    if names.len() == 1 { "it" } else { "them" },
+                ),
+            )
+            .at(source, Default::default())
+            .hint(format!(
+                "remove the key from the real nodes (kubectl label node {} {key}-), or group by a dedicated key such as `kwok-nodegroup` (with readNodesFrom: configmap)",
                 shown.join(" ")
             )),
         );

@@ -317,6 +317,12 @@ pub static RULES: &[Rule] = &[
         "add a toleration for kwok-provider=true:NoSchedule, or set nodes.skipTaint: true",
     ),
     cluster_rule(
+        "real-nodes-in-node-group",
+        Error,
+        "nodes that are not kwok's carry a node group's name (its grouping key); CA 1.30+ counts them into the group and never scales it up",
+        "remove the grouping label from those nodes, or group by a dedicated key such as `kwok-nodegroup`",
+    ),
+    cluster_rule(
         "nodes-orphaned",
         Warning,
         "kwok-managed nodes name a node group that no longer exists",

@@ -237,14 +237,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
     }
     let group_templates: Vec<usize> = match (&ctx.derivation, &settings) {
         (Some(derivation), Some(settings)) => {
-            grouping(
-                &mut out,
-                source,
-                &set.templates,
-                derivation,
-                settings,
-                ctx.version,
-            );
+            grouping(&mut out, source, &set.templates, derivation, settings);
             derivation.groups.iter().map(|g| g.template).collect()
         }
         _ => (0..set.templates.len()).collect(),
@@ -267,7 +260,6 @@ fn grouping(
     templates: &[Template<'_>],
     derivation: &crate::provider::nodegroups::Derivation,
     settings: &ProviderSettings,
-    version: CaVersion,
 ) {
     let noun = settings.group_by.noun();
     let key = &settings.grouping_key;
@@ -282,11 +274,7 @@ fn grouping(
                         1 => "the only template does not have".to_owned(),
                         n => format!("none of the {n} templates has"),
                     },
-                    if version.timestamps_group_names() {
-                        "CA 1.29 exits at start-up"
-                    } else {
-                        "CA creates no node group, never scales up, and logs no error"
-                    }
+                    "CA creates no node group, never scales up, and logs no error"
                 ),
             )
             .at(source, metadata_pos(first))
@@ -295,16 +283,8 @@ fn grouping(
     } else {
         for &ordinal in &derivation.skipped {
             let template = &templates[ordinal];
-            let severity = if version.timestamps_group_names() {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
-            let consequence = if version.timestamps_group_names() {
-                "CA 1.29 exits at start-up"
-            } else {
-                "CA skips it silently"
-            };
+            let severity = Severity::Warning;
+            let consequence = "CA skips it silently";
             out.push(
                 Diagnostic::new(
                     "grouping-label-missing",
@@ -357,7 +337,6 @@ fn grouping(
                     .hint(hint),
                 );
             }
-            GroupProblem::KeyMissingFatal => {}
         }
     }
     for group in &derivation.groups {

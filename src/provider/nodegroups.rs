@@ -81,8 +81,6 @@ pub enum GroupProblem {
     Size(SizeProblem),
     /// No `metadata.annotations` map: CA panics writing into it.
     AnnotationsMissing,
-    /// CA 1.29 exits when a template lacks the grouping key.
-    KeyMissingFatal,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,11 +93,7 @@ pub struct Derivation {
 }
 
 impl Derivation {
-    pub fn ca_failure(
-        &self,
-        set: &TemplateSet<'_>,
-        settings: &ProviderSettings,
-    ) -> Option<CaFailure> {
+    pub fn ca_failure(&self, set: &TemplateSet<'_>) -> Option<CaFailure> {
         let (ordinal, problem) = self.problems.first()?;
         let name = set.templates[*ordinal].name();
         Some(match problem {
@@ -114,14 +108,6 @@ impl Derivation {
                 format!(
                     "template '{name}' has no metadata.annotations; CA crashes when it marks the node as kwok-managed"
                 ),
-            ),
-            GroupProblem::KeyMissingFatal => CaFailure::new(
-                format!(
-                    "{} '{}' for node '{name}' not present in the manifest",
-                    settings.group_by.noun(),
-                    settings.grouping_key
-                ),
-                "CA 1.29 exits when any template lacks the grouping key",
             ),
         })
     }
@@ -196,12 +182,10 @@ pub fn derive(
     };
     let mut group_index: HashMap<String, usize> = HashMap::new();
     for template in &set.templates {
+        // Every version skips a template without the grouping key (CA 1.29 too: its
+        // `createNodegroups` checks the key before `getNGName`, whose Fatalf only a kwok
+        // node without it reaches; the oracle runs CA 1.29 on its own testTemplates).
         let Some((mut name, named_by_annotation)) = group_name(template, settings) else {
-            if version.timestamps_group_names() {
-                derivation
-                    .problems
-                    .push((template.ordinal, GroupProblem::KeyMissingFatal));
-            }
             derivation.skipped.push(template.ordinal);
             continue;
         };
@@ -504,12 +488,13 @@ mod tests {
     }
 
     #[test]
-    fn ca_1_29_timestamps_names_and_exits_on_missing_key() {
+    fn ca_1_29_timestamps_names_and_skips_templates_without_the_key() {
         let v129: CaVersion = "1.29".parse().unwrap();
         let text = node("a", "kwok-nodegroup: ng", Some("")) + &node("b", "", Some(""));
         let d = derive_text(&text, v129);
         assert_eq!(d.groups[0].name, "ng-<CA start time>");
-        assert_eq!(d.problems, vec![(1, GroupProblem::KeyMissingFatal)]);
+        assert_eq!(d.problems, vec![]);
+        assert_eq!(d.skipped, vec![1]);
     }
 
     #[test]

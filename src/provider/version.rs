@@ -23,7 +23,13 @@ impl CaVersion {
         self.minor
     }
 
-    /// 1.29 appends `-<unix time>` to group names and exits on templates without the key.
+    /// From 1.30 `Refresh()` recounts each group's target from the nodes named after it,
+    /// real nodes included; 1.29's `Refresh()` does nothing.
+    pub fn recounts_target_sizes(self) -> bool {
+        self.minor >= 30
+    }
+
+    /// 1.29 appends `-<unix time>` to group names taken from the grouping value.
     pub fn timestamps_group_names(self) -> bool {
         self.minor < 30
     }

@@ -2,7 +2,7 @@
 //!
 //! The JSON shape is a public contract (scripts and CI depend on it); see README "JSON output".
 
-use crate::lint::analysis::{Analysis, GroupSummary, Source};
+use crate::lint::analysis::{Analysis, CaVerdict, GroupSummary, Source};
 use crate::lint::{Diagnostic, RULES, Severity, Summary};
 use crate::provider::config::ReadNodesFrom;
 use console::Style;
@@ -268,7 +268,7 @@ fn render_verdict(
             styles.strong.apply_to(&who),
             styles.good.apply_to("accepts the provider config")
         )?;
-        return Ok(());
+        return write_notes(w, verdict);
     }
     if !verdict.templates_known {
         writeln!(
@@ -277,7 +277,7 @@ fn render_verdict(
             styles.strong.apply_to(&who),
             styles.good.apply_to("accepts the provider config")
         )?;
-        return Ok(());
+        return write_notes(w, verdict);
     }
     let groups = &verdict.node_groups;
     if groups.is_empty() {
@@ -341,6 +341,10 @@ fn render_verdict(
             skipped.reason
         )?;
     }
+    write_notes(w, verdict)
+}
+
+fn write_notes(w: &mut impl Write, verdict: &CaVerdict) -> io::Result<()> {
     for note in &verdict.notes {
         writeln!(w, "{note}")?;
     }

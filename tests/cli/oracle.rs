@@ -5,7 +5,8 @@
 //! The corpus: every rule fixture made of ConfigMaps, the shipped examples, the provider's
 //! own inputs (`KWOK_CONFORMANCE_DIR`, paired as its README says) and a generated matrix
 //! (size annotations, grouping by label or annotation, skipTaint, GPU config,
-//! `readNodesFrom: cluster`). The matrix also runs against CA 1.33 with `--ca-version 1.33`.
+//! `readNodesFrom: cluster`). The matrix also runs against CA 1.33 with `--ca-version 1.33`,
+//! and CA 1.29 runs on the provider's own templates inputs with `--ca-version 1.29`.
 //!
 //! CA runs in a cluster of its own, one input at a time: with `readNodesFrom: cluster` it
 //! reads every node of the cluster.
@@ -25,7 +26,7 @@ struct Case {
     configmaps: Vec<Value>,
     /// Nodes created for `readNodesFrom: cluster`.
     nodes: Vec<Value>,
-    /// `latest` or `1.33`.
+    /// `latest`, `1.33` or `1.29`.
     ca_version: &'static str,
 }
 
@@ -213,6 +214,21 @@ fn corpus_cases(tmp: &Path) -> Vec<Case> {
             &read(sample),
             Some(&test_templates),
             "latest",
+        ));
+    }
+    // CA 1.29 on its own inputs (it skips templates without the grouping key, as later CAs do).
+    for name in [
+        "testTemplates.yaml",
+        "testTemplatesMinimal.yaml",
+        "multipleNodes.yaml",
+        "nodeList.yaml",
+    ] {
+        cases.push(raw_case(
+            tmp,
+            &format!("corpus 1.29 testConfig + {name}"),
+            &test_config,
+            Some(&read(&format!("ca-test-inputs/{name}"))),
+            "1.29",
         ));
     }
     let helm = corpus.join("helm-chart-default-configmaps.yaml");
@@ -456,9 +472,27 @@ fn compare(report: &Value, ca: &CaRun) -> Result<String, String> {
                     )
                 })
                 .collect();
-            let mut sorted_ours = ours.clone();
+            // CA 1.29 appends `-<unix time>` to names from the grouping value; we say `-<CA start time>`.
+            let unstamped = |name: &str| -> String {
+                match name.rsplit_once('-') {
+                    Some((base, stamp))
+                        if stamp == "<CA start time>"
+                            || (stamp.len() >= 9 && stamp.bytes().all(|b| b.is_ascii_digit())) =>
+                    {
+                        format!("{base}-<time>")
+                    }
+                    _ => name.to_owned(),
+                }
+            };
+            let mut sorted_ours: Vec<_> = ours
+                .iter()
+                .map(|(n, a, b)| (unstamped(n), *a, *b))
+                .collect();
             sorted_ours.sort();
-            let mut sorted_ca = groups.clone();
+            let mut sorted_ca: Vec<_> = groups
+                .iter()
+                .map(|(n, a, b)| (unstamped(n), *a, *b))
+                .collect();
             sorted_ca.sort();
             if sorted_ours == sorted_ca {
                 Ok(format!("runs, {} node group(s)", groups.len()))
@@ -490,6 +524,7 @@ fn compare(report: &Value, ca: &CaRun) -> Result<String, String> {
 fn ca_binary(ca_version: &str) -> &'static str {
     match ca_version {
         "1.33" => "cluster-autoscaler-1.33",
+        "1.29" => "cluster-autoscaler-1.29",
         _ => "cluster-autoscaler",
     }
 }

@@ -735,3 +735,210 @@ fn real_scale_denied_by_rbac_exits_3() {
     assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stderr.contains("cannot create nodes"), "{}", out.stderr);
 }
+
+/// The example-shaped ConfigMaps for one group `group` (label `kwok-nodegroup`), max 3.
+fn one_group_config_maps(group: &str, read_nodes_from: &str) -> String {
+    let template = json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {
+            "name": format!("{group}-template"),
+            "annotations": {"cluster-autoscaler.kwok.nodegroup/max-count": "3"},
+            "labels": {"kwok-nodegroup": group, "kubernetes.io/os": "linux"},
+        },
+        "status": {
+            "allocatable": {"cpu": "4", "memory": "15Gi", "pods": "110"},
+            "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
+        },
+    });
+    let config = format!(
+        "apiVersion: v1alpha1\nreadNodesFrom: {read_nodes_from}\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\nconfigmap:\n  name: kwok-provider-templates\n"
+    );
+    let templates = json!({"apiVersion": "v1", "kind": "List", "items": [template]}).to_string();
+    json!({"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kwok-provider-config"},
+         "data": {"config": config}},
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kwok-provider-templates"},
+         "data": {"templates": templates}},
+    ]})
+    .to_string()
+}
+
+/// A node as a real cluster has it (no kwok providerID, not `fake`) carrying the grouping
+/// label; cordoned, so that the pending pod cannot simply land on it.
+fn real_node_in(group: &str, name: &str) -> String {
+    json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": name, "labels": {"kwok-nodegroup": group, "kubernetes.io/os": "linux"}},
+        "spec": {"unschedulable": true},
+        "status": {
+            "allocatable": {"cpu": "4", "memory": "15Gi", "pods": "110"},
+            "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
+        },
+    })
+    .to_string()
+}
+
+/// Runs CA on `namespace` with a pending pod for `group` for at most `limit`; returns its log
+/// and whether it scaled the group up (a kwok node of the group appeared).
+fn ca_with_pending_pod(
+    cluster: &crate::real_cluster::RealCluster,
+    binary: &str,
+    namespace: &str,
+    group: &str,
+    limit: Duration,
+) -> (String, bool) {
+    let ca = cluster.spawn_ca(binary, namespace, &[]);
+    cluster.apply(Some(namespace), &pod_for_group("needs-a-node", group, true));
+    let deadline = std::time::Instant::now() + limit;
+    let scaled = loop {
+        let nodes = cluster.get_json(&["nodes", "-l", &format!("kwok-nodegroup={group}")]);
+        let kwok_nodes = nodes["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| {
+                n["spec"]["providerID"]
+                    .as_str()
+                    .is_some_and(|p| p.starts_with("kwok"))
+            })
+            .count();
+        if kwok_nodes > 0 {
+            break true;
+        }
+        if std::time::Instant::now() > deadline {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    (ca.log(), scaled)
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit and cluster-autoscaler (PENDING in CI: the module proxy does not serve CA); run with -- --ignored real_ca_"]
+fn real_ca_real_nodes_carrying_the_grouping_key_stall_ca_and_validate_says_so() {
+    use crate::real_cluster::RealCluster;
+    // A private cluster: no other test's nodes may carry these labels.
+    let cluster = RealCluster::private();
+    // What CA 1.36 logs every loop for such a group (provider-semantics said "target size was
+    // fixed, skipping the iteration"; the real CA says this instead).
+    const STALL: &str = "is not ready for scaleup - unhealthy";
+
+    // Control: the same setup without the real node scales up.
+    let ns = cluster.namespace("stall-control");
+    let group = cluster.unique("ctl");
+    cluster.apply(Some(&ns), &one_group_config_maps(&group, "configmap"));
+    let (log, scaled) = ca_with_pending_pod(
+        &cluster,
+        "cluster-autoscaler",
+        &ns,
+        &group,
+        Duration::from_secs(60),
+    );
+    assert!(scaled, "control: CA should scale up:\n{log}");
+
+    // One real node carrying the group's label: CA 1.36 counts it into the target every loop,
+    // finds no instance for it, and calls the group unhealthy: no scale-up.
+    let ns = cluster.namespace("stall");
+    let group = cluster.unique("stl");
+    cluster.apply(Some(&ns), &one_group_config_maps(&group, "configmap"));
+    cluster.apply(None, &real_node_in(&group, &format!("{group}-real")));
+    let (log, scaled) = ca_with_pending_pod(
+        &cluster,
+        "cluster-autoscaler",
+        &ns,
+        &group,
+        Duration::from_secs(30),
+    );
+    let skipped = log.matches(STALL).count();
+    eprintln!(
+        "CA 1.36 with a real node in the group: scaled up: {scaled}; unhealthy loops: {skipped}"
+    );
+    assert!(!scaled, "CA scaled up despite the real node:\n{log}");
+    assert!(
+        skipped >= 5,
+        "expected CA to skip loop after loop, saw {skipped}:\n{log}"
+    );
+
+    // validate, live, says so as an error.
+    let report = cluster.plugin(&["validate", "-n", &ns, "-o", "json"]);
+    assert_eq!(report.code, 1, "{report:?}");
+    let json = report.json();
+    let finding = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "real-nodes-in-node-group")
+        .unwrap_or_else(|| panic!("no real-nodes-in-node-group finding: {json}"))
+        .clone();
+    assert_eq!(finding["severity"], "error");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{group}-real")),
+        "{finding}"
+    );
+    // For CA 1.29, which does not recount, it is no error.
+    let old = cluster
+        .plugin(&["validate", "-n", &ns, "-o", "json", "--ca-version", "1.29"])
+        .json();
+    assert!(
+        !old["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "real-nodes-in-node-group"),
+        "{old}"
+    );
+    // CA 1.29 itself scales up with the same real node (its Refresh does nothing).
+    crate::real_cluster::kit_ca_binary("cluster-autoscaler-1.29");
+    let ns = cluster.namespace("stall-129");
+    let group = cluster.unique("old");
+    cluster.apply(Some(&ns), &one_group_config_maps(&group, "configmap"));
+    cluster.apply(None, &real_node_in(&group, &format!("{group}-real")));
+    let (log, scaled) = ca_with_pending_pod(
+        &cluster,
+        "cluster-autoscaler-1.29",
+        &ns,
+        &group,
+        Duration::from_secs(60),
+    );
+    eprintln!(
+        "CA 1.29 with a real node in the group: scaled up: {scaled}; unhealthy loops: {}",
+        log.matches(STALL).count()
+    );
+    assert!(scaled, "CA 1.29 should scale up:\n{log}");
+
+    // readNodesFrom: cluster: the node CA copies as its template is such a real node.
+    let ns = cluster.namespace("stall-cluster");
+    let group = cluster.unique("rnc");
+    cluster.apply(Some(&ns), &one_group_config_maps(&group, "cluster"));
+    let mut source: Value =
+        serde_json::from_str(&real_node_in(&group, &format!("{group}-source"))).unwrap();
+    source["metadata"]["annotations"] = json!({});
+    cluster.apply(None, &source.to_string());
+    let (log, scaled) = ca_with_pending_pod(
+        &cluster,
+        "cluster-autoscaler",
+        &ns,
+        &group,
+        Duration::from_secs(30),
+    );
+    let unhealthy = log.matches(STALL).count();
+    eprintln!(
+        "CA 1.36 with readNodesFrom: cluster: scaled up: {scaled}; unhealthy loops: {unhealthy}"
+    );
+    assert!(
+        !scaled && unhealthy >= 5,
+        "readNodesFrom: cluster scaled up or did not stall:\n{log}"
+    );
+    let report = cluster.plugin(&["validate", "-n", &ns, "-o", "json"]);
+    assert_eq!(report.code, 1, "{report:?}");
+    assert!(
+        report
+            .rules()
+            .contains(&"real-nodes-in-node-group".to_owned()),
+        "{}",
+        report.stdout
+    );
+}

@@ -359,21 +359,17 @@ impl RealCluster {
         if out.code != 0 || out.stdout.is_empty() {
             return None;
         }
-        let status: serde_json::Value = serde_saphyr::from_str(&out.stdout).ok()?;
-        if status["autoscalerStatus"] != "Running" {
+        // CA 1.30+ writes YAML, 1.29 a text; the plugin's parser reads both (its unit tests
+        // pin both formats, and the real-CA tests read real maps with it).
+        let status = kwokprovider::provider::status::parse(&out.stdout)?;
+        if status.autoscaler_status != "Running" {
             return None;
         }
-        let groups = status["nodeGroups"].as_array().cloned().unwrap_or_default();
         Some(
-            groups
+            status
+                .groups
                 .iter()
-                .map(|g| {
-                    (
-                        g["name"].as_str().unwrap_or_default().to_owned(),
-                        g["health"]["minSize"].as_i64().unwrap_or(-1),
-                        g["health"]["maxSize"].as_i64().unwrap_or(-1),
-                    )
-                })
+                .map(|g| (g.name.clone(), g.min, g.max))
                 .collect(),
         )
     }

@@ -134,9 +134,10 @@ build_kwok() {
 
 # cluster-autoscaler: the Go module proxy this machine reaches does not serve
 # k8s.io/autoscaler/cluster-autoscaler (every version answers 403 "This module
-# version is not available"), so the CA binaries cannot be built here. The check
+# version is not available"), so the CA binaries cannot be built from it. The check
 # below keeps that visible: it reports exactly what the proxy says, and the tests
 # that need CA fail loudly when the binaries are absent (see README, "Real cluster").
+# tests/real-cluster/build-ca.sh builds them from a git clone of kubernetes/autoscaler.
 check_cluster_autoscaler() {
   local v out
   for v in "$CA_VERSION" "$CA_133_VERSION"; do
