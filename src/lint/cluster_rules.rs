@@ -3,8 +3,8 @@
 //! The cluster layer (`crate::cluster`) fetches objects and boils them down to `ClusterFacts`;
 //! these checks only look at those facts and at the analysis of the ConfigMaps.
 
+use super::Diagnostic;
 use super::analysis::{Analysis, Source};
-use super::{Diagnostic, Severity};
 use crate::provider::{
     ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE, TAINT_EFFECT, TAINT_KEY, TAINT_VALUE,
     taint_string,
@@ -355,7 +355,6 @@ fn orphans(
                     if names.len() == 1 { "it" } else { "them" }
                 ),
             )
-            .severity(Severity::Warning)
             .at(source, Default::default())
             .hint(format!(
                 "delete them (kubectl delete node {}), or restore node group `{group}` in the templates",

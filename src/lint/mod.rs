@@ -49,7 +49,12 @@ pub enum Scope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Rule {
     pub id: &'static str,
+    /// The severity it is emitted at, in the usual case.
     pub severity: Severity,
+    /// Another severity some of its findings carry (e.g. a warning that is an error when it
+    /// stops CA), so that the catalog lists every severity a rule is really emitted at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also: Option<Severity>,
     pub scope: Scope,
     pub summary: &'static str,
     /// The general fix; diagnostics usually carry a more specific hint.
@@ -65,9 +70,18 @@ const fn rule(
     Rule {
         id,
         severity,
+        also: None,
         scope: Scope::Any,
         summary,
         remediation,
+    }
+}
+
+/// A rule that is sometimes emitted at another severity.
+const fn also(rule: Rule, severity: Severity) -> Rule {
+    Rule {
+        also: Some(severity),
+        ..rule
     }
 }
 
@@ -100,11 +114,14 @@ pub static RULES: &[Rule] = &[
         "the provider-config ConfigMap has no `config` key, or it is empty",
         "put the provider config under `data.config` (see `kubectl kwokprovider validate --help`)",
     ),
-    rule(
-        "config-extra-documents",
-        Warning,
-        "the provider config holds several YAML documents; CA reads only the first",
-        "keep one document in `config`; move templates to the templates ConfigMap",
+    also(
+        rule(
+            "config-extra-documents",
+            Warning,
+            "the provider config holds several YAML documents; CA reads only the first",
+            "keep one document in `config`; move templates to the templates ConfigMap",
+        ),
+        Error,
     ),
     rule(
         "config-duplicate-key",
@@ -208,11 +225,14 @@ pub static RULES: &[Rule] = &[
         "a ConfigMap holds more than 1 MiB of data; the API server rejects it, so CA never reads it",
         "shrink it: fewer or leaner templates (no `status.images`, `managedFields` or comments), or readNodesFrom: cluster",
     ),
-    rule(
-        "templates-missing",
-        Error,
-        "the templates ConfigMap or its `templates` key is missing, or named differently from `configmap.name`",
-        "create the ConfigMap named by `configmap.name` with a `templates` key",
+    also(
+        rule(
+            "templates-missing",
+            Error,
+            "the templates ConfigMap or its `templates` key is missing, or named differently from `configmap.name`",
+            "create the ConfigMap named by `configmap.name` with a `templates` key",
+        ),
+        Warning,
     ),
     rule(
         "templates-empty",
@@ -238,11 +258,14 @@ pub static RULES: &[Rule] = &[
         "a templates document or item is not a Node; CA drops it silently",
         "remove it, or turn it into a `kind: Node`",
     ),
-    rule(
-        "grouping-label-missing",
-        Error,
-        "templates without the grouping label/annotation are skipped silently; with none, CA never scales up",
-        "add the grouping label (or annotation) to the template",
+    also(
+        rule(
+            "grouping-label-missing",
+            Error,
+            "templates without the grouping label/annotation are skipped silently; with none, CA never scales up",
+            "add the grouping label (or annotation) to the template",
+        ),
+        Warning,
     ),
     rule(
         "template-annotations-missing",
@@ -280,11 +303,14 @@ pub static RULES: &[Rule] = &[
         "the template's `kubernetes.io/hostname` label is copied to every node CA creates",
         "remove the `kubernetes.io/hostname` label from the template",
     ),
-    rule(
-        "template-real-node-leftovers",
-        Warning,
-        "the template carries traces of a real node: control-plane or condition taints, `unschedulable`, or the kwok-provider taint",
-        "remove the leftover taints and fields from the template",
+    also(
+        rule(
+            "template-real-node-leftovers",
+            Warning,
+            "the template carries traces of a real node: control-plane or condition taints, `unschedulable`, or the kwok-provider taint",
+            "remove the leftover taints and fields from the template",
+        ),
+        Error,
     ),
     cluster_rule(
         "config-not-found",

@@ -283,7 +283,6 @@ fn grouping(
     } else {
         for &ordinal in &derivation.skipped {
             let template = &templates[ordinal];
-            let severity = Severity::Warning;
             let consequence = "CA skips it silently";
             out.push(
                 Diagnostic::new(
@@ -293,7 +292,7 @@ fn grouping(
                         template.display_name()
                     ),
                 )
-                .severity(severity)
+                .severity(Severity::Warning)
                 .at(source, metadata_pos(template))
                 .hint(missing_key_hint(template, settings)),
             );

@@ -358,14 +358,19 @@ fn template_cell(group: &GroupSummary) -> String {
     }
 }
 
-/// The rule catalog as a table.
+/// The rule catalog as a table; SEVERITY lists every severity a rule is emitted at.
 pub fn render_rules(w: &mut impl Write, styles: &Styles) -> io::Result<()> {
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let severities = |rule: &crate::lint::Rule| match rule.also {
+        Some(also) => format!("{}/{also}", rule.severity),
+        None => rule.severity.to_string(),
+    };
+    let severity_width = RULES.iter().map(|r| severities(r).len()).max().unwrap_or(0);
     writeln!(
         w,
         "{}",
         styles.dim.apply_to(format!(
-            "{:<width$}  {:<8}  {:<7}  SUMMARY",
+            "{:<width$}  {:<severity_width$}  {:<7}  SUMMARY",
             "RULE", "SEVERITY", "SCOPE"
         ))
     )?;
@@ -380,7 +385,7 @@ pub fn render_rules(w: &mut impl Write, styles: &Styles) -> io::Result<()> {
             rule.id,
             styles
                 .severity(rule.severity)
-                .apply_to(format!("{:<8}", rule.severity.to_string())),
+                .apply_to(format!("{:<severity_width$}", severities(rule))),
             scope,
             rule.summary
         )?;

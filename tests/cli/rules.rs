@@ -185,7 +185,50 @@ fn fire_fixtures_fire_their_rule() {
                 problems.push(format!("{rule}/fire.yaml: no file:line:column in {d}"));
             }
         }
+        problems.extend(unlisted_severities(&json, &format!("{rule}/fire.yaml")));
     }
+    fail_if_any(problems);
+}
+
+/// Findings whose severity the catalog (`--list-rules`) does not list for their rule.
+fn unlisted_severities(report: &Value, what: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for d in report["diagnostics"].as_array().into_iter().flatten() {
+        let id = d["rule"].as_str().unwrap_or_default();
+        let Some(rule) = kwokprovider::lint::find_rule(id) else {
+            problems.push(format!("{what}: unknown rule {id}"));
+            continue;
+        };
+        let listed: Vec<String> = std::iter::once(rule.severity)
+            .chain(rule.also)
+            .map(|s| s.to_string())
+            .collect();
+        if !listed.contains(&d["severity"].as_str().unwrap_or_default().to_owned()) {
+            problems.push(format!(
+                "{what}: {id} emitted at {}, but the catalog lists {listed:?}",
+                d["severity"]
+            ));
+        }
+    }
+    problems
+}
+
+/// Every finding of every fixture (files and cluster seeds) carries a severity the catalog
+/// lists for its rule, so `--list-rules` tells the truth.
+#[test]
+fn every_finding_has_a_severity_the_catalog_lists() {
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for kind in ["fire", "pass"] {
+        for (rule, dir) in fixtures(kind) {
+            let run = run_fixture(&dir, kind, "json", &[]);
+            if let Ok(json) = serde_json::from_str::<Value>(&run.stdout) {
+                seen += json["diagnostics"].as_array().map_or(0, Vec::len);
+                problems.extend(unlisted_severities(&json, &format!("{rule}/{kind}.yaml")));
+            }
+        }
+    }
+    assert!(seen >= 30, "only {seen} findings checked");
     fail_if_any(problems);
 }
 
@@ -340,6 +383,10 @@ fn list_rules_lists_every_rule() {
     for (item, rule) in listed.iter().zip(RULES) {
         assert_eq!(item["id"], rule.id);
         assert_eq!(item["severity"], rule.severity.to_string());
+        assert_eq!(
+            item["also"].as_str(),
+            rule.also.map(|s| s.to_string()).as_deref()
+        );
         assert_eq!(
             item["scope"],
             if rule.scope == Scope::Any {
