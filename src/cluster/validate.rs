@@ -257,15 +257,26 @@ async fn gather_facts(
         }
         Err(e) => note("Deployments", &e),
     }
+    // A kwok controller runs if its Deployment or its Stage CRD is there; it is missing only
+    // when both were read and neither is (a denied read leaves it unknown: the rule is skipped).
     facts.kwok_present = if kwok_deployment == Some(true) {
         Some(true)
     } else {
         let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
         match read_with_retries(|| crds.get_opt(KWOK_STAGE_CRD)).await {
-            Ok(found) => Some(found.is_some()),
+            Ok(Some(_)) => Some(true),
+            Ok(None) if kwok_deployment == Some(false) => Some(false),
+            Ok(None) => {
+                if verbosity > 0 {
+                    eprintln!(
+                        "note: no kwok Stage CRD, and the Deployments could not be read; skipping kwok-controller-missing"
+                    );
+                }
+                None
+            }
             Err(e) => {
                 note("CustomResourceDefinitions", &e);
-                kwok_deployment.filter(|present| *present)
+                None
             }
         }
     };

@@ -397,6 +397,18 @@ fn optional_reads_that_are_denied_skip_their_rules() {
         "{}",
         out.stderr
     );
+    // The kwok controller's Deployment is there but unreadable, and it has no CRD: unknown,
+    // not missing.
+    assert!(
+        !out.rules().contains(&"kwok-controller-missing".to_owned()),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("skipping kwok-controller-missing"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
