@@ -48,7 +48,7 @@ complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcomman
 json\t''
 yaml\t''"
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand validate" -l disable -d 'Turn a rule off (repeatable, or comma-separated)' -r
-complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand validate" -l ca-version -d 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33)' -r
+complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand validate" -l ca-version -d 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33). Default: the version of the CA Deployment\'s image when validating the live cluster, else latest' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand validate" -l config-map -d 'Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config)' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand validate" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand validate" -l context -d 'The name of the kubeconfig context to use' -r
@@ -73,7 +73,7 @@ complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcomman
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -l wait -d 'Wait until the groups\' nodes are Ready (default 5m; e.g. --wait=2m)' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
-complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -l ca-version -d 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33)' -r
+complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -l ca-version -d 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33). Default: the version of the CA Deployment\'s image when validating the live cluster, else latest' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -l config-map -d 'Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config)' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -l context -d 'The name of the kubeconfig context to use' -r
@@ -117,7 +117,7 @@ complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcomman
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand status" -l status-config-map -d 'Name of CA\'s status ConfigMap (its --status-config-map-name)' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
-complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand status" -l ca-version -d 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33)' -r
+complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand status" -l ca-version -d 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33). Default: the version of the CA Deployment\'s image when validating the live cluster, else latest' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand status" -l config-map -d 'Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config)' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand status" -l context -d 'The name of the kubeconfig context to use' -r
@@ -147,7 +147,7 @@ complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcomman
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -s o -l output -d 'Print the manifests: yaml (a stream) or json (a List); with --list-presets, the catalog' -r -f -a "text\t''
 json\t''
 yaml\t''"
-complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -l ca-version -d 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33)' -r
+complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -l ca-version -d 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33). Default: the version of the CA Deployment\'s image when validating the live cluster, else latest' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -l config-map -d 'Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config)' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -l kubeconfig -d 'Path to the kubeconfig file to use for CLI requests' -r -F
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -l context -d 'The name of the kubeconfig context to use' -r

@@ -66,9 +66,10 @@ pub struct GlobalArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ProviderArgs {
     /// The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages,
-    /// and the nodes `scale` makes (the metrics annotation exists from 1.33).
-    #[arg(long, value_name = "VERSION", default_value = "latest")]
-    pub ca_version: CaVersion,
+    /// and the nodes `scale` makes (the metrics annotation exists from 1.33). Default: the
+    /// version of the CA Deployment's image when validating the live cluster, else latest.
+    #[arg(long, value_name = "VERSION")]
+    pub ca_version: Option<CaVersion>,
 
     /// Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config).
     #[arg(long = "config-map", value_name = "NAME")]
@@ -76,6 +77,11 @@ pub struct ProviderArgs {
 }
 
 impl ProviderArgs {
+    /// `--ca-version`, else the newest behaviour.
+    pub fn ca_version(&self) -> CaVersion {
+        self.ca_version.unwrap_or(CaVersion::LATEST)
+    }
+
     /// The provider-config ConfigMap's name: the flag, else `KWOK_PROVIDER_CONFIGMAP` (read
     /// here, once), else the default; an invalid name is a usage error.
     pub fn config_map_name(&self) -> crate::error::Result<String> {

@@ -35,16 +35,39 @@ pub fn analyze_live(
             "validating ConfigMap `{config_map}` in namespace `{ns}` ({}), context `{}` at {}",
             cluster.namespace.reason, cluster.context, cluster.server
         );
+        // Which ConfigMaps and nodes to read does not depend on the CA version.
         let (inputs, mut facts, nodes) =
-            read_inputs(&cluster, config_map, args.provider.ca_version).await?;
-        facts.namespace = ns;
+            read_inputs(&cluster, config_map, args.provider.ca_version()).await?;
+        facts.namespace = ns.clone();
         facts.config_map = config_map.to_owned();
-        let mut analysis = lint::analyze(&inputs, args.provider.ca_version);
+        let all_deployments: Api<Deployment> = Api::all(cluster.client.clone());
+        let everything = ListParams::default();
+        let deployments = read_with_retries(|| all_deployments.list(&everything))
+            .await
+            .map(|list| list.items);
+        let version = match args.provider.ca_version {
+            Some(version) => version,
+            None => match deployments
+                .as_ref()
+                .ok()
+                .and_then(|d| deployed_ca_version(d, &ns, config_map))
+            {
+                Some((version, deployment, image)) => {
+                    eprintln!(
+                        "linting for CA {version}: the image of {deployment} ({image}); --ca-version overrides it"
+                    );
+                    version
+                }
+                None => CaVersion::LATEST,
+            },
+        };
+        let mut analysis = lint::analyze(&inputs, version);
         let settings = analysis.verdict.settings.clone();
         gather_facts(
             &cluster,
             &mut facts,
             nodes,
+            deployments,
             settings.as_ref(),
             global.verbosity,
         )
@@ -215,11 +238,37 @@ fn templates_source(
     }
 }
 
+/// The version of the CA Deployment that reads these ConfigMaps (kwok provider, this
+/// namespace, this name), from its image tag; `None` when there is none.
+fn deployed_ca_version(
+    deployments: &[Deployment],
+    namespace: &str,
+    config_map: &str,
+) -> Option<(CaVersion, String, String)> {
+    deployments
+        .iter()
+        .filter_map(ca_deployment)
+        .filter(|d| {
+            d.effective_cloud_provider() == Some("kwok")
+                && d.reads_namespace() == namespace
+                && d.reads_config_map() == config_map
+        })
+        .find_map(|d| {
+            let version = CaVersion::from_image(&d.image)?;
+            Some((
+                version,
+                format!("deployment/{}/{}", d.namespace, d.name),
+                d.image,
+            ))
+        })
+}
+
 /// Best-effort reads for the cluster rules; a failed read leaves its fact unknown.
 async fn gather_facts(
     cluster: &Cluster,
     facts: &mut ClusterFacts,
     nodes: Option<Vec<Node>>,
+    deployments: Result<Vec<Deployment>, kube::Error>,
     settings: Option<&ProviderSettings>,
     verbosity: u8,
 ) {
@@ -248,12 +297,11 @@ async fn gather_facts(
             Err(e) => note("ConfigMaps in other namespaces", &e),
         }
     }
-    let deployments: Api<Deployment> = Api::all(client.clone());
     let mut kwok_deployment = None;
-    match read_with_retries(|| deployments.list(&everything)).await {
-        Ok(list) => {
-            facts.ca_deployments = Some(list.items.iter().filter_map(ca_deployment).collect());
-            kwok_deployment = Some(list.items.iter().any(is_kwok_controller));
+    match deployments {
+        Ok(items) => {
+            facts.ca_deployments = Some(items.iter().filter_map(ca_deployment).collect());
+            kwok_deployment = Some(items.iter().any(is_kwok_controller));
         }
         Err(e) => note("Deployments", &e),
     }

@@ -316,7 +316,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: b
             gpu_label,
             config_map,
             templates_config_map,
-            ca_version: args.provider.ca_version,
+            ca_version: args.provider.ca_version(),
         };
         let generated = render::generate(&plan);
         let analysis = check(&generated, &plan, answers.templates_file.as_deref())?;

@@ -81,6 +81,29 @@ impl fmt::Display for CaVersion {
     }
 }
 
+impl CaVersion {
+    /// The version a cluster-autoscaler image runs, from its tag (`…/cluster-autoscaler:v1.33.2`);
+    /// `None` for a digest, `latest` or another tag that names no version.
+    pub fn from_image(image: &str) -> Option<CaVersion> {
+        let image = image.split('@').next()?;
+        let (_, tag) = image
+            .rsplit_once(':')
+            .filter(|(repo, _)| !repo.ends_with('/') && !repo.is_empty())?;
+        if tag.contains('/') {
+            return None; // a registry port, not a tag
+        }
+        let version = tag.trim_start_matches('v');
+        let core: String = version
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .next()?
+            .to_owned();
+        if core.matches('.').count() < 1 {
+            return None;
+        }
+        core.parse().ok()
+    }
+}
+
 /// The values `--ca-version` completes to: each modelled minor, then `latest`.
 pub fn completion_values() -> Vec<String> {
     (FIRST_MINOR..=LATEST_MINOR)
@@ -118,6 +141,25 @@ impl FromStr for CaVersion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versions_from_images() {
+        let v = |image: &str| CaVersion::from_image(image).map(|v| v.minor());
+        assert_eq!(
+            v("registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.2"),
+            Some(33)
+        );
+        assert_eq!(
+            v("registry.k8s.io/autoscaling/cluster-autoscaler:v1.29.0-kwok"),
+            Some(29)
+        );
+        assert_eq!(v("my-registry:5000/cluster-autoscaler:1.30.1"), Some(30));
+        assert_eq!(v("cluster-autoscaler:v1.36.1"), Some(LATEST_MINOR));
+        assert_eq!(v("cluster-autoscaler:latest"), None);
+        assert_eq!(v("my-registry:5000/cluster-autoscaler"), None);
+        assert_eq!(v("cluster-autoscaler@sha256:abcd"), None);
+        assert_eq!(v("cluster-autoscaler:v1.20.0"), None);
+    }
 
     #[test]
     fn parses_versions() {

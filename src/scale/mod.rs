@@ -65,7 +65,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Resul
     cluster::runtime()?.block_on(async {
         let cluster = cluster::connect(global).await?;
         let analysis = match file_inputs {
-            Some(inputs) => lint::analyze(&inputs, args.provider.ca_version),
+            Some(inputs) => lint::analyze(&inputs, args.provider.ca_version()),
             None => {
                 eprintln!(
                     "reading ConfigMap `{config_map}` in namespace `{}` ({}), context `{}` at {}",
@@ -74,10 +74,13 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Resul
                     cluster.context,
                     cluster.server
                 );
-                let (inputs, _, _) =
-                    cluster::validate::read_inputs(&cluster, &config_map, args.provider.ca_version)
-                        .await?;
-                lint::analyze(&inputs, args.provider.ca_version)
+                let (inputs, _, _) = cluster::validate::read_inputs(
+                    &cluster,
+                    &config_map,
+                    args.provider.ca_version(),
+                )
+                .await?;
+                lint::analyze(&inputs, args.provider.ca_version())
             }
         };
         if !analysis.verdict.starts {
@@ -414,7 +417,7 @@ impl Scale<'_> {
         let started = Instant::now();
         runner.done.store(0, Ordering::Relaxed);
         let progress = Progress::start(&plan.name, work, Arc::clone(runner));
-        let version: CaVersion = self.args.provider.ca_version;
+        let version: CaVersion = self.args.provider.ca_version();
         let set_hostname = self.args.set_hostname;
         let outcomes = {
             let creates = (0..plan.create).map(|_| {

@@ -140,12 +140,12 @@ async fn read(
     let config_groups: Option<Vec<(String, i64, i64)>> = match cluster::validate::read_inputs(
         cluster,
         config_map,
-        args.provider.ca_version,
+        args.provider.ca_version(),
     )
     .await
     {
         Ok((inputs, _, _)) => {
-            let analysis = crate::lint::analyze(&inputs, args.provider.ca_version);
+            let analysis = crate::lint::analyze(&inputs, args.provider.ca_version());
             if analysis.verdict.starts {
                 Some(
                     analysis

@@ -62,7 +62,7 @@ pub fn run(
                 eprintln!("{line}");
             }
         }
-        lint::analyze(&inputs, args.provider.ca_version)
+        lint::analyze(&inputs, args.provider.ca_version())
     };
     report(out, &analysis, args, &styles)
 }

@@ -506,3 +506,35 @@ fn persistent_throttling_ends_with_exit_3() {
         kwokprovider::cluster::READ_ATTEMPTS as usize
     );
 }
+
+#[test]
+fn the_ca_deployments_image_sets_the_version_linted_for() {
+    let cluster = Cluster::healthy_with(
+        "cluster-autoscaler:v1.34.0",
+        "cluster-autoscaler:v1.33.2",
+        None,
+    );
+    let out = cluster.validate(&["-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["ca"]["targetVersion"], "1.33", "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("linting for CA 1.33: the image of deployment/"),
+        "{}",
+        out.stderr
+    );
+    let text = cluster.validate(&[]);
+    assert!(
+        text.stdout.starts_with("CA 1.33 will start"),
+        "{}",
+        text.stdout
+    );
+    // --ca-version wins, and says nothing about the image.
+    let forced = cluster.validate(&["-o", "json", "--ca-version", "latest"]);
+    assert_eq!(forced.json()["ca"]["targetVersion"], "1.34+");
+    assert!(
+        !forced.stderr.contains("linting for CA"),
+        "{}",
+        forced.stderr
+    );
+}
