@@ -38,7 +38,8 @@ impl Source {
 
     /// Maps a position inside this source's text to one in the user's file.
     pub fn map(&self, pos: Pos) -> Option<Pos> {
-        if !self.has_lines {
+        // No position (an object, or a finding about a whole input): null, never `0:0`.
+        if !self.has_lines || (self.fixed.is_none() && pos.line == 0) {
             return None;
         }
         if let Some(fixed) = self.fixed {

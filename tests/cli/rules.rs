@@ -195,6 +195,11 @@ fn unlisted_severities(report: &Value, what: &str) -> Vec<String> {
     let mut problems = Vec::new();
     for d in report["diagnostics"].as_array().into_iter().flatten() {
         let id = d["rule"].as_str().unwrap_or_default();
+        if d["line"].as_u64() == Some(0) || d["column"].as_u64() == Some(0) {
+            problems.push(format!(
+                "{what}: {id} at line/column 0 (positions are 1-based or null): {d}"
+            ));
+        }
         let Some(rule) = kwokprovider::lint::find_rule(id) else {
             problems.push(format!("{what}: unknown rule {id}"));
             continue;
