@@ -88,6 +88,27 @@ impl ProviderArgs {
         self.config_map_name_or(None)
     }
 
+    /// As `config_map_name`, for files: with neither the flag nor the environment, a CA
+    /// Deployment in the files that sets `KWOK_PROVIDER_CONFIGMAP` names it, as it does for CA.
+    pub fn config_map_name_for_files(
+        &self,
+        files: &[crate::validate::inputs::InputFile],
+    ) -> crate::error::Result<String> {
+        let env = std::env::var(crate::provider::ENV_CONFIG_MAP).ok();
+        let env_set = env.as_deref().is_some_and(|e| !e.trim().is_empty());
+        if self.config_map.is_none()
+            && !env_set
+            && let Some((name, place)) = crate::validate::inputs::config_map_from_deployments(files)
+        {
+            eprintln!(
+                "reading the provider config from ConfigMap `{name}`: {place} sets {}={name}, as CA would",
+                crate::provider::ENV_CONFIG_MAP
+            );
+            return crate::validate::config_map_name(Some(&name), None);
+        }
+        self.config_map_name()
+    }
+
     /// As `config_map_name`, with `fallback` (a saved answer) between the flag and the environment.
     pub fn config_map_name_or(&self, fallback: Option<&str>) -> crate::error::Result<String> {
         let env = std::env::var(crate::provider::ENV_CONFIG_MAP).ok();

@@ -350,12 +350,12 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
                     "Beware: CA {version} counts the live nodes it copies as templates into their node groups, finds no kwok node for them, and never scales those groups up (the real CA 1.36 logs \"Node group … is not ready for scaleup - unhealthy\"); readNodesFrom: configmap avoids it (kubectl kwokprovider init --from-node copies live nodes into templates)."
                 ));
             }
-            if verdict.templates_known && !settings.skip_taint && !verdict.node_groups.is_empty() {
-                verdict.notes.push(format!(
+        }
+        if verdict.templates_known && !settings.skip_taint && !verdict.node_groups.is_empty() {
+            verdict.notes.push(format!(
                 "Pods must tolerate `{}` to land on these nodes (or set nodes.skipTaint: true).",
                 taint_string()
             ));
-            }
         }
         if version.timestamps_group_names() {
             verdict.notes.push(

@@ -109,6 +109,12 @@ pub static RULES: &[Rule] = &[
         "fix the syntax or the value's type at the reported position",
     ),
     rule(
+        "config-map-name-mismatch",
+        Error,
+        "the provider config is in a ConfigMap with another name than the one CA reads (a kustomize hash suffix, a helm prefix)",
+        "set KWOK_PROVIDER_CONFIGMAP on CA to that name, or rename the ConfigMap",
+    ),
+    rule(
         "config-empty",
         Error,
         "the provider-config ConfigMap has no `config` key, or it is empty",
@@ -359,6 +365,7 @@ pub static RULES: &[Rule] = &[
 /// Rules that stop CA, in the order CA runs into them: the first one present explains a failure.
 pub static CA_FAILURE_ORDER: &[&str] = &[
     "config-not-found",
+    "config-map-name-mismatch",
     "config-empty",
     "config-parse-error",
     "read-nodes-from-invalid",

@@ -34,8 +34,9 @@ struct Collector {
     configs: Vec<Found>,
     templates: Vec<Found>,
     other_config_maps: Vec<OtherConfigMap>,
-    /// ConfigMaps with a `config` key that CA does not read (another name).
+    /// ConfigMaps with a `config` key that CA does not read (another name), and where.
     other_config_names: Vec<String>,
+    other_config_places: Vec<(String, Pos)>,
     loading: Vec<Diagnostic>,
     sources: Vec<Source>,
     config_failure: Option<CaFailure>,
@@ -132,6 +133,8 @@ impl Collector {
             // CA reads `config` only from the ConfigMap it is told to read.
             if is_config_key && !is_config_map {
                 self.other_config_names.push(name.clone());
+                self.other_config_places
+                    .push((file.label.clone(), name_pos));
                 continue;
             }
             recognised = true;
@@ -348,6 +351,68 @@ fn only_one(found: &mut Vec<Found>, what: &str) -> Result<Option<Found>> {
     Ok(found.pop())
 }
 
+/// A cluster-autoscaler Deployment in the files that names the provider-config ConfigMap
+/// (`KWOK_PROVIDER_CONFIGMAP` on its cluster-autoscaler container): `(name, where)`.
+pub fn config_map_from_deployments(files: &[InputFile]) -> Option<(String, String)> {
+    for file in files {
+        let Ok(docs) = yaml::parse_stream(&file.text) else {
+            continue;
+        };
+        for doc in &docs {
+            let root = &doc.root;
+            let items: Vec<&Node> = match root.get("kind").and_then(Node::as_str) {
+                Some("List") => root
+                    .get("items")
+                    .and_then(Node::as_seq)
+                    .map(|i| i.iter().collect())
+                    .unwrap_or_default(),
+                _ => vec![root],
+            };
+            for item in items {
+                if item.get("kind").and_then(Node::as_str) != Some("Deployment") {
+                    continue;
+                }
+                let containers = item
+                    .path(&["spec", "template", "spec", "containers"])
+                    .and_then(Node::as_seq)
+                    .unwrap_or_default();
+                for container in containers {
+                    let runs_ca = ["image", "name"].iter().any(|k| {
+                        container
+                            .get(k)
+                            .and_then(Node::as_str)
+                            .is_some_and(|v| v.contains("cluster-autoscaler"))
+                    });
+                    if !runs_ca {
+                        continue;
+                    }
+                    let env = container
+                        .get("env")
+                        .and_then(Node::as_seq)
+                        .unwrap_or_default();
+                    let value = env.iter().find_map(|e| {
+                        (e.get("name").and_then(Node::as_str)
+                            == Some(crate::provider::ENV_CONFIG_MAP))
+                        .then(|| e.get("value").and_then(Node::scalar_text))
+                        .flatten()
+                    });
+                    if let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) {
+                        let name = item
+                            .path(&["metadata", "name"])
+                            .and_then(Node::as_str)
+                            .unwrap_or("?");
+                        return Some((
+                            value.to_owned(),
+                            format!("deployment `{name}` in {}:{}", file.label, item.pos.line),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Classifies the files (`-f`) and the raw templates (`--templates`) into analysis inputs.
 pub fn classify(
     files: Vec<InputFile>,
@@ -396,6 +461,37 @@ pub fn classify(
             "nothing to validate in {what}: no kwok provider ConfigMap (`{config_map_name}` with key `config`, or a ConfigMap with key `templates`), no raw provider config, no templates"
         ))
         .with_hint(hint));
+    }
+    // A provider config under another name (a kustomize hash suffix, a helm release prefix):
+    // CA looks for `config_map_name` only, so it fails to find its config.
+    if collector.configs.is_empty()
+        && collector.config_failure.is_none()
+        && let (Some(other), Some((label, pos))) = (
+            collector.other_config_names.first().cloned(),
+            collector.other_config_places.first().cloned(),
+        )
+    {
+        let source = collector.add_source(Source::file(label));
+        collector.loading.push(
+            Diagnostic::new(
+                "config-map-name-mismatch",
+                format!(
+                    "ConfigMap `{other}` holds a provider config, but CA reads the one named `{config_map_name}`; it would not find its config and exit"
+                ),
+            )
+            .at(source, pos)
+            .hint(format!(
+                "set KWOK_PROVIDER_CONFIGMAP={other} in CA's Deployment (kustomize: disableNameSuffixHash: true, or patch the env), or rename the ConfigMap to `{config_map_name}`; validate it with --config-map {other}"
+            )),
+        );
+        collector.config_failure = Some(CaFailure::new(
+            format!(
+                "failed to load kwok provider config: failed to get configmap '{config_map_name}': configmaps \"{config_map_name}\" not found"
+            ),
+            format!(
+                "CA looks for ConfigMap `{config_map_name}`; the provider config given is in `{other}`"
+            ),
+        ));
     }
     let config = only_one(&mut collector.configs, "provider config")?;
     let config_namespace = config.as_ref().and_then(|c| c.namespace.clone());

@@ -46,11 +46,12 @@ pub fn run(
         return Ok(exit::OK);
     }
     check_disabled_rules(&args.disable)?;
-    let config_map = args.provider.config_map_name()?;
     let analysis = if args.files.is_empty() && args.templates.is_none() {
+        let config_map = args.provider.config_map_name()?;
         crate::cluster::validate::analyze_live(global, args, &config_map)?
     } else {
         let files = read_inputs(&args.files)?;
+        let config_map = args.provider.config_map_name_for_files(&files)?;
         let templates = args
             .templates
             .as_deref()

@@ -45,6 +45,12 @@ fn the_shipped_example_is_clean() {
         out.stdout
     );
     assert!(out.stdout.contains("no problems found"));
+    assert!(
+        out.stdout
+            .contains("Pods must tolerate `kwok-provider=true:NoSchedule`"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
