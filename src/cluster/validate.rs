@@ -329,7 +329,8 @@ async fn gather_facts(
         }
     };
     let pods: Api<Pod> = Api::all(client.clone());
-    match read_with_retries(|| pods.list(&everything)).await {
+    let pending = ListParams::default().fields("status.phase=Pending");
+    match read_with_retries(|| pods.list(&pending)).await {
         Ok(list) => facts.pending_pods = Some(list.items.iter().filter_map(pending_pod).collect()),
         Err(e) => note("pods", &e),
     }

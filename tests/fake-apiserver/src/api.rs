@@ -410,7 +410,7 @@ fn parse_body(ctx: &Ctx) -> Result<Value, ApiError> {
     let v: Value = if ctx.content_type.contains("yaml") {
         let s = std::str::from_utf8(&ctx.body)
             .map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))?;
-        serde_yaml::from_str(s)
+        serde_saphyr::from_str(s)
             .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?
     } else {
         serde_json::from_slice(&ctx.body).map_err(|e| {
@@ -604,7 +604,7 @@ fn patch_obj(
             }
             let s = std::str::from_utf8(&ctx.body)
                 .map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))?;
-            serde_yaml::from_str(s)
+            serde_saphyr::from_str(s)
                 .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?
         }
         other => return Err(ApiError::unsupported_media_type(other)),

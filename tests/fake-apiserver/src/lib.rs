@@ -132,10 +132,10 @@ pub fn kubeconfig_for(server: &str, namespace: Option<&str>) -> String {
 
 /// Parses a multi-document YAML file into objects (`List` kinds are flattened).
 pub fn parse_seed(text: &str) -> Result<Vec<Value>, String> {
-    use serde::Deserialize;
+    let docs: Vec<Value> =
+        serde_saphyr::from_multiple(text).map_err(|e| format!("invalid seed YAML: {e}"))?;
     let mut out = Vec::new();
-    for doc in serde_yaml::Deserializer::from_str(text) {
-        let v = Value::deserialize(doc).map_err(|e| format!("invalid seed YAML: {e}"))?;
+    for v in docs {
         match v {
             Value::Null => {}
             Value::Object(_) => {

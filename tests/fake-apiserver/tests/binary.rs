@@ -50,7 +50,7 @@ fn binary_serves_seed_and_writes_kubeconfig() {
     );
 
     let kubeconfig = std::fs::read_to_string(&kc).unwrap();
-    let v: serde_json::Value = serde_yaml::from_str(&kubeconfig).unwrap();
+    let v: serde_json::Value = serde_saphyr::from_str(&kubeconfig).unwrap();
     assert_eq!(v["current-context"], "fake");
     assert_eq!(v["clusters"][0]["name"], "fake");
     assert_eq!(v["clusters"][0]["cluster"]["server"], url.as_str());

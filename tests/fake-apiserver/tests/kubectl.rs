@@ -189,7 +189,7 @@ fn get_nodes_and_configmap_yaml() {
         "-o",
         "yaml",
     ]);
-    let v: Value = serde_yaml::from_str(&out).expect("yaml output");
+    let v: Value = serde_saphyr::from_str(&out).expect("yaml output");
     assert_eq!(v["data"]["config"], "nodegroups: 2\n");
     assert_eq!(v["data"]["mode"], "kwok");
     assert_eq!(v["metadata"]["namespace"], "kube-system");
