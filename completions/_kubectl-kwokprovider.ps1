@@ -49,7 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-kwokprovider' -ScriptBl
             [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Raw templates file (the value of the `templates` key)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--disable', '--disable', [CompletionResultType]::ParameterName, 'Turn a rule off (repeatable, or comma-separated)')
+            [CompletionResult]::new('--disable', '--disable', [CompletionResultType]::ParameterName, 'Turn a rule off (repeatable, or comma-separated; --list-rules shows the ids)')
             [CompletionResult]::new('--ca-version', '--ca-version', [CompletionResultType]::ParameterName, 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33). Default: the version of the CA Deployment''s image when validating the live cluster, else latest')
             [CompletionResult]::new('--config-map', '--config-map', [CompletionResultType]::ParameterName, 'Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')

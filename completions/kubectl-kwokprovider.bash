@@ -678,7 +678,7 @@ _kubectl__kwokprovider() {
                     return 0
                     ;;
                 --disable)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "config-parse-error config-map-name-mismatch config-empty config-extra-documents config-duplicate-key unknown-field field-case api-version read-nodes-from-invalid configmap-section-missing configmap-key-ignored grouping-key-missing grouping-key-conflict grouping-key-whitespace grouping-by-hostname grouping-key-shared-with-real-nodes gpu-config-incomplete gpu-type-unknown gpu-without-resource kwok-section-ignored configmap-too-large templates-missing templates-empty templates-single-node template-decode-error template-not-node grouping-label-missing template-annotations-missing nodegroup-size-invalid nodegroup-duplicate nodegroup-name-invalid template-no-resources template-hostname-label template-real-node-leftovers config-not-found ca-deployment-misconfigured ca-not-found kwok-controller-missing pods-do-not-tolerate-taint real-nodes-in-node-group nodes-orphaned" -- "${cur}"))
                     return 0
                     ;;
                 --ca-version)

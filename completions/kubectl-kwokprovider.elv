@@ -45,7 +45,7 @@ set edit:completion:arg-completer[kubectl-kwokprovider] = {|@words|
             cand --templates 'Raw templates file (the value of the `templates` key)'
             cand -o 'Output format'
             cand --output 'Output format'
-            cand --disable 'Turn a rule off (repeatable, or comma-separated)'
+            cand --disable 'Turn a rule off (repeatable, or comma-separated; --list-rules shows the ids)'
             cand --ca-version 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33). Default: the version of the CA Deployment''s image when validating the live cluster, else latest'
             cand --config-map 'Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config)'
             cand --kubeconfig 'Path to the kubeconfig file to use for CLI requests'

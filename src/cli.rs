@@ -531,8 +531,8 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub list_rules: bool,
 
-    /// Turn a rule off (repeatable, or comma-separated).
-    #[arg(long = "disable", value_name = "RULE", value_delimiter = ',')]
+    /// Turn a rule off (repeatable, or comma-separated; --list-rules shows the ids).
+    #[arg(long = "disable", value_name = "RULE", value_delimiter = ',', value_parser = RuleIdParser, hide_possible_values = true)]
     pub disable: Vec<String>,
 
     /// Fail (exit 1) on warnings too.
@@ -548,6 +548,48 @@ pub enum OutputFormat {
     Text,
     Json,
     Yaml,
+}
+
+/// A rule id from the catalog: clap rejects any other (with a did-you-mean), and shell
+/// completion lists them.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleIdParser;
+
+impl clap::builder::TypedValueParser for RuleIdParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let id = value.to_string_lossy();
+        if crate::lint::find_rule(&id).is_some() {
+            return Ok(id.into_owned());
+        }
+        let ids: Vec<&str> = crate::lint::RULES.iter().map(|r| r.id).collect();
+        let hint = match crate::lint::did_you_mean(&id, &ids) {
+            Some(close) => {
+                format!("did you mean `{close}`? (kubectl kwokprovider validate --list-rules)")
+            }
+            None => "kubectl kwokprovider validate --list-rules shows the rule ids".to_owned(),
+        };
+        let flag = arg.map_or_else(|| "--disable".to_owned(), ToString::to_string);
+        Err(clap::Error::raw(
+            clap::error::ErrorKind::InvalidValue,
+            format!("{flag}: unknown rule `{id}`; {hint}\n"),
+        )
+        .with_cmd(cmd))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(crate::lint::RULES.iter().map(|r| {
+            clap::builder::PossibleValue::new(r.id).help(r.summary)
+        })))
+    }
 }
 
 /// Parses kubectl-style durations: `30s`, `1m`, `1m30s`, `500ms`, `2h`, or a bare number of seconds.

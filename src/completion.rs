@@ -169,10 +169,6 @@ fn values(arg: &clap::Arg, partial: &str, prefix: &str) -> Completion {
                 .iter()
                 .map(|r| ((*r).to_owned(), String::new()))
                 .collect(),
-            "disable" => crate::lint::RULES
-                .iter()
-                .map(|r| (r.id.to_owned(), r.summary.to_owned()))
-                .collect(),
             "ca_version" => crate::provider::version::completion_values()
                 .into_iter()
                 .map(|v| (v, String::new()))

@@ -483,7 +483,6 @@ pub fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
         .map(|(_, c)| c)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

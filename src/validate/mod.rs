@@ -45,7 +45,6 @@ pub fn run(
         }
         return Ok(exit::OK);
     }
-    check_disabled_rules(&args.disable)?;
     let analysis = if args.files.is_empty() && args.templates.is_none() {
         let config_map = args.provider.config_map_name()?;
         crate::cluster::validate::analyze_live(global, args, &config_map)?
@@ -97,20 +96,6 @@ pub fn report(
         Err(e) => Err(e.into()),
         Ok(()) => Ok(code),
     }
-}
-
-fn check_disabled_rules(disabled: &[String]) -> Result<()> {
-    for id in disabled {
-        if lint::find_rule(id).is_none() {
-            let ids: Vec<&str> = lint::RULES.iter().map(|r| r.id).collect();
-            let hint = match lint::did_you_mean(id, &ids) {
-                Some(s) => format!("did you mean `{s}`? See --list-rules"),
-                None => "see --list-rules for the rule ids".to_owned(),
-            };
-            return Err(Error::usage(format!("--disable: unknown rule `{id}`")).with_hint(hint));
-        }
-    }
-    Ok(())
 }
 
 /// Expands `-f` arguments (files, directories, `-`) and reads them.
