@@ -404,7 +404,7 @@ async fn fetch_from_cluster(
             let name =
                 crate::validate::config_map_name(config_map.as_deref(), env.as_deref()).ok()?;
             let version = crate::provider::CaVersion::LATEST;
-            let (inputs, _, _) = crate::cluster::validate::read_inputs(&cluster, &name, version)
+            let (inputs, _, _) = crate::validate::live::read_inputs(&cluster, &name, version)
                 .await
                 .ok()?;
             let analysis = crate::lint::analyze(&inputs, version);

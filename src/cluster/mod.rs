@@ -1,7 +1,5 @@
 //! The one place that turns --kubeconfig/--context/-n into a kube client, and maps API errors to exit 3.
 
-pub mod validate;
-
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Result};
 use crate::provider::ENV_POD_NAMESPACE;

@@ -5,51 +5,12 @@
 
 use super::Diagnostic;
 use super::analysis::{Analysis, Source};
+pub use crate::provider::deployment::CaDeployment;
 use crate::provider::{
     ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE, TAINT_EFFECT, TAINT_KEY, TAINT_VALUE,
     taint_string,
 };
 use std::collections::{BTreeMap, BTreeSet};
-
-/// A cluster-autoscaler Deployment, reduced to what decides how it reads the kwok ConfigMaps.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaDeployment {
-    pub namespace: String,
-    pub name: String,
-    pub image: String,
-    /// `--cloud-provider` value, if the flag is given.
-    pub cloud_provider: Option<String>,
-    /// POD_NAMESPACE as the pod will see it (a fieldRef to metadata.namespace resolves to `namespace`).
-    pub pod_namespace: Option<String>,
-    pub config_map_env: Option<String>,
-}
-
-impl CaDeployment {
-    /// The dedicated kwok image defaults `--cloud-provider` to kwok.
-    pub fn effective_cloud_provider(&self) -> Option<&str> {
-        match &self.cloud_provider {
-            Some(provider) => Some(provider),
-            None if self.image.contains("cluster-autoscaler-kwok") => Some("kwok"),
-            None => None,
-        }
-    }
-
-    /// The namespace CA reads its ConfigMaps from: POD_NAMESPACE, else its own.
-    pub fn reads_namespace(&self) -> &str {
-        self.pod_namespace
-            .as_deref()
-            .map(str::trim)
-            .filter(|ns| !ns.is_empty())
-            .unwrap_or(&self.namespace)
-    }
-
-    pub fn reads_config_map(&self) -> &str {
-        self.config_map_env
-            .as_deref()
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or(crate::provider::DEFAULT_CONFIG_MAP_NAME)
-    }
-}
 
 /// A toleration as written on a pod.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

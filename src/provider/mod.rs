@@ -4,6 +4,7 @@
 //! notes), not its README. No I/O: callers hand in YAML text or parsed trees.
 
 pub mod config;
+pub mod deployment;
 pub mod events;
 pub mod names;
 pub mod nodegroups;

@@ -75,7 +75,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Resul
                     cluster.context,
                     cluster.server
                 );
-                let (inputs, _, _) = cluster::validate::read_inputs(
+                let (inputs, _, _) = crate::validate::live::read_inputs(
                     &cluster,
                     &config_map,
                     args.provider.ca_version(),
@@ -338,7 +338,7 @@ impl Scale<'_> {
             if let Some(ca) = list
                 .items
                 .iter()
-                .find(|d| cluster::validate::runs_kwok_ca(d))
+                .find(|d| crate::provider::deployment::runs_kwok_ca(d))
             {
                 eprintln!(
                     "note: cluster-autoscaler runs here ({}/{}): from CA 1.30 it counts these nodes into its groups and may scale them down when unneeded; it deletes them all when it stops gracefully",
@@ -346,7 +346,10 @@ impl Scale<'_> {
                     ca.metadata.name.as_deref().unwrap_or_default()
                 );
             }
-            let kwok_deployed = list.items.iter().any(cluster::validate::is_kwok_controller);
+            let kwok_deployed = list
+                .items
+                .iter()
+                .any(crate::provider::deployment::is_kwok_controller);
             let kwok_heartbeat = self.kwok_nodes_ready().await;
             if !kwok_deployed && !kwok_heartbeat {
                 eprintln!(

@@ -84,9 +84,9 @@ async fn locate(cluster: &Cluster, args: &StatusArgs) -> (String, String, String
         && let Some(d) = list
             .items
             .iter()
-            .find(|d| cluster::validate::runs_kwok_ca(d))
+            .find(|d| crate::provider::deployment::runs_kwok_ca(d))
     {
-        let words = cluster::validate::container_words(d);
+        let words = crate::provider::deployment::container_words(d);
         let flag = |name: &str| view::flag_value(&words, name);
         let deployment_ns = d.metadata.namespace.clone().unwrap_or_default();
         return from_flags(
@@ -137,7 +137,7 @@ async fn read(
     })?;
 
     // The node groups the ConfigMaps define (best effort: CA's view stands without them).
-    let config_groups: Option<Vec<(String, i64, i64)>> = match cluster::validate::read_inputs(
+    let config_groups: Option<Vec<(String, i64, i64)>> = match crate::validate::live::read_inputs(
         cluster,
         config_map,
         args.provider.ca_version(),

@@ -1,6 +1,7 @@
 //! `validate`: reads the inputs (files or the live cluster), analyses them, prints the report.
 
 pub mod inputs;
+pub mod live;
 pub mod report;
 
 use crate::cli::{GlobalArgs, OutputFormat, ValidateArgs};
@@ -47,7 +48,7 @@ pub fn run(
     }
     let analysis = if args.files.is_empty() && args.templates.is_none() {
         let config_map = args.provider.config_map_name()?;
-        crate::cluster::validate::analyze_live(global, args, &config_map)?
+        live::analyze_live(global, args, &config_map)?
     } else {
         let files = read_inputs(&args.files)?;
         let config_map = args.provider.config_map_name_for_files(&files)?;

@@ -4,19 +4,19 @@
 //! them is exit 3. Everything else (Deployments, pods, the Stage CRD) is best effort: when RBAC
 //! hides it, the rules that need it are skipped and `-v` says so.
 
-use super::{Cluster, connect, read_with_retries, runtime};
 use crate::cli::{GlobalArgs, ValidateArgs};
+use crate::cluster::{Cluster, connect, read_with_retries, runtime};
 use crate::error::Result;
 use crate::lint::analysis::{Analysis, Inputs, Source, TemplatesInput, TextInput};
 use crate::lint::{
-    self, CaDeployment, ClusterFacts, KwokNode, Location, PendingPod, Toleration,
-    config_key_missing,
+    self, ClusterFacts, KwokNode, Location, PendingPod, Toleration, config_key_missing,
 };
 use crate::provider::config::{self, GroupBy, ProviderSettings, ReadNodesFrom};
+use crate::provider::deployment::{ca_deployment, is_kwok_controller};
 use crate::provider::nodegroups;
 use crate::provider::*;
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::{ConfigMap, Container, Node, Pod};
+use k8s_openapi::api::core::v1::{ConfigMap, Node, Pod};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, ListParams};
 
@@ -278,7 +278,7 @@ async fn gather_facts(
         if verbosity > 0 {
             eprintln!(
                 "note: cannot read {what} ({}); skipping the rules that need it",
-                super::chain(e)
+                crate::cluster::chain(e)
             );
         }
     };
@@ -366,124 +366,6 @@ async fn gather_facts(
     });
 }
 
-fn labels_match(
-    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
-    key: &str,
-    value: &str,
-) -> bool {
-    meta.labels
-        .as_ref()
-        .and_then(|l| l.get(key))
-        .is_some_and(|v| v == value)
-}
-
-pub(crate) fn is_kwok_controller(d: &Deployment) -> bool {
-    d.metadata.name.as_deref() == Some("kwok-controller")
-        || labels_match(&d.metadata, "app", "kwok-controller")
-        || labels_match(&d.metadata, "app.kubernetes.io/name", "kwok")
-}
-
-fn containers(d: &Deployment) -> &[Container] {
-    d.spec
-        .template
-        .spec
-        .as_ref()
-        .map(|s| s.containers.as_slice())
-        .unwrap_or_default()
-}
-
-/// The `--cloud-provider` value in a container's command and args.
-pub fn cloud_provider_flag(words: &[String]) -> Option<String> {
-    let mut iter = words.iter();
-    while let Some(word) = iter.next() {
-        let word = word.trim();
-        if let Some(value) = word
-            .strip_prefix("--cloud-provider=")
-            .or_else(|| word.strip_prefix("-cloud-provider="))
-        {
-            return Some(value.to_owned());
-        }
-        if word == "--cloud-provider" || word == "-cloud-provider" {
-            return iter.next().cloned();
-        }
-    }
-    None
-}
-
-/// The command and args of a CA Deployment's cluster-autoscaler container.
-pub(crate) fn container_words(d: &Deployment) -> Vec<String> {
-    let all = containers(d);
-    let container = all
-        .iter()
-        .find(|c| {
-            c.image
-                .as_deref()
-                .is_some_and(|i| i.contains("cluster-autoscaler"))
-        })
-        .or_else(|| all.first());
-    container
-        .map(|c| {
-            c.command
-                .iter()
-                .flatten()
-                .chain(c.args.iter().flatten())
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Whether a Deployment runs cluster-autoscaler (any cloud provider: a note, not a rule).
-pub(crate) fn runs_kwok_ca(d: &Deployment) -> bool {
-    ca_deployment(d).is_some()
-}
-
-fn ca_deployment(d: &Deployment) -> Option<CaDeployment> {
-    let name = d.metadata.name.clone().unwrap_or_default();
-    let namespace = d.metadata.namespace.clone().unwrap_or_default();
-    let is_ca_name = name.contains("cluster-autoscaler")
-        || labels_match(&d.metadata, "app.kubernetes.io/name", "cluster-autoscaler");
-    let container = containers(d).iter().find(|c| {
-        c.image
-            .as_deref()
-            .is_some_and(|i| i.contains("cluster-autoscaler"))
-            || c.command
-                .iter()
-                .flatten()
-                .any(|w| w.contains("cluster-autoscaler"))
-    });
-    let container = match container {
-        Some(c) => c,
-        None if is_ca_name => containers(d).first()?,
-        None => return None,
-    };
-    let words: Vec<String> = container
-        .command
-        .iter()
-        .flatten()
-        .chain(container.args.iter().flatten())
-        .cloned()
-        .collect();
-    let env = |key: &str| container.env.iter().flatten().find(|e| e.name == key);
-    let pod_namespace = env(ENV_POD_NAMESPACE).and_then(|e| match (&e.value, &e.value_from) {
-        (Some(value), _) => Some(value.clone()),
-        (None, Some(from)) => from
-            .field_ref
-            .as_ref()
-            .filter(|f| f.field_path == "metadata.namespace")
-            .map(|_| namespace.clone()),
-        _ => None,
-    });
-    Some(CaDeployment {
-        image: container.image.clone().unwrap_or_default(),
-        cloud_provider: cloud_provider_flag(&words),
-        pod_namespace,
-        config_map_env: env(ENV_CONFIG_MAP).and_then(|e| e.value.clone()),
-        namespace,
-        name,
-    })
-}
-
 fn pending_pod(pod: &Pod) -> Option<PendingPod> {
     let status_pending = pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Pending");
     let spec = pod.spec.as_ref()?;
@@ -554,23 +436,4 @@ fn group_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<KwokNo
             settings,
         ),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cloud_provider_flag;
-
-    #[test]
-    fn finds_the_cloud_provider_flag() {
-        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            cloud_provider_flag(&words(&["./cluster-autoscaler", "--cloud-provider=kwok"])),
-            Some("kwok".into())
-        );
-        assert_eq!(
-            cloud_provider_flag(&words(&["--v=4", "--cloud-provider", "aws"])),
-            Some("aws".into())
-        );
-        assert_eq!(cloud_provider_flag(&words(&["--v=4"])), None);
-    }
 }

@@ -1,0 +1,235 @@
+//! CA's Deployment as CA itself reads it: its `--cloud-provider`, `POD_NAMESPACE` and `KWOK_PROVIDER_CONFIGMAP` (pure).
+
+use super::{DEFAULT_CONFIG_MAP_NAME, ENV_CONFIG_MAP, ENV_POD_NAMESPACE};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::Container;
+
+/// A cluster-autoscaler Deployment, reduced to what decides how it reads the kwok ConfigMaps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaDeployment {
+    pub namespace: String,
+    pub name: String,
+    pub image: String,
+    /// `--cloud-provider` value, if the flag is given.
+    pub cloud_provider: Option<String>,
+    /// POD_NAMESPACE as the pod will see it (a fieldRef to metadata.namespace resolves to `namespace`).
+    pub pod_namespace: Option<String>,
+    pub config_map_env: Option<String>,
+}
+
+impl CaDeployment {
+    /// The dedicated kwok image defaults `--cloud-provider` to kwok.
+    pub fn effective_cloud_provider(&self) -> Option<&str> {
+        match &self.cloud_provider {
+            Some(provider) => Some(provider),
+            None if self.image.contains("cluster-autoscaler-kwok") => Some("kwok"),
+            None => None,
+        }
+    }
+
+    /// The namespace CA reads its ConfigMaps from: POD_NAMESPACE, else its own.
+    pub fn reads_namespace(&self) -> &str {
+        self.pod_namespace
+            .as_deref()
+            .map(str::trim)
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or(&self.namespace)
+    }
+
+    pub fn reads_config_map(&self) -> &str {
+        self.config_map_env
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(DEFAULT_CONFIG_MAP_NAME)
+    }
+}
+
+fn labels_match(
+    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    key: &str,
+    value: &str,
+) -> bool {
+    meta.labels
+        .as_ref()
+        .and_then(|l| l.get(key))
+        .is_some_and(|v| v == value)
+}
+
+/// Whether a Deployment is the kwok controller (release YAML, or its helm chart).
+pub fn is_kwok_controller(d: &Deployment) -> bool {
+    d.metadata.name.as_deref() == Some("kwok-controller")
+        || labels_match(&d.metadata, "app", "kwok-controller")
+        || labels_match(&d.metadata, "app.kubernetes.io/name", "kwok")
+}
+
+fn containers(d: &Deployment) -> &[Container] {
+    d.spec
+        .template
+        .spec
+        .as_ref()
+        .map(|s| s.containers.as_slice())
+        .unwrap_or_default()
+}
+
+/// The `--cloud-provider` value in a container's command and args.
+pub fn cloud_provider_flag(words: &[String]) -> Option<String> {
+    let mut iter = words.iter();
+    while let Some(word) = iter.next() {
+        let word = word.trim();
+        if let Some(value) = word
+            .strip_prefix("--cloud-provider=")
+            .or_else(|| word.strip_prefix("-cloud-provider="))
+        {
+            return Some(value.to_owned());
+        }
+        if word == "--cloud-provider" || word == "-cloud-provider" {
+            return iter.next().cloned();
+        }
+    }
+    None
+}
+
+/// The command and args of a CA Deployment's cluster-autoscaler container.
+pub fn container_words(d: &Deployment) -> Vec<String> {
+    let all = containers(d);
+    let container = all
+        .iter()
+        .find(|c| {
+            c.image
+                .as_deref()
+                .is_some_and(|i| i.contains("cluster-autoscaler"))
+        })
+        .or_else(|| all.first());
+    container
+        .map(|c| {
+            c.command
+                .iter()
+                .flatten()
+                .chain(c.args.iter().flatten())
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether a Deployment runs cluster-autoscaler (any cloud provider: a note, not a rule).
+pub fn runs_kwok_ca(d: &Deployment) -> bool {
+    ca_deployment(d).is_some()
+}
+
+/// A Deployment that runs cluster-autoscaler, as CA reads its flags and env: `None` otherwise.
+pub fn ca_deployment(d: &Deployment) -> Option<CaDeployment> {
+    let name = d.metadata.name.clone().unwrap_or_default();
+    let namespace = d.metadata.namespace.clone().unwrap_or_default();
+    let is_ca_name = name.contains("cluster-autoscaler")
+        || labels_match(&d.metadata, "app.kubernetes.io/name", "cluster-autoscaler");
+    let container = containers(d).iter().find(|c| {
+        c.image
+            .as_deref()
+            .is_some_and(|i| i.contains("cluster-autoscaler"))
+            || c.command
+                .iter()
+                .flatten()
+                .any(|w| w.contains("cluster-autoscaler"))
+    });
+    let container = match container {
+        Some(c) => c,
+        None if is_ca_name => containers(d).first()?,
+        None => return None,
+    };
+    let words: Vec<String> = container
+        .command
+        .iter()
+        .flatten()
+        .chain(container.args.iter().flatten())
+        .cloned()
+        .collect();
+    let env = |key: &str| container.env.iter().flatten().find(|e| e.name == key);
+    let pod_namespace = env(ENV_POD_NAMESPACE).and_then(|e| match (&e.value, &e.value_from) {
+        (Some(value), _) => Some(value.clone()),
+        (None, Some(from)) => from
+            .field_ref
+            .as_ref()
+            .filter(|f| f.field_path == "metadata.namespace")
+            .map(|_| namespace.clone()),
+        _ => None,
+    });
+    Some(CaDeployment {
+        image: container.image.clone().unwrap_or_default(),
+        cloud_provider: cloud_provider_flag(&words),
+        pod_namespace,
+        config_map_env: env(ENV_CONFIG_MAP).and_then(|e| e.value.clone()),
+        namespace,
+        name,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn words(w: &[&str]) -> Vec<String> {
+        w.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn finds_the_cloud_provider_flag() {
+        assert_eq!(
+            cloud_provider_flag(&words(&["./cluster-autoscaler", "--cloud-provider=kwok"])),
+            Some("kwok".into())
+        );
+        assert_eq!(
+            cloud_provider_flag(&words(&["--v=4", "--cloud-provider", "aws"])),
+            Some("aws".into())
+        );
+        assert_eq!(cloud_provider_flag(&words(&["--v=4"])), None);
+    }
+
+    fn deployment(value: serde_json::Value) -> Deployment {
+        serde_json::from_value(value).expect("a Deployment")
+    }
+
+    #[test]
+    fn reads_a_helm_rendered_ca_deployment_as_ca_does() {
+        let d = deployment(json!({
+            "metadata": {"name": "ca-cluster-autoscaler", "namespace": "autoscaling"},
+            "spec": {"selector": {}, "template": {"spec": {"containers": [
+                {"name": "sidecar", "image": "busybox"},
+                {"name": "cluster-autoscaler", "image": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.2",
+                 "command": ["./cluster-autoscaler"], "args": ["--cloud-provider", "kwok", "--v=4"],
+                 "env": [{"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
+                         {"name": "KWOK_PROVIDER_CONFIGMAP", "value": "my-kwok"}]}
+            ]}}}
+        }));
+        let ca = ca_deployment(&d).expect("runs CA");
+        assert_eq!(ca.effective_cloud_provider(), Some("kwok"));
+        assert_eq!(ca.reads_namespace(), "autoscaling");
+        assert_eq!(ca.reads_config_map(), "my-kwok");
+        assert!(runs_kwok_ca(&d));
+        assert_eq!(
+            container_words(&d),
+            words(&["./cluster-autoscaler", "--cloud-provider", "kwok", "--v=4"])
+        );
+    }
+
+    #[test]
+    fn the_kwok_image_defaults_the_provider_and_pod_namespace_defaults_to_its_own() {
+        let d = deployment(json!({
+            "metadata": {"name": "autoscaler", "namespace": "kube-system"},
+            "spec": {"selector": {}, "template": {"spec": {"containers": [
+                {"name": "main", "image": "registry.k8s.io/autoscaling/cluster-autoscaler-kwok:v1.30.0"}
+            ]}}}
+        }));
+        let ca = ca_deployment(&d).expect("runs CA");
+        assert_eq!(ca.effective_cloud_provider(), Some("kwok"));
+        assert_eq!(ca.reads_namespace(), "kube-system");
+        assert_eq!(ca.reads_config_map(), DEFAULT_CONFIG_MAP_NAME);
+        let other = deployment(json!({
+            "metadata": {"name": "web", "namespace": "default", "labels": {"app": "kwok-controller"}},
+            "spec": {"selector": {}, "template": {"spec": {"containers": [{"name": "web", "image": "nginx"}]}}}
+        }));
+        assert!(ca_deployment(&other).is_none());
+        assert!(is_kwok_controller(&other));
+    }
+}
