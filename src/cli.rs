@@ -90,23 +90,27 @@ impl ProviderArgs {
 
     /// As `config_map_name`, for files: with neither the flag nor the environment, a CA
     /// Deployment in the files that sets `KWOK_PROVIDER_CONFIGMAP` names it, as it does for CA.
+    /// Returns the name, and a note to show when a Deployment named it.
     pub fn config_map_name_for_files(
         &self,
         files: &[crate::validate::inputs::InputFile],
-    ) -> crate::error::Result<String> {
+    ) -> crate::error::Result<(String, Option<String>)> {
         let env = std::env::var(crate::provider::ENV_CONFIG_MAP).ok();
         let env_set = env.as_deref().is_some_and(|e| !e.trim().is_empty());
         if self.config_map.is_none()
             && !env_set
             && let Some((name, place)) = crate::validate::inputs::config_map_from_deployments(files)
         {
-            eprintln!(
+            let note = format!(
                 "reading the provider config from ConfigMap `{name}`: {place} sets {}={name}, as CA would",
                 crate::provider::ENV_CONFIG_MAP
             );
-            return crate::validate::config_map_name(Some(&name), None);
+            return Ok((
+                crate::validate::config_map_name(Some(&name), None)?,
+                Some(note),
+            ));
         }
-        self.config_map_name()
+        Ok((self.config_map_name()?, None))
     }
 
     /// As `config_map_name`, with `fallback` (a saved answer) between the flag and the environment.

@@ -22,13 +22,13 @@ use std::io::Write;
 
 /// Runs a parsed command line, writing data to `out`; returns the exit code.
 pub fn run(cli: &Cli, out: &mut impl Write) -> Result<u8> {
-    let stdout_colors = output::configure_colors(cli.global.color);
+    let ui = output::Ui::new(cli.global.color, cli.global.verbosity);
     match &cli.command {
-        Command::Validate(args) => validate::run(&cli.global, args, out, stdout_colors),
-        Command::Scale(args) => scale::run(&cli.global, args, out),
-        Command::Events(args) => events::run(&cli.global, args, out, stdout_colors),
-        Command::Status(args) => status::run(&cli.global, args, out, stdout_colors),
-        Command::Init(args) => init::run(&cli.global, args, out, stdout_colors),
+        Command::Validate(args) => validate::run(&cli.global, args, out, &ui),
+        Command::Scale(args) => scale::run(&cli.global, args, out, &ui),
+        Command::Events(args) => events::run(&cli.global, args, out, &ui),
+        Command::Status(args) => status::run(&cli.global, args, out, &ui),
+        Command::Init(args) => init::run(&cli.global, args, out, &ui),
         Command::Completion(args) => {
             out.write_all(&completion::script(args.shell))?;
             Ok(error::exit::OK)

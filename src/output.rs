@@ -1,4 +1,4 @@
-//! Decides whether to colour output (`--color`, `NO_COLOR`, TTY) and serialises data as JSON or YAML.
+//! The output handle (colours from `--color`/`NO_COLOR`/TTY, verbosity, stderr lines) and JSON/YAML data.
 
 use crate::cli::{ColorMode, OutputFormat};
 use serde::Serialize;
@@ -40,6 +40,48 @@ pub fn configure_colors(mode: ColorMode) -> bool {
     console::set_colors_enabled(stdout);
     console::set_colors_enabled_stderr(stderr);
     stdout
+}
+
+/// How a command talks to people: data goes to stdout (the `out` writer each verb gets);
+/// progress, notes and prompts go to stderr through this handle, never through `eprintln!`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ui {
+    /// Colours on stdout (`--color`, `NO_COLOR`, a terminal).
+    pub stdout_colors: bool,
+    /// Colours on stderr, decided the same way for stderr.
+    pub stderr_colors: bool,
+    /// `-v` count.
+    pub verbosity: u8,
+}
+
+impl Ui {
+    /// Decides the colours of both streams (and tells `console`), from the flags and the environment.
+    pub fn new(mode: ColorMode, verbosity: u8) -> Ui {
+        let stdout_colors = configure_colors(mode);
+        Ui {
+            stdout_colors,
+            stderr_colors: console::colors_enabled_stderr(),
+            verbosity,
+        }
+    }
+
+    /// A line for people, on stderr (where we read from, what was written, what comes next).
+    pub fn say(&self, line: impl std::fmt::Display) {
+        let mut stderr = io::stderr().lock();
+        let _ = writeln!(stderr, "{line}");
+    }
+
+    /// Text as it is (a diff), on stderr.
+    pub fn show(&self, text: &str) {
+        let _ = io::stderr().lock().write_all(text.as_bytes());
+    }
+
+    /// A line only with `-v`.
+    pub fn detail(&self, line: impl std::fmt::Display) {
+        if self.verbosity > 0 {
+            self.say(line);
+        }
+    }
 }
 
 /// Writes `value` as pretty JSON or YAML (`Text` is the caller's business and falls back to JSON).

@@ -10,6 +10,7 @@ pub mod view;
 use crate::cli::{EventsArgs, GlobalArgs, ScaleOutput};
 use crate::cluster::{self, Cluster};
 use crate::error::{Error, Result, exit};
+use crate::output::Ui;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Event;
 use kube::api::{Api, WatchEvent, WatchParams};
@@ -22,12 +23,7 @@ use view::{EventView, Filter};
 pub const SOURCE_SELECTOR: &str = "source=cluster-autoscaler";
 /// How long the server keeps one watch open (kube's maximum is 295 s).
 const WATCH_TIMEOUT: Duration = Duration::from_secs(290);
-pub fn run(
-    global: &GlobalArgs,
-    args: &EventsArgs,
-    out: &mut impl Write,
-    colors: bool,
-) -> Result<u8> {
+pub fn run(global: &GlobalArgs, args: &EventsArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
     let object = args
         .for_object
         .as_deref()
@@ -62,7 +58,7 @@ pub fn run(
             filter,
             seen: HashMap::new(),
             printed: 0,
-            colors,
+            ui: *ui,
             zone: jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC),
         };
         let work = tail.run(out);
@@ -98,7 +94,7 @@ struct Tail<'a> {
     /// uid → the highest count printed (or skipped by the filter): each occurrence once.
     seen: HashMap<String, i32>,
     printed: u64,
-    colors: bool,
+    ui: Ui,
     /// Where absolute times are shown: the system's zone (`TZ`, /etc/localtime), else UTC.
     zone: jiff::tz::TimeZone,
 }
@@ -117,7 +113,9 @@ impl Tail<'_> {
                 Ok(Watched::Ended(rv))
                     if started.elapsed() < WATCH_TIMEOUT - Duration::from_secs(10) =>
                 {
-                    eprintln!("events: the watch was cut; resuming from resourceVersion {rv}");
+                    self.ui.say(format!(
+                        "events: the watch was cut; resuming from resourceVersion {rv}"
+                    ));
                     resource_version = rv;
                     if started.elapsed() < Duration::from_secs(1) {
                         tokio::time::sleep(Duration::from_millis(100)).await; // no hot loop
@@ -128,17 +126,18 @@ impl Tail<'_> {
                     backoff = Duration::from_millis(250);
                 }
                 Ok(Watched::Gone) => {
-                    eprintln!("events: the watch's history was compacted (410 Gone); relisting");
+                    self.ui
+                        .say("events: the watch's history was compacted (410 Gone); relisting");
                     resource_version = self.relist(out).await?;
                 }
                 Ok(Watched::Enough) => return Ok(Finish::Done),
                 Ok(Watched::Fatal(e)) => return Err(e),
                 Err(Resume { rv, reason }) => {
                     resource_version = rv;
-                    eprintln!(
+                    self.ui.say(format!(
                         "events: watch interrupted ({reason}); reconnecting in {:.1} s",
                         backoff.as_secs_f64()
-                    );
+                    ));
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(Duration::from_secs(10));
                 }
@@ -216,8 +215,13 @@ impl Tail<'_> {
             }
             ScaleOutput::Text => {
                 let now = k8s_openapi::jiff::Timestamp::now().as_second();
-                let line =
-                    view::render_text(view, self.args.timestamps, now, &self.zone, self.colors);
+                let line = view::render_text(
+                    view,
+                    self.args.timestamps,
+                    now,
+                    &self.zone,
+                    self.ui.stdout_colors,
+                );
                 writeln!(out, "{line}")?;
             }
         }

@@ -15,6 +15,7 @@ use crate::cli::{GlobalArgs, InitArgs, OutputFormat};
 use crate::cluster::{self, Cluster};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::lint::{self, Severity, analysis::Analysis};
+use crate::output::Ui;
 use crate::provider::{
     DEFAULT_CONFIG_MAP_NAME, DEFAULT_TEMPLATES_CONFIG_MAP_NAME, ENV_CONFIG_MAP, ENV_POD_NAMESPACE,
 };
@@ -61,7 +62,7 @@ fn load_catalog() -> Result<Vec<Preset>> {
 }
 
 /// The answers saved by `--save-defaults`, if any.
-fn load_saved_answers(verbose: bool) -> Result<Answers> {
+fn load_saved_answers(ui: &Ui) -> Result<Answers> {
     let Some((path, text)) = read_user_file(DEFAULTS_FILE)? else {
         return Ok(Answers::default());
     };
@@ -82,9 +83,7 @@ fn load_saved_answers(verbose: bool) -> Result<Answers> {
         Error::input(format!("{}: {e}", path.display()))
             .with_hint("fix or remove the saved defaults")
     })?;
-    if verbose {
-        eprintln!("using saved defaults from {}", path.display());
-    }
+    ui.detail(format!("using saved defaults from {}", path.display()));
     Ok(answers)
 }
 
@@ -163,7 +162,7 @@ enum Destination {
     Apply,
 }
 
-pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: bool) -> Result<u8> {
+pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
     let catalog = load_catalog()?;
     if args.list_presets {
         return list_presets(out, args.output, &catalog);
@@ -184,7 +183,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: b
     let interactive =
         !args.non_interactive && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let flags = answers_from_flags(args, global);
-    let mut answers = flags.or(load_saved_answers(global.verbosity > 0)?);
+    let mut answers = flags.or(load_saved_answers(ui)?);
     let read_from = answers.read_nodes_from.unwrap_or(ReadNodesFrom::Configmap);
     if !interactive && read_from == ReadNodesFrom::Configmap && !answers.has_template_source() {
         return Err(Error::usage("no templates: init needs at least one template source, and cannot ask (no terminal, or --non-interactive)")
@@ -201,7 +200,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: b
     };
     let needs_cluster = args.apply || !answers.from_nodes.is_empty();
     if interactive {
-        exit_130_on_interrupt();
+        exit_130_on_interrupt(*ui);
     }
     cluster::runtime()?.block_on(async {
         let cluster = if needs_cluster {
@@ -319,7 +318,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: b
             ca_version: args.provider.ca_version(),
         };
         let generated = render::generate(&plan);
-        let analysis = check(&generated, &plan, answers.templates_file.as_deref())?;
+        let analysis = check(&generated, &plan, answers.templates_file.as_deref(), ui)?;
         let destination = match (&args.output_dir, args.output, args.apply, &prompter) {
             (Some(dir), _, _, _) => Destination::Dir(dir.clone()),
             (_, Some(format), _, _) => Destination::Stdout(format),
@@ -333,7 +332,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: b
             }
             (None, None, false, None) => Destination::Stdout(OutputFormat::Yaml),
         };
-        let styles = crate::validate::report::Styles::new(console::colors_enabled_stderr());
+        let styles = crate::validate::report::Styles::new(ui.stderr_colors);
         {
             let mut stderr = std::io::stderr().lock();
             crate::validate::report::render_text(
@@ -349,7 +348,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: b
                 None
             }
             Destination::Dir(dir) => {
-                let paths = write_dir(&dir, &generated, args.force, prompter.as_ref(), colors)?;
+                let paths = write_dir(&dir, &generated, args.force, prompter.as_ref(), ui)?;
                 Some(paths)
             }
             Destination::Apply => {
@@ -363,12 +362,13 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: b
                     &generated,
                     args.force,
                     prompter.as_ref(),
+                    ui,
                 )
                 .await?;
                 Some(Vec::new())
             }
         };
-        print_next_steps(&plan, written.as_deref());
+        print_next_steps(&plan, written.as_deref(), ui);
         let save = args.save_defaults
             || match &prompter {
                 Some(p) => p.confirm(
@@ -379,7 +379,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: b
         if save {
             answers.namespace = Some(namespace);
             let path = save_answers(&answers)?;
-            eprintln!("saved these answers to {}", path.display());
+            ui.say(format!("saved these answers to {}", path.display()));
         }
         Ok(exit::OK)
     })
@@ -388,7 +388,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, colors: b
 /// Ctrl-C while the wizard runs ends it with exit 130 and the cursor shown (dialoguer hides
 /// it in lists). Inside a prompt, console reads Ctrl-C as a key and raises SIGINT itself; with
 /// this handler installed that comes back as an error, which ends the wizard the same way.
-fn exit_130_on_interrupt() {
+fn exit_130_on_interrupt(ui: Ui) {
     let (registered, ready) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
@@ -416,7 +416,7 @@ fn exit_130_on_interrupt() {
             };
             if interrupted {
                 let _ = console::Term::stderr().show_cursor();
-                eprintln!();
+                ui.say("");
                 std::process::exit(i32::from(exit::INTERRUPTED));
             }
         });
@@ -613,7 +613,12 @@ fn read_templates_file(path: &Path) -> Result<Vec<TemplateNode>> {
 }
 
 /// Runs `validate` on what was generated: an error here is a bug in `init`, and nothing is written.
-fn check(generated: &Generated, plan: &Plan, templates_file: Option<&Path>) -> Result<Analysis> {
+fn check(
+    generated: &Generated,
+    plan: &Plan,
+    templates_file: Option<&Path>,
+    ui: &Ui,
+) -> Result<Analysis> {
     let mut files = vec![crate::validate::inputs::InputFile {
         label: format!("{}.yaml", generated.config.name),
         text: generated.config.manifest.clone(),
@@ -632,7 +637,7 @@ fn check(generated: &Generated, plan: &Plan, templates_file: Option<&Path>) -> R
         .filter(|d| d.severity == Severity::Error)
         .count();
     if !analysis.verdict.starts || errors > 0 {
-        let styles = crate::validate::report::Styles::new(console::colors_enabled_stderr());
+        let styles = crate::validate::report::Styles::new(ui.stderr_colors);
         let mut stderr = std::io::stderr().lock();
         crate::validate::report::render_text(
             &mut stderr,
@@ -705,7 +710,7 @@ fn write_dir(
     generated: &Generated,
     force: bool,
     prompter: Option<&Prompter>,
-    colors: bool,
+    ui: &Ui,
 ) -> Result<Vec<PathBuf>> {
     let files: Vec<(PathBuf, &str)> = std::iter::once(&generated.config)
         .chain(generated.templates.as_ref())
@@ -732,7 +737,7 @@ fn write_dir(
                         .find(|(p, _)| p == *path)
                         .map(|(_, t)| *t)
                         .unwrap_or_default();
-                    eprint!("{}", apply::diff(&name, "file", old, text, colors));
+                    ui.show(&apply::diff(&name, "file", old, text, ui.stderr_colors));
                 }
                 p.confirm(&format!("Overwrite {}?", names.join(" and ")))?
             }
@@ -757,7 +762,7 @@ fn write_dir(
     })?;
     for (path, text) in &files {
         write_atomically(path, text.as_bytes())?;
-        eprintln!("wrote {}", path.display());
+        ui.say(format!("wrote {}", path.display()));
     }
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
@@ -768,12 +773,12 @@ async fn apply_to_cluster(
     generated: &Generated,
     force: bool,
     prompter: Option<&Prompter>,
+    ui: &Ui,
 ) -> Result<()> {
     let outs: Vec<&render::ConfigMapOut> = std::iter::once(&generated.config)
         .chain(generated.templates.as_ref())
         .collect();
-    let colors = console::colors_enabled_stderr();
-    let steps = apply::plan(cluster, namespace, &outs, colors).await?;
+    let steps = apply::plan(cluster, namespace, &outs, ui.stderr_colors).await?;
     let updates: Vec<&str> = steps
         .iter()
         .filter(|s| matches!(s, apply::Step::Update { .. }))
@@ -782,7 +787,7 @@ async fn apply_to_cluster(
     if !updates.is_empty() && !force {
         for step in &steps {
             if let apply::Step::Update { diff, .. } = step {
-                eprint!("{diff}");
+                ui.show(diff);
             }
         }
         let question = format!(
@@ -806,12 +811,12 @@ async fn apply_to_cluster(
         }
     }
     for line in apply::write(cluster, namespace, steps).await? {
-        eprintln!("{line}");
+        ui.say(line);
     }
     Ok(())
 }
 
-fn print_next_steps(plan: &Plan, written: Option<&[PathBuf]>) {
+fn print_next_steps(plan: &Plan, written: Option<&[PathBuf]>, ui: &Ui) {
     let bold = console::Style::new().bold().for_stderr();
     let mut steps: Vec<String> = Vec::new();
     match written {
@@ -848,8 +853,8 @@ fn print_next_steps(plan: &Plan, written: Option<&[PathBuf]>) {
         ));
     }
     steps.push("watch CA decide: kubectl kwokprovider events -f".to_owned());
-    eprintln!("\n{}", bold.apply_to("Next:"));
+    ui.say(format!("\n{}", bold.apply_to("Next:")));
     for (i, step) in steps.iter().enumerate() {
-        eprintln!("  {}. {step}", i + 1);
+        ui.say(format!("  {}. {step}", i + 1));
     }
 }

@@ -11,6 +11,7 @@ use crate::cli::{GlobalArgs, ScaleArgs, ScaleOutput};
 use crate::cluster::{self, Cluster, read_with_retries};
 use crate::error::{Error, Result, exit};
 use crate::lint::{self, analysis::Analysis};
+use crate::output::Ui;
 use crate::provider::CaVersion;
 use crate::provider::nodegroups::prepare_template;
 use apply::{Outcome, Runner};
@@ -43,7 +44,7 @@ fn requested_change(args: &ScaleArgs) -> Result<Option<Change>> {
     }
 }
 
-pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Result<u8> {
+pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
     let change = requested_change(args)?;
     let mut config_map = args.provider.config_map_name()?;
     // Files are read before any connection: a bad file is exit 2 even with no cluster.
@@ -51,7 +52,11 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Resul
         None
     } else {
         let files = crate::validate::read_inputs(&args.files)?;
-        config_map = args.provider.config_map_name_for_files(&files)?;
+        let (name, from_deployment) = args.provider.config_map_name_for_files(&files)?;
+        config_map = name;
+        if let Some(note) = from_deployment {
+            ui.say(note);
+        }
         let templates = args
             .templates
             .as_deref()
@@ -68,13 +73,13 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Resul
         let analysis = match file_inputs {
             Some(inputs) => lint::analyze(&inputs, args.provider.ca_version()),
             None => {
-                eprintln!(
+                ui.say(format!(
                     "reading ConfigMap `{config_map}` in namespace `{}` ({}), context `{}` at {}",
                     cluster.namespace.name,
                     cluster.namespace.reason,
                     cluster.context,
                     cluster.server
-                );
+                ));
                 let (inputs, _, _) = crate::validate::live::read_inputs(
                     &cluster,
                     &config_map,
@@ -85,7 +90,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Resul
             }
         };
         if !analysis.verdict.starts {
-            let styles = crate::validate::report::Styles::new(console::colors_enabled_stderr());
+            let styles = crate::validate::report::Styles::new(ui.stderr_colors);
             let mut stderr = std::io::stderr().lock();
             crate::validate::report::render_text(
                 &mut stderr,
@@ -108,6 +113,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write) -> Resul
                     cluster: &cluster,
                     args,
                     analysis: &analysis,
+                    ui: *ui,
                 };
                 scale.change(out, change, groups).await
             }
@@ -182,6 +188,7 @@ struct Scale<'a> {
     cluster: &'a Cluster,
     args: &'a ScaleArgs,
     analysis: &'a Analysis,
+    ui: Ui,
 }
 
 impl Scale<'_> {
@@ -340,11 +347,11 @@ impl Scale<'_> {
                 .iter()
                 .find(|d| crate::provider::deployment::runs_kwok_ca(d))
             {
-                eprintln!(
+                self.ui.say(format!(
                     "note: cluster-autoscaler runs here ({}/{}): from CA 1.30 it counts these nodes into its groups and may scale them down when unneeded; it deletes them all when it stops gracefully",
                     ca.metadata.namespace.as_deref().unwrap_or_default(),
                     ca.metadata.name.as_deref().unwrap_or_default()
-                );
+                ));
             }
             let kwok_deployed = list
                 .items
@@ -352,9 +359,7 @@ impl Scale<'_> {
                 .any(crate::provider::deployment::is_kwok_controller);
             let kwok_heartbeat = self.kwok_nodes_ready().await;
             if !kwok_deployed && !kwok_heartbeat {
-                eprintln!(
-                    "warning: found no kwok controller (no kwok-controller Deployment, no Ready kwok-managed node yet); without one the new nodes stay NotReady"
-                );
+                self.ui.say("warning: found no kwok controller (no kwok-controller Deployment, no Ready kwok-managed node yet); without one the new nodes stay NotReady");
             }
         }
     }
@@ -420,7 +425,7 @@ impl Scale<'_> {
         let prepared = Arc::new(prepared);
         let started = Instant::now();
         runner.done.store(0, Ordering::Relaxed);
-        let progress = Progress::start(&plan.name, work, Arc::clone(runner));
+        let progress = Progress::start(&plan.name, work, Arc::clone(runner), self.ui);
         let version: CaVersion = self.args.provider.ca_version();
         let set_hostname = self.args.set_hostname;
         let outcomes = {
@@ -438,12 +443,11 @@ impl Scale<'_> {
                 .map(|job| move || job.run(version, set_hostname))
                 .collect();
             let interrupt = Arc::clone(runner);
+            let ui = self.ui;
             let watch_ctrl_c = async move {
                 if tokio::signal::ctrl_c().await.is_ok() {
                     interrupt.stop.store(true, Ordering::Relaxed);
-                    eprintln!(
-                        "\ninterrupted: finishing the requests in flight, starting no new ones"
-                    );
+                    ui.say("\ninterrupted: finishing the requests in flight, starting no new ones");
                 }
                 std::future::pending::<()>().await;
             };
@@ -495,10 +499,10 @@ impl Scale<'_> {
         let mut listed = false;
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
-        eprintln!(
+        self.ui.say(format!(
             "waiting up to {} for the nodes to be Ready",
             humanize(timeout)
-        );
+        ));
         loop {
             tokio::select! {
                 () = &mut deadline => break,
@@ -586,7 +590,7 @@ struct Progress {
 }
 
 impl Progress {
-    fn start(group: &str, total: usize, runner: Arc<Runner>) -> Progress {
+    fn start(group: &str, total: usize, runner: Arc<Runner>, ui: Ui) -> Progress {
         if std::io::stderr().is_terminal() {
             let bar = indicatif::ProgressBar::new(total as u64);
             bar.set_style(
@@ -616,7 +620,7 @@ impl Progress {
                 tokio::time::sleep(Duration::from_secs(2)).await;
                 let done = runner.done.load(Ordering::Relaxed);
                 let rate = done as f64 / started.elapsed().as_secs_f64();
-                eprintln!("{group}: {done}/{total} nodes, {rate:.0}/s");
+                ui.say(format!("{group}: {done}/{total} nodes, {rate:.0}/s"));
             }
         });
         Progress {

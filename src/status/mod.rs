@@ -6,6 +6,7 @@ pub mod view;
 use crate::cli::{GlobalArgs, ScaleOutput, StatusArgs};
 use crate::cluster::{self, Cluster, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
+use crate::output::Ui;
 use crate::provider::ANNOTATION_NODEGROUP_NAME;
 use crate::provider::status::{self as ca_status};
 use k8s_openapi::api::apps::v1::Deployment;
@@ -18,23 +19,19 @@ use std::io::Write;
 pub const DEFAULT_CA_NAMESPACE: &str = "kube-system";
 pub const DEFAULT_STATUS_CONFIG_MAP: &str = "cluster-autoscaler-status";
 
-pub fn run(
-    global: &GlobalArgs,
-    args: &StatusArgs,
-    out: &mut impl Write,
-    colors: bool,
-) -> Result<u8> {
+pub fn run(global: &GlobalArgs, args: &StatusArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+    let colors = ui.stdout_colors;
     let config_map = args.provider.config_map_name()?;
     cluster::runtime()?.block_on(async {
         let cluster = cluster::connect(global).await?;
         let (ca_namespace, status_name, why) = locate(&cluster, args).await;
-        eprintln!(
+        ui.say(format!(
             "reading ConfigMap `{status_name}` in namespace `{ca_namespace}` ({why}), context `{}`",
             cluster.context
-        );
+        ));
         loop {
             let (snapshot, resource_version) =
-                read(&cluster, args, &config_map, &ca_namespace, &status_name).await?;
+                read(&cluster, args, &config_map, &ca_namespace, &status_name, ui).await?;
             match args.output {
                 ScaleOutput::Json => {
                     crate::output::write_data(out, crate::cli::OutputFormat::Json, &snapshot)?
@@ -112,6 +109,7 @@ async fn read(
     config_map: &str,
     ca_namespace: &str,
     status_name: &str,
+    ui: &Ui,
 ) -> Result<(view::Snapshot, String)> {
     let config_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ca_namespace);
     let found = read_with_retries(|| config_maps.get_opt(status_name))
@@ -156,18 +154,18 @@ async fn read(
                         .collect(),
                 )
             } else {
-                eprintln!(
+                ui.say(format!(
                     "note: CA would not start with the ConfigMaps in `{}` (kubectl kwokprovider validate says why)",
                     cluster.namespace.name
-                );
+                ));
                 None
             }
         }
         Err(e) => {
-            eprintln!(
+            ui.say(format!(
                 "note: cannot read the provider ConfigMaps ({}); showing CA's view only",
                 e.message
-            );
+            ));
             None
         }
     };

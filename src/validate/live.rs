@@ -11,6 +11,7 @@ use crate::lint::analysis::{Analysis, Inputs, Source, TemplatesInput, TextInput}
 use crate::lint::{
     self, ClusterFacts, KwokNode, Location, PendingPod, Toleration, config_key_missing,
 };
+use crate::output::Ui;
 use crate::provider::config::{self, GroupBy, ProviderSettings, ReadNodesFrom};
 use crate::provider::deployment::{ca_deployment, is_kwok_controller};
 use crate::provider::nodegroups;
@@ -27,14 +28,15 @@ pub fn analyze_live(
     global: &GlobalArgs,
     args: &ValidateArgs,
     config_map: &str,
+    ui: &Ui,
 ) -> Result<Analysis> {
     runtime()?.block_on(async {
         let cluster = connect(global).await?;
         let ns = cluster.namespace.name.clone();
-        eprintln!(
+        ui.say(format!(
             "validating ConfigMap `{config_map}` in namespace `{ns}` ({}), context `{}` at {}",
             cluster.namespace.reason, cluster.context, cluster.server
-        );
+        ));
         // Which ConfigMaps and nodes to read does not depend on the CA version.
         let (inputs, mut facts, nodes) =
             read_inputs(&cluster, config_map, args.provider.ca_version()).await?;
@@ -53,9 +55,9 @@ pub fn analyze_live(
                 .and_then(|d| deployed_ca_version(d, &ns, config_map))
             {
                 Some((version, deployment, image)) => {
-                    eprintln!(
+                    ui.say(format!(
                         "linting for CA {version}: the image of {deployment} ({image}); --ca-version overrides it"
-                    );
+                    ));
                     version
                 }
                 None => CaVersion::LATEST,
@@ -69,7 +71,7 @@ pub fn analyze_live(
             nodes,
             deployments,
             settings.as_ref(),
-            global.verbosity,
+            ui,
         )
         .await;
         lint::check_cluster(&facts, &mut analysis);
@@ -270,17 +272,15 @@ async fn gather_facts(
     nodes: Option<Vec<Node>>,
     deployments: Result<Vec<Deployment>, kube::Error>,
     settings: Option<&ProviderSettings>,
-    verbosity: u8,
+    ui: &Ui,
 ) {
     let client = cluster.client.clone();
     let everything = ListParams::default();
     let note = |what: &str, e: &kube::Error| {
-        if verbosity > 0 {
-            eprintln!(
-                "note: cannot read {what} ({}); skipping the rules that need it",
-                crate::cluster::chain(e)
-            );
-        }
+        ui.detail(format!(
+            "note: cannot read {what} ({}); skipping the rules that need it",
+            crate::cluster::chain(e)
+        ));
     };
     if !facts.config_found {
         let all: Api<ConfigMap> = Api::all(client.clone());
@@ -315,11 +315,9 @@ async fn gather_facts(
             Ok(Some(_)) => Some(true),
             Ok(None) if kwok_deployment == Some(false) => Some(false),
             Ok(None) => {
-                if verbosity > 0 {
-                    eprintln!(
-                        "note: no kwok Stage CRD, and the Deployments could not be read; skipping kwok-controller-missing"
-                    );
-                }
+                ui.detail(
+                    "note: no kwok Stage CRD, and the Deployments could not be read; skipping kwok-controller-missing",
+                );
                 None
             }
             Err(e) => {

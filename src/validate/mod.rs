@@ -7,6 +7,7 @@ pub mod report;
 use crate::cli::{GlobalArgs, OutputFormat, ValidateArgs};
 use crate::error::{Error, Result, exit};
 use crate::lint::{self, Diagnostic, Severity, analysis::Analysis};
+use crate::output::Ui;
 use crate::provider::{DEFAULT_CONFIG_MAP_NAME, ENV_CONFIG_MAP};
 use inputs::InputFile;
 use std::io::{Read, Write};
@@ -32,13 +33,8 @@ pub fn config_map_name(flag: Option<&str>, env: Option<&str>) -> Result<String> 
     }
 }
 
-pub fn run(
-    global: &GlobalArgs,
-    args: &ValidateArgs,
-    out: &mut impl Write,
-    colors: bool,
-) -> Result<u8> {
-    let styles = report::Styles::new(colors);
+pub fn run(global: &GlobalArgs, args: &ValidateArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+    let styles = report::Styles::new(ui.stdout_colors);
     if args.list_rules {
         match args.output {
             OutputFormat::Text => report::render_rules(out, &styles)?,
@@ -48,20 +44,21 @@ pub fn run(
     }
     let analysis = if args.files.is_empty() && args.templates.is_none() {
         let config_map = args.provider.config_map_name()?;
-        live::analyze_live(global, args, &config_map)?
+        live::analyze_live(global, args, &config_map, ui)?
     } else {
         let files = read_inputs(&args.files)?;
-        let config_map = args.provider.config_map_name_for_files(&files)?;
+        let (config_map, from_deployment) = args.provider.config_map_name_for_files(&files)?;
+        if let Some(note) = from_deployment {
+            ui.say(note);
+        }
         let templates = args
             .templates
             .as_deref()
             .map(|t| read_templates(t, &args.files))
             .transpose()?;
         let inputs = inputs::classify(files, templates, &config_map)?;
-        if global.verbosity > 0 {
-            for line in inputs::describe(&inputs) {
-                eprintln!("{line}");
-            }
+        for line in inputs::describe(&inputs) {
+            ui.detail(line);
         }
         lint::analyze(&inputs, args.provider.ca_version())
     };
