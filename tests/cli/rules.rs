@@ -587,3 +587,47 @@ fn fire_locations_are_inside_their_files() {
     }
     fail_if_any(problems);
 }
+
+/// Every rule id the sources emit (`Diagnostic::new("id", …)`, `config_key_missing`…) is in the
+/// catalog, and every catalog rule is emitted somewhere: ids are strings, so this test is what
+/// keeps them honest.
+#[test]
+fn the_sources_emit_exactly_the_catalog_ids() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&root().join("src"), &mut files);
+    let mut emitted = std::collections::BTreeSet::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("Diagnostic::new(") {
+            rest = &rest[at + "Diagnostic::new(".len()..];
+            let literal = rest.trim_start();
+            if let Some(body) = literal.strip_prefix('"') {
+                let id = &body[..body.find('"').unwrap()];
+                emitted.insert(id.to_owned());
+                assert!(
+                    kwokprovider::lint::find_rule(id).is_some(),
+                    "{}: emits `{id}`, which is not in the rule catalog",
+                    file.display()
+                );
+            }
+        }
+    }
+    for rule in RULES {
+        assert!(
+            emitted.contains(rule.id),
+            "rule `{}` is in the catalog but nothing emits it",
+            rule.id
+        );
+    }
+}
