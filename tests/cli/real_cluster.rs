@@ -129,10 +129,12 @@ impl RealCluster {
             .write_all(input.as_bytes())
             .unwrap();
         let out = child.wait_with_output().expect("kubectl");
+        let shown: String = input.chars().take(4000).collect();
         assert!(
             out.status.success(),
-            "kubectl {args:?} failed:\n{}\n--- input:\n{input}",
-            String::from_utf8_lossy(&out.stderr)
+            "kubectl {args:?} failed:\n{}\n--- input ({} bytes, first 4000 chars):\n{shown}",
+            String::from_utf8_lossy(&out.stderr),
+            input.len()
         );
     }
 
