@@ -274,15 +274,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
         let gpu_label = match answers.gpu_label.clone() {
             Some(key) => Some(key),
             None => {
-                let native = groups
-                    .iter()
-                    .find(|g| g.template.gpu_type.is_some())
-                    .and_then(|g| {
-                        catalog
-                            .iter()
-                            .find(|p| format!("preset {}", p.name) == g.template.origin)
-                            .and_then(|p| p.gpu.as_ref()?.label_key.clone())
-                    });
+                let native = groups.iter().find_map(|g| g.template.gpu_label_key.clone());
                 match (&prompter, native) {
                     (Some(p), Some(default)) if args.gpu_label.is_none() => {
                         Some(p.gpu_label(&default)?)

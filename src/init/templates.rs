@@ -17,6 +17,8 @@ pub struct TemplateNode {
     pub node: Value,
     /// The GPU type, when known from a preset (it goes under the chosen GPU label).
     pub gpu_type: Option<String>,
+    /// The label the preset's cloud puts that type under (the default `--gpu-label`).
+    pub gpu_label_key: Option<String>,
 }
 
 /// Labels a live node carries that a template must not (kind and kubeadm control-plane leftovers).
@@ -91,6 +93,7 @@ pub fn from_preset(preset: &Preset) -> TemplateNode {
         origin: format!("preset {}", preset.name),
         node,
         gpu_type: preset.gpu.as_ref().map(|g| g.gpu_type.clone()),
+        gpu_label_key: preset.gpu.as_ref().and_then(|g| g.label_key.clone()),
     }
 }
 
@@ -160,6 +163,7 @@ pub fn from_live_node(node: Value) -> TemplateNode {
         origin: format!("node {name}"),
         node: clean_node(node, false),
         gpu_type: None,
+        gpu_label_key: None,
     }
 }
 
@@ -210,6 +214,7 @@ pub fn from_file(label: &str, text: &str) -> Result<Vec<TemplateNode>, String> {
                 origin: format!("{label}[{index}] {name}"),
                 node: clean_node(node, true),
                 gpu_type: None,
+                gpu_label_key: None,
             });
         }
     }
