@@ -324,16 +324,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
             }
             (None, None, false, None) => Destination::Stdout(OutputFormat::Yaml),
         };
-        let styles = crate::validate::report::Styles::new(ui.stderr_colors);
-        {
-            let mut stderr = std::io::stderr().lock();
-            crate::validate::report::render_text(
-                &mut stderr,
-                &analysis,
-                &analysis.diagnostics,
-                &styles,
-            )?;
-        }
+        crate::validate::report::render_text_to_stderr(&analysis, ui)?;
         let written = match destination {
             Destination::Stdout(format) => {
                 write_stdout(out, &generated, format)?;
@@ -629,14 +620,7 @@ fn check(
         .filter(|d| d.severity == Severity::Error)
         .count();
     if !analysis.verdict.starts || errors > 0 {
-        let styles = crate::validate::report::Styles::new(ui.stderr_colors);
-        let mut stderr = std::io::stderr().lock();
-        crate::validate::report::render_text(
-            &mut stderr,
-            &analysis,
-            &analysis.diagnostics,
-            &styles,
-        )?;
+        crate::validate::report::render_text_to_stderr(&analysis, ui)?;
         return Err(match templates_file {
             Some(file) => Error::new(
                 ErrorKind::Findings,

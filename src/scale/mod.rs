@@ -90,14 +90,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui)
             }
         };
         if !analysis.verdict.starts {
-            let styles = crate::validate::report::Styles::new(ui.stderr_colors);
-            let mut stderr = std::io::stderr().lock();
-            crate::validate::report::render_text(
-                &mut stderr,
-                &analysis,
-                &analysis.diagnostics,
-                &styles,
-            )?;
+            crate::validate::report::render_text_to_stderr(&analysis, ui)?;
             return Err(Error::new(
                 crate::error::ErrorKind::Findings,
                 "CA would not start with this configuration, so it has no node groups to scale",

@@ -358,6 +358,17 @@ fn template_cell(group: &GroupSummary) -> String {
     }
 }
 
+/// The text report on stderr (for verbs that print data on stdout and a verdict beside it).
+pub fn render_text_to_stderr(analysis: &Analysis, ui: &crate::output::Ui) -> io::Result<()> {
+    let styles = Styles::new(ui.stderr_colors);
+    render_text(
+        &mut io::stderr().lock(),
+        analysis,
+        &analysis.diagnostics,
+        &styles,
+    )
+}
+
 /// The rule catalog as a table; SEVERITY lists every severity a rule is emitted at.
 pub fn render_rules(w: &mut impl Write, styles: &Styles) -> io::Result<()> {
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);

@@ -822,54 +822,56 @@ fn real_ca_real_nodes_carrying_the_grouping_key_stall_ca_and_validate_says_so() 
     // What CA 1.36 logs every loop for such a group (provider-semantics said "target size was
     // fixed, skipping the iteration"; the real CA says this instead).
     const STALL: &str = "is not ready for scaleup - unhealthy";
+    // One setup in its own namespace: the ConfigMaps for one group, maybe a real node carrying
+    // the group's label, then CA with a pending pod for the group. Returns (namespace, group,
+    // whether CA scaled up, how many loops it called the group unhealthy).
+    let run = |prefix: &str, binary: &str, read_nodes_from: &str, real_node: bool, limit: u64| {
+        let ns = cluster.namespace(prefix);
+        let group = cluster.unique(&prefix[..3]);
+        cluster.apply(Some(&ns), &one_group_config_maps(&group, read_nodes_from));
+        if real_node {
+            let mut node: Value =
+                serde_json::from_str(&real_node_in(&group, &format!("{group}-real"))).unwrap();
+            // With readNodesFrom: cluster it is the template CA copies: it needs the map.
+            node["metadata"]["annotations"] = json!({});
+            cluster.apply(None, &node.to_string());
+        }
+        let (log, scaled) =
+            ca_with_pending_pod(&cluster, binary, &ns, &group, Duration::from_secs(limit));
+        let unhealthy = log.matches(STALL).count();
+        eprintln!(
+            "{binary}, readNodesFrom: {read_nodes_from}, real node: {real_node}: scaled up: {scaled}; unhealthy loops: {unhealthy}"
+        );
+        (ns, group, scaled, unhealthy, log)
+    };
+    let has_error = |ns: &str, version: &str| {
+        let report = cluster.plugin(&["validate", "-n", ns, "-o", "json", "--ca-version", version]);
+        assert!(report.code < 2, "{report:?}");
+        report.json()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["rule"] == "real-nodes-in-node-group")
+            .cloned()
+    };
 
     // Control: the same setup without the real node scales up.
-    let ns = cluster.namespace("stall-control");
-    let group = cluster.unique("ctl");
-    cluster.apply(Some(&ns), &one_group_config_maps(&group, "configmap"));
-    let (log, scaled) = ca_with_pending_pod(
-        &cluster,
-        "cluster-autoscaler",
-        &ns,
-        &group,
-        Duration::from_secs(60),
-    );
+    let (.., scaled, _, log) = run("control", "cluster-autoscaler", "configmap", false, 60);
     assert!(scaled, "control: CA should scale up:\n{log}");
 
     // One real node carrying the group's label: CA 1.36 counts it into the target every loop,
     // finds no instance for it, and calls the group unhealthy: no scale-up.
-    let ns = cluster.namespace("stall");
-    let group = cluster.unique("stl");
-    cluster.apply(Some(&ns), &one_group_config_maps(&group, "configmap"));
-    cluster.apply(None, &real_node_in(&group, &format!("{group}-real")));
-    let (log, scaled) = ca_with_pending_pod(
-        &cluster,
-        "cluster-autoscaler",
-        &ns,
-        &group,
-        Duration::from_secs(30),
-    );
-    let skipped = log.matches(STALL).count();
-    eprintln!(
-        "CA 1.36 with a real node in the group: scaled up: {scaled}; unhealthy loops: {skipped}"
-    );
+    let (ns, group, scaled, unhealthy, log) =
+        run("stall", "cluster-autoscaler", "configmap", true, 30);
     assert!(!scaled, "CA scaled up despite the real node:\n{log}");
     assert!(
-        skipped >= 5,
-        "expected CA to skip loop after loop, saw {skipped}:\n{log}"
+        unhealthy >= 5,
+        "expected an unhealthy group loop after loop, saw {unhealthy}:\n{log}"
     );
-
-    // validate, live, says so as an error.
-    let report = cluster.plugin(&["validate", "-n", &ns, "-o", "json"]);
+    // validate, live, says so as an error, naming the node; for CA 1.29 it is no error.
+    let report = cluster.plugin(&["validate", "-n", &ns]);
     assert_eq!(report.code, 1, "{report:?}");
-    let json = report.json();
-    let finding = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["rule"] == "real-nodes-in-node-group")
-        .unwrap_or_else(|| panic!("no real-nodes-in-node-group finding: {json}"))
-        .clone();
+    let finding = has_error(&ns, "latest").expect("a real-nodes-in-node-group finding");
     assert_eq!(finding["severity"], "error");
     assert!(
         finding["message"]
@@ -878,67 +880,18 @@ fn real_ca_real_nodes_carrying_the_grouping_key_stall_ca_and_validate_says_so() 
             .contains(&format!("{group}-real")),
         "{finding}"
     );
-    // For CA 1.29, which does not recount, it is no error.
-    let old = cluster
-        .plugin(&["validate", "-n", &ns, "-o", "json", "--ca-version", "1.29"])
-        .json();
-    assert!(
-        !old["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["rule"] == "real-nodes-in-node-group"),
-        "{old}"
-    );
+    assert_eq!(has_error(&ns, "1.29"), None);
+
     // CA 1.29 itself scales up with the same real node (its Refresh does nothing).
     crate::real_cluster::kit_ca_binary("cluster-autoscaler-1.29");
-    let ns = cluster.namespace("stall-129");
-    let group = cluster.unique("old");
-    cluster.apply(Some(&ns), &one_group_config_maps(&group, "configmap"));
-    cluster.apply(None, &real_node_in(&group, &format!("{group}-real")));
-    let (log, scaled) = ca_with_pending_pod(
-        &cluster,
-        "cluster-autoscaler-1.29",
-        &ns,
-        &group,
-        Duration::from_secs(60),
-    );
-    eprintln!(
-        "CA 1.29 with a real node in the group: scaled up: {scaled}; unhealthy loops: {}",
-        log.matches(STALL).count()
-    );
+    let (.., scaled, _, log) = run("old", "cluster-autoscaler-1.29", "configmap", true, 60);
     assert!(scaled, "CA 1.29 should scale up:\n{log}");
 
     // readNodesFrom: cluster: the node CA copies as its template is such a real node.
-    let ns = cluster.namespace("stall-cluster");
-    let group = cluster.unique("rnc");
-    cluster.apply(Some(&ns), &one_group_config_maps(&group, "cluster"));
-    let mut source: Value =
-        serde_json::from_str(&real_node_in(&group, &format!("{group}-source"))).unwrap();
-    source["metadata"]["annotations"] = json!({});
-    cluster.apply(None, &source.to_string());
-    let (log, scaled) = ca_with_pending_pod(
-        &cluster,
-        "cluster-autoscaler",
-        &ns,
-        &group,
-        Duration::from_secs(30),
-    );
-    let unhealthy = log.matches(STALL).count();
-    eprintln!(
-        "CA 1.36 with readNodesFrom: cluster: scaled up: {scaled}; unhealthy loops: {unhealthy}"
-    );
+    let (ns, _, scaled, unhealthy, log) = run("rnc", "cluster-autoscaler", "cluster", true, 30);
     assert!(
         !scaled && unhealthy >= 5,
         "readNodesFrom: cluster scaled up or did not stall:\n{log}"
     );
-    let report = cluster.plugin(&["validate", "-n", &ns, "-o", "json"]);
-    assert_eq!(report.code, 1, "{report:?}");
-    assert!(
-        report
-            .rules()
-            .contains(&"real-nodes-in-node-group".to_owned()),
-        "{}",
-        report.stdout
-    );
+    assert!(has_error(&ns, "latest").is_some());
 }
