@@ -19,10 +19,16 @@ use std::time::Duration;
         and the templates ConfigMap (key `templates`). Mistakes in them are silent: CA just never scales. \
         This plugin shows what CA will really do with them.",
     after_help = "Examples:\n  \
+        # Make both ConfigMaps (a wizard; or --yes with --preset, --from-node, --templates-file)\n  \
+        kubectl kwokprovider init --yes --preset m5.xlarge=general --preset g5.xlarge=gpu --output-dir kwok\n\n  \
         # What will CA do with these ConfigMaps? (no cluster needed)\n  \
-        kubectl kwokprovider validate -f kwok-configmaps.yaml\n\n  \
+        kubectl kwokprovider validate -f kwok/\n\n  \
         # Lint what CA reads in the live cluster\n  \
-        kubectl kwokprovider validate -n kube-system",
+        kubectl kwokprovider validate -n kube-system\n\n  \
+        # 100 nodes in group general, exactly as CA makes them; CA's decisions; CA's view\n  \
+        kubectl kwokprovider scale general --replicas 100 --wait\n  \
+        kubectl kwokprovider events -f\n  \
+        kubectl kwokprovider status",
     propagate_version = true,
     max_term_width = 100
 )]
