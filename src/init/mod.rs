@@ -269,6 +269,12 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
         if let Some(p) = &prompter {
             ask_groups(p, &mut answers, args, &mut templates)?;
         }
+        // The wizard may have changed where CA reads templates from.
+        let read_from = answers.read_nodes_from.unwrap_or(ReadNodesFrom::Configmap);
+        if read_from == ReadNodesFrom::Configmap && templates.is_empty() {
+            return Err(Error::usage("no templates: nothing was chosen to make node groups from")
+                .with_hint("pick presets (--preset), live nodes (--from-node) or a templates file (--templates-file)"));
+        }
         let grouping = plan::grouping(&answers)?;
         let groups = plan::groups(templates, &answers)?;
         let gpu_label = match answers.gpu_label.clone() {

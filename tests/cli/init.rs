@@ -1179,3 +1179,22 @@ fn apply_in_the_wizard_shows_the_diff_asks_and_reports_a_concurrent_change() {
         .unwrap();
     assert_eq!(kept["data"]["templates"], "# edited by a colleague\n");
 }
+
+#[test]
+fn the_wizard_can_choose_read_nodes_from_cluster() {
+    let home = tempfile::tempdir().unwrap();
+    let out_dir = home.path().join("out");
+    let mut p = wizard(home.path(), &["-n", "ops", "--output-dir", s(&out_dir)]);
+    settle(&mut p, "Where does CA take node templates from");
+    press(&mut p, DOWN);
+    press(&mut p, ENTER); // cluster
+    settle(&mut p, "Group templates into node groups by");
+    press(&mut p, ENTER);
+    settle(&mut p, "Save these answers");
+    press(&mut p, ENTER);
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+    let config = std::fs::read_to_string(out_dir.join("kwok-provider-config.yaml")).unwrap();
+    assert!(config.contains("readNodesFrom: cluster"), "{config}");
+    assert!(!out_dir.join("kwok-provider-templates.yaml").exists());
+}
