@@ -608,16 +608,13 @@ fn check(
     templates_file: Option<&Path>,
     ui: &Ui,
 ) -> Result<Analysis> {
-    let mut files = vec![crate::validate::inputs::InputFile {
-        label: format!("{}.yaml", generated.config.name),
-        text: generated.config.manifest.clone(),
-    }];
-    if let Some(templates) = &generated.templates {
-        files.push(crate::validate::inputs::InputFile {
-            label: format!("{}.yaml", templates.name),
-            text: templates.manifest.clone(),
-        });
-    }
+    let files = generated
+        .config_maps()
+        .map(|cm| crate::validate::inputs::InputFile {
+            label: cm.file_name(),
+            text: cm.manifest.clone(),
+        })
+        .collect();
     let inputs = crate::validate::inputs::classify(files, None, &plan.config_map)?;
     let analysis = lint::analyze(&inputs, plan.ca_version);
     let errors = analysis
@@ -650,7 +647,7 @@ fn write_stdout(out: &mut impl Write, generated: &Generated, format: OutputForma
     match format {
         OutputFormat::Json => {
             let mut items = Vec::new();
-            for cm in std::iter::once(&generated.config).chain(generated.templates.as_ref()) {
+            for cm in generated.config_maps() {
                 let docs = crate::yaml::parse_stream(&cm.manifest)
                     .map_err(|e| Error::input(format!("rendering {}: {}", cm.name, e.message)))?;
                 items.extend(docs.first().map(|d| d.root.to_json()));
@@ -694,9 +691,9 @@ fn write_dir(
     prompter: Option<&Prompter>,
     ui: &Ui,
 ) -> Result<Vec<PathBuf>> {
-    let files: Vec<(PathBuf, &str)> = std::iter::once(&generated.config)
-        .chain(generated.templates.as_ref())
-        .map(|cm| (dir.join(format!("{}.yaml", cm.name)), cm.manifest.as_str()))
+    let files: Vec<(PathBuf, &str)> = generated
+        .config_maps()
+        .map(|cm| (dir.join(cm.file_name()), cm.manifest.as_str()))
         .collect();
     let changed: Vec<(&PathBuf, String)> = files
         .iter()
@@ -757,9 +754,7 @@ async fn apply_to_cluster(
     prompter: Option<&Prompter>,
     ui: &Ui,
 ) -> Result<()> {
-    let outs: Vec<&render::ConfigMapOut> = std::iter::once(&generated.config)
-        .chain(generated.templates.as_ref())
-        .collect();
+    let outs: Vec<&render::ConfigMapOut> = generated.config_maps().collect();
     let steps = apply::plan(cluster, namespace, &outs, ui.stderr_colors).await?;
     let updates: Vec<&str> = steps
         .iter()

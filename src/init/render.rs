@@ -31,14 +31,22 @@ pub struct Generated {
 }
 
 impl Generated {
+    /// The ConfigMaps to write, config first.
+    pub fn config_maps(&self) -> impl Iterator<Item = &ConfigMapOut> {
+        std::iter::once(&self.config).chain(self.templates.as_ref())
+    }
+
     /// Both manifests as one stream, ready for `kubectl apply -f -`.
     pub fn stream(&self) -> String {
-        let mut text = self.config.manifest.clone();
-        if let Some(templates) = &self.templates {
-            text.push_str("---\n");
-            text.push_str(&templates.manifest);
-        }
-        text
+        let manifests: Vec<&str> = self.config_maps().map(|cm| cm.manifest.as_str()).collect();
+        manifests.join("---\n")
+    }
+}
+
+impl ConfigMapOut {
+    /// The manifest's file name under `--output-dir` (and its label for `validate`).
+    pub fn file_name(&self) -> String {
+        format!("{}.yaml", self.name)
     }
 }
 

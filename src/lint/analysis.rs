@@ -261,6 +261,16 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         };
         // With `readNodesFrom: cluster`, templates given in files stand for the live nodes.
         let as_nodes = live || read_from == Some(&ReadNodesFrom::Cluster);
+        // A templates ConfigMap given with `readNodesFrom: cluster` is linted as nodes, but CA
+        // never reads it: its groups are not CA's, which come from the live nodes.
+        let groups_are_cas = !(read_from == Some(&ReadNodesFrom::Cluster)
+            && matches!(
+                inputs.templates,
+                TemplatesInput::Text {
+                    config_map: Some(_),
+                    ..
+                }
+            ));
         let set = match parsed {
             Err(e) => Err(e.clone()),
             Ok(chunks) if as_nodes => templates::from_live_nodes(chunks),
@@ -274,46 +284,48 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
                 template_rules::load_error(&mut ctx, input.source, &e);
             }
             Ok(set) => {
-                verdict.templates_known = true;
+                verdict.templates_known = groups_are_cas;
                 template_rules::dropped(&mut ctx, &set);
                 if let Some(settings) = &settings {
                     let derivation = nodegroups::derive(&set, settings, version);
                     if verdict.failure.is_none() && ca_reads_these {
                         verdict.failure = derivation.ca_failure(&set);
                     }
-                    verdict.node_groups = derivation
-                        .groups
-                        .iter()
-                        .map(|g| GroupSummary {
-                            name: g.name.clone(),
-                            min: g.min,
-                            max: g.max,
-                            template: template_label(&set, g.template, &inputs.templates),
-                            extra_templates: g.ignored_templates.len(),
-                        })
-                        .collect();
-                    verdict.skipped = derivation
-                        .skipped
-                        .iter()
-                        .map(|&t| SkippedTemplate {
-                            template: template_label(&set, t, &inputs.templates),
-                            reason: format!(
-                                "no {} `{}`",
-                                settings.group_by.noun(),
-                                settings.grouping_key
-                            ),
-                        })
-                        .collect();
-                    group_templates = derivation
-                        .groups
-                        .iter()
-                        .map(|g| set.templates[g.template].node.to_json())
-                        .collect();
-                    group_shapes = derivation
-                        .groups
-                        .iter()
-                        .map(|g| shape(&set.templates[g.template], &g.name))
-                        .collect();
+                    if groups_are_cas {
+                        verdict.node_groups = derivation
+                            .groups
+                            .iter()
+                            .map(|g| GroupSummary {
+                                name: g.name.clone(),
+                                min: g.min,
+                                max: g.max,
+                                template: template_label(&set, g.template, &inputs.templates),
+                                extra_templates: g.ignored_templates.len(),
+                            })
+                            .collect();
+                        verdict.skipped = derivation
+                            .skipped
+                            .iter()
+                            .map(|&t| SkippedTemplate {
+                                template: template_label(&set, t, &inputs.templates),
+                                reason: format!(
+                                    "no {} `{}`",
+                                    settings.group_by.noun(),
+                                    settings.grouping_key
+                                ),
+                            })
+                            .collect();
+                        group_templates = derivation
+                            .groups
+                            .iter()
+                            .map(|g| set.templates[g.template].node.to_json())
+                            .collect();
+                        group_shapes = derivation
+                            .groups
+                            .iter()
+                            .map(|g| shape(&set.templates[g.template], &g.name))
+                            .collect();
+                    }
                     ctx.derivation = Some(derivation);
                 }
                 ctx.template_set = Some(set);
@@ -330,11 +342,6 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
                     config_map: Some((name, _)),
                     ..
                 } => {
-                    verdict.templates_known = false;
-                    verdict.node_groups.clear();
-                    verdict.skipped.clear();
-                    group_templates.clear();
-                    group_shapes.clear();
                     verdict.notes.push(format!(
                         "CA never reads ConfigMap `{name}` with readNodesFrom: cluster; its templates were checked as if they were live nodes."
                     ));

@@ -271,6 +271,26 @@ fn untolerated(
     }
 }
 
+/// The names of the node groups CA builds.
+fn group_names(analysis: &Analysis) -> BTreeSet<&str> {
+    analysis
+        .verdict
+        .node_groups
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect()
+}
+
+/// The first three names, and ` and N more` when there are others (for messages).
+fn first_few<'n>(names: &[&'n str]) -> (Vec<&'n str>, String) {
+    let shown = names.iter().take(3).copied().collect();
+    let more = match names.len() {
+        n if n > 3 => format!(" and {} more", n - 3),
+        _ => String::new(),
+    };
+    (shown, more)
+}
+
 fn orphans(
     facts: &ClusterFacts,
     analysis: &Analysis,
@@ -283,12 +303,7 @@ fn orphans(
     if !analysis.verdict.templates_known {
         return;
     }
-    let groups: BTreeSet<&str> = analysis
-        .verdict
-        .node_groups
-        .iter()
-        .map(|g| g.name.as_str())
-        .collect();
+    let groups = group_names(analysis);
     let mut orphaned: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for node in nodes {
         if let Some(group) = node.group.as_deref()
@@ -299,12 +314,7 @@ fn orphans(
     }
     for (group, names) in orphaned {
         let source = object_source(sources, format!("node/{}", names[0]));
-        let shown: Vec<&str> = names.iter().take(3).copied().collect();
-        let more = if names.len() > 3 {
-            format!(" and {} more", names.len() - 3)
-        } else {
-            String::new()
-        };
+        let (shown, more) = first_few(&names);
         out.push(
             Diagnostic::new(
                 "nodes-orphaned",
@@ -341,12 +351,7 @@ fn real_nodes_in_groups(
     if !analysis.verdict.version.recounts_target_sizes() {
         return;
     }
-    let groups: BTreeSet<&str> = analysis
-        .verdict
-        .node_groups
-        .iter()
-        .map(|g| g.name.as_str())
-        .collect();
+    let groups = group_names(analysis);
     let from_cluster = settings.read_nodes_from == crate::provider::config::ReadNodesFrom::Cluster;
     let mut by_group: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for node in nodes {
@@ -359,12 +364,7 @@ fn real_nodes_in_groups(
     let key = &settings.grouping_key;
     for (group, names) in by_group {
         let source = object_source(sources, format!("node/{}", names[0]));
-        let shown: Vec<&str> = names.iter().take(3).copied().collect();
-        let more = if names.len() > 3 {
-            format!(" and {} more", names.len() - 3)
-        } else {
-            String::new()
-        };
+        let (shown, more) = first_few(&names);
         let why = if from_cluster {
             " (with readNodesFrom: cluster, the nodes CA copies as templates always do this)"
         } else {
