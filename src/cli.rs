@@ -543,7 +543,7 @@ pub struct ValidateArgs {
 
     /// Turn a rule off (repeatable, or comma-separated; --list-rules shows the ids).
     #[arg(long = "disable", value_name = "RULE", value_delimiter = ',', value_parser = RuleIdParser, hide_possible_values = true)]
-    pub disable: Vec<String>,
+    pub disable: Vec<crate::lint::RuleId>,
 
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
@@ -566,19 +566,22 @@ pub enum OutputFormat {
 pub struct RuleIdParser;
 
 impl clap::builder::TypedValueParser for RuleIdParser {
-    type Value = String;
+    type Value = crate::lint::RuleId;
 
     fn parse_ref(
         &self,
         cmd: &clap::Command,
         arg: Option<&clap::Arg>,
         value: &std::ffi::OsStr,
-    ) -> Result<String, clap::Error> {
+    ) -> Result<crate::lint::RuleId, clap::Error> {
         let id = value.to_string_lossy();
-        if crate::lint::find_rule(&id).is_some() {
-            return Ok(id.into_owned());
+        if let Ok(rule) = id.parse() {
+            return Ok(rule);
         }
-        let ids: Vec<&str> = crate::lint::RULES.iter().map(|r| r.id).collect();
+        let ids: Vec<&str> = crate::lint::RuleId::ALL
+            .iter()
+            .map(|r| r.as_str())
+            .collect();
         let hint = match crate::lint::did_you_mean(&id, &ids) {
             Some(close) => {
                 format!("did you mean `{close}`? (kubectl kwokprovider validate --list-rules)")
@@ -597,7 +600,7 @@ impl clap::builder::TypedValueParser for RuleIdParser {
         &self,
     ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
         Some(Box::new(crate::lint::RULES.iter().map(|r| {
-            clap::builder::PossibleValue::new(r.id).help(r.summary)
+            clap::builder::PossibleValue::new(r.id.as_str()).help(r.summary)
         })))
     }
 }

@@ -467,7 +467,11 @@ mod tests {
     }
 
     fn rules(analysis: &Analysis) -> Vec<&'static str> {
-        analysis.diagnostics.iter().map(|d| d.rule).collect()
+        analysis
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.as_str())
+            .collect()
     }
 
     #[test]

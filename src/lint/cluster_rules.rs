@@ -3,8 +3,8 @@
 //! The cluster layer (`crate::cluster`) fetches objects and boils them down to `ClusterFacts`;
 //! these checks only look at those facts and at the analysis of the ConfigMaps.
 
-use super::Diagnostic;
 use super::analysis::{Analysis, Source};
+use super::{Diagnostic, RuleId};
 pub use crate::provider::deployment::CaDeployment;
 use crate::provider::{
     ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE, TAINT_EFFECT, TAINT_KEY, TAINT_VALUE,
@@ -139,7 +139,7 @@ fn config_not_found(facts: &ClusterFacts, sources: &mut Vec<Source>, out: &mut V
         )
     };
     out.push(
-        Diagnostic::new("config-not-found", message)
+        Diagnostic::new(RuleId::ConfigNotFound, message)
             .at(source, Default::default())
             .hint(hint),
     );
@@ -152,7 +152,7 @@ fn ca_deployment(facts: &ClusterFacts, sources: &mut Vec<Source>, out: &mut Vec<
     if deployments.is_empty() {
         out.push(
             Diagnostic::new(
-                "ca-not-found",
+                RuleId::CaNotFound,
                 "no cluster-autoscaler Deployment found in the cluster; if CA runs on your machine, it reads these ConfigMaps only with the right environment",
             )
             .hint(format!(
@@ -174,7 +174,7 @@ fn ca_deployment(facts: &ClusterFacts, sources: &mut Vec<Source>, out: &mut Vec<
                 None => "has no --cloud-provider flag (the default is not kwok)".to_owned(),
             };
             out.push(
-                Diagnostic::new("ca-deployment-misconfigured", format!("cluster-autoscaler Deployment `{}/{}` {flag}; it does not read the kwok ConfigMaps", d.namespace, d.name))
+                Diagnostic::new(RuleId::CaDeploymentMisconfigured, format!("cluster-autoscaler Deployment `{}/{}` {flag}; it does not read the kwok ConfigMaps", d.namespace, d.name))
                     .at(source, Default::default())
                     .hint("add `--cloud-provider=kwok` to its container args (helm: --set cloudProvider=kwok)"),
             );
@@ -193,7 +193,7 @@ fn ca_deployment(facts: &ClusterFacts, sources: &mut Vec<Source>, out: &mut Vec<
             };
             out.push(
                 Diagnostic::new(
-                    "ca-deployment-misconfigured",
+                    RuleId::CaDeploymentMisconfigured,
                     format!("cluster-autoscaler `{}/{}` reads the kwok ConfigMaps from namespace `{}` ({why}), not `{}` where they were validated", d.namespace, d.name, d.reads_namespace(), facts.namespace),
                 )
                 .at(source, Default::default())
@@ -203,7 +203,7 @@ fn ca_deployment(facts: &ClusterFacts, sources: &mut Vec<Source>, out: &mut Vec<
         if d.reads_config_map() != facts.config_map {
             out.push(
                 Diagnostic::new(
-                    "ca-deployment-misconfigured",
+                    RuleId::CaDeploymentMisconfigured,
                     format!("cluster-autoscaler `{}/{}` reads ConfigMap `{}` ({ENV_CONFIG_MAP}), not `{}`", d.namespace, d.name, d.reads_config_map(), facts.config_map),
                 )
                 .at(source, Default::default())
@@ -216,7 +216,7 @@ fn ca_deployment(facts: &ClusterFacts, sources: &mut Vec<Source>, out: &mut Vec<
 fn kwok_controller(facts: &ClusterFacts, out: &mut Vec<Diagnostic>) {
     if facts.kwok_present == Some(false) {
         out.push(Diagnostic::new(
-            "kwok-controller-missing",
+            RuleId::KwokControllerMissing,
             "no kwok controller Deployment and no `stages.kwok.x-k8s.io` CRD: the nodes CA creates will stay NotReady and never take pods",
         ));
     }
@@ -253,7 +253,7 @@ fn untolerated(
         let source = object_source(sources, format!("pod/{}/{}", pod.namespace, pod.name));
         out.push(
             Diagnostic::new(
-                "pods-do-not-tolerate-taint",
+                RuleId::PodsDoNotTolerateTaint,
                 format!(
                     "pending pod `{}/{}` would fit node group{} {} but does not tolerate `{}`; CA will not scale up for it",
                     pod.namespace,
@@ -317,7 +317,7 @@ fn orphans(
         let (shown, more) = first_few(&names);
         out.push(
             Diagnostic::new(
-                "nodes-orphaned",
+                RuleId::NodesOrphaned,
                 format!(
                     "{} kwok node{} ({}{more}) belong to node group `{group}`, which the templates no longer define; CA will not manage or remove {}",
                     names.len(),
@@ -372,7 +372,7 @@ fn real_nodes_in_groups(
         };
         out.push(
             Diagnostic::new(
-                "real-nodes-in-node-group",
+                RuleId::RealNodesInNodeGroup,
                 format!(
                     "{} ({}{more}) {} not kwok's but carr{} `{key}: {group}`: CA {} counts {} into node group `{group}`'s size every loop, finds no instance for {}, and never scales the group up (\"Node group {group} is not ready for scaleup - unhealthy\"){why}",
                     if names.len() == 1 { "a real node" } else { "real nodes" },

@@ -1,7 +1,7 @@
 //! Rules on the provider config (`config` key): decoding traps and CA's start-up checks (pure).
 
 use super::analysis::Ctx;
-use super::{Diagnostic, Location, Severity, SourceId, did_you_mean};
+use super::{Diagnostic, Location, RuleId, Severity, SourceId, did_you_mean};
 use crate::provider::config::{
     self, ConfigText, ConfigTextError, DecodeIssue, DecodedConfig, FailedCheck, GroupBy,
     ProviderSettings,
@@ -47,7 +47,7 @@ pub fn config_key_missing(
     hint: String,
 ) -> (Diagnostic, CaFailure) {
     let diagnostic = Diagnostic::new(
-        "config-empty",
+        RuleId::ConfigEmpty,
         format!(
             "ConfigMap `{name}` has no `{CONFIG_KEY}` key ({}); CA reads only `data.{CONFIG_KEY}` and fails to start",
             describe_keys(keys)
@@ -66,7 +66,7 @@ pub(super) fn text_error(ctx: &mut Ctx<'_>, source: SourceId, error: &ConfigText
     match error {
         ConfigTextError::Syntax(e) => ctx.push(
             Diagnostic::new(
-                "config-parse-error",
+                RuleId::ConfigParseError,
                 format!("the provider config is not valid YAML: {}", e.message),
             )
             .at(source, e.pos)
@@ -74,7 +74,7 @@ pub(super) fn text_error(ctx: &mut Ctx<'_>, source: SourceId, error: &ConfigText
         ),
         ConfigTextError::Separator { line, rest } => ctx.push(
             Diagnostic::new(
-                "config-parse-error",
+                RuleId::ConfigParseError,
                 format!("`---` is followed by `{rest}`; CA's document reader allows only a comment after `---`"),
             )
             .at(source, Pos { line: *line, col: 4 })
@@ -82,14 +82,14 @@ pub(super) fn text_error(ctx: &mut Ctx<'_>, source: SourceId, error: &ConfigText
         ),
         ConfigTextError::Json { line, col, message } => ctx.push(
             Diagnostic::new(
-                "config-parse-error",
+                RuleId::ConfigParseError,
                 format!("the provider config starts with `{{`, so CA reads it as JSON, and it is not valid JSON: {message}"),
             )
             .at(source, Pos { line: *line, col: *col })
             .hint("fix the JSON here, or write the config as YAML"),
         ),
         ConfigTextError::Empty => ctx.push(
-            Diagnostic::new("config-empty", "the provider config is empty; CA fails with `failed to decode kwok config: EOF`")
+            Diagnostic::new(RuleId::ConfigEmpty, "the provider config is empty; CA fails with `failed to decode kwok config: EOF`")
                 .at(source, Pos { line: 1, col: 1 }),
         ),
     }
@@ -101,7 +101,7 @@ pub(super) fn sections(ctx: &mut Ctx<'_>, source: SourceId, text: &ConfigText) {
     match (text.first_section_blank, text.ignored_section_line) {
         (true, Some(line)) => ctx.push(
             Diagnostic::new(
-                "config-extra-documents",
+                RuleId::ConfigExtraDocuments,
                 format!("CA reads only the first `---` section of the config, and it holds nothing but comments; the config starting at line {line} is ignored, so CA exits at start-up"),
             )
             .severity(Severity::Error)
@@ -110,14 +110,14 @@ pub(super) fn sections(ctx: &mut Ctx<'_>, source: SourceId, text: &ConfigText) {
         ),
         (true, None) => ctx.push(
             Diagnostic::new(
-                "config-empty",
+                RuleId::ConfigEmpty,
                 "the provider config holds nothing but comments or blank lines; CA decodes it as empty and exits at start-up",
             )
             .at(source, Pos { line: 1, col: 1 }),
         ),
         (false, Some(line)) => ctx.push(
             Diagnostic::new(
-                "config-extra-documents",
+                RuleId::ConfigExtraDocuments,
                 "the provider config has more than one `---` section; CA reads only the first and ignores the rest",
             )
             .at(source, Pos { line, col: 1 }),
@@ -163,7 +163,7 @@ fn issue_diagnostic(
             let written = key.key_string();
             let expected = canonical.rsplit('.').next().unwrap_or(canonical);
             Diagnostic::new(
-                "field-case",
+                RuleId::FieldCase,
                 format!("`{written}` matches CA's field `{expected}` only because Go ignores case; it works, but readers (and other tools) will miss it"),
             )
             .at(source, key.pos)
@@ -188,7 +188,7 @@ fn issue_diagnostic(
                 wanted.to_owned()
             };
             Diagnostic::new(
-                "config-parse-error",
+                RuleId::ConfigParseError,
                 format!(
                     "`{}` is {} but CA expects {expected}; CA fails with: {go_message}",
                     display_path(path),
@@ -199,7 +199,7 @@ fn issue_diagnostic(
             .hint(hint)
         }
         DecodeIssue::DuplicateKey { first, winner } => Diagnostic::new(
-            "config-duplicate-key",
+            RuleId::ConfigDuplicateKey,
             format!(
                 "`{}` is written twice (lines {} and {}); CA keeps only the last one",
                 winner.key_string(),
@@ -210,7 +210,7 @@ fn issue_diagnostic(
         .at(source, first.pos)
         .hint("delete the line CA ignores, so the config says what CA does"),
         DecodeIssue::CaseCollision { canonical, loser, winner } => Diagnostic::new(
-            "config-duplicate-key",
+            RuleId::ConfigDuplicateKey,
             format!(
                 "`{}` (line {}) and `{}` (line {}) both set `{canonical}`; CA keeps `{}` (Go applies the keys in sorted order)",
                 loser.key_string(),
@@ -223,7 +223,7 @@ fn issue_diagnostic(
         .at(source, loser.pos)
         .hint("keep one of them, spelled exactly as CA documents it"),
         DecodeIssue::KwokContent { key } => Diagnostic::new(
-            "kwok-section-ignored",
+            RuleId::KwokSectionIgnored,
             format!("`kwok.{}` does nothing: `kwok:` is an empty struct in CA, which never installs kwok", key.key_string()),
         )
         .at(source, key.pos)
@@ -245,7 +245,7 @@ fn unknown_field(version: CaVersion, source: SourceId, parent: &str, key: &Node)
     let ignored = format!("`{full}` is not a field CA reads; it is ignored");
     let current = version.annotation_key_field();
     let diagnostic = |message: String, hint: String| {
-        Diagnostic::new("unknown-field", message)
+        Diagnostic::new(RuleId::UnknownField, message)
             .at(source, key.pos)
             .hint(hint)
     };
@@ -327,12 +327,12 @@ fn api_version(decoded: &DecodedConfig<'_>, source: SourceId) -> Option<Diagnost
     let hint = format!("set `apiVersion: {CONFIG_API_VERSION}`");
     match (decoded.field("apiVersion"), decoded.api_version()) {
         (Some(assigned), Some(value)) => Some(
-            Diagnostic::new("api-version", format!("`apiVersion: {value}` is not `{CONFIG_API_VERSION}`, the only version of this config (CA does not check it, future CAs may)"))
+            Diagnostic::new(RuleId::ApiVersion, format!("`apiVersion: {value}` is not `{CONFIG_API_VERSION}`, the only version of this config (CA does not check it, future CAs may)"))
                 .at(source, assigned.value.pos)
                 .hint(hint),
         ),
         _ => Some(
-            Diagnostic::new("api-version", format!("the provider config has no `apiVersion`; it should be `{CONFIG_API_VERSION}` (CA does not check it, future CAs may)"))
+            Diagnostic::new(RuleId::ApiVersion, format!("the provider config has no `apiVersion`; it should be `{CONFIG_API_VERSION}` (CA does not check it, future CAs may)"))
                 .at(source, decoded.root.pos)
                 .hint(hint),
         ),
@@ -347,7 +347,7 @@ fn configmap_key(decoded: &DecodedConfig<'_>, source: SourceId) -> Option<Diagno
     }
     Some(
         Diagnostic::new(
-            "configmap-key-ignored",
+            RuleId::ConfigmapKeyIgnored,
             format!("`configmap.key: {value}` is ignored; CA always reads the data key `templates` (the README's \"default: config\" is wrong)"),
         )
         .at(source, assigned.key.pos)
@@ -397,7 +397,7 @@ fn rejection_diagnostic(
             } else {
                 format!("`readNodesFrom: {shown}` is invalid (it must be `configmap` or `cluster`); CA exits at start-up")
             };
-            Diagnostic::new("read-nodes-from-invalid", message)
+            Diagnostic::new(RuleId::ReadNodesFromInvalid, message)
                 .at(source, value_pos("readNodesFrom").unwrap_or(root))
                 .hint(hint)
         }
@@ -407,7 +407,7 @@ fn rejection_diagnostic(
             } else {
                 "`readNodesFrom: configmap` but there is no `configmap:` section; CA exits at start-up"
             };
-            Diagnostic::new("configmap-section-missing", message)
+            Diagnostic::new(RuleId::ConfigmapSectionMissing, message)
                 .at(source, key_pos("configmap").or(key_pos("readNodesFrom")).unwrap_or(root))
                 .hint("add `configmap:` with `name: kwok-provider-templates` (the ConfigMap holding the `templates` key)")
         }
@@ -425,12 +425,12 @@ fn rejection_diagnostic(
                 .or(written(version.other_annotation_key_field()))
                 .or(key_pos("nodegroups"))
                 .unwrap_or(root);
-            Diagnostic::new("grouping-key-missing", "no grouping key is set (`nodegroups.fromNodeLabelKey` or the annotation key); CA exits at start-up".to_owned())
+            Diagnostic::new(RuleId::GroupingKeyMissing, "no grouping key is set (`nodegroups.fromNodeLabelKey` or the annotation key); CA exits at start-up".to_owned())
                 .at(source, pos)
                 .hint(hint)
         }
         FailedCheck::GroupingKeyConflict => Diagnostic::new(
-            "grouping-key-conflict",
+            RuleId::GroupingKeyConflict,
             format!("both `fromNodeLabelKey` and `{annotation_field}` are set; CA exits at start-up"),
         )
         .at(source, key_pos(&format!("nodegroups.{annotation_field}")).unwrap_or(root))
@@ -449,7 +449,7 @@ fn rejection_diagnostic(
                 _ => format!("add `{missing}` under `nodes.gpuConfig`, or remove `gpuConfig`"),
             };
             Diagnostic::new(
-                "gpu-config-incomplete",
+                RuleId::GpuConfigIncomplete,
                 format!("`nodes.gpuConfig` has no `{missing}`; CA exits at start-up"),
             )
             .at(source, key_pos("nodes.gpuConfig").unwrap_or(root))
@@ -472,7 +472,7 @@ fn grouping_key(
     if key.trim() != key {
         out.push(
             Diagnostic::new(
-                "grouping-key-whitespace",
+                RuleId::GroupingKeyWhitespace,
                 format!("the grouping key `{key:?}` has surrounding whitespace; CA looks it up untrimmed, so no template ever matches and CA never scales up"),
             )
             .at(source, pos)
@@ -485,7 +485,7 @@ fn grouping_key(
     if by_label && trimmed == LABEL_HOSTNAME {
         out.push(
             Diagnostic::new(
-                "grouping-by-hostname",
+                RuleId::GroupingByHostname,
                 "grouping by `kubernetes.io/hostname` makes every simulated node look new to CA's scheduler simulation: CA scales up without end",
             )
             .at(source, pos)
@@ -494,7 +494,7 @@ fn grouping_key(
     } else if by_label && WELL_KNOWN_NODE_LABELS.contains(&trimmed) {
         out.push(
             Diagnostic::new(
-                "grouping-key-shared-with-real-nodes",
+                RuleId::GroupingKeySharedWithRealNodes,
                 format!("`{trimmed}` is a label real nodes carry too; CA counts matching real nodes into the group's size (phantom upcoming nodes, \"size increase too large\")"),
             )
             .at(source, pos)

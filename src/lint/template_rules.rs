@@ -1,7 +1,7 @@
 //! Rules on the templates and the node groups CA derives from them (pure).
 
 use super::analysis::{Ctx, OtherConfigMap, TemplatesInput};
-use super::{Diagnostic, Severity, SourceId, describe_keys, did_you_mean};
+use super::{Diagnostic, RuleId, Severity, SourceId, describe_keys, did_you_mean};
 use crate::provider::config::{GroupBy, ProviderSettings, ReadNodesFrom};
 use crate::provider::nodegroups::{GroupProblem, SizeProblem};
 use crate::provider::templates::{Template, TemplatesError};
@@ -29,7 +29,7 @@ pub(super) fn check_presence(
     let no_templates_key = |ctx: &mut Ctx<'_>, found: String, location| {
         ctx.push(
             Diagnostic::new(
-                "templates-missing",
+                RuleId::TemplatesMissing,
                 format!("ConfigMap `{name}` has no `templates` key ({found}); CA reads only `data.templates` and exits at start-up"),
             )
             .at_opt(location)
@@ -47,7 +47,7 @@ pub(super) fn check_presence(
             }
             ctx.push(
                 Diagnostic::new(
-                    "templates-missing",
+                    RuleId::TemplatesMissing,
                     format!("the config reads templates from ConfigMap `{name}`, but no templates were given; cannot tell which node groups CA creates"),
                 )
                 .severity(Severity::Warning)
@@ -61,7 +61,7 @@ pub(super) fn check_presence(
         } => {
             ctx.push(
                 Diagnostic::new(
-                    "templates-missing",
+                    RuleId::TemplatesMissing,
                     format!("ConfigMap `{name}` is in namespace `{elsewhere}`, but the provider config is in `{namespace}`: CA reads both from its one namespace (POD_NAMESPACE), finds no `{name}` in `{namespace}` and exits at start-up"),
                 )
                 .hint(format!("put both ConfigMaps in CA's namespace (`{namespace}` if that is where CA runs)")),
@@ -71,7 +71,7 @@ pub(super) fn check_presence(
         TemplatesInput::ConfigMapNotFound { namespace, .. } => {
             ctx.push(
                 Diagnostic::new(
-                    "templates-missing",
+                    RuleId::TemplatesMissing,
                     format!("ConfigMap `{name}` named by `configmap.name` does not exist in namespace `{namespace}`; CA exits at start-up"),
                 )
                 .hint(format!("create it: kubectl create configmap {name} -n {namespace} --from-file=templates=templates.yaml")),
@@ -84,7 +84,7 @@ pub(super) fn check_presence(
         } if found != name => {
             ctx.push(
                 Diagnostic::new(
-                    "templates-missing",
+                    RuleId::TemplatesMissing,
                     format!("the templates ConfigMap is named `{found}`, but `configmap.name` says `{name}`; CA looks for `{name}` and exits"),
                 )
                 .at_opt(*location)
@@ -107,7 +107,7 @@ pub(super) fn check_presence(
         } if input.text.is_empty() => {
             ctx.push(
                 Diagnostic::new(
-                    "templates-missing",
+                    RuleId::TemplatesMissing,
                     "the templates file is empty; as the `templates` key of ConfigMap an empty value makes CA exit at start-up",
                 )
                 .at(input.source, Pos { line: 1, col: 1 })
@@ -125,30 +125,30 @@ pub(super) fn check_presence(
 pub(super) fn load_error(ctx: &mut Ctx<'_>, source: SourceId, error: &TemplatesError<'_>) {
     let diagnostic = match error {
         TemplatesError::Syntax(e) => Diagnostic::new(
-            "template-decode-error",
+            RuleId::TemplateDecodeError,
             format!("the templates are not valid YAML: {}; CA exits at start-up", e.message),
         )
         .at(source, e.pos)
         .hint("fix the YAML here; check the indentation of this line against the lines above"),
         TemplatesError::Separator { line, rest } => Diagnostic::new(
-            "template-decode-error",
+            RuleId::TemplateDecodeError,
             format!("`---` is followed by `{rest}`; CA's document reader allows only a comment after `---` and exits (invalid Yaml document separator)"),
         )
         .at(source, Pos { line: *line, col: 4 })
         .hint("put the document on the line after `---`"),
         TemplatesError::Blank { line, all_blank: true, .. } => Diagnostic::new(
-            "templates-empty",
+            RuleId::TemplatesEmpty,
             "the templates hold no document, only comments or blank lines; CA fails to decode them (Object 'Kind' is missing) and exits",
         )
         .at(source, Pos { line: *line, col: 1 }),
         TemplatesError::Blank { line, .. } => Diagnostic::new(
-            "template-decode-error",
+            RuleId::TemplateDecodeError,
             "this `---` section holds only comments or blank lines; CA decodes every section and fails on this one (Object 'Kind' is missing)",
         )
         .at(source, Pos { line: *line, col: 1 })
         .hint("delete the empty section (and its `---`), or the trailing `---` before it"),
         TemplatesError::SingleNotList { at, kind } => Diagnostic::new(
-            "templates-single-node",
+            RuleId::TemplatesSingleNode,
             format!("the templates are a single `{kind}` document; CA accepts one document only if it is a `kind: List` and exits with \"invalid templates file (found something other than nodes in the file)\""),
         )
         .at(source, at.pos)
@@ -173,7 +173,7 @@ pub(super) fn load_error(ctx: &mut Ctx<'_>, source: SourceId, error: &TemplatesE
             } else {
                 "fix the type of this value".to_owned()
             };
-            Diagnostic::new("template-decode-error", format!("CA cannot decode the templates: {message}"))
+            Diagnostic::new(RuleId::TemplateDecodeError, format!("CA cannot decode the templates: {message}"))
                 .at(source, at.pos)
                 .hint(hint)
         }
@@ -188,13 +188,13 @@ pub(super) fn dropped(ctx: &mut Ctx<'_>, set: &crate::provider::templates::Templ
     for dropped in &set.dropped {
         let diagnostic = if dropped.top_level && dropped.kind == "List" {
             Diagnostic::new(
-                "template-not-node",
+                RuleId::TemplateNotNode,
                 "a `List` document among several documents is dropped as a whole, with every node in it; CA keeps only `kind: Node` documents here",
             )
             .hint("split its items into separate `---` Node documents, or make the List the only document")
         } else {
             Diagnostic::new(
-                "template-not-node",
+                RuleId::TemplateNotNode,
                 format!(
                     "this `{}` is not a Node; CA drops it silently",
                     dropped.kind
@@ -229,7 +229,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
     if set.templates.is_empty() {
         out.push(
             Diagnostic::new(
-                "templates-empty",
+                RuleId::TemplatesEmpty,
                 "the templates contain no Node (an empty `List`, or only other kinds): CA starts without any node group and never scales up",
             )
             .at(source, Pos { line: 1, col: 1 }),
@@ -267,7 +267,7 @@ fn grouping(
         let first = &templates[derivation.skipped.first().copied().unwrap_or(0)];
         out.push(
             Diagnostic::new(
-                "grouping-label-missing",
+                RuleId::GroupingLabelMissing,
                 format!(
                     "{} the grouping {noun} `{key}` with a value: {}",
                     match templates.len() {
@@ -286,7 +286,7 @@ fn grouping(
             let consequence = "CA skips it silently";
             out.push(
                 Diagnostic::new(
-                    "grouping-label-missing",
+                    RuleId::GroupingLabelMissing,
                     format!(
                         "template `{}` has no grouping {noun} `{key}`; {consequence}",
                         template.display_name()
@@ -304,7 +304,7 @@ fn grouping(
         match problem {
             GroupProblem::AnnotationsMissing => out.push(
                 Diagnostic::new(
-                    "template-annotations-missing",
+                    RuleId::TemplateAnnotationsMissing,
                     format!("template `{}` has no `metadata.annotations`; CA panics (assignment to entry in nil map) when it marks the node as kwok-managed", template.display_name()),
                 )
                 .at(source, metadata_pos(template))
@@ -329,7 +329,7 @@ fn grouping(
                 };
                 out.push(
                     Diagnostic::new(
-                        "nodegroup-size-invalid",
+                        RuleId::NodegroupSizeInvalid,
                         format!("template `{}`: {}; CA exits at start-up (fatal)", template.display_name(), size.ca_message(template.name())),
                     )
                     .at(source, at)
@@ -348,7 +348,7 @@ fn grouping(
             let annotations = template.node.path(&["metadata", "annotations"]);
             out.push(
                 Diagnostic::new(
-                    "nodegroup-size-invalid",
+                    RuleId::NodegroupSizeInvalid,
                     format!("node group `{}` has max-count 0: CA will never add a node to it", group.name),
                 )
                 .at(source, value_pos(annotations, ANNOTATION_MAX_COUNT).unwrap_or(metadata_pos(template)))
@@ -359,7 +359,7 @@ fn grouping(
             let other = &templates[ignored];
             out.push(
                 Diagnostic::new(
-                    "nodegroup-duplicate",
+                    RuleId::NodegroupDuplicate,
                     format!("template `{}` maps to node group `{}`, already defined by template `{}`; CA ignores it (the first template wins)", other.display_name(), group.name, template.display_name()),
                 )
                 .at(source, metadata_pos(other))
@@ -381,7 +381,7 @@ fn grouping(
             };
             out.push(
                 Diagnostic::new(
-                    "nodegroup-name-invalid",
+                    RuleId::NodegroupNameInvalid,
                     format!("node group `{}` is not a valid node-name prefix ({problem}); CA loads it, then every scale-up fails creating `{}-xxxxx` (FailedToScaleUpGroup)", group.name, group.name),
                 )
                 .at(source, at.unwrap_or(metadata_pos(template)))
@@ -530,7 +530,7 @@ fn resources(out: &mut Vec<Diagnostic>, source: SourceId, template: &Template<'_
     if !missing.is_empty() {
         out.push(
             Diagnostic::new(
-                "template-no-resources",
+                RuleId::TemplateNoResources,
                 format!("template `{}` has no allocatable {}; CA's simulated node has none, so no pending pod ever fits and CA never scales this group up", template.display_name(), missing.join(", ")),
             )
             .at(source, at)
@@ -542,7 +542,7 @@ fn resources(out: &mut Vec<Diagnostic>, source: SourceId, template: &Template<'_
     {
         out.push(
             Diagnostic::new(
-                "template-no-resources",
+                RuleId::TemplateNoResources,
                 format!("template `{}` has {}m allocatable cpu, less than the 100m CA reserves for its simulated kube-proxy pod; no pod fits", template.display_name(), (cpu * 1000.0).round()),
             )
             .at(source, value_pos(allocatable, "cpu").unwrap_or(at))
@@ -564,7 +564,7 @@ fn leftovers(
     {
         out.push(
             Diagnostic::new(
-                "template-hostname-label",
+                RuleId::TemplateHostnameLabel,
                 format!("template `{name}` has label `{LABEL_HOSTNAME}: {}`; CA copies it to every node it creates, so they all share one hostname (hostname anti-affinity or topology spread then make CA scale up without end)", template.label(LABEL_HOSTNAME).unwrap_or("")),
             )
             .at(source, pos)
@@ -579,7 +579,7 @@ fn leftovers(
             if settings.is_some_and(|s| !s.skip_taint) && effect == TAINT_EFFECT {
                 out.push(
                     Diagnostic::new(
-                        "template-real-node-leftovers",
+                        RuleId::TemplateRealNodeLeftovers,
                         format!("template `{name}` already has the `{TAINT_KEY}` taint and CA adds it again; the API server rejects nodes with duplicate taints, so every scale-up fails"),
                     )
                     .severity(Severity::Error)
@@ -590,7 +590,7 @@ fn leftovers(
         } else if key == LABEL_CONTROL_PLANE || key == "node-role.kubernetes.io/master" {
             out.push(
                 Diagnostic::new(
-                    "template-real-node-leftovers",
+                    RuleId::TemplateRealNodeLeftovers,
                     format!("template `{name}` has the control-plane taint `{key}:{effect}`: it was copied from a control-plane node, and only pods tolerating it fit"),
                 )
                 .at(source, taint_pos)
@@ -601,7 +601,7 @@ fn leftovers(
         {
             out.push(
                 Diagnostic::new(
-                    "template-real-node-leftovers",
+                    RuleId::TemplateRealNodeLeftovers,
                     format!("template `{name}` has the condition taint `{key}`, left over from a real node's state; every fake node inherits it"),
                 )
                 .at(source, taint_pos)
@@ -614,7 +614,7 @@ fn leftovers(
     {
         out.push(
             Diagnostic::new(
-                "template-real-node-leftovers",
+                RuleId::TemplateRealNodeLeftovers,
                 format!("template `{name}` has `spec.unschedulable: true` (a cordoned node); no pod will be scheduled on the fake nodes"),
             )
             .at(source, unschedulable.pos)
@@ -647,7 +647,7 @@ fn gpu(
         };
         out.push(
             Diagnostic::new(
-                "gpu-type-unknown",
+                RuleId::GpuTypeUnknown,
                 format!("template `{}` has GPU label `{}: {value}`, which is not in `availableGPUTypes`; CA does not know it as a GPU type", template.display_name(), gpu.label_key),
             )
             .at(source, at)
@@ -657,7 +657,7 @@ fn gpu(
     if template.allocatable(RESOURCE_GPU).is_none() {
         out.push(
             Diagnostic::new(
-                "gpu-without-resource",
+                RuleId::GpuWithoutResource,
                 format!("template `{}` has the GPU label `{}` but no `{RESOURCE_GPU}` allocatable; CA treats such nodes as unready (GPU not yet installed)", template.display_name(), gpu.label_key),
             )
             .at(source, at)

@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::lint::analysis::{Inputs, OtherConfigMap, Source, TemplatesInput, TextInput};
-use crate::lint::{Diagnostic, Location, config_key_missing};
+use crate::lint::{Diagnostic, Location, RuleId, config_key_missing};
 use crate::provider::{CONFIG_KEY, CaFailure, TEMPLATES_KEY};
 use crate::yaml::{self, Node, Pos, Style};
 
@@ -159,9 +159,9 @@ impl Collector {
                 }
                 None => {
                     let (rule, what) = if is_config_key {
-                        ("config-parse-error", "provider config")
+                        (RuleId::ConfigParseError, "provider config")
                     } else {
-                        ("template-decode-error", "templates")
+                        (RuleId::TemplateDecodeError, "templates")
                     };
                     let source = self.add_source(Source::file(&file.label));
                     self.loading.push(
@@ -227,7 +227,7 @@ impl Collector {
             let source = self.add_source(Source::file(&file.label));
             self.loading.push(
                 Diagnostic::new(
-                    "configmap-too-large",
+                    RuleId::ConfigmapTooLarge,
                     format!(
                         "ConfigMap `{name}` holds {size} bytes of data; the API server accepts at most {MAX_CONFIG_MAP_BYTES} (\"Too long: may not be more than {MAX_CONFIG_MAP_BYTES} bytes\"), so it can never be applied and CA never reads it"
                     ),
@@ -474,7 +474,7 @@ pub fn classify(
         let source = collector.add_source(Source::file(label));
         collector.loading.push(
             Diagnostic::new(
-                "config-map-name-mismatch",
+                RuleId::ConfigMapNameMismatch,
                 format!(
                     "ConfigMap `{other}` holds a provider config, but CA reads the one named `{config_map_name}`; it would not find its config and exit"
                 ),

@@ -75,7 +75,7 @@ pub fn report(
     let diagnostics: Vec<Diagnostic> = analysis
         .diagnostics
         .iter()
-        .filter(|d| !args.disable.iter().any(|r| r == d.rule))
+        .filter(|d| !args.disable.contains(&d.rule))
         .cloned()
         .collect();
     let failing = diagnostics

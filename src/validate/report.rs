@@ -44,7 +44,7 @@ pub struct JsonSkipped {
 
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic {
-    pub rule: &'static str,
+    pub rule: crate::lint::RuleId,
     pub severity: Severity,
     pub message: String,
     pub file: Option<String>,
@@ -371,7 +371,7 @@ pub fn render_text_to_stderr(analysis: &Analysis, ui: &crate::output::Ui) -> io:
 
 /// The rule catalog as a table; SEVERITY lists every severity a rule is emitted at.
 pub fn render_rules(w: &mut impl Write, styles: &Styles) -> io::Result<()> {
-    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let width = RULES.iter().map(|r| r.id.as_str().len()).max().unwrap_or(0);
     let severities = |rule: &crate::lint::Rule| match rule.also {
         Some(also) => format!("{}/{also}", rule.severity),
         None => rule.severity.to_string(),
