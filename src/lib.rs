@@ -12,6 +12,7 @@ pub mod lint;
 pub mod output;
 pub mod provider;
 pub mod scale;
+pub mod source;
 pub mod status;
 pub mod validate;
 pub mod yaml;

@@ -1,106 +1,13 @@
 //! Runs the provider model and every rule over loaded inputs; returns CA's verdict and the diagnostics (pure).
 
-use super::{Diagnostic, Location, SourceId, config_rules, template_rules};
-use crate::provider::config::{
-    self, ConfigRejection, DecodedConfig, ProviderSettings, ReadNodesFrom,
-};
-use crate::provider::nodegroups::{self, Derivation};
+use super::inputs::{Inputs, TemplatesInput};
+use super::{Diagnostic, config_rules, template_rules};
+use crate::provider::config::{ProviderSettings, ReadNodesFrom};
+use crate::provider::startup::{ParsedTexts, Startup, TemplatesOrigin};
 use crate::provider::templates::{self, TemplateSet};
 use crate::provider::{CaFailure, CaVersion, taint_string};
-use crate::yaml::Pos;
+use crate::source::Source;
 use std::collections::BTreeMap;
-
-/// Where an input text came from, and how its positions map back to what the user gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
-    /// A path, `<stdin>`, `configmap/NS/NAME` or `nodes`.
-    pub label: String,
-    /// Added to every line (a ConfigMap data block's first content line, minus one).
-    pub line_offset: u32,
-    /// Added to every column (the block's indentation).
-    pub col_offset: u32,
-    /// When positions inside cannot be mapped (quoted or folded scalars): point here instead.
-    pub fixed: Option<Pos>,
-    /// False for inputs without lines (the live nodes): locations show the label only.
-    pub has_lines: bool,
-}
-
-impl Source {
-    pub fn file(label: impl Into<String>) -> Self {
-        Source {
-            label: label.into(),
-            line_offset: 0,
-            col_offset: 0,
-            fixed: None,
-            has_lines: true,
-        }
-    }
-
-    /// Maps a position inside this source's text to one in the user's file.
-    pub fn map(&self, pos: Pos) -> Option<Pos> {
-        // No position (an object, or a finding about a whole input): null, never `0:0`.
-        if !self.has_lines || (self.fixed.is_none() && pos.line == 0) {
-            return None;
-        }
-        if let Some(fixed) = self.fixed {
-            return Some(fixed);
-        }
-        Some(Pos {
-            line: pos.line.saturating_add(self.line_offset),
-            col: pos.col.saturating_add(self.col_offset),
-        })
-    }
-}
-
-/// A text to analyse and the source it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextInput {
-    pub text: String,
-    pub source: SourceId,
-}
-
-/// What we know about the templates.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TemplatesInput {
-    /// None were given (file mode); we cannot tell which node groups CA creates.
-    NotGiven,
-    /// The templates ConfigMap CA would read does not exist (cluster mode).
-    ConfigMapNotFound {
-        namespace: String,
-        /// Files only: the namespace the templates ConfigMap was given in instead.
-        elsewhere: Option<String>,
-    },
-    /// Templates text, from a ConfigMap (`config_map` = its name and where the name is) or a raw file.
-    Text {
-        input: TextInput,
-        config_map: Option<(String, Option<Location>)>,
-    },
-    /// The live cluster's nodes (`readNodesFrom: cluster`), one JSON document per node.
-    LiveNodes { input: TextInput },
-}
-
-/// A ConfigMap given in the files that holds neither `config` nor `templates`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OtherConfigMap {
-    pub name: String,
-    pub location: Option<Location>,
-    /// Its data keys, quoted for messages.
-    pub keys: Vec<String>,
-}
-
-/// Everything `analyze` looks at, already read from files or the cluster.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Inputs {
-    pub sources: Vec<Source>,
-    pub config: Option<TextInput>,
-    pub templates: TemplatesInput,
-    /// Findings made while loading (e.g. a ConfigMap without its data key).
-    pub loading: Vec<Diagnostic>,
-    /// Why the config is absent, when CA would fail on it (e.g. ConfigMap not found).
-    pub config_failure: Option<CaFailure>,
-    /// ConfigMaps given that hold neither key (one may be the templates ConfigMap).
-    pub other_config_maps: Vec<OtherConfigMap>,
-}
 
 /// A node group as shown to users.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -158,185 +65,120 @@ pub struct Analysis {
     pub group_templates: Vec<serde_json::Value>,
 }
 
-/// The state rules read: the decoded config and templates, with their sources.
-pub(super) struct Ctx<'d> {
-    pub config: Option<(SourceId, DecodedConfig<'d>)>,
-    pub settings: Option<Result<ProviderSettings, ConfigRejection>>,
-    pub templates_source: Option<SourceId>,
-    pub template_set: Option<TemplateSet<'d>>,
-    pub derivation: Option<Derivation>,
-    /// The config's first `---` section holds only comments (CA decodes it as empty).
-    pub config_first_section_blank: bool,
-    pub out: Vec<Diagnostic>,
-}
-
-impl Ctx<'_> {
-    pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.out.push(diagnostic);
-    }
-}
-
-/// Analyses the inputs as CA would, and lints them.
+/// Analyses the inputs as CA would (`provider::startup`), and lints them.
 pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
-    let mut verdict = CaVerdict {
-        version,
-        starts: true,
-        failure: inputs.config_failure.clone(),
-        settings: None,
-        node_groups: Vec::new(),
-        skipped: Vec::new(),
-        templates_known: false,
-        notes: Vec::new(),
+    let origin = match &inputs.templates {
+        TemplatesInput::Text {
+            config_map: Some(_),
+            ..
+        } => Some(TemplatesOrigin::ConfigMap),
+        TemplatesInput::Text { .. } => Some(TemplatesOrigin::File),
+        TemplatesInput::LiveNodes { .. } => Some(TemplatesOrigin::LiveNodes),
+        _ => None,
     };
-    let config_text: Option<Result<config::ConfigText, config::ConfigTextError>> = inputs
-        .config
-        .as_ref()
-        .map(|c| config::parse_for(&c.text, version));
-    let mut group_shapes = Vec::new();
-    let mut group_templates = Vec::new();
-    let mut ctx = Ctx {
-        config: None,
-        settings: None,
-        templates_source: None,
-        template_set: None,
-        derivation: None,
-        config_first_section_blank: false,
-        out: inputs.loading.clone(),
-    };
-
-    if let (Some(input), Some(parsed)) = (&inputs.config, &config_text) {
-        match parsed {
-            Err(e) => {
-                config_rules::text_error(&mut ctx, input.source, e);
-                verdict.failure.get_or_insert_with(|| e.ca_failure());
-            }
-            Ok(text) => {
-                config_rules::sections(&mut ctx, input.source, text);
-                let decoded = config::decode(text, version);
-                let checked = decoded.check();
-                if let Err(rejection) = &checked {
-                    verdict
-                        .failure
-                        .get_or_insert_with(|| rejection.failure.clone());
-                }
-                verdict.settings = checked.as_ref().ok().cloned();
-                ctx.settings = Some(checked);
-                ctx.config = Some((input.source, decoded));
-                config_rules::check(&mut ctx);
-            }
-        }
-    }
-
-    let templates_text = match &inputs.templates {
+    let templates_input = match &inputs.templates {
         TemplatesInput::Text { input, .. } | TemplatesInput::LiveNodes { input } => Some(input),
         _ => None,
-    }
-    .filter(|t| !t.text.is_empty());
-    let templates_chunks = templates_text.map(|t| templates::read(&t.text));
-    let settings = verdict.settings.clone();
-    let read_from = settings.as_ref().map(|s| &s.read_nodes_from);
-    let reads_configmap = matches!(read_from, Some(ReadNodesFrom::ConfigMap { .. }));
-
-    // CA reads the templates only once the config is accepted; we lint them regardless.
-    let presence = template_rules::check_presence(
-        &mut ctx,
-        &inputs.templates,
-        &inputs.other_config_maps,
-        settings.as_ref(),
+    };
+    let texts = ParsedTexts::parse(
+        inputs.config.as_ref().map(|c| c.text.as_str()),
+        origin.zip(templates_input.map(|t| t.text.as_str())),
+        version,
     );
-    if let Some(failure) = presence
-        && verdict.failure.is_none()
-        && reads_configmap
-    {
-        verdict.failure = Some(failure);
-    }
-    if let (Some(input), Some(parsed)) = (templates_text, &templates_chunks) {
-        ctx.templates_source = Some(input.source);
-        let live = matches!(inputs.templates, TemplatesInput::LiveNodes { .. });
-        // With `readNodesFrom: cluster`, CA never reads a templates ConfigMap: its faults cannot stop CA.
-        let ca_reads_these = settings.is_none() || reads_configmap || live;
-        let configmap_name = match read_from {
-            Some(ReadNodesFrom::ConfigMap { name }) => name.clone(),
-            _ => crate::provider::DEFAULT_TEMPLATES_CONFIG_MAP_NAME.to_owned(),
-        };
-        // With `readNodesFrom: cluster`, templates given in files stand for the live nodes.
-        let as_nodes = live || read_from == Some(&ReadNodesFrom::Cluster);
-        // A templates ConfigMap given with `readNodesFrom: cluster` is linted as nodes, but CA
-        // never reads it: its groups are not CA's, which come from the live nodes.
-        let groups_are_cas = !(read_from == Some(&ReadNodesFrom::Cluster)
-            && matches!(
-                inputs.templates,
-                TemplatesInput::Text {
-                    config_map: Some(_),
-                    ..
-                }
-            ));
-        let set = match parsed {
-            Err(e) => Err(e.clone()),
-            Ok(chunks) if as_nodes => templates::from_live_nodes(chunks),
-            Ok(chunks) => templates::parse(chunks),
-        };
-        match set {
-            Err(e) => {
-                if verdict.failure.is_none() && ca_reads_these {
-                    verdict.failure = Some(e.ca_failure(&configmap_name));
-                }
-                template_rules::load_error(&mut ctx, input.source, &e);
-            }
-            Ok(set) => {
-                verdict.templates_known = groups_are_cas;
-                template_rules::dropped(&mut ctx, &set);
-                if let Some(settings) = &settings {
-                    let derivation = nodegroups::derive(&set, settings, version);
-                    if verdict.failure.is_none() && ca_reads_these {
-                        verdict.failure = derivation.ca_failure(&set);
-                    }
-                    if groups_are_cas {
-                        verdict.node_groups = derivation
-                            .groups
-                            .iter()
-                            .map(|g| GroupSummary {
-                                name: g.name.clone(),
-                                min: g.min,
-                                max: g.max,
-                                template: template_label(&set, g.template, &inputs.templates),
-                                extra_templates: g.ignored_templates.len(),
-                            })
-                            .collect();
-                        verdict.skipped = derivation
-                            .skipped
-                            .iter()
-                            .map(|&t| SkippedTemplate {
-                                template: template_label(&set, t, &inputs.templates),
-                                reason: format!(
-                                    "no {} `{}`",
-                                    settings.group_by.noun(),
-                                    settings.grouping_key
-                                ),
-                            })
-                            .collect();
-                        group_templates = derivation
-                            .groups
-                            .iter()
-                            .map(|g| set.templates[g.template].node.to_json())
-                            .collect();
-                        group_shapes = derivation
-                            .groups
-                            .iter()
-                            .map(|g| shape(&set.templates[g.template], &g.name))
-                            .collect();
-                    }
-                    ctx.derivation = Some(derivation);
-                }
-                ctx.template_set = Some(set);
-                template_rules::check(&mut ctx);
+    // CA reads the templates only once the config is accepted; they are linted regardless.
+    let mut presence = Vec::new();
+    let startup = Startup::run(&texts, version, inputs.config_failure.clone(), |settings| {
+        let (diagnostic, failure) =
+            template_rules::check_presence(&inputs.templates, &inputs.other_config_maps, settings);
+        presence.extend(diagnostic);
+        failure
+    });
+
+    let mut diagnostics = inputs.loading.clone();
+    if let (Some(input), Some(parsed)) = (&inputs.config, &texts.config) {
+        match parsed {
+            Err(e) => diagnostics.push(config_rules::text_error(input.source, e)),
+            Ok(text) => {
+                diagnostics.extend(config_rules::sections(input.source, text));
+                diagnostics.extend(config_rules::check(
+                    &startup,
+                    input.source,
+                    text.first_section_blank,
+                ));
             }
         }
     }
+    diagnostics.append(&mut presence);
+    if let (Some(input), Some(set)) = (templates_input, &startup.templates) {
+        match set {
+            Err(e) => diagnostics.push(template_rules::load_error(input.source, e)),
+            Ok(set) => {
+                diagnostics.extend(template_rules::dropped(input.source, set));
+                diagnostics.extend(template_rules::check(&startup, input.source));
+            }
+        }
+    }
+    sort_diagnostics(&mut diagnostics);
 
-    if let Some(settings) = &verdict.settings {
+    let verdict = verdict(&startup, &inputs.templates);
+    let groups = startup.node_groups();
+    Analysis {
+        verdict,
+        diagnostics,
+        sources: inputs.sources.clone(),
+        group_shapes: groups
+            .iter()
+            .map(|(group, template)| shape(template, &group.name))
+            .collect(),
+        group_templates: groups
+            .iter()
+            .map(|(_, template)| template.node.to_json())
+            .collect(),
+    }
+}
+
+/// CA's verdict on its start-up, in the words shown to users.
+fn verdict(startup: &Startup<'_>, templates: &TemplatesInput) -> CaVerdict {
+    let version = startup.version;
+    let settings = startup.settings().cloned();
+    let mut verdict = CaVerdict {
+        version,
+        starts: startup.starts(),
+        failure: startup.failure.clone(),
+        node_groups: Vec::new(),
+        skipped: Vec::new(),
+        templates_known: startup.node_groups_known(),
+        notes: Vec::new(),
+        settings: None,
+    };
+    if let (Some(set), Some(settings)) = (startup.template_set(), &settings) {
+        verdict.node_groups = startup
+            .node_groups()
+            .iter()
+            .map(|(g, _)| GroupSummary {
+                name: g.name.clone(),
+                min: g.min,
+                max: g.max,
+                template: template_label(set, g.template, templates),
+                extra_templates: g.ignored_templates.len(),
+            })
+            .collect();
+        verdict.skipped = startup
+            .skipped_templates()
+            .iter()
+            .map(|&t| SkippedTemplate {
+                template: template_label(set, t, templates),
+                reason: format!(
+                    "no {} `{}`",
+                    settings.group_by.noun(),
+                    settings.grouping_key
+                ),
+            })
+            .collect();
+    }
+    if let Some(settings) = &settings {
         if settings.read_nodes_from == ReadNodesFrom::Cluster {
-            match &inputs.templates {
+            match templates {
                 // A templates ConfigMap CA never reads: the groups come from live nodes, unknown here.
                 TemplatesInput::Text {
                     config_map: Some((name, _)),
@@ -371,16 +213,8 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
             );
         }
     }
-    verdict.starts = verdict.failure.is_none();
-    let mut diagnostics = ctx.out;
-    sort_diagnostics(&mut diagnostics);
-    Analysis {
-        verdict,
-        diagnostics,
-        sources: inputs.sources.clone(),
-        group_shapes,
-        group_templates,
-    }
+    verdict.settings = settings;
+    verdict
 }
 
 fn shape(template: &templates::Template<'_>, name: &str) -> GroupShape {
@@ -421,6 +255,7 @@ fn template_label(set: &TemplateSet<'_>, ordinal: usize, input: &TemplatesInput)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::inputs::TextInput;
 
     fn inputs(config: &str, templates: &str) -> Inputs {
         Inputs {

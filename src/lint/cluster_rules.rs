@@ -3,13 +3,14 @@
 //! The cluster layer (`crate::cluster`) fetches objects and boils them down to `ClusterFacts`;
 //! these checks only look at those facts and at the analysis of the ConfigMaps.
 
-use super::analysis::{Analysis, Source};
+use super::analysis::Analysis;
 use super::{Diagnostic, RuleId};
 pub use crate::provider::deployment::CaDeployment;
 use crate::provider::{
     ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE, TAINT_EFFECT, TAINT_KEY, TAINT_VALUE,
     taint_string,
 };
+use crate::source::Source;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A toleration as written on a pod.

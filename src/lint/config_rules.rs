@@ -1,11 +1,11 @@
 //! Rules on the provider config (`config` key): decoding traps and CA's start-up checks (pure).
 
-use super::analysis::Ctx;
 use super::{Diagnostic, Location, RuleId, Severity, SourceId, did_you_mean};
 use crate::provider::config::{
     self, ConfigText, ConfigTextError, DecodeIssue, DecodedConfig, FailedCheck, GroupBy,
     ProviderSettings,
 };
+use crate::provider::startup::Startup;
 use crate::provider::{CONFIG_API_VERSION, CONFIG_KEY, CaFailure, CaVersion, LABEL_HOSTNAME};
 use crate::yaml::{Node, Pos};
 
@@ -62,44 +62,40 @@ pub fn config_key_missing(
     (diagnostic, failure)
 }
 
-pub(super) fn text_error(ctx: &mut Ctx<'_>, source: SourceId, error: &ConfigTextError) {
+/// The config text does not parse.
+pub(super) fn text_error(source: SourceId, error: &ConfigTextError) -> Diagnostic {
     match error {
-        ConfigTextError::Syntax(e) => ctx.push(
+        ConfigTextError::Syntax(e) =>
             Diagnostic::new(
                 RuleId::ConfigParseError,
                 format!("the provider config is not valid YAML: {}", e.message),
             )
             .at(source, e.pos)
             .hint("fix the YAML syntax here; indentation must use spaces, and `key: value` needs a space after the colon"),
-        ),
-        ConfigTextError::Separator { line, rest } => ctx.push(
+        ConfigTextError::Separator { line, rest } =>
             Diagnostic::new(
                 RuleId::ConfigParseError,
                 format!("`---` is followed by `{rest}`; CA's document reader allows only a comment after `---`"),
             )
             .at(source, Pos { line: *line, col: 4 })
             .hint("put the config on the line after `---`"),
-        ),
-        ConfigTextError::Json { line, col, message } => ctx.push(
+        ConfigTextError::Json { line, col, message } =>
             Diagnostic::new(
                 RuleId::ConfigParseError,
                 format!("the provider config starts with `{{`, so CA reads it as JSON, and it is not valid JSON: {message}"),
             )
             .at(source, Pos { line: *line, col: *col })
             .hint("fix the JSON here, or write the config as YAML"),
-        ),
-        ConfigTextError::Empty => ctx.push(
+        ConfigTextError::Empty =>
             Diagnostic::new(RuleId::ConfigEmpty, "the provider config is empty; CA fails with `failed to decode kwok config: EOF`")
                 .at(source, Pos { line: 1, col: 1 }),
-        ),
     }
 }
 
 /// CA decodes only the first `---` section of the config.
-pub(super) fn sections(ctx: &mut Ctx<'_>, source: SourceId, text: &ConfigText) {
-    ctx.config_first_section_blank = text.first_section_blank;
+pub(super) fn sections(source: SourceId, text: &ConfigText) -> Option<Diagnostic> {
     match (text.first_section_blank, text.ignored_section_line) {
-        (true, Some(line)) => ctx.push(
+        (true, Some(line)) => Some(
             Diagnostic::new(
                 RuleId::ConfigExtraDocuments,
                 format!("CA reads only the first `---` section of the config, and it holds nothing but comments; the config starting at line {line} is ignored, so CA exits at start-up"),
@@ -108,47 +104,50 @@ pub(super) fn sections(ctx: &mut Ctx<'_>, source: SourceId, text: &ConfigText) {
             .at(source, Pos { line, col: 1 })
             .hint("remove the `---` line above the config (a comment header must not be a section of its own)"),
         ),
-        (true, None) => ctx.push(
+        (true, None) => Some(
             Diagnostic::new(
                 RuleId::ConfigEmpty,
                 "the provider config holds nothing but comments or blank lines; CA decodes it as empty and exits at start-up",
             )
             .at(source, Pos { line: 1, col: 1 }),
         ),
-        (false, Some(line)) => ctx.push(
+        (false, Some(line)) => Some(
             Diagnostic::new(
                 RuleId::ConfigExtraDocuments,
                 "the provider config has more than one `---` section; CA reads only the first and ignores the rest",
             )
             .at(source, Pos { line, col: 1 }),
         ),
-        (false, None) => {}
+        (false, None) => None,
     }
 }
 
-pub(super) fn check(ctx: &mut Ctx<'_>) {
-    let Some((source, decoded)) = ctx.config.take() else {
-        return;
+/// Rules on the decoded config and CA's checks of it. `first_section_blank`: the config's first
+/// `---` section holds only comments (reported by `sections`; CA decodes it as empty).
+pub(super) fn check(
+    startup: &Startup<'_>,
+    source: SourceId,
+    first_section_blank: bool,
+) -> Vec<Diagnostic> {
+    let Some(decoded) = &startup.config else {
+        return Vec::new();
     };
     let mut found = Vec::new();
     for issue in &decoded.issues {
-        found.push(issue_diagnostic(&decoded, source, issue));
+        found.push(issue_diagnostic(decoded, source, issue));
     }
-    found.extend(api_version(&decoded, source));
-    found.extend(configmap_key(&decoded, source));
-    match &ctx.settings {
+    found.extend(api_version(decoded, source));
+    found.extend(configmap_key(decoded, source));
+    match &startup.settings {
         // The empty section was reported already; CA's rejection follows from it.
-        Some(Err(_)) if ctx.config_first_section_blank => {}
+        Some(Err(_)) if first_section_blank => {}
         Some(Err(rejection)) => {
-            found.extend(rejection_diagnostic(&decoded, source, rejection.check))
+            found.extend(rejection_diagnostic(decoded, source, rejection.check))
         }
-        Some(Ok(settings)) => found.extend(grouping_key(&decoded, source, settings)),
+        Some(Ok(settings)) => found.extend(grouping_key(decoded, source, settings)),
         None => {}
     }
-    for d in found {
-        ctx.push(d);
-    }
-    ctx.config = Some((source, decoded));
+    found
 }
 
 fn issue_diagnostic(

@@ -6,6 +6,7 @@
 pub mod analysis;
 mod cluster_rules;
 mod config_rules;
+pub mod inputs;
 mod template_rules;
 
 pub use analysis::{Analysis, CaVerdict, analyze};
@@ -14,6 +15,7 @@ pub use cluster_rules::{
 };
 pub use config_rules::{config_key_missing, describe_keys};
 
+use crate::source::{Location, SourceId};
 use crate::yaml::Pos;
 use serde::Serialize;
 use std::fmt;
@@ -502,16 +504,6 @@ pub fn failure_cause(diagnostics: &[Diagnostic]) -> Option<&Diagnostic> {
 /// Looks a rule up by its kebab-case id.
 pub fn find_rule(id: &str) -> Option<&'static Rule> {
     id.parse::<RuleId>().ok().map(RuleId::rule)
-}
-
-/// Identifies one input text (a file, a ConfigMap's data value, the live nodes).
-pub type SourceId = usize;
-
-/// A point in one of the inputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Location {
-    pub source: SourceId,
-    pub pos: Pos,
 }
 
 #[derive(Debug, Clone, PartialEq)]

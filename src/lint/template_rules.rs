@@ -1,22 +1,22 @@
 //! Rules on the templates and the node groups CA derives from them (pure).
 
-use super::analysis::{Ctx, OtherConfigMap, TemplatesInput};
+use super::inputs::{OtherConfigMap, TemplatesInput};
 use super::{Diagnostic, RuleId, Severity, SourceId, describe_keys, did_you_mean};
 use crate::provider::config::{GroupBy, ProviderSettings, ReadNodesFrom};
 use crate::provider::nodegroups::{GroupProblem, SizeProblem};
-use crate::provider::templates::{Template, TemplatesError};
+use crate::provider::startup::Startup;
+use crate::provider::templates::{Template, TemplateSet, TemplatesError};
 use crate::provider::*;
 use crate::yaml::{Node, Pos};
 
-/// Checks that CA would find templates; returns CA's failure when it would not.
+/// Checks that CA would find templates: the finding, and CA's failure when it would not.
 pub(super) fn check_presence(
-    ctx: &mut Ctx<'_>,
     input: &TemplatesInput,
     other_config_maps: &[OtherConfigMap],
     settings: Option<&ProviderSettings>,
-) -> Option<CaFailure> {
+) -> (Option<Diagnostic>, Option<CaFailure>) {
     let Some(ReadNodesFrom::ConfigMap { name }) = settings.map(|s| &s.read_nodes_from) else {
-        return None;
+        return (None, None);
     };
     let not_found = |namespace: &str| {
         CaFailure::new(
@@ -26,104 +26,100 @@ pub(super) fn check_presence(
             ),
         )
     };
-    let no_templates_key = |ctx: &mut Ctx<'_>, found: String, location| {
-        ctx.push(
-            Diagnostic::new(
+    let no_templates_key = |found: String, location| {
+        let diagnostic = Diagnostic::new(
                 RuleId::TemplatesMissing,
                 format!("ConfigMap `{name}` has no `templates` key ({found}); CA reads only `data.templates` and exits at start-up"),
             )
             .at_opt(location)
-            .hint("put the templates under `data.templates: |` (CA ignores `configmap.key` and every other key)"),
-        );
-        Some(CaFailure::new(
+            .hint("put the templates under `data.templates: |` (CA ignores `configmap.key` and every other key)");
+        let failure = CaFailure::new(
             format!("configmap '{name}' doesn't have 'templates' key"),
             format!("ConfigMap `{name}` has no (or an empty) `templates` key"),
-        ))
+        );
+        (Some(diagnostic), Some(failure))
     };
     match input {
         TemplatesInput::NotGiven => {
             if let Some(other) = other_config_maps.iter().find(|c| &c.name == name) {
-                return no_templates_key(ctx, describe_keys(&other.keys), other.location);
+                return no_templates_key(describe_keys(&other.keys), other.location);
             }
-            ctx.push(
-                Diagnostic::new(
+            let diagnostic = Diagnostic::new(
                     RuleId::TemplatesMissing,
                     format!("the config reads templates from ConfigMap `{name}`, but no templates were given; cannot tell which node groups CA creates"),
                 )
                 .severity(Severity::Warning)
-                .hint(format!("pass the `{name}` ConfigMap with another -f, or raw templates with --templates FILE")),
-            );
-            None
+                .hint(format!("pass the `{name}` ConfigMap with another -f, or raw templates with --templates FILE"));
+            (Some(diagnostic), None)
         }
         TemplatesInput::ConfigMapNotFound {
             namespace,
             elsewhere: Some(elsewhere),
         } => {
-            ctx.push(
-                Diagnostic::new(
+            let diagnostic = Diagnostic::new(
                     RuleId::TemplatesMissing,
                     format!("ConfigMap `{name}` is in namespace `{elsewhere}`, but the provider config is in `{namespace}`: CA reads both from its one namespace (POD_NAMESPACE), finds no `{name}` in `{namespace}` and exits at start-up"),
                 )
-                .hint(format!("put both ConfigMaps in CA's namespace (`{namespace}` if that is where CA runs)")),
-            );
-            Some(not_found(namespace))
+                .hint(format!("put both ConfigMaps in CA's namespace (`{namespace}` if that is where CA runs)"));
+            (Some(diagnostic), Some(not_found(namespace)))
         }
         TemplatesInput::ConfigMapNotFound { namespace, .. } => {
-            ctx.push(
-                Diagnostic::new(
+            let diagnostic = Diagnostic::new(
                     RuleId::TemplatesMissing,
                     format!("ConfigMap `{name}` named by `configmap.name` does not exist in namespace `{namespace}`; CA exits at start-up"),
                 )
-                .hint(format!("create it: kubectl create configmap {name} -n {namespace} --from-file=templates=templates.yaml")),
-            );
-            Some(not_found(namespace))
+                .hint(format!("create it: kubectl create configmap {name} -n {namespace} --from-file=templates=templates.yaml"));
+            (Some(diagnostic), Some(not_found(namespace)))
         }
         TemplatesInput::Text {
             config_map: Some((found, location)),
             ..
         } if found != name => {
-            ctx.push(
-                Diagnostic::new(
+            let diagnostic = Diagnostic::new(
                     RuleId::TemplatesMissing,
                     format!("the templates ConfigMap is named `{found}`, but `configmap.name` says `{name}`; CA looks for `{name}` and exits"),
                 )
                 .at_opt(*location)
-                .hint(format!("rename the ConfigMap to `{name}`, or set `configmap.name: {found}`")),
-            );
-            Some(CaFailure::new(
-                format!("failed to get configmap '{name}': configmaps \"{name}\" not found"),
-                format!(
-                    "CA looks for the templates ConfigMap `{name}` (configmap.name), but the one given is named `{found}`"
-                ),
-            ))
+                .hint(format!("rename the ConfigMap to `{name}`, or set `configmap.name: {found}`"));
+            (
+                Some(diagnostic),
+                Some(CaFailure::new(
+                    format!("failed to get configmap '{name}': configmaps \"{name}\" not found"),
+                    format!(
+                        "CA looks for the templates ConfigMap `{name}` (configmap.name), but the one given is named `{found}`"
+                    ),
+                )),
+            )
         }
         TemplatesInput::Text {
             input,
             config_map: Some((_, location)),
-        } if input.text.is_empty() => no_templates_key(ctx, "it is empty".to_owned(), *location),
+        } if input.text.is_empty() => no_templates_key("it is empty".to_owned(), *location),
         TemplatesInput::Text {
             input,
             config_map: None,
         } if input.text.is_empty() => {
-            ctx.push(
-                Diagnostic::new(
+            let diagnostic = Diagnostic::new(
                     RuleId::TemplatesMissing,
                     "the templates file is empty; as the `templates` key of ConfigMap an empty value makes CA exit at start-up",
                 )
                 .at(input.source, Pos { line: 1, col: 1 })
-                .hint("add Node templates: a `kind: List` of Nodes, or Node documents separated by `---`"),
-            );
-            Some(CaFailure::new(
-                format!("configmap '{name}' doesn't have 'templates' key"),
-                format!("the `templates` value of ConfigMap `{name}` would be empty"),
-            ))
+                .hint("add Node templates: a `kind: List` of Nodes, or Node documents separated by `---`");
+            (
+                Some(diagnostic),
+                Some(CaFailure::new(
+                    format!("configmap '{name}' doesn't have 'templates' key"),
+                    format!("the `templates` value of ConfigMap `{name}` would be empty"),
+                )),
+            )
         }
-        _ => None,
+        _ => (None, None),
     }
 }
 
-pub(super) fn load_error(ctx: &mut Ctx<'_>, source: SourceId, error: &TemplatesError<'_>) {
-    let diagnostic = match error {
+/// The templates do not parse or decode.
+pub(super) fn load_error(source: SourceId, error: &TemplatesError<'_>) -> Diagnostic {
+    match error {
         TemplatesError::Syntax(e) => Diagnostic::new(
             RuleId::TemplateDecodeError,
             format!("the templates are not valid YAML: {}; CA exits at start-up", e.message),
@@ -177,14 +173,12 @@ pub(super) fn load_error(ctx: &mut Ctx<'_>, source: SourceId, error: &TemplatesE
                 .at(source, at.pos)
                 .hint(hint)
         }
-    };
-    ctx.push(diagnostic);
+    }
 }
 
-pub(super) fn dropped(ctx: &mut Ctx<'_>, set: &crate::provider::templates::TemplateSet<'_>) {
-    let Some(source) = ctx.templates_source else {
-        return;
-    };
+/// Documents and items CA drops because they are not Nodes.
+pub(super) fn dropped(source: SourceId, set: &TemplateSet<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for dropped in &set.dropped {
         let diagnostic = if dropped.top_level && dropped.kind == "List" {
             Diagnostic::new(
@@ -201,8 +195,9 @@ pub(super) fn dropped(ctx: &mut Ctx<'_>, set: &crate::provider::templates::Templ
                 ),
             )
         };
-        ctx.push(diagnostic.at(source, dropped.at.pos));
+        out.push(diagnostic.at(source, dropped.at.pos));
     }
+    out
 }
 
 fn metadata_pos(template: &Template<'_>) -> Pos {
@@ -220,11 +215,12 @@ fn value_pos(node: Option<&Node>, key: &str) -> Option<Pos> {
     node?.get(key).map(|v| v.pos)
 }
 
-pub(super) fn check(ctx: &mut Ctx<'_>) {
-    let (Some(set), Some(source)) = (ctx.template_set.take(), ctx.templates_source) else {
-        return;
+/// Rules on the templates CA read and the node groups it derived.
+pub(super) fn check(startup: &Startup<'_>, source: SourceId) -> Vec<Diagnostic> {
+    let Some(set) = startup.template_set() else {
+        return Vec::new();
     };
-    let settings = ctx.settings.as_ref().and_then(|s| s.as_ref().ok()).cloned();
+    let settings = startup.settings().cloned();
     let mut out = Vec::new();
     if set.templates.is_empty() {
         out.push(
@@ -235,7 +231,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
             .at(source, Pos { line: 1, col: 1 }),
         );
     }
-    let group_templates: Vec<usize> = match (&ctx.derivation, &settings) {
+    let group_templates: Vec<usize> = match (&startup.derivation, &settings) {
         (Some(derivation), Some(settings)) => {
             grouping(&mut out, source, &set.templates, derivation, settings);
             derivation.groups.iter().map(|g| g.template).collect()
@@ -250,8 +246,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>) {
             gpu(&mut out, source, template, settings);
         }
     }
-    ctx.out.extend(out);
-    ctx.template_set = Some(set);
+    out
 }
 
 fn grouping(

@@ -9,6 +9,7 @@ pub mod events;
 pub mod names;
 pub mod nodegroups;
 pub mod quantity;
+pub mod startup;
 pub mod status;
 pub mod templates;
 pub mod version;

@@ -5,9 +5,10 @@
 //! inside a ConfigMap's `data` block scalar are mapped back onto the manifest's lines.
 
 use crate::error::{Error, Result};
-use crate::lint::analysis::{Inputs, OtherConfigMap, Source, TemplatesInput, TextInput};
-use crate::lint::{Diagnostic, Location, RuleId, config_key_missing};
+use crate::lint::inputs::{Inputs, OtherConfigMap, TemplatesInput, TextInput};
+use crate::lint::{Diagnostic, RuleId, config_key_missing};
 use crate::provider::{CONFIG_KEY, CaFailure, TEMPLATES_KEY};
+use crate::source::{Location, Source};
 use crate::yaml::{self, Node, Pos, Style};
 
 /// One file (or stdin) as read from disk.

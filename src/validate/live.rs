@@ -7,15 +7,15 @@
 use crate::cli::{GlobalArgs, ValidateArgs};
 use crate::cluster::{Cluster, connect, read_with_retries, runtime};
 use crate::error::Result;
-use crate::lint::analysis::{Analysis, Inputs, Source, TemplatesInput, TextInput};
-use crate::lint::{
-    self, ClusterFacts, KwokNode, Location, PendingPod, Toleration, config_key_missing,
-};
+use crate::lint::analysis::Analysis;
+use crate::lint::inputs::{Inputs, TemplatesInput, TextInput};
+use crate::lint::{self, ClusterFacts, KwokNode, PendingPod, Toleration, config_key_missing};
 use crate::output::Ui;
 use crate::provider::config::{self, GroupBy, ProviderSettings, ReadNodesFrom};
 use crate::provider::deployment::{ca_deployment, is_kwok_controller};
 use crate::provider::nodegroups;
 use crate::provider::*;
+use crate::source::{Location, Source};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Node, Pod};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;

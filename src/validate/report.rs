@@ -2,9 +2,10 @@
 //!
 //! The JSON shape is a public contract (scripts and CI depend on it); see README "JSON output".
 
-use crate::lint::analysis::{Analysis, CaVerdict, GroupSummary, Source};
+use crate::lint::analysis::{Analysis, CaVerdict, GroupSummary};
 use crate::lint::{Diagnostic, RULES, Severity, Summary};
 use crate::provider::config::ReadNodesFrom;
+use crate::source::Source;
 use console::Style;
 use serde::Serialize;
 use std::io::{self, Write};
