@@ -5,53 +5,14 @@
 
 use super::analysis::Analysis;
 use super::{Diagnostic, RuleId};
-pub use crate::provider::deployment::CaDeployment;
+use crate::provider::deployment::CaDeployment;
+use crate::provider::objects::{KwokNode, PendingPod, Toleration};
 use crate::provider::{
     ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE, TAINT_EFFECT, TAINT_KEY, TAINT_VALUE,
     taint_string,
 };
 use crate::source::Source;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// A toleration as written on a pod.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Toleration {
-    pub key: String,
-    pub operator: String,
-    pub value: String,
-    pub effect: String,
-}
-
-impl Toleration {
-    /// Kubernetes' ToleratesTaint for the kwok-provider taint.
-    pub fn tolerates_kwok_taint(&self) -> bool {
-        let effect_ok = self.effect.is_empty() || self.effect == TAINT_EFFECT;
-        let key_ok = self.key == TAINT_KEY || (self.key.is_empty() && self.operator == "Exists");
-        let value_ok = self.operator == "Exists" || self.value == TAINT_VALUE;
-        effect_ok && key_ok && value_ok
-    }
-}
-
-/// A pending pod, reduced to what decides whether a template would fit it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PendingPod {
-    pub namespace: String,
-    pub name: String,
-    pub node_selector: BTreeMap<String, String>,
-    pub tolerations: Vec<Toleration>,
-    /// Sum of container requests, in cores.
-    pub cpu: f64,
-    /// Sum of container requests, in bytes.
-    pub memory: f64,
-}
-
-/// A node the kwok provider owns (providerID `kwok:…`, annotation `kwok.x-k8s.io/node: fake`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KwokNode {
-    pub name: String,
-    /// Its `cluster-autoscaler.kwok.nodegroup/name` annotation.
-    pub group: Option<String>,
-}
 
 /// Everything the cluster rules look at. `None` means "could not be read" (e.g. RBAC): skip the rule.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -391,46 +352,5 @@ fn real_nodes_in_groups(
                 shown.join(" ")
             )),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn toleration_matching() {
-        let t = |key: &str, op: &str, value: &str, effect: &str| Toleration {
-            key: key.into(),
-            operator: op.into(),
-            value: value.into(),
-            effect: effect.into(),
-        };
-        assert!(t("kwok-provider", "Equal", "true", "NoSchedule").tolerates_kwok_taint());
-        assert!(t("kwok-provider", "Exists", "", "").tolerates_kwok_taint());
-        assert!(t("", "Exists", "", "").tolerates_kwok_taint());
-        assert!(!t("kwok-provider", "Equal", "false", "NoSchedule").tolerates_kwok_taint());
-        assert!(!t("kwok-provider", "Equal", "true", "NoExecute").tolerates_kwok_taint());
-        assert!(!t("other", "Exists", "", "").tolerates_kwok_taint());
-    }
-
-    #[test]
-    fn ca_deployment_defaults() {
-        let d = CaDeployment {
-            namespace: "kube-system".into(),
-            name: "ca".into(),
-            image: "registry.k8s.io/autoscaling/cluster-autoscaler-kwok:v1.34.0".into(),
-            cloud_provider: None,
-            pod_namespace: None,
-            config_map_env: None,
-        };
-        assert_eq!(d.effective_cloud_provider(), Some("kwok"));
-        assert_eq!(d.reads_namespace(), "kube-system");
-        assert_eq!(d.reads_config_map(), "kwok-provider-config");
-        let blank_env = CaDeployment {
-            pod_namespace: Some(" ".into()),
-            ..d
-        };
-        assert_eq!(blank_env.reads_namespace(), "kube-system");
     }
 }

@@ -10,9 +10,7 @@ pub mod inputs;
 mod template_rules;
 
 pub use analysis::{Analysis, CaVerdict, analyze};
-pub use cluster_rules::{
-    CaDeployment, ClusterFacts, KwokNode, PendingPod, Toleration, check_cluster,
-};
+pub use cluster_rules::{ClusterFacts, check_cluster};
 pub use config_rules::{config_key_missing, describe_keys};
 
 use crate::source::{Location, SourceId};

@@ -232,4 +232,24 @@ mod tests {
         assert!(ca_deployment(&other).is_none());
         assert!(is_kwok_controller(&other));
     }
+
+    #[test]
+    fn ca_deployment_defaults() {
+        let d = CaDeployment {
+            namespace: "kube-system".into(),
+            name: "ca".into(),
+            image: "registry.k8s.io/autoscaling/cluster-autoscaler-kwok:v1.34.0".into(),
+            cloud_provider: None,
+            pod_namespace: None,
+            config_map_env: None,
+        };
+        assert_eq!(d.effective_cloud_provider(), Some("kwok"));
+        assert_eq!(d.reads_namespace(), "kube-system");
+        assert_eq!(d.reads_config_map(), "kwok-provider-config");
+        let blank_env = CaDeployment {
+            pod_namespace: Some(" ".into()),
+            ..d
+        };
+        assert_eq!(blank_env.reads_namespace(), "kube-system");
+    }
 }

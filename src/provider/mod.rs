@@ -8,6 +8,7 @@ pub mod deployment;
 pub mod events;
 pub mod names;
 pub mod nodegroups;
+pub mod objects;
 pub mod quantity;
 pub mod startup;
 pub mod status;

@@ -9,11 +9,12 @@ use crate::cluster::{Cluster, connect, read_with_retries, runtime};
 use crate::error::Result;
 use crate::lint::analysis::Analysis;
 use crate::lint::inputs::{Inputs, TemplatesInput, TextInput};
-use crate::lint::{self, ClusterFacts, KwokNode, PendingPod, Toleration, config_key_missing};
+use crate::lint::{self, ClusterFacts, config_key_missing};
 use crate::output::Ui;
-use crate::provider::config::{self, GroupBy, ProviderSettings, ReadNodesFrom};
+use crate::provider::config::{self, ProviderSettings, ReadNodesFrom};
 use crate::provider::deployment::{ca_deployment, is_kwok_controller};
 use crate::provider::nodegroups;
+use crate::provider::objects::{group_node, kwok_node, pending_pod};
 use crate::provider::*;
 use crate::source::{Location, Source};
 use k8s_openapi::api::apps::v1::Deployment;
@@ -362,76 +363,4 @@ async fn gather_facts(
             .filter_map(|n| kwok_node(n, settings))
             .collect()
     });
-}
-
-fn pending_pod(pod: &Pod) -> Option<PendingPod> {
-    let status_pending = pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Pending");
-    let spec = pod.spec.as_ref()?;
-    if !status_pending || spec.node_name.as_deref().is_some_and(|n| !n.is_empty()) {
-        return None;
-    }
-    let request = |resource: &str| -> f64 {
-        spec.containers
-            .iter()
-            .filter_map(|c| c.resources.as_ref()?.requests.as_ref()?.get(resource))
-            .filter_map(|q| quantity::parse(&q.0))
-            .sum()
-    };
-    Some(PendingPod {
-        namespace: pod.metadata.namespace.clone().unwrap_or_default(),
-        name: pod.metadata.name.clone().unwrap_or_default(),
-        node_selector: spec
-            .node_selector
-            .clone()
-            .unwrap_or_default()
-            .into_iter()
-            .collect(),
-        tolerations: spec
-            .tolerations
-            .iter()
-            .flatten()
-            .map(|t| Toleration {
-                key: t.key.clone().unwrap_or_default(),
-                operator: t.operator.clone().unwrap_or_else(|| "Equal".to_owned()),
-                value: t.value.clone().unwrap_or_default(),
-                effect: t.effect.clone().unwrap_or_default(),
-            })
-            .collect(),
-        cpu: request("cpu"),
-        memory: request("memory"),
-    })
-}
-
-/// A node CA created (or `scale` did): owned by the provider and marked fake.
-fn kwok_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<KwokNode> {
-    let provider_id = node.spec.as_ref().and_then(|s| s.provider_id.as_deref());
-    let annotations = node.metadata.annotations.clone().unwrap_or_default();
-    let annotation = |key: &str| annotations.get(key).map(String::as_str);
-    if !nodegroups::is_provider_node(provider_id)
-        || !nodegroups::is_fake_node(annotation(ANNOTATION_KWOK_NODE))
-    {
-        return None;
-    }
-    group_node(node, settings)
-}
-
-/// Any node with the group CA's `Refresh()` counts it in (the name annotation, else the grouping value).
-fn group_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<KwokNode> {
-    let annotations = node.metadata.annotations.clone().unwrap_or_default();
-    let annotation = |key: &str| annotations.get(key).map(String::as_str);
-    let grouping_value = |s: &ProviderSettings| {
-        let source = match s.group_by {
-            GroupBy::Label => node.metadata.labels.as_ref(),
-            GroupBy::Annotation => node.metadata.annotations.as_ref(),
-        };
-        source.and_then(|m| m.get(&s.grouping_key)).cloned()
-    };
-    Some(KwokNode {
-        name: node.metadata.name.clone().unwrap_or_default(),
-        group: nodegroups::live_node_group(
-            annotation(ANNOTATION_NODEGROUP_NAME),
-            grouping_value,
-            settings,
-        ),
-    })
 }
