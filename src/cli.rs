@@ -10,7 +10,7 @@ use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
-    name = "kubectl-kwokprovider",
+    name = crate::completion::BIN,
     bin_name = "kubectl kwokprovider",
     version,
     about = "Build, lint and drive the cluster-autoscaler kwok provider's ConfigMaps",

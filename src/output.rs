@@ -106,9 +106,110 @@ pub fn write_data<T: Serialize>(
     }
 }
 
+/// A kubectl-style table: each column padded to its widest cell as a terminal shows it
+/// (display width: not bytes, not chars, so `×`, CJK and emoji line up), trailing blanks trimmed.
+#[derive(Debug, Clone)]
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    right_aligned: Vec<bool>,
+    min_widths: Vec<usize>,
+    gap: &'static str,
+}
+
+impl Table {
+    /// A table with these column headings, left-aligned, two spaces apart.
+    pub fn new<const N: usize>(header: [&str; N]) -> Self {
+        Table {
+            header: header.iter().map(|h| (*h).to_owned()).collect(),
+            rows: Vec::new(),
+            right_aligned: vec![false; N],
+            min_widths: vec![0; N],
+            gap: "  ",
+        }
+    }
+
+    /// Right-aligns these columns (numbers).
+    pub fn right_align(mut self, columns: impl IntoIterator<Item = usize>) -> Self {
+        for column in columns {
+            self.right_aligned[column] = true;
+        }
+        self
+    }
+
+    /// Makes a column at least `width` wide.
+    pub fn min_width(mut self, column: usize, width: usize) -> Self {
+        self.min_widths[column] = width;
+        self
+    }
+
+    /// Puts `gap` between columns.
+    pub fn gap(mut self, gap: &'static str) -> Self {
+        self.gap = gap;
+        self
+    }
+
+    /// Adds a row; missing cells are blank, extra ones are dropped.
+    pub fn row(&mut self, cells: impl IntoIterator<Item = String>) {
+        let mut cells: Vec<String> = cells.into_iter().take(self.header.len()).collect();
+        cells.resize(self.header.len(), String::new());
+        self.rows.push(cells);
+    }
+
+    /// The header line, then one line per row.
+    pub fn lines(&self) -> Vec<String> {
+        let mut widths = self.min_widths.clone();
+        for cells in std::iter::once(&self.header).chain(&self.rows) {
+            for (width, cell) in widths.iter_mut().zip(cells) {
+                *width = (*width).max(console::measure_text_width(cell));
+            }
+        }
+        std::iter::once(&self.header)
+            .chain(&self.rows)
+            .map(|cells| {
+                let padded: Vec<String> = cells
+                    .iter()
+                    .zip(&widths)
+                    .zip(&self.right_aligned)
+                    .map(|((cell, width), right)| {
+                        let fill = " ".repeat(width - console::measure_text_width(cell));
+                        if *right {
+                            format!("{fill}{cell}")
+                        } else {
+                            format!("{cell}{fill}")
+                        }
+                    })
+                    .collect();
+                padded.join(self.gap).trim_end().to_owned()
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_columns_line_up_by_display_width() {
+        let mut table = Table::new(["NAME", "GPU", "PODS"]).right_align([2]);
+        table.row(["ü-é".to_owned(), "1× T4".to_owned(), "110".to_owned()]);
+        table.row(["日本".to_owned(), "-".to_owned(), "8".to_owned()]);
+        table.row(["x".to_owned()]);
+        let lines = table.lines();
+        assert_eq!(lines[0], "NAME  GPU    PODS");
+        assert_eq!(lines[1], "ü-é   1× T4   110");
+        assert_eq!(lines[2], "日本  -         8");
+        assert_eq!(
+            lines[3], "x",
+            "missing cells are blank and trailing blanks trimmed"
+        );
+        let wide = Table::new(["A", "MIN"])
+            .min_width(1, 4)
+            .right_align([1])
+            .gap(" | ");
+        assert_eq!(wide.lines(), ["A |  MIN"]);
+    }
 
     #[test]
     fn color_decision() {

@@ -15,7 +15,7 @@ use crate::cli::{GlobalArgs, InitArgs, OutputFormat};
 use crate::cluster::{self, Cluster};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::lint::{self, Severity, analysis::Analysis};
-use crate::output::Ui;
+use crate::output::{Table, Ui};
 use crate::provider::{
     DEFAULT_CONFIG_MAP_NAME, DEFAULT_TEMPLATES_CONFIG_MAP_NAME, ENV_CONFIG_MAP, ENV_POD_NAMESPACE,
 };
@@ -36,7 +36,7 @@ const WIZARD_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The user config directory (`directories`' convention for the platform).
 pub fn config_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "kubectl-kwokprovider")
+    directories::ProjectDirs::from("", "", crate::completion::BIN)
         .map(|d| d.config_dir().to_owned())
 }
 
@@ -133,22 +133,25 @@ fn list_presets(
             crate::output::write_data(out, format, &Catalog { presets: catalog })?;
         }
         _ => {
-            writeln!(
-                out,
-                "{:<22} {:>4} {:>7} {:>5}  {:<6} GPU",
-                "NAME", "CPU", "MEMORY", "PODS", "ARCH"
-            )?;
+            let mut table =
+                Table::new(["NAME", "CPU", "MEMORY", "PODS", "ARCH", "GPU"]).right_align(1..4);
             for p in catalog {
                 let gpu = p
                     .gpu
                     .as_ref()
                     .map(|g| format!("{}× {}", g.count, g.gpu_type))
                     .unwrap_or_else(|| "-".to_owned());
-                writeln!(
-                    out,
-                    "{:<22} {:>4} {:>7} {:>5}  {:<6} {gpu}",
-                    p.name, p.cpu, p.memory, p.pods, p.arch
-                )?;
+                table.row([
+                    p.name.clone(),
+                    p.cpu.to_string(),
+                    p.memory.clone(),
+                    p.pods.to_string(),
+                    p.arch.clone(),
+                    gpu,
+                ]);
+            }
+            for line in table.lines() {
+                writeln!(out, "{line}")?;
             }
         }
     }
@@ -447,7 +450,7 @@ fn ask_setup(
     if !given.namespace {
         let default = answers.namespace.clone().unwrap_or_else(|| match cluster {
             Some(c) => c.namespace.name.clone(),
-            None => "kube-system".to_owned(),
+            None => crate::provider::DEFAULT_CA_NAMESPACE.to_owned(),
         });
         answers.namespace = Some(p.namespace(&default)?);
     }

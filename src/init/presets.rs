@@ -8,10 +8,7 @@ use crate::provider::{LABEL_INSTANCE_TYPE, RESOURCE_GPU};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub const LABEL_ARCH: &str = "kubernetes.io/arch";
-pub const LABEL_OS: &str = "kubernetes.io/os";
-pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
-pub const LABEL_REGION: &str = "topology.kubernetes.io/region";
+use crate::provider::{LABEL_ARCH, LABEL_OS, LABEL_REGION, LABEL_ZONE};
 
 /// Ephemeral storage every preset gets, in GiB.
 const EPHEMERAL_STORAGE_GIB: u64 = 100;

@@ -9,7 +9,7 @@ use dialoguer::{Confirm, Input, MultiSelect, Select};
 
 /// Label keys clouds and autoscalers put on real nodes, offered as grouping keys when nodes carry them.
 pub const WELL_KNOWN_GROUP_KEYS: &[&str] = &[
-    "node.kubernetes.io/instance-type",
+    crate::provider::LABEL_INSTANCE_TYPE,
     "eks.amazonaws.com/nodegroup",
     "alpha.eksctl.io/nodegroup-name",
     "cloud.google.com/gke-nodepool",

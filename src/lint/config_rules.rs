@@ -6,18 +6,21 @@ use crate::provider::config::{
     ProviderSettings,
 };
 use crate::provider::startup::Startup;
-use crate::provider::{CONFIG_API_VERSION, CONFIG_KEY, CaFailure, CaVersion, LABEL_HOSTNAME};
+use crate::provider::{
+    CONFIG_API_VERSION, CONFIG_KEY, CaFailure, CaVersion, LABEL_ARCH, LABEL_CONTROL_PLANE,
+    LABEL_HOSTNAME, LABEL_INSTANCE_TYPE, LABEL_OS, LABEL_REGION, LABEL_ZONE,
+};
 use crate::yaml::{Node, Pos};
 
 /// Labels that real nodes commonly carry; grouping on them mixes real nodes into the groups.
 const WELL_KNOWN_NODE_LABELS: &[&str] = &[
-    "node.kubernetes.io/instance-type",
+    LABEL_INSTANCE_TYPE,
     "beta.kubernetes.io/instance-type",
-    "topology.kubernetes.io/zone",
-    "topology.kubernetes.io/region",
+    LABEL_ZONE,
+    LABEL_REGION,
     "failure-domain.beta.kubernetes.io/zone",
-    "kubernetes.io/os",
-    "kubernetes.io/arch",
+    LABEL_OS,
+    LABEL_ARCH,
     "beta.kubernetes.io/os",
     "beta.kubernetes.io/arch",
     "eks.amazonaws.com/nodegroup",
@@ -26,7 +29,7 @@ const WELL_KNOWN_NODE_LABELS: &[&str] = &[
     "kubernetes.azure.com/agentpool",
     "karpenter.sh/nodepool",
     "karpenter.sh/provisioner-name",
-    "node-role.kubernetes.io/control-plane",
+    LABEL_CONTROL_PLANE,
     "node-role.kubernetes.io/worker",
 ];
 

@@ -3,13 +3,13 @@
 //! A rule is data: a stable id users script against, a default severity, a one-line summary
 //! and a remediation. Checks produce `Diagnostic`s; printing them is `validate::report`'s job.
 
-pub mod analysis;
+pub(crate) mod analysis;
 mod cluster_rules;
 mod config_rules;
-pub mod inputs;
+pub(crate) mod inputs;
 mod template_rules;
 
-pub use analysis::{Analysis, CaVerdict, analyze};
+pub use analysis::analyze;
 pub use cluster_rules::{ClusterFacts, check_cluster};
 pub use config_rules::{config_key_missing, describe_keys};
 

@@ -401,7 +401,7 @@ impl Decision {
     /// Whether the decision concerns node group `group` (by name, or by a node named `<group>-…`).
     pub fn mentions_group(&self, group: &str) -> bool {
         let node_of = |node: &str| {
-            node.strip_prefix("kwok:")
+            node.strip_prefix(super::PROVIDER_ID_PREFIX)
                 .unwrap_or(node)
                 .strip_prefix(group)
                 .is_some_and(|rest| rest.starts_with('-'))

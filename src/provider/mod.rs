@@ -3,16 +3,16 @@
 //! Everything here follows the provider's Go code (see `provider-semantics.md` in the design
 //! notes), not its README. No I/O: callers hand in YAML text or parsed trees.
 
-pub mod config;
-pub mod deployment;
-pub mod events;
-pub mod names;
+pub(crate) mod config;
+pub(crate) mod deployment;
+pub(crate) mod events;
+pub(crate) mod names;
 pub mod nodegroups;
-pub mod objects;
-pub mod quantity;
-pub mod startup;
+pub(crate) mod objects;
+pub(crate) mod quantity;
+pub(crate) mod startup;
 pub mod status;
-pub mod templates;
+pub(crate) mod templates;
 pub mod version;
 
 pub use version::CaVersion;
@@ -21,6 +21,10 @@ pub use version::CaVersion;
 pub const DEFAULT_CONFIG_MAP_NAME: &str = "kwok-provider-config";
 /// Conventional name of the templates ConfigMap (the real one is `configmap.name`).
 pub const DEFAULT_TEMPLATES_CONFIG_MAP_NAME: &str = "kwok-provider-templates";
+/// CA's `--namespace` default: where it runs, and reads its ConfigMaps unless POD_NAMESPACE says otherwise.
+pub const DEFAULT_CA_NAMESPACE: &str = "kube-system";
+/// CA's `--status-config-map-name` default.
+pub const DEFAULT_STATUS_CONFIG_MAP: &str = "cluster-autoscaler-status";
 /// Env var CA reads for the provider-config ConfigMap name.
 pub const ENV_CONFIG_MAP: &str = "KWOK_PROVIDER_CONFIGMAP";
 /// Env var CA reads for the namespace of both ConfigMaps.
@@ -60,6 +64,10 @@ pub const TEMPLATE_NAME_PREFIX: &str = "kwok-fake-";
 pub const LABEL_HOSTNAME: &str = "kubernetes.io/hostname";
 pub const LABEL_INSTANCE_TYPE: &str = "node.kubernetes.io/instance-type";
 pub const LABEL_CONTROL_PLANE: &str = "node-role.kubernetes.io/control-plane";
+pub const LABEL_ARCH: &str = "kubernetes.io/arch";
+pub const LABEL_OS: &str = "kubernetes.io/os";
+pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
+pub const LABEL_REGION: &str = "topology.kubernetes.io/region";
 pub const RESOURCE_GPU: &str = "nvidia.com/gpu";
 /// CPU CA's simulated kube-proxy pod requests on every template node, in millicores.
 pub const KUBE_PROXY_CPU_MILLIS: f64 = 100.0;

@@ -1,5 +1,6 @@
 //! `scale`'s output: the group table, the change summary and their JSON forms (pure).
 
+use crate::output::Table;
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -58,58 +59,26 @@ pub struct Summary {
     pub interrupted: bool,
 }
 
-/// Characters a cell takes on a terminal (not bytes).
-fn width(text: &str) -> usize {
-    console::measure_text_width(text)
-}
-
-fn pad(text: &str, to: usize) -> String {
-    format!("{text}{}", " ".repeat(to.saturating_sub(width(text))))
-}
-
 /// The listing as a kubectl-style table.
 pub fn render_listing(out: &mut impl Write, rows: &[GroupRow]) -> io::Result<()> {
     if rows.is_empty() {
         return writeln!(out, "No node groups: no template carries the grouping key.");
     }
-    let header = ["NODE GROUP", "TEMPLATE", "MIN", "MAX", "CURRENT", "READY"];
-    let cells: Vec<[String; 6]> = rows
-        .iter()
-        .map(|r| {
-            [
-                r.name.clone(),
-                r.template.clone(),
-                r.min.to_string(),
-                r.max.to_string(),
-                r.current.to_string(),
-                r.ready.to_string(),
-            ]
-        })
-        .collect();
-    let mut widths = header.map(width);
-    for row in &cells {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(width(cell));
-        }
+    let mut table = Table::new(["NODE GROUP", "TEMPLATE", "MIN", "MAX", "CURRENT", "READY"])
+        .right_align(2..6)
+        .gap("   ");
+    for r in rows {
+        table.row([
+            r.name.clone(),
+            r.template.clone(),
+            r.min.to_string(),
+            r.max.to_string(),
+            r.current.to_string(),
+            r.ready.to_string(),
+        ]);
     }
-    let line = |cols: [&str; 6]| {
-        let text: Vec<String> = cols
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(i, (c, w))| {
-                if i >= 2 {
-                    format!("{}{c}", " ".repeat(w.saturating_sub(width(c))))
-                } else {
-                    pad(c, w)
-                }
-            })
-            .collect();
-        text.join("   ").trim_end().to_owned()
-    };
-    writeln!(out, "{}", line(header))?;
-    for row in &cells {
-        writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
+    for line in table.lines() {
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }

@@ -7,17 +7,13 @@ use crate::cli::{GlobalArgs, ScaleOutput, StatusArgs};
 use crate::cluster::{self, Cluster, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::Ui;
-use crate::provider::ANNOTATION_NODEGROUP_NAME;
 use crate::provider::status::{self as ca_status};
+use crate::provider::{ANNOTATION_NODEGROUP_NAME, DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Node};
 use kube::api::{Api, ListParams};
 use std::collections::BTreeMap;
 use std::io::Write;
-
-/// CA's defaults: `--namespace` and `--status-config-map-name`.
-pub const DEFAULT_CA_NAMESPACE: &str = "kube-system";
-pub const DEFAULT_STATUS_CONFIG_MAP: &str = "cluster-autoscaler-status";
 
 pub fn run(global: &GlobalArgs, args: &StatusArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
     let colors = ui.stdout_colors;

@@ -1,6 +1,7 @@
 //! `status`'s view model: CA's groups joined with the ConfigMaps' and the kwok nodes, the
 //! mismatches between them, and the table (pure).
 
+use crate::output::Table;
 use crate::provider::status::{Backoff, CaStatus, ClusterWide};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -164,7 +165,7 @@ pub fn render_text(out: &mut impl Write, s: &Snapshot, colors: bool) -> io::Resu
     if let Some(message) = &s.message {
         writeln!(out, "  {message}")?;
     }
-    let header = [
+    let mut table = Table::new([
         "NODE GROUP",
         "HEALTH",
         "TARGET",
@@ -174,43 +175,23 @@ pub fn render_text(out: &mut impl Write, s: &Snapshot, colors: bool) -> io::Resu
         "REGISTERED",
         "KWOK NODES",
         "SCALE-UP",
-    ];
-    let rows: Vec<[String; 9]> = s
-        .node_groups
-        .iter()
-        .map(|g| {
-            [
-                g.name.clone(),
-                cell(&g.health),
-                cell(&g.target),
-                cell(&g.min),
-                cell(&g.max),
-                cell(&g.ready),
-                cell(&g.registered),
-                g.kwok_nodes.to_string(),
-                cell(&g.scale_up),
-            ]
-        })
-        .collect();
-    let mut widths = header.map(console::measure_text_width);
-    for row in &rows {
-        for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(console::measure_text_width(c));
-        }
+    ]);
+    for g in &s.node_groups {
+        table.row([
+            g.name.clone(),
+            cell(&g.health),
+            cell(&g.target),
+            cell(&g.min),
+            cell(&g.max),
+            cell(&g.ready),
+            cell(&g.registered),
+            g.kwok_nodes.to_string(),
+            cell(&g.scale_up),
+        ]);
     }
-    let line = |cells: [&str; 9]| {
-        cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c}{}", " ".repeat(w - console::measure_text_width(c))))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_owned()
-    };
-    writeln!(out, "{}", line(header))?;
-    for (row, g) in rows.iter().zip(&s.node_groups) {
-        let text = line(row.each_ref().map(String::as_str));
+    let mut lines = table.lines().into_iter();
+    writeln!(out, "{}", lines.next().unwrap_or_default())?;
+    for (text, g) in lines.zip(&s.node_groups) {
         let text = match g.scale_up.as_deref() {
             Some("Backoff") => paint(console::Style::new().red(), &text),
             _ if !g.in_ca => paint(console::Style::new().yellow(), &text),

@@ -4,6 +4,7 @@
 
 use crate::lint::analysis::{Analysis, CaVerdict, GroupSummary};
 use crate::lint::{Diagnostic, RULES, Severity, Summary};
+use crate::output::Table;
 use crate::provider::config::ReadNodesFrom;
 use crate::source::Source;
 use console::Style;
@@ -297,40 +298,30 @@ fn render_verdict(
             styles.good.apply_to("will start"),
             plural(groups.len(), "node group")
         )?;
-        let name_width = groups
-            .iter()
-            .map(|g| g.name.len())
-            .max()
-            .unwrap_or(0)
-            .max("NODE GROUP".len());
-        let template_width = groups
-            .iter()
-            .map(|g| template_cell(g).len())
-            .max()
-            .unwrap_or(0)
-            .max("TEMPLATE".len());
         let taint = if settings.skip_taint {
             "-".to_owned()
         } else {
             crate::provider::taint_string()
         };
-        writeln!(
-            w,
-            "  {}",
-            styles.dim.apply_to(format!(
-                "{:<name_width$}  {:>4}  {:>4}  {:<template_width$}  TAINT",
-                "NODE GROUP", "MIN", "MAX", "TEMPLATE"
-            ))
-        )?;
+        let mut table = Table::new(["NODE GROUP", "MIN", "MAX", "TEMPLATE", "TAINT"])
+            .right_align([1, 2])
+            .min_width(1, 4)
+            .min_width(2, 4);
         for g in groups {
-            writeln!(
-                w,
-                "  {:<name_width$}  {:>4}  {:>4}  {:<template_width$}  {taint}",
-                g.name,
-                g.min,
-                g.max,
-                template_cell(g)
-            )?;
+            table.row([
+                g.name.clone(),
+                g.min.to_string(),
+                g.max.to_string(),
+                template_cell(g),
+                taint.clone(),
+            ]);
+        }
+        let mut lines = table.lines().into_iter();
+        if let Some(header) = lines.next() {
+            writeln!(w, "  {}", styles.dim.apply_to(header))?;
+        }
+        for line in lines {
+            writeln!(w, "  {line}")?;
         }
     }
     for skipped in &verdict.skipped {
@@ -372,35 +363,32 @@ pub fn render_text_to_stderr(analysis: &Analysis, ui: &crate::output::Ui) -> io:
 
 /// The rule catalog as a table; SEVERITY lists every severity a rule is emitted at.
 pub fn render_rules(w: &mut impl Write, styles: &Styles) -> io::Result<()> {
-    let width = RULES.iter().map(|r| r.id.as_str().len()).max().unwrap_or(0);
-    let severities = |rule: &crate::lint::Rule| match rule.also {
-        Some(also) => format!("{}/{also}", rule.severity),
-        None => rule.severity.to_string(),
-    };
-    let severity_width = RULES.iter().map(|r| severities(r).len()).max().unwrap_or(0);
-    writeln!(
-        w,
-        "{}",
-        styles.dim.apply_to(format!(
-            "{:<width$}  {:<severity_width$}  {:<7}  SUMMARY",
-            "RULE", "SEVERITY", "SCOPE"
-        ))
-    )?;
+    let mut table = Table::new(["RULE", "SEVERITY", "SCOPE", "SUMMARY"]);
     for rule in RULES {
+        let severities = match rule.also {
+            Some(also) => format!("{}/{also}", rule.severity),
+            None => rule.severity.to_string(),
+        };
         let scope = match rule.scope {
             crate::lint::Scope::Any => "any",
             crate::lint::Scope::Cluster => "cluster",
         };
-        writeln!(
-            w,
-            "{:<width$}  {}  {:<7}  {}",
-            rule.id,
+        table.row([
+            rule.id.to_string(),
             styles
                 .severity(rule.severity)
-                .apply_to(format!("{:<severity_width$}", severities(rule))),
-            scope,
-            rule.summary
-        )?;
+                .apply_to(severities)
+                .to_string(),
+            scope.to_owned(),
+            rule.summary.to_owned(),
+        ]);
+    }
+    let mut lines = table.lines().into_iter();
+    if let Some(header) = lines.next() {
+        writeln!(w, "{}", styles.dim.apply_to(header))?;
+    }
+    for line in lines {
+        writeln!(w, "{line}")?;
     }
     Ok(())
 }
