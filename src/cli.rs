@@ -66,6 +66,36 @@ pub struct GlobalArgs {
     /// More log detail on stderr: what was read, and from where.
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbosity: u8,
+
+    /// The environment variables the plugin reads, captured with the flags.
+    #[arg(skip = Environment::from_process())]
+    pub env: Environment,
+}
+
+/// The environment variables the plugin reads, read once, when the command line is parsed
+/// (`KUBECONFIG` is kube-rs's to read, as kubectl's is client-go's).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Environment {
+    /// `POD_NAMESPACE`: the namespace CA reads its ConfigMaps from.
+    pub pod_namespace: Option<String>,
+    /// `KWOK_PROVIDER_CONFIGMAP`: the provider-config ConfigMap's name, as CA reads it.
+    pub config_map: Option<String>,
+    /// `NO_COLOR`: no colours under `--color auto`, when set and not empty.
+    pub no_color: Option<String>,
+    /// `TERM`: `dumb` means no colours under `--color auto`.
+    pub term: Option<String>,
+}
+
+impl Environment {
+    pub fn from_process() -> Self {
+        let var = |name: &str| std::env::var(name).ok();
+        Environment {
+            pod_namespace: var(crate::provider::ENV_POD_NAMESPACE),
+            config_map: var(crate::provider::ENV_CONFIG_MAP),
+            no_color: var("NO_COLOR"),
+            term: var("TERM"),
+        }
+    }
 }
 
 /// Which CA and which provider ConfigMap: shared by every verb that reads the ConfigMaps.
@@ -88,10 +118,10 @@ impl ProviderArgs {
         self.ca_version.unwrap_or(CaVersion::LATEST)
     }
 
-    /// The provider-config ConfigMap's name: the flag, else `KWOK_PROVIDER_CONFIGMAP` (read
-    /// here, once), else the default; an invalid name is a usage error.
-    pub fn config_map_name(&self) -> crate::error::Result<String> {
-        self.config_map_name_or(None)
+    /// The provider-config ConfigMap's name: the flag, else `KWOK_PROVIDER_CONFIGMAP`, else
+    /// the default; an invalid name is a usage error.
+    pub fn config_map_name(&self, env: &Environment) -> crate::error::Result<String> {
+        self.config_map_name_or(None, env)
     }
 
     /// As `config_map_name`, for files: with neither the flag nor the environment, a CA
@@ -100,9 +130,12 @@ impl ProviderArgs {
     pub fn config_map_name_for_files(
         &self,
         files: &[crate::validate::inputs::InputFile],
+        env: &Environment,
     ) -> crate::error::Result<(String, Option<String>)> {
-        let env = std::env::var(crate::provider::ENV_CONFIG_MAP).ok();
-        let env_set = env.as_deref().is_some_and(|e| !e.trim().is_empty());
+        let env_set = env
+            .config_map
+            .as_deref()
+            .is_some_and(|e| !e.trim().is_empty());
         if self.config_map.is_none()
             && !env_set
             && let Some((name, place)) = crate::validate::inputs::config_map_from_deployments(files)
@@ -116,13 +149,19 @@ impl ProviderArgs {
                 Some(note),
             ));
         }
-        Ok((self.config_map_name()?, None))
+        Ok((self.config_map_name(env)?, None))
     }
 
     /// As `config_map_name`, with `fallback` (a saved answer) between the flag and the environment.
-    pub fn config_map_name_or(&self, fallback: Option<&str>) -> crate::error::Result<String> {
-        let env = std::env::var(crate::provider::ENV_CONFIG_MAP).ok();
-        crate::validate::config_map_name(self.config_map.as_deref().or(fallback), env.as_deref())
+    pub fn config_map_name_or(
+        &self,
+        fallback: Option<&str>,
+        env: &Environment,
+    ) -> crate::error::Result<String> {
+        crate::validate::config_map_name(
+            self.config_map.as_deref().or(fallback),
+            env.config_map.as_deref(),
+        )
     }
 }
 

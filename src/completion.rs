@@ -309,6 +309,7 @@ fn global_flags(words: &[String]) -> (GlobalArgs, Option<String>) {
         request_timeout: DYNAMIC_TIMEOUT,
         color: ColorMode::Never,
         verbosity: 0,
+        env: crate::cli::Environment::from_process(),
     };
     let mut config_map = None;
     let mut iter = words.iter().peekable();
@@ -400,9 +401,11 @@ async fn fetch_from_cluster(
                 .ok()?;
         }
         Dynamic::NodeGroups => {
-            let env = std::env::var(crate::provider::ENV_CONFIG_MAP).ok();
-            let name =
-                crate::validate::config_map_name(config_map.as_deref(), env.as_deref()).ok()?;
+            let name = crate::validate::config_map_name(
+                config_map.as_deref(),
+                global.env.config_map.as_deref(),
+            )
+            .ok()?;
             let version = crate::provider::CaVersion::LATEST;
             let (inputs, _, _) = crate::validate::live::read_inputs(&cluster, &name, version)
                 .await

@@ -23,7 +23,7 @@ use std::io::Write;
 
 /// Runs a parsed command line, writing data to `out`; returns the exit code.
 pub fn run(cli: &Cli, out: &mut impl Write) -> Result<u8> {
-    let ui = output::Ui::new(cli.global.color, cli.global.verbosity);
+    let ui = output::Ui::new(cli.global.color, cli.global.verbosity, &cli.global.env);
     match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args, out, &ui),
         Command::Scale(args) => scale::run(&cli.global, args, out, &ui),

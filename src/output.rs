@@ -1,6 +1,6 @@
 //! The output handle (colours from `--color`/`NO_COLOR`/TTY, verbosity, stderr lines) and JSON/YAML data.
 
-use crate::cli::{ColorMode, OutputFormat};
+use crate::cli::{ColorMode, Environment, OutputFormat};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -20,23 +20,12 @@ pub fn use_colors(
     }
 }
 
-/// Reads the environment and applies `use_colors` to stdout and stderr; returns stdout's choice.
-pub fn configure_colors(mode: ColorMode) -> bool {
+/// Applies `use_colors` to stdout and stderr; returns stdout's choice.
+pub fn configure_colors(mode: ColorMode, env: &Environment) -> bool {
     use std::io::IsTerminal;
-    let no_color = std::env::var("NO_COLOR").ok();
-    let term = std::env::var("TERM").ok();
-    let stdout = use_colors(
-        mode,
-        io::stdout().is_terminal(),
-        no_color.as_deref(),
-        term.as_deref(),
-    );
-    let stderr = use_colors(
-        mode,
-        io::stderr().is_terminal(),
-        no_color.as_deref(),
-        term.as_deref(),
-    );
+    let (no_color, term) = (env.no_color.as_deref(), env.term.as_deref());
+    let stdout = use_colors(mode, io::stdout().is_terminal(), no_color, term);
+    let stderr = use_colors(mode, io::stderr().is_terminal(), no_color, term);
     console::set_colors_enabled(stdout);
     console::set_colors_enabled_stderr(stderr);
     stdout
@@ -56,8 +45,8 @@ pub struct Ui {
 
 impl Ui {
     /// Decides the colours of both streams (and tells `console`), from the flags and the environment.
-    pub fn new(mode: ColorMode, verbosity: u8) -> Ui {
-        let stdout_colors = configure_colors(mode);
+    pub fn new(mode: ColorMode, verbosity: u8, env: &Environment) -> Ui {
+        let stdout_colors = configure_colors(mode, env);
         Ui {
             stdout_colors,
             stderr_colors: console::colors_enabled_stderr(),

@@ -111,10 +111,9 @@ pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
         );
     };
     let context_namespace = named.context.as_ref().and_then(|c| c.namespace.clone());
-    let env_namespace = std::env::var(ENV_POD_NAMESPACE).ok();
     let namespace = resolve_namespace(
         global.namespace.as_deref(),
-        env_namespace.as_deref(),
+        global.env.pod_namespace.as_deref(),
         context_namespace.as_deref(),
         &context,
     );

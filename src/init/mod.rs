@@ -300,7 +300,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
         answers.gpu_label = gpu_label.clone();
         let config_map = args
             .provider
-            .config_map_name_or(answers.config_map.as_deref())?;
+            .config_map_name_or(answers.config_map.as_deref(), &global.env)?;
         let templates_config_map = answers
             .templates_config_map
             .clone()
@@ -530,11 +530,10 @@ fn default_namespace(global: &GlobalArgs, cluster: Option<&Cluster>) -> cluster:
     if let Some(c) = cluster {
         return c.namespace.clone();
     }
-    let env = std::env::var(ENV_POD_NAMESPACE).ok();
     let context_namespace = cluster::context_namespace(global);
     cluster::resolve_namespace(
         global.namespace.as_deref(),
-        env.as_deref(),
+        global.env.pod_namespace.as_deref(),
         context_namespace.as_deref(),
         "current",
     )

@@ -3,7 +3,7 @@
 use super::inputs::{Inputs, TemplatesInput};
 use super::{Diagnostic, config_rules, template_rules};
 use crate::provider::config::{ProviderSettings, ReadNodesFrom};
-use crate::provider::startup::{ParsedTexts, Startup, TemplatesOrigin};
+use crate::provider::startup::{ParsedTexts, Startup};
 use crate::provider::templates::{self, TemplateSet};
 use crate::provider::{CaFailure, CaVersion, taint_string};
 use crate::source::Source;
@@ -67,22 +67,10 @@ pub struct Analysis {
 
 /// Analyses the inputs as CA would (`provider::startup`), and lints them.
 pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
-    let origin = match &inputs.templates {
-        TemplatesInput::Text {
-            config_map: Some(_),
-            ..
-        } => Some(TemplatesOrigin::ConfigMap),
-        TemplatesInput::Text { .. } => Some(TemplatesOrigin::File),
-        TemplatesInput::LiveNodes { .. } => Some(TemplatesOrigin::LiveNodes),
-        _ => None,
-    };
-    let templates_input = match &inputs.templates {
-        TemplatesInput::Text { input, .. } | TemplatesInput::LiveNodes { input } => Some(input),
-        _ => None,
-    };
+    let templates = inputs.templates.text();
     let texts = ParsedTexts::parse(
         inputs.config.as_ref().map(|c| c.text.as_str()),
-        origin.zip(templates_input.map(|t| t.text.as_str())),
+        templates.map(|(origin, input)| (origin, input.text.as_str())),
         version,
     );
     // CA reads the templates only once the config is accepted; they are linted regardless.
@@ -109,7 +97,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         }
     }
     diagnostics.append(&mut presence);
-    if let (Some(input), Some(set)) = (templates_input, &startup.templates) {
+    if let (Some((_, input)), Some(set)) = (templates, &startup.templates) {
         match set {
             Err(e) => diagnostics.push(template_rules::load_error(input.source, e)),
             Ok(set) => {

@@ -2,6 +2,7 @@
 
 use super::Diagnostic;
 use crate::provider::CaFailure;
+use crate::provider::startup::TemplatesOrigin;
 use crate::source::{Location, Source, SourceId};
 
 /// A text to analyse and the source it belongs to.
@@ -29,6 +30,21 @@ pub enum TemplatesInput {
     },
     /// The live cluster's nodes (`readNodesFrom: cluster`), one JSON document per node.
     LiveNodes { input: TextInput },
+}
+
+impl TemplatesInput {
+    /// The templates text, if any, and how CA reads it.
+    pub fn text(&self) -> Option<(TemplatesOrigin, &TextInput)> {
+        match self {
+            TemplatesInput::Text {
+                input,
+                config_map: Some(_),
+            } => Some((TemplatesOrigin::ConfigMap, input)),
+            TemplatesInput::Text { input, .. } => Some((TemplatesOrigin::File, input)),
+            TemplatesInput::LiveNodes { input } => Some((TemplatesOrigin::LiveNodes, input)),
+            TemplatesInput::NotGiven | TemplatesInput::ConfigMapNotFound { .. } => None,
+        }
+    }
 }
 
 /// A ConfigMap given in the files that holds neither `config` nor `templates`.

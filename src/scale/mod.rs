@@ -46,13 +46,15 @@ fn requested_change(args: &ScaleArgs) -> Result<Option<Change>> {
 
 pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
     let change = requested_change(args)?;
-    let mut config_map = args.provider.config_map_name()?;
+    let mut config_map = args.provider.config_map_name(&global.env)?;
     // Files are read before any connection: a bad file is exit 2 even with no cluster.
     let file_inputs = if args.files.is_empty() && args.templates.is_none() {
         None
     } else {
         let files = crate::validate::read_inputs(&args.files)?;
-        let (name, from_deployment) = args.provider.config_map_name_for_files(&files)?;
+        let (name, from_deployment) = args
+            .provider
+            .config_map_name_for_files(&files, &global.env)?;
         config_map = name;
         if let Some(note) = from_deployment {
             ui.say(note);

@@ -17,7 +17,7 @@ use std::io::Write;
 
 pub fn run(global: &GlobalArgs, args: &StatusArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
     let colors = ui.stdout_colors;
-    let config_map = args.provider.config_map_name()?;
+    let config_map = args.provider.config_map_name(&global.env)?;
     cluster::runtime()?.block_on(async {
         let cluster = cluster::connect(global).await?;
         let (ca_namespace, status_name, why) = locate(&cluster, args).await;

@@ -11,10 +11,11 @@ use crate::lint::analysis::Analysis;
 use crate::lint::inputs::{Inputs, TemplatesInput, TextInput};
 use crate::lint::{self, ClusterFacts, config_key_missing};
 use crate::output::Ui;
-use crate::provider::config::{self, ProviderSettings, ReadNodesFrom};
+use crate::provider::config::{ProviderSettings, ReadNodesFrom};
 use crate::provider::deployment::{ca_deployment, is_kwok_controller};
 use crate::provider::nodegroups;
 use crate::provider::objects::{group_node, kwok_node, pending_pod};
+use crate::provider::startup::{ParsedTexts, Startup};
 use crate::provider::*;
 use crate::source::{Location, Source};
 use k8s_openapi::api::apps::v1::Deployment;
@@ -211,34 +212,31 @@ enum Reading {
     ConfigMap,
 }
 
-/// Where CA would take templates from, read leniently from a config that may be invalid.
+/// Where CA would take templates from: its start-up's settings, or, from a config CA
+/// rejects, what it says leniently (so that the templates are linted too).
 fn templates_source(
     config_text: Option<&str>,
     version: CaVersion,
 ) -> (Option<Reading>, Option<String>) {
-    let Some(text) = config_text else {
-        return (None, None);
-    };
-    let Ok(parsed) = config::parse_for(text, version) else {
-        return (None, None);
-    };
-    let decoded = config::decode(&parsed, version);
-    match decoded.check() {
-        Ok(settings) => match settings.read_nodes_from {
+    let texts = ParsedTexts::parse(config_text, None, version);
+    let startup = Startup::run(&texts, version, None, |_| None);
+    if let Some(settings) = startup.settings() {
+        return match &settings.read_nodes_from {
             ReadNodesFrom::Cluster => (Some(Reading::Cluster), None),
-            ReadNodesFrom::ConfigMap { name } => (Some(Reading::ConfigMap), Some(name)),
-        },
-        Err(_) => {
-            let name = decoded
-                .string("configmap.name")
-                .filter(|n| !n.trim().is_empty());
-            let reading = match decoded.string("readNodesFrom").as_deref() {
-                Some("cluster") => Some(Reading::Cluster),
-                _ => name.as_ref().map(|_| Reading::ConfigMap),
-            };
-            (reading, name)
-        }
+            ReadNodesFrom::ConfigMap { name } => (Some(Reading::ConfigMap), Some(name.clone())),
+        };
     }
+    let Some(decoded) = &startup.config else {
+        return (None, None);
+    };
+    let name = decoded
+        .string("configmap.name")
+        .filter(|n| !n.trim().is_empty());
+    let reading = match decoded.string("readNodesFrom").as_deref() {
+        Some("cluster") => Some(Reading::Cluster),
+        _ => name.as_ref().map(|_| Reading::ConfigMap),
+    };
+    (reading, name)
 }
 
 /// The version of the CA Deployment that reads these ConfigMaps (kwok provider, this

@@ -43,11 +43,13 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs, out: &mut impl Write, ui: &
         return Ok(exit::OK);
     }
     let analysis = if args.files.is_empty() && args.templates.is_none() {
-        let config_map = args.provider.config_map_name()?;
+        let config_map = args.provider.config_map_name(&global.env)?;
         live::analyze_live(global, args, &config_map, ui)?
     } else {
         let files = read_inputs(&args.files)?;
-        let (config_map, from_deployment) = args.provider.config_map_name_for_files(&files)?;
+        let (config_map, from_deployment) = args
+            .provider
+            .config_map_name_for_files(&files, &global.env)?;
         if let Some(note) = from_deployment {
             ui.say(note);
         }
