@@ -73,7 +73,8 @@ pub struct GlobalArgs {
 }
 
 /// The environment variables the plugin reads, read once, when the command line is parsed
-/// (`KUBECONFIG` is kube-rs's to read, as kubectl's is client-go's).
+/// (`__complete`, which skips clap, reads them once too). `KUBECONFIG` is left to kube-rs, which
+/// reads it as client-go does; `cluster::connect` only checks that it names a file first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Environment {
     /// `POD_NAMESPACE`: the namespace CA reads its ConfigMaps from.

@@ -95,25 +95,26 @@ pub fn write_data<T: Serialize>(
     }
 }
 
-/// A kubectl-style table: each column padded to its widest cell as a terminal shows it
-/// (display width: not bytes, not chars, so `×`, CJK and emoji line up), trailing blanks trimmed.
+/// A kubectl-style table of `N` columns: each padded to its widest cell as a terminal shows it
+/// (display width: not bytes, not chars, so `×`, CJK and emoji line up, and colour codes take
+/// no room), trailing blanks trimmed.
 #[derive(Debug, Clone)]
-pub struct Table {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-    right_aligned: Vec<bool>,
-    min_widths: Vec<usize>,
+pub struct Table<const N: usize> {
+    header: [String; N],
+    rows: Vec<[String; N]>,
+    right_aligned: [bool; N],
+    min_widths: [usize; N],
     gap: &'static str,
 }
 
-impl Table {
+impl<const N: usize> Table<N> {
     /// A table with these column headings, left-aligned, two spaces apart.
-    pub fn new<const N: usize>(header: [&str; N]) -> Self {
+    pub fn new(header: [&str; N]) -> Self {
         Table {
-            header: header.iter().map(|h| (*h).to_owned()).collect(),
+            header: header.map(str::to_owned),
             rows: Vec::new(),
-            right_aligned: vec![false; N],
-            min_widths: vec![0; N],
+            right_aligned: [false; N],
+            min_widths: [0; N],
             gap: "  ",
         }
     }
@@ -138,16 +139,13 @@ impl Table {
         self
     }
 
-    /// Adds a row; missing cells are blank, extra ones are dropped.
-    pub fn row(&mut self, cells: impl IntoIterator<Item = String>) {
-        let mut cells: Vec<String> = cells.into_iter().take(self.header.len()).collect();
-        cells.resize(self.header.len(), String::new());
+    pub fn row(&mut self, cells: [String; N]) {
         self.rows.push(cells);
     }
 
     /// The header line, then one line per row.
     pub fn lines(&self) -> Vec<String> {
-        let mut widths = self.min_widths.clone();
+        let mut widths = self.min_widths;
         for cells in std::iter::once(&self.header).chain(&self.rows) {
             for (width, cell) in widths.iter_mut().zip(cells) {
                 *width = (*width).max(console::measure_text_width(cell));
@@ -158,11 +156,11 @@ impl Table {
             .map(|cells| {
                 let padded: Vec<String> = cells
                     .iter()
-                    .zip(&widths)
-                    .zip(&self.right_aligned)
+                    .zip(widths)
+                    .zip(self.right_aligned)
                     .map(|((cell, width), right)| {
                         let fill = " ".repeat(width - console::measure_text_width(cell));
-                        if *right {
+                        if right {
                             format!("{fill}{cell}")
                         } else {
                             format!("{cell}{fill}")
@@ -172,6 +170,23 @@ impl Table {
                 padded.join(self.gap).trim_end().to_owned()
             })
             .collect()
+    }
+
+    /// Writes the table, each line after `indent`, the header in `header_style`.
+    pub fn write(
+        &self,
+        w: &mut impl Write,
+        indent: &str,
+        header_style: &console::Style,
+    ) -> io::Result<()> {
+        let mut lines = self.lines().into_iter();
+        if let Some(header) = lines.next() {
+            writeln!(w, "{indent}{}", header_style.apply_to(header))?;
+        }
+        for line in lines {
+            writeln!(w, "{indent}{line}")?;
+        }
+        Ok(())
     }
 }
 
@@ -184,7 +199,7 @@ mod tests {
         let mut table = Table::new(["NAME", "GPU", "PODS"]).right_align([2]);
         table.row(["ü-é".to_owned(), "1× T4".to_owned(), "110".to_owned()]);
         table.row(["日本".to_owned(), "-".to_owned(), "8".to_owned()]);
-        table.row(["x".to_owned()]);
+        table.row(["x".to_owned(), String::new(), String::new()]);
         let lines = table.lines();
         assert_eq!(lines[0], "NAME  GPU    PODS");
         assert_eq!(lines[1], "ü-é   1× T4   110");

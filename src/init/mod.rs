@@ -133,8 +133,9 @@ fn list_presets(
             crate::output::write_data(out, format, &Catalog { presets: catalog })?;
         }
         _ => {
-            let mut table =
-                Table::new(["NAME", "CPU", "MEMORY", "PODS", "ARCH", "GPU"]).right_align(1..4);
+            let mut table = Table::new(["NAME", "CPU", "MEMORY", "PODS", "ARCH", "GPU"])
+                .right_align(1..4)
+                .min_width(0, 22);
             for p in catalog {
                 let gpu = p
                     .gpu
@@ -150,9 +151,7 @@ fn list_presets(
                     gpu,
                 ]);
             }
-            for line in table.lines() {
-                writeln!(out, "{line}")?;
-            }
+            table.write(out, "", &console::Style::new())?;
         }
     }
     Ok(exit::OK)

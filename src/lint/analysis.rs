@@ -3,8 +3,9 @@
 use super::inputs::{Inputs, TemplatesInput};
 use super::{Diagnostic, config_rules, template_rules};
 use crate::provider::config::{ProviderSettings, ReadNodesFrom};
+use crate::provider::nodegroups::NodeGroup;
 use crate::provider::startup::{ParsedTexts, Startup};
-use crate::provider::templates::{self, TemplateSet};
+use crate::provider::templates::{self, Template, TemplateSet};
 use crate::provider::{CaFailure, CaVersion, taint_string};
 use crate::source::Source;
 use std::collections::BTreeMap;
@@ -37,8 +38,9 @@ pub struct CaVerdict {
     pub settings: Option<ProviderSettings>,
     pub node_groups: Vec<GroupSummary>,
     pub skipped: Vec<SkippedTemplate>,
-    /// Whether templates were available to derive node groups from.
-    pub templates_known: bool,
+    /// Whether CA's node groups are known: templates were given, and they are the ones CA
+    /// reads (not a templates ConfigMap given with `readNodesFrom: cluster`).
+    pub node_groups_known: bool,
     /// Short sentences for the summary (e.g. the taint pods must tolerate).
     pub notes: Vec<String>,
 }
@@ -73,14 +75,18 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         templates.map(|(origin, input)| (origin, input.text.as_str())),
         version,
     );
-    // CA reads the templates only once the config is accepted; they are linted regardless.
-    let mut presence = Vec::new();
-    let startup = Startup::run(&texts, version, inputs.config_failure.clone(), |settings| {
-        let (diagnostic, failure) =
-            template_rules::check_presence(&inputs.templates, &inputs.other_config_maps, settings);
-        presence.extend(diagnostic);
-        failure
-    });
+    let mut startup = Startup::new(&texts, inputs.config_failure.clone());
+    startup.read_config();
+    // CA looks the templates ConfigMap up only once the config is accepted; it is linted regardless.
+    let (presence, lookup_failure) = template_rules::check_presence(
+        &inputs.templates,
+        &inputs.other_config_maps,
+        startup.settings(),
+    );
+    if let Some(failure) = lookup_failure {
+        startup.templates_lookup_failed(failure);
+    }
+    startup.read_templates();
 
     let mut diagnostics = inputs.loading.clone();
     if let (Some(input), Some(parsed)) = (&inputs.config, &texts.config) {
@@ -96,8 +102,8 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
             }
         }
     }
-    diagnostics.append(&mut presence);
-    if let (Some((_, input)), Some(set)) = (templates, &startup.templates) {
+    diagnostics.extend(presence);
+    if let (Some((_, input)), Some(set)) = (templates, startup.templates()) {
         match set {
             Err(e) => diagnostics.push(template_rules::load_error(input.source, e)),
             Ok(set) => {
@@ -108,10 +114,9 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
     }
     sort_diagnostics(&mut diagnostics);
 
-    let verdict = verdict(&startup, &inputs.templates);
     let groups = startup.node_groups();
     Analysis {
-        verdict,
+        verdict: verdict(&startup, &groups, &inputs.templates),
         diagnostics,
         sources: inputs.sources.clone(),
         group_shapes: groups
@@ -126,22 +131,25 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
 }
 
 /// CA's verdict on its start-up, in the words shown to users.
-fn verdict(startup: &Startup<'_>, templates: &TemplatesInput) -> CaVerdict {
-    let version = startup.version;
+fn verdict(
+    startup: &Startup<'_>,
+    groups: &[(&NodeGroup, &Template<'_>)],
+    templates: &TemplatesInput,
+) -> CaVerdict {
+    let version = startup.version();
     let settings = startup.settings().cloned();
     let mut verdict = CaVerdict {
         version,
         starts: startup.starts(),
-        failure: startup.failure.clone(),
+        failure: startup.failure().cloned(),
         node_groups: Vec::new(),
         skipped: Vec::new(),
-        templates_known: startup.node_groups_known(),
+        node_groups_known: startup.node_groups_known(),
         notes: Vec::new(),
         settings: None,
     };
     if let (Some(set), Some(settings)) = (startup.template_set(), &settings) {
-        verdict.node_groups = startup
-            .node_groups()
+        verdict.node_groups = groups
             .iter()
             .map(|(g, _)| GroupSummary {
                 name: g.name.clone(),
@@ -188,7 +196,7 @@ fn verdict(startup: &Startup<'_>, templates: &TemplatesInput) -> CaVerdict {
                 ));
             }
         }
-        if verdict.templates_known && !settings.skip_taint && !verdict.node_groups.is_empty() {
+        if verdict.node_groups_known && !settings.skip_taint && !verdict.node_groups.is_empty() {
             verdict.notes.push(format!(
                 "Pods must tolerate `{}` to land on these nodes (or set nodes.skipTaint: true).",
                 taint_string()
@@ -243,6 +251,7 @@ fn template_label(set: &TemplateSet<'_>, ordinal: usize, input: &TemplatesInput)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::RuleId;
     use crate::lint::inputs::TextInput;
 
     fn inputs(config: &str, templates: &str) -> Inputs {
@@ -284,17 +293,13 @@ mod tests {
             !from_cluster
                 .diagnostics
                 .iter()
-                .any(|d| d.rule == "templates-single-node")
+                .any(|d| d.rule == RuleId::TemplatesSingleNode)
         );
         assert_eq!(from_cluster.verdict.node_groups[0].name, "ng");
     }
 
-    fn rules(analysis: &Analysis) -> Vec<&'static str> {
-        analysis
-            .diagnostics
-            .iter()
-            .map(|d| d.rule.as_str())
-            .collect()
+    fn rules(analysis: &Analysis) -> Vec<RuleId> {
+        analysis.diagnostics.iter().map(|d| d.rule).collect()
     }
 
     #[test]
@@ -314,7 +319,7 @@ mod tests {
         let size = analysis
             .diagnostics
             .iter()
-            .find(|d| d.rule == "nodegroup-size-invalid")
+            .find(|d| d.rule == RuleId::NodegroupSizeInvalid)
             .unwrap();
         assert!(size.message.contains("max-count 0"), "{}", size.message);
         assert_eq!(size.location.unwrap().pos.line, 3);
@@ -324,10 +329,10 @@ mod tests {
     fn well_known_label_rules_apply_to_label_grouping_only() {
         let hostname = CONFIG.replace("kwok-nodegroup", "kubernetes.io/hostname");
         let by_label = analyze(&inputs(&hostname, SINGLE_NODE), CaVersion::LATEST);
-        assert!(rules(&by_label).contains(&"grouping-by-hostname"));
+        assert!(rules(&by_label).contains(&RuleId::GroupingByHostname));
         let by_annotation = hostname.replace("fromNodeLabelKey", "fromNodeAnnotationKey");
         let by_annotation = analyze(&inputs(&by_annotation, SINGLE_NODE), CaVersion::LATEST);
-        assert!(!rules(&by_annotation).contains(&"grouping-by-hostname"));
+        assert!(!rules(&by_annotation).contains(&RuleId::GroupingByHostname));
     }
 
     #[test]

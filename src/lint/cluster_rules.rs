@@ -6,7 +6,7 @@
 use super::analysis::Analysis;
 use super::{Diagnostic, RuleId};
 use crate::provider::deployment::CaDeployment;
-use crate::provider::objects::{KwokNode, PendingPod, Toleration};
+use crate::provider::objects::{GroupedNode, PendingPod, Toleration};
 use crate::provider::{
     ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE, TAINT_EFFECT, TAINT_KEY, TAINT_VALUE,
     taint_string,
@@ -26,9 +26,9 @@ pub struct ClusterFacts {
     /// Some kwok controller Deployment or the Stage CRD exists.
     pub kwok_present: Option<bool>,
     pub pending_pods: Option<Vec<PendingPod>>,
-    pub kwok_nodes: Option<Vec<KwokNode>>,
+    pub kwok_nodes: Option<Vec<GroupedNode>>,
     /// Nodes that are not kwok's (no `kwok` providerID, or not `fake`) but name a group.
-    pub real_group_nodes: Option<Vec<KwokNode>>,
+    pub real_group_nodes: Option<Vec<GroupedNode>>,
 }
 
 /// Adds a label-only source (e.g. `deployment/kube-system/cluster-autoscaler`) and returns its id.
@@ -262,7 +262,7 @@ fn orphans(
     let Some(nodes) = &facts.kwok_nodes else {
         return;
     };
-    if !analysis.verdict.templates_known {
+    if !analysis.verdict.node_groups_known {
         return;
     }
     let groups = group_names(analysis);
@@ -318,7 +318,7 @@ fn real_nodes_in_groups(
     let mut by_group: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for node in nodes {
         if let Some(group) = node.group.as_deref()
-            && (groups.contains(group) || (from_cluster && !analysis.verdict.templates_known))
+            && (groups.contains(group) || (from_cluster && !analysis.verdict.node_groups_known))
         {
             by_group.entry(group).or_default().push(&node.name);
         }

@@ -132,7 +132,7 @@ pub(super) fn check(
     source: SourceId,
     first_section_blank: bool,
 ) -> Vec<Diagnostic> {
-    let Some(decoded) = &startup.config else {
+    let Some(decoded) = startup.config() else {
         return Vec::new();
     };
     let mut found = Vec::new();
@@ -141,7 +141,7 @@ pub(super) fn check(
     }
     found.extend(api_version(decoded, source));
     found.extend(configmap_key(decoded, source));
-    match &startup.settings {
+    match startup.config_check() {
         // The empty section was reported already; CA's rejection follows from it.
         Some(Err(_)) if first_section_blank => {}
         Some(Err(rejection)) => {

@@ -9,7 +9,7 @@ mod config_rules;
 pub(crate) mod inputs;
 mod template_rules;
 
-pub use analysis::analyze;
+pub(crate) use analysis::analyze;
 pub use cluster_rules::{ClusterFacts, check_cluster};
 pub use config_rules::{config_key_missing, describe_keys};
 
@@ -19,7 +19,8 @@ use serde::Serialize;
 use std::fmt;
 
 /// Declares `RuleId`: one variant per rule, with the stable kebab-case id users see and script
-/// against. The compiler checks every id a check emits; `RULES` gives each its catalog entry.
+/// against. The compiler checks every id a check emits; `RULES` gives each its catalog entry,
+/// in the same order.
 macro_rules! rule_ids {
     ($($variant:ident = $id:literal,)*) => {
         /// A rule's identity. Printed, serialized and parsed as its kebab-case id.
@@ -43,12 +44,9 @@ macro_rules! rule_ids {
 }
 
 impl RuleId {
-    /// The rule's catalog entry.
+    /// The rule's catalog entry (`RULES` lists the ids in declaration order: a unit test checks).
     pub fn rule(self) -> &'static Rule {
-        RULES
-            .iter()
-            .find(|r| r.id == self)
-            .expect("every RuleId has a catalog entry (checked by a unit test)")
+        &RULES[self as usize]
     }
 }
 
@@ -73,12 +71,6 @@ impl std::str::FromStr for RuleId {
 impl Serialize for RuleId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
-    }
-}
-
-impl PartialEq<&str> for RuleId {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
     }
 }
 

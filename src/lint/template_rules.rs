@@ -231,7 +231,7 @@ pub(super) fn check(startup: &Startup<'_>, source: SourceId) -> Vec<Diagnostic> 
             .at(source, Pos { line: 1, col: 1 }),
         );
     }
-    let group_templates: Vec<usize> = match (&startup.derivation, &settings) {
+    let group_templates: Vec<usize> = match (startup.derivation(), &settings) {
         (Some(derivation), Some(settings)) => {
             grouping(&mut out, source, &set.templates, derivation, settings);
             derivation.groups.iter().map(|g| g.template).collect()

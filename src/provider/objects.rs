@@ -40,11 +40,11 @@ pub struct PendingPod {
     pub memory: f64,
 }
 
-/// A node the kwok provider owns (providerID `kwok:…`, annotation `kwok.x-k8s.io/node: fake`).
+/// A node and the node group CA counts it in, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KwokNode {
+pub struct GroupedNode {
     pub name: String,
-    /// Its `cluster-autoscaler.kwok.nodegroup/name` annotation.
+    /// Its `cluster-autoscaler.kwok.nodegroup/name` annotation, else its grouping value.
     pub group: Option<String>,
 }
 
@@ -88,7 +88,7 @@ pub fn pending_pod(pod: &Pod) -> Option<PendingPod> {
 }
 
 /// A node CA created (or `scale` did): owned by the provider and marked fake.
-pub fn kwok_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<KwokNode> {
+pub fn kwok_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<GroupedNode> {
     let provider_id = node.spec.as_ref().and_then(|s| s.provider_id.as_deref());
     let annotations = node.metadata.annotations.clone().unwrap_or_default();
     let annotation = |key: &str| annotations.get(key).map(String::as_str);
@@ -97,11 +97,11 @@ pub fn kwok_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<Kwo
     {
         return None;
     }
-    group_node(node, settings)
+    Some(group_node(node, settings))
 }
 
 /// Any node with the group CA's `Refresh()` counts it in (the name annotation, else the grouping value).
-pub fn group_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<KwokNode> {
+pub fn group_node(node: &Node, settings: Option<&ProviderSettings>) -> GroupedNode {
     let annotations = node.metadata.annotations.clone().unwrap_or_default();
     let annotation = |key: &str| annotations.get(key).map(String::as_str);
     let grouping_value = |s: &ProviderSettings| {
@@ -111,14 +111,14 @@ pub fn group_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<Kw
         };
         source.and_then(|m| m.get(&s.grouping_key)).cloned()
     };
-    Some(KwokNode {
+    GroupedNode {
         name: node.metadata.name.clone().unwrap_or_default(),
         group: nodegroups::live_node_group(
             annotation(ANNOTATION_NODEGROUP_NAME),
             grouping_value,
             settings,
         ),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -272,12 +272,8 @@ mod tests {
             None
         );
         let real = group_node(&node(Some("aws:///i-1"), &[], &labelled), Some(&settings));
-        assert_eq!(real.and_then(|n| n.group).as_deref(), Some("ng-b"));
+        assert_eq!(real.group.as_deref(), Some("ng-b"));
         let unknown = group_node(&node(None, &[], &labelled), None);
-        assert_eq!(
-            unknown.and_then(|n| n.group),
-            None,
-            "no settings: no grouping key"
-        );
+        assert_eq!(unknown.group, None, "no settings: no grouping key");
     }
 }

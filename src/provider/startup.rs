@@ -1,8 +1,8 @@
 //! CA's start-up, in CA's order: config text, then the templates lookup, then the templates, then the node groups (pure).
 //!
-//! A `Startup` is built in the stages CA goes through, and remembers the first failure, which is
-//! the one CA dies of. Each stage borrows the parsed text it is given, so readers (the linter,
-//! `scale`, `status`, `init`) see the decoded config and templates with their positions.
+//! A `Startup` is built in the stages CA goes through, and keeps the first failure, which is the
+//! one CA dies of. It borrows the texts it was given, parsed once, so that the linter sees the
+//! decoded config and templates with their positions.
 
 use super::config::{self, ConfigRejection, ConfigText, ConfigTextError, DecodedConfig};
 use super::config::{ProviderSettings, ReadNodesFrom};
@@ -22,9 +22,10 @@ pub enum TemplatesOrigin {
     LiveNodes,
 }
 
-/// The texts CA reads, parsed once; `Startup` borrows from them.
+/// The texts CA reads, parsed once for one CA version; `Startup` borrows from them.
 #[derive(Debug)]
 pub struct ParsedTexts {
+    pub version: CaVersion,
     pub config: Option<Result<ConfigText, ConfigTextError>>,
     pub templates: Option<(
         TemplatesOrigin,
@@ -41,6 +42,7 @@ impl ParsedTexts {
         version: CaVersion,
     ) -> ParsedTexts {
         ParsedTexts {
+            version,
             config: config.map(|text| config::parse_for(text, version)),
             templates: templates
                 .filter(|(_, text)| !text.is_empty())
@@ -52,68 +54,42 @@ impl ParsedTexts {
 /// What CA has made of its inputs so far.
 #[derive(Debug)]
 pub struct Startup<'p> {
-    pub version: CaVersion,
-    /// The decoded config, when its text parsed.
-    pub config: Option<DecodedConfig<'p>>,
-    /// CA's checks of the decoded config.
-    pub settings: Option<Result<ProviderSettings, ConfigRejection>>,
-    /// The templates as CA reads them (as templates, or as live nodes).
-    pub templates: Option<Result<TemplateSet<'p>, TemplatesError<'p>>>,
-    /// The node groups CA derives from the templates, once both config and templates are known.
-    pub derivation: Option<Derivation>,
-    /// Whether `derivation`'s groups are CA's: false for a templates ConfigMap given with
-    /// `readNodesFrom: cluster`, which CA never reads (its groups come from the live nodes).
-    pub groups_are_cas: bool,
-    /// The first failure CA runs into, if any.
-    pub failure: Option<CaFailure>,
+    texts: &'p ParsedTexts,
+    config: Option<DecodedConfig<'p>>,
+    config_check: Option<Result<ProviderSettings, ConfigRejection>>,
+    templates_origin: Option<TemplatesOrigin>,
+    templates: Option<Result<TemplateSet<'p>, TemplatesError<'p>>>,
+    derivation: Option<Derivation>,
+    failure: Option<CaFailure>,
 }
 
 impl<'p> Startup<'p> {
-    /// Starts from `earlier`: what CA already failed on while fetching the config ConfigMap.
-    pub fn new(version: CaVersion, earlier: Option<CaFailure>) -> Self {
+    /// Starts on `texts` from `earlier`: what CA already failed on while fetching the config
+    /// ConfigMap. Nothing is read until the stages run.
+    pub fn new(texts: &'p ParsedTexts, earlier: Option<CaFailure>) -> Self {
         Startup {
-            version,
+            texts,
             config: None,
-            settings: None,
+            config_check: None,
+            templates_origin: None,
             templates: None,
             derivation: None,
-            groups_are_cas: false,
             failure: earlier,
         }
     }
 
-    /// Runs CA on `texts`: config, then templates. `lookup` is CA's failure to find the
-    /// templates ConfigMap, given the settings (it only matters when CA reads that ConfigMap).
-    pub fn run(
-        texts: &'p ParsedTexts,
-        version: CaVersion,
-        earlier: Option<CaFailure>,
-        lookup: impl FnOnce(Option<&ProviderSettings>) -> Option<CaFailure>,
-    ) -> Self {
-        let mut startup = Startup::new(version, earlier);
-        if let Some(config) = &texts.config {
-            startup.read_config(config);
-        }
-        if let Some(failure) = lookup(startup.settings()) {
-            startup.templates_lookup_failed(failure);
-        }
-        if let Some((origin, chunks)) = &texts.templates {
-            startup.read_templates(*origin, chunks);
-        }
-        startup
-    }
-
-    /// Stage 1: decode and check the provider config.
-    pub fn read_config(&mut self, parsed: &'p Result<ConfigText, ConfigTextError>) {
-        match parsed {
-            Err(e) => self.fail(e.ca_failure()),
-            Ok(text) => {
-                let decoded = config::decode(text, self.version);
+    /// Stage 1: decode and check the provider config, if there is one.
+    pub fn read_config(&mut self) {
+        match &self.texts.config {
+            None => {}
+            Some(Err(e)) => self.fail(e.ca_failure()),
+            Some(Ok(text)) => {
+                let decoded = config::decode(text, self.texts.version);
                 let checked = decoded.check();
                 if let Err(rejection) = &checked {
                     self.fail(rejection.failure.clone());
                 }
-                self.settings = Some(checked);
+                self.config_check = Some(checked);
                 self.config = Some(decoded);
             }
         }
@@ -126,21 +102,17 @@ impl<'p> Startup<'p> {
         }
     }
 
-    /// Stage 3: read the templates and derive the node groups.
-    pub fn read_templates(
-        &mut self,
-        origin: TemplatesOrigin,
-        chunks: &'p Result<Vec<ParsedChunk>, TemplatesError<'static>>,
-    ) {
+    /// Stage 3: read the templates, if there are any, and derive the node groups.
+    pub fn read_templates(&mut self) {
+        let Some((origin, chunks)) = &self.texts.templates else {
+            return;
+        };
         let settings = self.settings().cloned();
-        let read_from = settings.as_ref().map(|s| &s.read_nodes_from);
-        let reads_cluster = read_from == Some(&ReadNodesFrom::Cluster);
-        let live = origin == TemplatesOrigin::LiveNodes;
+        let live = *origin == TemplatesOrigin::LiveNodes;
         // With `readNodesFrom: cluster`, CA never reads a templates ConfigMap: its faults cannot stop CA.
         let ca_reads_these = settings.is_none() || self.templates_config_map().is_some() || live;
         // With `readNodesFrom: cluster`, templates given in files stand for the live nodes.
-        let as_nodes = live || reads_cluster;
-        self.groups_are_cas = !(reads_cluster && origin == TemplatesOrigin::ConfigMap);
+        let as_nodes = live || self.reads_cluster();
         let set = match chunks {
             Err(e) => Err(e.clone()),
             Ok(chunks) if as_nodes => templates::from_live_nodes(chunks),
@@ -157,7 +129,7 @@ impl<'p> Startup<'p> {
             Err(_) => {}
             Ok(set) => {
                 if let Some(settings) = &settings {
-                    let derivation = nodegroups::derive(set, settings, self.version);
+                    let derivation = nodegroups::derive(set, settings, self.texts.version);
                     if ca_reads_these && let Some(failure) = derivation.ca_failure(set) {
                         self.fail(failure);
                     }
@@ -165,6 +137,7 @@ impl<'p> Startup<'p> {
                 }
             }
         }
+        self.templates_origin = Some(*origin);
         self.templates = Some(set);
     }
 
@@ -173,14 +146,39 @@ impl<'p> Startup<'p> {
         self.failure.get_or_insert(failure);
     }
 
+    /// The CA version this start-up models.
+    pub fn version(&self) -> CaVersion {
+        self.texts.version
+    }
+
+    /// The first failure CA runs into, if any.
+    pub fn failure(&self) -> Option<&CaFailure> {
+        self.failure.as_ref()
+    }
+
     /// Whether CA gets through start-up.
     pub fn starts(&self) -> bool {
         self.failure.is_none()
     }
 
+    /// The decoded config, when its text parsed.
+    pub fn config(&self) -> Option<&DecodedConfig<'p>> {
+        self.config.as_ref()
+    }
+
+    /// CA's checks of the decoded config: its settings, or why it rejects the config.
+    pub fn config_check(&self) -> Option<&Result<ProviderSettings, ConfigRejection>> {
+        self.config_check.as_ref()
+    }
+
     /// The settings, when CA accepted the config.
     pub fn settings(&self) -> Option<&ProviderSettings> {
-        self.settings.as_ref().and_then(|s| s.as_ref().ok())
+        self.config_check.as_ref().and_then(|s| s.as_ref().ok())
+    }
+
+    fn reads_cluster(&self) -> bool {
+        self.settings()
+            .is_some_and(|s| s.read_nodes_from == ReadNodesFrom::Cluster)
     }
 
     /// The templates ConfigMap CA reads (`configmap.name`), in configmap mode.
@@ -191,16 +189,35 @@ impl<'p> Startup<'p> {
         }
     }
 
+    /// The templates as CA reads them (as templates, or as live nodes), or why it cannot.
+    pub fn templates(&self) -> Option<&Result<TemplateSet<'p>, TemplatesError<'p>>> {
+        self.templates.as_ref()
+    }
+
     /// The templates, when they were read without error.
     pub fn template_set(&self) -> Option<&TemplateSet<'p>> {
         self.templates.as_ref().and_then(|t| t.as_ref().ok())
     }
 
-    /// CA's node groups, each with its template; empty while the templates or the settings are
-    /// unknown, or when the templates given are not the ones CA reads.
+    /// The node groups derived from the templates (also when they are not CA's: see
+    /// `node_groups_known`), once both config and templates are known.
+    pub fn derivation(&self) -> Option<&Derivation> {
+        self.derivation.as_ref()
+    }
+
+    /// Whether CA's node groups are known: its templates were read, and they are the ones CA
+    /// reads (not a templates ConfigMap given with `readNodesFrom: cluster`, which CA ignores
+    /// for the live nodes).
+    pub fn node_groups_known(&self) -> bool {
+        let ignored_config_map =
+            self.reads_cluster() && self.templates_origin == Some(TemplatesOrigin::ConfigMap);
+        self.template_set().is_some() && !ignored_config_map
+    }
+
+    /// CA's node groups, each with its template; empty unless `node_groups_known`.
     pub fn node_groups(&self) -> Vec<(&NodeGroup, &Template<'p>)> {
         match (&self.derivation, self.template_set()) {
-            (Some(derivation), Some(set)) if self.groups_are_cas => derivation
+            (Some(derivation), Some(set)) if self.node_groups_known() => derivation
                 .groups
                 .iter()
                 .map(|g| (g, &set.templates[g.template]))
@@ -209,17 +226,13 @@ impl<'p> Startup<'p> {
         }
     }
 
-    /// The templates CA skips (no grouping value), as ordinals into the template set.
+    /// The templates CA skips (no grouping value), as ordinals into the template set; empty
+    /// unless `node_groups_known`.
     pub fn skipped_templates(&self) -> &[usize] {
         match &self.derivation {
-            Some(derivation) if self.groups_are_cas => &derivation.skipped,
+            Some(derivation) if self.node_groups_known() => &derivation.skipped,
             _ => &[],
         }
-    }
-
-    /// Whether CA's node groups are known: its templates were read, and they are CA's.
-    pub fn node_groups_known(&self) -> bool {
-        self.groups_are_cas && self.template_set().is_some()
     }
 }
 
@@ -230,19 +243,23 @@ mod tests {
     const CONFIG: &str = "apiVersion: v1alpha1\nreadNodesFrom: configmap\nnodegroups: {fromNodeLabelKey: kwok-nodegroup}\nconfigmap: {name: kwok-provider-templates}\n";
     const TWO_GROUPS: &str = "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Node, metadata: {name: a, annotations: {cluster-autoscaler.kwok.nodegroup/max-count: '5'}, labels: {kwok-nodegroup: ng-a}}}\n- {apiVersion: v1, kind: Node, metadata: {name: b, annotations: {}, labels: {kwok-nodegroup: ng-b}}}\n- {apiVersion: v1, kind: Node, metadata: {name: c, annotations: {}}}\n";
 
-    fn start(config: &str, templates: Option<(TemplatesOrigin, &str)>) -> (ParsedTexts, CaVersion) {
-        let version = CaVersion::LATEST;
-        (
-            ParsedTexts::parse(Some(config), templates, version),
-            version,
-        )
+    fn texts(config: &str, templates: Option<(TemplatesOrigin, &str)>) -> ParsedTexts {
+        ParsedTexts::parse(Some(config), templates, CaVersion::LATEST)
+    }
+
+    /// Every stage, with no lookup failure.
+    fn run(texts: &ParsedTexts, earlier: Option<CaFailure>) -> Startup<'_> {
+        let mut startup = Startup::new(texts, earlier);
+        startup.read_config();
+        startup.read_templates();
+        startup
     }
 
     #[test]
     fn derives_groups_and_skips_templates_without_a_grouping_value() {
-        let (texts, version) = start(CONFIG, Some((TemplatesOrigin::ConfigMap, TWO_GROUPS)));
-        let startup = Startup::run(&texts, version, None, |_| None);
-        assert!(startup.starts(), "{:?}", startup.failure);
+        let given = texts(CONFIG, Some((TemplatesOrigin::ConfigMap, TWO_GROUPS)));
+        let startup = run(&given, None);
+        assert!(startup.starts(), "{:?}", startup.failure());
         let groups: Vec<(&str, i64, &str)> = startup
             .node_groups()
             .iter()
@@ -255,41 +272,42 @@ mod tests {
     #[test]
     fn the_first_failure_in_cas_order_wins() {
         let bad_config = CONFIG.replace("readNodesFrom: configmap", "readNodesFrom: nowhere");
-        let (texts, version) = start(&bad_config, Some((TemplatesOrigin::ConfigMap, "junk: [")));
-        let startup = Startup::run(&texts, version, None, |_| None);
-        let failure = startup.failure.expect("CA stops");
+        let broken = texts(&bad_config, Some((TemplatesOrigin::ConfigMap, "junk: [")));
+        let startup = run(&broken, None);
+        let failure = startup.failure().expect("CA stops");
         assert!(failure.ca_message.contains("readNodesFrom"), "{failure:?}");
 
         let earlier = CaFailure::new("configmaps \"kwok-provider-config\" not found", "absent");
-        let (texts, version) = start(CONFIG, None);
-        let startup = Startup::run(&texts, version, Some(earlier.clone()), |_| None);
-        assert_eq!(startup.failure, Some(earlier));
+        let config_only = texts(CONFIG, None);
+        let startup = run(&config_only, Some(earlier.clone()));
+        assert_eq!(startup.failure(), Some(&earlier));
     }
 
     #[test]
     fn the_templates_lookup_stops_ca_only_in_configmap_mode() {
-        let lookup = |settings: Option<&ProviderSettings>| {
-            assert!(settings.is_some());
-            Some(CaFailure::new("failed to get configmap", "not there"))
+        let starts_without_the_config_map = |config: &str| {
+            let given = texts(config, None);
+            let mut startup = Startup::new(&given, None);
+            startup.read_config();
+            startup.templates_lookup_failed(CaFailure::new("failed to get configmap", "absent"));
+            startup.starts()
         };
-        let (texts, version) = start(CONFIG, None);
-        assert!(!Startup::run(&texts, version, None, lookup).starts());
+        assert!(!starts_without_the_config_map(CONFIG));
         let cluster = CONFIG.replace("readNodesFrom: configmap", "readNodesFrom: cluster");
-        let (texts, version) = start(&cluster, None);
-        assert!(Startup::run(&texts, version, None, lookup).starts());
+        assert!(starts_without_the_config_map(&cluster));
     }
 
     #[test]
     fn a_templates_config_map_is_not_read_with_read_nodes_from_cluster() {
         let cluster = CONFIG.replace("readNodesFrom: configmap", "readNodesFrom: cluster");
-        let (texts, version) = start(&cluster, Some((TemplatesOrigin::ConfigMap, TWO_GROUPS)));
-        let startup = Startup::run(&texts, version, None, |_| None);
+        let ignored = texts(&cluster, Some((TemplatesOrigin::ConfigMap, TWO_GROUPS)));
+        let startup = run(&ignored, None);
         assert!(startup.starts());
         assert!(!startup.node_groups_known());
         assert!(startup.node_groups().is_empty());
         // The same text as the live nodes gives CA's groups.
-        let (texts, version) = start(&cluster, Some((TemplatesOrigin::LiveNodes, TWO_GROUPS)));
-        let startup = Startup::run(&texts, version, None, |_| None);
+        let live = texts(&cluster, Some((TemplatesOrigin::LiveNodes, TWO_GROUPS)));
+        let startup = run(&live, None);
         assert!(startup.node_groups_known());
         assert_eq!(startup.node_groups().len(), 2);
     }

@@ -77,10 +77,7 @@ pub fn render_listing(out: &mut impl Write, rows: &[GroupRow]) -> io::Result<()>
             r.ready.to_string(),
         ]);
     }
-    for line in table.lines() {
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
+    table.write(out, "", &console::Style::new())
 }
 
 /// The change summary, one block per group.

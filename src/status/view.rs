@@ -189,8 +189,11 @@ pub fn render_text(out: &mut impl Write, s: &Snapshot, colors: bool) -> io::Resu
             cell(&g.scale_up),
         ]);
     }
+    // Rows are coloured whole, by the group's state, so this writes the lines itself.
     let mut lines = table.lines().into_iter();
-    writeln!(out, "{}", lines.next().unwrap_or_default())?;
+    if let Some(header) = lines.next() {
+        writeln!(out, "{header}")?;
+    }
     for (text, g) in lines.zip(&s.node_groups) {
         let text = match g.scale_up.as_deref() {
             Some("Backoff") => paint(console::Style::new().red(), &text),

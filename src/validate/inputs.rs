@@ -717,7 +717,7 @@ mod tests {
     fn config_map_without_config_key_is_a_finding() {
         let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kwok-provider-config\ndata:\n  config.yaml: x\n";
         let inputs = classify(vec![file("a.yaml", text)], None, "kwok-provider-config").unwrap();
-        assert_eq!(inputs.loading[0].rule, "config-empty");
+        assert_eq!(inputs.loading[0].rule, RuleId::ConfigEmpty);
         assert!(inputs.config_failure.is_some());
     }
 }

@@ -219,14 +219,15 @@ fn templates_source(
     version: CaVersion,
 ) -> (Option<Reading>, Option<String>) {
     let texts = ParsedTexts::parse(config_text, None, version);
-    let startup = Startup::run(&texts, version, None, |_| None);
+    let mut startup = Startup::new(&texts, None);
+    startup.read_config();
     if let Some(settings) = startup.settings() {
         return match &settings.read_nodes_from {
             ReadNodesFrom::Cluster => (Some(Reading::Cluster), None),
             ReadNodesFrom::ConfigMap { name } => (Some(Reading::ConfigMap), Some(name.clone())),
         };
     }
-    let Some(decoded) = &startup.config else {
+    let Some(decoded) = startup.config() else {
         return (None, None);
     };
     let name = decoded
@@ -351,7 +352,7 @@ async fn gather_facts(
                 let provider_id = n.spec.as_ref().and_then(|s| s.provider_id.as_deref());
                 !nodegroups::is_provider_node(provider_id)
             })
-            .filter_map(|n| group_node(n, settings))
+            .map(|n| group_node(n, settings))
             .filter(|n| n.group.is_some())
             .collect()
     });

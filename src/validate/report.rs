@@ -92,7 +92,7 @@ pub fn json_report(analysis: &Analysis, diagnostics: &[Diagnostic]) -> JsonRepor
             } else {
                 Vec::new()
             },
-            node_groups_known: outcome == "starts" && verdict.templates_known,
+            node_groups_known: outcome == "starts" && verdict.node_groups_known,
             target_version: verdict.version.to_string(),
             failure_explanation: verdict.failure.as_ref().map(|f| f.explanation.clone()),
             crashes,
@@ -247,7 +247,7 @@ fn render_verdict(
         return Ok(());
     }
     let Some(settings) = &verdict.settings else {
-        if verdict.templates_known {
+        if verdict.node_groups_known {
             writeln!(
                 w,
                 "{}: no provider config given; checked the templates only (the grouping key is unknown, so node groups cannot be derived)",
@@ -263,7 +263,7 @@ fn render_verdict(
         return Ok(());
     };
     let grouping = format!("{} `{}`", settings.group_by.noun(), settings.grouping_key);
-    if !verdict.templates_known && settings.read_nodes_from == ReadNodesFrom::Cluster {
+    if !verdict.node_groups_known && settings.read_nodes_from == ReadNodesFrom::Cluster {
         writeln!(
             w,
             "{} {} (grouping by {grouping}); it takes its templates from the cluster's nodes (readNodesFrom: cluster): validate without -f to see the node groups",
@@ -272,7 +272,7 @@ fn render_verdict(
         )?;
         return write_notes(w, verdict);
     }
-    if !verdict.templates_known {
+    if !verdict.node_groups_known {
         writeln!(
             w,
             "{} {} (grouping by {grouping}); templates not given, so its node groups are unknown",
@@ -316,13 +316,7 @@ fn render_verdict(
                 taint.clone(),
             ]);
         }
-        let mut lines = table.lines().into_iter();
-        if let Some(header) = lines.next() {
-            writeln!(w, "  {}", styles.dim.apply_to(header))?;
-        }
-        for line in lines {
-            writeln!(w, "  {line}")?;
-        }
+        table.write(w, "  ", &styles.dim)?;
     }
     for skipped in &verdict.skipped {
         writeln!(
@@ -383,12 +377,5 @@ pub fn render_rules(w: &mut impl Write, styles: &Styles) -> io::Result<()> {
             rule.summary.to_owned(),
         ]);
     }
-    let mut lines = table.lines().into_iter();
-    if let Some(header) = lines.next() {
-        writeln!(w, "{}", styles.dim.apply_to(header))?;
-    }
-    for line in lines {
-        writeln!(w, "{line}")?;
-    }
-    Ok(())
+    table.write(w, "", &styles.dim)
 }
