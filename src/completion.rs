@@ -407,10 +407,9 @@ async fn fetch_from_cluster(
             )
             .ok()?;
             let version = crate::provider::CaVersion::LATEST;
-            let (inputs, _, _) = crate::validate::live::read_inputs(&cluster, &name, version)
+            let analysis = crate::validate::live::analyze_config_maps(&cluster, &name, version)
                 .await
                 .ok()?;
-            let analysis = crate::lint::analyze(&inputs, version);
             values = analysis
                 .verdict
                 .node_groups

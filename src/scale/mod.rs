@@ -82,13 +82,12 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui)
                     cluster.context,
                     cluster.server
                 ));
-                let (inputs, _, _) = crate::validate::live::read_inputs(
+                crate::validate::live::analyze_config_maps(
                     &cluster,
                     &config_map,
                     args.provider.ca_version(),
                 )
-                .await?;
-                lint::analyze(&inputs, args.provider.ca_version())
+                .await?
             }
         };
         if !analysis.verdict.starts {

@@ -131,15 +131,11 @@ async fn read(
     })?;
 
     // The node groups the ConfigMaps define (best effort: CA's view stands without them).
-    let config_groups: Option<Vec<(String, i64, i64)>> = match crate::validate::live::read_inputs(
-        cluster,
-        config_map,
-        args.provider.ca_version(),
-    )
-    .await
-    {
-        Ok((inputs, _, _)) => {
-            let analysis = crate::lint::analyze(&inputs, args.provider.ca_version());
+    let analysis =
+        crate::validate::live::analyze_config_maps(cluster, config_map, args.provider.ca_version())
+            .await;
+    let config_groups: Option<Vec<(String, i64, i64)>> = match analysis {
+        Ok(analysis) => {
             if analysis.verdict.starts {
                 Some(
                     analysis

@@ -81,6 +81,17 @@ pub fn analyze_live(
     })
 }
 
+/// The ConfigMaps (or nodes) CA reads in the live cluster, analysed as CA would: what `scale`,
+/// `status` and completion know of CA's node groups. (No cluster rules: that is `validate`'s.)
+pub(crate) async fn analyze_config_maps(
+    cluster: &Cluster,
+    config_map: &str,
+    version: CaVersion,
+) -> Result<Analysis> {
+    let (inputs, _, _) = read_inputs(cluster, config_map, version).await?;
+    Ok(lint::analyze(&inputs, version))
+}
+
 /// What CA reads: the config ConfigMap, then the templates ConfigMap or the nodes (returned too).
 pub(crate) async fn read_inputs(
     cluster: &Cluster,
