@@ -3,6 +3,7 @@
 //! kubectl does not pass its global flags to plugins, so we declare kubectl's own
 //! (`--kubeconfig`, `--context`, `-n`, `--request-timeout`) and parse them ourselves.
 
+use crate::events::view::{EventType, Timestamps};
 use crate::provider::CaVersion;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -475,18 +476,6 @@ pub struct EventsArgs {
     /// Output format (json: one object per line, NDJSON).
     #[arg(short = 'o', long = "output", value_enum, default_value_t = ScaleOutput::Text, value_name = "FORMAT")]
     pub output: ScaleOutput,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EventType {
-    Normal,
-    Warning,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Timestamps {
-    Relative,
-    Absolute,
 }
 
 #[derive(Debug, Clone, Args)]

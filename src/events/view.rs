@@ -1,10 +1,23 @@
 //! One CA event as `events` shows it: the view model, the filters and both renderings (pure).
 
-use crate::cli::{EventType, Timestamps};
 use crate::provider::events::{self, Decision};
 use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::jiff::Timestamp;
 use serde::Serialize;
+
+/// An event's type, as `--type` selects it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EventType {
+    Normal,
+    Warning,
+}
+
+/// How event times are shown (`--timestamps`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Timestamps {
+    Relative,
+    Absolute,
+}
 
 /// The involved object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
