@@ -204,10 +204,7 @@ mod tests {
         assert_eq!(lines[0], "NAME  GPU    PODS");
         assert_eq!(lines[1], "ü-é   1× T4   110");
         assert_eq!(lines[2], "日本  -         8");
-        assert_eq!(
-            lines[3], "x",
-            "missing cells are blank and trailing blanks trimmed"
-        );
+        assert_eq!(lines[3], "x", "trailing blanks are trimmed");
         let wide = Table::new(["A", "MIN"])
             .min_width(1, 4)
             .right_align([1])
