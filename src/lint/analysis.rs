@@ -5,7 +5,7 @@ use super::{Diagnostic, config_rules, template_rules};
 use crate::provider::config::{ProviderSettings, ReadNodesFrom};
 use crate::provider::nodegroups::NodeGroup;
 use crate::provider::startup::{ParsedTexts, Startup};
-use crate::provider::templates::{self, Template, TemplateSet};
+use crate::provider::templates::{Template, TemplateSet};
 use crate::provider::{CaFailure, CaVersion, taint_string};
 use crate::source::Source;
 use std::collections::BTreeMap;
@@ -137,7 +137,7 @@ fn verdict(
     templates: &TemplatesInput,
 ) -> CaVerdict {
     let version = startup.version();
-    let settings = startup.settings().cloned();
+    let settings = startup.settings();
     let mut verdict = CaVerdict {
         version,
         starts: startup.starts(),
@@ -146,9 +146,9 @@ fn verdict(
         skipped: Vec::new(),
         node_groups_known: startup.node_groups_known(),
         notes: Vec::new(),
-        settings: None,
+        settings: settings.cloned(),
     };
-    if let (Some(set), Some(settings)) = (startup.template_set(), &settings) {
+    if let (Some(set), Some(settings)) = (startup.template_set(), settings) {
         verdict.node_groups = groups
             .iter()
             .map(|(g, _)| GroupSummary {
@@ -172,7 +172,7 @@ fn verdict(
             })
             .collect();
     }
-    if let Some(settings) = &settings {
+    if let Some(settings) = settings {
         if settings.read_nodes_from == ReadNodesFrom::Cluster {
             match templates {
                 // A templates ConfigMap CA never reads: the groups come from live nodes, unknown here.
@@ -209,11 +209,10 @@ fn verdict(
             );
         }
     }
-    verdict.settings = settings;
     verdict
 }
 
-fn shape(template: &templates::Template<'_>, name: &str) -> GroupShape {
+fn shape(template: &Template<'_>, name: &str) -> GroupShape {
     GroupShape {
         name: name.to_owned(),
         labels: template

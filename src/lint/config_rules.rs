@@ -68,30 +68,26 @@ pub fn config_key_missing(
 /// The config text does not parse.
 pub(super) fn text_error(source: SourceId, error: &ConfigTextError) -> Diagnostic {
     match error {
-        ConfigTextError::Syntax(e) =>
-            Diagnostic::new(
-                RuleId::ConfigParseError,
-                format!("the provider config is not valid YAML: {}", e.message),
-            )
-            .at(source, e.pos)
-            .hint("fix the YAML syntax here; indentation must use spaces, and `key: value` needs a space after the colon"),
-        ConfigTextError::Separator { line, rest } =>
-            Diagnostic::new(
-                RuleId::ConfigParseError,
-                format!("`---` is followed by `{rest}`; CA's document reader allows only a comment after `---`"),
-            )
-            .at(source, Pos { line: *line, col: 4 })
-            .hint("put the config on the line after `---`"),
-        ConfigTextError::Json { line, col, message } =>
-            Diagnostic::new(
-                RuleId::ConfigParseError,
-                format!("the provider config starts with `{{`, so CA reads it as JSON, and it is not valid JSON: {message}"),
-            )
-            .at(source, Pos { line: *line, col: *col })
-            .hint("fix the JSON here, or write the config as YAML"),
-        ConfigTextError::Empty =>
-            Diagnostic::new(RuleId::ConfigEmpty, "the provider config is empty; CA fails with `failed to decode kwok config: EOF`")
-                .at(source, Pos { line: 1, col: 1 }),
+        ConfigTextError::Syntax(e) => Diagnostic::new(
+            RuleId::ConfigParseError,
+            format!("the provider config is not valid YAML: {}", e.message),
+        )
+        .at(source, e.pos)
+        .hint("fix the YAML syntax here; indentation must use spaces, and `key: value` needs a space after the colon"),
+        ConfigTextError::Separator { line, rest } => Diagnostic::new(
+            RuleId::ConfigParseError,
+            format!("`---` is followed by `{rest}`; CA's document reader allows only a comment after `---`"),
+        )
+        .at(source, Pos { line: *line, col: 4 })
+        .hint("put the config on the line after `---`"),
+        ConfigTextError::Json { line, col, message } => Diagnostic::new(
+            RuleId::ConfigParseError,
+            format!("the provider config starts with `{{`, so CA reads it as JSON, and it is not valid JSON: {message}"),
+        )
+        .at(source, Pos { line: *line, col: *col })
+        .hint("fix the JSON here, or write the config as YAML"),
+        ConfigTextError::Empty => Diagnostic::new(RuleId::ConfigEmpty, "the provider config is empty; CA fails with `failed to decode kwok config: EOF`")
+            .at(source, Pos { line: 1, col: 1 }),
     }
 }
 

@@ -28,11 +28,11 @@ pub(super) fn check_presence(
     };
     let no_templates_key = |found: String, location| {
         let diagnostic = Diagnostic::new(
-                RuleId::TemplatesMissing,
-                format!("ConfigMap `{name}` has no `templates` key ({found}); CA reads only `data.templates` and exits at start-up"),
-            )
-            .at_opt(location)
-            .hint("put the templates under `data.templates: |` (CA ignores `configmap.key` and every other key)");
+            RuleId::TemplatesMissing,
+            format!("ConfigMap `{name}` has no `templates` key ({found}); CA reads only `data.templates` and exits at start-up"),
+        )
+        .at_opt(location)
+        .hint("put the templates under `data.templates: |` (CA ignores `configmap.key` and every other key)");
         let failure = CaFailure::new(
             format!("configmap '{name}' doesn't have 'templates' key"),
             format!("ConfigMap `{name}` has no (or an empty) `templates` key"),
@@ -45,11 +45,11 @@ pub(super) fn check_presence(
                 return no_templates_key(describe_keys(&other.keys), other.location);
             }
             let diagnostic = Diagnostic::new(
-                    RuleId::TemplatesMissing,
-                    format!("the config reads templates from ConfigMap `{name}`, but no templates were given; cannot tell which node groups CA creates"),
-                )
-                .severity(Severity::Warning)
-                .hint(format!("pass the `{name}` ConfigMap with another -f, or raw templates with --templates FILE"));
+                RuleId::TemplatesMissing,
+                format!("the config reads templates from ConfigMap `{name}`, but no templates were given; cannot tell which node groups CA creates"),
+            )
+            .severity(Severity::Warning)
+            .hint(format!("pass the `{name}` ConfigMap with another -f, or raw templates with --templates FILE"));
             (Some(diagnostic), None)
         }
         TemplatesInput::ConfigMapNotFound {
@@ -57,18 +57,18 @@ pub(super) fn check_presence(
             elsewhere: Some(elsewhere),
         } => {
             let diagnostic = Diagnostic::new(
-                    RuleId::TemplatesMissing,
-                    format!("ConfigMap `{name}` is in namespace `{elsewhere}`, but the provider config is in `{namespace}`: CA reads both from its one namespace (POD_NAMESPACE), finds no `{name}` in `{namespace}` and exits at start-up"),
-                )
-                .hint(format!("put both ConfigMaps in CA's namespace (`{namespace}` if that is where CA runs)"));
+                RuleId::TemplatesMissing,
+                format!("ConfigMap `{name}` is in namespace `{elsewhere}`, but the provider config is in `{namespace}`: CA reads both from its one namespace (POD_NAMESPACE), finds no `{name}` in `{namespace}` and exits at start-up"),
+            )
+            .hint(format!("put both ConfigMaps in CA's namespace (`{namespace}` if that is where CA runs)"));
             (Some(diagnostic), Some(not_found(namespace)))
         }
         TemplatesInput::ConfigMapNotFound { namespace, .. } => {
             let diagnostic = Diagnostic::new(
-                    RuleId::TemplatesMissing,
-                    format!("ConfigMap `{name}` named by `configmap.name` does not exist in namespace `{namespace}`; CA exits at start-up"),
-                )
-                .hint(format!("create it: kubectl create configmap {name} -n {namespace} --from-file=templates=templates.yaml"));
+                RuleId::TemplatesMissing,
+                format!("ConfigMap `{name}` named by `configmap.name` does not exist in namespace `{namespace}`; CA exits at start-up"),
+            )
+            .hint(format!("create it: kubectl create configmap {name} -n {namespace} --from-file=templates=templates.yaml"));
             (Some(diagnostic), Some(not_found(namespace)))
         }
         TemplatesInput::Text {
@@ -76,11 +76,11 @@ pub(super) fn check_presence(
             ..
         } if found != name => {
             let diagnostic = Diagnostic::new(
-                    RuleId::TemplatesMissing,
-                    format!("the templates ConfigMap is named `{found}`, but `configmap.name` says `{name}`; CA looks for `{name}` and exits"),
-                )
-                .at_opt(*location)
-                .hint(format!("rename the ConfigMap to `{name}`, or set `configmap.name: {found}`"));
+                RuleId::TemplatesMissing,
+                format!("the templates ConfigMap is named `{found}`, but `configmap.name` says `{name}`; CA looks for `{name}` and exits"),
+            )
+            .at_opt(*location)
+            .hint(format!("rename the ConfigMap to `{name}`, or set `configmap.name: {found}`"));
             (
                 Some(diagnostic),
                 Some(CaFailure::new(
@@ -100,11 +100,11 @@ pub(super) fn check_presence(
             config_map: None,
         } if input.text.is_empty() => {
             let diagnostic = Diagnostic::new(
-                    RuleId::TemplatesMissing,
-                    "the templates file is empty; as the `templates` key of ConfigMap an empty value makes CA exit at start-up",
-                )
-                .at(input.source, Pos { line: 1, col: 1 })
-                .hint("add Node templates: a `kind: List` of Nodes, or Node documents separated by `---`");
+                RuleId::TemplatesMissing,
+                "the templates file is empty; as the `templates` key of ConfigMap an empty value makes CA exit at start-up",
+            )
+            .at(input.source, Pos { line: 1, col: 1 })
+            .hint("add Node templates: a `kind: List` of Nodes, or Node documents separated by `---`");
             (
                 Some(diagnostic),
                 Some(CaFailure::new(

@@ -100,6 +100,15 @@ pub fn kwok_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<Gro
     Some(group_node(node, settings))
 }
 
+/// A node that is not the provider's (no `kwok` providerID) but that CA counts into a group.
+pub fn real_node_in_group(node: &Node, settings: Option<&ProviderSettings>) -> Option<GroupedNode> {
+    let provider_id = node.spec.as_ref().and_then(|s| s.provider_id.as_deref());
+    if nodegroups::is_provider_node(provider_id) {
+        return None;
+    }
+    Some(group_node(node, settings)).filter(|n| n.group.is_some())
+}
+
 /// Any node with the group CA's `Refresh()` counts it in (the name annotation, else the grouping value).
 pub fn group_node(node: &Node, settings: Option<&ProviderSettings>) -> GroupedNode {
     let annotations = node.metadata.annotations.clone().unwrap_or_default();
@@ -273,6 +282,12 @@ mod tests {
         );
         let real = group_node(&node(Some("aws:///i-1"), &[], &labelled), Some(&settings));
         assert_eq!(real.group.as_deref(), Some("ng-b"));
+        let real = real_node_in_group(&node(Some("aws:///i-1"), &[], &labelled), Some(&settings));
+        assert_eq!(real.and_then(|n| n.group).as_deref(), Some("ng-b"));
+        let kwoks = real_node_in_group(&node(Some("kwok:n1"), &fake, &labelled), Some(&settings));
+        assert_eq!(kwoks, None, "the provider's own nodes are not real nodes");
+        let ungrouped = real_node_in_group(&node(None, &[], &[]), Some(&settings));
+        assert_eq!(ungrouped, None);
         let unknown = group_node(&node(None, &[], &labelled), None);
         assert_eq!(unknown.group, None, "no settings: no grouping key");
     }

@@ -13,8 +13,7 @@ use crate::lint::{self, ClusterFacts, config_key_missing};
 use crate::output::Ui;
 use crate::provider::config::{ProviderSettings, ReadNodesFrom};
 use crate::provider::deployment::{ca_deployment, is_kwok_controller};
-use crate::provider::nodegroups;
-use crate::provider::objects::{group_node, kwok_node, pending_pod};
+use crate::provider::objects::{kwok_node, pending_pod, real_node_in_group};
 use crate::provider::startup::{ParsedTexts, Startup};
 use crate::provider::*;
 use crate::source::{Location, Source};
@@ -359,12 +358,7 @@ async fn gather_facts(
     facts.real_group_nodes = nodes.as_ref().map(|nodes| {
         nodes
             .iter()
-            .filter(|n| {
-                let provider_id = n.spec.as_ref().and_then(|s| s.provider_id.as_deref());
-                !nodegroups::is_provider_node(provider_id)
-            })
-            .map(|n| group_node(n, settings))
-            .filter(|n| n.group.is_some())
+            .filter_map(|n| real_node_in_group(n, settings))
             .collect()
     });
     facts.kwok_nodes = nodes.map(|nodes| {
