@@ -13,6 +13,7 @@ mod real_cluster;
 mod robustness;
 mod rules;
 mod scale;
+mod shell_completion;
 mod status;
 mod validate_files;
 mod validate_live;

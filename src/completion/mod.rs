@@ -6,6 +6,8 @@
 //! and then cobra's directive line (`:4`). `plan` decides what to complete (pure); `run_complete`
 //! fetches what must come from the cluster, quickly and silently.
 
+mod scripts;
+
 use crate::cli::{Cli, ColorMode, GlobalArgs};
 use clap::CommandFactory;
 use std::io::Write;
@@ -35,13 +37,14 @@ pub enum CompletionShell {
     Kubectl,
 }
 
-/// The completion script for `shell`.
+/// The completion script for `shell`: bash, zsh and fish ask `__complete` (the planner kubectl's
+/// helper uses too); PowerShell and elvish get clap_complete's static scripts.
 pub fn script(shell: CompletionShell) -> Vec<u8> {
     use clap_complete::Shell;
     let shell = match shell {
-        CompletionShell::Bash => Shell::Bash,
-        CompletionShell::Zsh => Shell::Zsh,
-        CompletionShell::Fish => Shell::Fish,
+        CompletionShell::Bash => return scripts::BASH.as_bytes().to_vec(),
+        CompletionShell::Zsh => return scripts::ZSH.as_bytes().to_vec(),
+        CompletionShell::Fish => return scripts::FISH.as_bytes().to_vec(),
         CompletionShell::Powershell => Shell::PowerShell,
         CompletionShell::Elvish => Shell::Elvish,
         CompletionShell::Kubectl => return KUBECTL_HELPER.as_bytes().to_vec(),
