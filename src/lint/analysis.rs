@@ -270,6 +270,7 @@ mod tests {
             loading: Vec::new(),
             config_failure: None,
             other_config_maps: Vec::new(),
+            notes: Vec::new(),
         }
     }
 

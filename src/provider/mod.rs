@@ -4,6 +4,7 @@
 //! notes), not its README. No I/O: callers hand in YAML text or parsed trees.
 
 pub(crate) mod config;
+pub mod decision;
 pub(crate) mod deployment;
 pub(crate) mod events;
 pub(crate) mod names;

@@ -116,7 +116,7 @@ impl<'p> Startup<'p> {
         let set = match chunks {
             Err(e) => Err(e.clone()),
             Ok(chunks) if as_nodes => templates::from_live_nodes(chunks),
-            Ok(chunks) => templates::parse(chunks),
+            Ok(chunks) => templates::parse(chunks, self.texts.version),
         };
         match &set {
             Err(e) if ca_reads_these => {

@@ -213,6 +213,7 @@ pub(crate) async fn read_inputs(
         templates,
         loading,
         config_failure,
+        notes: Vec::new(),
     };
     Ok((inputs, facts, live_nodes))
 }
