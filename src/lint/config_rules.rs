@@ -73,7 +73,7 @@ pub(super) fn text_error(source: SourceId, error: &ConfigTextError) -> Diagnosti
             format!("the provider config is not valid YAML: {}", e.message),
         )
         .at(source, e.pos)
-        .hint("fix the YAML syntax here; indentation must use spaces, and `key: value` needs a space after the colon"),
+        .hint("fix the YAML syntax here; indentation must use spaces (a tab indenting a line is an error), and `key: value` needs a space or a tab after the colon"),
         ConfigTextError::Separator { line, rest } => Diagnostic::new(
             RuleId::ConfigParseError,
             format!("`---` is followed by `{rest}`; CA's document reader allows only a comment after `---`"),

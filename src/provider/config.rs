@@ -261,8 +261,7 @@ fn parse_yaml(text: &str) -> Result<ConfigText, ConfigTextError> {
         return Err(ConfigTextError::Empty);
     };
     let docs = with_a_document(
-        reader
-            .parse(first.text, first.first_line)
+        super::tabs::parse(&mut reader, first.text, first.first_line)
             .map_err(ConfigTextError::Syntax)?,
     );
     let has_content = |chunk: &yaml::Chunk<'_>| {

@@ -13,6 +13,7 @@ pub(crate) mod objects;
 pub(crate) mod quantity;
 pub(crate) mod startup;
 pub mod status;
+pub(crate) mod tabs;
 pub(crate) mod templates;
 pub mod version;
 

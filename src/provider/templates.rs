@@ -383,15 +383,18 @@ fn check_node_fields(node: &Node) -> Result<(), TemplatesError<'_>> {
                             let text = v.as_str().unwrap_or_default();
                             if quantity::parse(text).is_none() {
                                 return Err((
-                                    format!(
-                                        "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (got \"{text}\" in {path})"
-                                    ),
+                                    // CA's words; the position says which value.
+                                    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_owned(),
                                     v,
                                 ));
                             }
                         }
+                        // Quantity's UnmarshalJSON parses any other JSON text as a quantity.
                         _ => {
-                            return Err((mismatch(v, "NodeStatus", &path, "resource.Quantity"), v));
+                            return Err((
+                                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_owned(),
+                                v,
+                            ));
                         }
                     }
                 }
@@ -433,14 +436,18 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
     let mut reader = yaml::Reader::default();
     let mut parsed = Vec::with_capacity(chunks.len());
     for chunk in chunks {
-        let docs = reader
-            .parse(chunk.text, chunk.first_line)
+        let docs = super::tabs::parse(&mut reader, chunk.text, chunk.first_line)
             .map_err(TemplatesError::Syntax)?;
         let document = docs.into_iter().find(|d| !d.is_empty);
         parsed.push(ParsedChunk {
             first_line: chunk.first_line,
             document,
-            text: chunk.text.to_owned(),
+            // YAMLReader ends every chunk with a newline, the last line's included.
+            text: if chunk.text.is_empty() || chunk.text.ends_with('\n') {
+                chunk.text.to_owned()
+            } else {
+                format!("{}\n", chunk.text)
+            },
         });
     }
     Ok(parsed)

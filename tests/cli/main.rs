@@ -3,6 +3,7 @@
 mod util;
 
 mod conformance;
+mod decode_differential;
 mod distribution;
 mod docs;
 mod events;

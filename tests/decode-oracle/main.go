@@ -23,6 +23,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apimachinery/pkg/util/yaml"
 	clientscheme "k8s.io/client-go/kubernetes/scheme"
+
+	"decode-oracle/kwok"
 )
 
 type request struct {
@@ -39,34 +41,6 @@ type response struct {
 	Templates int    `json:"templates"`
 }
 
-// The provider's config types (kwok_types.go); NodegroupsConfig is per version (nodegroups_*.go).
-type NodeConfig struct {
-	GPUConfig *GPUConfig `json:"gpuConfig" yaml:"gpuConfig"`
-	SkipTaint bool       `json:"skipTaint" yaml:"skipTaint"`
-}
-
-type ConfigMapConfig struct {
-	Name string `json:"name" yaml:"name"`
-	Key  string `json:"key" yaml:"key"`
-}
-
-type GPUConfig struct {
-	GPULabelKey       string              `json:"gpuLabelKey" yaml:"gpuLabelKey"`
-	AvailableGPUTypes map[string]struct{} `json:"availableGPUTypes" yaml:"availableGPUTypes"`
-}
-
-type KwokConfig struct {
-}
-
-type KwokProviderConfig struct {
-	APIVersion    string            `json:"apiVersion" yaml:"apiVersion"`
-	ReadNodesFrom string            `json:"readNodesFrom" yaml:"readNodesFrom"`
-	Nodegroups    *NodegroupsConfig `json:"nodegroups" yaml:"nodegroups"`
-	Nodes         *NodeConfig       `json:"nodes" yaml:"nodes"`
-	ConfigMap     *ConfigMapConfig  `json:"configmap" yaml:"configmap"`
-	Kwok          *KwokConfig       `json:"kwok" yaml:"kwok"`
-}
-
 // loadConfig is LoadConfigFile after the ConfigMap Get, with BuildKwokProvider's wrapping.
 func loadConfig(text string) error {
 	if err := checkConfig(text); err != nil {
@@ -77,7 +51,7 @@ func loadConfig(text string) error {
 
 func checkConfig(text string) error {
 	decoder := yaml.NewYAMLOrJSONDecoder(strings.NewReader(text), 4096)
-	kwokConfig := KwokProviderConfig{}
+	kwokConfig := kwok.KwokProviderConfig{}
 	if err := decoder.Decode(&kwokConfig); err != nil {
 		return fmt.Errorf("failed to decode kwok config: %v", err)
 	}
@@ -98,12 +72,12 @@ func checkConfig(text string) error {
 		return fmt.Errorf("please specify a value for 'nodegroups' in kwok config (currently empty or undefined)")
 	}
 	label := strings.TrimSpace(kwokConfig.Nodegroups.FromNodeLabelKey)
-	annotation := strings.TrimSpace(kwokConfig.Nodegroups.annotationKey())
+	annotation := strings.TrimSpace(kwokConfig.Nodegroups.AnnotationKey())
 	if label == "" && annotation == "" {
-		return fmt.Errorf("please specify either 'nodegroups.fromNodeLabelKey' or 'nodegroups.%s' in kwok provider config (currently empty or undefined)", annotationFieldInMessage)
+		return fmt.Errorf("please specify either 'nodegroups.fromNodeLabelKey' or 'nodegroups.%s' in kwok provider config (currently empty or undefined)", kwok.AnnotationFieldInMessage)
 	}
 	if label != "" && annotation != "" {
-		return fmt.Errorf("please specify either 'nodegroups.fromNodeLabelKey' or 'nodegroups.%s' in kwok provider config (you can't use both)", annotationFieldInMessage)
+		return fmt.Errorf("please specify either 'nodegroups.fromNodeLabelKey' or 'nodegroups.%s' in kwok provider config (you can't use both)", kwok.AnnotationFieldInMessage)
 	}
 	if kwokConfig.Nodes != nil && kwokConfig.Nodes.GPUConfig != nil {
 		gpu := kwokConfig.Nodes.GPUConfig
@@ -114,15 +88,26 @@ func checkConfig(text string) error {
 	return nil
 }
 
+var deserializer runtime.Decoder
+
+// universalDeserializer is the decoder CA builds on every call (a fresh scheme from client-go's),
+// built once here for speed: it holds no state between decodes.
+func universalDeserializer() runtime.Decoder {
+	if deserializer == nil {
+		scheme := runtime.NewScheme()
+		clientscheme.AddToScheme(scheme)
+		deserializer = serializer.NewCodecFactory(scheme).UniversalDeserializer()
+	}
+	return deserializer
+}
+
 // loadTemplates is LoadNodeTemplatesFromConfigMap after the ConfigMap Get (its error goes to
 // klog.Fatal unwrapped); it returns the number of Node templates.
 func loadTemplates(configMapName, text string) (int, error) {
 	if text == "" {
 		return 0, fmt.Errorf("configmap '%s' doesn't have 'templates' key", configMapName)
 	}
-	scheme := runtime.NewScheme()
-	clientscheme.AddToScheme(scheme)
-	decoder := serializer.NewCodecFactory(scheme).UniversalDeserializer()
+	decoder := universalDeserializer()
 	multiDocReader := yaml.NewYAMLReader(bufio.NewReader(strings.NewReader(text)))
 	objs := []runtime.Object{}
 	for {

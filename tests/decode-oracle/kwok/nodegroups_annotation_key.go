@@ -1,6 +1,6 @@
 //go:build ca_annotation_key
 
-package main
+package kwok
 
 // NodegroupsConfig as CA 1.34+ has it (kwok_types.go): the annotation field is fromNodeAnnotationKey.
 type NodegroupsConfig struct {
@@ -8,6 +8,8 @@ type NodegroupsConfig struct {
 	FromNodeAnnotationKey string `json:"fromNodeAnnotationKey" yaml:"fromNodeAnnotationKey"`
 }
 
-func (n *NodegroupsConfig) annotationKey() string { return n.FromNodeAnnotationKey }
+// AnnotationKey is the grouping annotation key, whichever field this version reads.
+func (n *NodegroupsConfig) AnnotationKey() string { return n.FromNodeAnnotationKey }
 
-const annotationFieldInMessage = "fromNodeAnnotationKey"
+// AnnotationFieldInMessage is the field CA's messages name.
+const AnnotationFieldInMessage = "fromNodeAnnotationKey"

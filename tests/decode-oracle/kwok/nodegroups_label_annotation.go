@@ -1,6 +1,6 @@
 //go:build !ca_annotation_key
 
-package main
+package kwok
 
 // NodegroupsConfig as CA 1.29–1.33 have it: the annotation field is fromNodeLabelAnnotation,
 // and CA's messages name the README's `fromNodeAnnotation`.
@@ -9,6 +9,8 @@ type NodegroupsConfig struct {
 	FromNodeLabelAnnotation string `json:"fromNodeLabelAnnotation" yaml:"fromNodeLabelAnnotation"`
 }
 
-func (n *NodegroupsConfig) annotationKey() string { return n.FromNodeLabelAnnotation }
+// AnnotationKey is the grouping annotation key, whichever field this version reads.
+func (n *NodegroupsConfig) AnnotationKey() string { return n.FromNodeLabelAnnotation }
 
-const annotationFieldInMessage = "fromNodeAnnotation"
+// AnnotationFieldInMessage is the field CA's messages name.
+const AnnotationFieldInMessage = "fromNodeAnnotation"
