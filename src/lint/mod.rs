@@ -191,6 +191,7 @@ rule_ids! {
     TemplateNoResources = "template-no-resources",
     TemplateHostnameLabel = "template-hostname-label",
     TemplateRealNodeLeftovers = "template-real-node-leftovers",
+    TemplateRejectedByApiServer = "template-rejected-by-api-server",
     ConfigNotFound = "config-not-found",
     CaDeploymentMisconfigured = "ca-deployment-misconfigured",
     CaNotFound = "ca-not-found",
@@ -417,6 +418,12 @@ pub static RULES: &[Rule] = &[
             "remove the leftover taints and fields from the template",
         ),
         Error,
+    ),
+    rule(
+        RuleId::TemplateRejectedByApiServer,
+        Error,
+        "a template's label, annotation key or taint fails the API server's validation; CA starts, but every node it creates is refused (422)",
+        "fix the label, annotation key or taint as the API server's message says",
     ),
     cluster_rule(
         RuleId::ConfigNotFound,

@@ -3,6 +3,7 @@
 //! Everything here follows the provider's Go code (see `provider-semantics.md` in the design
 //! notes), not its README. No I/O: callers hand in YAML text or parsed trees.
 
+pub(crate) mod api_validation;
 pub(crate) mod config;
 pub mod decision;
 pub(crate) mod deployment;
