@@ -26,7 +26,8 @@ fn is_label_name(name: &str) -> bool {
 
 fn is_dns1123_subdomain(text: &str) -> bool {
     text.split('.').all(|label| {
-        let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        let edge =
+            |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
         edge(label.chars().next())
             && edge(label.chars().last())
             && label
@@ -64,7 +65,11 @@ pub fn label_key_errors(key: &str) -> Vec<String> {
         _ => {
             return vec![format!(
                 "a valid label key {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
-                regex_error(LABEL_KEY_MSG, LABEL_KEY_FMT, &["MyName", "my.name", "123-abc"])
+                regex_error(
+                    LABEL_KEY_MSG,
+                    LABEL_KEY_FMT,
+                    &["MyName", "my.name", "123-abc"]
+                )
             )];
         }
     };
@@ -76,7 +81,11 @@ pub fn label_key_errors(key: &str) -> Vec<String> {
     if !is_label_name(name) {
         errors.push(format!(
             "name part {}",
-            regex_error(LABEL_KEY_MSG, LABEL_KEY_FMT, &["MyName", "my.name", "123-abc"])
+            regex_error(
+                LABEL_KEY_MSG,
+                LABEL_KEY_FMT,
+                &["MyName", "my.name", "123-abc"]
+            )
         ));
     }
     errors
@@ -127,15 +136,26 @@ mod tests {
         assert!(label_key_errors("kwok-nodegroup").is_empty());
         assert!(label_key_errors("node.kubernetes.io/instance-type").is_empty());
         assert!(label_key_errors("a/b/c")[0].starts_with("a valid label key must consist"));
-        assert!(label_key_errors("Example.com/x")[0].starts_with("prefix part a lowercase RFC 1123"));
+        assert!(
+            label_key_errors("Example.com/x")[0].starts_with("prefix part a lowercase RFC 1123")
+        );
         assert!(label_value_errors("").is_empty());
         assert!(label_value_errors("m5.large").is_empty());
         assert_eq!(
             label_value_errors("a b"),
-            ["a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"]
+            [
+                "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+            ]
         );
-        assert_eq!(label_value_errors(&"a".repeat(64)), ["must be no more than 63 bytes"]);
+        assert_eq!(
+            label_value_errors(&"a".repeat(64)),
+            ["must be no more than 63 bytes"]
+        );
         assert!(taint_effect_error("NoSchedule").is_none());
-        assert!(taint_effect_error("NoScheduled").unwrap().contains("supported values: \"NoSchedule\""));
+        assert!(
+            taint_effect_error("NoScheduled")
+                .unwrap()
+                .contains("supported values: \"NoSchedule\"")
+        );
     }
 }

@@ -96,7 +96,16 @@ mod tests {
             templates("[1, 2]\n", "t", CaVersion::LATEST).error,
             r#"couldn't get version/kind; json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string "json:\"apiVersion,omitempty\""; Kind string "json:\"kind,omitempty\"" }"#
         );
-        assert_eq!(templates("", "t", CaVersion::LATEST).error, "configmap 't' doesn't have 'templates' key");
-        assert!(config("readNodesFrom: cluster\nnodegroups: {fromNodeLabelKey: k}\n", CaVersion::LATEST).ok);
+        assert_eq!(
+            templates("", "t", CaVersion::LATEST).error,
+            "configmap 't' doesn't have 'templates' key"
+        );
+        assert!(
+            config(
+                "readNodesFrom: cluster\nnodegroups: {fromNodeLabelKey: k}\n",
+                CaVersion::LATEST
+            )
+            .ok
+        );
     }
 }

@@ -30,11 +30,7 @@ pub fn parse(reader: &mut Reader, text: &str, first_line: u32) -> Result<Vec<Doc
 
 /// The byte offset of the first `:<TAB>` on line `index` (from 0) of `text`.
 fn colon_tab_on_line(text: &str, index: usize) -> Option<usize> {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(index)
-        .map(str::len)
-        .sum();
+    let start: usize = text.split_inclusive('\n').take(index).map(str::len).sum();
     let line = text[start..].split('\n').next()?;
     line.find(":\t").map(|i| start + i + 1)
 }
@@ -51,7 +47,10 @@ mod tests {
             docs[0].root.get("key").and_then(|n| n.as_str()),
             Some("value")
         );
-        assert_eq!(docs[0].root.get("b").and_then(|n| n.scalar_text()), Some("2"));
+        assert_eq!(
+            docs[0].root.get("b").and_then(|n| n.scalar_text()),
+            Some("2")
+        );
         // A tab indenting a block stays an error.
         assert!(parse(&mut reader, "a:\n\tb: 1\n", 1).is_err());
         // Later lines of a chunk: the line numbers are the input's.

@@ -213,7 +213,10 @@ fn type_meta<'d>(
         .collect::<Vec<_>>();
     let mut kind = String::new();
     let mut api_version = String::new();
-    for key in first_typed.iter().chain(["kind".to_owned(), "apiVersion".to_owned()].iter()) {
+    for key in first_typed
+        .iter()
+        .chain(["kind".to_owned(), "apiVersion".to_owned()].iter())
+    {
         let value = string_field(key)?;
         if key == "kind" {
             kind = value;
@@ -837,7 +840,13 @@ mod tests {
         }
         // A trailing `---` alone is fine.
         let text = format!("{NODE_A}---\n{NODE_B}---\n");
-        assert_eq!(parse(&read(&text).unwrap(), CaVersion::LATEST).unwrap().templates.len(), 2);
+        assert_eq!(
+            parse(&read(&text).unwrap(), CaVersion::LATEST)
+                .unwrap()
+                .templates
+                .len(),
+            2
+        );
     }
 
     #[test]

@@ -187,7 +187,11 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
             let l = line(&lines, at);
             if let Some(i) = l.find(':') {
                 let indent = l.len() - l.trim_start().len();
-                let dash = if l.trim_start().starts_with("- ") { "- " } else { "" };
+                let dash = if l.trim_start().starts_with("- ") {
+                    "- "
+                } else {
+                    ""
+                };
                 lines[at] = format!("{}{dash}{}{}", " ".repeat(indent), rng.pick(KEYS), &l[i..]);
             }
         }
@@ -312,7 +316,11 @@ fn oracle_decisions(minor: &str, inputs: &[Input]) -> Vec<Decision> {
     let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
     let out = child.wait_with_output().expect("decode oracle output");
     writer.join().unwrap().expect("write to the decode oracle");
-    assert!(out.status.success(), "decode oracle failed: {:?}", out.status);
+    assert!(
+        out.status.success(),
+        "decode oracle failed: {:?}",
+        out.status
+    );
     let decisions: Vec<Decision> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -326,7 +334,8 @@ fn oracle_decisions(minor: &str, inputs: &[Input]) -> Vec<Decision> {
 /// plugin's own parser's. The YAML front end (src/yaml.rs) owns that wording.
 fn syntax_wording_only(ours: &Decision, theirs: &Decision) -> bool {
     let syntax = |e: &str| {
-        e.contains("yaml: ") && (e.contains("error converting YAML to JSON") || e.starts_with("yaml: "))
+        e.contains("yaml: ")
+            && (e.contains("error converting YAML to JSON") || e.starts_with("yaml: "))
     };
     !ours.ok && !theirs.ok && syntax(&ours.error) && syntax(&theirs.error)
 }
@@ -364,7 +373,13 @@ fn differential(minor: &str, seed: u64) {
     );
     // Every disagreement, one JSON line each, for triage and for new fixtures.
     let report = oracle_binary(minor).with_file_name(format!("disagreements-{minor}.jsonl"));
-    let _ = std::fs::write(&report, disagreements.iter().map(|d| d.1.to_string() + "\n").collect::<String>());
+    let _ = std::fs::write(
+        &report,
+        disagreements
+            .iter()
+            .map(|d| d.1.to_string() + "\n")
+            .collect::<String>(),
+    );
     assert!(inputs.len() >= 10_000);
     // A ratchet: the disagreements known when the oracle was built (JSON-looking inputs, which
     // Go's encoding/json words differently; YAML the front end reads unlike go-yaml; Node fields

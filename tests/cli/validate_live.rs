@@ -290,6 +290,30 @@ fn read_nodes_from_cluster_uses_the_live_nodes() {
     );
 }
 
+/// Issue 18, item 6: live, `readNodesFrom: cluster` and no nodes at all. The user did not
+/// use -f, so no "validate without -f"; no node is copied, so no warning about copied nodes.
+#[test]
+fn read_nodes_from_cluster_without_any_node_says_so() {
+    let cluster = Cluster::healthy_with("readNodesFrom: configmap", "readNodesFrom: cluster", None);
+    let out = cluster.validate(&[]);
+    assert!(!out.stdout.contains("without -f"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("counts the live nodes"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("the cluster has no nodes"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.code, 1,
+        "no node groups: CA never scales up\n{}",
+        out.stdout
+    );
+}
+
 #[test]
 fn missing_templates_config_map_stops_ca() {
     let cluster = Cluster::seeded(&healthy(), None);
