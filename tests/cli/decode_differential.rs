@@ -153,7 +153,7 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
         2 => return text.replace('\n', "\r\n"),
         3 => return format!("\u{feff}{text}"),
         // Replace a value.
-        4 | 5 | 6 => {
+        4..=6 => {
             let l = line(&lines, at);
             if let Some(i) = l.find(": ") {
                 lines[at] = format!("{}: {}", &l[..i], rng.pick(VALUES));
