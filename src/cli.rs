@@ -534,6 +534,10 @@ pub struct ScaleArgs {
           default_missing_value = "5m", value_parser = parse_duration)]
     pub wait: Option<Duration>,
 
+    /// How long to wait for another run changing the same group (its Lease) to finish; 0: do not wait, exit 1.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
+
     /// Give each node its own `kubernetes.io/hostname` label (CA copies the template's).
     #[arg(long)]
     pub set_hostname: bool,
