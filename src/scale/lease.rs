@@ -132,13 +132,15 @@ pub async fn acquire(
     let outcome: Result<Option<Taken>> = async {
         for (name, group) in &names {
             let mut told = false;
+            let mut failures = 0;
             loop {
                 match try_take(&api, name, &me).await {
                     Ok(Ok(lease)) => {
                         held.push(lease);
                         break;
                     }
-                    Ok(Err((holder, renewed_ago))) => {
+                    Ok(Err(None)) => continue,
+                    Ok(Err(Some((holder, renewed_ago)))) => {
                         if timeout.is_zero() || started.elapsed() >= timeout {
                             return Err(Error::new(
                                 ErrorKind::Findings,
@@ -164,6 +166,11 @@ pub async fn acquire(
                             () = tokio::time::sleep(POLL_EVERY) => {}
                             _ = tokio::signal::ctrl_c() => return Ok(Some(Taken::Interrupted)),
                         }
+                    }
+                    // Throttled, a server error or a lost connection: try again shortly.
+                    Err(e) if transient(&e) && failures < TRANSIENT_ATTEMPTS => {
+                        failures += 1;
+                        tokio::time::sleep(POLL_EVERY).await;
                     }
                     Err(e) => match unusable(&e) {
                         Some(why) => {
@@ -206,6 +213,18 @@ pub async fn acquire(
     }
 }
 
+/// Transient failures tolerated per Lease while taking it.
+const TRANSIENT_ATTEMPTS: u32 = 10;
+
+/// A failure worth another try: 429, 5xx, or no answer at all.
+fn transient(e: &kube::Error) -> bool {
+    match e {
+        kube::Error::Api(s) => s.code == 429 || s.code >= 500,
+        kube::Error::HyperError(_) | kube::Error::Service(_) => true,
+        _ => false,
+    }
+}
+
 /// Why Leases cannot be used at all here, if that is what `e` says.
 fn unusable(e: &kube::Error) -> Option<String> {
     match e {
@@ -218,12 +237,16 @@ fn unusable(e: &kube::Error) -> Option<String> {
     }
 }
 
+/// Who holds a Lease and how long ago they renewed it; `None` when a race was lost just now
+/// (look again at once).
+type Holder = Option<(String, Duration)>;
+
 /// One attempt at the Lease `name`: the Lease now ours, or who holds it.
 async fn try_take(
     api: &Api<Lease>,
     name: &str,
     me: &str,
-) -> std::result::Result<std::result::Result<Lease, (String, Duration)>, kube::Error> {
+) -> std::result::Result<std::result::Result<Lease, Holder>, kube::Error> {
     let now = jiff::Timestamp::now();
     let spec = |transitions: i32| LeaseSpec {
         holder_identity: Some(me.to_owned()),
@@ -245,10 +268,20 @@ async fn try_take(
             match api.create(&PostParams::default(), &lease).await {
                 Ok(lease) => Ok(Ok(lease)),
                 // Another run created it first: look again.
-                Err(kube::Error::Api(s)) if s.code == 409 => Ok(Err((
-                    "another run".to_owned(),
-                    Duration::ZERO,
-                ))),
+                // Another run created it first: look again at once.
+                Err(kube::Error::Api(s)) if s.code == 409 => Ok(Err(None)),
+                Err(e) => Err(e),
+            }
+        }
+        // Ours already: an earlier attempt took it and its answer was lost.
+        Some(current)
+            if current.spec.as_ref().and_then(|s| s.holder_identity.as_deref()) == Some(me) =>
+        {
+            let mut taken = current.clone();
+            taken.spec = Some(spec(0));
+            match api.replace(name, &PostParams::default(), &taken).await {
+                Ok(lease) => Ok(Ok(lease)),
+                Err(kube::Error::Api(s)) if s.code == 409 => Ok(Err(None)),
                 Err(e) => Err(e),
             }
         }
@@ -256,7 +289,7 @@ async fn try_take(
             Standing::Held {
                 holder,
                 renewed_ago,
-            } => Ok(Err((holder, renewed_ago))),
+            } => Ok(Err(Some((holder, renewed_ago)))),
             Standing::Free => {
                 let transitions = current
                     .spec
@@ -268,10 +301,7 @@ async fn try_take(
                 // The resourceVersion read above: if another run took it meanwhile, 409.
                 match api.replace(name, &PostParams::default(), &taken).await {
                     Ok(lease) => Ok(Ok(lease)),
-                    Err(kube::Error::Api(s)) if s.code == 409 => Ok(Err((
-                        "another run".to_owned(),
-                        Duration::ZERO,
-                    ))),
+                    Err(kube::Error::Api(s)) if s.code == 409 => Ok(Err(None)),
                     Err(e) => Err(e),
                 }
             }

@@ -189,6 +189,7 @@ pub fn plan(
             })
         })
         .collect();
+    plan.busy.sort_by(|a, b| a.name.cmp(&b.name));
     if plan.delete.len() < surplus {
         let kept = before - plan.delete.len();
         plan.refusal = Some(format!(
