@@ -137,7 +137,11 @@ impl Runner {
     /// `maybe_done` is set when an attempt failed in a way that leaves it unknown whether the
     /// server carried it out (a lost connection, a timeout, a 5xx): a later "already exists"
     /// or "not found" may then be that very attempt's doing.
-    async fn with_retries<T, F, Fut>(&self, maybe_done: &mut bool, mut call: F) -> Result<T, kube::Error>
+    async fn with_retries<T, F, Fut>(
+        &self,
+        maybe_done: &mut bool,
+        mut call: F,
+    ) -> Result<T, kube::Error>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, kube::Error>>,

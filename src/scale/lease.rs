@@ -124,7 +124,8 @@ pub async fn acquire(
     let namespace = cluster.namespace.name.clone();
     let api: Api<Lease> = Api::namespaced(cluster.client.clone(), &namespace);
     let me = holder_identity();
-    let mut names: Vec<(String, &str)> = groups.iter().map(|g| (lease_name(g), g.as_str())).collect();
+    let mut names: Vec<(String, &str)> =
+        groups.iter().map(|g| (lease_name(g), g.as_str())).collect();
     names.sort();
     names.dedup();
     let mut held: Vec<Lease> = Vec::new();
@@ -232,7 +233,9 @@ fn unusable(e: &kube::Error) -> Option<String> {
             Some(format!("may not use Leases: {}", s.message))
         }
         // A create answered 404: Leases are not served (or the namespace is missing).
-        kube::Error::Api(s) if s.code == 404 => Some(format!("cannot create Leases: {}", s.message)),
+        kube::Error::Api(s) if s.code == 404 => {
+            Some(format!("cannot create Leases: {}", s.message))
+        }
         _ => None,
     }
 }
@@ -275,7 +278,11 @@ async fn try_take(
         }
         // Ours already: an earlier attempt took it and its answer was lost.
         Some(current)
-            if current.spec.as_ref().and_then(|s| s.holder_identity.as_deref()) == Some(me) =>
+            if current
+                .spec
+                .as_ref()
+                .and_then(|s| s.holder_identity.as_deref())
+                == Some(me) =>
         {
             let mut taken = current.clone();
             taken.spec = Some(spec(0));
@@ -368,7 +375,11 @@ impl Locks {
 mod tests {
     use super::*;
 
-    fn lease(holder: Option<&str>, renewed_secs_ago: Option<i64>, duration: i32) -> (Lease, jiff::Timestamp) {
+    fn lease(
+        holder: Option<&str>,
+        renewed_secs_ago: Option<i64>,
+        duration: i32,
+    ) -> (Lease, jiff::Timestamp) {
         let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
         let renewed = renewed_secs_ago
             .map(|s| MicroTime(jiff::Timestamp::from_second(1_800_000_000 - s).unwrap()));
@@ -409,7 +420,11 @@ mod tests {
         let b = lease_name("gpu-big");
         assert_ne!(a, b);
         assert!(a.starts_with("kwokprovider-scale-gpu-big-"), "{a}");
-        assert!(a.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'), "{a}");
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'),
+            "{a}"
+        );
         assert!(holder_identity().ends_with(&format!("/{}", std::process::id())));
     }
 }

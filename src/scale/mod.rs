@@ -16,10 +16,10 @@ use crate::output::Ui;
 use crate::provider::CaVersion;
 use crate::provider::nodegroups::prepare_template;
 use apply::{Outcome, Runner};
-use lease::Taken;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{Api, ListParams};
+use lease::Taken;
 use plan::{Change, GroupPlan, GroupState, MemberNode};
 use render::{FailedNode, GroupResult, GroupRow, Summary};
 use std::collections::{HashMap, HashSet};
@@ -326,7 +326,8 @@ impl Scale<'_> {
             }
         }
         if !args.dry_run {
-            self.settle(&mut results).await;
+            self.settle(&mut results, interrupted || denied.is_some())
+                .await;
         }
         Ok(Applied {
             results,
@@ -341,7 +342,7 @@ impl Scale<'_> {
     /// Re-lists the nodes and makes each result say what the group holds now: `after` is
     /// the count, a create that failed on a lost response but exists is created, and a group
     /// not at its target says so (another writer, CA, or a failed node).
-    async fn settle(&self, results: &mut [GroupResult]) {
+    async fn settle(&self, results: &mut [GroupResult], stopped: bool) {
         let members = match list_members(self.cluster).await {
             Ok(members) => members,
             Err(e) => {
@@ -361,9 +362,15 @@ impl Scale<'_> {
                 &result.name,
                 &now,
                 &result.created,
-                &result.failed.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+                &result
+                    .failed
+                    .iter()
+                    .map(|f| f.name.clone())
+                    .collect::<Vec<_>>(),
             );
-            result.failed.retain(|f| !settled.made_after_all.contains(&f.name));
+            result
+                .failed
+                .retain(|f| !settled.made_after_all.contains(&f.name));
             result.created.extend(settled.made_after_all);
             result.created.sort();
             result.after = settled.after;
@@ -374,7 +381,8 @@ impl Scale<'_> {
                     settled.vanished.join(", ")
                 ));
             }
-            if result.after != result.target && result.refused.is_none() {
+            // A stopped run (Ctrl-C, a denial) says so itself; it was not meant to reach the target.
+            if result.after != result.target && result.refused.is_none() && !stopped {
                 result.off_target = Some(format!(
                     "the group holds {} nodes, not its target {}{}",
                     result.after,
@@ -606,7 +614,9 @@ impl Scale<'_> {
         result.gone.sort();
         let deleted: HashSet<&str> = result.deleted.iter().map(String::as_str).collect();
         result.with_pods = plan.busy.clone();
-        result.with_pods.retain(|b| deleted.contains(b.name.as_str()));
+        result
+            .with_pods
+            .retain(|b| deleted.contains(b.name.as_str()));
         result.after =
             plan.before + result.created.len() - result.deleted.len() - result.gone.len();
         result.seconds = started.elapsed().as_secs_f64();

@@ -333,7 +333,9 @@ where
         let path = target.split('?').next().unwrap_or("");
         let node_create = method == "POST" && path == "/api/v1/nodes";
         if server.get_mut().write_all(&request.raw).await.is_err()
-            || copy_body(&request, client, server.get_mut()).await.is_none()
+            || copy_body(&request, client, server.get_mut())
+                .await
+                .is_none()
         {
             return Ended::Closed;
         }
@@ -348,7 +350,8 @@ where
         }
         let until_close = response.content_length.is_none() && !response.chunked;
         let status = response.first_line.split_whitespace().nth(1).unwrap_or("");
-        let no_body = method == "HEAD" || matches!(status, "204" | "304") || status.starts_with('1');
+        let no_body =
+            method == "HEAD" || matches!(status, "204" | "304") || status.starts_with('1');
         if client.get_mut().write_all(&response.raw).await.is_err() {
             return Ended::Closed;
         }
@@ -357,7 +360,10 @@ where
             let _ = client.get_mut().flush().await;
             return Ended::Closed;
         }
-        if copy_body(&response, server, client.get_mut()).await.is_none() {
+        if copy_body(&response, server, client.get_mut())
+            .await
+            .is_none()
+        {
             return Ended::Closed;
         }
         let _ = client.get_mut().flush().await;

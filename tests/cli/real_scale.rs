@@ -21,7 +21,10 @@ fn group_in(cluster: &RealCluster, namespace: &str, group: &str) {
         .collect();
     let manifest = json!({"apiVersion": "v1", "kind": "List", "items": items})
         .to_string()
-        .replace("kwok-nodegroup: compute", &format!("kwok-nodegroup: {group}"));
+        .replace(
+            "kwok-nodegroup: compute",
+            &format!("kwok-nodegroup: {group}"),
+        );
     cluster.apply(None, &manifest);
 }
 
@@ -32,7 +35,9 @@ fn group_nodes(cluster: &RealCluster, group: &str) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|n| n["metadata"]["annotations"]["cluster-autoscaler.kwok.nodegroup/name"] == json!(group))
+        .filter(|n| {
+            n["metadata"]["annotations"]["cluster-autoscaler.kwok.nodegroup/name"] == json!(group)
+        })
         .map(|n| n["metadata"]["name"].as_str().unwrap().to_owned())
         .collect();
     names.sort();
@@ -99,16 +104,32 @@ fn real_scale_lossy_proxy_lost_create_responses_end_at_exactly_the_target() {
         proxy.lost(),
         proxy.node_creates()
     );
-    assert!(proxy.lost() >= 10, "the proxy lost only {} responses", proxy.lost());
+    assert!(
+        proxy.lost() >= 10,
+        "the proxy lost only {} responses",
+        proxy.lost()
+    );
     let nodes = group_nodes(cluster, &group);
     assert_eq!(nodes.len(), 300, "{out:?}");
     assert_eq!(out.code, 0, "{out:?}");
     let json = out.json();
     let result = &json["nodeGroups"][0];
     assert_eq!(result["after"], 300, "{result}");
-    assert_eq!(sorted(&result["created"]), nodes, "created lists exactly the nodes");
+    assert_eq!(
+        sorted(&result["created"]),
+        nodes,
+        "created lists exactly the nodes"
+    );
     assert!(json["recovered"].as_u64().unwrap() >= 1, "{json}");
-    let down = cluster.plugin(&["scale", "-n", &namespace, &group, "--replicas", "0", "--ignore-limits"]);
+    let down = cluster.plugin(&[
+        "scale",
+        "-n",
+        &namespace,
+        &group,
+        "--replicas",
+        "0",
+        "--ignore-limits",
+    ]);
     assert_eq!(down.code, 0, "{down:?}");
     assert!(group_nodes(cluster, &group).is_empty());
 }
@@ -122,7 +143,14 @@ fn real_scale_two_runs_at_once_take_turns_and_neither_lies() {
     group_in(cluster, &namespace, &group);
     let spawn = |target: &str| {
         plugin()
-            .args(["scale", "--kubeconfig", s(&cluster.kubeconfig), "-n", &namespace, &group])
+            .args([
+                "scale",
+                "--kubeconfig",
+                s(&cluster.kubeconfig),
+                "-n",
+                &namespace,
+                &group,
+            ])
             .args(["--replicas", target, "--ignore-limits", "-o", "json"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -154,9 +182,24 @@ fn real_scale_two_runs_at_once_take_turns_and_neither_lies() {
         assert_eq!(json["nodeGroups"][0]["after"], *target, "{stdout}");
     }
     let last = finished[1].1;
-    assert_eq!(group_nodes(cluster, &group).len() as u64, last, "the last run's target");
+    assert_eq!(
+        group_nodes(cluster, &group).len() as u64,
+        last,
+        "the last run's target"
+    );
     let waited = String::from_utf8_lossy(&finished[1].0.stderr);
-    assert!(waited.contains("is being changed by `kubectl-kwokprovider@"), "{waited}");
-    let down = cluster.plugin(&["scale", "-n", &namespace, &group, "--replicas", "0", "--ignore-limits"]);
+    assert!(
+        waited.contains("is being changed by `kubectl-kwokprovider@"),
+        "{waited}"
+    );
+    let down = cluster.plugin(&[
+        "scale",
+        "-n",
+        &namespace,
+        &group,
+        "--replicas",
+        "0",
+        "--ignore-limits",
+    ]);
     assert_eq!(down.code, 0, "{down:?}");
 }

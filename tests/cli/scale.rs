@@ -554,14 +554,22 @@ fn lost_create_responses_do_not_become_extra_nodes() {
         "-o",
         "json",
     ]);
-    assert!(proxy.lost() >= 10, "the proxy lost only {} responses", proxy.lost());
+    assert!(
+        proxy.lost() >= 10,
+        "the proxy lost only {} responses",
+        proxy.lost()
+    );
     let made = nodes_of(&cluster, "general");
     assert_eq!(made.len(), 300, "lost {} responses: {out:?}", proxy.lost());
     assert_eq!(out.code, 0, "{out:?}");
     let json = out.json();
     let group = &json["nodeGroups"][0];
     assert_eq!(group["after"], 300, "{group}");
-    assert_eq!(strings(&group["created"]), names(&made), "created lists exactly the nodes");
+    assert_eq!(
+        strings(&group["created"]),
+        names(&made),
+        "created lists exactly the nodes"
+    );
     assert!(json["recovered"].as_u64().unwrap() >= 1, "{json}");
 }
 
@@ -572,23 +580,43 @@ fn the_fakes_post_commit_fault_neither_adds_nor_miscounts_nodes() {
         ..Faults::default()
     };
     let cluster = FakeCluster::new(example_seed(), faults);
-    let up = cluster.run("scale", &["general", "--replicas", "120", "--ignore-limits", "-o", "json"]);
+    let up = cluster.run(
+        "scale",
+        &[
+            "general",
+            "--replicas",
+            "120",
+            "--ignore-limits",
+            "-o",
+            "json",
+        ],
+    );
     assert_eq!(up.code, 0, "{up:?}");
     let made = nodes_of(&cluster, "general");
     assert_eq!(made.len(), 120);
-    assert_eq!(strings(&up.json()["nodeGroups"][0]["created"]), names(&made));
+    assert_eq!(
+        strings(&up.json()["nodeGroups"][0]["created"]),
+        names(&made)
+    );
     let down = cluster.run("scale", &["general", "--replicas", "10", "-o", "json"]);
     assert_eq!(down.code, 0, "{down:?}");
     let group = &down.json()["nodeGroups"][0];
     assert_eq!(nodes_of(&cluster, "general").len(), 10);
     assert_eq!(group["deleted"].as_array().unwrap().len(), 110, "{group}");
-    assert!(group.get("gone").is_none(), "our own lost deletes are ours: {group}");
+    assert!(
+        group.get("gone").is_none(),
+        "our own lost deletes are ours: {group}"
+    );
 }
 
 /// A raw DELETE against the test API server (another writer).
 fn delete_node(cluster: &FakeCluster, name: &str) {
     use std::io::{Read, Write};
-    let host = cluster.server.url().trim_start_matches("http://").to_owned();
+    let host = cluster
+        .server
+        .url()
+        .trim_start_matches("http://")
+        .to_owned();
     let mut s = std::net::TcpStream::connect(&host).unwrap();
     write!(
         s,
@@ -620,7 +648,10 @@ fn a_delete_answered_404_is_not_counted_as_done() {
     // Once the run has deleted its first node, another writer deletes the rest.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while nodes_of(&cluster, "general").len() == 10 {
-        assert!(std::time::Instant::now() < deadline, "scale deleted nothing");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "scale deleted nothing"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     for node in nodes_of(&cluster, "general") {
@@ -628,12 +659,19 @@ fn a_delete_answered_404_is_not_counted_as_done() {
     }
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "the group is at its target: {stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the group is at its target: {stdout}"
+    );
     let json: Value = serde_json::from_str(&stdout).unwrap();
     let group = &json["nodeGroups"][0];
     let deleted = group["deleted"].as_array().unwrap().len();
     let gone = group["gone"].as_array().map_or(0, Vec::len);
-    assert!(deleted < 10, "404s were counted as this run's deletes: {group}");
+    assert!(
+        deleted < 10,
+        "404s were counted as this run's deletes: {group}"
+    );
     assert_eq!(deleted + gone, 10, "{group}");
     assert_eq!(group["after"], 0, "{group}");
 }
@@ -669,7 +707,10 @@ fn a_group_changed_by_another_writer_meanwhile_is_off_target_and_exit_1() {
     assert_eq!(group["after"], 23, "the real count: {group}");
     assert_eq!(group["target"], 20, "{group}");
     assert!(
-        group["offTarget"].as_str().unwrap().contains("another writer"),
+        group["offTarget"]
+            .as_str()
+            .unwrap()
+            .contains("another writer"),
         "{group}"
     );
 }
@@ -692,11 +733,22 @@ fn a_group_another_run_holds_is_left_alone_under_lock_timeout_0() {
     let cluster = FakeCluster::new(seed, Faults::default());
     let out = cluster.run("scale", &["general", "--replicas", "3", "--lock-timeout=0"]);
     assert_eq!(out.code, 1, "{out:?}");
-    assert!(out.stderr.contains("someone@elsewhere/42"), "{}", out.stderr);
-    assert!(out.stderr.contains("kwokprovider-scale-general"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("someone@elsewhere/42"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("kwokprovider-scale-general"),
+        "{}",
+        out.stderr
+    );
     assert!(nodes_of(&cluster, "general").is_empty());
     // Waiting: the holder is named, and the wait ends at the timeout.
-    let out = cluster.run("scale", &["general", "--replicas", "3", "--lock-timeout=1s"]);
+    let out = cluster.run(
+        "scale",
+        &["general", "--replicas", "3", "--lock-timeout=1s"],
+    );
     assert_eq!(out.code, 1, "{out:?}");
     assert!(out.stderr.contains("waiting for it"), "{}", out.stderr);
     assert!(nodes_of(&cluster, "general").is_empty());
@@ -728,7 +780,8 @@ fn without_lease_rights_the_run_warns_and_still_checks_the_count() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stderr.contains("may not use Leases"), "{}", out.stderr);
     assert!(
-        out.stderr.contains("kubectl auth can-i create leases.coordination.k8s.io"),
+        out.stderr
+            .contains("kubectl auth can-i create leases.coordination.k8s.io"),
         "{}",
         out.stderr
     );
@@ -768,7 +821,10 @@ fn two_runs_at_once_take_turns_and_the_last_one_sets_the_count() {
         assert_eq!(json["nodeGroups"][0]["after"], target, "{stdout}");
     }
     let waited = String::from_utf8_lossy(&second.stderr);
-    assert!(waited.contains("is being changed by `kubectl-kwokprovider@"), "{waited}");
+    assert!(
+        waited.contains("is being changed by `kubectl-kwokprovider@"),
+        "{waited}"
+    );
     assert_eq!(nodes_of(&cluster, "general").len(), 150);
 }
 
@@ -801,10 +857,20 @@ fn nodes_with_pods_that_must_go_are_named_in_the_dry_run_and_the_run() {
         "{}",
         dry.stdout
     );
-    assert!(dry.stdout.contains("  - general-busya (2 pods)"), "{}", dry.stdout);
+    assert!(
+        dry.stdout.contains("  - general-busya (2 pods)"),
+        "{}",
+        dry.stdout
+    );
     assert!(dry.stdout.contains("  - general-empty\n"), "{}", dry.stdout);
-    let one = cluster.run("scale", &["general", "--remove", "1", "--dry-run", "-o", "json"]);
-    assert!(one.json()["nodeGroups"][0].get("withPods").is_none(), "{one:?}");
+    let one = cluster.run(
+        "scale",
+        &["general", "--remove", "1", "--dry-run", "-o", "json"],
+    );
+    assert!(
+        one.json()["nodeGroups"][0].get("withPods").is_none(),
+        "{one:?}"
+    );
 
     let out = cluster.run("scale", &["general", "--replicas", "0", "-o", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
@@ -829,8 +895,9 @@ fn a_remove_larger_than_the_group_says_it_clamps() {
     let out = cluster.run("scale", &["compute", "--remove", "9"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
-        out.stdout
-            .contains("note: --remove 9 is more than the group's 2 nodes: clamped to 2 (the group goes to 0)"),
+        out.stdout.contains(
+            "note: --remove 9 is more than the group's 2 nodes: clamped to 2 (the group goes to 0)"
+        ),
         "{}",
         out.stdout
     );

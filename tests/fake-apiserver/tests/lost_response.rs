@@ -83,7 +83,10 @@ fn a_lost_create_response_still_creates_and_a_retry_gets_409() {
         "the response arrived whole: {}",
         String::from_utf8_lossy(&first.bytes)
     );
-    assert!(s.get("nodes", None, "n1").is_some(), "the create was not committed");
+    assert!(
+        s.get("nodes", None, "n1").is_some(),
+        "the create was not committed"
+    );
     // The client's retry of the same create: the server says it exists.
     s.set_faults(Faults::default());
     let retry = post(&u, NODES, &serde_json::from_str(&node("n1")).unwrap());
@@ -95,17 +98,27 @@ fn a_lost_create_response_still_creates_and_a_retry_gets_409() {
 fn a_lost_delete_response_still_deletes_and_errors_are_not_lost() {
     let s = TestServer::spawn(ServerConfig::default());
     let u = s.url();
-    assert_eq!(post(&u, NODES, &serde_json::from_str(&node("n2")).unwrap()).status, 201);
+    assert_eq!(
+        post(&u, NODES, &serde_json::from_str(&node("n2")).unwrap()).status,
+        201
+    );
     s.set_faults(Faults {
         lost_response_rate: 1.0,
         ..Faults::default()
     });
     let gone = raw(&u, "DELETE", &format!("{NODES}/n2"), "");
     assert!(!gone.complete, "{}", String::from_utf8_lossy(&gone.bytes));
-    assert!(s.get("nodes", None, "n2").is_none(), "the delete was not committed");
+    assert!(
+        s.get("nodes", None, "n2").is_none(),
+        "the delete was not committed"
+    );
     // Only committed writes lose their answer: a 404 (nothing written) arrives whole.
     let missing = raw(&u, "DELETE", &format!("{NODES}/n2"), "");
-    assert!(missing.complete, "{}", String::from_utf8_lossy(&missing.bytes));
+    assert!(
+        missing.complete,
+        "{}",
+        String::from_utf8_lossy(&missing.bytes)
+    );
     assert!(String::from_utf8_lossy(&missing.bytes).starts_with("HTTP/1.1 404"));
     // Reads are never affected.
     assert!(raw(&u, "GET", NODES, "").complete);
@@ -131,7 +144,11 @@ fn the_rate_is_set_through_the_admin_endpoint_and_the_flag() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let url = line.trim().strip_prefix("listening on ").unwrap().to_owned();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
     let cut = raw(&url, "POST", NODES, &node("n4"));
     let present = get(&url, &format!("{NODES}/n4")).status;
     child.kill().unwrap();
