@@ -105,7 +105,7 @@ pub struct Locks {
 
 /// How taking the Leases ended.
 pub enum Taken {
-    Locks(Locks),
+    Locks(Box<Locks>),
     /// Leases cannot be used here (denied, or not served): the run goes on unguarded.
     Unguarded,
     /// Ctrl-C while waiting.
@@ -202,7 +202,7 @@ pub async fn acquire(
         held,
     };
     match outcome {
-        Ok(None) => Ok(Taken::Locks(locks)),
+        Ok(None) => Ok(Taken::Locks(Box::new(locks))),
         Ok(Some(other)) => {
             locks.release().await;
             Ok(other)
