@@ -495,7 +495,7 @@ _kubectl__kwokprovider() {
             return 0
             ;;
         kubectl__subcmd__kwokprovider__subcmd__scale)
-            opts="-f -o -n -v -h -V --all --replicas --add --remove --filename --templates --dry-run --ignore-limits --concurrency --qps --burst --wait --set-hostname --output --ca-version --config-map --kubeconfig --context --namespace --request-timeout --color --verbose --help --version"
+            opts="-f -o -n -v -h -V --all --replicas --add --remove --filename --templates --dry-run --ignore-limits --concurrency --qps --burst --wait --lock-timeout --set-hostname --output --ca-version --config-map --kubeconfig --context --namespace --request-timeout --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -538,6 +538,10 @@ _kubectl__kwokprovider() {
                     return 0
                     ;;
                 --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

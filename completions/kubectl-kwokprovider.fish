@@ -111,6 +111,7 @@ complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcomman
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -l qps -d 'Client-side requests per second, as client-go\'s QPS (0: none, like kubectl; --concurrency bounds the load)' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -l burst -d 'Requests allowed at once above --qps, as client-go\'s Burst' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -l wait -d 'Wait until the groups\' nodes are Ready (default 5m; e.g. --wait=2m)' -r
+complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -l lock-timeout -d 'How long to wait for another run changing the same group (its Lease) to finish; 0: do not wait, exit 1' -r
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand scale" -l ca-version -d 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33). Default: the version of the CA Deployment\'s image when validating the live cluster, else latest' -r
