@@ -461,6 +461,10 @@ fn interrupted_runs_summarise_exit_130_and_a_rerun_converges() {
         stdout.contains(&format!("general: 0 → {made} nodes")),
         "{stdout}"
     );
+    assert!(
+        cluster.server.list("leases", None).is_empty(),
+        "Ctrl-C left the group's Lease behind"
+    );
 
     let killed = interrupt_mid_run(&cluster, "-KILL", 400);
     assert_eq!(killed.status.code(), None, "killed by a signal");
