@@ -1,10 +1,9 @@
-//! One `coordination.k8s.io/v1` Lease per node group, held while a `scale` run changes the
-//! group, so that two runs never change one group at once (a second waits, or gives up).
-//!
-//! The Lease lives in the namespace `scale` reads CA's ConfigMaps from, is named
-//! `kwokprovider-scale-<group>`, lasts 15 s and is renewed every 5 s; a Lease not renewed in
-//! time is stale and taken over (a killed run blocks others for 15 s at most). Every write
-//! carries the resourceVersion it read, so two runs racing for a free Lease cannot both win.
+//! Per-group `coordination.k8s.io/v1` Leases, so that two `scale` runs never change one node group at once.
+
+// The Lease lives in the namespace `scale` reads CA's ConfigMaps from, is named
+// `kwokprovider-scale-<group>`, lasts 15 s and is renewed every 5 s; a Lease not renewed in
+// time is stale and taken over (a killed run blocks others for 15 s at most). Every write
+// carries the resourceVersion it read, so two runs racing for a free Lease cannot both win.
 
 use crate::cluster::{Cluster, read_with_retries};
 use crate::error::{Error, ErrorKind, Result};

@@ -1,11 +1,11 @@
-//! A proxy that loses responses: it sits between the plugin and an API server (the test API
-//! server over HTTP, or the kit's kube-apiserver over TLS), forwards every request, and for a
-//! seeded fraction of node creates reads the upstream's whole answer (so the node exists)
-//! and then resets the client's connection instead of passing the answer on.
-//!
-//! It speaks HTTP/1.1 on both sides (as kube-rs does without ALPN h2), one upstream
-//! connection per client connection, and terminates TLS with the API server's own serving
-//! certificate, so a copy of the kit's kubeconfig only needs the proxy's port.
+//! A test proxy that loses a seeded fraction of node-create responses after the API server made the node.
+
+// It sits between the plugin and an API server (the test API server over HTTP, or the kit's
+// kube-apiserver over TLS), forwards every request, and for the chosen node creates reads the
+// upstream's whole answer and then resets the client's connection instead of passing it on.
+// It speaks HTTP/1.1 on both sides (as kube-rs does without ALPN h2), one upstream connection
+// per client connection, and terminates TLS with the API server's own serving certificate, so
+// a copy of the kit's kubeconfig only needs the proxy's port.
 
 #![allow(dead_code)]
 

@@ -1,5 +1,4 @@
-//! `scale` against the kit's real kube-apiserver when responses are lost and runs race:
-//! the lossy proxy in front of the real API server, and two runs on one group at once.
+//! `scale` on the kit's kube-apiserver when responses are lost (the lossy proxy) and when two runs race.
 
 use crate::lossy_proxy::{Loss, LossyProxy, Upstream};
 use crate::real_cluster::{RealCluster, shared};
