@@ -79,6 +79,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-kwokprovider' -ScriptBl
             [CompletionResult]::new('--qps', '--qps', [CompletionResultType]::ParameterName, 'Client-side requests per second, as client-go''s QPS (0: none, like kubectl; --concurrency bounds the load)')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once above --qps, as client-go''s Burst')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until the groups'' nodes are Ready (default 5m; e.g. --wait=2m)')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another run changing the same group (its Lease) to finish; 0: do not wait, exit 1')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--ca-version', '--ca-version', [CompletionResultType]::ParameterName, 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33). Default: the version of the CA Deployment''s image when validating the live cluster, else latest')

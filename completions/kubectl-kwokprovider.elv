@@ -74,6 +74,7 @@ set edit:completion:arg-completer[kubectl-kwokprovider] = {|@words|
             cand --qps 'Client-side requests per second, as client-go''s QPS (0: none, like kubectl; --concurrency bounds the load)'
             cand --burst 'Requests allowed at once above --qps, as client-go''s Burst'
             cand --wait 'Wait until the groups'' nodes are Ready (default 5m; e.g. --wait=2m)'
+            cand --lock-timeout 'How long to wait for another run changing the same group (its Lease) to finish; 0: do not wait, exit 1'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --ca-version 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33). Default: the version of the CA Deployment''s image when validating the live cluster, else latest'

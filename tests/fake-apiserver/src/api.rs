@@ -395,13 +395,15 @@ fn route(
         }
         "list" => list(state, rt, ns, ctx),
         "watch" => watch_stream(state, rt, ns, ctx, faults),
-        "create" => create(state, rt, ns, ctx),
+        "create" => create(state, rt, ns, ctx)
+            .map(|r| crate::faults::lose_response(r, faults.lost_response_rate)),
         "update" => {
             let body = parse_body(ctx)?;
             update(state, rt, ns, name, body, ctx, target.subresource.is_some())
         }
         "patch" => patch_obj(state, rt, ns, name, ctx, target.subresource.is_some()),
-        "delete" => delete(state, rt, ns, name, ctx),
+        "delete" => delete(state, rt, ns, name, ctx)
+            .map(|r| crate::faults::lose_response(r, faults.lost_response_rate)),
         _ => delete_collection(state, rt, ns, ctx),
     }
 }

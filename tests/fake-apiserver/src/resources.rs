@@ -129,6 +129,16 @@ pub static RESOURCES: &[ResourceType] = &[
         fields: &[],
     },
     ResourceType {
+        group: "coordination.k8s.io",
+        version: "v1",
+        plural: "leases",
+        singular: "lease",
+        kind: "Lease",
+        namespaced: true,
+        short_names: &[],
+        fields: &[],
+    },
+    ResourceType {
         group: "apiextensions.k8s.io",
         version: "v1",
         plural: "customresourcedefinitions",
