@@ -476,6 +476,11 @@ pub struct EventsArgs {
     /// Output format (json: one object per line, NDJSON).
     #[arg(short = 'o', long = "output", value_enum, default_value_t = ScaleOutput::Text, value_name = "FORMAT")]
     pub output: ScaleOutput,
+
+    /// How long the server keeps one watch open before `-f` resumes it (hidden: for tests;
+    /// the API server caps it, and kube-rs takes at most 294 s).
+    #[arg(long, hide = true, value_name = "DURATION", default_value = "290s", value_parser = parse_duration)]
+    pub watch_timeout: Duration,
 }
 
 #[derive(Debug, Clone, Args)]
