@@ -10,6 +10,7 @@ mod init;
 mod oracle;
 mod real;
 mod real_cluster;
+mod real_events;
 mod robustness;
 mod rules;
 mod scale;
