@@ -86,6 +86,9 @@ pub struct Environment {
     pub no_color: Option<String>,
     /// `TERM`: `dumb` means no colours under `--color auto`.
     pub term: Option<String>,
+    /// `KWOKPROVIDER_WATCH_TIMEOUT`: how long the server keeps one watch open (`events -f`;
+    /// default 290 s). A knob for tests, which cannot wait minutes for a watch to end.
+    pub watch_timeout: Option<String>,
 }
 
 impl Environment {
@@ -96,6 +99,7 @@ impl Environment {
             config_map: var(crate::provider::ENV_CONFIG_MAP),
             no_color: var("NO_COLOR"),
             term: var("TERM"),
+            watch_timeout: var("KWOKPROVIDER_WATCH_TIMEOUT"),
         }
     }
 }
@@ -476,11 +480,6 @@ pub struct EventsArgs {
     /// Output format (json: one object per line, NDJSON).
     #[arg(short = 'o', long = "output", value_enum, default_value_t = ScaleOutput::Text, value_name = "FORMAT")]
     pub output: ScaleOutput,
-
-    /// How long the server keeps one watch open before `-f` resumes it (hidden: for tests;
-    /// the API server caps it, and kube-rs takes at most 294 s).
-    #[arg(long, hide = true, value_name = "DURATION", default_value = "290s", value_parser = parse_duration)]
-    pub watch_timeout: Duration,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -30,6 +30,10 @@ use view::{EventView, Filter};
 
 /// CA's events carry this source component.
 pub const SOURCE_SELECTOR: &str = "source=cluster-autoscaler";
+/// How long the server keeps one watch open (`timeoutSeconds`; client-go's reflectors ask 5
+/// to 10 minutes, kube-rs refuses 295 s or more). `KWOKPROVIDER_WATCH_TIMEOUT` overrides it.
+const DEFAULT_WATCH_TIMEOUT: Duration = Duration::from_secs(290);
+const MAX_WATCH_TIMEOUT: Duration = Duration::from_secs(294);
 /// A watch silent for its own timeout plus this is taken for a dead connection.
 const IDLE_MARGIN: Duration = Duration::from_secs(30);
 /// The first pause after a watch could not be started; it doubles up to `MAX_BACKOFF`, and
@@ -58,6 +62,17 @@ pub fn run(global: &GlobalArgs, args: &EventsArgs, out: &mut impl Write, ui: &Ui
         nodegroup: args.nodegroup.clone(),
         since: now - i64::try_from(args.since.as_secs()).unwrap_or(i64::MAX / 2),
     };
+    let watch_timeout = match global.env.watch_timeout.as_deref() {
+        None | Some("") => DEFAULT_WATCH_TIMEOUT,
+        Some(text) => crate::cli::parse_duration(text)
+            .ok()
+            .filter(|t| (Duration::from_secs(1)..=MAX_WATCH_TIMEOUT).contains(t))
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "KWOKPROVIDER_WATCH_TIMEOUT `{text}`: expected a duration from 1s to 294s"
+                ))
+            })?,
+    };
     let outcome: Result<u8> = cluster::runtime()?.block_on(async {
         let cluster = cluster::connect(global).await?;
         let namespace = (global.namespace.is_some() && !args.all_namespaces)
@@ -79,6 +94,7 @@ pub fn run(global: &GlobalArgs, args: &EventsArgs, out: &mut impl Write, ui: &Ui
             watch_api,
             namespace: namespace.clone(),
             args,
+            watch_timeout,
             filter,
             seen: HashMap::new(),
             printed: 0,
@@ -131,6 +147,8 @@ struct Tail<'a> {
     watch_api: Api<Event>,
     namespace: Option<String>,
     args: &'a EventsArgs,
+    /// The `timeoutSeconds` each watch asks for.
+    watch_timeout: Duration,
     filter: Filter,
     /// uid → the highest count printed (or skipped by the filter): each occurrence once.
     seen: HashMap<String, i32>,
@@ -305,11 +323,10 @@ impl Tail<'_> {
     /// One watch from `rv`, until it ends or enough events were printed. Errors are the ones
     /// that end the command: access denied, a failed write.
     async fn watch(&mut self, out: &mut impl Write, rv: &str) -> Result<Watched> {
-        let timeout = self.args.watch_timeout.as_secs().clamp(1, 294);
         let params = WatchParams::default()
             .fields(SOURCE_SELECTOR)
-            .timeout(u32::try_from(timeout).unwrap_or(294)); // bookmarks: kube asks by default
-        let idle_limit = Duration::from_secs(timeout) + IDLE_MARGIN;
+            .timeout(u32::try_from(self.watch_timeout.as_secs()).unwrap_or(290)); // bookmarks: kube asks by default
+        let idle_limit = self.watch_timeout + IDLE_MARGIN;
         let stream = match self.watch_api.watch(&params, rv).await {
             Ok(stream) => stream,
             Err(kube::Error::Api(s)) if s.code == 410 => return Ok(Watched::Gone),

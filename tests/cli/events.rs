@@ -404,19 +404,21 @@ fn exit_within(child: &mut std::process::Child, limit: Duration) -> Option<i32> 
 fn a_quiet_follow_past_the_request_timeout_says_nothing_and_delivers_at_once() {
     let cluster = FakeCluster::new(vec![], Faults::default());
     // The request timeout (1 s) must not cut watches; the server ends each after 2 s.
-    let mut child = spawn_follow(
-        &cluster,
-        &[
+    let mut child = plugin()
+        .args([
+            "events",
+            "--kubeconfig",
+            s(&cluster.kubeconfig),
+            "-f",
             "-o",
             "json",
-            "--request-timeout",
-            "1s",
-            "--watch-timeout",
-            "2s",
-            "--timeout",
-            "12s",
-        ],
-    );
+        ])
+        .args(["--request-timeout", "1s", "--timeout", "12s"])
+        .env("KWOKPROVIDER_WATCH_TIMEOUT", "2s")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let stderr = drain(child.stderr.take().unwrap());
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     std::thread::sleep(Duration::from_secs(7));
@@ -535,5 +537,21 @@ fn a_burst_during_a_relist_with_a_short_history_loses_and_repeats_nothing() {
     assert!(
         stderr.contains("compacted between pages; reading it whole"),
         "no continue token expired; the test did not test the fallback:\n{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_watch_timeout_is_a_usage_error() {
+    let cluster = FakeCluster::new(vec![], Faults::default());
+    let out = run_cmd(
+        plugin()
+            .args(["events", "--kubeconfig", s(&cluster.kubeconfig), "-f"])
+            .env("KWOKPROVIDER_WATCH_TIMEOUT", "10m"),
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("KWOKPROVIDER_WATCH_TIMEOUT `10m`"),
+        "{}",
+        out.stderr
     );
 }

@@ -54,7 +54,8 @@ fn real_events_quiet_follow_says_nothing_and_delivers_after_the_gap() {
             &namespace,
         ])
         .args(["-f", "-o", "json", "--request-timeout", "5s"])
-        .args(["--watch-timeout", "15s", "--timeout", "90s"])
+        .args(["--timeout", "90s"])
+        .env("KWOKPROVIDER_WATCH_TIMEOUT", "15s")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
