@@ -330,7 +330,8 @@ impl Tail<'_> {
         let stream = match self.watch_api.watch(&params, rv).await {
             Ok(stream) => stream,
             Err(kube::Error::Api(s)) if s.code == 410 => return Ok(Watched::Gone),
-            Err(e @ kube::Error::Api(_)) if is_denied(&e) => {
+            // Denied, or refused as asked (4xx but 429): retrying cannot help.
+            Err(e @ kube::Error::Api(_)) if is_permanent(&e) => {
                 return Err(self.cluster.api_error(
                     e,
                     "watch",
@@ -403,8 +404,8 @@ fn backoff(failures: u32) -> Duration {
         .min(MAX_BACKOFF)
 }
 
-fn is_denied(e: &kube::Error) -> bool {
-    matches!(e, kube::Error::Api(s) if s.code == 401 || s.code == 403)
+fn is_permanent(e: &kube::Error) -> bool {
+    matches!(e, kube::Error::Api(s) if (400..500).contains(&s.code) && s.code != 429)
 }
 
 #[cfg(test)]

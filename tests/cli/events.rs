@@ -555,3 +555,35 @@ fn a_bad_watch_timeout_is_a_usage_error() {
         out.stderr
     );
 }
+
+#[test]
+fn a_denied_watch_ends_the_follow_with_exit_3() {
+    let cluster = FakeCluster::new(
+        backlog(),
+        Faults {
+            deny: vec![("watch".into(), "events".into())],
+            ..Faults::default()
+        },
+    );
+    let out = cluster.run("events", &["-f", "--timeout", "10s"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("cannot watch events"), "{}", out.stderr);
+    assert!(out.stdout.contains("TriggeredScaleUp"), "the backlog first");
+}
+
+#[test]
+fn a_server_that_goes_away_is_noted_once_not_at_every_retry() {
+    let cluster = FakeCluster::new(vec![], Faults::default());
+    let mut child = spawn_follow(&cluster, &["--timeout", "6s"]);
+    let stderr = drain(child.stderr.take().unwrap());
+    std::thread::sleep(Duration::from_millis(700));
+    drop(cluster);
+    let code = exit_within(&mut child, Duration::from_secs(15));
+    let stderr = stderr.join().unwrap();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        stderr.matches("events: cannot watch").count(),
+        1,
+        "one note for the outage:\n{stderr}"
+    );
+}
