@@ -501,7 +501,7 @@ fn a_burst_during_a_relist_with_a_short_history_loses_and_repeats_nothing() {
         Faults {
             drop_watch_after: Some(50),
             history_limit: 40,
-            latency_ms: 5,
+            latency_ms: 10,
             ..Faults::default()
         },
     );
@@ -523,6 +523,9 @@ fn a_burst_during_a_relist_with_a_short_history_loses_and_repeats_nothing() {
     std::thread::sleep(Duration::from_millis(500));
     for i in 0..total {
         cluster.server.insert(scale_up_event(i));
+        if i % 10 == 9 {
+            std::thread::sleep(Duration::from_millis(1)); // a burst that lasts past a few relists
+        }
     }
     let status = child.wait().unwrap();
     let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
@@ -537,6 +540,11 @@ fn a_burst_during_a_relist_with_a_short_history_loses_and_repeats_nothing() {
     assert!(
         stderr.contains("compacted between pages; reading it whole"),
         "no continue token expired; the test did not test the fallback:\n{stderr}"
+    );
+    eprintln!(
+        "burst: {total} events, {} relists, {} full-list fallbacks",
+        stderr.matches("relisting").count(),
+        stderr.matches("reading it whole").count()
     );
 }
 
