@@ -10,8 +10,9 @@
 //! 0, quietly). Decoding, filters and rendering are pure (`view`).
 //!
 //! Why not kube-runtime's `watcher` (which `scale --wait` uses): on an expired continue token
-//! it restarts the paged list rather than reading one full list, and it gives no way to tell
-//! "could not start a watch" (worth a note and a backoff) from a watch that simply ended.
+//! its relist starts the paged list over (which a steady burst can expire again) instead of
+//! reading one full list, and a relist re-sends every event, so the occurrence bookkeeping
+//! here would stay anyway; what is left is this one loop.
 
 pub mod reader;
 pub mod view;
