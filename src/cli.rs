@@ -86,6 +86,9 @@ pub struct Environment {
     pub no_color: Option<String>,
     /// `TERM`: `dumb` means no colours under `--color auto`.
     pub term: Option<String>,
+    /// `KWOKPROVIDER_WATCH_TIMEOUT`: how long the server keeps one watch open (`events -f`;
+    /// default 290 s). A knob for tests, which cannot wait minutes for a watch to end.
+    pub watch_timeout: Option<String>,
 }
 
 impl Environment {
@@ -96,6 +99,7 @@ impl Environment {
             config_map: var(crate::provider::ENV_CONFIG_MAP),
             no_color: var("NO_COLOR"),
             term: var("TERM"),
+            watch_timeout: var("KWOKPROVIDER_WATCH_TIMEOUT"),
         }
     }
 }

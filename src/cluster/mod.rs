@@ -289,6 +289,15 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .map_err(|e| Error::cluster(format!("cannot start the async runtime: {e}")))
 }
 
+/// A client for long watches: as `connect`, but without `--request-timeout` as a read timeout
+/// (a quiet watch is not a dead one: the server ends it at its `timeoutSeconds`, and the
+/// watch loop gives up on a silence longer than that).
+pub async fn connect_for_watches(global: &GlobalArgs) -> Result<Cluster> {
+    let mut unlimited = global.clone();
+    unlimited.request_timeout = Duration::ZERO; // kube's defaults: 30 s to connect, no read timeout
+    connect(&unlimited).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

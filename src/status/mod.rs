@@ -43,7 +43,15 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, out: &mut impl Write, ui: &Ui
             if !args.watch {
                 return Ok(exit::OK);
             }
-            if !changed(&cluster, &ca_namespace, &status_name, &resource_version).await? {
+            if !changed(
+                &cluster,
+                global,
+                &ca_namespace,
+                &status_name,
+                &resource_version,
+            )
+            .await?
+            {
                 return Ok(exit::OK);
             }
             if args.output == ScaleOutput::Text && !colors {
@@ -183,34 +191,49 @@ async fn read(
 }
 
 /// Waits until the status ConfigMap changes after `resource_version` (the one drawn): true.
+/// Watches on a client without the request timeout (a quiet watch is not a dead one), each
+/// for the server's `timeoutSeconds`; a watch that ends or is cut resumes from the last version
+/// seen (nothing is missed), so only a change, or history compacted past it (410: read
+/// again), draws again.
 async fn changed(
     cluster: &Cluster,
+    global: &GlobalArgs,
     ca_namespace: &str,
     status_name: &str,
     resource_version: &str,
 ) -> Result<bool> {
     use futures::StreamExt;
     use kube::api::{WatchEvent, WatchParams};
-    let api: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ca_namespace);
+    const WATCH_SECONDS: u32 = 290;
+    let watcher = cluster::connect_for_watches(global).await?;
+    let api: Api<ConfigMap> = Api::namespaced(watcher.client, ca_namespace);
     let params = WatchParams::default()
         .fields(&format!("metadata.name={status_name}"))
-        .timeout(290);
+        .timeout(WATCH_SECONDS);
+    // Silent past its own timeout plus this: a dead connection.
+    let idle_limit = std::time::Duration::from_secs(u64::from(WATCH_SECONDS) + 30);
+    let mut version = resource_version.to_owned();
     loop {
-        let stream = api
-            .watch(&params, resource_version)
-            .await
-            .map_err(|e| cluster.api_error(e, "watch", "configmaps", Some(ca_namespace)))?;
+        let stream = match api.watch(&params, &version).await {
+            Ok(stream) => stream,
+            Err(kube::Error::Api(status)) if status.code == 410 => return Ok(true),
+            Err(e) => return Err(cluster.api_error(e, "watch", "configmaps", Some(ca_namespace))),
+        };
+        let started = std::time::Instant::now();
         let mut stream = std::pin::pin!(stream);
-        while let Some(event) = stream.next().await {
+        while let Ok(Some(event)) = tokio::time::timeout(idle_limit, stream.next()).await {
             match event {
                 Ok(WatchEvent::Added(_) | WatchEvent::Modified(_) | WatchEvent::Deleted(_)) => {
                     return Ok(true);
                 }
-                Ok(WatchEvent::Bookmark(_)) => {}
-                // A broken watch or compacted history: read again (at worst the same view twice).
-                Ok(WatchEvent::Error(_)) | Err(_) => return Ok(true),
+                Ok(WatchEvent::Bookmark(bookmark)) => version = bookmark.metadata.resource_version,
+                Ok(WatchEvent::Error(status)) if status.code == 410 => return Ok(true),
+                // Cut: resume from `version` below.
+                Ok(WatchEvent::Error(_)) | Err(_) => break,
             }
         }
-        // The server's timeout with nothing changed: watch again from the same version.
+        if started.elapsed() < std::time::Duration::from_secs(1) {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await; // no hot loop
+        }
     }
 }

@@ -11,6 +11,7 @@ mod lossy_proxy;
 mod oracle;
 mod real;
 mod real_cluster;
+mod real_events;
 mod real_scale;
 mod robustness;
 mod rules;

@@ -269,3 +269,36 @@ fn watch_redraws_when_cas_status_changes() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn watch_draws_again_only_on_a_change_however_quiet() {
+    let c = cluster(vec![status_map(
+        "kube-system",
+        "cluster-autoscaler-status",
+        YAML_STATUS,
+    )]);
+    // A 1-s request timeout must not cut the watch into redraws of an unchanged status.
+    let mut child = plugin()
+        .args([
+            "status",
+            "--kubeconfig",
+            s(&c.kubeconfig),
+            "-w",
+            "-o",
+            "json",
+        ])
+        .args(["--request-timeout", "1s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let drawn = stdout.lines().filter(|l| *l == "}").count();
+    assert_eq!(
+        drawn, 1,
+        "an unchanged status was drawn {drawn} times:\n{stdout}"
+    );
+}

@@ -869,8 +869,8 @@ fn list(
     // Only without selectors does the real server say how many items remain.
     let remaining = (more && ls.is_empty() && fs.is_empty()).then(|| {
         let last = page.last().map(|(k, _)| k.clone());
-        st.page(rt, snapshot_rv.min(st.rv), last.as_ref(), 0, keep)
-            .map_or(0, |(rest, _)| rest.len())
+        st.count(rt, snapshot_rv.min(st.rv), last.as_ref(), keep)
+            .unwrap_or(0)
     });
     drop(st);
     let mut md = json!({"resourceVersion": snapshot_rv.to_string()});
@@ -920,6 +920,9 @@ fn expired_event(requested: u64, oldest: u64) -> Bytes {
     let st = ApiError::expired(format!("too old resource version: {requested} ({oldest})"));
     event_line("ERROR", &st.to_status())
 }
+
+/// How often a quiet watch that asked for bookmarks gets one (the real server: about a minute).
+const BOOKMARK_INTERVAL: Duration = Duration::from_secs(60);
 
 fn watch_stream(
     state: &Arc<AppState>,
@@ -997,8 +1000,8 @@ fn watch_stream(
                     st.rv.max(r),
                 )),
                 Some(r) => {
-                    if r < st.oldest_rv() {
-                        Err((r, st.oldest_rv() + 1))
+                    if r < st.oldest_rv(rt.plural) {
+                        Err((r, st.oldest_rv(rt.plural) + 1))
                     } else {
                         Ok((Vec::new(), r))
                     }
@@ -1018,13 +1021,14 @@ fn watch_stream(
         if send_initial && bookmarks {
             send!(bookmark(rt, last, true), false);
         }
-        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        // Like the real server: a bookmark about once a minute, and one as the watch times out.
+        let mut tick = tokio::time::interval(BOOKMARK_INTERVAL);
         tick.tick().await;
         loop {
             // Drain everything newer than `last`.
             let batch = {
                 let st = state.store();
-                match st.changes_since(last) {
+                match st.changes_since(rt.plural, last) {
                     Ok(cs) => {
                         let cur = st.rv;
                         Ok((cs, cur))

@@ -23,7 +23,7 @@ pub struct Faults {
     pub latency_ms: u64,
     /// Cut every watch connection (no final chunk) after this many events.
     pub drop_watch_after: Option<usize>,
-    /// How many most recent changes are retained for watches / old list snapshots.
+    /// How many most recent changes of each resource are retained for watches / old list snapshots.
     pub history_limit: usize,
     /// `(verb, resource)` pairs answered with 403 Forbidden; `*` matches anything.
     pub deny: Vec<(String, String)>,

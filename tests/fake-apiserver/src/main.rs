@@ -41,7 +41,7 @@ struct Args {
     /// Cut each watch stream after N events.
     #[arg(long)]
     drop_watch_after: Option<usize>,
-    /// Number of retained change events (older resourceVersions get 410 Gone).
+    /// Retained changes per resource (older resourceVersions and continue tokens get 410).
     #[arg(long, default_value_t = 10_000)]
     history_limit: usize,
     /// Answer VERB on RESOURCE with 403 (e.g. `get:configmaps`, `*:nodes`); repeatable.
