@@ -39,16 +39,22 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) if e.kind == ErrorKind::Output && e.message.contains("Broken pipe") => {
-            ExitCode::from(exit::OK)
-        }
+        // The reader of our output went away (`… | head`): not a failure.
+        Err(e) if e.kind == ErrorKind::BrokenPipe => ExitCode::from(exit::OK),
         Err(e) => {
-            let red = console::Style::new().red().bold().for_stderr();
-            eprintln!("{} {}", red.apply_to("error:"), e.message);
-            if let Some(hint) = &e.hint {
-                eprintln!("  = hint: {hint}");
-            }
+            report(&e);
             ExitCode::from(e.exit_code())
         }
+    }
+}
+
+/// Prints the error and its hint on stderr. A closed stderr (`2>&1 | head -1`) loses them,
+/// but never panics: the exit code still tells what happened.
+fn report(e: &kwokprovider::error::Error) {
+    let red = console::Style::new().red().bold().for_stderr();
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{} {}", red.apply_to("error:"), e.message);
+    if let Some(hint) = &e.hint {
+        let _ = writeln!(stderr, "  = hint: {hint}");
     }
 }
