@@ -73,8 +73,8 @@ impl Ui {
     }
 }
 
-/// A duration as Go and kubectl print it, to the second (`500ms` under one second): `2s`,
-/// `4m12s`, `1h0m5s`.
+/// A duration as Go prints it, to the millisecond under a minute and to the second above:
+/// `250ms`, `1.5s`, `4m12s`, `1h0m5s`.
 pub fn format_duration(d: std::time::Duration) -> String {
     let total = d.as_secs();
     if total == 0 {
@@ -82,7 +82,15 @@ pub fn format_duration(d: std::time::Duration) -> String {
     }
     let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
     match (h, m) {
-        (0, 0) => format!("{s}s"),
+        (0, 0) => {
+            let millis = format!("{:03}", d.subsec_millis());
+            let millis = millis.trim_end_matches('0');
+            if millis.is_empty() {
+                format!("{s}s")
+            } else {
+                format!("{s}.{millis}s")
+            }
+        }
         (0, _) => format!("{m}m{s}s"),
         _ => format!("{h}h{m}m{s}s"),
     }
@@ -231,7 +239,8 @@ mod tests {
     #[test]
     fn durations_read_as_go_prints_them() {
         use std::time::Duration;
-        assert_eq!(format_duration(Duration::from_millis(1500)), "1s");
+        assert_eq!(format_duration(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(format_duration(Duration::from_secs(2)), "2s");
         assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
         assert_eq!(format_duration(Duration::from_secs(252)), "4m12s");
         assert_eq!(format_duration(Duration::from_secs(3605)), "1h0m5s");
