@@ -279,27 +279,24 @@ enum TransportFailure {
 fn transport_failure(e: &(dyn std::error::Error + 'static)) -> TransportFailure {
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = current {
-        let mut inner: Option<&(dyn std::error::Error + 'static)> = Some(err);
-        // io::Error's `source` skips the error it wraps: look inside it too.
-        if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::TimedOut {
+        if let Some(rustls::Error::InvalidCertificate(why)) = err.downcast_ref::<rustls::Error>() {
+            return TransportFailure::UntrustedCertificate(format!("{why:?}"));
+        }
+        if err.is::<tokio::time::error::Elapsed>() {
+            return TransportFailure::TimedOut;
+        }
+        current = match err.downcast_ref::<std::io::Error>() {
+            Some(io) if io.kind() == std::io::ErrorKind::TimedOut => {
                 return TransportFailure::TimedOut;
             }
-            if let Some(wrapped) = io.get_ref() {
-                inner = Some(wrapped);
-            }
-        }
-        for candidate in [Some(err), inner].into_iter().flatten() {
-            if let Some(tls) = candidate.downcast_ref::<rustls::Error>() {
-                if let rustls::Error::InvalidCertificate(why) = tls {
-                    return TransportFailure::UntrustedCertificate(format!("{why:?}"));
-                }
-            }
-            if candidate.is::<tokio::time::error::Elapsed>() {
-                return TransportFailure::TimedOut;
-            }
-        }
-        current = err.source();
+            // io::Error's `source` skips the error it wraps (an io::Error may wrap another,
+            // which wraps rustls' error): step into it instead.
+            Some(io) => match io.get_ref() {
+                Some(wrapped) => Some(wrapped as &(dyn std::error::Error + 'static)),
+                None => err.source(),
+            },
+            None => err.source(),
+        };
     }
     TransportFailure::Unreachable
 }

@@ -451,12 +451,12 @@ fn real_connect_through_a_proxy_url_and_https_proxy() {
     reached_the_api_server(&out);
     assert!(!proxy.tunnels().is_empty(), "no tunnel: {out:?}");
     // HTTPS_PROXY, to a name only the proxy resolves (TLS still checks the server's
-    // certificate, as `localhost`).
+    // certificate, as `kubernetes`, one of its names).
     let renamed_server = server.replace("127.0.0.1", "kit-apiserver.test");
     let (_dir2, renamed) = kit_kubeconfig(kit, |text| {
         text.replace(
             &format!("server: {server}"),
-            &format!("server: {renamed_server}\n    tls-server-name: localhost"),
+            &format!("server: {renamed_server}\n    tls-server-name: kubernetes"),
         )
     });
     let before = proxy.tunnels().len();
