@@ -10,6 +10,7 @@ use std::process::ExitCode;
 const COMPLETE: &str = "__complete";
 
 fn main() -> ExitCode {
+    tidy_no_proxy();
     // kubectl's plugin completion (`kubectl_complete-kwokprovider` runs `__complete WORDS…`):
     // the words are raw, partial last, so they never go through clap's parser.
     let args: Vec<String> = std::env::args().collect();
@@ -44,6 +45,22 @@ fn main() -> ExitCode {
         Err(e) => {
             report(&e);
             ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// kube 5 reads `NO_PROXY` itself whenever a proxy variable is set, and refuses an empty entry
+/// (`localhost,,10.0.0.0/8`, a trailing comma) that Go, kubectl and curl skip: such entries are
+/// dropped from the environment before anything reads it (children, such as credential plugins,
+/// read the same list, as Go reads it).
+fn tidy_no_proxy() {
+    for name in ["NO_PROXY", "no_proxy"] {
+        if let Ok(value) = std::env::var(name) {
+            let tidy = kwokprovider::cluster::tidy_no_proxy(&value);
+            if tidy != value {
+                // SAFETY: the first thing `main` does, while this process has no other thread.
+                unsafe { std::env::set_var(name, tidy) };
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 
 mod proxy;
 
-pub use proxy::{Proxy, ProxyEnv, Target, proxy_for};
+pub use proxy::{Proxy, ProxyEnv, Target, proxy_for, tidy_no_proxy};
 
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Result};

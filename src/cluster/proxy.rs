@@ -33,6 +33,17 @@ impl ProxyEnv {
     }
 }
 
+/// `NO_PROXY` without its empty entries (`a,,b`, a trailing comma), which Go skips but kube 5
+/// refuses ("comma-separated value is empty") whenever a proxy variable is set.
+pub fn tidy_no_proxy(value: &str) -> String {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// The API server a request goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target<'a> {
@@ -251,6 +262,16 @@ mod tests {
             );
         }
         assert!(proxy_for(&target("https", "10.0.0.1", None), None, "c", &e).is_some());
+    }
+
+    #[test]
+    fn empty_no_proxy_entries_are_dropped() {
+        assert_eq!(
+            tidy_no_proxy("localhost,, 10.0.0.0/8 ,.corp,"),
+            "localhost,10.0.0.0/8,.corp"
+        );
+        assert_eq!(tidy_no_proxy(" , "), "");
+        assert_eq!(tidy_no_proxy("*"), "*");
     }
 
     #[test]

@@ -101,6 +101,36 @@ fn connect_through_the_kubeconfigs_proxy_url() {
 }
 
 #[test]
+fn connect_through_a_socks5_proxy() {
+    let server = empty_server();
+    let proxy = ForwardProxy::start();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = write_kubeconfig(
+        dir.path(),
+        &renamed(&server.url(), "fake-apiserver.test"),
+        &format!("    proxy-url: {}\n", proxy.socks5_url()),
+    );
+    reached_the_api_server(&status(&kubeconfig, &[], &[]));
+    let tunnels = proxy.tunnels();
+    assert!(
+        !tunnels.is_empty()
+            && tunnels
+                .iter()
+                .all(|t| t.starts_with("fake-apiserver.test:")),
+        "{tunnels:?}"
+    );
+    // From the environment too.
+    let before = proxy.tunnels().len();
+    let plain = write_kubeconfig(
+        dir.path(),
+        &renamed(&server.url(), "fake-apiserver.test"),
+        "",
+    );
+    reached_the_api_server(&status(&plain, &[("HTTP_PROXY", &proxy.socks5_url())], &[]));
+    assert!(proxy.tunnels().len() > before);
+}
+
+#[test]
 fn connect_through_http_proxy_from_the_environment() {
     let server = empty_server();
     let proxy = ForwardProxy::start();
@@ -164,6 +194,16 @@ fn no_proxy_and_the_servers_scheme_bypass_the_proxy() {
         &[
             ("HTTPS_PROXY", "http://127.0.0.1:9"),
             ("HTTP_PROXY", "127.0.0.1:9"),
+        ],
+        &[],
+    );
+    reached_the_api_server(&out);
+    // An empty NO_PROXY entry (a trailing comma), which Go skips, is no error either.
+    let out = status(
+        &direct,
+        &[
+            ("HTTPS_PROXY", "http://127.0.0.1:9"),
+            ("NO_PROXY", "localhost,,10.0.0.0/8,"),
         ],
         &[],
     );

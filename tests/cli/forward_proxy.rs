@@ -45,15 +45,70 @@ fn accept_loop(
     });
 }
 
+const SOCKS_VERSION: u8 = 5;
+
+/// An HTTP `CONNECT host:port` request: its target (anything else gets 405).
+fn http_connect_head(client: &mut TcpStream) -> Option<String> {
+    let head = read_head(client)?;
+    let request_line = head.lines().next().unwrap_or_default().to_owned();
+    let mut words = request_line.split_whitespace();
+    let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+    if method != "CONNECT" {
+        let _ = client.write_all(
+            b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
+        return None;
+    }
+    Some(target.to_owned())
+}
+
+/// A SOCKS5 greeting (no authentication) and CONNECT request (RFC 1928): its `host:port`.
+fn socks5_handshake(client: &mut TcpStream) -> Option<String> {
+    let mut greeting = [0u8; 2];
+    client.read_exact(&mut greeting).ok()?;
+    let mut methods = vec![0u8; usize::from(greeting[1])];
+    client.read_exact(&mut methods).ok()?;
+    client.write_all(&[SOCKS_VERSION, 0]).ok()?;
+    let mut request = [0u8; 4];
+    client.read_exact(&mut request).ok()?;
+    if request[1] != 1 {
+        return None; // only CONNECT
+    }
+    let host = match request[3] {
+        1 => {
+            let mut ip = [0u8; 4];
+            client.read_exact(&mut ip).ok()?;
+            std::net::Ipv4Addr::from(ip).to_string()
+        }
+        3 => {
+            let mut len = [0u8; 1];
+            client.read_exact(&mut len).ok()?;
+            let mut name = vec![0u8; usize::from(len[0])];
+            client.read_exact(&mut name).ok()?;
+            String::from_utf8(name).ok()?
+        }
+        4 => {
+            let mut ip = [0u8; 16];
+            client.read_exact(&mut ip).ok()?;
+            format!("[{}]", std::net::Ipv6Addr::from(ip))
+        }
+        _ => return None,
+    };
+    let mut port = [0u8; 2];
+    client.read_exact(&mut port).ok()?;
+    Some(format!("{host}:{}", u16::from_be_bytes(port)))
+}
+
 /// Unblocks `accept` so the loop sees `stop`.
 fn wake(addr: SocketAddr, stop: &AtomicBool) {
     stop.store(true, Ordering::SeqCst);
     let _ = TcpStream::connect_timeout(&addr, Duration::from_millis(200));
 }
 
-/// A forward proxy on 127.0.0.1: `CONNECT host:port` opens a tunnel to that port on
-/// `route_to` (every host name goes there, so names that resolve nowhere else prove the
-/// request went through the proxy). Other requests get 405.
+/// A forward proxy on 127.0.0.1, HTTP and SOCKS5 on one port (told apart by the first byte):
+/// `CONNECT host:port` (or SOCKS5's CONNECT) opens a tunnel to that port on 127.0.0.1, whatever
+/// the host, so names that resolve nowhere else prove the request went through the proxy.
+/// Other HTTP requests get 405.
 pub struct ForwardProxy {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
@@ -69,17 +124,17 @@ impl ForwardProxy {
         let targets = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&targets);
         accept_loop(listener, Arc::clone(&stop), move |mut client| {
-            let Some(head) = read_head(&mut client) else {
-                return;
-            };
-            let request_line = head.lines().next().unwrap_or_default().to_owned();
-            let mut words = request_line.split_whitespace();
-            let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
-            if method != "CONNECT" {
-                let _ = client.write_all(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let mut first = [0u8; 1];
+            if client.peek(&mut first).unwrap_or(0) == 0 {
                 return;
             }
-            seen.lock().unwrap().push(target.to_owned());
+            let target = if first[0] == SOCKS_VERSION {
+                socks5_handshake(&mut client)
+            } else {
+                http_connect_head(&mut client)
+            };
+            let Some(target) = target else { return };
+            seen.lock().unwrap().push(target.clone());
             let port = target
                 .rsplit_once(':')
                 .and_then(|(_, p)| p.parse::<u16>().ok());
@@ -90,14 +145,22 @@ impl ForwardProxy {
                 )
                 .ok()
             });
+            let socks = first[0] == SOCKS_VERSION;
             let Some(upstream) = upstream else {
-                let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+                let refusal: &[u8] = if socks {
+                    &[5, 5, 0, 1, 0, 0, 0, 0, 0, 0]
+                } else {
+                    b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n"
+                };
+                let _ = client.write_all(refusal);
                 return;
             };
-            if client
-                .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                .is_err()
-            {
+            let granted: &[u8] = if socks {
+                &[5, 0, 0, 1, 127, 0, 0, 1, 0, 0]
+            } else {
+                b"HTTP/1.1 200 Connection established\r\n\r\n"
+            };
+            if client.write_all(granted).is_err() {
                 return;
             }
             splice(client, upstream);
@@ -112,6 +175,11 @@ impl ForwardProxy {
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// `socks5://127.0.0.1:PORT`.
+    pub fn socks5_url(&self) -> String {
+        format!("socks5://{}", self.addr)
     }
 
     /// The `host:port` of every tunnel asked for, in order.
