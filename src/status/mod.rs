@@ -71,15 +71,25 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, out: &mut impl Write, ui: &Ui
                     exit::OK
                 });
             }
-            if !changed(
+            let change = changed(
                 &cluster,
                 &place.namespace,
                 &place.status_name,
                 &snapshot.resource_version,
-            )
-            .await?
-            {
-                return Ok(exit::OK);
+            );
+            // A CA that dies writes nothing more: redraw when the status turns stale, too.
+            match snapshot.view.until_stale() {
+                Some(wait) => {
+                    tokio::select! {
+                        changed = change => if !changed? { return Ok(exit::OK) },
+                        () = tokio::time::sleep(wait) => {}
+                    }
+                }
+                None => {
+                    if !change.await? {
+                        return Ok(exit::OK);
+                    }
+                }
             }
             if args.output == ScaleOutput::Text && !colors {
                 writeln!(out)?;

@@ -69,6 +69,16 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// How long until a status that is fresh now turns stale (`None`: already stale, or its
+    /// age unknown), a second past the limit.
+    pub fn until_stale(&self) -> Option<Duration> {
+        let age = u64::try_from(self.age_seconds?).ok()?;
+        let limit = self.scan_interval_seconds * u64::from(STALE_SCANS);
+        (!self.stale).then(|| Duration::from_secs(limit.saturating_sub(age) + 1))
+    }
+}
+
 /// Go's `time.Time.String()` (`2026-05-04 09:15:42.512353001 +0000 UTC`, maybe with a
 /// monotonic `m=+…` after it), as CA writes its status time.
 pub fn parse_go_time(text: &str) -> Option<jiff::Timestamp> {

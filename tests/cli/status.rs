@@ -483,3 +483,63 @@ fn watch_waits_for_the_status_configmap_and_survives_its_deletion() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn watch_redraws_when_the_status_turns_stale() {
+    use std::io::{BufRead, BufReader};
+    // CA scans every second (its Deployment says): stale after 3 s without a write.
+    let c = cluster(vec![
+        ca_deployment("1s"),
+        status_map("kube-system", "cluster-autoscaler-status", YAML_STATUS),
+    ]);
+    let began = std::time::Instant::now();
+    let mut child = plugin()
+        .args([
+            "status",
+            "--kubeconfig",
+            s(&c.kubeconfig),
+            "-w",
+            "-o",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if finished.recv_timeout(Duration::from_secs(30)).is_err() {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid])
+                .status();
+        }
+    });
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next_document = || {
+        let mut text = String::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            text.push_str(&line);
+            text.push('\n');
+            if line == "}" {
+                break;
+            }
+        }
+        serde_json::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    };
+    let first = next_document();
+    assert_eq!(first["stale"], false, "{first}");
+    // Nothing changes: the next drawing comes when the status turns stale.
+    let second = next_document();
+    assert_eq!(second["stale"], true, "{second}");
+    assert!(second["ageSeconds"].as_i64().unwrap() > 3, "{second}");
+    assert!(
+        began.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        began.elapsed()
+    );
+    done.send(()).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
