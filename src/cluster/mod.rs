@@ -351,14 +351,20 @@ impl Cluster {
                 status.code,
                 excerpt(&status.message)
             )),
-            kube::Error::Api(status) if status.code == 401 => Error::cluster(format!(
-                "credentials rejected (401 Unauthorized): the API server at {} does not accept user `{}` of context `{}` (to {verb} {resource}{scope})",
-                self.server, self.user, self.context
-            ))
-            .with_hint(format!(
-                "the token, client certificate or exec plugin of user `{}` in the kubeconfig is wrong or expired: log in again or refresh the credentials, or pick another context with --context",
-                self.user
-            )),
+            kube::Error::Api(status) if status.code == 401 => {
+                let user = if self.user.is_empty() {
+                    "no user (the context names none)".to_owned()
+                } else {
+                    format!("user `{}`", self.user)
+                };
+                Error::cluster(format!(
+                    "credentials rejected (401 Unauthorized): the API server at {} does not accept {user} of context `{}` (to {verb} {resource}{scope})",
+                    self.server, self.context
+                ))
+                .with_hint(format!(
+                    "the token, client certificate or exec plugin of {user} in the kubeconfig is wrong or expired: log in again or refresh the credentials, or pick another context with --context"
+                ))
+            }
             kube::Error::Api(status) if status.code == 403 => Error::cluster(format!(
                 "access denied: cannot {verb} {resource}{scope} (context `{}`): {}",
                 self.context, status.message
