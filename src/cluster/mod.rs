@@ -569,7 +569,11 @@ mod tests {
             Some("https://one:6443"),
             "the first file to name a cluster wins"
         );
-        assert!(read_kubeconfig_list(&[gone.clone()]).unwrap().is_none());
+        assert!(
+            read_kubeconfig_list(std::slice::from_ref(&gone))
+                .unwrap()
+                .is_none()
+        );
         std::fs::write(dir.path().join("bad"), "clusters: [").unwrap();
         let err = read_kubeconfig_list(&[dir.path().join("bad")]).unwrap_err();
         assert!(err.message.contains("KUBECONFIG file"), "{}", err.message);

@@ -185,7 +185,7 @@ async fn locate(cluster: &Cluster, args: &StatusArgs, deadline: Deadline) -> Res
 
 /// What one read found.
 enum Read {
-    Status(Drawn),
+    Status(Box<Drawn>),
     /// No status ConfigMap; the kwok nodes per node group that remain.
     Missing {
         kwok_nodes: BTreeMap<String, i64>,
@@ -316,10 +316,10 @@ async fn read(
         jiff::Timestamp::now(),
         place.scan_interval,
     );
-    Ok(Read::Status(Drawn {
+    Ok(Read::Status(Box::new(Drawn {
         view,
         resource_version,
-    }))
+    })))
 }
 
 /// The error for a missing status ConfigMap: what the kwok nodes left say about how CA ended.
