@@ -476,7 +476,7 @@ fn real_connect_an_untrusted_certificate_is_named() {
 
 #[test]
 #[ignore = "needs the real-cluster kit (KWOK_KIT_BIN)"]
-fn real_connect_through_a_proxy_url_and_https_proxy() {
+fn real_connect_through_a_proxy_url_socks5_and_https_proxy() {
     let kit = shared();
     let proxy = ForwardProxy::start();
     let server = kit_server(kit);
@@ -490,6 +490,16 @@ fn real_connect_through_a_proxy_url_and_https_proxy() {
     let out = status(&with_proxy_url, &[], &[]);
     reached_the_api_server(&out);
     assert!(!proxy.tunnels().is_empty(), "no tunnel: {out:?}");
+    // The same through SOCKS5.
+    let (_dir_socks, with_socks5) = kit_kubeconfig(kit, |text| {
+        text.replace(
+            &format!("server: {server}"),
+            &format!("server: {server}\n    proxy-url: {}", proxy.socks5_url()),
+        )
+    });
+    let before = proxy.tunnels().len();
+    reached_the_api_server(&status(&with_socks5, &[], &[]));
+    assert!(proxy.tunnels().len() > before, "no SOCKS5 tunnel");
     // HTTPS_PROXY, to a name only the proxy resolves (TLS still checks the server's
     // certificate, as `kubernetes`, one of its names).
     let renamed_server = server.replace("127.0.0.1", "kit-apiserver.test");
