@@ -415,6 +415,17 @@ impl Cluster {
         .with_hint("the server or the network is slow or stuck: retry, or raise --request-timeout (0 = no timeout)")
     }
 
+    /// The command's deadline passed with a read still waiting: names it and the timeout.
+    pub fn deadline_passed(&self, what: &str) -> Error {
+        Error::cluster(format!(
+            "timed out: the API server at {} (context `{}`) had not answered by the end of the command's {} (--request-timeout, one deadline for all its reads) to {what}",
+            self.server,
+            self.context,
+            crate::output::format_duration(self.request_timeout)
+        ))
+        .with_hint("the server or the network is slow or stuck: retry, or raise --request-timeout (0 = no timeout)")
+    }
+
     /// One deadline for a whole command (or one redraw of a watch): `--request-timeout` from now.
     pub fn deadline(&self) -> Deadline {
         Deadline {
@@ -443,7 +454,7 @@ impl Deadline {
             None => step.await,
             Some(at) => tokio::time::timeout_at(at, step)
                 .await
-                .unwrap_or_else(|_| Err(cluster.timed_out(what))),
+                .unwrap_or_else(|_| Err(cluster.deadline_passed(what))),
         }
     }
 }
