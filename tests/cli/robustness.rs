@@ -1098,6 +1098,24 @@ fn a_closed_stderr_or_stdout_never_panics() {
         ),
         (&["scale", "--kubeconfig", k], 0),
     ];
+    // ConfigMaps CA would refuse: `scale` reports why on stderr, then fails (exit 1), stderr or not.
+    let broken = util::FakeCluster::new(
+        fake_apiserver::parse_seed(
+            &text.replace("readNodesFrom: configmap", "readNodesFrom: nowhere"),
+        )
+        .unwrap(),
+        fake_apiserver::Faults::default(),
+    );
+    let broken_kubeconfig = util::s(&broken.kubeconfig).to_owned();
+    let refused = util::run(&["scale", "--kubeconfig", &broken_kubeconfig]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused.stderr.contains("CA would not start"),
+        "{}",
+        refused.stderr
+    );
+    let status = run_with_closed("stderr", &["scale", "--kubeconfig", &broken_kubeconfig]);
+    assert_eq!(status.code(), Some(1), "a closed stderr hid the failure");
     for (args, code) in cases {
         for stream in ["stderr", "stdout"] {
             let status = run_with_closed(stream, args);
