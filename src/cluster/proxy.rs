@@ -98,13 +98,16 @@ pub fn proxy_for(
     })
 }
 
-/// Go's `parseProxy`: a value without a known scheme is read as `http://VALUE`.
+/// Go's `parseProxy`: a value without a known scheme is read as `http://VALUE`. `socks5h://`
+/// (names resolved by the proxy) becomes `socks5://`, which kube only knows and which already
+/// hands the name to the proxy.
 fn with_scheme(url: &str) -> String {
-    let known = ["http://", "https://", "socks5://", "socks5h://"];
-    if known
-        .iter()
-        .any(|scheme| url.to_ascii_lowercase().starts_with(scheme))
-    {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("socks5h://") {
+        return format!("socks5://{}", &url["socks5h://".len()..]);
+    }
+    let known = ["http://", "https://", "socks5://"];
+    if known.iter().any(|scheme| lower.starts_with(scheme)) {
         url.to_owned()
     } else {
         format!("http://{url}")
@@ -218,6 +221,9 @@ mod tests {
         let http = proxy_for(&target("http", "k8s.corp", None), None, "c", &e).unwrap();
         assert_eq!(http.url, "http://proxy:8080", "a bare host:port is http://");
         assert_eq!(http.from, "HTTP_PROXY");
+        let socks = env(Some("socks5h://s:1080"), None, None);
+        let p = proxy_for(&target("https", "k", None), None, "c", &socks).unwrap();
+        assert_eq!(p.url, "socks5://s:1080");
         let only_http = env(None, Some("http://p:1"), None);
         assert_eq!(
             url(proxy_for(
