@@ -1,5 +1,6 @@
 //! `status`: CA's view of its node groups (its status ConfigMap) joined with the ConfigMaps'
-//! node groups and the kwok nodes that exist; points out where they disagree.
+//! node groups and the kwok nodes that exist; points out where they disagree, and whether CA
+//! still writes it (its age, stale after a few scan intervals, or missing and why).
 
 pub mod view;
 
