@@ -3,9 +3,11 @@
 mod util;
 
 mod conformance;
+mod connect;
 mod distribution;
 mod docs;
 mod events;
+mod forward_proxy;
 mod init;
 mod lossy_proxy;
 mod oracle;
