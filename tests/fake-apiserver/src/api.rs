@@ -36,6 +36,9 @@ pub struct AppState {
     pub verbose: bool,
     /// Broadcasts the latest resourceVersion to watchers.
     pub rv_tx: watch::Sender<u64>,
+    /// Objects (`RESOURCE/NAMESPACE/NAME`, namespace empty for cluster-scoped ones) whose
+    /// writes fail with 500 as if storage failed; dry runs, which never reach storage, pass.
+    pub failing_storage: Mutex<Vec<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -53,7 +56,21 @@ impl AppState {
             requests: AtomicUsize::new(0),
             verbose,
             rv_tx,
+            failing_storage: Mutex::new(Vec::new()),
         }
+    }
+
+    /// From now on, writes (not dry runs) of this object fail with 500 InternalError.
+    pub fn fail_storage_of(&self, resource: &str, namespace: Option<&str>, name: &str) {
+        lock(&self.failing_storage).push(format!(
+            "{resource}/{}/{name}",
+            namespace.unwrap_or("")
+        ));
+    }
+
+    fn storage_fails(&self, resource: &str, namespace: Option<&str>, name: &str) -> bool {
+        let key = format!("{resource}/{}/{name}", namespace.unwrap_or(""));
+        lock(&self.failing_storage).contains(&key)
     }
 
     /// Locks the store.
@@ -131,10 +148,29 @@ fn ensure_namespace(st: &mut Store, ns: &str) {
     }
 }
 
+/// Creating into a namespace that does not exist is 404, as the real server's
+/// NamespaceLifecycle admission says it (before validation, dry run or not).
+fn require_namespace(st: &Store, ns: Option<&str>) -> Result<(), ApiError> {
+    let rt = resources::by_plural("namespaces").expect("namespaces registered");
+    match ns {
+        Some(ns) if st.get(rt, "", ns).is_none() => Err(ApiError::not_found(
+            ResRef {
+                resource: "namespaces",
+                group: "",
+            },
+            ns,
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Builds the router: admin endpoint plus the API fallback.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/admin/faults", get(get_faults).put(put_faults))
+        .route(
+            "/admin/faults",
+            get(get_faults).put(put_faults).patch(patch_faults),
+        )
         .fallback(api)
         .with_state(state)
 }
@@ -146,14 +182,76 @@ async fn get_faults(State(state): State<Arc<AppState>>) -> Response {
     )
 }
 
+/// PUT replaces every setting: a field left out takes its default (the answer shows them all).
 async fn put_faults(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
-    match serde_json::from_slice::<Faults>(&body) {
-        Ok(f) => {
-            state.set_faults(f.clone());
-            json_response(200, &serde_json::to_value(f).unwrap_or(Value::Null))
-        }
-        Err(e) => error_response(&ApiError::bad_request(format!("invalid faults: {e}"))),
+    set_faults_from(&state, &body, Value::Object(serde_json::Map::new()))
+}
+
+/// PATCH (a JSON merge patch) changes only the fields given.
+async fn patch_faults(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    let current = serde_json::to_value(state.faults()).unwrap_or(Value::Null);
+    set_faults_from(&state, &body, current)
+}
+
+fn set_faults_from(state: &AppState, body: &[u8], base: Value) -> Response {
+    let refuse = |msg: String| error_response(&ApiError::bad_request(msg));
+    let given: Value = match serde_json::from_slice(body) {
+        Ok(v @ Value::Object(_)) => v,
+        Ok(_) => return refuse("invalid faults: expected a JSON object".to_owned()),
+        Err(e) => return refuse(format!("invalid faults: {e}")),
+    };
+    let known = serde_json::to_value(Faults::default()).unwrap_or(Value::Null);
+    if let Some(unknown) = given
+        .as_object()
+        .into_iter()
+        .flat_map(|m| m.keys())
+        .find(|k| known.get(k.as_str()).is_none())
+    {
+        let names: Vec<&str> = known
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.keys().map(String::as_str))
+            .collect();
+        return refuse(format!(
+            "invalid faults: unknown field {unknown:?}; known: {}",
+            names.join(", ")
+        ));
     }
+    let mut merged = base;
+    patch::merge_patch(&mut merged, &given);
+    let faults = match serde_json::from_value::<Faults>(merged) {
+        Ok(f) => f,
+        Err(e) => return refuse(format!("invalid faults: {e}")),
+    };
+    if let Err(e) = check_faults(&faults) {
+        return refuse(format!("invalid faults: {e}"));
+    }
+    state.set_faults(faults.clone());
+    json_response(200, &serde_json::to_value(faults).unwrap_or(Value::Null))
+}
+
+/// Out-of-range fault settings are refused rather than silently clamped.
+pub fn check_faults(f: &Faults) -> Result<(), String> {
+    for (name, rate) in [
+        ("write_failure_rate", f.write_failure_rate),
+        ("throttle_rate", f.throttle_rate),
+    ] {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(format!("{name} must be a probability in 0..=1, not {rate}"));
+        }
+    }
+    if f.history_limit == 0 {
+        return Err("history_limit must be at least 1".to_owned());
+    }
+    if f.drop_watch_after == Some(0) {
+        return Err("drop_watch_after must be at least 1 (or null for never)".to_owned());
+    }
+    if let Some((verb, resource)) = f.deny.iter().find(|(v, r)| v.is_empty() || r.is_empty()) {
+        return Err(format!(
+            "deny entries are [VERB, RESOURCE] with neither empty, not [{verb:?}, {resource:?}]"
+        ));
+    }
+    Ok(())
 }
 
 fn json_response(code: u16, v: &Value) -> Response {
@@ -190,6 +288,21 @@ impl Ctx {
     }
     fn dry_run(&self) -> bool {
         self.q("dryRun") == "All"
+    }
+    /// The DeleteOptions body (kubectl sends `dryRun` and `preconditions` there), or null.
+    fn delete_options(&self) -> Result<Value, ApiError> {
+        if self.body.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&self.body)
+            .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))
+    }
+    /// `dryRun=All` in the query or in the DeleteOptions body.
+    fn delete_dry_run(&self, opts: &Value) -> bool {
+        self.dry_run()
+            || opts["dryRun"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|v| v == "All"))
     }
 }
 
@@ -383,6 +496,23 @@ fn route(
     {
         return Err(ApiError::internal("injected write failure"));
     }
+    if matches!(verb, "create" | "update" | "patch" | "delete") {
+        let dry_run = if verb == "delete" {
+            ctx.delete_dry_run(&ctx.delete_options().unwrap_or(Value::Null))
+        } else {
+            ctx.dry_run()
+        };
+        let name = match &target.name {
+            Some(n) => n.clone(),
+            None => serde_json::from_slice::<Value>(&ctx.body)
+                .ok()
+                .and_then(|b| b["metadata"]["name"].as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        };
+        if !dry_run && state.storage_fails(rt.plural, target.namespace.as_deref(), &name) {
+            return Err(ApiError::internal("injected storage failure"));
+        }
+    }
     let ns = target.namespace.as_deref();
     let name = target.name.as_deref().unwrap_or("");
     match verb {
@@ -466,6 +596,13 @@ fn check_body(rt: &ResourceType, ns: Option<&str>, obj: &mut Value) -> Result<()
 }
 
 fn validate(rt: &ResourceType, obj: &Value) -> Result<(), ApiError> {
+    if let Some(msg) = validation::undecodable_quantity(rt.plural, obj) {
+        return Err(ApiError::bad_request(format!(
+            "{kind} in version \"{version}\" cannot be handled as a {kind}: {msg}",
+            kind = rt.kind,
+            version = rt.version
+        )));
+    }
     let errs: Vec<FieldError> = validation::validate(rt, obj);
     if errs.is_empty() {
         Ok(())
@@ -496,6 +633,7 @@ fn create(
     validate(rt, &obj)?;
     let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
     let mut st = state.store();
+    require_namespace(&st, ns)?;
     if st.get(rt, ns.unwrap_or(""), &name).is_some() {
         return Err(ApiError::already_exists(rref, &name));
     }
@@ -503,9 +641,6 @@ fn create(
         let mut o = obj;
         crate::store::prepare_new(rt, &mut o);
         return Ok(json_response(201, &o));
-    }
-    if let Some(ns) = ns {
-        ensure_namespace(&mut st, ns);
     }
     let out = st.create(rt, obj);
     let rv = st.rv;
@@ -626,6 +761,7 @@ fn patch_obj(
             }
             check_body(rt, ns, &mut obj)?;
             obj["metadata"]["name"] = json!(name);
+            require_namespace(&state.store(), ns)?;
             validate(rt, &obj)?;
             if ctx.dry_run() {
                 crate::store::prepare_new(rt, &mut obj);
@@ -634,9 +770,6 @@ fn patch_obj(
             let mut st = state.store();
             if st.get(rt, ns.unwrap_or(""), name).is_some() {
                 return Err(ApiError::conflict(rref, name));
-            }
-            if let Some(ns) = ns {
-                ensure_namespace(&mut st, ns);
             }
             let out = st.create(rt, obj);
             let rv = st.rv;
@@ -683,11 +816,8 @@ fn delete(
         resource: rt.plural,
         group: rt.group,
     };
-    let opts: Value = if ctx.body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&ctx.body).unwrap_or(Value::Null)
-    };
+    let opts = ctx.delete_options()?;
+    let dry_run = ctx.delete_dry_run(&opts);
     let mut st = state.store();
     let Some(current) = st.get(rt, ns.unwrap_or(""), name).cloned() else {
         return Err(ApiError::not_found(rref, name));
@@ -703,7 +833,7 @@ fn delete(
     {
         return Err(ApiError::conflict(rref, name));
     }
-    let out = if ctx.dry_run() {
+    let out = if dry_run {
         current.clone()
     } else {
         if rt.plural == "namespaces" {
@@ -754,6 +884,7 @@ fn delete_collection(
     ctx: &Ctx,
 ) -> Result<Response, ApiError> {
     let (ls, fs) = selectors(rt, ctx)?;
+    let dry_run = ctx.delete_dry_run(&ctx.delete_options()?);
     let mut st = state.store();
     let victims: Vec<Value> = st
         .list(rt, ns)
@@ -763,7 +894,7 @@ fn delete_collection(
     let mut items = Vec::new();
     for v in victims {
         let (ons, oname) = key_of(&v);
-        if ctx.dry_run() {
+        if dry_run {
             items.push(v);
         } else if let Some(o) = st.delete(rt, &ons, &oname) {
             items.push(o);

@@ -239,6 +239,12 @@ impl TestServer {
         self.state().set_faults(faults);
     }
 
+    /// From now on, writes of this object (plural resource; namespace `None` for
+    /// cluster-scoped ones) fail with 500 InternalError, as if storage failed; dry runs pass.
+    pub fn fail_storage_of(&self, resource: &str, namespace: Option<&str>, name: &str) {
+        self.state().fail_storage_of(resource, namespace, name);
+    }
+
     /// Current fault settings.
     pub fn faults(&self) -> Faults {
         self.state().faults()

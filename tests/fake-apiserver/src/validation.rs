@@ -1,4 +1,4 @@
-//! Object validation: names, node taints, ConfigMap keys and size, in the real messages' words.
+//! Object validation: names, labels, node taints, quantities, ConfigMap keys and size, in the real messages' words.
 
 use serde_json::Value;
 
@@ -8,6 +8,13 @@ use crate::status::FieldError;
 const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 const CONFIG_KEY_MSG: &str = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+
+const QUALIFIED_NAME_MSG: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const QUALIFIED_NAME_SLASHES_MSG: &str = "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+const LABEL_VALUE_MSG: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+/// What the real server says (as a 400, while decoding) about a quantity it cannot parse.
+pub const QUANTITY_MSG: &str =
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
 /// Maximum total size of a ConfigMap's data plus binaryData.
 pub const MAX_CONFIGMAP_BYTES: usize = 1024 * 1024;
@@ -29,6 +36,119 @@ fn label_chars_ok(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'
+}
+
+fn name_part_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+}
+
+/// apimachinery's `IsQualifiedName`: `[prefix/]name`, the rule for label, annotation and
+/// taint keys. Returns the messages, empty when valid.
+pub fn qualified_name_errors(key: &str) -> Vec<String> {
+    let parts: Vec<&str> = key.split('/').collect();
+    let (prefix, name) = match parts.as_slice() {
+        [name] => (None, *name),
+        [prefix, name] => (Some(*prefix), *name),
+        _ => return vec![QUALIFIED_NAME_SLASHES_MSG.to_owned()],
+    };
+    let mut msgs = Vec::new();
+    if let Some(prefix) = prefix {
+        if prefix.is_empty() {
+            msgs.push("prefix part must be non-empty".to_owned());
+        } else if !prefix.split('.').all(label_chars_ok) {
+            msgs.push(format!("prefix part {DNS1123_SUBDOMAIN_MSG}"));
+        } else if prefix.len() > 253 {
+            msgs.push("prefix part must be no more than 253 characters".to_owned());
+        }
+    }
+    if name.is_empty() {
+        msgs.push("name part must be non-empty".to_owned());
+    } else if name.len() > 63 {
+        msgs.push("name part must be no more than 63 characters".to_owned());
+    }
+    if !name.is_empty() && !name_part_ok(name) {
+        msgs.push(QUALIFIED_NAME_MSG.to_owned());
+    }
+    msgs
+}
+
+/// apimachinery's `IsValidLabelValue`.
+pub fn label_value_errors(value: &str) -> Vec<String> {
+    let mut msgs = Vec::new();
+    if value.len() > 63 {
+        msgs.push("must be no more than 63 characters".to_owned());
+    }
+    if !value.is_empty() && !name_part_ok(value) {
+        msgs.push(LABEL_VALUE_MSG.to_owned());
+    }
+    msgs
+}
+
+/// Does `s` parse as a `resource.Quantity` (`ParseQuantity`)?
+pub fn is_quantity(s: &str) -> bool {
+    let rest = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let digits_end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
+    let (number, suffix) = rest.split_at(digits_end);
+    let number_ok = number.chars().any(|c| c.is_ascii_digit()) && number.matches('.').count() <= 1;
+    let suffix_ok = matches!(
+        suffix,
+        "" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei"
+    ) || suffix
+        .strip_prefix(['e', 'E'])
+        .map(|exp| exp.strip_prefix(['+', '-']).unwrap_or(exp))
+        .is_some_and(|exp| !exp.is_empty() && exp.chars().all(|c| c.is_ascii_digit()));
+    number_ok && suffix_ok
+}
+
+/// The first quantity in `obj` that the real server could not decode, as its message; the
+/// real server refuses such a body with 400 before validating anything.
+pub fn undecodable_quantity(plural: &str, obj: &Value) -> Option<String> {
+    let mut lists: Vec<&Value> = Vec::new();
+    fn containers(spec: Option<&Value>) -> Vec<&Value> {
+        let mut out = Vec::new();
+        for key in ["containers", "initContainers"] {
+            if let Some(cs) = spec.and_then(|s| s.get(key)).and_then(Value::as_array) {
+                for c in cs {
+                    out.extend(c.pointer("/resources/requests"));
+                    out.extend(c.pointer("/resources/limits"));
+                }
+            }
+        }
+        out
+    }
+    match plural {
+        "nodes" => {
+            lists.extend(obj.pointer("/status/capacity"));
+            lists.extend(obj.pointer("/status/allocatable"));
+        }
+        "pods" => lists.extend(containers(obj.get("spec"))),
+        "deployments" => lists.extend(containers(obj.pointer("/spec/template/spec"))),
+        _ => {}
+    }
+    lists
+        .into_iter()
+        .filter_map(Value::as_object)
+        .flat_map(|m| m.values())
+        .find_map(|v| match v {
+            Value::String(q) if !is_quantity(q) => Some(QUANTITY_MSG.to_owned()),
+            Value::Number(_) | Value::String(_) => None,
+            other => Some(format!(
+                "json: cannot unmarshal {} into Go value of type resource.Quantity",
+                match other {
+                    Value::Bool(_) => "bool",
+                    Value::Array(_) => "array",
+                    Value::Object(_) => "object",
+                    _ => "null",
+                }
+            )),
+        })
 }
 
 /// RFC 1123 subdomain check.
@@ -95,12 +215,27 @@ pub fn validate(rt: &ResourceType, obj: &Value) -> Vec<FieldError> {
         && let Some(m) = labels.as_object()
     {
         for (k, v) in m {
-            if !v.is_string() {
-                errs.push(FieldError::invalid(
+            for msg in qualified_name_errors(k) {
+                errs.push(FieldError::invalid("metadata.labels", k, &msg));
+            }
+            match v.as_str() {
+                Some(value) => {
+                    for msg in label_value_errors(value) {
+                        errs.push(FieldError::invalid("metadata.labels", value, &msg));
+                    }
+                }
+                None => errs.push(FieldError::invalid(
                     &format!("metadata.labels.{k}"),
                     &v.to_string(),
                     "label values must be strings",
-                ));
+                )),
+            }
+        }
+    }
+    if let Some(m) = obj.pointer("/metadata/annotations").and_then(Value::as_object) {
+        for k in m.keys() {
+            for msg in qualified_name_errors(&k.to_ascii_lowercase()) {
+                errs.push(FieldError::invalid("metadata.annotations", k, &msg));
             }
         }
     }
@@ -146,6 +281,14 @@ pub fn validate(rt: &ResourceType, obj: &Value) -> Vec<FieldError> {
                     let path = format!("spec.taints[{i}]");
                     if key.is_empty() {
                         errs.push(FieldError::required(&format!("{path}.key"), ""));
+                    } else {
+                        for msg in qualified_name_errors(&key) {
+                            errs.push(FieldError::invalid(&format!("{path}.key"), &key, &msg));
+                        }
+                    }
+                    let value = go_string(t.get("value"));
+                    for msg in label_value_errors(&value) {
+                        errs.push(FieldError::invalid(&format!("{path}.value"), &value, &msg));
                     }
                     if effect.is_empty() {
                         errs.push(FieldError::required(&format!("{path}.effect"), ""));
@@ -191,5 +334,22 @@ mod tests {
         assert!(!is_dns1123_subdomain("Bad_Name"));
         assert!(!is_dns1123_subdomain("-a"));
         assert!(!is_dns1123_subdomain(""));
+    }
+
+    #[test]
+    fn keys_values_and_quantities() {
+        assert!(qualified_name_errors("example.com/pool").is_empty());
+        assert!(qualified_name_errors("kwok-nodegroup").is_empty());
+        assert_eq!(qualified_name_errors("a/b/c"), [QUALIFIED_NAME_SLASHES_MSG]);
+        assert_eq!(qualified_name_errors("bad key"), [QUALIFIED_NAME_MSG]);
+        assert!(qualified_name_errors("Example.com/x")[0].starts_with("prefix part"));
+        assert!(label_value_errors("").is_empty());
+        assert_eq!(label_value_errors("data platform"), [LABEL_VALUE_MSG]);
+        for ok in ["1", "250m", "2Gi", "1.5", "1e3", "-1", "6249Mi", "110"] {
+            assert!(is_quantity(ok), "{ok}");
+        }
+        for bad in ["lots", "", "1.2.3", "1Gb", "Mi", "1e"] {
+            assert!(!is_quantity(bad), "{bad}");
+        }
     }
 }

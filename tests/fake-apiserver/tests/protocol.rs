@@ -855,7 +855,17 @@ fn namespaces_and_library_helpers() {
         .map(|n| n["metadata"]["name"].as_str().unwrap().to_string())
         .collect();
     assert!(nss.contains(&"default".to_string()) && nss.contains(&"kube-system".to_string()));
-    // Creating into a missing namespace creates it.
+    // Creating into a missing namespace is 404, as for real; once it exists, it works.
+    let r = post(
+        &u,
+        "/api/v1/namespaces/fresh/configmaps",
+        &cm("fresh", "a", json!({})),
+    );
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["message"], "namespaces \"fresh\" not found");
+    assert!(s.get("namespaces", None, "fresh").is_none());
+    let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "fresh"}});
+    assert_eq!(post(&u, "/api/v1/namespaces", &ns).status, 201);
     assert_eq!(
         post(
             &u,
@@ -865,7 +875,6 @@ fn namespaces_and_library_helpers() {
         .status,
         201
     );
-    assert!(s.get("namespaces", None, "fresh").is_some());
     assert_eq!(s.list("configmaps", Some("fresh")).len(), 1);
     // Deleting a namespace removes its contents.
     let r = delete(&u, "/api/v1/namespaces/fresh");
