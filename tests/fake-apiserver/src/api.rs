@@ -537,6 +537,9 @@ fn route(
 }
 
 fn parse_body(ctx: &Ctx) -> Result<Value, ApiError> {
+    if ctx.content_type == "application/vnd.kubernetes.protobuf" {
+        return crate::protobuf::decode(&ctx.body).map_err(ApiError::bad_request);
+    }
     let v: Value = if ctx.content_type.contains("yaml") {
         let s = std::str::from_utf8(&ctx.body)
             .map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))?;

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod faults;
 pub mod patch;
+pub mod protobuf;
 pub mod resources;
 pub mod selectors;
 pub mod status;
