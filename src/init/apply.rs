@@ -225,7 +225,9 @@ fn refusal(cluster: &Cluster, namespace: &str, step: &Step<'_>, e: kube::Error) 
 pub fn missing_namespace(namespace: &str, context: &str) -> Error {
     Error::new(
         ErrorKind::Findings,
-        format!("namespace `{namespace}` does not exist (context `{context}`); nothing was written"),
+        format!(
+            "namespace `{namespace}` does not exist (context `{context}`); nothing was written"
+        ),
     )
     .with_hint(format!(
         "pass --create-namespace, or kubectl create namespace {namespace}, or pick another with -n"

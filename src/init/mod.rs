@@ -626,7 +626,10 @@ fn ask_groups(
     }
     // The names chosen go back into the answers (presets first, then live nodes, as the
     // templates were gathered), so that a saved or printed command line keeps them.
-    let specs = answers.presets.iter_mut().chain(answers.from_nodes.iter_mut());
+    let specs = answers
+        .presets
+        .iter_mut()
+        .chain(answers.from_nodes.iter_mut());
     for (spec, (_, rename)) in specs.zip(templates.iter()) {
         if let Some(group) = rename {
             *spec = format!("{}={group}", plan::split_rename(spec).0);

@@ -135,7 +135,11 @@ impl Answers {
         if let Some(file) = &self.templates_file {
             flag("--templates-file", &file.display().to_string());
         }
-        for (name, value) in [("--min", self.min), ("--max", self.max), ("--desired", self.desired)] {
+        for (name, value) in [
+            ("--min", self.min),
+            ("--max", self.max),
+            ("--desired", self.desired),
+        ] {
             if let Some(n) = value {
                 flag(name, &n.to_string());
             }

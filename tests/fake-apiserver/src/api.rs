@@ -62,10 +62,7 @@ impl AppState {
 
     /// From now on, writes (not dry runs) of this object fail with 500 InternalError.
     pub fn fail_storage_of(&self, resource: &str, namespace: Option<&str>, name: &str) {
-        lock(&self.failing_storage).push(format!(
-            "{resource}/{}/{name}",
-            namespace.unwrap_or("")
-        ));
+        lock(&self.failing_storage).push(format!("{resource}/{}/{name}", namespace.unwrap_or("")));
     }
 
     fn storage_fails(&self, resource: &str, namespace: Option<&str>, name: &str) -> bool {
@@ -452,6 +449,9 @@ fn route(
         }
         return Ok(json_response(200, &doc));
     }
+    if path.trim_end_matches('/') == "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" {
+        return self_subject_access_review(ctx, faults);
+    }
     let Some(target) = parse_target(path) else {
         return Err(ApiError::path_not_found());
     };
@@ -472,8 +472,13 @@ fn route(
             ));
         }
     };
+    let served_subresource = |sub: &str| match sub {
+        "status" => true,
+        "scale" => rt.plural == "deployments",
+        _ => false,
+    };
     if let Some(sub) = &target.subresource
-        && (sub != "status" || !matches!(verb, "get" | "update" | "patch"))
+        && (!served_subresource(sub) || !matches!(verb, "get" | "update" | "patch"))
     {
         return Err(ApiError::path_not_found());
     }
@@ -515,6 +520,9 @@ fn route(
     }
     let ns = target.namespace.as_deref();
     let name = target.name.as_deref().unwrap_or("");
+    if target.subresource.as_deref() == Some("scale") {
+        return scale(state, rt, ns, name, verb, ctx);
+    }
     match verb {
         "get" => {
             let st = state.store();
@@ -534,6 +542,131 @@ fn route(
         "delete" => delete(state, rt, ns, name, ctx),
         _ => delete_collection(state, rt, ns, ctx),
     }
+}
+
+/// `kubectl auth can-i`: allowed unless the deny list says otherwise (no RBAC here).
+fn self_subject_access_review(ctx: &Ctx, faults: &Faults) -> Result<Response, ApiError> {
+    if ctx.method != Method::POST {
+        return Err(ApiError::method_not_allowed(
+            "the server does not allow this method on the requested resource".to_string(),
+        ));
+    }
+    let mut review = parse_body(ctx)?;
+    let attrs = &review["spec"]["resourceAttributes"];
+    let allowed = if attrs.is_object() {
+        let verb = attrs["verb"].as_str().unwrap_or("");
+        let resource = attrs["resource"].as_str().unwrap_or("");
+        !faults.denies(verb, resource)
+    } else {
+        // Non-resource URLs (`can-i get /healthz`): nothing is denied there.
+        true
+    };
+    review["apiVersion"] = json!("authorization.k8s.io/v1");
+    review["kind"] = json!("SelfSubjectAccessReview");
+    review["metadata"] = json!({});
+    review["status"] = json!({"allowed": allowed});
+    Ok(json_response(201, &review))
+}
+
+/// The `autoscaling/v1` Scale of a deployment.
+fn scale_of(deployment: &Value) -> Value {
+    let md = &deployment["metadata"];
+    let selector: Vec<String> = deployment["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            "name": md["name"], "namespace": md["namespace"], "uid": md["uid"],
+            "resourceVersion": md["resourceVersion"], "creationTimestamp": md["creationTimestamp"],
+        },
+        "spec": {"replicas": deployment["spec"]["replicas"].as_i64().unwrap_or(1)},
+        "status": {
+            "replicas": deployment["status"]["replicas"].as_i64().unwrap_or(0),
+            "selector": selector.join(","),
+        },
+    })
+}
+
+/// The `scale` subresource of deployments (`kubectl scale deployment`): get, update, patch.
+fn scale(
+    state: &Arc<AppState>,
+    rt: &'static ResourceType,
+    ns: Option<&str>,
+    name: &str,
+    verb: &str,
+    ctx: &Ctx,
+) -> Result<Response, ApiError> {
+    let rref = ResRef {
+        resource: rt.plural,
+        group: rt.group,
+    };
+    let current = state
+        .store()
+        .get(rt, ns.unwrap_or(""), name)
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(rref, name))?;
+    if verb == "get" {
+        return Ok(json_response(200, &scale_of(&current)));
+    }
+    let mut wanted = scale_of(&current);
+    if verb == "update" {
+        let body = parse_body(ctx)?;
+        let rv = body["metadata"]["resourceVersion"].as_str().unwrap_or("");
+        if !rv.is_empty() && Some(rv) != current["metadata"]["resourceVersion"].as_str() {
+            return Err(ApiError::conflict(rref, name));
+        }
+        wanted = body;
+    } else {
+        let doc: Value = serde_json::from_slice(&ctx.body)
+            .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
+        let applied = match ctx.content_type.as_str() {
+            "application/json-patch+json" => patch::json_patch(&mut wanted, &doc),
+            "application/merge-patch+json" => {
+                patch::merge_patch(&mut wanted, &doc);
+                Ok(())
+            }
+            "application/strategic-merge-patch+json" => {
+                patch::strategic_merge_patch(&mut wanted, &doc)
+            }
+            other => return Err(ApiError::unsupported_media_type(other)),
+        };
+        applied.map_err(ApiError::bad_request)?;
+    }
+    let replicas = wanted["spec"]["replicas"].as_i64().unwrap_or(0);
+    if replicas < 0 {
+        return Err(ApiError::invalid(
+            "Scale",
+            "autoscaling",
+            name,
+            &[FieldError::invalid_number(
+                "spec.replicas",
+                replicas,
+                "must be greater than or equal to 0",
+            )],
+        ));
+    }
+    let mut deployment = current;
+    deployment["spec"]["replicas"] = json!(replicas);
+    let dry_run = ctx.dry_run();
+    let written = update(state, rt, ns, name, deployment.clone(), ctx, false)?;
+    let status = written.status().as_u16();
+    let now = if dry_run {
+        deployment
+    } else {
+        state
+            .store()
+            .get(rt, ns.unwrap_or(""), name)
+            .cloned()
+            .unwrap_or(deployment)
+    };
+    Ok(json_response(status, &scale_of(&now)))
 }
 
 fn parse_body(ctx: &Ctx) -> Result<Value, ApiError> {
@@ -599,7 +732,7 @@ fn check_body(rt: &ResourceType, ns: Option<&str>, obj: &mut Value) -> Result<()
 }
 
 fn validate(rt: &ResourceType, obj: &Value) -> Result<(), ApiError> {
-    if let Some(msg) = validation::undecodable_quantity(rt.plural, obj) {
+    if let Some(msg) = validation::undecodable(rt.plural, obj) {
         return Err(ApiError::bad_request(format!(
             "{kind} in version \"{version}\" cannot be handled as a {kind}: {msg}",
             kind = rt.kind,

@@ -199,12 +199,42 @@ const DEPLOYMENT: &[Field] = &[
     ),
 ];
 
+const SELF_SUBJECT_ACCESS_REVIEW: &[Field] = &[
+    (1, "metadata", Kind::Msg(OBJECT_META)),
+    (
+        2,
+        "spec",
+        Kind::Msg(&[
+            (
+                1,
+                "resourceAttributes",
+                Kind::Msg(&[
+                    (1, "namespace", Kind::Str),
+                    (2, "verb", Kind::Str),
+                    (3, "group", Kind::Str),
+                    (4, "version", Kind::Str),
+                    (5, "resource", Kind::Str),
+                    (6, "subresource", Kind::Str),
+                    (7, "name", Kind::Str),
+                ]),
+            ),
+            (
+                2,
+                "nonResourceAttributes",
+                Kind::Msg(&[(1, "path", Kind::Str), (2, "verb", Kind::Str)]),
+            ),
+        ]),
+    ),
+    (3, "status", Kind::Msg(&[])),
+];
+
 /// The message table for a kind, by `apiVersion` and `kind`.
 fn schema(api_version: &str, kind: &str) -> Option<&'static [Field]> {
     match (api_version, kind) {
         ("v1", "ConfigMap") => Some(CONFIG_MAP),
         ("v1", "Namespace") => Some(NAMESPACE),
         ("apps/v1", "Deployment") => Some(DEPLOYMENT),
+        ("authorization.k8s.io/v1", "SelfSubjectAccessReview") => Some(SELF_SUBJECT_ACCESS_REVIEW),
         _ => None,
     }
 }
@@ -447,7 +477,7 @@ pub fn decode(body: &[u8]) -> Result<Value, String> {
         }
     }
     let fields = schema(&api_version, &kind).ok_or_else(|| {
-        format!("the fake API server decodes protobuf only for ConfigMap, Namespace and Deployment, not {api_version}/{kind}; send JSON")
+        format!("the fake API server decodes protobuf only for ConfigMap, Namespace, Deployment and SelfSubjectAccessReview, not {api_version}/{kind}; send JSON")
     })?;
     let mut obj = message(raw.unwrap_or_default(), fields, &kind)?;
     obj["apiVersion"] = json!(api_version);

@@ -10,7 +10,7 @@ const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lowe
 const CONFIG_KEY_MSG: &str = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
 
 const QUALIFIED_NAME_MSG: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-const QUALIFIED_NAME_SLASHES_MSG: &str = "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+const QUALIFIED_NAME_SLASHES_MSG: &str = "a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
 const LABEL_VALUE_MSG: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
 /// What the real server says (as a 400, while decoding) about a quantity it cannot parse.
 pub const QUANTITY_MSG: &str =
@@ -60,18 +60,21 @@ pub fn qualified_name_errors(key: &str) -> Vec<String> {
     if let Some(prefix) = prefix {
         if prefix.is_empty() {
             msgs.push("prefix part must be non-empty".to_owned());
-        } else if !prefix.split('.').all(label_chars_ok) {
-            msgs.push(format!("prefix part {DNS1123_SUBDOMAIN_MSG}"));
-        } else if prefix.len() > 253 {
-            msgs.push("prefix part must be no more than 253 characters".to_owned());
+        } else {
+            if prefix.len() > 253 {
+                msgs.push("prefix part must be no more than 253 bytes".to_owned());
+            }
+            if !prefix.split('.').all(label_chars_ok) {
+                msgs.push(format!("prefix part {DNS1123_SUBDOMAIN_MSG}"));
+            }
         }
     }
     if name.is_empty() {
         msgs.push("name part must be non-empty".to_owned());
     } else if name.len() > 63 {
-        msgs.push("name part must be no more than 63 characters".to_owned());
+        msgs.push("name part must be no more than 63 bytes".to_owned());
     }
-    if !name.is_empty() && !name_part_ok(name) {
+    if !name_part_ok(name) {
         msgs.push(QUALIFIED_NAME_MSG.to_owned());
     }
     msgs
@@ -81,7 +84,7 @@ pub fn qualified_name_errors(key: &str) -> Vec<String> {
 pub fn label_value_errors(value: &str) -> Vec<String> {
     let mut msgs = Vec::new();
     if value.len() > 63 {
-        msgs.push("must be no more than 63 characters".to_owned());
+        msgs.push("must be no more than 63 bytes".to_owned());
     }
     if !value.is_empty() && !name_part_ok(value) {
         msgs.push(LABEL_VALUE_MSG.to_owned());
@@ -99,7 +102,21 @@ pub fn is_quantity(s: &str) -> bool {
     let number_ok = number.chars().any(|c| c.is_ascii_digit()) && number.matches('.').count() <= 1;
     let suffix_ok = matches!(
         suffix,
-        "" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei"
+        "" | "n"
+            | "u"
+            | "m"
+            | "k"
+            | "M"
+            | "G"
+            | "T"
+            | "P"
+            | "E"
+            | "Ki"
+            | "Mi"
+            | "Gi"
+            | "Ti"
+            | "Pi"
+            | "Ei"
     ) || suffix
         .strip_prefix(['e', 'E'])
         .map(|exp| exp.strip_prefix(['+', '-']).unwrap_or(exp))
@@ -107,9 +124,39 @@ pub fn is_quantity(s: &str) -> bool {
     number_ok && suffix_ok
 }
 
-/// The first quantity in `obj` that the real server could not decode, as its message; the
-/// real server refuses such a body with 400 before validating anything.
-pub fn undecodable_quantity(plural: &str, obj: &Value) -> Option<String> {
+/// The first value in `obj` that the real server could not decode into its Go type, as its
+/// message (label and annotation values that are not strings, quantities that do not parse);
+/// the real server refuses such a body with 400 before validating anything.
+pub fn undecodable(plural: &str, obj: &Value) -> Option<String> {
+    for field in ["labels", "annotations"] {
+        if let Some(m) = obj
+            .pointer(&format!("/metadata/{field}"))
+            .and_then(Value::as_object)
+        {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            if let Some(json_type) = keys.into_iter().find_map(|k| go_json_type(&m[k])) {
+                return Some(format!(
+                    "json: cannot unmarshal {json_type} into Go struct field ObjectMeta.metadata.{field} of type string"
+                ));
+            }
+        }
+    }
+    undecodable_quantity(plural, obj)
+}
+
+/// The name Go's encoding/json gives a JSON value that cannot go into a string.
+fn go_json_type(v: &Value) -> Option<&'static str> {
+    match v {
+        Value::String(_) | Value::Null => None,
+        Value::Bool(_) => Some("bool"),
+        Value::Number(_) => Some("number"),
+        Value::Array(_) => Some("array"),
+        Value::Object(_) => Some("object"),
+    }
+}
+
+fn undecodable_quantity(plural: &str, obj: &Value) -> Option<String> {
     let mut lists: Vec<&Value> = Vec::new();
     fn containers(spec: Option<&Value>) -> Vec<&Value> {
         let mut out = Vec::new();
@@ -138,16 +185,8 @@ pub fn undecodable_quantity(plural: &str, obj: &Value) -> Option<String> {
         .flat_map(|m| m.values())
         .find_map(|v| match v {
             Value::String(q) if !is_quantity(q) => Some(QUANTITY_MSG.to_owned()),
-            Value::Number(_) | Value::String(_) => None,
-            other => Some(format!(
-                "json: cannot unmarshal {} into Go value of type resource.Quantity",
-                match other {
-                    Value::Bool(_) => "bool",
-                    Value::Array(_) => "array",
-                    Value::Object(_) => "object",
-                    _ => "null",
-                }
-            )),
+            Value::Number(_) | Value::String(_) | Value::Null => None,
+            _ => Some(QUANTITY_MSG.to_owned()),
         })
 }
 
@@ -211,29 +250,30 @@ pub fn validate(rt: &ResourceType, obj: &Value) -> Vec<FieldError> {
     } else {
         errs.extend(name_errors(name, rt.plural == "namespaces"));
     }
-    if let Some(labels) = obj.pointer("/metadata/labels")
-        && let Some(m) = labels.as_object()
-    {
-        for (k, v) in m {
+    // Go walks maps in key order, and so do the messages.
+    if let Some(m) = obj.pointer("/metadata/labels").and_then(Value::as_object) {
+        let mut keys: Vec<&String> = m.keys().collect();
+        keys.sort();
+        for k in keys {
             for msg in qualified_name_errors(k) {
                 errs.push(FieldError::invalid("metadata.labels", k, &msg));
             }
-            match v.as_str() {
-                Some(value) => {
-                    for msg in label_value_errors(value) {
-                        errs.push(FieldError::invalid("metadata.labels", value, &msg));
-                    }
-                }
-                None => errs.push(FieldError::invalid(
-                    &format!("metadata.labels.{k}"),
-                    &v.to_string(),
-                    "label values must be strings",
-                )),
+            for msg in label_value_errors(m[k].as_str().unwrap_or("")) {
+                errs.push(FieldError::invalid(
+                    "metadata.labels",
+                    m[k].as_str().unwrap_or(""),
+                    &msg,
+                ));
             }
         }
     }
-    if let Some(m) = obj.pointer("/metadata/annotations").and_then(Value::as_object) {
-        for k in m.keys() {
+    if let Some(m) = obj
+        .pointer("/metadata/annotations")
+        .and_then(Value::as_object)
+    {
+        let mut keys: Vec<&String> = m.keys().collect();
+        keys.sort();
+        for k in keys {
             for msg in qualified_name_errors(&k.to_ascii_lowercase()) {
                 errs.push(FieldError::invalid("metadata.annotations", k, &msg));
             }
@@ -278,13 +318,10 @@ pub fn validate(rt: &ResourceType, obj: &Value) -> Vec<FieldError> {
                 for (i, t) in taints.iter().enumerate() {
                     let key = go_string(t.get("key"));
                     let effect = go_string(t.get("effect"));
-                    let path = format!("spec.taints[{i}]");
-                    if key.is_empty() {
-                        errs.push(FieldError::required(&format!("{path}.key"), ""));
-                    } else {
-                        for msg in qualified_name_errors(&key) {
-                            errs.push(FieldError::invalid(&format!("{path}.key"), &key, &msg));
-                        }
+                    // The real server (v1.36) reports node taints under `metadata.taints`.
+                    let path = format!("metadata.taints[{i}]");
+                    for msg in qualified_name_errors(&key) {
+                        errs.push(FieldError::invalid(&format!("{path}.key"), &key, &msg));
                     }
                     let value = go_string(t.get("value"));
                     for msg in label_value_errors(&value) {
@@ -299,7 +336,7 @@ pub fn validate(rt: &ResourceType, obj: &Value) -> Vec<FieldError> {
                             reason: "FieldValueNotSupported",
                             field: format!("{path}.effect"),
                             body: format!(
-                                "Unsupported value: {effect:?}: supported values: \"NoExecute\", \"NoSchedule\", \"PreferNoSchedule\""
+                                "Unsupported value: {effect:?}: supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""
                             ),
                         });
                     }
@@ -309,7 +346,7 @@ pub fn validate(rt: &ResourceType, obj: &Value) -> Vec<FieldError> {
                         errs.push(FieldError::duplicate(
                             &path,
                             &format!(
-                                "core.Taint{{Key:{key:?}, Value:{value:?}, Effect:{effect:?}, TimeAdded:<nil>}}"
+                                "{{\"Key\":{key:?},\"Value\":{value:?},\"Effect\":{effect:?},\"TimeAdded\":null}}"
                             ),
                             "taints must be unique by key and effect pair",
                         ));

@@ -740,13 +740,13 @@ fn validation_errors() {
     assert_eq!(r.status, 422);
     let st = r.json();
     assert_eq!(st["details"]["causes"].as_array().unwrap().len(), 1);
-    assert_eq!(st["details"]["causes"][0]["field"], "spec.taints[1]");
+    assert_eq!(st["details"]["causes"][0]["field"], "metadata.taints[1]");
     assert_eq!(st["details"]["causes"][0]["reason"], "FieldValueDuplicate");
     assert!(
         st["message"]
             .as_str()
             .unwrap()
-            .contains("spec.taints[1]: Duplicate value: ")
+            .contains("metadata.taints[1]: Duplicate value: {\"Key\":\"k\",\"Value\":\"b\",\"Effect\":\"NoSchedule\",\"TimeAdded\":null}: taints must be unique by key and effect pair")
     );
 
     let big = "x".repeat(1024 * 1024 + 1);
