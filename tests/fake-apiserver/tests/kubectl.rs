@@ -463,3 +463,145 @@ fn create_a_list_file_with_client_side_validation() {
     );
     assert_eq!(server.list("nodes", None).len(), 2);
 }
+
+// ---- The fake fails where the real server fails: each message below was copied from the
+// ---- kit's kube-apiserver (v1.36.3), answering the same request.
+
+#[test]
+fn delete_dry_run_server_keeps_the_object() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    let out = k.ok(&[
+        "delete",
+        "configmap",
+        "provider-config",
+        "-n",
+        "kube-system",
+        "--dry-run=server",
+    ]);
+    assert!(out.contains("(server dry run)"), "{out}");
+    assert!(
+        s.get("configmaps", Some("kube-system"), "provider-config")
+            .is_some(),
+        "kubectl sends dryRun in the DeleteOptions body: nothing may be deleted"
+    );
+    k.ok(&["delete", "node", "worker-1", "--dry-run=server"]);
+    assert!(s.get("nodes", None, "worker-1").is_some());
+}
+
+#[test]
+fn kubectl_create_sends_protobuf_and_the_objects_arrive_whole() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    k.ok(&["create", "namespace", "team-a"]);
+    k.ok(&[
+        "create",
+        "configmap",
+        "settings",
+        "-n",
+        "team-a",
+        "--from-literal=mode=kwok",
+        "--from-literal=max=10",
+    ]);
+    k.ok(&[
+        "create",
+        "deployment",
+        "web",
+        "-n",
+        "team-a",
+        "--image=nginx",
+        "--replicas=0",
+    ]);
+    let cm = s.get("configmaps", Some("team-a"), "settings").unwrap();
+    assert_eq!(cm["data"], json!({"max": "10", "mode": "kwok"}));
+    let d = s.get("deployments", Some("team-a"), "web").unwrap();
+    assert_eq!(d["spec"]["replicas"], 0, "{d}");
+    assert_eq!(d["spec"]["selector"]["matchLabels"], json!({"app": "web"}));
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"],
+        json!([{"name": "nginx", "image": "nginx", "resources": {}}])
+    );
+    assert!(s.get("namespaces", None, "team-a").is_some());
+    // The scale subresource, as `kubectl scale` uses it.
+    let out = k.ok(&["scale", "deployment", "web", "-n", "team-a", "--replicas=3"]);
+    assert!(out.contains("deployment.apps/web scaled"), "{out}");
+    let d = s.get("deployments", Some("team-a"), "web").unwrap();
+    assert_eq!(d["spec"]["replicas"], 3);
+    assert_eq!(d["metadata"]["generation"], 2);
+}
+
+#[test]
+fn creating_into_a_missing_namespace_is_404() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    let err = k.fails(&[
+        "create",
+        "configmap",
+        "x",
+        "-n",
+        "nosuch",
+        "--from-literal=a=b",
+    ]);
+    assert!(
+        err.contains("namespaces \"nosuch\" not found"),
+        "the real message: {err}"
+    );
+    assert!(s.get("namespaces", None, "nosuch").is_none());
+    let manifest = k.file(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: nosuch}\n",
+    );
+    let err = k.fails(&["apply", "--server-side", "-f", &manifest]);
+    assert!(err.contains("namespaces \"nosuch\" not found"), "{err}");
+}
+
+#[test]
+fn labels_taints_and_quantities_are_refused_as_for_real() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    let manifest = k.file(
+        "bad.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n  namespace: default\n  labels: {team: \"data platform\"}\n",
+    );
+    let err = k.fails(&["apply", "-f", &manifest]);
+    assert!(
+        err.contains("The ConfigMap \"bad\" is invalid: metadata.labels: Invalid value: \"data platform\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"),
+        "{err}"
+    );
+    let manifest = k.file(
+        "node.yaml",
+        "apiVersion: v1\nkind: Node\nmetadata: {name: lots}\nstatus:\n  capacity: {cpu: lots}\n",
+    );
+    let err = k.fails(&["create", "-f", &manifest]);
+    assert!(
+        err.contains("Node in version \"v1\" cannot be handled as a Node: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"),
+        "{err}"
+    );
+    let manifest = k.file(
+        "taint.yaml",
+        "apiVersion: v1\nkind: Node\nmetadata: {name: tainted}\nspec:\n  taints: [{key: \"bad key\", value: \"data platform\", effect: NoSchedule}]\n",
+    );
+    let err = k.fails(&["create", "-f", &manifest]);
+    assert!(
+        err.contains("metadata.taints[0].key: Invalid value: \"bad key\": name part must consist of alphanumeric characters")
+            && err.contains("metadata.taints[0].value: Invalid value: \"data platform\": a valid label must be an empty string"),
+        "{err}"
+    );
+    assert!(s.get("nodes", None, "lots").is_none() && s.get("nodes", None, "tainted").is_none());
+}
+
+#[test]
+fn auth_can_i_answers_from_the_deny_list() {
+    let s = TestServer::spawn(ServerConfig {
+        seed: Vec::new(),
+        faults: Faults {
+            deny: vec![("list".into(), "configmaps".into())],
+            ..Faults::default()
+        },
+    });
+    let k = Kubectl::new(&s);
+    assert_eq!(k.ok(&["auth", "can-i", "get", "configmaps"]).trim(), "yes");
+    let no = k.run(&["auth", "can-i", "list", "configmaps", "-n", "kube-system"]);
+    assert_eq!(no.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&no.stdout).trim(), "no");
+}
