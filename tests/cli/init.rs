@@ -907,13 +907,22 @@ fn real_init_apply_finds_a_missing_namespace_before_writing() {
         "{}",
         missing.stderr
     );
-    assert!(missing.stderr.contains("--create-namespace"), "{}", missing.stderr);
-    let none = cluster.kubectl_command(&["get", "namespace", &namespace]).output().unwrap();
+    assert!(
+        missing.stderr.contains("--create-namespace"),
+        "{}",
+        missing.stderr
+    );
+    let none = cluster
+        .kubectl_command(&["get", "namespace", &namespace])
+        .output()
+        .unwrap();
     assert!(!none.status.success(), "the namespace was not created");
     let created = apply(&["--create-namespace"]);
     assert_eq!(created.code, 0, "{created:?}");
     assert!(
-        created.stderr.contains(&format!("namespace/{namespace} created")),
+        created
+            .stderr
+            .contains(&format!("namespace/{namespace} created")),
         "{}",
         created.stderr
     );
@@ -1266,7 +1275,11 @@ fn apply_puts_the_first_configmap_back_when_the_second_write_fails() {
     cluster
         .server
         .fail_storage_of("configmaps", Some("default"), "kwok-provider-templates");
-    let fresh = apply_to(&cluster, home.path(), &["-n", "default", "--preset", "m5.large=a"]);
+    let fresh = apply_to(
+        &cluster,
+        home.path(),
+        &["-n", "default", "--preset", "m5.large=a"],
+    );
     assert_eq!(fresh.code, 3, "{fresh:?}");
     assert!(
         fresh.stderr.contains(
@@ -1280,7 +1293,11 @@ fn apply_puts_the_first_configmap_back_when_the_second_write_fails() {
     // Both exist: the config is updated, the templates fail, the config gets its old content back.
     let cluster = FakeCluster::new(vec![], Faults::default());
     let get = |name: &str| cluster.server.get("configmaps", Some("default"), name);
-    let first = apply_to(&cluster, home.path(), &["-n", "default", "--preset", "m5.large=a"]);
+    let first = apply_to(
+        &cluster,
+        home.path(),
+        &["-n", "default", "--preset", "m5.large=a"],
+    );
     assert_eq!(first.code, 0, "{first:?}");
     let (config, templates) = (
         get("kwok-provider-config").unwrap(),
@@ -1310,10 +1327,7 @@ fn apply_puts_the_first_configmap_back_when_the_second_write_fails() {
         "{}",
         changed.stderr
     );
-    assert_eq!(
-        get("kwok-provider-config").unwrap()["data"],
-        config["data"]
-    );
+    assert_eq!(get("kwok-provider-config").unwrap()["data"], config["data"]);
     assert_eq!(get("kwok-provider-templates").unwrap(), templates);
 }
 
@@ -1321,7 +1335,11 @@ fn apply_puts_the_first_configmap_back_when_the_second_write_fails() {
 fn apply_finds_a_missing_namespace_first_and_creates_it_when_told() {
     let home = tempfile::tempdir().unwrap();
     let cluster = FakeCluster::new(vec![], Faults::default());
-    let missing = apply_to(&cluster, home.path(), &["-n", "ops", "--preset", "m5.large=a"]);
+    let missing = apply_to(
+        &cluster,
+        home.path(),
+        &["-n", "ops", "--preset", "m5.large=a"],
+    );
     assert_eq!(missing.code, 1, "{missing:?}");
     assert!(
         missing
@@ -1330,7 +1348,11 @@ fn apply_finds_a_missing_namespace_first_and_creates_it_when_told() {
         "{}",
         missing.stderr
     );
-    assert!(missing.stderr.contains("--create-namespace"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("--create-namespace"),
+        "{}",
+        missing.stderr
+    );
     assert!(cluster.server.get("namespaces", None, "ops").is_none());
     assert!(cluster.server.list("configmaps", Some("ops")).is_empty());
     let created = apply_to(
@@ -1347,7 +1369,14 @@ fn apply_finds_a_missing_namespace_first_and_creates_it_when_told() {
     assert_eq!(cluster.server.list("configmaps", Some("ops")).len(), 2);
     let misplaced = init(
         home.path(),
-        &["-y", "--preset", "m5.large", "-o", "yaml", "--create-namespace"],
+        &[
+            "-y",
+            "--preset",
+            "m5.large",
+            "-o",
+            "yaml",
+            "--create-namespace",
+        ],
     );
     assert_eq!(misplaced.code, 2, "{misplaced:?}");
 }
@@ -1369,7 +1398,10 @@ fn the_wizard_offers_to_create_a_missing_namespace_before_other_questions() {
         asked.contains("Namespace `team-x` does not exist"),
         "{asked}"
     );
-    assert!(!asked.contains("Where does CA take node templates from"), "{asked}");
+    assert!(
+        !asked.contains("Where does CA take node templates from"),
+        "{asked}"
+    );
     std::thread::sleep(Duration::from_millis(300));
     press(&mut p, "n");
     let rest = p.exp_eof().unwrap();
