@@ -351,7 +351,7 @@ _kubectl__kwokprovider() {
             return 0
             ;;
         kubectl__subcmd__kwokprovider__subcmd__init)
-            opts="-y -o -n -v -h -V --yes --non-interactive --list-presets --read-nodes-from --group-by-label --group-by-annotation --preset --from-node --templates-file --min --max --desired --size --skip-taint --gpu-label --templates-config-map --output-dir --output --apply --force --save-defaults --ca-version --config-map --kubeconfig --context --namespace --request-timeout --color --verbose --help --version"
+            opts="-y -o -n -v -h -V --yes --non-interactive --list-presets --read-nodes-from --group-by-label --group-by-annotation --preset --from-node --templates-file --min --max --desired --size --skip-taint --gpu-label --templates-config-map --output-dir --output --apply --create-namespace --force --save-defaults --ca-version --config-map --kubeconfig --context --namespace --request-timeout --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -200,6 +200,7 @@ complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcomman
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -l list-presets -d 'Print the preset catalog and exit'
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -l skip-taint -d 'Do not taint the nodes `kwok-provider=true:NoSchedule` (any pending pod may then scale a group)'
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -l apply -d 'Create or update the ConfigMaps in the cluster (-n namespace)'
+complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -l create-namespace -d 'With --apply: create the namespace if it does not exist (checked before anything else)'
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -l force -d 'Overwrite existing files, or change existing ConfigMaps, without asking'
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -l save-defaults -d 'Store these answers as the next run\'s defaults (defaults.yaml in the user config directory)'
 complete -c kubectl-kwokprovider -n "__fish_kubectl_kwokprovider_using_subcommand init" -s v -l verbose -d 'More log detail on stderr: what was read, and from where'
