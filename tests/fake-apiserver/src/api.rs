@@ -20,6 +20,7 @@ use crate::resources::{self, ResourceType};
 use crate::selectors::{FieldSelector, LabelSelector};
 use crate::status::{ApiError, FieldError, ResRef};
 use crate::store::{ChangeType, Store, key_of};
+use crate::tables;
 use crate::util;
 use crate::validation;
 
@@ -276,6 +277,8 @@ struct Ctx {
     method: Method,
     query: HashMap<String, String>,
     content_type: String,
+    /// The `Accept` header (`kubectl get` asks for a Table).
+    accept: String,
     body: Bytes,
 }
 
@@ -345,10 +348,17 @@ async fn serve(state: &Arc<AppState>, req: Request) -> Response {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
+    let accept = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let ctx = Ctx {
         method: parts.method.clone(),
         query,
         content_type,
+        accept,
         body,
     };
     match route(state, parts.uri.path(), &ctx, &faults) {
@@ -529,6 +539,16 @@ fn route(
             let obj = st
                 .get(rt, ns.unwrap_or(""), name)
                 .ok_or_else(|| ApiError::not_found(rref, name))?;
+            if target.subresource.is_none() && tables::wants_table(&ctx.accept) {
+                let md = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
+                let table = tables::table(
+                    rt.plural,
+                    std::slice::from_ref(obj),
+                    md,
+                    ctx.q("includeObject"),
+                );
+                return Ok(json_response(200, &table));
+            }
             Ok(json_response(200, obj))
         }
         "list" => list(state, rt, ns, ctx),
@@ -1158,6 +1178,10 @@ fn list(
             o
         })
         .collect();
+    if tables::wants_table(&ctx.accept) {
+        let table = tables::table(rt.plural, &items, md, ctx.q("includeObject"));
+        return Ok(json_response(200, &table));
+    }
     Ok(json_response(
         200,
         &json!({"kind": format!("{}List", rt.kind), "apiVersion": rt.api_version(), "metadata": md, "items": items}),

@@ -10,6 +10,7 @@ pub mod resources;
 pub mod selectors;
 pub mod status;
 pub mod store;
+pub mod tables;
 pub mod util;
 pub mod validation;
 

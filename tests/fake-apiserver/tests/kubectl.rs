@@ -605,3 +605,114 @@ fn auth_can_i_answers_from_the_deny_list() {
     assert_eq!(no.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&no.stdout).trim(), "no");
 }
+
+#[test]
+fn kubectl_get_prints_the_real_servers_columns() {
+    let s = TestServer::spawn(ServerConfig {
+        seed: parse_seed(
+            r#"
+apiVersion: v1
+kind: Node
+metadata:
+  name: n1
+  labels: {node-role.kubernetes.io/control-plane: "", node-role.kubernetes.io/worker: x}
+spec: {unschedulable: true}
+status:
+  conditions: [{type: Ready, status: "True"}]
+  nodeInfo: {kubeletVersion: v1.32.0, osImage: kwok}
+  addresses: [{type: InternalIP, address: 10.0.0.1}]
+---
+apiVersion: v1
+kind: Event
+metadata: {name: e1, namespace: default}
+involvedObject: {kind: Pod, name: pod1, namespace: default}
+reason: ScaleUp
+message: hello
+type: Normal
+source: {component: cluster-autoscaler}
+count: 3
+"#,
+        )
+        .unwrap(),
+        faults: Faults::default(),
+    });
+    let k = Kubectl::new(&s);
+    let words = |out: &str| -> Vec<Vec<String>> {
+        out.lines()
+            .map(|l| {
+                l.split("   ")
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .collect()
+    };
+    let nodes = words(&k.ok(&["get", "nodes", "-o", "wide"]));
+    assert_eq!(
+        nodes[0],
+        [
+            "NAME",
+            "STATUS",
+            "ROLES",
+            "AGE",
+            "VERSION",
+            "INTERNAL-IP",
+            "EXTERNAL-IP",
+            "OS-IMAGE",
+            "KERNEL-VERSION",
+            "CONTAINER-RUNTIME"
+        ]
+    );
+    assert_eq!(
+        nodes[1][..3],
+        ["n1", "Ready,SchedulingDisabled", "control-plane,worker"]
+    );
+    assert_eq!(
+        nodes[1][4..],
+        [
+            "v1.32.0",
+            "10.0.0.1",
+            "<none>",
+            "kwok",
+            "<unknown>",
+            "<unknown>"
+        ]
+    );
+    k.ok(&[
+        "create",
+        "configmap",
+        "q",
+        "--from-literal=a=b",
+        "--from-literal=c=d",
+    ]);
+    let cms = words(&k.ok(&["get", "configmaps"]));
+    assert_eq!(cms[0], ["NAME", "DATA", "AGE"]);
+    assert_eq!(cms[1][..2], ["q", "2"]);
+    let namespaces = words(&k.ok(&["get", "namespaces"]));
+    assert_eq!(namespaces[0], ["NAME", "STATUS", "AGE"]);
+    assert_eq!(namespaces[1][..2], ["default", "Active"]);
+    let events = words(&k.ok(&["get", "events"]));
+    assert_eq!(
+        events[0],
+        ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    );
+    assert_eq!(events[1][1..], ["Normal", "ScaleUp", "pod/pod1", "hello"]);
+    k.ok(&["create", "deployment", "web", "--image=nginx"]);
+    let deployments = words(&k.ok(&["get", "deployments", "-o", "wide"]));
+    assert_eq!(
+        deployments[0],
+        [
+            "NAME",
+            "READY",
+            "UP-TO-DATE",
+            "AVAILABLE",
+            "AGE",
+            "CONTAINERS",
+            "IMAGES",
+            "SELECTOR"
+        ]
+    );
+    assert_eq!(deployments[1][..4], ["web", "0/1", "0", "0"]);
+    assert_eq!(deployments[1][5..], ["nginx", "nginx", "app=web"]);
+}
