@@ -371,3 +371,54 @@ fn conflict(name: &str, namespace: &str, what: &str) -> Error {
     )
     .with_hint("run init --apply again to see the diff against its current content")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure() -> Error {
+        conflict(
+            "kwok-provider-templates",
+            "ops",
+            "changed since it was read",
+        )
+    }
+
+    #[test]
+    fn a_restored_first_write_says_the_cluster_is_as_it_was() {
+        let e = half_written(failure(), &[("kwok-provider-config".into(), Ok(()))]);
+        assert_eq!(e.kind, ErrorKind::Findings);
+        assert!(
+            e.message.ends_with(
+                "; configmap/kwok-provider-config had been written and was put back as it was; the cluster is as it was"
+            ),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn a_first_write_that_cannot_be_put_back_is_named_exactly() {
+        let mut denied = failure();
+        denied.kind = ErrorKind::Cluster;
+        let e = half_written(
+            denied,
+            &[(
+                "kwok-provider-config".into(),
+                Err("it was changed by someone else meanwhile".into()),
+            )],
+        );
+        assert_eq!(e.kind, ErrorKind::Findings, "a partial failure is exit 1");
+        assert!(
+            e.message.contains(
+                "configmap/kwok-provider-config WAS written and could not be put back (it was changed by someone else meanwhile): it holds init's new content"
+            ),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains("as it was"), "{}", e.message);
+        assert!(e.hint.unwrap().contains("--force"));
+        let nothing_before = half_written(failure(), &[]);
+        assert_eq!(nothing_before.message, failure().message);
+    }
+}
