@@ -162,6 +162,18 @@ fn require_namespace(st: &Store, ns: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
+/// A Service gets a cluster IP from the real kit's range (10.96.0.0/16) unless it names one
+/// (or `None`) or is an ExternalName, as the real allocator does; `seq` makes it unique.
+fn allocate_cluster_ip(service: &mut Value, seq: u64) {
+    let spec = &mut service["spec"];
+    if spec["type"] == "ExternalName" || !spec["clusterIP"].as_str().unwrap_or("").is_empty() {
+        return;
+    }
+    let ip = format!("10.96.{}.{}", (seq / 250) % 256, seq % 250 + 2);
+    spec["clusterIP"] = json!(ip);
+    spec["clusterIPs"] = json!([ip]);
+}
+
 /// Builds the router: admin endpoint plus the API fallback.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -792,6 +804,9 @@ fn create(
     require_namespace(&st, ns)?;
     if st.get(rt, ns.unwrap_or(""), &name).is_some() {
         return Err(ApiError::already_exists(rref, &name));
+    }
+    if rt.plural == "services" {
+        allocate_cluster_ip(&mut obj, st.rv);
     }
     if ctx.dry_run() {
         let mut o = obj;

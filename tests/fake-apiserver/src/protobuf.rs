@@ -228,11 +228,46 @@ const SELF_SUBJECT_ACCESS_REVIEW: &[Field] = &[
     (3, "status", Kind::Msg(&[])),
 ];
 
+const SERVICE: &[Field] = &[
+    (1, "metadata", Kind::Msg(OBJECT_META)),
+    (
+        2,
+        "spec",
+        Kind::Msg(&[
+            (
+                1,
+                "ports",
+                Kind::RepMsg(&[
+                    (1, "name", Kind::Str),
+                    (2, "protocol", Kind::Str),
+                    (3, "port", Kind::Int),
+                    (4, "targetPort", Kind::IntOrString),
+                    (5, "nodePort", Kind::Int),
+                    (6, "appProtocol", Kind::Str),
+                ]),
+            ),
+            (2, "selector", Kind::MapStr),
+            (3, "clusterIP", Kind::Str),
+            (4, "type", Kind::Str),
+            (5, "externalIPs", Kind::RepStr),
+            (7, "sessionAffinity", Kind::Str),
+            (11, "externalName", Kind::Str),
+            (18, "clusterIPs", Kind::RepStr),
+        ]),
+    ),
+    (
+        3,
+        "status",
+        Kind::Msg(&[(1, "loadBalancer", Kind::Msg(&[]))]),
+    ),
+];
+
 /// The message table for a kind, by `apiVersion` and `kind`.
 fn schema(api_version: &str, kind: &str) -> Option<&'static [Field]> {
     match (api_version, kind) {
         ("v1", "ConfigMap") => Some(CONFIG_MAP),
         ("v1", "Namespace") => Some(NAMESPACE),
+        ("v1", "Service") => Some(SERVICE),
         ("apps/v1", "Deployment") => Some(DEPLOYMENT),
         ("authorization.k8s.io/v1", "SelfSubjectAccessReview") => Some(SELF_SUBJECT_ACCESS_REVIEW),
         _ => None,
@@ -460,7 +495,7 @@ pub fn decode(body: &[u8]) -> Result<Value, String> {
         }
     }
     let fields = schema(&api_version, &kind).ok_or_else(|| {
-        format!("the fake API server decodes protobuf only for ConfigMap, Namespace, Deployment and SelfSubjectAccessReview, not {api_version}/{kind}; send JSON")
+        format!("the fake API server decodes protobuf only for ConfigMap, Namespace, Service, Deployment and SelfSubjectAccessReview, not {api_version}/{kind}; send JSON")
     })?;
     let mut obj = message(raw.unwrap_or_default(), fields, &kind)?;
     obj["apiVersion"] = json!(api_version);

@@ -119,6 +119,16 @@ pub static RESOURCES: &[ResourceType] = &[
         fields: EVENT_FIELDS,
     },
     ResourceType {
+        group: "",
+        version: "v1",
+        plural: "services",
+        singular: "service",
+        kind: "Service",
+        namespaced: true,
+        short_names: &["svc"],
+        fields: &[],
+    },
+    ResourceType {
         group: "apps",
         version: "v1",
         plural: "deployments",

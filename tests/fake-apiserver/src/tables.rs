@@ -61,6 +61,15 @@ fn columns(plural: &str) -> Vec<Column> {
             s("Count", 1),
             ("Name", "string", "name", 1),
         ],
+        "services" => vec![
+            NAME,
+            s("Type", 0),
+            s("Cluster-IP", 0),
+            s("External-IP", 0),
+            s("Port(s)", 0),
+            AGE,
+            s("Selector", 1),
+        ],
         "customresourcedefinitions" => vec![NAME, ("Created At", "date", "", 0)],
         _ => vec![NAME, AGE],
     }
@@ -391,6 +400,67 @@ fn event_cells(o: &Value, now: i64) -> Vec<Value> {
     ]
 }
 
+fn service_cells(o: &Value, now: i64) -> Vec<Value> {
+    let kind = match str_of(o, "/spec/type") {
+        "" => "ClusterIP",
+        t => t,
+    };
+    let external: Vec<&str> = o["spec"]["externalIPs"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let external = match kind {
+        "ExternalName" => str_of(o, "/spec/externalName").to_owned(),
+        "LoadBalancer" if external.is_empty() => "<pending>".to_owned(),
+        _ if external.is_empty() => "<none>".to_owned(),
+        _ => external.join(","),
+    };
+    let ports: Vec<String> = o["spec"]["ports"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .map(|p| {
+                    let port = p["port"].as_i64().unwrap_or(0);
+                    let protocol = match str_of(p, "/protocol") {
+                        "" => "TCP",
+                        x => x,
+                    };
+                    match p["nodePort"].as_i64() {
+                        Some(n) if n > 0 => format!("{port}:{n}/{protocol}"),
+                        _ => format!("{port}/{protocol}"),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut selector: Vec<String> = o["spec"]["selector"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect()
+        })
+        .unwrap_or_default();
+    selector.sort();
+    vec![
+        json!(str_of(o, "/metadata/name")),
+        json!(kind),
+        json!(or_none(str_of(o, "/spec/clusterIP"))),
+        json!(external),
+        json!(if ports.is_empty() {
+            "<none>".to_owned()
+        } else {
+            ports.join(",")
+        }),
+        json!(since(&o["metadata"]["creationTimestamp"], now)),
+        json!(if selector.is_empty() {
+            "<none>".to_owned()
+        } else {
+            selector.join(",")
+        }),
+    ]
+}
+
 fn cells(plural: &str, o: &Value, now: i64) -> Vec<Value> {
     let name = json!(str_of(o, "/metadata/name"));
     let age = json!(since(&o["metadata"]["creationTimestamp"], now));
@@ -399,6 +469,7 @@ fn cells(plural: &str, o: &Value, now: i64) -> Vec<Value> {
         "pods" => pod_cells(o, now),
         "deployments" => deployment_cells(o, now),
         "events" => event_cells(o, now),
+        "services" => service_cells(o, now),
         "configmaps" => {
             let count = |k: &str| o[k].as_object().map_or(0, |m| m.len());
             vec![name, json!(count("data") + count("binaryData")), age]

@@ -716,3 +716,51 @@ count: 3
     assert_eq!(deployments[1][..4], ["web", "0/1", "0", "0"]);
     assert_eq!(deployments[1][5..], ["nginx", "nginx", "app=web"]);
 }
+
+#[test]
+fn services_are_served_and_printed_with_their_columns() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    k.ok(&["create", "service", "clusterip", "web", "--tcp=80:8080"]);
+    k.ok(&[
+        "create",
+        "service",
+        "nodeport",
+        "np",
+        "--tcp=80:8080",
+        "--node-port=30080",
+    ]);
+    let web = s.get("services", Some("default"), "web").unwrap();
+    assert_eq!(web["spec"]["ports"][0]["targetPort"], 8080, "{web}");
+    assert_eq!(web["spec"]["selector"], json!({"app": "web"}));
+    let ip = web["spec"]["clusterIP"].as_str().unwrap().to_owned();
+    assert!(ip.starts_with("10.96."), "{ip}");
+    let out = k.ok(&["get", "svc", "-o", "wide"]);
+    let lines: Vec<Vec<&str>> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        lines[0],
+        [
+            "NAME",
+            "TYPE",
+            "CLUSTER-IP",
+            "EXTERNAL-IP",
+            "PORT(S)",
+            "AGE",
+            "SELECTOR"
+        ]
+    );
+    assert_eq!(
+        lines[1][..5],
+        ["np", "NodePort", lines[1][2], "<none>", "80:30080/TCP"]
+    );
+    assert_eq!(
+        lines[2][..5],
+        ["web", "ClusterIP", ip.as_str(), "<none>", "80/TCP"]
+    );
+    assert_eq!(lines[2][6], "app=web");
+    k.ok(&["delete", "svc", "web"]);
+    assert!(s.get("services", Some("default"), "web").is_none());
+}
