@@ -386,6 +386,9 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
                         .await
                     }
                 };
+                if let Ok(decided) = &create {
+                    create_namespace = Some(*decided);
+                }
                 let applied = match create {
                     Ok(create) => {
                         apply_to_cluster(
@@ -405,9 +408,21 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
                 if let Err(e) = applied {
                     if prompter.is_some() {
                         answers.namespace = Some(namespace.clone());
+                        let ca_version = args
+                            .provider
+                            .ca_version
+                            .map(|v| v.to_string().trim_end_matches('+').to_owned());
+                        let mut last: Vec<&str> = Vec::new();
+                        if let Some(v) = &ca_version {
+                            last.extend(["--ca-version", v.as_str()]);
+                        }
+                        if create_namespace == Some(true) || args.create_namespace {
+                            last.push("--create-namespace");
+                        }
+                        last.push("--apply");
                         ui.say(format!(
                             "\nThe same answers, without the questions:\n  {}",
-                            answers.command_line(&connection_flags(global), &["--apply"])
+                            answers.command_line(&connection_flags(global), &last)
                         ));
                     }
                     return Err(e);

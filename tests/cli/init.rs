@@ -1408,6 +1408,40 @@ fn the_wizard_offers_to_create_a_missing_namespace_before_other_questions() {
     assert_eq!(exit_code(&p), 1, "{rest}");
     assert!(rest.contains("--create-namespace"), "{rest}");
     assert!(cluster.server.list("configmaps", Some("team-x")).is_empty());
+    // Said yes: the namespace is made, then the ConfigMaps in it.
+    let mut p = wizard(
+        home.path(),
+        &[
+            "--kubeconfig",
+            s(&cluster.kubeconfig),
+            "--apply",
+            "--read-nodes-from",
+            "configmap",
+            "--group-by-label",
+            "kwok-nodegroup",
+            "--preset",
+            "m5.large=a",
+            "--max",
+            "10",
+            "--skip-taint",
+        ],
+    );
+    settle(&mut p, "Namespace of the ConfigMaps");
+    press(&mut p, "\x15");
+    press(&mut p, "team-y");
+    press(&mut p, ENTER);
+    settle(&mut p, "Create it?");
+    press(&mut p, "y");
+    settle(&mut p, "Node-group name for preset m5.large");
+    press(&mut p, ENTER);
+    let applied = p.exp_string("Save these answers").unwrap();
+    assert!(applied.contains("namespace/team-y created"), "{applied}");
+    std::thread::sleep(Duration::from_millis(300));
+    press(&mut p, ENTER);
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+    assert!(cluster.server.get("namespaces", None, "team-y").is_some());
+    assert_eq!(cluster.server.list("configmaps", Some("team-y")).len(), 2);
 }
 
 #[test]
