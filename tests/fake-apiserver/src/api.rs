@@ -96,8 +96,12 @@ impl AppState {
     pub fn upsert(&self, mut obj: Value) -> Result<Value, String> {
         let api_version = obj["apiVersion"].as_str().unwrap_or("").to_string();
         let kind = obj["kind"].as_str().unwrap_or("").to_string();
-        let rt = resources::by_kind(&api_version, &kind)
+        let mut rt = resources::by_kind(&api_version, &kind)
             .ok_or_else(|| format!("unsupported apiVersion/kind {api_version:?}/{kind:?}"))?;
+        if rt.group == "events.k8s.io" {
+            crate::events_v1::to_core(&mut obj);
+            rt = resources::by_plural("events").expect("core events registered");
+        }
         if !obj["metadata"].is_object() {
             return Err("object has no metadata".into());
         }
@@ -373,9 +377,71 @@ async fn serve(state: &Arc<AppState>, req: Request) -> Response {
         accept,
         body,
     };
+    if let Some(core) = crate::events_v1::core_path(parts.uri.path()) {
+        return serve_events_v1(state, &core, ctx, &faults).await;
+    }
     match route(state, parts.uri.path(), &ctx, &faults) {
         Ok(r) => r,
         Err(e) => error_response(&e),
+    }
+}
+
+/// events.k8s.io/v1: the request in core/v1 terms, the answer back in events.k8s.io/v1 terms.
+async fn serve_events_v1(
+    state: &Arc<AppState>,
+    core_path: &str,
+    mut ctx: Ctx,
+    faults: &Faults,
+) -> Response {
+    use crate::events_v1;
+    let back = |mut v: Value| {
+        events_v1::from_core(&mut v);
+        v
+    };
+    if matches!(ctx.q("watch"), "true" | "1") {
+        return error_response(&ApiError::method_not_allowed(
+            "the fake API server does not watch events.k8s.io/v1 events; watch core/v1 events",
+        ));
+    }
+    if !ctx.body.is_empty() && matches!(ctx.method, Method::POST | Method::PUT | Method::PATCH) {
+        let is_yaml = ctx.content_type.contains("yaml");
+        let parsed: Option<Value> = if is_yaml {
+            std::str::from_utf8(&ctx.body)
+                .ok()
+                .and_then(|s| serde_saphyr::from_str(s).ok())
+        } else {
+            serde_json::from_slice(&ctx.body).ok()
+        };
+        if let Some(mut doc) = parsed {
+            if ctx.content_type == "application/json-patch+json" {
+                events_v1::json_patch_to_core(&mut doc);
+            } else {
+                events_v1::to_core(&mut doc);
+            }
+            // JSON is YAML too: an apply patch is still read as YAML.
+            ctx.body = Bytes::from(doc.to_string());
+        }
+    }
+    match route(state, core_path, &ctx, faults) {
+        Err(e) if e.retry_after.is_some() => error_response(&e),
+        Err(e) => json_response(e.code, &back(e.to_status())),
+        Ok(resp) => {
+            let status = resp.status();
+            let is_json = resp
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes() == b"application/json");
+            if !is_json {
+                return resp;
+            }
+            match axum::body::to_bytes(resp.into_body(), 64 * 1024 * 1024).await {
+                Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+                    Ok(v) => json_response(status.as_u16(), &back(v)),
+                    Err(_) => json_response(status.as_u16(), &Value::Null),
+                },
+                Err(e) => error_response(&ApiError::internal(format!("reading answer: {e}"))),
+            }
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! Use [`TestServer::spawn`] from plain `#[test]` functions, or [`start`] from async code.
 
 pub mod api;
+pub mod events_v1;
 pub mod faults;
 pub mod patch;
 pub mod protobuf;

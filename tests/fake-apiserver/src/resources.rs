@@ -138,6 +138,17 @@ pub static RESOURCES: &[ResourceType] = &[
         short_names: &["deploy"],
         fields: &[],
     },
+    // Served by converting to and from the core/v1 events above (`events_v1.rs`).
+    ResourceType {
+        group: "events.k8s.io",
+        version: "v1",
+        plural: "events",
+        singular: "event",
+        kind: "Event",
+        namespaced: true,
+        short_names: &["ev"],
+        fields: &[],
+    },
     ResourceType {
         group: "apiextensions.k8s.io",
         version: "v1",

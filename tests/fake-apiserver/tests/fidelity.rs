@@ -238,3 +238,72 @@ fn admin_faults_put_replaces_patch_merges_and_out_of_range_is_refused() {
     }
     assert_eq!(s.faults().latency_ms, 1, "a refused change changes nothing");
 }
+
+#[test]
+fn events_k8s_io_v1_is_the_same_store_in_its_own_words() {
+    let s = server();
+    let u = s.url();
+    const V1: &str = "/apis/events.k8s.io/v1/namespaces/default/events";
+    let event = json!({"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "v1e"},
+        "eventTime": "2026-12-05T23:59:00.000000Z", "reportingController": "cluster-autoscaler",
+        "reportingInstance": "ca-1", "action": "ScaleUp", "reason": "TriggeredScaleUp",
+        "regarding": {"kind": "Pod", "namespace": "default", "name": "pod1"},
+        "note": "pod triggered scale-up", "type": "Normal"});
+    let r = post(&u, V1, &event);
+    assert_eq!(r.status, 201);
+    assert_eq!(r.json()["note"], "pod triggered scale-up");
+    assert_eq!(r.json()["apiVersion"], "events.k8s.io/v1");
+    // The real server's mapping, read through core/v1.
+    let core = get(&u, "/api/v1/namespaces/default/events/v1e").json();
+    assert_eq!(core["message"], "pod triggered scale-up");
+    assert_eq!(core["involvedObject"]["name"], "pod1");
+    assert_eq!(core["reportingComponent"], "cluster-autoscaler");
+    assert!(core.get("note").is_none() && core.get("regarding").is_none());
+    // A core event reads as events.k8s.io/v1.
+    s.insert(json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "core", "namespace": "default"},
+        "involvedObject": {"kind": "Node", "name": "n1"}, "message": "m", "reason": "R",
+        "source": {"component": "kubelet"}, "count": 2}));
+    let list = get(&u, V1).json();
+    assert_eq!(list["kind"], "EventList");
+    assert_eq!(list["apiVersion"], "events.k8s.io/v1");
+    let core_item = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["metadata"]["name"] == "core")
+        .unwrap()
+        .clone();
+    assert_eq!(core_item["note"], "m");
+    assert_eq!(core_item["deprecatedSource"]["component"], "kubelet");
+    assert_eq!(core_item["deprecatedCount"], 2);
+    // Patches speak events.k8s.io/v1 too.
+    let r = patch(
+        &u,
+        &format!("{V1}/v1e"),
+        "application/merge-patch+json",
+        r#"{"note":"changed"}"#,
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["note"], "changed");
+    let r = patch(
+        &u,
+        &format!("{V1}/v1e"),
+        "application/json-patch+json",
+        r#"[{"op":"replace","path":"/regarding/name","value":"pod2"}]"#,
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["regarding"]["name"], "pod2");
+    // Errors name the group as the real server does.
+    let r = get(&u, &format!("{V1}/nosuch"));
+    assert_eq!(r.status, 404);
+    assert_eq!(
+        r.json(),
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+               "message": "events.events.k8s.io \"nosuch\" not found", "reason": "NotFound",
+               "details": {"name": "nosuch", "group": "events.k8s.io", "kind": "events"}, "code": 404})
+    );
+    let r = delete(&u, &format!("{V1}/v1e"));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["details"]["group"], "events.k8s.io");
+    assert!(s.get("events", None, "v1e").is_none());
+}

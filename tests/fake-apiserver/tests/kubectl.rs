@@ -764,3 +764,26 @@ fn services_are_served_and_printed_with_their_columns() {
     k.ok(&["delete", "svc", "web"]);
     assert!(s.get("services", Some("default"), "web").is_none());
 }
+
+#[test]
+fn kubectl_creates_and_reads_events_k8s_io_v1() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    let manifest = k.file(
+        "ev.yaml",
+        "apiVersion: events.k8s.io/v1\nkind: Event\nmetadata: {name: v1e, namespace: default}\neventTime: \"2026-12-05T23:59:00.000000Z\"\nreportingController: cluster-autoscaler\nreportingInstance: ca-1\naction: ScaleUp\nreason: TriggeredScaleUp\nregarding: {kind: Pod, name: pod1, namespace: default}\nnote: pod triggered scale-up\ntype: Normal\n",
+    );
+    let out = k.ok(&["create", "-f", &manifest]);
+    assert_eq!(out.trim(), "event.events.k8s.io/v1e created");
+    let v: Value =
+        serde_json::from_str(&k.ok(&["get", "events.v1.events.k8s.io", "v1e", "-o", "json"]))
+            .unwrap();
+    assert_eq!(v["note"], "pod triggered scale-up");
+    let core: Value = serde_json::from_str(&k.ok(&["get", "events", "v1e", "-o", "json"])).unwrap();
+    assert_eq!(core["message"], "pod triggered scale-up");
+    let err = k.fails(&["get", "events.v1.events.k8s.io", "nosuch"]);
+    assert!(
+        err.contains("events.events.k8s.io \"nosuch\" not found"),
+        "{err}"
+    );
+}
