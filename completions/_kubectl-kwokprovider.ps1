@@ -184,6 +184,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-kwokprovider' -ScriptBl
             [CompletionResult]::new('--list-presets', '--list-presets', [CompletionResultType]::ParameterName, 'Print the preset catalog and exit')
             [CompletionResult]::new('--skip-taint', '--skip-taint', [CompletionResultType]::ParameterName, 'Do not taint the nodes `kwok-provider=true:NoSchedule` (any pending pod may then scale a group)')
             [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Create or update the ConfigMaps in the cluster (-n namespace)')
+            [CompletionResult]::new('--create-namespace', '--create-namespace', [CompletionResultType]::ParameterName, 'With --apply: create the namespace if it does not exist (checked before anything else)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite existing files, or change existing ConfigMaps, without asking')
             [CompletionResult]::new('--save-defaults', '--save-defaults', [CompletionResultType]::ParameterName, 'Store these answers as the next run''s defaults (defaults.yaml in the user config directory)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log detail on stderr: what was read, and from where')

@@ -176,6 +176,7 @@ set edit:completion:arg-completer[kubectl-kwokprovider] = {|@words|
             cand --list-presets 'Print the preset catalog and exit'
             cand --skip-taint 'Do not taint the nodes `kwok-provider=true:NoSchedule` (any pending pod may then scale a group)'
             cand --apply 'Create or update the ConfigMaps in the cluster (-n namespace)'
+            cand --create-namespace 'With --apply: create the namespace if it does not exist (checked before anything else)'
             cand --force 'Overwrite existing files, or change existing ConfigMaps, without asking'
             cand --save-defaults 'Store these answers as the next run''s defaults (defaults.yaml in the user config directory)'
             cand -v 'More log detail on stderr: what was read, and from where'

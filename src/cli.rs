@@ -407,6 +407,10 @@ pub struct InitArgs {
     #[arg(long)]
     pub apply: bool,
 
+    /// With --apply: create the namespace if it does not exist (checked before anything else).
+    #[arg(long)]
+    pub create_namespace: bool,
+
     /// Overwrite existing files, or change existing ConfigMaps, without asking.
     #[arg(long)]
     pub force: bool,

@@ -78,6 +78,7 @@ async fn run(args: Args) -> Result<(), String> {
         history_limit: args.history_limit,
         deny: args.deny.clone(),
     };
+    fake_apiserver::api::check_faults(&faults)?;
     let server = start_with(ServerConfig { seed, faults }, args.listen, args.verbose)
         .await
         .map_err(|e| format!("starting: {e}"))?;

@@ -119,6 +119,16 @@ pub static RESOURCES: &[ResourceType] = &[
         fields: EVENT_FIELDS,
     },
     ResourceType {
+        group: "",
+        version: "v1",
+        plural: "services",
+        singular: "service",
+        kind: "Service",
+        namespaced: true,
+        short_names: &["svc"],
+        fields: &[],
+    },
+    ResourceType {
         group: "apps",
         version: "v1",
         plural: "deployments",
@@ -126,6 +136,17 @@ pub static RESOURCES: &[ResourceType] = &[
         kind: "Deployment",
         namespaced: true,
         short_names: &["deploy"],
+        fields: &[],
+    },
+    // Served by converting to and from the core/v1 events above (`events_v1.rs`).
+    ResourceType {
+        group: "events.k8s.io",
+        version: "v1",
+        plural: "events",
+        singular: "event",
+        kind: "Event",
+        namespaced: true,
+        short_names: &["ev"],
         fields: &[],
     },
     ResourceType {

@@ -766,13 +766,13 @@ fn validation_errors() {
     assert_eq!(r.status, 422);
     let st = r.json();
     assert_eq!(st["details"]["causes"].as_array().unwrap().len(), 1);
-    assert_eq!(st["details"]["causes"][0]["field"], "spec.taints[1]");
+    assert_eq!(st["details"]["causes"][0]["field"], "metadata.taints[1]");
     assert_eq!(st["details"]["causes"][0]["reason"], "FieldValueDuplicate");
     assert!(
         st["message"]
             .as_str()
             .unwrap()
-            .contains("spec.taints[1]: Duplicate value: ")
+            .contains("metadata.taints[1]: Duplicate value: {\"Key\":\"k\",\"Value\":\"b\",\"Effect\":\"NoSchedule\",\"TimeAdded\":null}: taints must be unique by key and effect pair")
     );
 
     let big = "x".repeat(1024 * 1024 + 1);
@@ -881,7 +881,17 @@ fn namespaces_and_library_helpers() {
         .map(|n| n["metadata"]["name"].as_str().unwrap().to_string())
         .collect();
     assert!(nss.contains(&"default".to_string()) && nss.contains(&"kube-system".to_string()));
-    // Creating into a missing namespace creates it.
+    // Creating into a missing namespace is 404, as for real; once it exists, it works.
+    let r = post(
+        &u,
+        "/api/v1/namespaces/fresh/configmaps",
+        &cm("fresh", "a", json!({})),
+    );
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["message"], "namespaces \"fresh\" not found");
+    assert!(s.get("namespaces", None, "fresh").is_none());
+    let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "fresh"}});
+    assert_eq!(post(&u, "/api/v1/namespaces", &ns).status, 201);
     assert_eq!(
         post(
             &u,
@@ -891,7 +901,6 @@ fn namespaces_and_library_helpers() {
         .status,
         201
     );
-    assert!(s.get("namespaces", None, "fresh").is_some());
     assert_eq!(s.list("configmaps", Some("fresh")).len(), 1);
     // Deleting a namespace removes its contents.
     let r = delete(&u, "/api/v1/namespaces/fresh");
