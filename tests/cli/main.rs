@@ -18,6 +18,7 @@ mod real_scale;
 mod robustness;
 mod rules;
 mod scale;
+mod scenarios;
 mod shell_completion;
 mod status;
 mod validate_files;
