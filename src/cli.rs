@@ -86,6 +86,9 @@ pub struct Environment {
     pub no_color: Option<String>,
     /// `TERM`: `dumb` means no colours under `--color auto`.
     pub term: Option<String>,
+    /// `KWOKPROVIDER_WATCH_TIMEOUT`: how long the server keeps one watch open (`events -f`;
+    /// default 290 s). A knob for tests, which cannot wait minutes for a watch to end.
+    pub watch_timeout: Option<String>,
 }
 
 impl Environment {
@@ -96,6 +99,7 @@ impl Environment {
             config_map: var(crate::provider::ENV_CONFIG_MAP),
             no_color: var("NO_COLOR"),
             term: var("TERM"),
+            watch_timeout: var("KWOKPROVIDER_WATCH_TIMEOUT"),
         }
     }
 }
@@ -210,8 +214,14 @@ pub enum Command {
             so nodes added here become part of CA's group, and CA may scale them down again when they are \
             unneeded (never below min-count). When CA stops gracefully it deletes every node of its groups, \
             these included. CA 1.29 does not recount: it never sees nodes added here.\n\n\
+            One run at a time per group: a run holds the Lease `kwokprovider-scale-<group>` (in the \
+            ConfigMaps' namespace) while it changes the group; another run waits for it (--lock-timeout) \
+            naming the holder. After the changes the groups are listed again, and what they hold is \
+            reported. A create whose answer was lost and whose retry meets `AlreadyExists` is settled by \
+            reading the node: this run's own node counts as created.\n\n\
             Exit codes: 0 every group reached its target; 1 a node could not be created or deleted, a limit \
-            refused the request, the configuration has errors, or a group is unknown; 2 bad invocation; \
+            refused the request, a group did not end at its target (another writer), another run holds the \
+            group past --lock-timeout, the configuration has errors, or a group is unknown; 2 bad invocation; \
             3 cluster unreachable or access denied; 130 interrupted.",
         after_help = "Examples:\n  \
             # The node groups, their limits and nodes\n  \
@@ -397,6 +407,10 @@ pub struct InitArgs {
     #[arg(long)]
     pub apply: bool,
 
+    /// With --apply: create the namespace if it does not exist (checked before anything else).
+    #[arg(long)]
+    pub create_namespace: bool,
+
     /// Overwrite existing files, or change existing ConfigMaps, without asking.
     #[arg(long)]
     pub force: bool,
@@ -533,6 +547,10 @@ pub struct ScaleArgs {
     #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true,
           default_missing_value = "5m", value_parser = parse_duration)]
     pub wait: Option<Duration>,
+
+    /// How long to wait for another run changing the same group (its Lease) to finish; 0: do not wait, exit 1.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub lock_timeout: Duration,
 
     /// Give each node its own `kubernetes.io/hostname` label (CA copies the template's).
     #[arg(long)]

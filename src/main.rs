@@ -10,6 +10,7 @@ use std::process::ExitCode;
 const COMPLETE: &str = "__complete";
 
 fn main() -> ExitCode {
+    tidy_no_proxy();
     // kubectl's plugin completion (`kubectl_complete-kwokprovider` runs `__complete WORDS…`):
     // the words are raw, partial last, so they never go through clap's parser.
     let args: Vec<String> = std::env::args().collect();
@@ -39,16 +40,38 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) if e.kind == ErrorKind::Output && e.message.contains("Broken pipe") => {
-            ExitCode::from(exit::OK)
-        }
+        // The reader of our output went away (`… | head`): not a failure.
+        Err(e) if e.kind == ErrorKind::BrokenPipe => ExitCode::from(exit::OK),
         Err(e) => {
-            let red = console::Style::new().red().bold().for_stderr();
-            eprintln!("{} {}", red.apply_to("error:"), e.message);
-            if let Some(hint) = &e.hint {
-                eprintln!("  = hint: {hint}");
-            }
+            report(&e);
             ExitCode::from(e.exit_code())
         }
+    }
+}
+
+/// kube 5 reads `NO_PROXY` itself whenever a proxy variable is set, and refuses an empty entry
+/// (`localhost,,10.0.0.0/8`, a trailing comma) that Go, kubectl and curl skip: such entries are
+/// dropped from the environment before anything reads it (children, such as credential plugins,
+/// read the same list, as Go reads it).
+fn tidy_no_proxy() {
+    for name in ["NO_PROXY", "no_proxy"] {
+        if let Ok(value) = std::env::var(name) {
+            let tidy = kwokprovider::cluster::tidy_no_proxy(&value);
+            if tidy != value {
+                // SAFETY: the first thing `main` does, while this process has no other thread.
+                unsafe { std::env::set_var(name, tidy) };
+            }
+        }
+    }
+}
+
+/// Prints the error and its hint on stderr. A closed stderr (`2>&1 | head -1`) loses them,
+/// but never panics: the exit code still tells what happened.
+fn report(e: &kwokprovider::error::Error) {
+    let red = console::Style::new().red().bold().for_stderr();
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{} {}", red.apply_to("error:"), e.message);
+    if let Some(hint) = &e.hint {
+        let _ = writeln!(stderr, "  = hint: {hint}");
     }
 }

@@ -73,6 +73,29 @@ impl Ui {
     }
 }
 
+/// A duration as Go prints it, to the millisecond under a minute and to the second above:
+/// `250ms`, `1.5s`, `4m12s`, `1h0m5s`.
+pub fn format_duration(d: std::time::Duration) -> String {
+    let total = d.as_secs();
+    if total == 0 {
+        return format!("{}ms", d.as_millis());
+    }
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    match (h, m) {
+        (0, 0) => {
+            let millis = format!("{:03}", d.subsec_millis());
+            let millis = millis.trim_end_matches('0');
+            if millis.is_empty() {
+                format!("{s}s")
+            } else {
+                format!("{s}.{millis}s")
+            }
+        }
+        (0, _) => format!("{m}m{s}s"),
+        _ => format!("{h}h{m}m{s}s"),
+    }
+}
+
 /// Writes `value` as pretty JSON or YAML (`Text` is the caller's business and falls back to JSON).
 pub fn write_data<T: Serialize>(
     w: &mut impl Write,
@@ -89,7 +112,8 @@ pub fn write_data<T: Serialize>(
             Ok(())
         }
         OutputFormat::Json | OutputFormat::Text => {
-            serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::other)?;
+            // `io::Error::from` keeps the writer's own error (a broken pipe stays one).
+            serde_json::to_writer_pretty(&mut *w, value).map_err(io::Error::from)?;
             writeln!(w)
         }
     }
@@ -210,6 +234,16 @@ mod tests {
             .right_align([1])
             .gap(" | ");
         assert_eq!(wide.lines(), ["A |  MIN"]);
+    }
+
+    #[test]
+    fn durations_read_as_go_prints_them() {
+        use std::time::Duration;
+        assert_eq!(format_duration(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(format_duration(Duration::from_secs(2)), "2s");
+        assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
+        assert_eq!(format_duration(Duration::from_secs(252)), "4m12s");
+        assert_eq!(format_duration(Duration::from_secs(3605)), "1h0m5s");
     }
 
     #[test]

@@ -1,9 +1,14 @@
 //! The one place that turns --kubeconfig/--context/-n into a kube client, and maps API errors to exit 3.
 
+mod proxy;
+
+pub use proxy::{Proxy, ProxyEnv, Target, proxy_for, tidy_no_proxy};
+
 use crate::cli::GlobalArgs;
 use crate::error::{Error, Result};
 use crate::provider::ENV_POD_NAMESPACE;
 use kube::config::{KubeConfigOptions, Kubeconfig};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// A connected client and what the user should be told about where it points.
@@ -11,7 +16,11 @@ pub struct Cluster {
     pub client: kube::Client,
     pub server: String,
     pub context: String,
+    /// The kubeconfig user of the context (named when the server rejects its credentials).
+    pub user: String,
     pub namespace: Namespace,
+    /// `--request-timeout` (zero: none), named when a read times out.
+    pub request_timeout: Duration,
 }
 
 /// The namespace to use, and why it was chosen.
@@ -54,10 +63,7 @@ pub fn resolve_namespace(
 /// The namespace of the kubeconfig context (--context, else the current one), read without
 /// connecting; `None` when there is no usable kubeconfig.
 pub fn context_namespace(global: &GlobalArgs) -> Option<String> {
-    let kubeconfig = match &global.kubeconfig {
-        Some(path) => Kubeconfig::read_from(path).ok()?,
-        None => Kubeconfig::read().ok()?,
-    };
+    let kubeconfig = load_kubeconfig(global).ok()?;
     let context = global
         .context
         .as_ref()
@@ -66,32 +72,74 @@ pub fn context_namespace(global: &GlobalArgs) -> Option<String> {
     named.context.as_ref()?.namespace.clone()
 }
 
-/// Connects as kubectl would: the kubeconfig (flag, else KUBECONFIG, else ~/.kube/config) and context.
-pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
-    let env_paths = std::env::var_os("KUBECONFIG").filter(|p| !p.is_empty());
-    let missing = |path: &std::path::Path, from: &str| {
+/// The files of a `KUBECONFIG` value, in order, empty entries left out.
+pub fn kubeconfig_list(value: &std::ffi::OsStr) -> Vec<PathBuf> {
+    std::env::split_paths(value)
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect()
+}
+
+/// Reads a `KUBECONFIG` list as kubectl does: files that do not exist are skipped, the rest
+/// are merged, the first file to name a cluster, user, context or current-context winning.
+/// `Ok(None)` when none of them exists.
+pub fn read_kubeconfig_list(paths: &[PathBuf]) -> Result<Option<Kubeconfig>> {
+    let mut merged: Option<Kubeconfig> = None;
+    for path in paths.iter().filter(|p| p.exists()) {
+        let next = Kubeconfig::read_from(path).map_err(|e| {
+            Error::usage(format!(
+                "KUBECONFIG file `{}`: {}",
+                path.display(),
+                chain(&e)
+            ))
+            .with_hint("fix or remove that file from the KUBECONFIG list")
+        })?;
+        merged = Some(match merged {
+            None => next,
+            Some(first) => first.merge(next).map_err(|e| {
+                Error::usage(format!(
+                    "KUBECONFIG file `{}` cannot be merged with the files before it: {}",
+                    path.display(),
+                    chain(&e)
+                ))
+            })?,
+        });
+    }
+    Ok(merged)
+}
+
+/// The kubeconfig kubectl would use: --kubeconfig, else the KUBECONFIG list, else ~/.kube/config.
+fn load_kubeconfig(global: &GlobalArgs) -> Result<Kubeconfig> {
+    let missing = |path: &Path, from: &str| {
         Error::usage(format!("{from} `{}`: no such file", path.display()))
             .with_hint("pass a readable kubeconfig file")
     };
-    let kubeconfig = match &global.kubeconfig {
-        Some(path) if !path.exists() => return Err(missing(path, "--kubeconfig")),
-        Some(path) => Kubeconfig::read_from(path).map_err(|e| {
+    if let Some(path) = &global.kubeconfig {
+        if !path.exists() {
+            return Err(missing(path, "--kubeconfig"));
+        }
+        return Kubeconfig::read_from(path).map_err(|e| {
             Error::usage(format!("--kubeconfig `{}`: {}", path.display(), chain(&e)))
                 .with_hint("pass a readable kubeconfig file")
-        })?,
-        // Like kubectl, a KUBECONFIG list may name missing files, but not only missing ones.
-        None if env_paths
-            .as_ref()
-            .is_some_and(|paths| std::env::split_paths(paths).all(|p| !p.exists())) =>
-        {
-            let paths = env_paths.unwrap_or_default();
-            return Err(missing(std::path::Path::new(&paths), "KUBECONFIG"));
+        });
+    }
+    if let Some(value) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        let paths = kubeconfig_list(&value);
+        if !paths.is_empty() {
+            // Like kubectl, a KUBECONFIG list may name missing files, but not only missing ones.
+            return read_kubeconfig_list(&paths)?
+                .ok_or_else(|| missing(Path::new(&value), "KUBECONFIG"));
         }
-        None => Kubeconfig::read().map_err(|e| {
-            Error::cluster(format!("no usable kubeconfig: {}", chain(&e)))
-                .with_hint("set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config (or pass -f to validate files)")
-        })?,
-    };
+    }
+    Kubeconfig::read().map_err(|e| {
+        Error::cluster(format!("no usable kubeconfig: {}", chain(&e)))
+            .with_hint("set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config (or pass -f to validate files)")
+    })
+}
+
+/// Connects as kubectl would: the kubeconfig (flag, else KUBECONFIG, else ~/.kube/config) and
+/// context, through the proxy client-go would use.
+pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
+    let kubeconfig = load_kubeconfig(global)?;
     let context = global
         .context
         .clone()
@@ -111,6 +159,11 @@ pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
         );
     };
     let context_namespace = named.context.as_ref().and_then(|c| c.namespace.clone());
+    let user = named
+        .context
+        .as_ref()
+        .and_then(|c| c.user.clone())
+        .unwrap_or_default();
     let namespace = resolve_namespace(
         global.namespace.as_deref(),
         global.env.pod_namespace.as_deref(),
@@ -128,16 +181,54 @@ pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
         context: Some(context.clone()),
         ..KubeConfigOptions::default()
     };
+    // The proxy is decided here, as client-go decides it (see `proxy`); kube is left to read
+    // the rest of the context, with the cluster's proxy-url taken out of its sight.
+    let cluster_name = named
+        .context
+        .as_ref()
+        .map(|c| c.cluster.clone())
+        .unwrap_or_default();
+    let mut kubeconfig = kubeconfig;
+    let mut proxy_url = None;
+    for named_cluster in &mut kubeconfig.clusters {
+        if named_cluster.name == cluster_name
+            && let Some(cluster) = &mut named_cluster.cluster
+        {
+            proxy_url = cluster.proxy_url.take();
+        }
+    }
     let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
         .await
         .map_err(|e| {
             Error::usage(format!("kubeconfig context `{context}`: {}", chain(&e)))
-                .with_hint("check the context's cluster and user entries")
+                .with_hint("check the context's cluster and user entries (and HTTPS_PROXY/NO_PROXY, which kube also reads)")
         })?;
+    let target = Target {
+        scheme: config.cluster_url.scheme_str().unwrap_or("https"),
+        host: config.cluster_url.host().unwrap_or_default(),
+        port: config.cluster_url.port_u16(),
+    };
+    config.proxy_url = match proxy_for(
+        &target,
+        proxy_url.as_deref(),
+        &cluster_name,
+        &ProxyEnv::from_process(),
+    ) {
+        None => None,
+        Some(proxy) => Some(proxy.url.parse().map_err(|e| {
+            Error::usage(format!(
+                "the proxy `{}` ({}) is not a URL: {e}",
+                proxy.url, proxy.from
+            ))
+            .with_hint("a proxy is http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT")
+        })?),
+    };
     if global.request_timeout > Duration::ZERO {
         config.connect_timeout = Some(global.request_timeout);
         config.read_timeout = Some(global.request_timeout);
         config.write_timeout = Some(global.request_timeout);
+        // The read timeout counts from the request, not from when a pooled connection went idle.
+        config.reset_reader_on_write = true;
     }
     // kube's own retry layer allows 15 retries with delays up to 1000 s: fine for a controller,
     // not for a command. Reads go through `read_with_retries` instead, with a short budget.
@@ -153,7 +244,9 @@ pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
         client,
         server,
         context,
+        user,
         namespace,
+        request_timeout: global.request_timeout,
     })
 }
 
@@ -172,6 +265,64 @@ pub fn chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// Why a request never got an HTTP answer, read from the error's sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum TransportFailure {
+    /// The server's certificate does not verify (its detail).
+    UntrustedCertificate(String),
+    /// Connecting or reading timed out.
+    TimedOut,
+    /// Anything else: refused, no route, DNS.
+    Unreachable,
+}
+
+fn transport_failure(e: &(dyn std::error::Error + 'static)) -> TransportFailure {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        if let Some(rustls::Error::InvalidCertificate(why)) = err.downcast_ref::<rustls::Error>() {
+            return TransportFailure::UntrustedCertificate(format!("{why:?}"));
+        }
+        if err.is::<tokio::time::error::Elapsed>() {
+            return TransportFailure::TimedOut;
+        }
+        current = match err.downcast_ref::<std::io::Error>() {
+            Some(io) if io.kind() == std::io::ErrorKind::TimedOut => {
+                return TransportFailure::TimedOut;
+            }
+            // io::Error's `source` skips the error it wraps (an io::Error may wrap another,
+            // which wraps rustls' error): step into it instead.
+            Some(io) => match io.get_ref() {
+                Some(wrapped) => Some(wrapped as &(dyn std::error::Error + 'static)),
+                None => err.source(),
+            },
+            None => err.source(),
+        };
+    }
+    TransportFailure::Unreachable
+}
+
+/// Whether a request failed because the server did not answer in time.
+pub fn is_timeout(e: &kube::Error) -> bool {
+    !matches!(e, kube::Error::Api(_)) && transport_failure(e) == TransportFailure::TimedOut
+}
+
+/// kube's reason for an error body that is not a Kubernetes `Status`.
+const NOT_A_STATUS: &str = "Failed to parse error data";
+
+/// The first non-blank line of a body, cut to 80 characters: enough to recognise it.
+fn excerpt(body: &str) -> String {
+    let line = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let mut cut: String = line.chars().take(80).collect();
+    if cut.len() < line.len() {
+        cut.push('…');
+    }
+    cut
+}
+
 impl Cluster {
     /// Maps a failed API call to exit 3 with what failed and how to check it.
     pub fn api_error(
@@ -187,8 +338,34 @@ impl Cluster {
         let ns_flag = namespace
             .map(|ns| format!(" -n {ns}"))
             .unwrap_or_else(|| " -A".to_owned());
+        let not_kubernetes = |what: String| {
+            Error::cluster(format!(
+                "the server at {} (context `{}`) is not a Kubernetes API server: asked to {verb} {resource}{scope}, it answered {what}",
+                self.server, self.context
+            ))
+            .with_hint("check the `server` of the context's cluster in the kubeconfig: a web page, proxy or ingress answers there")
+        };
         match &e {
-            kube::Error::Api(status) if status.code == 401 || status.code == 403 => Error::cluster(format!(
+            kube::Error::Api(status) if status.reason == NOT_A_STATUS => not_kubernetes(format!(
+                "HTTP {} with a body that is not a Kubernetes Status (`{}`)",
+                status.code,
+                excerpt(&status.message)
+            )),
+            kube::Error::Api(status) if status.code == 401 => {
+                let user = if self.user.is_empty() {
+                    "no user (the context names none)".to_owned()
+                } else {
+                    format!("user `{}`", self.user)
+                };
+                Error::cluster(format!(
+                    "credentials rejected (401 Unauthorized): the API server at {} does not accept {user} of context `{}` (to {verb} {resource}{scope})",
+                    self.server, self.context
+                ))
+                .with_hint(format!(
+                    "the token, client certificate or exec plugin of {user} in the kubeconfig is wrong or expired: log in again or refresh the credentials, or pick another context with --context"
+                ))
+            }
+            kube::Error::Api(status) if status.code == 403 => Error::cluster(format!(
                 "access denied: cannot {verb} {resource}{scope} (context `{}`): {}",
                 self.context, status.message
             ))
@@ -206,13 +383,78 @@ impl Cluster {
                 self.server, status.code, status.reason, status.message
             ))
             .with_hint("retry; if it persists, check the API server's health"),
-            _ => Error::cluster(format!(
-                "cannot reach the cluster at {} (context `{}`): {}",
-                self.server,
-                self.context,
-                chain(&e)
-            ))
-            .with_hint("check that the cluster is up and `kubectl cluster-info` works; pick another with --kubeconfig/--context"),
+            kube::Error::SerdeError(parse) => not_kubernetes(format!(
+                "something that is not Kubernetes JSON ({parse})"
+            )),
+            _ => match transport_failure(&e) {
+                TransportFailure::TimedOut => self.timed_out(&format!("{verb} {resource}{scope}")),
+                TransportFailure::UntrustedCertificate(why) => Error::cluster(format!(
+                    "the certificate of the API server at {} is not trusted ({why}; context `{}`)",
+                    self.server, self.context
+                ))
+                .with_hint("point the cluster's certificate-authority (or certificate-authority-data) in the kubeconfig at the CA that signed the server's certificate, as kubectl's --certificate-authority does; only for a throwaway test cluster, skip the check with insecure-skip-tls-verify: true (kubectl's --insecure-skip-tls-verify)"),
+                TransportFailure::Unreachable => Error::cluster(format!(
+                    "cannot reach the cluster at {} (context `{}`): {}",
+                    self.server,
+                    self.context,
+                    chain(&e)
+                ))
+                .with_hint("check that the cluster is up and `kubectl cluster-info` works; pick another with --kubeconfig/--context"),
+            },
+        }
+    }
+
+    /// A read that got no answer in time: names what was asked and the timeout.
+    pub fn timed_out(&self, what: &str) -> Error {
+        Error::cluster(format!(
+            "timed out: the API server at {} (context `{}`) did not answer within {} (--request-timeout) to {what}",
+            self.server,
+            self.context,
+            crate::output::format_duration(self.request_timeout)
+        ))
+        .with_hint("the server or the network is slow or stuck: retry, or raise --request-timeout (0 = no timeout)")
+    }
+
+    /// The command's deadline passed with a read still waiting: names it and the timeout.
+    pub fn deadline_passed(&self, what: &str) -> Error {
+        Error::cluster(format!(
+            "timed out: the API server at {} (context `{}`) had not answered by the end of the command's {} (--request-timeout, one deadline for all its reads) to {what}",
+            self.server,
+            self.context,
+            crate::output::format_duration(self.request_timeout)
+        ))
+        .with_hint("the server or the network is slow or stuck: retry, or raise --request-timeout (0 = no timeout)")
+    }
+
+    /// One deadline for a whole command (or one redraw of a watch): `--request-timeout` from now.
+    pub fn deadline(&self) -> Deadline {
+        Deadline {
+            at: (self.request_timeout > Duration::ZERO)
+                .then(|| tokio::time::Instant::now() + self.request_timeout),
+        }
+    }
+}
+
+/// When a command's reads must be done (`None`: no limit).
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    at: Option<tokio::time::Instant>,
+}
+
+impl Deadline {
+    /// Runs `step` (`what` it does, e.g. "list deployments") unless the deadline passes first:
+    /// then a timeout error that names it.
+    pub async fn bound<T>(
+        &self,
+        cluster: &Cluster,
+        what: &str,
+        step: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        match self.at {
+            None => step.await,
+            Some(at) => tokio::time::timeout_at(at, step)
+                .await
+                .unwrap_or_else(|_| Err(cluster.deadline_passed(what))),
         }
     }
 }
@@ -289,6 +531,15 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .map_err(|e| Error::cluster(format!("cannot start the async runtime: {e}")))
 }
 
+/// A client for long watches: as `connect`, but without `--request-timeout` as a read timeout
+/// (a quiet watch is not a dead one: the server ends it at its `timeoutSeconds`, and the
+/// watch loop gives up on a silence longer than that).
+pub async fn connect_for_watches(global: &GlobalArgs) -> Result<Cluster> {
+    let mut unlimited = global.clone();
+    unlimited.request_timeout = Duration::ZERO; // kube's defaults: 30 s to connect, no read timeout
+    connect(&unlimited).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +557,45 @@ mod tests {
         assert_eq!(ctx.name, "c");
         assert!(ctx.reason.contains("`x`"));
         assert_eq!(resolve_namespace(None, Some(""), None, "x").name, "default");
+    }
+
+    #[test]
+    fn a_kubeconfig_list_skips_missing_files_and_the_first_file_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, server: &str, current: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(
+                &path,
+                format!(
+                    "apiVersion: v1\nkind: Config\ncurrent-context: {current}\nclusters:\n- name: c\n  cluster: {{server: '{server}'}}\n- name: {name}\n  cluster: {{server: '{server}'}}\ncontexts:\n- name: {name}\n  context: {{cluster: {name}}}\n"
+                ),
+            )
+            .unwrap();
+            path
+        };
+        let first = write("one", "https://one:6443", "one");
+        let second = write("two", "https://two:6443", "two");
+        let gone = dir.path().join("gone");
+        let value = std::env::join_paths([&gone, &first, &gone, &second]).unwrap();
+        let paths = kubeconfig_list(&value);
+        assert_eq!(paths.len(), 4);
+        let merged = read_kubeconfig_list(&paths).unwrap().unwrap();
+        assert_eq!(merged.current_context.as_deref(), Some("one"));
+        let names: Vec<&str> = merged.contexts.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["one", "two"]);
+        let c = merged.clusters.iter().find(|c| c.name == "c").unwrap();
+        assert_eq!(
+            c.cluster.as_ref().unwrap().server.as_deref(),
+            Some("https://one:6443"),
+            "the first file to name a cluster wins"
+        );
+        assert!(
+            read_kubeconfig_list(std::slice::from_ref(&gone))
+                .unwrap()
+                .is_none()
+        );
+        std::fs::write(dir.path().join("bad"), "clusters: [").unwrap();
+        let err = read_kubeconfig_list(&[dir.path().join("bad")]).unwrap_err();
+        assert!(err.message.contains("KUBECONFIG file"), "{}", err.message);
     }
 }

@@ -55,33 +55,118 @@ pub fn script(shell: CompletionShell) -> Vec<u8> {
     buf
 }
 
-/// The man page, in roff: the command, then a section per subcommand (its synopsis,
-/// description and options as subsections).
+/// The man page, in roff: one page for the plugin and every verb (a section each, named in
+/// COMMANDS), then EXIT STATUS, ENVIRONMENT and SEE ALSO. The examples of `--help` are EXAMPLES.
 pub fn man_page() -> std::io::Result<Vec<u8>> {
     let mut cmd = Cli::command().name(BIN);
     cmd.build();
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;
-    for sub in cmd
+    let verbs: Vec<&clap::Command> = cmd
         .get_subcommands()
         .filter(|s| !s.is_hide_set() && s.get_name() != "help")
-    {
-        let name = sub.get_name();
-        writeln!(buf, ".SH \"KUBECTL KWOKPROVIDER {}\"", name.to_uppercase())?;
-        let man = clap_mangen::Man::new(sub.clone());
+        .collect();
+    let man = clap_mangen::Man::new(cmd.clone());
+    let mut buf = Vec::new();
+    man.render_title(&mut buf)?;
+    man.render_name_section(&mut buf)?;
+    man.render_synopsis_section(&mut buf)?;
+    man.render_description_section(&mut buf)?;
+    man.render_options_section(&mut buf)?;
+    writeln!(buf, ".SH COMMANDS")?;
+    for verb in &verbs {
+        let about = verb.get_about().map(|a| a.to_string()).unwrap_or_default();
+        writeln!(
+            buf,
+            ".TP\n\\fB{}\\fR\n{} (see \\fBKUBECTL KWOKPROVIDER {}\\fR below)",
+            verb.get_name(),
+            roff_escape(&about),
+            verb.get_name().to_uppercase()
+        )?;
+    }
+    buf.extend_from_slice(examples_section(&man, ".SH")?.as_bytes());
+    for verb in &verbs {
+        writeln!(
+            buf,
+            ".SH \"KUBECTL KWOKPROVIDER {}\"",
+            verb.get_name().to_uppercase()
+        )?;
+        let man = clap_mangen::Man::new((*verb).clone());
         let mut section = Vec::new();
         man.render_synopsis_section(&mut section)?;
         man.render_description_section(&mut section)?;
         man.render_options_section(&mut section)?;
-        man.render_extra_section(&mut section)?;
         let section = String::from_utf8_lossy(&section).replace("\n.SH ", "\n.SS ");
         let section = section
             .strip_prefix(".SH ")
             .map_or(section.clone(), |rest| format!(".SS {rest}"));
         buf.extend_from_slice(section.as_bytes());
+        buf.extend_from_slice(examples_section(&man, ".SS")?.as_bytes());
     }
+    buf.extend_from_slice(MAN_TRAILER.as_bytes());
+    man.render_version_section(&mut buf)?;
     Ok(buf)
 }
+
+/// The `Examples:` of `--help` as an EXAMPLES section (`heading` is `.SH` or `.SS`), kept as
+/// written (`.nf`): a command is never filled or broken across lines.
+fn examples_section(man: &clap_mangen::Man, heading: &str) -> std::io::Result<String> {
+    let mut extra = Vec::new();
+    man.render_extra_section(&mut extra)?;
+    let extra = String::from_utf8_lossy(&extra);
+    // roff's writer starts each piece with its quote-character preamble: skip to the heading.
+    let Some((_, body)) = extra.split_once(".SH EXTRA\n") else {
+        return Ok(String::new());
+    };
+    let body = body.strip_prefix("Examples:\n").unwrap_or(body);
+    Ok(format!("{heading} EXAMPLES\n.nf\n{}.fi\n", body))
+}
+
+/// roff's special characters in running text.
+fn roff_escape(text: &str) -> String {
+    text.replace('\\', "\\e").replace('-', "\\-")
+}
+
+/// EXIT STATUS, ENVIRONMENT and SEE ALSO, as every verb shares them.
+const MAN_TRAILER: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+Success: nothing found, or the change was made.
+.TP
+\fB1\fR
+Findings (\fBvalidate\fR found errors, or warnings with \fB\-\-strict\fR), or a partial failure (some nodes not created or deleted, a group not at its target).
+.TP
+\fB2\fR
+Bad invocation or unreadable input: an unknown flag, a file that cannot be read or parsed.
+.TP
+\fB3\fR
+The cluster is unreachable, the credentials are rejected, or access is denied.
+.TP
+\fB130\fR
+Interrupted (Ctrl\-C); a re\-run converges.
+.SH ENVIRONMENT
+.TP
+\fBKUBECONFIG\fR
+The kubeconfig files, as kubectl reads them (\fB\-\-kubeconfig\fR wins).
+.TP
+\fBPOD_NAMESPACE\fR
+The namespace cluster\-autoscaler reads its ConfigMaps from, as CA reads it (\fB\-n\fR wins).
+.TP
+\fBKWOK_PROVIDER_CONFIGMAP\fR
+The provider config ConfigMap's name, as CA reads it (default \fBkwok\-provider\-config\fR).
+.TP
+\fBHTTPS_PROXY\fR, \fBHTTP_PROXY\fR, \fBNO_PROXY\fR
+Proxies to the API server, as kubectl uses them.
+.TP
+\fBNO_COLOR\fR
+Set and not empty: no colours under \fB\-\-color auto\fR.
+.SH "SEE ALSO"
+\fBkubectl\fR(1)
+.PP
+kubectl plugins: https://kubernetes.io/docs/tasks/extend\-kubectl/kubectl\-plugins/
+.PP
+cluster\-autoscaler's kwok provider: https://github.com/kubernetes/autoscaler/tree/master/cluster\-autoscaler/cloudprovider/kwok
+.PP
+kwok: https://kwok.sigs.k8s.io/
+"#;
 
 /// Cobra's completion directives (bit flags), as kubectl's shell scripts read them.
 pub mod directive {

@@ -1,19 +1,29 @@
 //! `events`: lists cluster-autoscaler's events and follows new ones, decoded, resuming after cut watches.
 //!
-//! The backlog is listed a page at a time and printed oldest first; following watches from
-//! the list's resourceVersion, resumes from the last one seen when a watch ends, relists on
-//! 410 Gone, and prints each occurrence once (an event's uid and count identify it: a raised
-//! count is a new occurrence). Decoding, filters and rendering are pure (`view`).
+//! The backlog is listed a page at a time (an expired continue token falls back to one full
+//! list, as client-go's pager does) and printed oldest first. Following watches from the
+//! list's resourceVersion with the server's `timeoutSeconds` and bookmarks, on a client without
+//! the per-request read timeout; a watch that ends (the server's timeout, or cut) is resumed
+//! at once and silently from the last version seen; 410 Gone relists. Each occurrence is
+//! printed once (an event's uid and count identify it: a raised count is a new occurrence),
+//! and counts as seen only once written. A failed write ends the command (a gone reader: exit
+//! 0, quietly). Decoding, filters and rendering are pure (`view`).
+//!
+//! Why not kube-runtime's `watcher` (which `scale --wait` uses): on an expired continue token
+//! its relist starts the paged list over (which a steady burst can expire again) instead of
+//! reading one full list, and a relist re-sends every event, so the occurrence bookkeeping
+//! here would stay anyway; what is left is this one loop.
 
+pub mod reader;
 pub mod view;
 
 use crate::cli::{EventsArgs, GlobalArgs, ScaleOutput};
-use crate::cluster::{self, Cluster};
-use crate::error::{Error, Result, exit};
+use crate::cluster::{self, Cluster, LIST_PAGE, read_with_retries};
+use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::Ui;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Event;
-use kube::api::{Api, WatchEvent, WatchParams};
+use kube::api::{Api, ListParams, WatchEvent, WatchParams};
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
@@ -21,8 +31,19 @@ use view::{EventView, Filter};
 
 /// CA's events carry this source component.
 pub const SOURCE_SELECTOR: &str = "source=cluster-autoscaler";
-/// How long the server keeps one watch open (kube's maximum is 295 s).
-const WATCH_TIMEOUT: Duration = Duration::from_secs(290);
+/// How long the server keeps one watch open (`timeoutSeconds`; client-go's reflectors ask 5
+/// to 10 minutes, kube-rs refuses 295 s or more). `KWOKPROVIDER_WATCH_TIMEOUT` overrides it.
+const DEFAULT_WATCH_TIMEOUT: Duration = Duration::from_secs(290);
+const MAX_WATCH_TIMEOUT: Duration = Duration::from_secs(294);
+/// A watch silent for its own timeout plus this is taken for a dead connection.
+const IDLE_MARGIN: Duration = Duration::from_secs(30);
+/// The first pause after a watch could not be started; it doubles up to `MAX_BACKOFF`, and
+/// resets once a watch runs.
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// After this many failed starts in a row, say so (events are being held up, not lost).
+const FAILURES_WORTH_A_NOTE: u32 = 3;
+
 pub fn run(global: &GlobalArgs, args: &EventsArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
     let object = args
         .for_object
@@ -42,54 +63,93 @@ pub fn run(global: &GlobalArgs, args: &EventsArgs, out: &mut impl Write, ui: &Ui
         nodegroup: args.nodegroup.clone(),
         since: now - i64::try_from(args.since.as_secs()).unwrap_or(i64::MAX / 2),
     };
-    cluster::runtime()?.block_on(async {
+    let watch_timeout = match global.env.watch_timeout.as_deref() {
+        None | Some("") => DEFAULT_WATCH_TIMEOUT,
+        Some(text) => crate::cli::parse_duration(text)
+            .ok()
+            .filter(|t| (Duration::from_secs(1)..=MAX_WATCH_TIMEOUT).contains(t))
+            .ok_or_else(|| {
+                Error::usage(format!(
+                    "KWOKPROVIDER_WATCH_TIMEOUT `{text}`: expected a duration from 1s to 294s"
+                ))
+            })?,
+    };
+    let outcome: Result<u8> = cluster::runtime()?.block_on(async {
         let cluster = cluster::connect(global).await?;
         let namespace = (global.namespace.is_some() && !args.all_namespaces)
             .then(|| cluster.namespace.name.clone());
-        let api: Api<Event> = match &namespace {
-            Some(ns) => Api::namespaced(cluster.client.clone(), ns),
-            None => Api::all(cluster.client.clone()),
+        let api_for = |client: kube::Client| -> Api<Event> {
+            match &namespace {
+                Some(ns) => Api::namespaced(client, ns),
+                None => Api::all(client),
+            }
+        };
+        let watch_api = if args.follow {
+            api_for(cluster::connect_for_watches(global).await?.client)
+        } else {
+            api_for(cluster.client.clone())
         };
         let mut tail = Tail {
             cluster: &cluster,
-            api,
-            namespace,
+            api: api_for(cluster.client.clone()),
+            watch_api,
+            namespace: namespace.clone(),
             args,
+            watch_timeout,
             filter,
             seen: HashMap::new(),
             printed: 0,
             ui: *ui,
             zone: jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC),
         };
-        let work = tail.run(out);
-        let outcome = match args.timeout {
-            Some(limit) => tokio::select! {
-                r = tokio::time::timeout(limit, work) => r.unwrap_or(Ok(Finish::Done)),
-                _ = tokio::signal::ctrl_c() => Ok(Finish::Interrupted),
-            },
-            None => tokio::select! {
-                r = work => r,
-                _ = tokio::signal::ctrl_c() => Ok(Finish::Interrupted),
-            },
+        let limit = async {
+            match args.timeout {
+                Some(limit) => tokio::time::sleep(limit).await,
+                None => std::future::pending().await,
+            }
         };
-        out.flush()?;
-        Ok(match outcome? {
-            Finish::Done => exit::OK,
-            Finish::Interrupted => crate::error::exit::INTERRUPTED,
-        })
-    })
+        let outcome = tokio::select! {
+            r = tail.run(out) => r,
+            () = limit => Ok(Finish::Done),
+            _ = tokio::signal::ctrl_c() => Ok(Finish::Interrupted),
+            () = reader::stdout_reader_gone(), if args.follow => Ok(Finish::ReaderGone),
+        };
+        match outcome? {
+            Finish::Done => {
+                out.flush()?;
+                Ok(exit::OK)
+            }
+            Finish::Interrupted => {
+                out.flush()?;
+                Ok(exit::INTERRUPTED)
+            }
+            // Nothing is left to flush to: stop, as kubectl does when its reader goes.
+            Finish::ReaderGone => Ok(exit::OK),
+        }
+    });
+    match outcome {
+        // The reader went away (`events -f | head -1`): done, quietly.
+        Err(e) if e.kind == ErrorKind::BrokenPipe => Ok(exit::OK),
+        other => other,
+    }
 }
 
 enum Finish {
     Done,
     Interrupted,
+    ReaderGone,
 }
 
 struct Tail<'a> {
     cluster: &'a Cluster,
+    /// For lists: bounded by --request-timeout.
     api: Api<Event>,
+    /// For watches: no read timeout (see `cluster::connect_for_watches`).
+    watch_api: Api<Event>,
     namespace: Option<String>,
     args: &'a EventsArgs,
+    /// The `timeoutSeconds` each watch asks for.
+    watch_timeout: Duration,
     filter: Filter,
     /// uid → the highest count printed (or skipped by the filter): each occurrence once.
     seen: HashMap<String, i32>,
@@ -105,42 +165,45 @@ impl Tail<'_> {
         if !self.args.follow || self.done() {
             return Ok(Finish::Done);
         }
-        let mut backoff = Duration::from_millis(250);
+        let mut failures = 0u32;
         loop {
-            let started = std::time::Instant::now();
-            match self.watch(out, &resource_version).await {
-                // The server ends a watch at its timeout; earlier means the stream was cut.
-                Ok(Watched::Ended(rv))
-                    if started.elapsed() < WATCH_TIMEOUT - Duration::from_secs(10) =>
-                {
-                    self.ui.say(format!(
-                        "events: the watch was cut; resuming from resourceVersion {rv}"
-                    ));
+            match self.watch(out, &resource_version).await? {
+                // The server's timeout, or a cut connection (kube tells them apart no
+                // better than this): nothing was missed, so resume at once and silently.
+                Watched::Ended { rv, ran } => {
                     resource_version = rv;
-                    if started.elapsed() < Duration::from_secs(1) {
-                        tokio::time::sleep(Duration::from_millis(100)).await; // no hot loop
+                    if ran {
+                        failures = 0;
+                    } else {
+                        // It ended as soon as it began: pause a little, no hot loop.
+                        tokio::time::sleep(FIRST_BACKOFF).await;
                     }
+                    self.ui.detail(format!(
+                        "events: the watch ended; resuming from resourceVersion {resource_version}"
+                    ));
                 }
-                Ok(Watched::Ended(rv)) => {
-                    resource_version = rv;
-                    backoff = Duration::from_millis(250);
+                Watched::NotStarted(reason) => {
+                    failures += 1;
+                    let pause = backoff(failures);
+                    if failures == FAILURES_WORTH_A_NOTE {
+                        self.ui.say(format!(
+                            "events: cannot watch ({reason}); retrying every {} s at most, new events will follow",
+                            MAX_BACKOFF.as_secs()
+                        ));
+                    } else {
+                        self.ui.detail(format!(
+                            "events: cannot watch ({reason}); retrying in {:.1} s",
+                            pause.as_secs_f64()
+                        ));
+                    }
+                    tokio::time::sleep(pause).await;
                 }
-                Ok(Watched::Gone) => {
+                Watched::Gone => {
                     self.ui
-                        .say("events: the watch's history was compacted (410 Gone); relisting");
+                        .detail("events: the watch's history was compacted (410 Gone); relisting");
                     resource_version = self.relist(out).await?;
                 }
-                Ok(Watched::Enough) => return Ok(Finish::Done),
-                Ok(Watched::Fatal(e)) => return Err(e),
-                Err(Resume { rv, reason }) => {
-                    resource_version = rv;
-                    self.ui.say(format!(
-                        "events: watch interrupted ({reason}); reconnecting in {:.1} s",
-                        backoff.as_secs_f64()
-                    ));
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(10));
-                }
+                Watched::Enough => return Ok(Finish::Done),
             }
             if self.done() {
                 return Ok(Finish::Done);
@@ -152,20 +215,46 @@ impl Tail<'_> {
         self.args.max_events.is_some_and(|max| self.printed >= max)
     }
 
-    /// Lists every CA event (paginated), returning them and the list's resourceVersion.
+    /// Lists every CA event a page at a time, returning them and the list's resourceVersion.
+    /// If the snapshot the pages come from is compacted before the last page (a burst of
+    /// events with a short history: 410 "continue parameter is too old"), reads one full list
+    /// of the current state instead, as client-go's pager does: nothing lost, and the caller's
+    /// `seen` keeps anything from being repeated.
     async fn list(&self) -> Result<(Vec<EventView>, String)> {
+        let failed = |e| {
+            self.cluster
+                .api_error(e, "list", "events", self.namespace.as_deref())
+        };
         let mut views = Vec::new();
-        let rv = self
-            .cluster
-            .list_each(
-                &self.api,
-                SOURCE_SELECTOR,
-                "events",
-                self.namespace.as_deref(),
-                |e| views.push(EventView::from_event(e)),
-            )
-            .await?;
-        Ok((views, rv))
+        let mut token: Option<String> = None;
+        loop {
+            let mut params = ListParams::default()
+                .fields(SOURCE_SELECTOR)
+                .limit(LIST_PAGE);
+            if let Some(t) = &token {
+                params = params.continue_token(t);
+            }
+            let page = match read_with_retries(|| self.api.list(&params)).await {
+                Ok(page) => page,
+                Err(kube::Error::Api(status)) if status.code == 410 && token.is_some() => {
+                    self.ui.detail(
+                        "events: the list's snapshot was compacted between pages; reading it whole",
+                    );
+                    let whole = ListParams::default().fields(SOURCE_SELECTOR);
+                    let list = read_with_retries(|| self.api.list(&whole))
+                        .await
+                        .map_err(failed)?;
+                    let views = list.items.iter().map(EventView::from_event).collect();
+                    return Ok((views, list.metadata.resource_version.unwrap_or_default()));
+                }
+                Err(e) => return Err(failed(e)),
+            };
+            views.extend(page.items.iter().map(EventView::from_event));
+            token = page.metadata.continue_.filter(|t| !t.is_empty());
+            if token.is_none() {
+                return Ok((views, page.metadata.resource_version.unwrap_or_default()));
+            }
+        }
     }
 
     /// Prints the backlog, oldest first.
@@ -187,7 +276,7 @@ impl Tail<'_> {
         let since = self.filter.since;
         self.filter.since = i64::MIN; // anything new since we started counts, however old its timestamp
         let (mut views, rv) = self.list().await?;
-        views.sort_by_key(|v| v.seconds);
+        views.sort_by(|a, b| a.seconds.cmp(&b.seconds).then_with(|| a.time.cmp(&b.time)));
         for view in views {
             self.show(out, &view, true)?;
             if self.done() {
@@ -198,110 +287,138 @@ impl Tail<'_> {
         Ok(rv)
     }
 
-    /// Prints one occurrence unless it was seen (or filtered) before.
+    /// Prints one occurrence unless it was seen (or filtered) before. It counts as seen only
+    /// once written (and flushed, with `flush`): a failed write is returned, and ends the run.
     fn show(&mut self, out: &mut impl Write, view: &EventView, flush: bool) -> Result<()> {
         let (uid, count) = view.occurrence();
         if self.seen.get(&uid).is_some_and(|seen| *seen >= count) {
             return Ok(());
         }
+        if self.filter.matches(view) {
+            match self.args.output {
+                ScaleOutput::Json => {
+                    serde_json::to_writer(&mut *out, view).map_err(std::io::Error::other)?;
+                    writeln!(out)?;
+                }
+                ScaleOutput::Text => {
+                    let now = k8s_openapi::jiff::Timestamp::now().as_second();
+                    let line = view::render_text(
+                        view,
+                        self.args.timestamps,
+                        now,
+                        &self.zone,
+                        self.ui.stdout_colors,
+                    );
+                    writeln!(out, "{line}")?;
+                }
+            }
+            if flush {
+                out.flush()?;
+            }
+            self.printed += 1;
+        }
         self.seen.insert(uid, count);
-        if !self.filter.matches(view) {
-            return Ok(());
-        }
-        match self.args.output {
-            ScaleOutput::Json => {
-                serde_json::to_writer(&mut *out, view).map_err(std::io::Error::other)?;
-                writeln!(out)?;
-            }
-            ScaleOutput::Text => {
-                let now = k8s_openapi::jiff::Timestamp::now().as_second();
-                let line = view::render_text(
-                    view,
-                    self.args.timestamps,
-                    now,
-                    &self.zone,
-                    self.ui.stdout_colors,
-                );
-                writeln!(out, "{line}")?;
-            }
-        }
-        self.printed += 1;
-        if flush {
-            out.flush()?;
-        }
         Ok(())
     }
 
-    /// One watch from `rv`, until it ends, is cut, or enough events were printed.
-    async fn watch(&mut self, out: &mut impl Write, rv: &str) -> Result<Watched, Resume> {
+    /// One watch from `rv`, until it ends or enough events were printed. Errors are the ones
+    /// that end the command: access denied, a failed write.
+    async fn watch(&mut self, out: &mut impl Write, rv: &str) -> Result<Watched> {
         let params = WatchParams::default()
             .fields(SOURCE_SELECTOR)
-            .timeout(WATCH_TIMEOUT.as_secs() as u32);
-        let mut last = rv.to_owned();
-        let resume = |rv: &str, reason: String| Resume {
-            rv: rv.to_owned(),
-            reason,
-        };
-        let stream = match self.api.watch(&params, rv).await {
+            .timeout(u32::try_from(self.watch_timeout.as_secs()).unwrap_or(290)); // bookmarks: kube asks by default
+        let idle_limit = self.watch_timeout + IDLE_MARGIN;
+        let stream = match self.watch_api.watch(&params, rv).await {
             Ok(stream) => stream,
             Err(kube::Error::Api(s)) if s.code == 410 => return Ok(Watched::Gone),
-            Err(e @ kube::Error::Api(_)) if is_denied(&e) => {
-                return Ok(Watched::Fatal(self.cluster.api_error(
+            // Denied, or refused as asked (4xx but 429): retrying cannot help.
+            Err(e @ kube::Error::Api(_)) if is_permanent(&e) => {
+                return Err(self.cluster.api_error(
                     e,
                     "watch",
                     "events",
                     self.namespace.as_deref(),
-                )));
+                ));
             }
-            Err(e) => return Err(resume(rv, cluster::chain(&e))),
+            Err(e) => return Ok(Watched::NotStarted(cluster::chain(&e))),
         };
+        let started = std::time::Instant::now();
+        let mut last = rv.to_owned();
+        let mut delivered = false;
         let mut stream = std::pin::pin!(stream);
-        while let Some(item) = stream.next().await {
+        loop {
+            let Ok(item) = tokio::time::timeout(idle_limit, stream.next()).await else {
+                break; // silent past its own timeout: a dead connection
+            };
             match item {
-                Ok(WatchEvent::Added(event) | WatchEvent::Modified(event)) => {
+                None => break,
+                Some(Ok(WatchEvent::Added(event) | WatchEvent::Modified(event))) => {
+                    delivered = true;
+                    let view = EventView::from_event(&event);
+                    self.show(out, &view, true)?;
                     if let Some(v) = &event.metadata.resource_version {
                         last = v.clone();
                     }
-                    let view = EventView::from_event(&event);
-                    self.show(out, &view, true)
-                        .map_err(|e| resume(&last, e.message))?;
                     if self.done() {
                         return Ok(Watched::Enough);
                     }
                 }
-                Ok(WatchEvent::Deleted(event)) => {
+                Some(Ok(WatchEvent::Deleted(event))) => {
                     if let Some(v) = &event.metadata.resource_version {
                         last = v.clone();
                     }
                 }
-                Ok(WatchEvent::Bookmark(bookmark)) => last = bookmark.metadata.resource_version,
-                Ok(WatchEvent::Error(status)) if status.code == 410 => return Ok(Watched::Gone),
-                Ok(WatchEvent::Error(status)) => return Err(resume(&last, status.message)),
-                Err(e) => return Err(resume(&last, cluster::chain(&e))),
+                Some(Ok(WatchEvent::Bookmark(bookmark))) => {
+                    last = bookmark.metadata.resource_version;
+                }
+                Some(Ok(WatchEvent::Error(status))) if status.code == 410 => {
+                    return Ok(Watched::Gone);
+                }
+                // Any other error ends this watch; the next resumes from `last`.
+                Some(Ok(WatchEvent::Error(_)) | Err(_)) => break,
             }
         }
-        Ok(Watched::Ended(last))
+        Ok(Watched::Ended {
+            rv: last,
+            ran: delivered || started.elapsed() >= Duration::from_secs(1),
+        })
     }
 }
 
 /// How a watch ended.
 enum Watched {
-    /// The server closed it (timeout): resume from this resourceVersion.
-    Ended(String),
+    /// The stream ended (the server's timeout, or cut): resume from `rv`. `ran`: it delivered
+    /// something or stayed open a while (not a watch that fails as it starts).
+    Ended { rv: String, ran: bool },
+    /// The watch could not be started (unreachable, 5xx, 429): retry after a pause.
+    NotStarted(String),
     /// 410 Gone: the history is compacted; relist.
     Gone,
     /// --max-events reached.
     Enough,
-    /// Access denied: no point in retrying.
-    Fatal(Error),
 }
 
-fn is_denied(e: &kube::Error) -> bool {
-    matches!(e, kube::Error::Api(s) if s.code == 401 || s.code == 403)
+/// The pause after `failures` failed starts in a row: 250 ms, doubling, at most 10 s.
+fn backoff(failures: u32) -> Duration {
+    FIRST_BACKOFF
+        .saturating_mul(1 << failures.saturating_sub(1).min(16))
+        .min(MAX_BACKOFF)
 }
 
-/// A watch that failed: resume from `rv` after a pause.
-struct Resume {
-    rv: String,
-    reason: String,
+fn is_permanent(e: &kube::Error) -> bool {
+    matches!(e, kube::Error::Api(s) if (400..500).contains(&s.code) && s.code != 429)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_a_cap() {
+        assert_eq!(backoff(1), Duration::from_millis(250));
+        assert_eq!(backoff(2), Duration::from_millis(500));
+        assert_eq!(backoff(6), Duration::from_secs(8));
+        assert_eq!(backoff(7), MAX_BACKOFF);
+        assert_eq!(backoff(u32::MAX), MAX_BACKOFF);
+    }
 }

@@ -182,6 +182,11 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
                 .with_hint("e.g. --output-dir ./kwok, then kubectl apply -f ./kwok"),
         );
     }
+    if args.create_namespace && (args.output.is_some() || args.output_dir.is_some()) {
+        return Err(Error::usage(
+            "--create-namespace goes with --apply: -o and --output-dir write no namespace",
+        ));
+    }
     let interactive =
         !args.non_interactive && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let flags = answers_from_flags(args, global);
@@ -218,11 +223,33 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
         };
         let prompter = interactive.then(Prompter::new);
         let mut file_templates = file_templates;
+        let mut given = flags_given(args, global);
+        if let Some(p) = &prompter
+            && !given.namespace
+        {
+            answers.namespace = Some(ask_namespace(p, &answers, cluster.as_ref())?);
+            given.namespace = true;
+        }
+        // A namespace that does not exist is found before any other question, and before
+        // anything is written.
+        let mut create_namespace = None;
+        if args.apply
+            && let Some(cluster) = &cluster
+        {
+            let namespace = answers
+                .namespace
+                .clone()
+                .unwrap_or_else(|| cluster.namespace.name.clone());
+            create_namespace = Some(
+                namespace_to_create(cluster, &namespace, args.create_namespace, prompter.as_ref())
+                    .await?,
+            );
+        }
         if let Some(p) = &prompter {
             ask_setup(
                 p,
                 &mut answers,
-                flags_given(args, global),
+                given,
                 &catalog,
                 cluster.as_ref(),
                 &live_nodes,
@@ -347,15 +374,59 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
                     Some(c) => c,
                     None => return Err(Error::cluster("--apply needs a cluster")),
                 };
-                apply_to_cluster(
-                    cluster,
-                    &namespace,
-                    &generated,
-                    args.force,
-                    prompter.as_ref(),
-                    ui,
-                )
-                .await?;
+                let create = match create_namespace {
+                    Some(create) => Ok(create),
+                    None => {
+                        namespace_to_create(
+                            cluster,
+                            &namespace,
+                            args.create_namespace,
+                            prompter.as_ref(),
+                        )
+                        .await
+                    }
+                };
+                if let Ok(decided) = &create {
+                    create_namespace = Some(*decided);
+                }
+                let applied = match create {
+                    Ok(create) => {
+                        apply_to_cluster(
+                            cluster,
+                            &namespace,
+                            create,
+                            &generated,
+                            args.force,
+                            prompter.as_ref(),
+                            ui,
+                        )
+                        .await
+                        .map(|()| create)
+                    }
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = applied {
+                    if prompter.is_some() {
+                        answers.namespace = Some(namespace.clone());
+                        let ca_version = args
+                            .provider
+                            .ca_version
+                            .map(|v| v.to_string().trim_end_matches('+').to_owned());
+                        let mut last: Vec<&str> = Vec::new();
+                        if let Some(v) = &ca_version {
+                            last.extend(["--ca-version", v.as_str()]);
+                        }
+                        if create_namespace == Some(true) || args.create_namespace {
+                            last.push("--create-namespace");
+                        }
+                        last.push("--apply");
+                        ui.say(format!(
+                            "\nThe same answers, without the questions:\n  {}",
+                            answers.command_line(&connection_flags(global), &last)
+                        ));
+                    }
+                    return Err(e);
+                }
                 Some(Vec::new())
             }
         };
@@ -436,6 +507,56 @@ fn flags_given(args: &InitArgs, global: &GlobalArgs) -> Given {
     }
 }
 
+/// The wizard's first question: where the ConfigMaps go.
+fn ask_namespace(p: &Prompter, answers: &Answers, cluster: Option<&Cluster>) -> Result<String> {
+    let default = answers.namespace.clone().unwrap_or_else(|| match cluster {
+        Some(c) => c.namespace.name.clone(),
+        None => crate::provider::DEFAULT_CA_NAMESPACE.to_owned(),
+    });
+    p.namespace(&default)
+}
+
+/// Whether `init --apply` must create `namespace`: no if it exists (or this user may not look),
+/// yes with --create-namespace or when the user says so; else the error that names the flag.
+async fn namespace_to_create(
+    cluster: &Cluster,
+    namespace: &str,
+    create_flag: bool,
+    prompter: Option<&Prompter>,
+) -> Result<bool> {
+    if crate::provider::names::why_not_label(namespace).is_some() {
+        return Ok(false);
+    }
+    if apply::namespace_exists(cluster, namespace).await? != Some(false) {
+        return Ok(false);
+    }
+    if create_flag {
+        return Ok(true);
+    }
+    let question = format!(
+        "Namespace `{namespace}` does not exist (context `{}`). Create it? (--create-namespace)",
+        cluster.context
+    );
+    match prompter {
+        Some(p) if p.confirm(&question)? => Ok(true),
+        _ => Err(apply::missing_namespace(namespace, &cluster.context)),
+    }
+}
+
+/// The connection flags given, to repeat in a printed command line.
+fn connection_flags(global: &GlobalArgs) -> Vec<String> {
+    let mut flags = Vec::new();
+    if let Some(path) = &global.kubeconfig {
+        flags.push("--kubeconfig".to_owned());
+        flags.push(plan::shell_word(&path.display().to_string()));
+    }
+    if let Some(context) = &global.context {
+        flags.push("--context".to_owned());
+        flags.push(plan::shell_word(context));
+    }
+    flags
+}
+
 /// The wizard's first half: namespace, template source, grouping, and which templates.
 fn ask_setup(
     p: &Prompter,
@@ -447,11 +568,7 @@ fn ask_setup(
     file_templates: &mut Vec<TemplateNode>,
 ) -> Result<()> {
     if !given.namespace {
-        let default = answers.namespace.clone().unwrap_or_else(|| match cluster {
-            Some(c) => c.namespace.name.clone(),
-            None => crate::provider::DEFAULT_CA_NAMESPACE.to_owned(),
-        });
-        answers.namespace = Some(p.namespace(&default)?);
+        answers.namespace = Some(ask_namespace(p, answers, cluster)?);
     }
     if !given.read_nodes_from {
         answers.read_nodes_from = Some(p.read_nodes_from()?);
@@ -521,6 +638,17 @@ fn ask_groups(
     }
     if !sizes_given {
         answers.sizes = sizes;
+    }
+    // The names chosen go back into the answers (presets first, then live nodes, as the
+    // templates were gathered), so that a saved or printed command line keeps them.
+    let specs = answers
+        .presets
+        .iter_mut()
+        .chain(answers.from_nodes.iter_mut());
+    for (spec, (_, rename)) in specs.zip(templates.iter()) {
+        if let Some(group) = rename {
+            *spec = format!("{}={group}", plan::split_rename(spec).0);
+        }
     }
     Ok(())
 }
@@ -750,6 +878,7 @@ fn write_dir(
 async fn apply_to_cluster(
     cluster: &Cluster,
     namespace: &str,
+    create_namespace: bool,
     generated: &Generated,
     force: bool,
     prompter: Option<&Prompter>,
@@ -787,6 +916,9 @@ async fn apply_to_cluster(
             )
             .with_hint("the diff is above; pass --force to change them"));
         }
+    }
+    if create_namespace {
+        ui.say(apply::create_namespace(cluster, namespace).await?);
     }
     for line in apply::write(cluster, namespace, steps).await? {
         ui.say(line);

@@ -97,6 +97,86 @@ impl Answers {
     }
 }
 
+impl Answers {
+    /// The `init` command line that gives these answers without a question: printed when the
+    /// wizard's `--apply` fails, so that nothing answered is lost. `before` are flags that go
+    /// first (the connection: --kubeconfig, --context); `after` those that go last.
+    pub fn command_line(&self, before: &[String], after: &[&str]) -> String {
+        let mut words: Vec<String> = vec!["kubectl".into(), "kwokprovider".into(), "init".into()];
+        words.extend(before.iter().cloned());
+        let mut flag = |name: &str, value: &str| {
+            words.push(name.to_owned());
+            words.push(shell_word(value));
+        };
+        if let Some(ns) = &self.namespace {
+            flag("-n", ns);
+        }
+        if let Some(from) = self.read_nodes_from {
+            flag(
+                "--read-nodes-from",
+                match from {
+                    ReadNodesFrom::Configmap => "configmap",
+                    ReadNodesFrom::Cluster => "cluster",
+                },
+            );
+        }
+        if let Some(key) = &self.group_by_label {
+            flag("--group-by-label", key);
+        }
+        if let Some(key) = &self.group_by_annotation {
+            flag("--group-by-annotation", key);
+        }
+        for preset in &self.presets {
+            flag("--preset", preset);
+        }
+        for node in &self.from_nodes {
+            flag("--from-node", node);
+        }
+        if let Some(file) = &self.templates_file {
+            flag("--templates-file", &file.display().to_string());
+        }
+        for (name, value) in [
+            ("--min", self.min),
+            ("--max", self.max),
+            ("--desired", self.desired),
+        ] {
+            if let Some(n) = value {
+                flag(name, &n.to_string());
+            }
+        }
+        for size in &self.sizes {
+            flag("--size", size);
+        }
+        if let Some(key) = &self.gpu_label {
+            flag("--gpu-label", key);
+        }
+        if let Some(name) = &self.config_map {
+            flag("--config-map", name);
+        }
+        if let Some(name) = &self.templates_config_map {
+            flag("--templates-config-map", name);
+        }
+        if self.skip_taint == Some(true) {
+            words.push("--skip-taint".into());
+        }
+        words.extend(after.iter().map(|w| (*w).to_owned()));
+        words.join(" ")
+    }
+}
+
+/// `value` as one POSIX shell word: bare when it is plain, else single-quoted.
+pub fn shell_word(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
+    if plain {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', "'\\''"))
+    }
+}
+
 /// How templates are grouped into node groups.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Grouping {
@@ -295,6 +375,29 @@ mod tests {
 
     fn answers() -> Answers {
         Answers::default()
+    }
+
+    #[test]
+    fn the_command_line_gives_every_answer_back() {
+        let a = Answers {
+            namespace: Some("ops".into()),
+            read_nodes_from: Some(ReadNodesFrom::Configmap),
+            group_by_annotation: Some("example.com/pool".into()),
+            presets: vec!["m5.large=fast".into()],
+            templates_file: Some(PathBuf::from("my nodes.yaml")),
+            max: Some(5),
+            sizes: vec!["fast=1:5".into()],
+            skip_taint: Some(true),
+            ..Answers::default()
+        };
+        let line = a.command_line(&["--context".into(), "kind".into()], &["--apply"]);
+        assert_eq!(
+            line,
+            "kubectl kwokprovider init --context kind -n ops --read-nodes-from configmap \
+             --group-by-annotation example.com/pool --preset m5.large=fast \
+             --templates-file 'my nodes.yaml' --max 5 --size fast=1:5 --skip-taint --apply"
+        );
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Carries out a scale plan against the API server: concurrent creates and deletes under a
 //! client-side rate limit, bounded retries, progress on stderr, and a clean stop on Ctrl-C.
 
+use super::plan::MemberNode;
 use crate::provider::nodegroups::{name_suffix, new_node};
 use crate::provider::{CaVersion, LABEL_HOSTNAME};
 use futures::StreamExt;
@@ -65,6 +66,8 @@ impl RateLimiter {
 #[derive(Debug)]
 pub enum Outcome {
     Done(String),
+    /// A delete found the node gone already: not done by this run.
+    Gone(String),
     Failed {
         name: String,
         error: String,
@@ -85,6 +88,9 @@ pub struct Runner {
     pub concurrency: usize,
     pub retries: AtomicU64,
     pub done: AtomicUsize,
+    /// Creates whose response was lost after the server made the node: the retry got 409,
+    /// and reading the node showed it to be this run's own.
+    pub recovered: AtomicU64,
     pub stop: AtomicBool,
     random: Mutex<u64>,
 }
@@ -102,6 +108,7 @@ impl Runner {
             concurrency: concurrency as usize,
             retries: AtomicU64::new(0),
             done: AtomicUsize::new(0),
+            recovered: AtomicU64::new(0),
             stop: AtomicBool::new(false),
             random: Mutex::new(seed),
         })
@@ -127,7 +134,14 @@ impl Runner {
 
     /// Runs `call` until it succeeds, fails for good, or the attempts are spent; 429s honour
     /// Retry-After (as the server words it in the Status details), 5xx and timeouts back off.
-    async fn with_retries<T, F, Fut>(&self, mut call: F) -> Result<T, kube::Error>
+    /// `maybe_done` is set when an attempt failed in a way that leaves it unknown whether the
+    /// server carried it out (a lost connection, a timeout, a 5xx): a later "already exists"
+    /// or "not found" may then be that very attempt's doing.
+    async fn with_retries<T, F, Fut>(
+        &self,
+        maybe_done: &mut bool,
+        mut call: F,
+    ) -> Result<T, kube::Error>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, kube::Error>>,
@@ -138,6 +152,8 @@ impl Runner {
             self.limiter.acquire().await;
             match call().await {
                 Err(e) if attempt < WRITE_ATTEMPTS && retryable(&e) => {
+                    // A 429 is the API server's flow control turning the request away unread.
+                    *maybe_done |= !matches!(&e, kube::Error::Api(s) if s.code == 429);
                     self.retries.fetch_add(1, Ordering::Relaxed);
                     let wait = retry_after(&e).unwrap_or(delay);
                     tokio::time::sleep(wait).await;
@@ -175,11 +191,27 @@ impl Runner {
             };
             let api = self.nodes();
             let params = PostParams::default();
-            let result = self.with_retries(|| api.create(&params, &object)).await;
+            let mut maybe_done = false;
+            let result = self
+                .with_retries(&mut maybe_done, || api.create(&params, &object))
+                .await;
             match result {
                 Ok(_) => {
                     self.done.fetch_add(1, Ordering::Relaxed);
                     return Outcome::Done(name);
+                }
+                // A retry answered "already exists": perhaps the earlier attempt made the
+                // node and only its response was lost. The node itself tells.
+                Err(kube::Error::Api(s)) if s.code == 409 && maybe_done => {
+                    match self.is_own(&name, group).await {
+                        Ok(true) => {
+                            self.recovered.fetch_add(1, Ordering::Relaxed);
+                            self.done.fetch_add(1, Ordering::Relaxed);
+                            return Outcome::Done(name);
+                        }
+                        Ok(false) => continue,
+                        Err(e) => return failure(name, e),
+                    }
                 }
                 // Another node has this name: draw a new one, as CA's rand.String would.
                 Err(kube::Error::Api(s)) if s.code == 409 => continue,
@@ -190,6 +222,13 @@ impl Runner {
             name,
             error: format!("{NAME_ATTEMPTS} names in a row were taken (409 AlreadyExists)"),
         }
+    }
+
+    /// Whether the node `name` is the one this run's create of it makes (not a stranger's).
+    async fn is_own(&self, name: &str, group: &str) -> Result<bool, kube::Error> {
+        let api: Api<Node> = Api::all(self.client.clone());
+        let node = crate::cluster::read_with_retries(|| api.get_opt(name)).await?;
+        Ok(node.is_some_and(|n| MemberNode::from_node(&n).made_as(group, name)))
     }
 
     /// Deletes one node, only if it is still the node that was listed (same uid).
@@ -205,15 +244,24 @@ impl Runner {
             ..DeleteParams::default()
         };
         let api = self.nodes();
-        match self.with_retries(|| api.delete(name, &params)).await {
+        let mut maybe_done = false;
+        match self
+            .with_retries(&mut maybe_done, || api.delete(name, &params))
+            .await
+        {
             Ok(_) => {
                 self.done.fetch_add(1, Ordering::Relaxed);
                 Outcome::Done(name.to_owned())
             }
-            // Already gone: the goal is met (a re-run after an interruption converges).
-            Err(kube::Error::Api(s)) if s.code == 404 => {
+            // Gone on a retry: the earlier attempt deleted it, and its response was lost.
+            Err(kube::Error::Api(s)) if s.code == 404 && maybe_done => {
                 self.done.fetch_add(1, Ordering::Relaxed);
                 Outcome::Done(name.to_owned())
+            }
+            // Gone before this run touched it: someone else deleted it (not counted as done).
+            Err(kube::Error::Api(s)) if s.code == 404 => {
+                self.done.fetch_add(1, Ordering::Relaxed);
+                Outcome::Gone(name.to_owned())
             }
             Err(kube::Error::Api(s)) if s.code == 409 => Outcome::Failed {
                 name: name.to_owned(),

@@ -4,6 +4,7 @@
 //! what to do is decided by `plan` and shown by `render`, both pure.
 
 pub mod apply;
+pub mod lease;
 pub mod plan;
 pub mod render;
 
@@ -18,9 +19,10 @@ use apply::{Outcome, Runner};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{Api, ListParams};
+use lease::Taken;
 use plan::{Change, GroupPlan, GroupState, MemberNode};
 use render::{FailedNode, GroupResult, GroupRow, Summary};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -98,10 +100,12 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui)
             )
             .with_hint("fix the errors above (kubectl kwokprovider validate shows them too)"));
         }
-        let members = list_members(&cluster).await?;
-        let groups = group_states(&analysis, &members);
         match change {
-            None => list(out, args, &analysis, &groups),
+            None => {
+                let members = list_members(&cluster).await?;
+                let groups = group_states(&analysis, &members);
+                list(out, args, &analysis, &groups)
+            }
             Some(change) => {
                 let scale = Scale {
                     cluster: &cluster,
@@ -109,7 +113,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui)
                     analysis: &analysis,
                     ui: *ui,
                 };
-                scale.change(out, change, groups).await
+                scale.change(out, change).await
             }
         }
     })
@@ -186,14 +190,95 @@ struct Scale<'a> {
 }
 
 impl Scale<'_> {
-    async fn change(
-        &self,
-        out: &mut impl Write,
-        change: Change,
-        groups: Vec<GroupState>,
-    ) -> Result<u8> {
+    /// Selects the groups, takes their Leases (a real run), plans, applies, re-lists, and
+    /// reports what the groups hold in the end.
+    async fn change(&self, out: &mut impl Write, change: Change) -> Result<u8> {
         let args = self.args;
-        let selected = self.select(groups)?;
+        let names = self.select()?;
+        let locks = if args.dry_run {
+            None
+        } else {
+            match lease::acquire(self.cluster, &names, args.lock_timeout, self.ui).await? {
+                Taken::Locks(locks) => Some(locks),
+                Taken::Unguarded => None,
+                Taken::Interrupted => {
+                    self.ui
+                        .say("interrupted while waiting for another run: nothing was changed");
+                    return Ok(exit::INTERRUPTED);
+                }
+            }
+        };
+        // The group is listed once its Lease is held: what another run did is seen.
+        let mut applied = self.plan_and_apply(change, &names).await;
+        if let Some(locks) = locks {
+            if locks.lost.load(Ordering::Relaxed)
+                && let Ok(applied) = applied.as_mut()
+            {
+                for result in &mut applied.results {
+                    result.notes.push("this run's Lease was taken over by another run before it finished (it renewed too late)".to_owned());
+                }
+            }
+            locks.release().await;
+        }
+        let Applied {
+            mut results,
+            interrupted,
+            denied,
+            retries,
+            recovered,
+            started,
+        } = applied?;
+        if let (Some(timeout), false, false) =
+            (args.wait, args.dry_run, interrupted || denied.is_some())
+        {
+            self.wait_ready(&mut results, timeout).await?;
+        }
+        let summary = Summary {
+            node_groups: results,
+            retries,
+            recovered,
+            dry_run: args.dry_run,
+            elapsed_seconds: started.elapsed().as_secs_f64(),
+            interrupted,
+        };
+        match args.output {
+            ScaleOutput::Text => render::render_summary(out, &summary)?,
+            ScaleOutput::Json => {
+                crate::output::write_data(out, crate::cli::OutputFormat::Json, &summary)?
+            }
+        }
+        if let Some((verb, error)) = denied {
+            out.flush()?;
+            return Err(Error::cluster(format!(
+                "access denied: cannot {verb} nodes (context `{}`): {error}",
+                self.cluster.context
+            ))
+            .with_hint(format!(
+                "check with: kubectl auth can-i {verb} nodes --context {}",
+                self.cluster.context
+            )));
+        }
+        if interrupted {
+            return Ok(exit::INTERRUPTED);
+        }
+        let complete = summary.node_groups.iter().all(|g| {
+            g.failed.is_empty()
+                && g.refused.is_none()
+                && g.off_target.is_none()
+                && g.ready.is_none_or(|r| r == g.after)
+        });
+        Ok(if complete { exit::OK } else { exit::FINDINGS })
+    }
+
+    /// Lists the groups, plans and applies (or shows, with --dry-run) each, then re-lists.
+    async fn plan_and_apply(&self, change: Change, names: &[String]) -> Result<Applied> {
+        let args = self.args;
+        let members = list_members(self.cluster).await?;
+        let mut by_name: HashMap<String, GroupState> = group_states(self.analysis, &members)
+            .into_iter()
+            .map(|g| (g.name.clone(), g))
+            .collect();
+        let selected: Vec<GroupState> = names.iter().filter_map(|n| by_name.remove(n)).collect();
         let pods = if selected
             .iter()
             .any(|g| plan::plan(g, change, true, |_| 0).target < g.members.len())
@@ -240,50 +325,90 @@ impl Scale<'_> {
                 None => {}
             }
         }
-        if let (Some(timeout), false, false) =
-            (args.wait, args.dry_run, interrupted || denied.is_some())
-        {
-            self.wait_ready(&mut results, timeout).await?;
+        if !args.dry_run {
+            self.settle(&mut results, interrupted || denied.is_some())
+                .await;
         }
-        let summary = Summary {
-            node_groups: results,
-            retries: runner.retries.load(Ordering::Relaxed),
-            dry_run: args.dry_run,
-            elapsed_seconds: started.elapsed().as_secs_f64(),
+        Ok(Applied {
+            results,
             interrupted,
+            denied,
+            retries: runner.retries.load(Ordering::Relaxed),
+            recovered: runner.recovered.load(Ordering::Relaxed),
+            started,
+        })
+    }
+
+    /// Re-lists the nodes and makes each result say what the group holds now: `after` is
+    /// the count, a create that failed on a lost response but exists is created, and a group
+    /// not at its target says so (another writer, CA, or a failed node).
+    async fn settle(&self, results: &mut [GroupResult], stopped: bool) {
+        let members = match list_members(self.cluster).await {
+            Ok(members) => members,
+            Err(e) => {
+                self.ui.say(format!(
+                    "warning: could not list the nodes again to check the counts: {}",
+                    e.message
+                ));
+                return;
+            }
         };
-        match args.output {
-            ScaleOutput::Text => render::render_summary(out, &summary)?,
-            ScaleOutput::Json => {
-                crate::output::write_data(out, crate::cli::OutputFormat::Json, &summary)?
+        for result in results.iter_mut() {
+            let now: Vec<&MemberNode> = members
+                .iter()
+                .filter(|m| m.group.as_deref() == Some(result.name.as_str()))
+                .collect();
+            let settled = plan::settle(
+                &result.name,
+                &now,
+                &result.created,
+                &result
+                    .failed
+                    .iter()
+                    .map(|f| f.name.clone())
+                    .collect::<Vec<_>>(),
+            );
+            result
+                .failed
+                .retain(|f| !settled.made_after_all.contains(&f.name));
+            result.created.extend(settled.made_after_all);
+            result.created.sort();
+            result.after = settled.after;
+            if !settled.vanished.is_empty() {
+                result.notes.push(format!(
+                    "{} node(s) this run created are gone again (deleted by another writer): {}",
+                    settled.vanished.len(),
+                    settled.vanished.join(", ")
+                ));
+            }
+            // A stopped run (Ctrl-C, a denial) says so itself; it was not meant to reach the target.
+            if result.after != result.target && result.refused.is_none() && !stopped {
+                result.off_target = Some(format!(
+                    "the group holds {} nodes, not its target {}{}",
+                    result.after,
+                    result.target,
+                    if result.failed.is_empty() {
+                        ": another writer (a second run, CA, a user) changed it meanwhile"
+                    } else {
+                        ""
+                    }
+                ));
             }
         }
-        if let Some((verb, error)) = denied {
-            out.flush()?;
-            return Err(Error::cluster(format!(
-                "access denied: cannot {verb} nodes (context `{}`): {error}",
-                self.cluster.context
-            ))
-            .with_hint(format!(
-                "check with: kubectl auth can-i {verb} nodes --context {}",
-                self.cluster.context
-            )));
-        }
-        if interrupted {
-            return Ok(exit::INTERRUPTED);
-        }
-        let complete = summary.node_groups.iter().all(|g| {
-            g.failed.is_empty() && g.refused.is_none() && g.ready.is_none_or(|r| r == g.after)
-        });
-        Ok(if complete { exit::OK } else { exit::FINDINGS })
     }
 
     /// The groups named on the command line (or all); an unknown name is an error, before any change.
-    fn select(&self, groups: Vec<GroupState>) -> Result<Vec<GroupState>> {
+    fn select(&self) -> Result<Vec<String>> {
+        let known: Vec<&str> = self
+            .analysis
+            .verdict
+            .node_groups
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect();
         if self.args.all {
-            return Ok(groups);
+            return Ok(known.iter().map(|n| (*n).to_owned()).collect());
         }
-        let known: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
         let unknown: Vec<&String> = self
             .args
             .groups
@@ -306,14 +431,12 @@ impl Scale<'_> {
             .with_hint(hint));
         }
         let mut seen = HashSet::new();
-        let mut by_name: BTreeMap<String, GroupState> =
-            groups.into_iter().map(|g| (g.name.clone(), g)).collect();
         Ok(self
             .args
             .groups
             .iter()
             .filter(|n| seen.insert(n.as_str()))
-            .filter_map(|n| by_name.remove(n))
+            .cloned()
             .collect())
     }
 
@@ -322,11 +445,18 @@ impl Scale<'_> {
         let api: Api<Pod> = Api::all(self.cluster.client.clone());
         let mut counts = HashMap::new();
         self.cluster
-            .list_each(&api, "spec.nodeName!=", "pods", None, |pod| {
-                if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) {
-                    *counts.entry(node).or_insert(0) += 1;
-                }
-            })
+            // Finished pods (Succeeded, Failed) hold nothing on a node.
+            .list_each(
+                &api,
+                "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed",
+                "pods",
+                None,
+                |pod| {
+                    if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) {
+                        *counts.entry(node).or_insert(0) += 1;
+                    }
+                },
+            )
             .await?;
         Ok(counts)
     }
@@ -398,6 +528,7 @@ impl Scale<'_> {
                     .push(format!("{}-{}", plan.name, runner.suffix().await));
             }
             result.deleted = plan.delete.iter().map(|m| m.name.clone()).collect();
+            result.with_pods = plan.busy.clone();
             result.after = plan.before + result.created.len() - result.deleted.len();
         }
         result
@@ -417,6 +548,13 @@ impl Scale<'_> {
             return (result, None);
         };
         let prepared = Arc::new(prepared);
+        if !plan.busy.is_empty() {
+            self.ui.say(format!(
+                "warning: {}: no empty nodes are left to delete; deleting {}",
+                plan.name,
+                render::busy_list(&plan.busy)
+            ));
+        }
         let started = Instant::now();
         runner.done.store(0, Ordering::Relaxed);
         let progress = Progress::start(&plan.name, work, Arc::clone(runner), self.ui);
@@ -458,6 +596,7 @@ impl Scale<'_> {
             match outcome {
                 Outcome::Done(name) if is_create(&name) => result.created.push(name),
                 Outcome::Done(name) => result.deleted.push(name),
+                Outcome::Gone(name) => result.gone.push(name),
                 Outcome::Failed { name, error } => result.failed.push(FailedNode { name, error }),
                 Outcome::Denied { name, error } => {
                     let verb = if is_create(&name) { "create" } else { "delete" };
@@ -472,7 +611,14 @@ impl Scale<'_> {
         }
         result.created.sort();
         result.deleted.sort();
-        result.after = plan.before + result.created.len() - result.deleted.len();
+        result.gone.sort();
+        let deleted: HashSet<&str> = result.deleted.iter().map(String::as_str).collect();
+        result.with_pods = plan.busy.clone();
+        result
+            .with_pods
+            .retain(|b| deleted.contains(b.name.as_str()));
+        result.after =
+            plan.before + result.created.len() - result.deleted.len() - result.gone.len();
         result.seconds = started.elapsed().as_secs_f64();
         (result, stop)
     }
@@ -567,14 +713,29 @@ fn untouched(plan: &GroupPlan) -> GroupResult {
     GroupResult {
         name: plan.name.clone(),
         before: plan.before,
+        target: plan.target,
         after: plan.before,
         created: Vec::new(),
         deleted: Vec::new(),
+        gone: Vec::new(),
+        with_pods: Vec::new(),
         failed: Vec::new(),
         refused: plan.refusal.clone(),
+        off_target: None,
+        notes: plan.notes.clone(),
         ready: None,
         seconds: 0.0,
     }
+}
+
+/// What applying the plans did, before `--wait` and rendering.
+struct Applied {
+    results: Vec<GroupResult>,
+    interrupted: bool,
+    denied: Option<(&'static str, String)>,
+    retries: u64,
+    recovered: u64,
+    started: Instant,
 }
 
 /// Progress on stderr: a bar on a terminal, a line every two seconds otherwise; never stdout.

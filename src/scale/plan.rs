@@ -53,6 +53,15 @@ impl MemberNode {
             && is_fake_node(self.kwok_annotation.as_deref())
             && is_provider_node(self.provider_id.as_deref())
     }
+
+    /// Is this the node a create of `name` in `group` makes: that name, the group's name
+    /// annotation, `kwok.x-k8s.io/node: fake` and providerID `kwok:<name>`? A retried create
+    /// answered 409 is this run's own earlier attempt exactly when the node that exists is.
+    pub fn made_as(&self, group: &str, name: &str) -> bool {
+        self.name == name
+            && self.deletable_from(group)
+            && self.provider_id.as_deref() == Some(format!("kwok:{name}").as_str())
+    }
 }
 
 /// Whether a node reports condition Ready=True.
@@ -92,6 +101,17 @@ pub struct GroupPlan {
     pub delete: Vec<MemberNode>,
     /// Why the group is left alone (a limit), or why the target cannot be reached.
     pub refusal: Option<String>,
+    /// Nodes to delete that run pods (no empty ones were left), with how many.
+    pub busy: Vec<BusyNode>,
+    /// What the user should know about how the request was read (a clamped `--remove`).
+    pub notes: Vec<String>,
+}
+
+/// A node to delete that runs pods.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BusyNode {
+    pub name: String,
+    pub pods: usize,
 }
 
 /// Plans one group. `pods_on` counts the pods bound to a node (nodes without pods go first).
@@ -114,7 +134,16 @@ pub fn plan(
         create: 0,
         delete: Vec::new(),
         refusal: None,
+        busy: Vec::new(),
+        notes: Vec::new(),
     };
+    if let Change::Remove(k) = change
+        && k as usize > before
+    {
+        plan.notes.push(format!(
+            "--remove {k} is more than the group's {before} nodes: clamped to {before} (the group goes to 0)"
+        ));
+    }
     if !ignore_limits {
         if target > before && target as i64 > group.max {
             plan.refusal = Some(format!(
@@ -149,6 +178,18 @@ pub fn plan(
             .then_with(|| b.name.cmp(&a.name))
     });
     plan.delete = deletable.into_iter().take(surplus).cloned().collect();
+    plan.busy = plan
+        .delete
+        .iter()
+        .filter_map(|m| {
+            let pods = pods_on(&m.name);
+            (pods > 0).then(|| BusyNode {
+                name: m.name.clone(),
+                pods,
+            })
+        })
+        .collect();
+    plan.busy.sort_by(|a, b| a.name.cmp(&b.name));
     if plan.delete.len() < surplus {
         let kept = before - plan.delete.len();
         plan.refusal = Some(format!(
@@ -157,6 +198,42 @@ pub fn plan(
         ));
     }
     plan
+}
+
+/// What a re-list after a run says about the run's work on one group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    /// The nodes CA counts in the group now.
+    pub after: usize,
+    /// Creates reported failed whose node exists, made as this run makes it: the create was
+    /// done and only its answer was lost.
+    pub made_after_all: Vec<String>,
+    /// Nodes this run created that are not there any more.
+    pub vanished: Vec<String>,
+}
+
+/// Compares what a run did to `group` (`created`, `failed_creates`) with the group's
+/// members as re-listed afterwards (pure).
+pub fn settle(
+    group: &str,
+    members_now: &[&MemberNode],
+    created: &[String],
+    failed_creates: &[String],
+) -> Settled {
+    let find = |name: &str| members_now.iter().find(|m| m.name == name);
+    Settled {
+        after: members_now.len(),
+        made_after_all: failed_creates
+            .iter()
+            .filter(|n| find(n).is_some_and(|m| m.made_as(group, n)))
+            .cloned()
+            .collect(),
+        vanished: created
+            .iter()
+            .filter(|n| find(n).is_none())
+            .cloned()
+            .collect(),
+    }
 }
 
 #[cfg(test)]
@@ -221,6 +298,74 @@ mod tests {
         });
         let names: Vec<&str> = p.delete.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["new-empty", "old-empty"]);
+    }
+
+    #[test]
+    fn nodes_with_pods_are_named_when_they_must_go() {
+        let s = state(vec![
+            fake("busy-a", "g", "t1"),
+            fake("busy-b", "g", "t2"),
+            fake("empty", "g", "t3"),
+        ]);
+        let pods = |n: &str| match n {
+            "busy-a" => 3,
+            "busy-b" => 1,
+            _ => 0,
+        };
+        let one = plan(&s, Change::Remove(1), true, pods);
+        assert!(one.busy.is_empty(), "{one:?}");
+        let two = plan(&s, Change::Replicas(1), true, pods);
+        assert_eq!(
+            two.busy,
+            [BusyNode {
+                name: "busy-b".into(),
+                pods: 1
+            }]
+        );
+        assert!(two.notes.is_empty());
+    }
+
+    #[test]
+    fn a_remove_larger_than_the_group_says_it_clamps() {
+        let s = state(vec![fake("a", "g", "t1"), fake("b", "g", "t2")]);
+        let p = plan(&s, Change::Remove(5), true, |_| 0);
+        assert_eq!((p.target, p.delete.len()), (0, 2));
+        assert_eq!(
+            p.notes,
+            ["--remove 5 is more than the group's 2 nodes: clamped to 2 (the group goes to 0)"]
+        );
+        assert!(plan(&s, Change::Remove(2), true, |_| 0).notes.is_empty());
+    }
+
+    #[test]
+    fn a_node_is_ours_only_with_the_name_group_marks_and_provider_id() {
+        let ours = fake("g-abcde", "g", "t1");
+        assert!(ours.made_as("g", "g-abcde"));
+        assert!(!ours.made_as("other", "g-abcde"));
+        let mut foreign_id = ours.clone();
+        foreign_id.provider_id = Some("kwok:someone-else".into());
+        assert!(!foreign_id.made_as("g", "g-abcde"));
+        let mut not_fake = ours.clone();
+        not_fake.kwok_annotation = None;
+        assert!(!not_fake.made_as("g", "g-abcde"));
+    }
+
+    #[test]
+    fn the_relist_decides_what_was_made_and_what_is_left() {
+        let a = fake("g-aaaaa", "g", "t1");
+        let lost = fake("g-lostt", "g", "t2");
+        let mut stranger = fake("g-strng", "g", "t3");
+        stranger.provider_id = Some("aws:///i-1".into());
+        let now = [&a, &lost, &stranger];
+        let settled = settle(
+            "g",
+            &now,
+            &["g-aaaaa".into(), "g-vanis".into()],
+            &["g-lostt".into(), "g-strng".into(), "g-never".into()],
+        );
+        assert_eq!(settled.after, 3);
+        assert_eq!(settled.made_after_all, ["g-lostt"]);
+        assert_eq!(settled.vanished, ["g-vanis"]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `scale`'s output: the group table, the change summary and their JSON forms (pure).
 
+use super::plan::BusyNode;
 use crate::output::Table;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -33,13 +34,27 @@ pub struct FailedNode {
 pub struct GroupResult {
     pub name: String,
     pub before: usize,
+    pub target: usize,
+    /// What the group holds at the end: after a real run, counted by listing it again.
     pub after: usize,
     pub created: Vec<String>,
     pub deleted: Vec<String>,
+    /// Nodes this run meant to delete that someone else deleted first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gone: Vec<String>,
+    /// Deleted (or, in a dry run, to be deleted) nodes that run pods.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub with_pods: Vec<BusyNode>,
     pub failed: Vec<FailedNode>,
     /// Why the group was left alone or fell short (a limit, foreign nodes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refused: Option<String>,
+    /// Why the group did not end at its target though nothing refused it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub off_target: Option<String>,
+    /// How the request was read (e.g. a clamped --remove), and what the re-list found.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Ready nodes after `--wait`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ready: Option<usize>,
@@ -53,6 +68,8 @@ pub struct GroupResult {
 pub struct Summary {
     pub node_groups: Vec<GroupResult>,
     pub retries: u64,
+    /// Creates whose response was lost after the node was made, recognised by reading it.
+    pub recovered: u64,
     pub dry_run: bool,
     pub elapsed_seconds: f64,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -80,6 +97,27 @@ pub fn render_listing(out: &mut impl Write, rows: &[GroupRow]) -> io::Result<()>
     table.write(out, "", &console::Style::new())
 }
 
+/// `a (3 pods), b (1 pod)`, prefixed with how many nodes run pods.
+pub fn busy_list(busy: &[BusyNode]) -> String {
+    let pods: usize = busy.iter().map(|b| b.pods).sum();
+    let names: Vec<String> = busy
+        .iter()
+        .map(|b| format!("{} ({} pod{})", b.name, b.pods, plural(b.pods)))
+        .collect();
+    format!(
+        "{} node{} that run{} {pods} pod{}: {}",
+        busy.len(),
+        plural(busy.len()),
+        if busy.len() == 1 { "s" } else { "" },
+        plural(pods),
+        names.join(", ")
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 /// The change summary, one block per group.
 pub fn render_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> {
     for g in &summary.node_groups {
@@ -89,6 +127,9 @@ pub fn render_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()>
             "→"
         };
         writeln!(out, "{}: {} {arrow} {} nodes", g.name, g.before, g.after)?;
+        for note in &g.notes {
+            writeln!(out, "  note: {note}")?;
+        }
         let attempted = g.created.len() + g.deleted.len() + g.failed.len();
         if attempted > 0 || g.refused.is_none() {
             let (created, deleted) = if summary.dry_run {
@@ -112,13 +153,35 @@ pub fn render_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()>
             }
             writeln!(out, "  {}", parts.join(", "))?;
         }
+        if !g.with_pods.is_empty() {
+            let verb = if summary.dry_run {
+                "would delete"
+            } else {
+                "deleted"
+            };
+            writeln!(
+                out,
+                "  warning: no empty nodes were left: {verb} {}",
+                busy_list(&g.with_pods)
+            )?;
+        }
         if summary.dry_run {
             for name in &g.created {
                 writeln!(out, "  + {name}")?;
             }
             for name in &g.deleted {
-                writeln!(out, "  - {name}")?;
+                match g.with_pods.iter().find(|b| &b.name == name) {
+                    Some(b) => writeln!(out, "  - {name} ({} pod{})", b.pods, plural(b.pods))?,
+                    None => writeln!(out, "  - {name}")?,
+                }
             }
+        }
+        if !g.gone.is_empty() {
+            writeln!(
+                out,
+                "  already gone (deleted by someone else): {}",
+                g.gone.join(", ")
+            )?;
         }
         for f in &g.failed {
             writeln!(out, "  failed {}: {}", f.name, f.error)?;
@@ -126,11 +189,23 @@ pub fn render_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()>
         if let Some(why) = &g.refused {
             writeln!(out, "  not done: {why}")?;
         }
+        if let Some(why) = &g.off_target {
+            writeln!(out, "  off target: {why}")?;
+        }
     }
     if !summary.dry_run {
+        let recovered = if summary.recovered > 0 {
+            format!(
+                " ({} lost response{} recognised by reading the node)",
+                summary.recovered,
+                plural(summary.recovered as usize)
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "{} retries, {:.1} s{}",
+            "{} retries{recovered}, {:.1} s{}",
             summary.retries,
             summary.elapsed_seconds,
             if summary.interrupted {
@@ -197,18 +272,24 @@ mod tests {
                 node_groups: vec![GroupResult {
                     name: "g".into(),
                     before: 1,
+                    target: 4,
                     after: 3,
                     created: vec!["g-aaaaa".into(), "g-bbbbb".into()],
                     deleted: vec![],
+                    gone: vec![],
+                    with_pods: vec![],
                     failed: vec![FailedNode {
                         name: "g-ccccc".into(),
                         error: "500 boom".into(),
                     }],
                     refused: None,
+                    off_target: Some("the group holds 3 nodes, not its target 4".into()),
+                    notes: vec![],
                     ready: None,
                     seconds: 2.0,
                 }],
                 retries: 4,
+                recovered: 1,
                 dry_run: false,
                 elapsed_seconds: 2.0,
                 interrupted: false,
@@ -222,6 +303,37 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("failed g-ccccc: 500 boom"), "{text}");
-        assert!(text.contains("4 retries, 2.0 s"), "{text}");
+        assert!(
+            text.contains("off target: the group holds 3 nodes, not its target 4"),
+            "{text}"
+        );
+        assert!(
+            text.contains("4 retries (1 lost response recognised by reading the node), 2.0 s"),
+            "{text}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod busy_tests {
+    use super::*;
+
+    #[test]
+    fn busy_nodes_are_named_with_their_pods() {
+        let busy = [
+            BusyNode {
+                name: "a".into(),
+                pods: 3,
+            },
+            BusyNode {
+                name: "b".into(),
+                pods: 1,
+            },
+        ];
+        assert_eq!(
+            busy_list(&busy),
+            "2 nodes that run 4 pods: a (3 pods), b (1 pod)"
+        );
+        assert_eq!(busy_list(&busy[1..]), "1 node that runs 1 pod: b (1 pod)");
     }
 }

@@ -1,10 +1,11 @@
 //! `status`: CA's view of its node groups (its status ConfigMap) joined with the ConfigMaps'
-//! node groups and the kwok nodes that exist; points out where they disagree.
+//! node groups and the kwok nodes that exist; points out where they disagree, and whether CA
+//! still writes it (its age, stale after a few scan intervals, or missing and why).
 
 pub mod view;
 
-use crate::cli::{GlobalArgs, ScaleOutput, StatusArgs};
-use crate::cluster::{self, Cluster, read_with_retries};
+use crate::cli::{GlobalArgs, ScaleOutput, StatusArgs, parse_duration};
+use crate::cluster::{self, Cluster, Deadline, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::Ui;
 use crate::provider::status::{self as ca_status};
@@ -14,75 +15,155 @@ use k8s_openapi::api::core::v1::{ConfigMap, Node};
 use kube::api::{Api, ListParams};
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::time::Duration;
+
+/// CA's status annotation, the time of its last write (same text as the status' `time`).
+pub const ANNOTATION_LAST_UPDATED: &str = "cluster-autoscaler.kubernetes.io/last-updated";
+
+/// CA's default `--scan-interval`: it writes its status once per loop.
+pub const DEFAULT_SCAN_INTERVAL: Duration = Duration::from_secs(10);
 
 pub fn run(global: &GlobalArgs, args: &StatusArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
     let colors = ui.stdout_colors;
     let config_map = args.provider.config_map_name(&global.env)?;
     cluster::runtime()?.block_on(async {
         let cluster = cluster::connect(global).await?;
-        let (ca_namespace, status_name, why) = locate(&cluster, args).await;
+        // One deadline for the whole command (each redraw of `-w` gets its own).
+        let mut deadline = cluster.deadline();
+        let place = locate(&cluster, args, deadline).await?;
         ui.say(format!(
-            "reading ConfigMap `{status_name}` in namespace `{ca_namespace}` ({why}), context `{}`",
-            cluster.context
+            "reading ConfigMap `{}` in namespace `{}` ({}), context `{}`",
+            place.status_name, place.namespace, place.why, cluster.context
         ));
         loop {
-            let (snapshot, resource_version) =
-                read(&cluster, args, &config_map, &ca_namespace, &status_name, ui).await?;
+            let snapshot = match read(&cluster, args, &config_map, &place, ui, deadline).await? {
+                Read::Status(snapshot) => snapshot,
+                Read::Missing { kwok_nodes } => {
+                    let missing = missing_error(&place, &kwok_nodes);
+                    if !args.watch {
+                        return Err(missing);
+                    }
+                    ui.say(format!(
+                        "{}; waiting for CA to write it (Ctrl-C to stop)",
+                        missing.message
+                    ));
+                    appeared(&cluster, &place).await?;
+                    deadline = cluster.deadline();
+                    continue;
+                }
+            };
             match args.output {
                 ScaleOutput::Json => {
-                    crate::output::write_data(out, crate::cli::OutputFormat::Json, &snapshot)?
+                    crate::output::write_data(out, crate::cli::OutputFormat::Json, &snapshot.view)?
                 }
                 ScaleOutput::Text => {
                     if args.watch && colors {
                         write!(out, "\x1b[2J\x1b[H")?; // redraw in place on a terminal
                     }
-                    view::render_text(out, &snapshot, colors)?;
+                    view::render_text(out, &snapshot.view, colors)?;
                 }
             }
             out.flush()?;
             if !args.watch {
-                return Ok(exit::OK);
+                // A stale status is a finding: CA is stuck or gone.
+                return Ok(if snapshot.view.stale {
+                    exit::FINDINGS
+                } else {
+                    exit::OK
+                });
             }
-            if !changed(&cluster, &ca_namespace, &status_name, &resource_version).await? {
-                return Ok(exit::OK);
+            let change = changed(
+                &cluster,
+                global,
+                &place.namespace,
+                &place.status_name,
+                &snapshot.resource_version,
+            );
+            // A CA that dies writes nothing more: redraw when the status turns stale, too.
+            match snapshot.view.until_stale() {
+                Some(wait) => {
+                    tokio::select! {
+                        changed = change => if !changed? { return Ok(exit::OK) },
+                        () = tokio::time::sleep(wait) => {}
+                    }
+                }
+                None => {
+                    if !change.await? {
+                        return Ok(exit::OK);
+                    }
+                }
             }
             if args.output == ScaleOutput::Text && !colors {
                 writeln!(out)?;
             }
+            deadline = cluster.deadline();
         }
     })
 }
 
-/// Where CA writes its status: the flags of a CA Deployment, else `--ca-namespace`.
-async fn locate(cluster: &Cluster, args: &StatusArgs) -> (String, String, String) {
-    let from_flags = |namespace: Option<String>, name: Option<String>, why: String| {
-        (
-            args.ca_namespace
-                .clone()
-                .or(namespace)
-                .unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned()),
-            args.status_config_map
-                .clone()
-                .or(name)
-                .unwrap_or_else(|| DEFAULT_STATUS_CONFIG_MAP.to_owned()),
-            why,
-        )
+/// Where CA writes its status, why we think so, and how often.
+struct Place {
+    namespace: String,
+    status_name: String,
+    why: String,
+    /// CA's `--scan-interval`, from its Deployment, else CA's default.
+    scan_interval: Duration,
+}
+
+/// Where CA writes its status: the flags of a CA Deployment, else `--ca-namespace`. A
+/// Deployments list that times out is a timeout; one that fails otherwise is said and skipped.
+async fn locate(cluster: &Cluster, args: &StatusArgs, deadline: Deadline) -> Result<Place> {
+    let from_flags = |namespace: Option<String>, name: Option<String>, why: String| Place {
+        namespace: args
+            .ca_namespace
+            .clone()
+            .or(namespace)
+            .unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned()),
+        status_name: args
+            .status_config_map
+            .clone()
+            .or(name)
+            .unwrap_or_else(|| DEFAULT_STATUS_CONFIG_MAP.to_owned()),
+        why,
+        scan_interval: DEFAULT_SCAN_INTERVAL,
     };
     if args.ca_namespace.is_some() {
-        return from_flags(None, None, "from --ca-namespace".to_owned());
+        return Ok(from_flags(None, None, "from --ca-namespace".to_owned()));
     }
     let deployments: Api<Deployment> = Api::all(cluster.client.clone());
     let everything = ListParams::default();
-    if let Ok(list) = read_with_retries(|| deployments.list(&everything)).await
-        && let Some(d) = list
-            .items
-            .iter()
-            .find(|d| crate::provider::deployment::runs_kwok_ca(d))
+    let what = "list deployments in all namespaces (to find CA's flags)";
+    let listed = deadline
+        .bound(cluster, what, async {
+            match read_with_retries(|| deployments.list(&everything)).await {
+                Ok(list) => Ok(Ok(list)),
+                Err(e) if cluster::is_timeout(&e) => Err(cluster.timed_out(what)),
+                Err(e) => Ok(Err(cluster.api_error(e, "list", "deployments", None))),
+            }
+        })
+        .await?;
+    let list = match listed {
+        Ok(list) => list,
+        Err(e) => {
+            return Ok(from_flags(
+                None,
+                None,
+                format!(
+                    "CA's default; cannot look for a CA Deployment ({}), pass --ca-namespace",
+                    e.message
+                ),
+            ));
+        }
+    };
+    if let Some(d) = list
+        .items
+        .iter()
+        .find(|d| crate::provider::deployment::runs_kwok_ca(d))
     {
         let words = crate::provider::deployment::container_words(d);
         let flag = |name: &str| view::flag_value(&words, name);
         let deployment_ns = d.metadata.namespace.clone().unwrap_or_default();
-        return from_flags(
+        let mut place = from_flags(
             Some(flag("namespace").unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned())),
             flag("status-config-map-name"),
             format!(
@@ -90,37 +171,90 @@ async fn locate(cluster: &Cluster, args: &StatusArgs) -> (String, String, String
                 d.metadata.name.as_deref().unwrap_or_default()
             ),
         );
+        if let Some(interval) = flag("scan-interval").and_then(|v| parse_duration(&v).ok())
+            && interval > Duration::ZERO
+        {
+            place.scan_interval = interval;
+        }
+        return Ok(place);
     }
-    from_flags(
+    Ok(from_flags(
         None,
         None,
         "CA's default; no CA Deployment found, pass --ca-namespace".to_owned(),
-    )
+    ))
 }
 
-/// Reads CA's status, the ConfigMaps' groups and the kwok nodes, and joins them.
+/// What one read found.
+enum Read {
+    Status(Box<Drawn>),
+    /// No status ConfigMap; the kwok nodes per node group that remain.
+    Missing {
+        kwok_nodes: BTreeMap<String, i64>,
+    },
+}
+
+/// A view and the status ConfigMap's resourceVersion it was drawn from.
+struct Drawn {
+    view: view::Snapshot,
+    resource_version: String,
+}
+
+/// The kwok nodes per node group (by the group-name annotation).
+async fn kwok_nodes_by_group(cluster: &Cluster) -> Result<BTreeMap<String, i64>> {
+    let nodes: Api<Node> = Api::all(cluster.client.clone());
+    let mut kwok_nodes: BTreeMap<String, i64> = BTreeMap::new();
+    cluster
+        .list_each(&nodes, "", "nodes", None, |node| {
+            if let Some(group) = node
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(ANNOTATION_NODEGROUP_NAME))
+            {
+                *kwok_nodes.entry(group.clone()).or_default() += 1;
+            }
+        })
+        .await?;
+    Ok(kwok_nodes)
+}
+
+/// Reads CA's status, the ConfigMaps' groups and the kwok nodes, and joins them, all by `deadline`.
 async fn read(
     cluster: &Cluster,
     args: &StatusArgs,
     config_map: &str,
-    ca_namespace: &str,
-    status_name: &str,
+    place: &Place,
     ui: &Ui,
-) -> Result<(view::Snapshot, String)> {
+    deadline: Deadline,
+) -> Result<Read> {
+    let (ca_namespace, status_name) = (place.namespace.as_str(), place.status_name.as_str());
     let config_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ca_namespace);
-    let found = read_with_retries(|| config_maps.get_opt(status_name))
-        .await
-        .map_err(|e| cluster.api_error(e, "get", "configmaps", Some(ca_namespace)))?;
-    let Some(cm) = found else {
-        return Err(Error::new(
-            ErrorKind::Findings,
-            format!("CA's status ConfigMap `{status_name}` is not in namespace `{ca_namespace}`"),
+    let found = deadline
+        .bound(
+            cluster,
+            &format!("get configmap `{status_name}` in namespace `{ca_namespace}`"),
+            async {
+                read_with_retries(|| config_maps.get_opt(status_name))
+                    .await
+                    .map_err(|e| cluster.api_error(e, "get", "configmaps", Some(ca_namespace)))
+            },
         )
-        .with_hint(
-            "is CA running? It writes it at start and deletes it when it stops; --write-status-configmap=false turns it off. Point at it with --ca-namespace and --status-config-map",
-        ));
+        .await?;
+    let list_nodes = "list nodes";
+    let Some(cm) = found else {
+        let kwok_nodes = deadline
+            .bound(cluster, list_nodes, kwok_nodes_by_group(cluster))
+            .await?;
+        return Ok(Read::Missing { kwok_nodes });
     };
     let resource_version = cm.metadata.resource_version.clone().unwrap_or_default();
+    let last_updated = cm
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(ANNOTATION_LAST_UPDATED))
+        .cloned();
     let text = cm
         .data
         .and_then(|mut d| d.remove("status"))
@@ -131,9 +265,23 @@ async fn read(
     })?;
 
     // The node groups the ConfigMaps define (best effort: CA's view stands without them).
-    let analysis =
-        crate::validate::live::analyze_config_maps(cluster, config_map, args.provider.ca_version())
-            .await;
+    let analysis = deadline
+        .bound(
+            cluster,
+            &format!(
+                "read the provider ConfigMaps in namespace `{}`",
+                cluster.namespace.name
+            ),
+            async {
+                Ok(crate::validate::live::analyze_config_maps(
+                    cluster,
+                    config_map,
+                    args.provider.ca_version(),
+                )
+                .await)
+            },
+        )
+        .await?;
     let config_groups: Option<Vec<(String, i64, i64)>> = match analysis {
         Ok(analysis) => {
             if analysis.verdict.starts {
@@ -161,56 +309,112 @@ async fn read(
             None
         }
     };
-
-    let nodes: Api<Node> = Api::all(cluster.client.clone());
-    let mut kwok_nodes: BTreeMap<String, i64> = BTreeMap::new();
-    cluster
-        .list_each(&nodes, "", "nodes", None, |node| {
-            if let Some(group) = node
-                .metadata
-                .annotations
-                .as_ref()
-                .and_then(|a| a.get(ANNOTATION_NODEGROUP_NAME))
-            {
-                *kwok_nodes.entry(group.clone()).or_default() += 1;
-            }
-        })
+    let kwok_nodes = deadline
+        .bound(cluster, list_nodes, kwok_nodes_by_group(cluster))
         .await?;
-    Ok((
-        view::join(&status, config_groups.as_deref(), &kwok_nodes),
+    let mut view = view::join(&status, config_groups.as_deref(), &kwok_nodes);
+    view.set_age(
+        last_updated.as_deref().unwrap_or(&status.time),
+        jiff::Timestamp::now(),
+        place.scan_interval,
+    );
+    Ok(Read::Status(Box::new(Drawn {
+        view,
         resource_version,
-    ))
+    })))
+}
+
+/// The error for a missing status ConfigMap: what the kwok nodes left say about how CA ended.
+fn missing_error(place: &Place, kwok_nodes: &BTreeMap<String, i64>) -> Error {
+    let (status_name, ca_namespace) = (&place.status_name, &place.namespace);
+    let total: i64 = kwok_nodes.values().sum();
+    let nodes = if total == 0 {
+        "; no kwok node of any node group is left: CA is not running, or it stopped gracefully (on SIGTERM CA deletes its status ConfigMap and then every node of its node groups)".to_owned()
+    } else {
+        let groups: Vec<&str> = kwok_nodes.keys().map(String::as_str).collect();
+        format!(
+            "; {total} kwok node(s) of node group(s) {} remain: CA is not running (a crash or SIGKILL leaves its nodes), or it writes its status elsewhere",
+            groups.join(", ")
+        )
+    };
+    Error::new(
+        ErrorKind::Findings,
+        format!("CA's status ConfigMap `{status_name}` is not in namespace `{ca_namespace}`{nodes}"),
+    )
+    .with_hint(
+        "is CA running? It writes it at start and deletes it when it stops; --write-status-configmap=false turns it off. Point at it with --ca-namespace and --status-config-map",
+    )
+}
+
+/// Waits until the status ConfigMap exists (a watch from "0" sends it at once if it does).
+async fn appeared(cluster: &Cluster, place: &Place) -> Result<()> {
+    use futures::StreamExt;
+    use kube::api::{WatchEvent, WatchParams};
+    let api: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), &place.namespace);
+    let params = WatchParams::default()
+        .fields(&format!("metadata.name={}", place.status_name))
+        .timeout(290);
+    loop {
+        let stream = api
+            .watch(&params, "0")
+            .await
+            .map_err(|e| cluster.api_error(e, "watch", "configmaps", Some(&place.namespace)))?;
+        let mut stream = std::pin::pin!(stream);
+        while let Some(event) = stream.next().await {
+            match event {
+                Ok(WatchEvent::Added(_) | WatchEvent::Modified(_)) => return Ok(()),
+                Ok(WatchEvent::Deleted(_) | WatchEvent::Bookmark(_)) => {}
+                // A broken watch: watch again (the next one sends the map if it exists).
+                Ok(WatchEvent::Error(_)) | Err(_) => break,
+            }
+        }
+    }
 }
 
 /// Waits until the status ConfigMap changes after `resource_version` (the one drawn): true.
+/// Watches on a client without the request timeout (a quiet watch is not a dead one), each
+/// for the server's `timeoutSeconds`; a watch that ends or is cut resumes from the last version
+/// seen (nothing is missed), so only a change, or history compacted past it (410: read
+/// again), draws again.
 async fn changed(
     cluster: &Cluster,
+    global: &GlobalArgs,
     ca_namespace: &str,
     status_name: &str,
     resource_version: &str,
 ) -> Result<bool> {
     use futures::StreamExt;
     use kube::api::{WatchEvent, WatchParams};
-    let api: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ca_namespace);
+    const WATCH_SECONDS: u32 = 290;
+    let watcher = cluster::connect_for_watches(global).await?;
+    let api: Api<ConfigMap> = Api::namespaced(watcher.client, ca_namespace);
     let params = WatchParams::default()
         .fields(&format!("metadata.name={status_name}"))
-        .timeout(290);
+        .timeout(WATCH_SECONDS);
+    // Silent past its own timeout plus this: a dead connection.
+    let idle_limit = std::time::Duration::from_secs(u64::from(WATCH_SECONDS) + 30);
+    let mut version = resource_version.to_owned();
     loop {
-        let stream = api
-            .watch(&params, resource_version)
-            .await
-            .map_err(|e| cluster.api_error(e, "watch", "configmaps", Some(ca_namespace)))?;
+        let stream = match api.watch(&params, &version).await {
+            Ok(stream) => stream,
+            Err(kube::Error::Api(status)) if status.code == 410 => return Ok(true),
+            Err(e) => return Err(cluster.api_error(e, "watch", "configmaps", Some(ca_namespace))),
+        };
+        let started = std::time::Instant::now();
         let mut stream = std::pin::pin!(stream);
-        while let Some(event) = stream.next().await {
+        while let Ok(Some(event)) = tokio::time::timeout(idle_limit, stream.next()).await {
             match event {
                 Ok(WatchEvent::Added(_) | WatchEvent::Modified(_) | WatchEvent::Deleted(_)) => {
                     return Ok(true);
                 }
-                Ok(WatchEvent::Bookmark(_)) => {}
-                // A broken watch or compacted history: read again (at worst the same view twice).
-                Ok(WatchEvent::Error(_)) | Err(_) => return Ok(true),
+                Ok(WatchEvent::Bookmark(bookmark)) => version = bookmark.metadata.resource_version,
+                Ok(WatchEvent::Error(status)) if status.code == 410 => return Ok(true),
+                // Cut: resume from `version` below.
+                Ok(WatchEvent::Error(_)) | Err(_) => break,
             }
         }
-        // The server's timeout with nothing changed: watch again from the same version.
+        if started.elapsed() < std::time::Duration::from_secs(1) {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await; // no hot loop
+        }
     }
 }

@@ -6,6 +6,7 @@ use crate::provider::status::{Backoff, CaStatus, ClusterWide};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -43,6 +44,50 @@ pub struct Snapshot {
     pub cluster_wide: ClusterWide,
     pub node_groups: Vec<GroupView>,
     pub mismatches: Vec<Mismatch>,
+    /// Seconds since CA last wrote its status (`None`: its time does not parse).
+    pub age_seconds: Option<i64>,
+    /// CA's scan interval as we know it (its Deployment's flag, else CA's default).
+    pub scan_interval_seconds: u64,
+    /// No write for more than `STALE_SCANS` scan intervals: CA is stuck or gone.
+    pub stale: bool,
+}
+
+/// After how many scan intervals without a write the status is stale (CA writes it every loop).
+pub const STALE_SCANS: u32 = 3;
+
+impl Snapshot {
+    /// Sets how old CA's status is at `now` (from `last_updated`, CA's Go time text) and
+    /// whether that is stale for `scan_interval`.
+    pub fn set_age(&mut self, last_updated: &str, now: jiff::Timestamp, scan_interval: Duration) {
+        self.scan_interval_seconds = scan_interval.as_secs();
+        // A clock ahead of ours counts as fresh, not as negative.
+        self.age_seconds = parse_go_time(last_updated).map(|t| (now - t).get_seconds().max(0));
+        let limit = scan_interval * STALE_SCANS;
+        self.stale = self
+            .age_seconds
+            .is_some_and(|age| u64::try_from(age).unwrap_or(0) > limit.as_secs());
+    }
+}
+
+impl Snapshot {
+    /// How long until a status that is fresh now turns stale (`None`: already stale, or its
+    /// age unknown), a second past the limit.
+    pub fn until_stale(&self) -> Option<Duration> {
+        let age = u64::try_from(self.age_seconds?).ok()?;
+        let limit = self.scan_interval_seconds * u64::from(STALE_SCANS);
+        (!self.stale).then(|| Duration::from_secs(limit.saturating_sub(age) + 1))
+    }
+}
+
+/// Go's `time.Time.String()` (`2026-05-04 09:15:42.512353001 +0000 UTC`, maybe with a
+/// monotonic `m=+…` after it), as CA writes its status time.
+pub fn parse_go_time(text: &str) -> Option<jiff::Timestamp> {
+    let mut words = text.split_whitespace();
+    let (date, time, offset) = (words.next()?, words.next()?, words.next()?);
+    jiff::fmt::strtime::parse("%Y-%m-%d %H:%M:%S%.f %z", format!("{date} {time} {offset}"))
+        .ok()?
+        .to_timestamp()
+        .ok()
 }
 
 /// Joins CA's status with the ConfigMaps' groups (name, min, max; `None` when unknown) and
@@ -122,6 +167,9 @@ pub fn join(
         cluster_wide: status.cluster_wide.clone(),
         node_groups: groups,
         mismatches,
+        age_seconds: None,
+        scan_interval_seconds: 0,
+        stale: false,
     }
 }
 
@@ -153,15 +201,30 @@ fn cell<T: ToString>(v: &Option<T>) -> String {
 pub fn render_text(out: &mut impl Write, s: &Snapshot, colors: bool) -> io::Result<()> {
     let paint =
         |style: console::Style, text: &str| style.force_styling(colors).apply_to(text).to_string();
+    let age = s
+        .age_seconds
+        .map(|age| {
+            let age = crate::output::format_duration(Duration::from_secs(age.unsigned_abs()));
+            format!(" ({age} ago)")
+        })
+        .unwrap_or_default();
     writeln!(
         out,
-        "CA {} at {}: health {}, scale-up {}, scale-down {}",
+        "CA {} at {}{age}: health {}, scale-up {}, scale-down {}",
         s.autoscaler_status,
         s.time,
         s.cluster_wide.health,
         s.cluster_wide.scale_up,
         s.cluster_wide.scale_down
     )?;
+    if s.stale {
+        let interval = crate::output::format_duration(Duration::from_secs(s.scan_interval_seconds));
+        writeln!(
+            out,
+            "  {}: CA has not written its status for more than {STALE_SCANS} scan intervals ({interval} each): it is stuck or gone; check its pod and log",
+            paint(console::Style::new().red().bold(), "STALE")
+        )?;
+    }
     if let Some(message) = &s.message {
         writeln!(out, "  {message}")?;
     }
@@ -307,6 +370,59 @@ mod tests {
             ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn age_and_staleness_from_cas_go_time() {
+        let t = parse_go_time("2026-05-04 09:15:42.512353001 +0000 UTC m=+3605.902715233").unwrap();
+        assert_eq!(t.to_string(), "2026-05-04T09:15:42.512353001Z");
+        assert_eq!(
+            parse_go_time("2024-03-07 11:15:42 +0100 CET")
+                .unwrap()
+                .to_string(),
+            "2024-03-07T10:15:42Z"
+        );
+        assert_eq!(parse_go_time("yesterday"), None);
+        let now: jiff::Timestamp = "2026-05-04T09:16:12.6Z".parse().unwrap();
+        let mut snap = join(&status(vec![]), None, &BTreeMap::new());
+        snap.set_age(
+            "2026-05-04 09:15:42.5 +0000 UTC",
+            now,
+            Duration::from_secs(10),
+        );
+        assert_eq!(
+            (snap.age_seconds, snap.stale),
+            (Some(30), false),
+            "3 scans is not yet stale"
+        );
+        snap.set_age(
+            "2026-05-04 09:15:41 +0000 UTC",
+            now,
+            Duration::from_secs(10),
+        );
+        assert_eq!((snap.age_seconds, snap.stale), (Some(31), true));
+        let mut out = Vec::new();
+        render_text(&mut out, &snap, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("CA Running at t (31s ago): "), "{text}");
+        assert!(
+            text.contains(
+                "STALE: CA has not written its status for more than 3 scan intervals (10s each)"
+            ),
+            "{text}"
+        );
+        snap.set_age(
+            "2026-05-04 09:20:00 +0000 UTC",
+            now,
+            Duration::from_secs(10),
+        );
+        assert_eq!(
+            (snap.age_seconds, snap.stale),
+            (Some(0), false),
+            "a clock ahead is fresh"
+        );
+        snap.set_age("not a time", now, Duration::from_secs(10));
+        assert_eq!((snap.age_seconds, snap.stale), (None, false));
     }
 
     #[test]

@@ -345,14 +345,17 @@ fn template_cell(group: &GroupSummary) -> String {
 }
 
 /// The text report on stderr (for verbs that print data on stdout and a verdict beside it).
+/// A closed stderr loses the report, not the verb's exit code: write errors are dropped here
+/// (a broken pipe is success only for stdout, where the data goes).
 pub fn render_text_to_stderr(analysis: &Analysis, ui: &crate::output::Ui) -> io::Result<()> {
     let styles = Styles::new(ui.stderr_colors);
-    render_text(
+    let _ = render_text(
         &mut io::stderr().lock(),
         analysis,
         &analysis.diagnostics,
         &styles,
-    )
+    );
+    Ok(())
 }
 
 /// The rule catalog as a table; SEVERITY lists every severity a rule is emitted at.

@@ -645,3 +645,44 @@ fn krew_tool_validate_krew_manifest_accepts_the_manifest() {
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("structural validation OK"), "{stderr}");
 }
+
+/// One man page with the sections a man page has, pointing at nothing that does not exist.
+#[test]
+fn the_man_page_has_examples_exit_status_environment_and_see_also() {
+    let man = run(&["man"]);
+    assert_eq!(man.code, 0, "{man:?}");
+    let headings: Vec<&str> = man
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix(".SH "))
+        .map(|h| h.trim_matches('"'))
+        .collect();
+    for wanted in [
+        "NAME",
+        "SYNOPSIS",
+        "COMMANDS",
+        "EXAMPLES",
+        "KUBECTL KWOKPROVIDER SCALE",
+        "EXIT STATUS",
+        "ENVIRONMENT",
+        "SEE ALSO",
+    ] {
+        assert!(headings.contains(&wanted), "no {wanted} in {headings:?}");
+    }
+    assert!(!headings.contains(&"EXTRA"), "{headings:?}");
+    // No pointers to per-verb pages (there is one page): clap_mangen's default named them.
+    assert!(
+        !man.stdout.contains("kubectl\\-kwokprovider\\-"),
+        "points at pages that do not exist"
+    );
+    // Every exit code the program uses is explained.
+    for code in ["0", "1", "2", "3", "130"] {
+        assert!(
+            man.stdout.contains(&format!(".TP\n\\fB{code}\\fR\n")),
+            "exit code {code} is not in EXIT STATUS"
+        );
+    }
+    // Examples are kept as written: no filling breaks a command across lines.
+    let examples = man.stdout.split(".SH EXAMPLES\n").nth(1).unwrap();
+    assert!(examples.starts_with(".nf\n"), "{examples}");
+}

@@ -237,7 +237,7 @@ fn denied_and_unreachable_exit_3() {
 /// same event, count 2), and checks that every event is printed with its final count and
 /// that no occurrence is printed twice. (Two raises of one count while disconnected are one
 /// observable change: the line shows the latest count.)
-fn follow_without_loss_or_duplicates(faults: Faults) -> String {
+fn follow_without_loss_or_duplicates(faults: Faults, extra: &[&str]) -> String {
     let cluster = FakeCluster::new(vec![other_event("x")], faults);
     let total = 120;
     let mut child = plugin()
@@ -251,6 +251,7 @@ fn follow_without_loss_or_duplicates(faults: Faults) -> String {
             "--timeout",
             "6s",
         ])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -314,26 +315,283 @@ fn follow_without_loss_or_duplicates(faults: Faults) -> String {
 }
 
 #[test]
-fn follow_survives_cut_watches() {
-    let stderr = follow_without_loss_or_duplicates(Faults {
-        drop_watch_after: Some(7),
-        ..Faults::default()
-    });
+fn follow_survives_cut_watches_quietly() {
+    let stderr = follow_without_loss_or_duplicates(
+        Faults {
+            drop_watch_after: Some(7),
+            ..Faults::default()
+        },
+        &[],
+    );
+    // Nothing was missed, so nothing is said.
+    assert_eq!(stderr, "", "a resumed watch is not news");
+    let verbose = follow_without_loss_or_duplicates(
+        Faults {
+            drop_watch_after: Some(7),
+            ..Faults::default()
+        },
+        &["-v"],
+    );
     assert!(
-        stderr.contains("the watch was cut; resuming from resourceVersion"),
-        "no watch was cut:\n{stderr}"
+        verbose.contains("the watch ended; resuming from resourceVersion"),
+        "no watch was cut:\n{verbose}"
     );
 }
 
 #[test]
 fn follow_survives_compacted_history() {
-    let stderr = follow_without_loss_or_duplicates(Faults {
-        drop_watch_after: Some(5),
-        history_limit: 8,
-        ..Faults::default()
-    });
+    let stderr = follow_without_loss_or_duplicates(
+        Faults {
+            drop_watch_after: Some(5),
+            history_limit: 8,
+            ..Faults::default()
+        },
+        &["-v"],
+    );
     assert!(
         stderr.contains("410 Gone); relisting"),
         "the 410 path did not run:\n{stderr}"
+    );
+}
+
+/// `events -f` with `extra` flags, stdout piped, against `cluster`.
+fn spawn_follow(cluster: &FakeCluster, extra: &[&str]) -> std::process::Child {
+    plugin()
+        .args(["events", "--kubeconfig", s(&cluster.kubeconfig), "-f"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Reads a child's pipe to its end on a thread of its own.
+fn drain(pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let mut pipe = pipe;
+        let _ = pipe.read_to_string(&mut text);
+        text
+    })
+}
+
+fn scale_up_event(id: usize) -> Value {
+    ca_event(
+        &id.to_string(),
+        "TriggeredScaleUp",
+        &format!("pod triggered scale-up: [{{g{id} 0->1 (max: 9)}}]"),
+        ("Pod", "default", &format!("p{id}")),
+        1,
+        0,
+    )
+}
+
+/// Waits up to `limit` for the child to exit.
+fn exit_within(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
+    let deadline = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn a_quiet_follow_past_the_request_timeout_says_nothing_and_delivers_at_once() {
+    let cluster = FakeCluster::new(vec![], Faults::default());
+    // The request timeout (1 s) must not cut watches; the server ends each after 2 s.
+    let mut child = plugin()
+        .args([
+            "events",
+            "--kubeconfig",
+            s(&cluster.kubeconfig),
+            "-f",
+            "-o",
+            "json",
+        ])
+        .args(["--request-timeout", "1s", "--timeout", "12s"])
+        .env("KWOKPROVIDER_WATCH_TIMEOUT", "2s")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = drain(child.stderr.take().unwrap());
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    std::thread::sleep(Duration::from_secs(7));
+    let created = std::time::Instant::now();
+    cluster.server.insert(scale_up_event(1));
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    let took = created.elapsed();
+    assert!(line.contains("\"p1\""), "{line}");
+    assert!(
+        took < Duration::from_secs(2),
+        "an event after a quiet gap came {took:?} late"
+    );
+    assert_eq!(exit_within(&mut child, Duration::from_secs(10)), Some(0));
+    let stderr = stderr.join().unwrap();
+    assert_eq!(stderr, "", "a quiet follow cried wolf");
+}
+
+#[test]
+fn follow_stops_when_its_reader_goes() {
+    let cluster = FakeCluster::new(vec![], Faults::default());
+    let mut child = spawn_follow(&cluster, &["-o", "json", "--timeout", "30s"]);
+    let stderr = drain(child.stderr.take().unwrap());
+    std::thread::sleep(Duration::from_millis(500));
+    cluster.server.insert(scale_up_event(1));
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    assert!(line.contains("\"p1\""), "{line}");
+    drop(stdout); // `| head -1` exits
+    let gone = std::time::Instant::now();
+    let code = exit_within(&mut child, Duration::from_secs(5));
+    assert_eq!(
+        code,
+        Some(0),
+        "still running {:?} after its reader went",
+        gone.elapsed()
+    );
+    assert_eq!(stderr.join().unwrap(), "", "a gone reader is not an error");
+}
+
+#[test]
+fn a_full_disk_ends_the_follow_with_exit_1() {
+    let cluster = FakeCluster::new(vec![], Faults::default());
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let mut child = plugin()
+        .args([
+            "events",
+            "--kubeconfig",
+            s(&cluster.kubeconfig),
+            "-f",
+            "--timeout",
+            "20s",
+        ])
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = drain(child.stderr.take().unwrap());
+    std::thread::sleep(Duration::from_millis(500));
+    cluster.server.insert(scale_up_event(1));
+    let code = exit_within(&mut child, Duration::from_secs(5));
+    let stderr = stderr.join().unwrap();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("writing output failed") && stderr.contains("No space left"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_burst_during_a_relist_with_a_short_history_loses_and_repeats_nothing() {
+    // Cut watches and a history of 40 changes: a burst of 3,000 events forces relists, whose
+    // paged snapshots are compacted before their last page (410 on the continue token).
+    let cluster = FakeCluster::new(
+        vec![],
+        Faults {
+            drop_watch_after: Some(50),
+            history_limit: 40,
+            latency_ms: 10,
+            ..Faults::default()
+        },
+    );
+    let total = 3000;
+    let mut child = spawn_follow(
+        &cluster,
+        &[
+            "-v",
+            "-o",
+            "json",
+            "--max-events",
+            &total.to_string(),
+            "--timeout",
+            "60s",
+        ],
+    );
+    let stdout = drain(child.stdout.take().unwrap());
+    let stderr = drain(child.stderr.take().unwrap());
+    std::thread::sleep(Duration::from_millis(500));
+    for i in 0..total {
+        cluster.server.insert(scale_up_event(i));
+        if i % 10 == 9 {
+            std::thread::sleep(Duration::from_millis(1)); // a burst that lasts past a few relists
+        }
+    }
+    let status = child.wait().unwrap();
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let names: Vec<String> = ndjson(&stdout)
+        .iter()
+        .map(|e| e["object"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    let unique: HashSet<&String> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "an event was printed twice");
+    assert_eq!(names.len(), total, "events were lost:\n{stderr}");
+    assert!(
+        stderr.contains("compacted between pages; reading it whole"),
+        "no continue token expired; the test did not test the fallback:\n{stderr}"
+    );
+    eprintln!(
+        "burst: {total} events, {} relists, {} full-list fallbacks",
+        stderr.matches("relisting").count(),
+        stderr.matches("reading it whole").count()
+    );
+}
+
+#[test]
+fn a_bad_watch_timeout_is_a_usage_error() {
+    let cluster = FakeCluster::new(vec![], Faults::default());
+    let out = run_cmd(
+        plugin()
+            .args(["events", "--kubeconfig", s(&cluster.kubeconfig), "-f"])
+            .env("KWOKPROVIDER_WATCH_TIMEOUT", "10m"),
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("KWOKPROVIDER_WATCH_TIMEOUT `10m`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_denied_watch_ends_the_follow_with_exit_3() {
+    let cluster = FakeCluster::new(
+        backlog(),
+        Faults {
+            deny: vec![("watch".into(), "events".into())],
+            ..Faults::default()
+        },
+    );
+    let out = cluster.run("events", &["-f", "--timeout", "10s"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("cannot watch events"), "{}", out.stderr);
+    assert!(out.stdout.contains("TriggeredScaleUp"), "the backlog first");
+}
+
+#[test]
+fn a_server_that_goes_away_is_noted_once_not_at_every_retry() {
+    let cluster = FakeCluster::new(vec![], Faults::default());
+    let mut child = spawn_follow(&cluster, &["--timeout", "6s"]);
+    let stderr = drain(child.stderr.take().unwrap());
+    std::thread::sleep(Duration::from_millis(700));
+    drop(cluster);
+    let code = exit_within(&mut child, Duration::from_secs(15));
+    let stderr = stderr.join().unwrap();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        stderr.matches("events: cannot watch").count(),
+        1,
+        "one note for the outage:\n{stderr}"
     );
 }

@@ -3,17 +3,23 @@
 mod util;
 
 mod conformance;
+mod connect;
 mod decode_differential;
 mod distribution;
 mod docs;
 mod events;
+mod forward_proxy;
 mod init;
+mod lossy_proxy;
 mod oracle;
 mod real;
 mod real_cluster;
+mod real_events;
+mod real_scale;
 mod robustness;
 mod rules;
 mod scale;
+mod scenarios;
 mod shell_completion;
 mod status;
 mod validate_files;

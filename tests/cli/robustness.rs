@@ -1052,3 +1052,85 @@ fn seeds_are_valid() {
         "{json}"
     );
 }
+
+// ---------------------------------------------------------------- closed output streams
+
+/// Runs the plugin with stderr (or stdout) a pipe whose reader is already gone, as in
+/// `… 2>&1 | head -1` after `head` exits: every write to it fails with EPIPE.
+fn run_with_closed(stream: &str, args: &[&str]) -> std::process::ExitStatus {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let mut cmd = util::plugin();
+    cmd.args(args);
+    match stream {
+        "stderr" => cmd.stderr(writer).stdout(std::process::Stdio::null()),
+        _ => cmd.stdout(writer).stderr(std::process::Stdio::null()),
+    };
+    cmd.status().expect("run plugin")
+}
+
+#[test]
+fn a_closed_stderr_or_stdout_never_panics() {
+    let text = std::fs::read_to_string(util::fixture("examples/kwok-provider.yaml"))
+        .unwrap()
+        .replace("namespace: kube-system", "namespace: default");
+    let cluster = util::FakeCluster::new(
+        fake_apiserver::parse_seed(&text).unwrap(),
+        fake_apiserver::Faults::default(),
+    );
+    let kubeconfig = util::s(&cluster.kubeconfig).to_owned();
+    let k = kubeconfig.as_str();
+    // (arguments, exit code): an error, a note-and-error, and a dry run's plan.
+    let cases: [(&[&str], i32); 4] = [
+        (&["scale", "nope", "--replicas", "3", "--kubeconfig", k], 1),
+        (&["status", "--kubeconfig", k], 1),
+        (
+            &[
+                "scale",
+                "general",
+                "--replicas",
+                "3",
+                "--dry-run",
+                "--kubeconfig",
+                k,
+            ],
+            0,
+        ),
+        (&["scale", "--kubeconfig", k], 0),
+    ];
+    // ConfigMaps CA would refuse: `scale` reports why on stderr, then fails (exit 1), stderr or not.
+    let broken = util::FakeCluster::new(
+        fake_apiserver::parse_seed(
+            &text.replace("readNodesFrom: configmap", "readNodesFrom: nowhere"),
+        )
+        .unwrap(),
+        fake_apiserver::Faults::default(),
+    );
+    let broken_kubeconfig = util::s(&broken.kubeconfig).to_owned();
+    let refused = util::run(&["scale", "--kubeconfig", &broken_kubeconfig]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused.stderr.contains("CA would not start"),
+        "{}",
+        refused.stderr
+    );
+    let status = run_with_closed("stderr", &["scale", "--kubeconfig", &broken_kubeconfig]);
+    assert_eq!(status.code(), Some(1), "a closed stderr hid the failure");
+    for (args, code) in cases {
+        for stream in ["stderr", "stdout"] {
+            let status = run_with_closed(stream, args);
+            assert_ne!(
+                status.code(),
+                Some(101),
+                "{args:?} with {stream} closed panicked"
+            );
+            assert!(
+                status.code().is_some(),
+                "{args:?} with {stream} closed: killed by {status:?}"
+            );
+            if stream == "stderr" {
+                assert_eq!(status.code(), Some(code), "{args:?} with {stream} closed");
+            }
+        }
+    }
+}

@@ -461,6 +461,10 @@ fn interrupted_runs_summarise_exit_130_and_a_rerun_converges() {
         stdout.contains(&format!("general: 0 → {made} nodes")),
         "{stdout}"
     );
+    assert!(
+        cluster.server.list("leases", None).is_empty(),
+        "Ctrl-C left the group's Lease behind"
+    );
 
     let killed = interrupt_mid_run(&cluster, "-KILL", 400);
     assert_eq!(killed.status.code(), None, "killed by a signal");
@@ -500,4 +504,406 @@ fn wait_ends_at_once_when_the_group_is_emptied() {
         "{:?}",
         started.elapsed()
     );
+}
+
+// ---- Exact under faults and races (issue 17) ----
+
+fn names(nodes: &[Value]) -> Vec<String> {
+    let mut names: Vec<String> = nodes
+        .iter()
+        .map(|n| n["metadata"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    let mut list: Vec<String> = value
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {value}"))
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    list.sort();
+    list
+}
+
+#[test]
+fn lost_create_responses_do_not_become_extra_nodes() {
+    use crate::lossy_proxy::{Loss, LossyProxy, Upstream};
+    let cluster = example_cluster();
+    let upstream: std::net::SocketAddr = cluster
+        .server
+        .url()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    let proxy = LossyProxy::start(
+        Upstream::Http(upstream),
+        Loss {
+            node_create_rate: 0.1,
+            seed: 17,
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = proxy.kubeconfig(&cluster.kubeconfig, dir.path());
+    let out = run(&[
+        "scale",
+        "--kubeconfig",
+        s(&kubeconfig),
+        "general",
+        "--replicas",
+        "300",
+        "--ignore-limits",
+        "-o",
+        "json",
+    ]);
+    assert!(
+        proxy.lost() >= 10,
+        "the proxy lost only {} responses",
+        proxy.lost()
+    );
+    let made = nodes_of(&cluster, "general");
+    assert_eq!(made.len(), 300, "lost {} responses: {out:?}", proxy.lost());
+    assert_eq!(out.code, 0, "{out:?}");
+    let json = out.json();
+    let group = &json["nodeGroups"][0];
+    assert_eq!(group["after"], 300, "{group}");
+    assert_eq!(
+        strings(&group["created"]),
+        names(&made),
+        "created lists exactly the nodes"
+    );
+    assert!(json["recovered"].as_u64().unwrap() >= 1, "{json}");
+}
+
+#[test]
+fn the_fakes_post_commit_fault_neither_adds_nor_miscounts_nodes() {
+    let faults = Faults {
+        lost_response_rate: 0.1,
+        ..Faults::default()
+    };
+    let cluster = FakeCluster::new(example_seed(), faults);
+    let up = cluster.run(
+        "scale",
+        &[
+            "general",
+            "--replicas",
+            "120",
+            "--ignore-limits",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(up.code, 0, "{up:?}");
+    let made = nodes_of(&cluster, "general");
+    assert_eq!(made.len(), 120);
+    assert_eq!(
+        strings(&up.json()["nodeGroups"][0]["created"]),
+        names(&made)
+    );
+    let down = cluster.run("scale", &["general", "--replicas", "10", "-o", "json"]);
+    assert_eq!(down.code, 0, "{down:?}");
+    let group = &down.json()["nodeGroups"][0];
+    assert_eq!(nodes_of(&cluster, "general").len(), 10);
+    assert_eq!(group["deleted"].as_array().unwrap().len(), 110, "{group}");
+    assert!(
+        group.get("gone").is_none(),
+        "our own lost deletes are ours: {group}"
+    );
+}
+
+/// A raw DELETE against the test API server (another writer).
+fn delete_node(cluster: &FakeCluster, name: &str) {
+    use std::io::{Read, Write};
+    let host = cluster
+        .server
+        .url()
+        .trim_start_matches("http://")
+        .to_owned();
+    let mut s = std::net::TcpStream::connect(&host).unwrap();
+    write!(
+        s,
+        "DELETE /api/v1/nodes/{name} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+    )
+    .unwrap();
+    let mut sink = Vec::new();
+    let _ = s.read_to_end(&mut sink);
+}
+
+#[test]
+fn a_delete_answered_404_is_not_counted_as_done() {
+    let mut seed = example_seed();
+    for i in 0..10 {
+        seed.push(kwok_node(&format!("general-n{i:04}"), "general", true));
+    }
+    let faults = Faults {
+        latency_ms: 150,
+        ..Faults::default()
+    };
+    let cluster = FakeCluster::new(seed, faults);
+    let child = plugin()
+        .args(["scale", "--kubeconfig", s(&cluster.kubeconfig), "general"])
+        .args(["--replicas", "0", "--concurrency", "1", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the run has deleted its first node, another writer deletes the rest.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while nodes_of(&cluster, "general").len() == 10 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "scale deleted nothing"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for node in nodes_of(&cluster, "general") {
+        delete_node(&cluster, node["metadata"]["name"].as_str().unwrap());
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the group is at its target: {stdout}"
+    );
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let group = &json["nodeGroups"][0];
+    let deleted = group["deleted"].as_array().unwrap().len();
+    let gone = group["gone"].as_array().map_or(0, Vec::len);
+    assert!(
+        deleted < 10,
+        "404s were counted as this run's deletes: {group}"
+    );
+    assert_eq!(deleted + gone, 10, "{group}");
+    assert_eq!(group["after"], 0, "{group}");
+}
+
+#[test]
+fn a_group_changed_by_another_writer_meanwhile_is_off_target_and_exit_1() {
+    let faults = Faults {
+        latency_ms: 30,
+        ..Faults::default()
+    };
+    let cluster = FakeCluster::new(example_seed(), faults);
+    let child = plugin()
+        .args(["scale", "--kubeconfig", s(&cluster.kubeconfig), "general"])
+        .args(["--replicas", "20", "--concurrency", "1", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while nodes_of(&cluster, "general").is_empty() {
+        assert!(std::time::Instant::now() < deadline, "scale made no nodes");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for i in 0..3 {
+        cluster
+            .server
+            .insert(kwok_node(&format!("general-other{i}"), "general", true));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let group = &serde_json::from_str::<Value>(&stdout).unwrap()["nodeGroups"][0];
+    assert_eq!(group["after"], 23, "the real count: {group}");
+    assert_eq!(group["target"], 20, "{group}");
+    assert!(
+        group["offTarget"]
+            .as_str()
+            .unwrap()
+            .contains("another writer"),
+        "{group}"
+    );
+}
+
+/// A Lease on `group` held by `holder`, renewed `ago` seconds ago.
+fn lease(group: &str, holder: &str, ago: i64) -> Value {
+    let renewed = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(ago);
+    json!({
+        "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+        "metadata": {"name": format!("kwokprovider-scale-{group}"), "namespace": "default"},
+        "spec": {"holderIdentity": holder, "leaseDurationSeconds": 15,
+                 "renewTime": renewed.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()},
+    })
+}
+
+#[test]
+fn a_group_another_run_holds_is_left_alone_under_lock_timeout_0() {
+    let mut seed = example_seed();
+    seed.push(lease("general", "someone@elsewhere/42", 2));
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let out = cluster.run("scale", &["general", "--replicas", "3", "--lock-timeout=0"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("someone@elsewhere/42"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("kwokprovider-scale-general"),
+        "{}",
+        out.stderr
+    );
+    assert!(nodes_of(&cluster, "general").is_empty());
+    // Waiting: the holder is named, and the wait ends at the timeout.
+    let out = cluster.run(
+        "scale",
+        &["general", "--replicas", "3", "--lock-timeout=1s"],
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("waiting for it"), "{}", out.stderr);
+    assert!(nodes_of(&cluster, "general").is_empty());
+}
+
+#[test]
+fn a_stale_lease_is_taken_over_and_the_lease_is_released_at_the_end() {
+    let mut seed = example_seed();
+    seed.push(lease("general", "crashed@elsewhere/7", 60));
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let out = cluster.run("scale", &["general", "--replicas", "3", "--lock-timeout=0"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(nodes_of(&cluster, "general").len(), 3);
+    assert!(
+        cluster.server.list("leases", None).is_empty(),
+        "the Lease was not released: {:?}",
+        cluster.server.list("leases", None)
+    );
+}
+
+#[test]
+fn without_lease_rights_the_run_warns_and_still_checks_the_count() {
+    let faults = Faults {
+        deny: vec![("*".to_owned(), "leases".to_owned())],
+        ..Faults::default()
+    };
+    let cluster = FakeCluster::new(example_seed(), faults);
+    let out = cluster.run("scale", &["general", "--replicas", "2"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("may not use Leases"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("kubectl auth can-i create leases.coordination.k8s.io"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(nodes_of(&cluster, "general").len(), 2);
+}
+
+#[test]
+fn two_runs_at_once_take_turns_and_the_last_one_sets_the_count() {
+    let faults = Faults {
+        latency_ms: 5,
+        ..Faults::default()
+    };
+    let cluster = FakeCluster::new(example_seed(), faults);
+    let spawn = |target: &str| {
+        plugin()
+            .args(["scale", "--kubeconfig", s(&cluster.kubeconfig), "general"])
+            .args(["--replicas", target, "--ignore-limits", "-o", "json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = spawn("400");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while nodes_of(&cluster, "general").is_empty() {
+        assert!(std::time::Instant::now() < deadline, "scale made no nodes");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let second = spawn("150");
+    let first = first.wait_with_output().unwrap();
+    let second = second.wait_with_output().unwrap();
+    for (out, target) in [(&first, 400), (&second, 150)] {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+        let json: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["nodeGroups"][0]["after"], target, "{stdout}");
+    }
+    let waited = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        waited.contains("is being changed by `kubectl-kwokprovider@"),
+        "{waited}"
+    );
+    assert_eq!(nodes_of(&cluster, "general").len(), 150);
+}
+
+#[test]
+fn nodes_with_pods_that_must_go_are_named_in_the_dry_run_and_the_run() {
+    let mut seed = example_seed();
+    seed.push(kwok_node("general-busya", "general", true));
+    seed.push(kwok_node("general-busyb", "general", true));
+    seed.push(kwok_node("general-empty", "general", true));
+    let pod = |name: &str, node: &str, phase: &str| {
+        json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default"},
+            "spec": {"nodeName": node, "containers": [{"name": "c", "image": "i"}]},
+            "status": {"phase": phase},
+        })
+    };
+    seed.push(pod("a1", "general-busya", "Running"));
+    seed.push(pod("a2", "general-busya", "Running"));
+    seed.push(pod("b1", "general-busyb", "Running"));
+    // A finished pod holds nothing: its node is empty.
+    seed.push(pod("done", "general-empty", "Succeeded"));
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let dry = cluster.run("scale", &["general", "--replicas", "0", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(
+        dry.stdout.contains(
+            "warning: no empty nodes were left: would delete 2 nodes that run 3 pods: general-busya (2 pods), general-busyb (1 pod)"
+        ),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout.contains("  - general-busya (2 pods)"),
+        "{}",
+        dry.stdout
+    );
+    assert!(dry.stdout.contains("  - general-empty\n"), "{}", dry.stdout);
+    let one = cluster.run(
+        "scale",
+        &["general", "--remove", "1", "--dry-run", "-o", "json"],
+    );
+    assert!(
+        one.json()["nodeGroups"][0].get("withPods").is_none(),
+        "{one:?}"
+    );
+
+    let out = cluster.run("scale", &["general", "--replicas", "0", "-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.json()["nodeGroups"][0]["withPods"],
+        json!([{"name": "general-busya", "pods": 2}, {"name": "general-busyb", "pods": 1}])
+    );
+    assert!(
+        out.stderr.contains("deleting 2 nodes that run 3 pods"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_remove_larger_than_the_group_says_it_clamps() {
+    let mut seed = example_seed();
+    for name in ["compute-aaaaa", "compute-bbbbb"] {
+        seed.push(kwok_node(name, "compute", true));
+    }
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let out = cluster.run("scale", &["compute", "--remove", "9"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains(
+            "note: --remove 9 is more than the group's 2 nodes: clamped to 2 (the group goes to 0)"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(nodes_of(&cluster, "compute").is_empty());
 }

@@ -3,6 +3,7 @@
 
 use crate::util::*;
 use serde_json::{Value, json};
+use std::time::Duration;
 
 const YAML_STATUS: &str = "autoscalerStatus: Running
 clusterWide:
@@ -49,8 +50,19 @@ fn kwok_node(name: &str, group: &str) -> Value {
     })
 }
 
+/// CA's status ConfigMap, last updated now.
 fn status_map(namespace: &str, name: &str, text: &str) -> Value {
-    json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": namespace}, "data": {"status": text}})
+    status_map_at(namespace, name, text, Duration::ZERO)
+}
+
+/// CA's status ConfigMap, its `last-updated` annotation `age` ago (Go's time format, as CA writes it).
+fn status_map_at(namespace: &str, name: &str, text: &str, age: Duration) -> Value {
+    let when = jiff::Timestamp::now() - jiff::SignedDuration::try_from(age).unwrap();
+    let last_updated = when.strftime("%Y-%m-%d %H:%M:%S%.9f +0000 UTC").to_string();
+    json!({"apiVersion": "v1", "kind": "ConfigMap",
+           "metadata": {"name": name, "namespace": namespace,
+                        "annotations": {"cluster-autoscaler.kubernetes.io/last-updated": last_updated}},
+           "data": {"status": text}})
 }
 
 /// The example's ConfigMaps (general, compute, gpu) in `default`, plus `extra`.
@@ -268,4 +280,299 @@ fn watch_redraws_when_cas_status_changes() {
     done.send(()).unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+fn ca_deployment(scan_interval: &str) -> Value {
+    json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "cluster-autoscaler", "namespace": "kube-system"},
+        "spec": {"selector": {"matchLabels": {"app": "ca"}}, "template": {"metadata": {"labels": {"app": "ca"}}, "spec": {"containers": [{
+            "name": "cluster-autoscaler", "image": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1",
+            "command": ["./cluster-autoscaler", "--cloud-provider=kwok", format!("--scan-interval={scan_interval}")]}]}}},
+    })
+}
+
+#[test]
+fn a_status_ca_stopped_writing_is_stale() {
+    let ten_minutes = Duration::from_secs(600);
+    let c = cluster(vec![status_map_at(
+        "kube-system",
+        "cluster-autoscaler-status",
+        YAML_STATUS,
+        ten_minutes,
+    )]);
+    let text = c.run("status", &["--color", "never"]);
+    assert_eq!(text.code, 1, "stale is a finding: {text:?}");
+    let first = text.stdout.lines().next().unwrap_or_default();
+    assert!(first.contains(" (10m0s ago): "), "{}", text.stdout);
+    assert!(
+        text.stdout.contains(
+            "STALE: CA has not written its status for more than 3 scan intervals (10s each)"
+        ),
+        "{}",
+        text.stdout
+    );
+    let json = c.run("status", &["-o", "json"]);
+    assert_eq!(json.code, 1, "{json:?}");
+    let json = json.json();
+    assert_eq!(json["stale"], true);
+    assert!(json["ageSeconds"].as_i64().unwrap() >= 600, "{json}");
+    assert_eq!(json["scanIntervalSeconds"], 10);
+
+    // CA's Deployment says it scans every 5 minutes: 10 minutes is two scans, not stale.
+    let slow = cluster(vec![
+        ca_deployment("5m"),
+        status_map_at(
+            "kube-system",
+            "cluster-autoscaler-status",
+            YAML_STATUS,
+            ten_minutes,
+        ),
+    ]);
+    let out = slow.run("status", &["-o", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let json = out.json();
+    assert_eq!(
+        (
+            json["stale"].as_bool(),
+            json["scanIntervalSeconds"].as_i64()
+        ),
+        (Some(false), Some(300))
+    );
+
+    // A fresh status is not stale.
+    let fresh = cluster(vec![status_map(
+        "kube-system",
+        "cluster-autoscaler-status",
+        YAML_STATUS,
+    )]);
+    let out = fresh.run("status", &["--color", "never"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stdout.contains("STALE"), "{}", out.stdout);
+    assert!(
+        out.stdout.lines().next().unwrap().contains("s ago): "),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_missing_status_says_what_the_nodes_left_tell() {
+    let gone = cluster(vec![]);
+    let out = gone.run("status", &[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "no kwok node of any node group is left: CA is not running, or it stopped gracefully"
+        ),
+        "{}",
+        out.stderr
+    );
+    let crashed = cluster(vec![
+        kwok_node("general-aaaaa", "general"),
+        kwok_node("general-bbbbb", "general"),
+    ]);
+    let out = crashed.run("status", &[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("2 kwok node(s) of node group(s) general remain: CA is not running (a crash or SIGKILL leaves its nodes)"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Deletes an object through the test API server's HTTP API (the library has no delete).
+fn http_delete(server_url: &str, path: &str) {
+    use std::io::{Read, Write};
+    let addr = server_url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "DELETE {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[test]
+fn watch_waits_for_the_status_configmap_and_survives_its_deletion() {
+    use std::io::{BufRead, BufReader};
+    let c = cluster(vec![]);
+    let mut child = plugin()
+        .args([
+            "status",
+            "--kubeconfig",
+            s(&c.kubeconfig),
+            "-w",
+            "-o",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if finished.recv_timeout(Duration::from_secs(30)).is_err() {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid])
+                .status();
+        }
+    });
+    let (said, notes) = std::sync::mpsc::channel::<String>();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = said.send(line);
+        }
+    });
+    let wait_note = |what: &str| loop {
+        let line = notes
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("no stderr line with {what:?}"));
+        if line.contains(what) {
+            return line;
+        }
+    };
+    let note = wait_note("waiting for CA to write it");
+    assert!(note.contains("is not in namespace `kube-system`"), "{note}");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next_document = || {
+        let mut text = String::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            text.push_str(&line);
+            text.push('\n');
+            if line == "}" {
+                break;
+            }
+        }
+        serde_json::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    };
+    c.server.insert(status_map(
+        "kube-system",
+        "cluster-autoscaler-status",
+        YAML_STATUS,
+    ));
+    let first = next_document();
+    assert_eq!(first["autoscalerStatus"], "Running");
+    // CA stops gracefully: its status goes (and its nodes with it); -w keeps waiting.
+    http_delete(
+        &c.server.url(),
+        "/api/v1/namespaces/kube-system/configmaps/cluster-autoscaler-status",
+    );
+    wait_note("waiting for CA to write it");
+    c.server.insert(status_map(
+        "kube-system",
+        "cluster-autoscaler-status",
+        &YAML_STATUS.replace("cloudProviderTarget: 2", "cloudProviderTarget: 5"),
+    ));
+    let second = next_document();
+    let general = second["nodeGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "general")
+        .unwrap()
+        .clone();
+    assert_eq!(general["target"], 5);
+    done.send(()).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn watch_redraws_when_the_status_turns_stale() {
+    use std::io::{BufRead, BufReader};
+    // CA scans every second (its Deployment says): stale after 3 s without a write.
+    let c = cluster(vec![
+        ca_deployment("1s"),
+        status_map("kube-system", "cluster-autoscaler-status", YAML_STATUS),
+    ]);
+    let began = std::time::Instant::now();
+    let mut child = plugin()
+        .args([
+            "status",
+            "--kubeconfig",
+            s(&c.kubeconfig),
+            "-w",
+            "-o",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if finished.recv_timeout(Duration::from_secs(30)).is_err() {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid])
+                .status();
+        }
+    });
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next_document = || {
+        let mut text = String::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            text.push_str(&line);
+            text.push('\n');
+            if line == "}" {
+                break;
+            }
+        }
+        serde_json::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    };
+    let first = next_document();
+    assert_eq!(first["stale"], false, "{first}");
+    // Nothing changes: the next drawing comes when the status turns stale.
+    let second = next_document();
+    assert_eq!(second["stale"], true, "{second}");
+    assert!(second["ageSeconds"].as_i64().unwrap() > 3, "{second}");
+    assert!(
+        began.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        began.elapsed()
+    );
+    done.send(()).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn watch_draws_again_only_on_a_change_however_quiet() {
+    let c = cluster(vec![status_map(
+        "kube-system",
+        "cluster-autoscaler-status",
+        YAML_STATUS,
+    )]);
+    // A 1-s request timeout must not cut the watch into redraws of an unchanged status.
+    let mut child = plugin()
+        .args([
+            "status",
+            "--kubeconfig",
+            s(&c.kubeconfig),
+            "-w",
+            "-o",
+            "json",
+        ])
+        .args(["--request-timeout", "1s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let drawn = stdout.lines().filter(|l| *l == "}").count();
+    assert_eq!(
+        drawn, 1,
+        "an unchanged status was drawn {drawn} times:\n{stdout}"
+    );
 }

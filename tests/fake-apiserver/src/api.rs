@@ -20,6 +20,7 @@ use crate::resources::{self, ResourceType};
 use crate::selectors::{FieldSelector, LabelSelector};
 use crate::status::{ApiError, FieldError, ResRef};
 use crate::store::{ChangeType, Store, key_of};
+use crate::tables;
 use crate::util;
 use crate::validation;
 
@@ -36,6 +37,9 @@ pub struct AppState {
     pub verbose: bool,
     /// Broadcasts the latest resourceVersion to watchers.
     pub rv_tx: watch::Sender<u64>,
+    /// Objects (`RESOURCE/NAMESPACE/NAME`, namespace empty for cluster-scoped ones) whose
+    /// writes fail with 500 as if storage failed; dry runs, which never reach storage, pass.
+    pub failing_storage: Mutex<Vec<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -53,7 +57,18 @@ impl AppState {
             requests: AtomicUsize::new(0),
             verbose,
             rv_tx,
+            failing_storage: Mutex::new(Vec::new()),
         }
+    }
+
+    /// From now on, writes (not dry runs) of this object fail with 500 InternalError.
+    pub fn fail_storage_of(&self, resource: &str, namespace: Option<&str>, name: &str) {
+        lock(&self.failing_storage).push(format!("{resource}/{}/{name}", namespace.unwrap_or("")));
+    }
+
+    fn storage_fails(&self, resource: &str, namespace: Option<&str>, name: &str) -> bool {
+        let key = format!("{resource}/{}/{name}", namespace.unwrap_or(""));
+        lock(&self.failing_storage).contains(&key)
     }
 
     /// Locks the store.
@@ -81,8 +96,12 @@ impl AppState {
     pub fn upsert(&self, mut obj: Value) -> Result<Value, String> {
         let api_version = obj["apiVersion"].as_str().unwrap_or("").to_string();
         let kind = obj["kind"].as_str().unwrap_or("").to_string();
-        let rt = resources::by_kind(&api_version, &kind)
+        let mut rt = resources::by_kind(&api_version, &kind)
             .ok_or_else(|| format!("unsupported apiVersion/kind {api_version:?}/{kind:?}"))?;
+        if rt.group == "events.k8s.io" {
+            crate::events_v1::to_core(&mut obj);
+            rt = resources::by_plural("events").expect("core events registered");
+        }
         if !obj["metadata"].is_object() {
             return Err("object has no metadata".into());
         }
@@ -131,10 +150,41 @@ fn ensure_namespace(st: &mut Store, ns: &str) {
     }
 }
 
+/// Creating into a namespace that does not exist is 404, as the real server's
+/// NamespaceLifecycle admission says it (before validation, dry run or not).
+fn require_namespace(st: &Store, ns: Option<&str>) -> Result<(), ApiError> {
+    let rt = resources::by_plural("namespaces").expect("namespaces registered");
+    match ns {
+        Some(ns) if st.get(rt, "", ns).is_none() => Err(ApiError::not_found(
+            ResRef {
+                resource: "namespaces",
+                group: "",
+            },
+            ns,
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A Service gets a cluster IP from the real kit's range (10.96.0.0/16) unless it names one
+/// (or `None`) or is an ExternalName, as the real allocator does; `seq` makes it unique.
+fn allocate_cluster_ip(service: &mut Value, seq: u64) {
+    let spec = &mut service["spec"];
+    if spec["type"] == "ExternalName" || !spec["clusterIP"].as_str().unwrap_or("").is_empty() {
+        return;
+    }
+    let ip = format!("10.96.{}.{}", (seq / 250) % 256, seq % 250 + 2);
+    spec["clusterIP"] = json!(ip);
+    spec["clusterIPs"] = json!([ip]);
+}
+
 /// Builds the router: admin endpoint plus the API fallback.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/admin/faults", get(get_faults).put(put_faults))
+        .route(
+            "/admin/faults",
+            get(get_faults).put(put_faults).patch(patch_faults),
+        )
         .fallback(api)
         .with_state(state)
 }
@@ -146,14 +196,76 @@ async fn get_faults(State(state): State<Arc<AppState>>) -> Response {
     )
 }
 
+/// PUT replaces every setting: a field left out takes its default (the answer shows them all).
 async fn put_faults(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
-    match serde_json::from_slice::<Faults>(&body) {
-        Ok(f) => {
-            state.set_faults(f.clone());
-            json_response(200, &serde_json::to_value(f).unwrap_or(Value::Null))
-        }
-        Err(e) => error_response(&ApiError::bad_request(format!("invalid faults: {e}"))),
+    set_faults_from(&state, &body, Value::Object(serde_json::Map::new()))
+}
+
+/// PATCH (a JSON merge patch) changes only the fields given.
+async fn patch_faults(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    let current = serde_json::to_value(state.faults()).unwrap_or(Value::Null);
+    set_faults_from(&state, &body, current)
+}
+
+fn set_faults_from(state: &AppState, body: &[u8], base: Value) -> Response {
+    let refuse = |msg: String| error_response(&ApiError::bad_request(msg));
+    let given: Value = match serde_json::from_slice(body) {
+        Ok(v @ Value::Object(_)) => v,
+        Ok(_) => return refuse("invalid faults: expected a JSON object".to_owned()),
+        Err(e) => return refuse(format!("invalid faults: {e}")),
+    };
+    let known = serde_json::to_value(Faults::default()).unwrap_or(Value::Null);
+    if let Some(unknown) = given
+        .as_object()
+        .into_iter()
+        .flat_map(|m| m.keys())
+        .find(|k| known.get(k.as_str()).is_none())
+    {
+        let names: Vec<&str> = known
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.keys().map(String::as_str))
+            .collect();
+        return refuse(format!(
+            "invalid faults: unknown field {unknown:?}; known: {}",
+            names.join(", ")
+        ));
     }
+    let mut merged = base;
+    patch::merge_patch(&mut merged, &given);
+    let faults = match serde_json::from_value::<Faults>(merged) {
+        Ok(f) => f,
+        Err(e) => return refuse(format!("invalid faults: {e}")),
+    };
+    if let Err(e) = check_faults(&faults) {
+        return refuse(format!("invalid faults: {e}"));
+    }
+    state.set_faults(faults.clone());
+    json_response(200, &serde_json::to_value(faults).unwrap_or(Value::Null))
+}
+
+/// Out-of-range fault settings are refused rather than silently clamped.
+pub fn check_faults(f: &Faults) -> Result<(), String> {
+    for (name, rate) in [
+        ("write_failure_rate", f.write_failure_rate),
+        ("throttle_rate", f.throttle_rate),
+    ] {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(format!("{name} must be a probability in 0..=1, not {rate}"));
+        }
+    }
+    if f.history_limit == 0 {
+        return Err("history_limit must be at least 1".to_owned());
+    }
+    if f.drop_watch_after == Some(0) {
+        return Err("drop_watch_after must be at least 1 (or null for never)".to_owned());
+    }
+    if let Some((verb, resource)) = f.deny.iter().find(|(v, r)| v.is_empty() || r.is_empty()) {
+        return Err(format!(
+            "deny entries are [VERB, RESOURCE] with neither empty, not [{verb:?}, {resource:?}]"
+        ));
+    }
+    Ok(())
 }
 
 fn json_response(code: u16, v: &Value) -> Response {
@@ -181,6 +293,8 @@ struct Ctx {
     method: Method,
     query: HashMap<String, String>,
     content_type: String,
+    /// The `Accept` header (`kubectl get` asks for a Table).
+    accept: String,
     body: Bytes,
 }
 
@@ -190,6 +304,21 @@ impl Ctx {
     }
     fn dry_run(&self) -> bool {
         self.q("dryRun") == "All"
+    }
+    /// The DeleteOptions body (kubectl sends `dryRun` and `preconditions` there), or null.
+    fn delete_options(&self) -> Result<Value, ApiError> {
+        if self.body.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&self.body)
+            .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))
+    }
+    /// `dryRun=All` in the query or in the DeleteOptions body.
+    fn delete_dry_run(&self, opts: &Value) -> bool {
+        self.dry_run()
+            || opts["dryRun"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|v| v == "All"))
     }
 }
 
@@ -235,15 +364,84 @@ async fn serve(state: &Arc<AppState>, req: Request) -> Response {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
+    let accept = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let ctx = Ctx {
         method: parts.method.clone(),
         query,
         content_type,
+        accept,
         body,
     };
+    if let Some(core) = crate::events_v1::core_path(parts.uri.path()) {
+        return serve_events_v1(state, &core, ctx, &faults).await;
+    }
     match route(state, parts.uri.path(), &ctx, &faults) {
         Ok(r) => r,
         Err(e) => error_response(&e),
+    }
+}
+
+/// events.k8s.io/v1: the request in core/v1 terms, the answer back in events.k8s.io/v1 terms.
+async fn serve_events_v1(
+    state: &Arc<AppState>,
+    core_path: &str,
+    mut ctx: Ctx,
+    faults: &Faults,
+) -> Response {
+    use crate::events_v1;
+    let back = |mut v: Value| {
+        events_v1::from_core(&mut v);
+        v
+    };
+    if matches!(ctx.q("watch"), "true" | "1") {
+        return error_response(&ApiError::method_not_allowed(
+            "the fake API server does not watch events.k8s.io/v1 events; watch core/v1 events",
+        ));
+    }
+    if !ctx.body.is_empty() && matches!(ctx.method, Method::POST | Method::PUT | Method::PATCH) {
+        let is_yaml = ctx.content_type.contains("yaml");
+        let parsed: Option<Value> = if is_yaml {
+            std::str::from_utf8(&ctx.body)
+                .ok()
+                .and_then(|s| serde_saphyr::from_str(s).ok())
+        } else {
+            serde_json::from_slice(&ctx.body).ok()
+        };
+        if let Some(mut doc) = parsed {
+            if ctx.content_type == "application/json-patch+json" {
+                events_v1::json_patch_to_core(&mut doc);
+            } else {
+                events_v1::to_core(&mut doc);
+            }
+            // JSON is YAML too: an apply patch is still read as YAML.
+            ctx.body = Bytes::from(doc.to_string());
+        }
+    }
+    match route(state, core_path, &ctx, faults) {
+        Err(e) if e.retry_after.is_some() => error_response(&e),
+        Err(e) => json_response(e.code, &back(e.to_status())),
+        Ok(resp) => {
+            let status = resp.status();
+            let is_json = resp
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes() == b"application/json");
+            if !is_json {
+                return resp;
+            }
+            match axum::body::to_bytes(resp.into_body(), 64 * 1024 * 1024).await {
+                Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+                    Ok(v) => json_response(status.as_u16(), &back(v)),
+                    Err(_) => json_response(status.as_u16(), &Value::Null),
+                },
+                Err(e) => error_response(&ApiError::internal(format!("reading answer: {e}"))),
+            }
+        }
     }
 }
 
@@ -339,6 +537,9 @@ fn route(
         }
         return Ok(json_response(200, &doc));
     }
+    if path.trim_end_matches('/') == "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews" {
+        return self_subject_access_review(ctx, faults);
+    }
     let Some(target) = parse_target(path) else {
         return Err(ApiError::path_not_found());
     };
@@ -359,8 +560,13 @@ fn route(
             ));
         }
     };
+    let served_subresource = |sub: &str| match sub {
+        "status" => true,
+        "scale" => rt.plural == "deployments",
+        _ => false,
+    };
     if let Some(sub) = &target.subresource
-        && (sub != "status" || !matches!(verb, "get" | "update" | "patch"))
+        && (!served_subresource(sub) || !matches!(verb, "get" | "update" | "patch"))
     {
         return Err(ApiError::path_not_found());
     }
@@ -383,30 +589,190 @@ fn route(
     {
         return Err(ApiError::internal("injected write failure"));
     }
+    if matches!(verb, "create" | "update" | "patch" | "delete") {
+        let dry_run = if verb == "delete" {
+            ctx.delete_dry_run(&ctx.delete_options().unwrap_or(Value::Null))
+        } else {
+            ctx.dry_run()
+        };
+        let name = match &target.name {
+            Some(n) => n.clone(),
+            None => serde_json::from_slice::<Value>(&ctx.body)
+                .ok()
+                .and_then(|b| b["metadata"]["name"].as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        };
+        if !dry_run && state.storage_fails(rt.plural, target.namespace.as_deref(), &name) {
+            return Err(ApiError::internal("injected storage failure"));
+        }
+    }
     let ns = target.namespace.as_deref();
     let name = target.name.as_deref().unwrap_or("");
+    if target.subresource.as_deref() == Some("scale") {
+        return scale(state, rt, ns, name, verb, ctx);
+    }
     match verb {
         "get" => {
             let st = state.store();
             let obj = st
                 .get(rt, ns.unwrap_or(""), name)
                 .ok_or_else(|| ApiError::not_found(rref, name))?;
+            if target.subresource.is_none() && tables::wants_table(&ctx.accept) {
+                let md = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
+                let table = tables::table(
+                    rt.plural,
+                    std::slice::from_ref(obj),
+                    md,
+                    ctx.q("includeObject"),
+                );
+                return Ok(json_response(200, &table));
+            }
             Ok(json_response(200, obj))
         }
         "list" => list(state, rt, ns, ctx),
         "watch" => watch_stream(state, rt, ns, ctx, faults),
-        "create" => create(state, rt, ns, ctx),
+        "create" => create(state, rt, ns, ctx)
+            .map(|r| crate::faults::lose_response(r, faults.lost_response_rate)),
         "update" => {
             let body = parse_body(ctx)?;
             update(state, rt, ns, name, body, ctx, target.subresource.is_some())
         }
         "patch" => patch_obj(state, rt, ns, name, ctx, target.subresource.is_some()),
-        "delete" => delete(state, rt, ns, name, ctx),
+        "delete" => delete(state, rt, ns, name, ctx)
+            .map(|r| crate::faults::lose_response(r, faults.lost_response_rate)),
         _ => delete_collection(state, rt, ns, ctx),
     }
 }
 
+/// `kubectl auth can-i`: allowed unless the deny list says otherwise (no RBAC here).
+fn self_subject_access_review(ctx: &Ctx, faults: &Faults) -> Result<Response, ApiError> {
+    if ctx.method != Method::POST {
+        return Err(ApiError::method_not_allowed(
+            "the server does not allow this method on the requested resource".to_string(),
+        ));
+    }
+    let mut review = parse_body(ctx)?;
+    let attrs = &review["spec"]["resourceAttributes"];
+    let allowed = if attrs.is_object() {
+        let verb = attrs["verb"].as_str().unwrap_or("");
+        let resource = attrs["resource"].as_str().unwrap_or("");
+        !faults.denies(verb, resource)
+    } else {
+        // Non-resource URLs (`can-i get /healthz`): nothing is denied there.
+        true
+    };
+    review["apiVersion"] = json!("authorization.k8s.io/v1");
+    review["kind"] = json!("SelfSubjectAccessReview");
+    review["metadata"] = json!({});
+    review["status"] = json!({"allowed": allowed});
+    Ok(json_response(201, &review))
+}
+
+/// The `autoscaling/v1` Scale of a deployment.
+fn scale_of(deployment: &Value) -> Value {
+    let md = &deployment["metadata"];
+    let selector: Vec<String> = deployment["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            "name": md["name"], "namespace": md["namespace"], "uid": md["uid"],
+            "resourceVersion": md["resourceVersion"], "creationTimestamp": md["creationTimestamp"],
+        },
+        "spec": {"replicas": deployment["spec"]["replicas"].as_i64().unwrap_or(1)},
+        "status": {
+            "replicas": deployment["status"]["replicas"].as_i64().unwrap_or(0),
+            "selector": selector.join(","),
+        },
+    })
+}
+
+/// The `scale` subresource of deployments (`kubectl scale deployment`): get, update, patch.
+fn scale(
+    state: &Arc<AppState>,
+    rt: &'static ResourceType,
+    ns: Option<&str>,
+    name: &str,
+    verb: &str,
+    ctx: &Ctx,
+) -> Result<Response, ApiError> {
+    let rref = ResRef {
+        resource: rt.plural,
+        group: rt.group,
+    };
+    let current = state
+        .store()
+        .get(rt, ns.unwrap_or(""), name)
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(rref, name))?;
+    if verb == "get" {
+        return Ok(json_response(200, &scale_of(&current)));
+    }
+    let mut wanted = scale_of(&current);
+    if verb == "update" {
+        let body = parse_body(ctx)?;
+        let rv = body["metadata"]["resourceVersion"].as_str().unwrap_or("");
+        if !rv.is_empty() && Some(rv) != current["metadata"]["resourceVersion"].as_str() {
+            return Err(ApiError::conflict(rref, name));
+        }
+        wanted = body;
+    } else {
+        let doc: Value = serde_json::from_slice(&ctx.body)
+            .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
+        let applied = match ctx.content_type.as_str() {
+            "application/json-patch+json" => patch::json_patch(&mut wanted, &doc),
+            "application/merge-patch+json" => {
+                patch::merge_patch(&mut wanted, &doc);
+                Ok(())
+            }
+            "application/strategic-merge-patch+json" => {
+                patch::strategic_merge_patch(&mut wanted, &doc)
+            }
+            other => return Err(ApiError::unsupported_media_type(other)),
+        };
+        applied.map_err(ApiError::bad_request)?;
+    }
+    let replicas = wanted["spec"]["replicas"].as_i64().unwrap_or(0);
+    if replicas < 0 {
+        return Err(ApiError::invalid(
+            "Scale",
+            "autoscaling",
+            name,
+            &[FieldError::invalid_number(
+                "spec.replicas",
+                replicas,
+                "must be greater than or equal to 0",
+            )],
+        ));
+    }
+    let mut deployment = current;
+    deployment["spec"]["replicas"] = json!(replicas);
+    let dry_run = ctx.dry_run();
+    let written = update(state, rt, ns, name, deployment.clone(), ctx, false)?;
+    let status = written.status().as_u16();
+    let now = if dry_run {
+        deployment
+    } else {
+        state
+            .store()
+            .get(rt, ns.unwrap_or(""), name)
+            .cloned()
+            .unwrap_or(deployment)
+    };
+    Ok(json_response(status, &scale_of(&now)))
+}
+
 fn parse_body(ctx: &Ctx) -> Result<Value, ApiError> {
+    if ctx.content_type == "application/vnd.kubernetes.protobuf" {
+        return crate::protobuf::decode(&ctx.body).map_err(ApiError::bad_request);
+    }
     let v: Value = if ctx.content_type.contains("yaml") {
         let s = std::str::from_utf8(&ctx.body)
             .map_err(|e| ApiError::bad_request(format!("invalid body: {e}")))?;
@@ -466,6 +832,13 @@ fn check_body(rt: &ResourceType, ns: Option<&str>, obj: &mut Value) -> Result<()
 }
 
 fn validate(rt: &ResourceType, obj: &Value) -> Result<(), ApiError> {
+    if let Some(msg) = validation::undecodable(rt.plural, obj) {
+        return Err(ApiError::bad_request(format!(
+            "{kind} in version \"{version}\" cannot be handled as a {kind}: {msg}",
+            kind = rt.kind,
+            version = rt.version
+        )));
+    }
     let errs: Vec<FieldError> = validation::validate(rt, obj);
     if errs.is_empty() {
         Ok(())
@@ -496,16 +869,17 @@ fn create(
     validate(rt, &obj)?;
     let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
     let mut st = state.store();
+    require_namespace(&st, ns)?;
     if st.get(rt, ns.unwrap_or(""), &name).is_some() {
         return Err(ApiError::already_exists(rref, &name));
+    }
+    if rt.plural == "services" {
+        allocate_cluster_ip(&mut obj, st.rv);
     }
     if ctx.dry_run() {
         let mut o = obj;
         crate::store::prepare_new(rt, &mut o);
         return Ok(json_response(201, &o));
-    }
-    if let Some(ns) = ns {
-        ensure_namespace(&mut st, ns);
     }
     let out = st.create(rt, obj);
     let rv = st.rv;
@@ -626,6 +1000,7 @@ fn patch_obj(
             }
             check_body(rt, ns, &mut obj)?;
             obj["metadata"]["name"] = json!(name);
+            require_namespace(&state.store(), ns)?;
             validate(rt, &obj)?;
             if ctx.dry_run() {
                 crate::store::prepare_new(rt, &mut obj);
@@ -634,9 +1009,6 @@ fn patch_obj(
             let mut st = state.store();
             if st.get(rt, ns.unwrap_or(""), name).is_some() {
                 return Err(ApiError::conflict(rref, name));
-            }
-            if let Some(ns) = ns {
-                ensure_namespace(&mut st, ns);
             }
             let out = st.create(rt, obj);
             let rv = st.rv;
@@ -683,11 +1055,8 @@ fn delete(
         resource: rt.plural,
         group: rt.group,
     };
-    let opts: Value = if ctx.body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&ctx.body).unwrap_or(Value::Null)
-    };
+    let opts = ctx.delete_options()?;
+    let dry_run = ctx.delete_dry_run(&opts);
     let mut st = state.store();
     let Some(current) = st.get(rt, ns.unwrap_or(""), name).cloned() else {
         return Err(ApiError::not_found(rref, name));
@@ -703,7 +1072,7 @@ fn delete(
     {
         return Err(ApiError::conflict(rref, name));
     }
-    let out = if ctx.dry_run() {
+    let out = if dry_run {
         current.clone()
     } else {
         if rt.plural == "namespaces" {
@@ -754,6 +1123,7 @@ fn delete_collection(
     ctx: &Ctx,
 ) -> Result<Response, ApiError> {
     let (ls, fs) = selectors(rt, ctx)?;
+    let dry_run = ctx.delete_dry_run(&ctx.delete_options()?);
     let mut st = state.store();
     let victims: Vec<Value> = st
         .list(rt, ns)
@@ -763,7 +1133,7 @@ fn delete_collection(
     let mut items = Vec::new();
     for v in victims {
         let (ons, oname) = key_of(&v);
-        if ctx.dry_run() {
+        if dry_run {
             items.push(v);
         } else if let Some(o) = st.delete(rt, &ons, &oname) {
             items.push(o);
@@ -867,8 +1237,8 @@ fn list(
     // Only without selectors does the real server say how many items remain.
     let remaining = (more && ls.is_empty() && fs.is_empty()).then(|| {
         let last = page.last().map(|(k, _)| k.clone());
-        st.page(rt, snapshot_rv.min(st.rv), last.as_ref(), 0, keep)
-            .map_or(0, |(rest, _)| rest.len())
+        st.count(rt, snapshot_rv.min(st.rv), last.as_ref(), keep)
+            .unwrap_or(0)
     });
     drop(st);
     let mut md = json!({"resourceVersion": snapshot_rv.to_string()});
@@ -891,6 +1261,10 @@ fn list(
             o
         })
         .collect();
+    if tables::wants_table(&ctx.accept) {
+        let table = tables::table(rt.plural, &items, md, ctx.q("includeObject"));
+        return Ok(json_response(200, &table));
+    }
     Ok(json_response(
         200,
         &json!({"kind": format!("{}List", rt.kind), "apiVersion": rt.api_version(), "metadata": md, "items": items}),
@@ -918,6 +1292,9 @@ fn expired_event(requested: u64, oldest: u64) -> Bytes {
     let st = ApiError::expired(format!("too old resource version: {requested} ({oldest})"));
     event_line("ERROR", &st.to_status())
 }
+
+/// How often a quiet watch that asked for bookmarks gets one (the real server: about a minute).
+const BOOKMARK_INTERVAL: Duration = Duration::from_secs(60);
 
 fn watch_stream(
     state: &Arc<AppState>,
@@ -995,8 +1372,8 @@ fn watch_stream(
                     st.rv.max(r),
                 )),
                 Some(r) => {
-                    if r < st.oldest_rv() {
-                        Err((r, st.oldest_rv() + 1))
+                    if r < st.oldest_rv(rt.plural) {
+                        Err((r, st.oldest_rv(rt.plural) + 1))
                     } else {
                         Ok((Vec::new(), r))
                     }
@@ -1016,13 +1393,14 @@ fn watch_stream(
         if send_initial && bookmarks {
             send!(bookmark(rt, last, true), false);
         }
-        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        // Like the real server: a bookmark about once a minute, and one as the watch times out.
+        let mut tick = tokio::time::interval(BOOKMARK_INTERVAL);
         tick.tick().await;
         loop {
             // Drain everything newer than `last`.
             let batch = {
                 let st = state.store();
-                match st.changes_since(last) {
+                match st.changes_since(rt.plural, last) {
                     Ok(cs) => {
                         let cur = st.rv;
                         Ok((cs, cur))

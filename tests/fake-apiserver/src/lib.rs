@@ -3,12 +3,15 @@
 //! Use [`TestServer::spawn`] from plain `#[test]` functions, or [`start`] from async code.
 
 pub mod api;
+pub mod events_v1;
 pub mod faults;
 pub mod patch;
+pub mod protobuf;
 pub mod resources;
 pub mod selectors;
 pub mod status;
 pub mod store;
+pub mod tables;
 pub mod util;
 pub mod validation;
 
@@ -237,6 +240,12 @@ impl TestServer {
     /// Replaces the fault settings.
     pub fn set_faults(&self, faults: Faults) {
         self.state().set_faults(faults);
+    }
+
+    /// From now on, writes of this object (plural resource; namespace `None` for
+    /// cluster-scoped ones) fail with 500 InternalError, as if storage failed; dry runs pass.
+    pub fn fail_storage_of(&self, resource: &str, namespace: Option<&str>, name: &str) {
+        self.state().fail_storage_of(resource, namespace, name);
     }
 
     /// Current fault settings.

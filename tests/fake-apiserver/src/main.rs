@@ -29,6 +29,9 @@ struct Args {
     /// Probability (0..1) that a request fails with 429.
     #[arg(long, default_value_t = 0.0)]
     throttle_rate: f64,
+    /// Probability (0..1) that a create or delete is committed but its response is lost (cut connection).
+    #[arg(long, default_value_t = 0.0)]
+    lost_response_rate: f64,
     /// Retry-After seconds sent with 429.
     #[arg(long, default_value_t = 1)]
     retry_after: u64,
@@ -38,7 +41,7 @@ struct Args {
     /// Cut each watch stream after N events.
     #[arg(long)]
     drop_watch_after: Option<usize>,
-    /// Number of retained change events (older resourceVersions get 410 Gone).
+    /// Retained changes per resource (older resourceVersions and continue tokens get 410).
     #[arg(long, default_value_t = 10_000)]
     history_limit: usize,
     /// Answer VERB on RESOURCE with 403 (e.g. `get:configmaps`, `*:nodes`); repeatable.
@@ -68,12 +71,14 @@ async fn run(args: Args) -> Result<(), String> {
     let faults = Faults {
         write_failure_rate: args.write_failure_rate,
         throttle_rate: args.throttle_rate,
+        lost_response_rate: args.lost_response_rate,
         retry_after_seconds: args.retry_after,
         latency_ms: args.latency_ms,
         drop_watch_after: args.drop_watch_after,
         history_limit: args.history_limit,
         deny: args.deny.clone(),
     };
+    fake_apiserver::api::check_faults(&faults)?;
     let server = start_with(ServerConfig { seed, faults }, args.listen, args.verbose)
         .await
         .map_err(|e| format!("starting: {e}"))?;

@@ -259,6 +259,15 @@ impl FieldError {
         }
     }
 
+    /// `Invalid value: <number>: <detail>` (numbers are not quoted).
+    pub fn invalid_number(field: &str, value: i64, detail: &str) -> Self {
+        FieldError {
+            reason: "FieldValueInvalid",
+            field: field.into(),
+            body: format!("Invalid value: {value}: {detail}"),
+        }
+    }
+
     /// `Required value: <detail>`.
     pub fn required(field: &str, detail: &str) -> Self {
         FieldError {

@@ -1,4 +1,5 @@
-//! The in-memory object store: objects per resource, a global resourceVersion and change history.
+//! The in-memory object store: objects per resource, a global resourceVersion, and each
+//! resource's own change history (so node churn cannot push event changes out).
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -53,10 +54,11 @@ pub struct Store {
     objects: BTreeMap<&'static str, BTreeMap<ObjKey, Value>>,
     /// The latest assigned resourceVersion.
     pub rv: u64,
-    history: VecDeque<Change>,
-    /// Highest RV whose change was dropped from history (0: none dropped).
-    pub compacted_rv: u64,
-    /// How many changes to retain.
+    /// Per resource (plural), its retained changes, oldest first.
+    history: BTreeMap<&'static str, VecDeque<Change>>,
+    /// Per resource, the highest RV whose change was dropped from its history (absent: none).
+    compacted: BTreeMap<&'static str, u64>,
+    /// How many changes to retain per resource.
     pub history_limit: usize,
 }
 
@@ -77,8 +79,8 @@ impl Store {
         Store {
             objects: BTreeMap::new(),
             rv: 1,
-            history: VecDeque::new(),
-            compacted_rv: 0,
+            history: BTreeMap::new(),
+            compacted: BTreeMap::new(),
             history_limit: history_limit.max(1),
         }
     }
@@ -115,17 +117,54 @@ impl Store {
         limit: usize,
         keep: impl Fn(&ObjKey, &Value) -> bool,
     ) -> Option<(Vec<(ObjKey, Value)>, bool)> {
-        if rv < self.compacted_rv {
+        let mut items = Vec::new();
+        let more = self.walk(rt, rv, start_after, |key, object| {
+            if !keep(key, object) {
+                return true;
+            }
+            if limit > 0 && items.len() == limit {
+                return false;
+            }
+            items.push((key.clone(), object.clone()));
+            true
+        })?;
+        Some((items, more))
+    }
+
+    /// How many objects after `start_after` that `keep` accepts the list at `rv` holds, counted
+    /// without copying them. None if `rv` is older than the history.
+    pub fn count(
+        &self,
+        rt: &ResourceType,
+        rv: u64,
+        start_after: Option<&ObjKey>,
+        keep: impl Fn(&ObjKey, &Value) -> bool,
+    ) -> Option<usize> {
+        let mut n = 0;
+        self.walk(rt, rv, start_after, |key, object| {
+            n += usize::from(keep(key, object));
+            true
+        })?;
+        Some(n)
+    }
+
+    /// Visits the objects of the list at `rv` after `start_after`, in key order, until `visit`
+    /// returns false (then: true, the walk was cut short). None if `rv` is older than the history.
+    fn walk(
+        &self,
+        rt: &ResourceType,
+        rv: u64,
+        start_after: Option<&ObjKey>,
+        mut visit: impl FnMut(&ObjKey, &Value) -> bool,
+    ) -> Option<bool> {
+        if rv < self.oldest_rv(rt.plural) {
             return None;
         }
         // Objects as they were at `rv`, for those changed since (None: did not exist then).
         let mut overlay: BTreeMap<ObjKey, Option<&Value>> = BTreeMap::new();
-        for c in self.history.iter().rev() {
+        for c in self.history.get(rt.plural).into_iter().flatten().rev() {
             if c.rv <= rv {
                 break;
-            }
-            if c.resource != rt.plural {
-                continue;
             }
             let then = match (&c.kind, &c.prev) {
                 (ChangeType::Added, _) => None,
@@ -142,13 +181,12 @@ impl Store {
         let range = (bound, std::ops::Bound::Unbounded);
         let mut live_iter = live.range::<ObjKey, _>(range.clone()).peekable();
         let mut overlay_iter = overlay.range::<ObjKey, _>(range).peekable();
-        let mut items = Vec::new();
         loop {
             // The next key of either side, the overlay's view winning on a tie.
             let live_key = live_iter.peek().map(|(k, _)| *k);
             let overlay_key = overlay_iter.peek().map(|(k, _)| *k);
             let next = match (live_key, overlay_key) {
-                (None, None) => return Some((items, false)),
+                (None, None) => return Some(false),
                 (Some(lk), Some(ok)) if ok <= lk => {
                     if ok == lk {
                         live_iter.next();
@@ -166,39 +204,52 @@ impl Store {
                 }
             };
             if let (key, Some(object)) = next
-                && keep(key, object)
+                && !visit(key, object)
             {
-                if limit > 0 && items.len() == limit {
-                    return Some((items, true));
-                }
-                items.push((key.clone(), object.clone()));
+                return Some(true);
             }
         }
     }
 
-    /// Retained changes with RV greater than `after`, or Err if some were dropped.
-    pub fn changes_since(&self, after: u64) -> Result<Vec<Change>, u64> {
-        if after < self.compacted_rv {
-            return Err(self.compacted_rv + 1);
+    /// Retained changes of `resource` with RV greater than `after`, or Err(the oldest RV a
+    /// watch may start from) if some were dropped.
+    pub fn changes_since(&self, resource: &str, after: u64) -> Result<Vec<Change>, u64> {
+        let oldest = self.oldest_rv(resource);
+        if after < oldest {
+            return Err(oldest + 1);
         }
-        Ok(self
-            .history
+        let Some(history) = self.history.get(resource) else {
+            return Ok(Vec::new());
+        };
+        // Newest last: count back only as far as needed.
+        let newer = history.iter().rev().take_while(|c| c.rv > after).count();
+        Ok(history
             .iter()
-            .filter(|c| c.rv > after)
+            .skip(history.len() - newer)
             .cloned()
             .collect())
     }
 
-    /// The oldest RV still reachable by a watch.
-    pub fn oldest_rv(&self) -> u64 {
-        self.compacted_rv
+    /// The oldest RV from which `resource` can still be watched or listed (its history since
+    /// then is whole).
+    pub fn oldest_rv(&self, resource: &str) -> u64 {
+        self.compacted.get(resource).copied().unwrap_or(0)
     }
 
     fn record(&mut self, change: Change) {
-        self.history.push_back(change);
-        while self.history.len() > self.history_limit {
-            if let Some(c) = self.history.pop_front() {
-                self.compacted_rv = c.rv;
+        let resource = change.resource;
+        self.history.entry(resource).or_default().push_back(change);
+        self.trim(resource);
+    }
+
+    /// Drops `resource`'s oldest changes beyond the limit, remembering the newest dropped RV.
+    fn trim(&mut self, resource: &'static str) {
+        let Some(history) = self.history.get_mut(resource) else {
+            return;
+        };
+        while history.len() > self.history_limit {
+            if let Some(c) = history.pop_front() {
+                self.compacted.insert(resource, c.rv);
             }
         }
     }
@@ -206,10 +257,9 @@ impl Store {
     /// Changes the retention limit, trimming history as needed.
     pub fn set_history_limit(&mut self, limit: usize) {
         self.history_limit = limit.max(1);
-        while self.history.len() > self.history_limit {
-            if let Some(c) = self.history.pop_front() {
-                self.compacted_rv = c.rv;
-            }
+        let resources: Vec<&'static str> = self.history.keys().copied().collect();
+        for resource in resources {
+            self.trim(resource);
         }
     }
 

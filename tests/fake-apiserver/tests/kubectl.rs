@@ -463,3 +463,327 @@ fn create_a_list_file_with_client_side_validation() {
     );
     assert_eq!(server.list("nodes", None).len(), 2);
 }
+
+// ---- The fake fails where the real server fails: each message below was copied from the
+// ---- kit's kube-apiserver (v1.36.3), answering the same request.
+
+#[test]
+fn delete_dry_run_server_keeps_the_object() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    let out = k.ok(&[
+        "delete",
+        "configmap",
+        "provider-config",
+        "-n",
+        "kube-system",
+        "--dry-run=server",
+    ]);
+    assert!(out.contains("(server dry run)"), "{out}");
+    assert!(
+        s.get("configmaps", Some("kube-system"), "provider-config")
+            .is_some(),
+        "kubectl sends dryRun in the DeleteOptions body: nothing may be deleted"
+    );
+    k.ok(&["delete", "node", "worker-1", "--dry-run=server"]);
+    assert!(s.get("nodes", None, "worker-1").is_some());
+}
+
+#[test]
+fn kubectl_create_sends_protobuf_and_the_objects_arrive_whole() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    k.ok(&["create", "namespace", "team-a"]);
+    k.ok(&[
+        "create",
+        "configmap",
+        "settings",
+        "-n",
+        "team-a",
+        "--from-literal=mode=kwok",
+        "--from-literal=max=10",
+    ]);
+    k.ok(&[
+        "create",
+        "deployment",
+        "web",
+        "-n",
+        "team-a",
+        "--image=nginx",
+        "--replicas=0",
+    ]);
+    let cm = s.get("configmaps", Some("team-a"), "settings").unwrap();
+    assert_eq!(cm["data"], json!({"max": "10", "mode": "kwok"}));
+    let d = s.get("deployments", Some("team-a"), "web").unwrap();
+    assert_eq!(d["spec"]["replicas"], 0, "{d}");
+    assert_eq!(d["spec"]["selector"]["matchLabels"], json!({"app": "web"}));
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"],
+        json!([{"name": "nginx", "image": "nginx", "resources": {}}])
+    );
+    assert!(s.get("namespaces", None, "team-a").is_some());
+    // The scale subresource, as `kubectl scale` uses it.
+    let out = k.ok(&["scale", "deployment", "web", "-n", "team-a", "--replicas=3"]);
+    assert!(out.contains("deployment.apps/web scaled"), "{out}");
+    let d = s.get("deployments", Some("team-a"), "web").unwrap();
+    assert_eq!(d["spec"]["replicas"], 3);
+    assert_eq!(d["metadata"]["generation"], 2);
+}
+
+#[test]
+fn creating_into_a_missing_namespace_is_404() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    let err = k.fails(&[
+        "create",
+        "configmap",
+        "x",
+        "-n",
+        "nosuch",
+        "--from-literal=a=b",
+    ]);
+    assert!(
+        err.contains("namespaces \"nosuch\" not found"),
+        "the real message: {err}"
+    );
+    assert!(s.get("namespaces", None, "nosuch").is_none());
+    let manifest = k.file(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: nosuch}\n",
+    );
+    let err = k.fails(&["apply", "--server-side", "-f", &manifest]);
+    assert!(err.contains("namespaces \"nosuch\" not found"), "{err}");
+}
+
+#[test]
+fn labels_taints_and_quantities_are_refused_as_for_real() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    let manifest = k.file(
+        "bad.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n  namespace: default\n  labels: {team: \"data platform\"}\n",
+    );
+    let err = k.fails(&["apply", "-f", &manifest]);
+    assert!(
+        err.contains("The ConfigMap \"bad\" is invalid: metadata.labels: Invalid value: \"data platform\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"),
+        "{err}"
+    );
+    let manifest = k.file(
+        "node.yaml",
+        "apiVersion: v1\nkind: Node\nmetadata: {name: lots}\nstatus:\n  capacity: {cpu: lots}\n",
+    );
+    let err = k.fails(&["create", "-f", &manifest]);
+    assert!(
+        err.contains("Node in version \"v1\" cannot be handled as a Node: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"),
+        "{err}"
+    );
+    let manifest = k.file(
+        "taint.yaml",
+        "apiVersion: v1\nkind: Node\nmetadata: {name: tainted}\nspec:\n  taints: [{key: \"bad key\", value: \"data platform\", effect: NoSchedule}]\n",
+    );
+    let err = k.fails(&["create", "-f", &manifest]);
+    assert!(
+        err.contains("metadata.taints[0].key: Invalid value: \"bad key\": name part must consist of alphanumeric characters")
+            && err.contains("metadata.taints[0].value: Invalid value: \"data platform\": a valid label must be an empty string"),
+        "{err}"
+    );
+    assert!(s.get("nodes", None, "lots").is_none() && s.get("nodes", None, "tainted").is_none());
+}
+
+#[test]
+fn auth_can_i_answers_from_the_deny_list() {
+    let s = TestServer::spawn(ServerConfig {
+        seed: Vec::new(),
+        faults: Faults {
+            deny: vec![("list".into(), "configmaps".into())],
+            ..Faults::default()
+        },
+    });
+    let k = Kubectl::new(&s);
+    assert_eq!(k.ok(&["auth", "can-i", "get", "configmaps"]).trim(), "yes");
+    let no = k.run(&["auth", "can-i", "list", "configmaps", "-n", "kube-system"]);
+    assert_eq!(no.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&no.stdout).trim(), "no");
+}
+
+#[test]
+fn kubectl_get_prints_the_real_servers_columns() {
+    let s = TestServer::spawn(ServerConfig {
+        seed: parse_seed(
+            r#"
+apiVersion: v1
+kind: Node
+metadata:
+  name: n1
+  labels: {node-role.kubernetes.io/control-plane: "", node-role.kubernetes.io/worker: x}
+spec: {unschedulable: true}
+status:
+  conditions: [{type: Ready, status: "True"}]
+  nodeInfo: {kubeletVersion: v1.32.0, osImage: kwok}
+  addresses: [{type: InternalIP, address: 10.0.0.1}]
+---
+apiVersion: v1
+kind: Event
+metadata: {name: e1, namespace: default}
+involvedObject: {kind: Pod, name: pod1, namespace: default}
+reason: ScaleUp
+message: hello
+type: Normal
+source: {component: cluster-autoscaler}
+count: 3
+"#,
+        )
+        .unwrap(),
+        faults: Faults::default(),
+    });
+    let k = Kubectl::new(&s);
+    let words = |out: &str| -> Vec<Vec<String>> {
+        out.lines()
+            .map(|l| {
+                l.split("   ")
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .collect()
+    };
+    let nodes = words(&k.ok(&["get", "nodes", "-o", "wide"]));
+    assert_eq!(
+        nodes[0],
+        [
+            "NAME",
+            "STATUS",
+            "ROLES",
+            "AGE",
+            "VERSION",
+            "INTERNAL-IP",
+            "EXTERNAL-IP",
+            "OS-IMAGE",
+            "KERNEL-VERSION",
+            "CONTAINER-RUNTIME"
+        ]
+    );
+    assert_eq!(
+        nodes[1][..3],
+        ["n1", "Ready,SchedulingDisabled", "control-plane,worker"]
+    );
+    assert_eq!(
+        nodes[1][4..],
+        [
+            "v1.32.0",
+            "10.0.0.1",
+            "<none>",
+            "kwok",
+            "<unknown>",
+            "<unknown>"
+        ]
+    );
+    k.ok(&[
+        "create",
+        "configmap",
+        "q",
+        "--from-literal=a=b",
+        "--from-literal=c=d",
+    ]);
+    let cms = words(&k.ok(&["get", "configmaps"]));
+    assert_eq!(cms[0], ["NAME", "DATA", "AGE"]);
+    assert_eq!(cms[1][..2], ["q", "2"]);
+    let namespaces = words(&k.ok(&["get", "namespaces"]));
+    assert_eq!(namespaces[0], ["NAME", "STATUS", "AGE"]);
+    assert_eq!(namespaces[1][..2], ["default", "Active"]);
+    let events = words(&k.ok(&["get", "events"]));
+    assert_eq!(
+        events[0],
+        ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    );
+    assert_eq!(events[1][1..], ["Normal", "ScaleUp", "pod/pod1", "hello"]);
+    k.ok(&["create", "deployment", "web", "--image=nginx"]);
+    let deployments = words(&k.ok(&["get", "deployments", "-o", "wide"]));
+    assert_eq!(
+        deployments[0],
+        [
+            "NAME",
+            "READY",
+            "UP-TO-DATE",
+            "AVAILABLE",
+            "AGE",
+            "CONTAINERS",
+            "IMAGES",
+            "SELECTOR"
+        ]
+    );
+    assert_eq!(deployments[1][..4], ["web", "0/1", "0", "0"]);
+    assert_eq!(deployments[1][5..], ["nginx", "nginx", "app=web"]);
+}
+
+#[test]
+fn services_are_served_and_printed_with_their_columns() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    k.ok(&["create", "service", "clusterip", "web", "--tcp=80:8080"]);
+    k.ok(&[
+        "create",
+        "service",
+        "nodeport",
+        "np",
+        "--tcp=80:8080",
+        "--node-port=30080",
+    ]);
+    let web = s.get("services", Some("default"), "web").unwrap();
+    assert_eq!(web["spec"]["ports"][0]["targetPort"], 8080, "{web}");
+    assert_eq!(web["spec"]["selector"], json!({"app": "web"}));
+    let ip = web["spec"]["clusterIP"].as_str().unwrap().to_owned();
+    assert!(ip.starts_with("10.96."), "{ip}");
+    let out = k.ok(&["get", "svc", "-o", "wide"]);
+    let lines: Vec<Vec<&str>> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        lines[0],
+        [
+            "NAME",
+            "TYPE",
+            "CLUSTER-IP",
+            "EXTERNAL-IP",
+            "PORT(S)",
+            "AGE",
+            "SELECTOR"
+        ]
+    );
+    assert_eq!(
+        lines[1][..5],
+        ["np", "NodePort", lines[1][2], "<none>", "80:30080/TCP"]
+    );
+    assert_eq!(
+        lines[2][..5],
+        ["web", "ClusterIP", ip.as_str(), "<none>", "80/TCP"]
+    );
+    assert_eq!(lines[2][6], "app=web");
+    k.ok(&["delete", "svc", "web"]);
+    assert!(s.get("services", Some("default"), "web").is_none());
+}
+
+#[test]
+fn kubectl_creates_and_reads_events_k8s_io_v1() {
+    let s = seeded();
+    let k = Kubectl::new(&s);
+    let manifest = k.file(
+        "ev.yaml",
+        "apiVersion: events.k8s.io/v1\nkind: Event\nmetadata: {name: v1e, namespace: default}\neventTime: \"2026-12-05T23:59:00.000000Z\"\nreportingController: cluster-autoscaler\nreportingInstance: ca-1\naction: ScaleUp\nreason: TriggeredScaleUp\nregarding: {kind: Pod, name: pod1, namespace: default}\nnote: pod triggered scale-up\ntype: Normal\n",
+    );
+    let out = k.ok(&["create", "-f", &manifest]);
+    assert_eq!(out.trim(), "event.events.k8s.io/v1e created");
+    let v: Value =
+        serde_json::from_str(&k.ok(&["get", "events.v1.events.k8s.io", "v1e", "-o", "json"]))
+            .unwrap();
+    assert_eq!(v["note"], "pod triggered scale-up");
+    let core: Value = serde_json::from_str(&k.ok(&["get", "events", "v1e", "-o", "json"])).unwrap();
+    assert_eq!(core["message"], "pod triggered scale-up");
+    let err = k.fails(&["get", "events.v1.events.k8s.io", "nosuch"]);
+    assert!(
+        err.contains("events.events.k8s.io \"nosuch\" not found"),
+        "{err}"
+    );
+}

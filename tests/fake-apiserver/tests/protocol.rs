@@ -632,37 +632,63 @@ fn watch_timeout_and_bookmarks() {
         &u,
         &format!("{CMS}?watch=true&allowWatchBookmarks=true&timeoutSeconds=3"),
     );
+    s.insert(json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"}}));
+    let opened = Instant::now();
+    // Like the real server: no bookmark every second, one as the watch times out.
     let b = w.event();
+    assert!(
+        opened.elapsed() >= Duration::from_millis(2500),
+        "a bookmark came after {:?}, before the timeout",
+        opened.elapsed()
+    );
     assert_eq!(b["type"], "BOOKMARK");
     assert_eq!(b["object"]["kind"], "ConfigMap");
-    let rv1: u64 = b["object"]["metadata"]["resourceVersion"]
+    let node_rv = s.get("nodes", None, "n1").unwrap()["metadata"]["resourceVersion"]
         .as_str()
         .unwrap()
-        .parse()
-        .unwrap();
-    s.insert(json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"}}));
-    let mut last = rv1;
-    let mut count = 1;
-    loop {
-        match w.next() {
-            Next::Event(e) => {
-                assert_eq!(e["type"], "BOOKMARK");
-                last = e["object"]["metadata"]["resourceVersion"]
-                    .as_str()
-                    .unwrap()
-                    .parse()
-                    .unwrap();
-                count += 1;
-            }
-            Next::End => break,
-            Next::Cut(e) => panic!("cut: {e}"),
-        }
-    }
-    assert!(count >= 3, "expected periodic bookmarks, got {count}");
-    assert!(
-        last > rv1,
-        "bookmark RV should advance past unrelated writes"
+        .to_owned();
+    assert_eq!(
+        b["object"]["metadata"]["resourceVersion"].as_str(),
+        Some(node_rv.as_str()),
+        "the bookmark's RV should advance past unrelated writes"
     );
+    assert!(matches!(w.next(), Next::End), "one bookmark, then the end");
+}
+
+#[test]
+fn history_is_kept_per_resource() {
+    let s = TestServer::spawn(ServerConfig {
+        faults: Faults {
+            history_limit: 3,
+            ..Faults::default()
+        },
+        ..ServerConfig::default()
+    });
+    let u = s.url();
+    let a = s.insert(cm("default", "a", json!({})));
+    let rv = a["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Node churn does not push ConfigMap changes out of the history.
+    for i in 0..10 {
+        s.insert(
+            json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": format!("n{i}")}}),
+        );
+    }
+    s.insert(cm("default", "b", json!({})));
+    let mut w = Watch::open(&u, &format!("{CMS}?watch=true&resourceVersion={rv}"));
+    let e = w.event();
+    assert_eq!(
+        (e["type"].as_str(), e["object"]["metadata"]["name"].as_str()),
+        (Some("ADDED"), Some("b"))
+    );
+    // Node watches from that far back are gone.
+    let mut w = Watch::open(
+        &u,
+        &format!("/api/v1/nodes?watch=true&resourceVersion={rv}"),
+    );
+    assert_eq!(w.event()["object"]["code"], 410);
 }
 
 #[test]
@@ -740,13 +766,13 @@ fn validation_errors() {
     assert_eq!(r.status, 422);
     let st = r.json();
     assert_eq!(st["details"]["causes"].as_array().unwrap().len(), 1);
-    assert_eq!(st["details"]["causes"][0]["field"], "spec.taints[1]");
+    assert_eq!(st["details"]["causes"][0]["field"], "metadata.taints[1]");
     assert_eq!(st["details"]["causes"][0]["reason"], "FieldValueDuplicate");
     assert!(
         st["message"]
             .as_str()
             .unwrap()
-            .contains("spec.taints[1]: Duplicate value: ")
+            .contains("metadata.taints[1]: Duplicate value: {\"Key\":\"k\",\"Value\":\"b\",\"Effect\":\"NoSchedule\",\"TimeAdded\":null}: taints must be unique by key and effect pair")
     );
 
     let big = "x".repeat(1024 * 1024 + 1);
@@ -855,7 +881,17 @@ fn namespaces_and_library_helpers() {
         .map(|n| n["metadata"]["name"].as_str().unwrap().to_string())
         .collect();
     assert!(nss.contains(&"default".to_string()) && nss.contains(&"kube-system".to_string()));
-    // Creating into a missing namespace creates it.
+    // Creating into a missing namespace is 404, as for real; once it exists, it works.
+    let r = post(
+        &u,
+        "/api/v1/namespaces/fresh/configmaps",
+        &cm("fresh", "a", json!({})),
+    );
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["message"], "namespaces \"fresh\" not found");
+    assert!(s.get("namespaces", None, "fresh").is_none());
+    let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "fresh"}});
+    assert_eq!(post(&u, "/api/v1/namespaces", &ns).status, 201);
     assert_eq!(
         post(
             &u,
@@ -865,7 +901,6 @@ fn namespaces_and_library_helpers() {
         .status,
         201
     );
-    assert!(s.get("namespaces", None, "fresh").is_some());
     assert_eq!(s.list("configmaps", Some("fresh")).len(), 1);
     // Deleting a namespace removes its contents.
     let r = delete(&u, "/api/v1/namespaces/fresh");
