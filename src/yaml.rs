@@ -3,16 +3,20 @@
 //! Why not `serde_yaml`: it is deprecated, and it throws positions away once a value is
 //! decoded. Diagnostics need a position for every key and value, and the provider's own
 //! decoding rules (Go `encoding/json` semantics behind a YAML 1.1 front end) cannot be
-//! expressed with serde derives anyway. So we read the event stream of `saphyr-parser` —
+//! expressed with serde derives anyway. So we read the event stream of `granit-parser` —
 //! the parser behind `serde-saphyr`, which kube 5 uses for kubeconfigs — and build a small
-//! located tree ourselves. Scalars stay untyped text plus their style; `resolve` applies the
+//! located tree ourselves. Why not `saphyr-parser` (which granit forked): it never gives up
+//! on a flow collection that starts where a block key could (a JSON document, a `[…]` at the
+//! root or after `- `) being that key, so it buffers every token of the collection before
+//! emitting the first: a 50 MB one-line `[1,1,…]` took 9 GB. granit, like libyaml and
+//! go-yaml, stops looking for the key's `:` after 1024 characters. Scalars stay untyped text plus their style; `resolve` applies the
 //! YAML 1.1 rules of go-yaml v2, which is what `sigs.k8s.io/yaml` (and so CA) uses.
 //!
 //! Scalars are interned (`Rc<str>`): template files repeat the same keys and values thousands
 //! of times, and sharing them keeps a 10,000-template file well within memory targets.
 //! Hostile input is bounded: nesting depth and alias expansion have hard limits.
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use granit_parser::{Event, Parser, ScalarStyle, Span};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -497,7 +501,7 @@ impl<'i> Builder<'i> {
         let mut doc_start = Pos::default();
         while let Some(next) = parser.next_event() {
             let (event, span) = next.map_err(|e| YamlError {
-                message: e.info().to_owned(),
+                message: e.info(),
                 pos: Pos {
                     line: u32::try_from(e.marker().line())
                         .unwrap_or(u32::MAX)
@@ -508,8 +512,7 @@ impl<'i> Builder<'i> {
             let mut pos = Pos::from_span(&span);
             pos.line = pos.line.saturating_add(self.line_offset);
             match event {
-                Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-                Event::DocumentStart(_) => {
+                Event::DocumentStart(..) => {
                     doc_start = pos;
                     self.anchors.clear();
                     self.current_root = None;
@@ -548,7 +551,7 @@ impl<'i> Builder<'i> {
                     self.push_node(Node { pos, ..node }, 0)?;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
-                    let tagged_str = tag.as_ref().is_some_and(|t| t.suffix.ends_with("str"));
+                    let tagged_str = tag.as_ref().is_some_and(|t| t.suffix().ends_with("str"));
                     let style = match style {
                         _ if tagged_str => Style::TaggedString,
                         ScalarStyle::Plain => Style::Plain,
@@ -556,7 +559,14 @@ impl<'i> Builder<'i> {
                         ScalarStyle::Literal => Style::Literal,
                         ScalarStyle::Folded => Style::Folded,
                     };
-                    let text = self.intern(&text);
+                    // granit writes an empty node (`a:`, `---` alone) as a plain `~` with an empty
+                    // span; the tree keeps such a node's text empty, as written.
+                    let written = if span.is_empty() && style == Style::Plain {
+                        ""
+                    } else {
+                        &text
+                    };
+                    let text = self.intern(written);
                     self.push_node(
                         Node {
                             pos,
@@ -565,7 +575,7 @@ impl<'i> Builder<'i> {
                         anchor,
                     )?;
                 }
-                Event::SequenceStart(anchor, _) => {
+                Event::SequenceStart(_, anchor, _) => {
                     self.open(
                         Frame::Seq {
                             pos,
@@ -575,7 +585,7 @@ impl<'i> Builder<'i> {
                         pos,
                     )?;
                 }
-                Event::MappingStart(anchor, _) => {
+                Event::MappingStart(_, anchor, _) => {
                     self.open(
                         Frame::Map {
                             pos,
@@ -616,6 +626,8 @@ impl<'i> Builder<'i> {
                     };
                     self.push_node(node, anchor)?;
                 }
+                // Stream start and end; comments and anchor names (not asked for).
+                _ => {}
             }
         }
         Ok(self.documents)
