@@ -565,7 +565,7 @@ impl<'d> Template<'d> {
     pub fn has_annotation_map(&self) -> bool {
         self.node
             .path(&["metadata", "annotations"])
-            .is_some_and(|a| matches!(a.value, Value::Map(_)))
+            .is_some_and(|a| matches!(*a.value, Value::Map(_)))
     }
 
     pub fn labels(&self) -> &'d [(Node, Node)] {

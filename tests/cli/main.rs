@@ -16,3 +16,4 @@ mod scale;
 mod status;
 mod validate_files;
 mod validate_live;
+mod yaml_memory;
