@@ -8,8 +8,9 @@
 # Targets: best wall time < 1 s; peak RSS < 5x the templates file size.
 # Then, for memory only (issue 21), one run each on: the same templates as one JSON `List`
 # (needs PyYAML to convert; skipped without it), a 10 MiB `items: [1,1,...]` (5M items) and
-# a 10 MiB one-line `[1,1,...]` at the root; each must stay under 10x its size (was 19.8x for
-# JSON, 16.8x and ~90x for the flow files before the parser switch in src/yaml.rs).
+# a 10 MiB one-line `[1,1,...]` at the root: JSON under 5x its size, flow under 12x (measured
+# 3.3x and 9.9x; they were 19.8x, 17.8x and ~90x before the parser switch in src/yaml.rs;
+# issue 21's goals, 2.5x and 5x, need a tree with smaller nodes).
 # Exits 1 if a target is missed, 2 if the run itself fails.
 #
 # usage: tests/bench/validate-10k.sh            (env: NODES=10000 NODE_GROUPS=50 RUNS=7 KEEP=1,
@@ -128,18 +129,18 @@ try:
     json_path = os.path.join(work, "templates.json")
     with open(json_path, "w") as f:
         json.dump(twin, f)
-    extra.append(("same templates, one JSON List", json_path))
+    extra.append(("same templates, one JSON List", json_path, 5.0))
 except ImportError:
     print("(PyYAML not installed: JSON run skipped)")
 flow_items = os.path.join(work, "flow-items.yaml")
 with open(flow_items, "w") as f:
     f.write("apiVersion: v1\nkind: List\nitems: [" + ",".join(["1"] * 5_000_000) + "]\n")
-extra.append(("items: [1,1,...], 5M items", flow_items))
+extra.append(("items: [1,1,...], 5M items", flow_items, 12.0))
 flow_root = os.path.join(work, "flow-root.yaml")
 with open(flow_root, "w") as f:
     f.write("[" + ",".join(["1"] * 5_000_000) + "]\n")
-extra.append(("one-line [1,1,...] at the root", flow_root))
-for label, path in extra:
+extra.append(("one-line [1,1,...] at the root", flow_root, 12.0))
+for label, path, limit in extra:
     measured = peak_of(path)
     if measured is None:
         print(f"{label}: no /usr/bin/time -v, skipped")
@@ -149,7 +150,8 @@ for label, path in extra:
     cpu_note = f", CPU {cpu / yaml_cpu[1]:.2f}x the YAML's" if yaml_cpu and "JSON" in label else ""
     print(f"{label}: {size_x} bytes, peak RSS {mib(rss):.1f} MiB = {rss / size_x:.2f}x, "
           f"CPU {cpu:.2f} s{cpu_note}")
-    checks.append((f"{label}: peak RSS < 10x input", rss / size_x < 10.0, f"{rss / size_x:.2f}x"))
+    checks.append((f"{label}: peak RSS < {limit:g}x input", rss / size_x < limit,
+                   f"{rss / size_x:.2f}x"))
 
 failed = False
 for name, ok, detail in checks:
