@@ -3,16 +3,22 @@
 //! Why not `serde_yaml`: it is deprecated, and it throws positions away once a value is
 //! decoded. Diagnostics need a position for every key and value, and the provider's own
 //! decoding rules (Go `encoding/json` semantics behind a YAML 1.1 front end) cannot be
-//! expressed with serde derives anyway. So we read the event stream of `saphyr-parser` —
+//! expressed with serde derives anyway. So we read the event stream of `granit-parser` —
 //! the parser behind `serde-saphyr`, which kube 5 uses for kubeconfigs — and build a small
-//! located tree ourselves. Scalars stay untyped text plus their style; `resolve` applies the
+//! located tree ourselves. Why not `saphyr-parser` (which granit forked): it never gives up
+//! on a flow collection that starts where a block key could (a JSON document, a `[…]` at the
+//! root or after `- `) being that key, so it buffers every token of the collection before
+//! emitting the first: a 50 MB one-line `[1,1,…]` took 9 GB. granit, like libyaml and
+//! go-yaml, stops looking for the key's `:` after 1024 characters. Scalars stay untyped text plus their style; `resolve` applies the
 //! YAML 1.1 rules of go-yaml v2, which is what `sigs.k8s.io/yaml` (and so CA) uses.
 //!
-//! Scalars are interned (`Rc<str>`): template files repeat the same keys and values thousands
-//! of times, and sharing them keeps a 10,000-template file well within memory targets.
+//! Memory: a node is 16 bytes, a position and an `Rc` of its value, so a flow sequence
+//! `[1,1,…]` costs 16 bytes an element, as a block one does. Scalars are interned (one
+//! shared value per text and style): template files repeat the same keys and values
+//! thousands of times. An alias shares the anchored value instead of copying it.
 //! Hostile input is bounded: nesting depth and alias expansion have hard limits.
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use granit_parser::{Event, Parser, ScalarStyle, Span};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -50,7 +56,7 @@ pub enum Style {
 
 #[derive(Debug, Clone)]
 pub struct Scalar {
-    pub text: Rc<str>,
+    pub text: Box<str>,
     pub style: Style,
 }
 
@@ -61,11 +67,12 @@ pub enum Value {
     Map(Box<[(Node, Node)]>),
 }
 
-/// A YAML node and where it starts.
+/// A YAML node and where it starts. Its value is shared: equal scalars, and an alias with
+/// its anchor, hold one value between them (match on `&*node.value`).
 #[derive(Debug, Clone)]
 pub struct Node {
     pub pos: Pos,
-    pub value: Value,
+    pub value: Rc<Value>,
 }
 
 /// A scalar resolved by YAML 1.1 (go-yaml v2) rules.
@@ -119,29 +126,29 @@ impl Node {
     pub fn null() -> Node {
         Node {
             pos: Pos::default(),
-            value: Value::Scalar(Scalar {
-                text: Rc::from(""),
+            value: Rc::new(Value::Scalar(Scalar {
+                text: Box::from(""),
                 style: Style::Plain,
-            }),
+            })),
         }
     }
 
     pub fn as_map(&self) -> Option<&[(Node, Node)]> {
-        match &self.value {
+        match &*self.value {
             Value::Map(entries) => Some(entries),
             _ => None,
         }
     }
 
     pub fn as_seq(&self) -> Option<&[Node]> {
-        match &self.value {
+        match &*self.value {
             Value::Seq(items) => Some(items),
             _ => None,
         }
     }
 
     pub fn as_scalar(&self) -> Option<&Scalar> {
-        match &self.value {
+        match &*self.value {
             Value::Scalar(s) => Some(s),
             _ => None,
         }
@@ -190,7 +197,7 @@ impl Node {
 
     /// The JSON type this node converts to with `sigs.k8s.io/yaml.YAMLToJSON` (no target hints).
     pub fn json_kind(&self) -> JsonKind {
-        match &self.value {
+        match &*self.value {
             Value::Seq(_) => JsonKind::Array,
             Value::Map(_) => JsonKind::Object,
             Value::Scalar(s) => match s.resolve() {
@@ -204,7 +211,7 @@ impl Node {
 
     /// Converts to JSON as `sigs.k8s.io/yaml.YAMLToJSON` does (input to `provider::nodegroups::prepare_template`).
     pub fn to_json(&self) -> serde_json::Value {
-        match &self.value {
+        match &*self.value {
             Value::Seq(items) => {
                 serde_json::Value::Array(items.iter().map(Node::to_json).collect())
             }
@@ -228,7 +235,7 @@ impl Node {
 
     /// A map key as the string JSON will use.
     pub fn key_string(&self) -> String {
-        match &self.value {
+        match &*self.value {
             Value::Scalar(s) => s.text.to_string(),
             _ => "<complex key>".to_owned(),
         }
@@ -376,13 +383,48 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
 /// Parses several texts (the chunks of one stream) sharing one scalar interner.
 #[derive(Default)]
 pub struct Reader {
-    interner: HashSet<Rc<str>>,
+    interner: Interner,
 }
 
 impl Reader {
     /// Parses `text`, whose first line is line `first_line` of the user's input.
     pub fn parse(&mut self, text: &str, first_line: u32) -> Result<Vec<Document>, YamlError> {
         Builder::new(&mut self.interner, first_line.saturating_sub(1)).run(text)
+    }
+}
+
+/// Scalar values shared by text, one set per [`Style`].
+type Interner = [HashSet<Interned>; 5];
+
+/// A shared scalar value, found in its set by its text.
+struct Interned(Rc<Value>);
+
+impl Interned {
+    fn text(&self) -> &str {
+        match &*self.0 {
+            Value::Scalar(s) => &s.text,
+            _ => "",
+        }
+    }
+}
+
+impl std::borrow::Borrow<str> for Interned {
+    fn borrow(&self) -> &str {
+        self.text()
+    }
+}
+
+impl PartialEq for Interned {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text()
+    }
+}
+
+impl Eq for Interned {}
+
+impl std::hash::Hash for Interned {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text().hash(state);
     }
 }
 
@@ -457,7 +499,7 @@ enum Frame {
 }
 
 struct Builder<'i> {
-    interner: &'i mut HashSet<Rc<str>>,
+    interner: &'i mut Interner,
     /// Added to every line: the parsed text starts this many lines into the user's input.
     line_offset: u32,
     anchors: HashMap<usize, Node>,
@@ -468,7 +510,7 @@ struct Builder<'i> {
 }
 
 impl<'i> Builder<'i> {
-    fn new(interner: &'i mut HashSet<Rc<str>>, line_offset: u32) -> Self {
+    fn new(interner: &'i mut Interner, line_offset: u32) -> Self {
         Builder {
             interner,
             line_offset,
@@ -480,15 +522,23 @@ impl<'i> Builder<'i> {
         }
     }
 
-    fn intern(&mut self, text: &str) -> Rc<str> {
+    /// The shared value of a scalar; long texts (rarely repeated) are not shared.
+    fn intern(&mut self, text: &str, style: Style) -> Rc<Value> {
+        let new = || {
+            Rc::new(Value::Scalar(Scalar {
+                text: Box::from(text),
+                style,
+            }))
+        };
         if text.len() > 64 {
-            return Rc::from(text);
+            return new();
         }
-        if let Some(existing) = self.interner.get(text) {
-            return existing.clone();
+        let set = &mut self.interner[style as usize];
+        if let Some(existing) = set.get(text) {
+            return existing.0.clone();
         }
-        let shared: Rc<str> = Rc::from(text);
-        self.interner.insert(shared.clone());
+        let shared = new();
+        set.insert(Interned(shared.clone()));
         shared
     }
 
@@ -497,7 +547,7 @@ impl<'i> Builder<'i> {
         let mut doc_start = Pos::default();
         while let Some(next) = parser.next_event() {
             let (event, span) = next.map_err(|e| YamlError {
-                message: e.info().to_owned(),
+                message: e.info(),
                 pos: Pos {
                     line: u32::try_from(e.marker().line())
                         .unwrap_or(u32::MAX)
@@ -508,8 +558,7 @@ impl<'i> Builder<'i> {
             let mut pos = Pos::from_span(&span);
             pos.line = pos.line.saturating_add(self.line_offset);
             match event {
-                Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-                Event::DocumentStart(_) => {
+                Event::DocumentStart(..) => {
                     doc_start = pos;
                     self.anchors.clear();
                     self.current_root = None;
@@ -517,18 +566,16 @@ impl<'i> Builder<'i> {
                 Event::DocumentEnd => {
                     let root = self.current_root.take();
                     let is_empty = root.as_ref().is_none_or(|r| {
-                        matches!(&r.value, Value::Scalar(s) if s.text.is_empty() && s.style == Style::Plain)
+                        matches!(&*r.value, Value::Scalar(s) if s.text.is_empty() && s.style == Style::Plain)
                     });
-                    self.documents.push(Document {
-                        root: root.unwrap_or(Node {
+                    let root = match root {
+                        Some(root) => root,
+                        None => Node {
                             pos: doc_start,
-                            value: Value::Scalar(Scalar {
-                                text: Rc::from(""),
-                                style: Style::Plain,
-                            }),
-                        }),
-                        is_empty,
-                    });
+                            value: self.intern("", Style::Plain),
+                        },
+                    };
+                    self.documents.push(Document { root, is_empty });
                 }
                 Event::Alias(id) => {
                     let node = self.anchors.get(&id).cloned().ok_or_else(|| YamlError {
@@ -548,7 +595,7 @@ impl<'i> Builder<'i> {
                     self.push_node(Node { pos, ..node }, 0)?;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
-                    let tagged_str = tag.as_ref().is_some_and(|t| t.suffix.ends_with("str"));
+                    let tagged_str = tag.as_ref().is_some_and(|t| t.suffix().ends_with("str"));
                     let style = match style {
                         _ if tagged_str => Style::TaggedString,
                         ScalarStyle::Plain => Style::Plain,
@@ -556,16 +603,17 @@ impl<'i> Builder<'i> {
                         ScalarStyle::Literal => Style::Literal,
                         ScalarStyle::Folded => Style::Folded,
                     };
-                    let text = self.intern(&text);
-                    self.push_node(
-                        Node {
-                            pos,
-                            value: Value::Scalar(Scalar { text, style }),
-                        },
-                        anchor,
-                    )?;
+                    // granit writes an empty node (`a:`, `---` alone) as a plain `~` with an empty
+                    // span; the tree keeps such a node's text empty, as written.
+                    let written = if span.is_empty() && style == Style::Plain {
+                        ""
+                    } else {
+                        &text
+                    };
+                    let value = self.intern(written, style);
+                    self.push_node(Node { pos, value }, anchor)?;
                 }
-                Event::SequenceStart(anchor, _) => {
+                Event::SequenceStart(_, anchor, _) => {
                     self.open(
                         Frame::Seq {
                             pos,
@@ -575,7 +623,7 @@ impl<'i> Builder<'i> {
                         pos,
                     )?;
                 }
-                Event::MappingStart(anchor, _) => {
+                Event::MappingStart(_, anchor, _) => {
                     self.open(
                         Frame::Map {
                             pos,
@@ -591,7 +639,7 @@ impl<'i> Builder<'i> {
                         Some(Frame::Seq { pos, anchor, items }) => (
                             Node {
                                 pos,
-                                value: Value::Seq(items.into_boxed_slice()),
+                                value: Rc::new(Value::Seq(items.into_boxed_slice())),
                             },
                             anchor,
                         ),
@@ -603,7 +651,7 @@ impl<'i> Builder<'i> {
                         }) => (
                             Node {
                                 pos,
-                                value: Value::Map(merge_keys(entries).into_boxed_slice()),
+                                value: Rc::new(Value::Map(merge_keys(entries).into_boxed_slice())),
                             },
                             anchor,
                         ),
@@ -616,6 +664,8 @@ impl<'i> Builder<'i> {
                     };
                     self.push_node(node, anchor)?;
                 }
+                // Stream start and end; comments and anchor names (not asked for).
+                _ => {}
             }
         }
         Ok(self.documents)
@@ -662,25 +712,25 @@ impl<'i> Builder<'i> {
 /// Applies YAML merge keys (`<<: *anchor`, or a list of them) as go-yaml v2 does:
 /// keys written in the mapping win, then earlier merged mappings over later ones.
 fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
-    let is_merge = |k: &Node| matches!(&k.value, Value::Scalar(s) if s.style == Style::Plain && &*s.text == "<<");
+    let is_merge = |k: &Node| matches!(&*k.value, Value::Scalar(s) if s.style == Style::Plain && &*s.text == "<<");
     if !entries.iter().any(|(k, _)| is_merge(k)) {
         return entries;
     }
     let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _)| is_merge(k));
-    let mut seen: HashSet<Rc<str>> = own
+    let mut seen: HashSet<Box<str>> = own
         .iter()
         .filter_map(|(k, _)| k.as_scalar().map(|s| s.text.clone()))
         .collect();
     for (_, value) in merges {
-        let sources: Vec<Node> = match value.value {
-            Value::Map(_) => vec![value],
-            Value::Seq(items) => items.into_vec(),
+        let sources: Vec<Node> = match &*value.value {
+            Value::Map(_) => vec![value.clone()],
+            Value::Seq(items) => items.to_vec(),
             // Not a mapping: go-yaml rejects it; keep the entry visible as a plain key instead.
             _ => continue,
         };
         for source in sources {
-            if let Value::Map(merged) = source.value {
-                for (k, v) in merged.into_vec() {
+            if let Value::Map(merged) = &*source.value {
+                for (k, v) in merged.iter().cloned() {
                     let Some(text) = k.as_scalar().map(|s| s.text.clone()) else {
                         continue;
                     };
@@ -695,7 +745,7 @@ fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
 }
 
 fn count_nodes(node: &Node) -> usize {
-    match &node.value {
+    match &*node.value {
         Value::Scalar(_) => 1,
         Value::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
         Value::Map(entries) => {
@@ -843,6 +893,32 @@ mod tests {
             docs[0].root.entry("b").unwrap().0.pos,
             Pos { line: 3, col: 1 }
         );
+    }
+
+    #[test]
+    fn a_node_is_a_position_and_a_pointer() {
+        // 16 bytes an element in a flow `[1,1,…]` (it was 32, and ~350 with the old parser).
+        assert_eq!(std::mem::size_of::<Node>(), 16);
+    }
+
+    #[test]
+    fn equal_scalars_share_one_value_and_aliases_share_their_anchor() {
+        let docs = parse_stream("a: [x, x, 'x']\nb: &b {c: 1}\nd: *b\n").unwrap();
+        let root = &docs[0].root;
+        let items = root.get("a").unwrap().as_seq().unwrap();
+        assert!(Rc::ptr_eq(&items[0].value, &items[1].value));
+        assert!(!Rc::ptr_eq(&items[0].value, &items[2].value));
+        let (b, d) = (root.get("b").unwrap(), root.get("d").unwrap());
+        assert!(Rc::ptr_eq(&b.value, &d.value));
+        assert_eq!(d.pos, Pos { line: 3, col: 4 });
+    }
+
+    #[test]
+    fn empty_values_have_empty_text() {
+        let docs = parse_stream("a:\nb: ~\n").unwrap();
+        assert_eq!(docs[0].root.get("a").unwrap().scalar_text(), Some(""));
+        assert_eq!(docs[0].root.get("b").unwrap().scalar_text(), Some("~"));
+        assert!(docs[0].root.get("a").unwrap().is_null());
     }
 
     #[test]

@@ -334,7 +334,7 @@ pub fn decode(text: &ConfigText, version: CaVersion) -> DecodedConfig<'_> {
         issues: Vec::new(),
     };
     let def = root_def(version);
-    match &root.value {
+    match &*root.value {
         Value::Map(entries) => decoded.decode_struct(def, "", entries),
         _ if root.is_null() => {}
         _ => decoded.issues.push(DecodeIssue::TypeError {
@@ -468,7 +468,7 @@ impl<'d> DecodedConfig<'d> {
                 }
                 _ => self.type_error(def, &path, value, "bool"),
             },
-            GoType::Struct(inner) => match &value.value {
+            GoType::Struct(inner) => match &*value.value {
                 Value::Map(entries) => {
                     self.assign(path.clone(), assigned);
                     self.decode_struct(inner, &path, entries);
@@ -476,7 +476,7 @@ impl<'d> DecodedConfig<'d> {
                 _ if value.is_null() => self.clear(&path),
                 _ => self.type_error(def, &path, value, &format!("kwok.{}", inner.go_name)),
             },
-            GoType::SetOfStructs => match &value.value {
+            GoType::SetOfStructs => match &*value.value {
                 Value::Map(entries) => {
                     let mut ok = true;
                     for (_, item) in entries.iter() {

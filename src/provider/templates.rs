@@ -588,7 +588,7 @@ pub fn go_json(node: &Node) -> String {
 }
 
 fn write_go_json(node: &Node, out: &mut String) {
-    match &node.value {
+    match &*node.value {
         Value::Seq(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -696,7 +696,7 @@ impl<'d> Template<'d> {
     pub fn has_annotation_map(&self) -> bool {
         self.node
             .path(&["metadata", "annotations"])
-            .is_some_and(|a| matches!(a.value, Value::Map(_)))
+            .is_some_and(|a| matches!(*a.value, Value::Map(_)))
     }
 
     pub fn labels(&self) -> &'d [(Node, Node)] {

@@ -24,3 +24,4 @@ mod shell_completion;
 mod status;
 mod validate_files;
 mod validate_live;
+mod yaml_memory;
