@@ -8,8 +8,8 @@ use super::{Diagnostic, RuleId};
 use crate::provider::deployment::CaDeployment;
 use crate::provider::objects::{GroupedNode, PendingPod, Toleration};
 use crate::provider::{
-    ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE, TAINT_EFFECT, TAINT_KEY, TAINT_VALUE,
-    taint_string,
+    ANNOTATION_NODEGROUP_NAME, CaFailure, ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE,
+    TAINT_EFFECT, TAINT_KEY, TAINT_VALUE, taint_string,
 };
 use crate::source::Source;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,6 +29,8 @@ pub struct ClusterFacts {
     pub kwok_nodes: Option<Vec<GroupedNode>>,
     /// Nodes that are not kwok's (no `kwok` providerID, or not `fake`) but name a group.
     pub real_group_nodes: Option<Vec<GroupedNode>>,
+    /// Nodes with a `kwok` providerID but no group at all (`provider::objects::ungrouped_provider_node`).
+    pub ungrouped_provider_nodes: Option<Vec<String>>,
 }
 
 /// Adds a label-only source (e.g. `deployment/kube-system/cluster-autoscaler`) and returns its id.
@@ -63,6 +65,7 @@ pub fn check_cluster(facts: &ClusterFacts, analysis: &mut Analysis) {
     }
     orphans(facts, analysis, &mut sources, &mut found);
     real_nodes_in_groups(facts, analysis, &mut sources, &mut found);
+    ungrouped_provider_nodes(facts, analysis, &mut sources, &mut found);
     analysis.sources = sources;
     analysis.diagnostics.extend(found);
     super::analysis::sort_diagnostics(&mut analysis.diagnostics);
@@ -353,4 +356,61 @@ fn real_nodes_in_groups(
             )),
         );
     }
+}
+
+/// Nodes with a kwok providerID and no group: CA 1.29's `NodeGroupForNode` asks `getNGName` for
+/// their group once CA has a node group, and `getNGName` ends CA with `klog.Fatalf` (exit 255) at
+/// its first loop. CA 1.30+ skip such nodes. This changes the verdict: CA does not keep running.
+fn ungrouped_provider_nodes(
+    facts: &ClusterFacts,
+    analysis: &mut Analysis,
+    sources: &mut Vec<Source>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let verdict = &analysis.verdict;
+    let (Some(names), Some(settings)) = (&facts.ungrouped_provider_nodes, &verdict.settings) else {
+        return;
+    };
+    if names.is_empty()
+        || !verdict.version.timestamps_group_names()
+        || verdict.failure.is_some()
+        || verdict.node_groups.is_empty()
+    {
+        return;
+    }
+    let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    let (by, key) = (settings.group_by.noun(), settings.grouping_key.clone());
+    let ca_message = format!(
+        "{by} '{key}' for node '{}' not present in the manifest",
+        names[0]
+    );
+    let source = object_source(sources, format!("node/{}", names[0]));
+    let (shown, more) = first_few(&names);
+    out.push(
+        Diagnostic::new(
+            RuleId::KwokNodesWithoutGroup,
+            format!(
+                "{} ({}{more}) {} a kwok providerID but neither `{ANNOTATION_NODEGROUP_NAME}` nor `{key}`: CA {} exits at its first loop (\"{ca_message}\", exit 255)",
+                if names.len() == 1 { "a node" } else { "nodes" },
+                shown.join(", "),
+                if names.len() == 1 { "has" } else { "have" },
+                verdict.version,
+            ),
+        )
+        .at(source, Default::default())
+        .hint(format!(
+            "delete the leftovers (kubectl delete node {}), or give them `{key}`; CA 1.30 and later skip such nodes",
+            shown.join(" ")
+        )),
+    );
+    let verdict = &mut analysis.verdict;
+    verdict.starts = false;
+    verdict.failure = Some(CaFailure::new(
+        ca_message,
+        format!(
+            "CA {} starts, then asks every node whose providerID starts with `kwok` for its node group; a node with neither the name annotation nor `{key}` ends CA (klog.Fatalf, exit 255; it names the first such node it meets)",
+            verdict.version
+        ),
+    ));
 }

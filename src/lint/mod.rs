@@ -198,6 +198,7 @@ rule_ids! {
     KwokControllerMissing = "kwok-controller-missing",
     PodsDoNotTolerateTaint = "pods-do-not-tolerate-taint",
     RealNodesInNodeGroup = "real-nodes-in-node-group",
+    KwokNodesWithoutGroup = "kwok-nodes-without-group",
     NodesOrphaned = "nodes-orphaned",
 }
 
@@ -462,6 +463,12 @@ pub static RULES: &[Rule] = &[
         "remove the grouping label from those nodes, or group by a dedicated key such as `kwok-nodegroup`",
     ),
     cluster_rule(
+        RuleId::KwokNodesWithoutGroup,
+        Error,
+        "nodes with a kwok providerID carry neither the node group name annotation nor the grouping key; CA 1.29 exits at its first loop",
+        "delete the leftover nodes (kubectl delete node …) or give them the grouping key; CA 1.30+ skips them",
+    ),
+    cluster_rule(
         RuleId::NodesOrphaned,
         Warning,
         "kwok-managed nodes name a node group that no longer exists",
@@ -487,6 +494,7 @@ pub static CA_FAILURE_ORDER: &[RuleId] = &[
     RuleId::NodegroupSizeInvalid,
     RuleId::TemplateAnnotationsMissing,
     RuleId::GroupingLabelMissing,
+    RuleId::KwokNodesWithoutGroup,
 ];
 
 /// The error diagnostic that explains why CA fails, following CA's own order of checks.

@@ -362,6 +362,15 @@ async fn gather_facts(
             .filter_map(|n| real_node_in_group(n, settings))
             .collect()
     });
+    facts.ungrouped_provider_nodes = match (&nodes, settings) {
+        (Some(nodes), Some(settings)) => Some(
+            nodes
+                .iter()
+                .filter_map(|n| crate::provider::objects::ungrouped_provider_node(n, settings))
+                .collect(),
+        ),
+        _ => None,
+    };
     facts.kwok_nodes = nodes.map(|nodes| {
         nodes
             .iter()
