@@ -89,6 +89,9 @@ pub struct CaFailure {
     pub explanation: String,
     /// Whether CA panics (crash) rather than exiting with an error.
     pub panics: bool,
+    /// What the API server answered first, when its refusal is why CA fails (a ConfigMap it
+    /// would not store): printed as the API server's words, before CA's.
+    pub api_server_message: Option<String>,
 }
 
 impl CaFailure {
@@ -97,6 +100,15 @@ impl CaFailure {
             ca_message: ca_message.into(),
             explanation: explanation.into(),
             panics: false,
+            api_server_message: None,
+        }
+    }
+
+    /// The same failure, caused by the API server refusing something first (in its words).
+    pub fn after_api_server(self, message: impl Into<String>) -> Self {
+        CaFailure {
+            api_server_message: Some(message.into()),
+            ..self
         }
     }
 

@@ -176,11 +176,26 @@ impl Collector {
                         .at(source, value.pos)
                         .hint(format!("write `{key}: |` and indent the YAML below it")),
                     );
+                    // The API server refuses the ConfigMap (its words, from the kit's
+                    // kube-apiserver), so CA then finds no ConfigMap of that name (CA's words).
+                    let api_server = format!(
+                        "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal {} into Go struct field ConfigMap.data of type string",
+                        value.json_kind().go_name()
+                    );
+                    let not_found = format!(
+                        "failed to get configmap '{name}': configmaps \"{name}\" not found"
+                    );
+                    let ca_message = if is_config_key {
+                        format!("failed to load kwok provider config: {not_found}")
+                    } else {
+                        not_found
+                    };
                     self.config_failure.get_or_insert_with(|| {
                         CaFailure::new(
-                            format!("ConfigMap \"{name}\" is invalid: data.{key} must be a string"),
-                            format!("the {what} ConfigMap cannot even be created"),
+                            ca_message,
+                            format!("the API server refuses to store ConfigMap `{name}` (its `data.{key}` is not a string), so CA finds no such ConfigMap"),
                         )
+                        .after_api_server(api_server)
                     });
                 }
             }

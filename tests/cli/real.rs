@@ -953,3 +953,40 @@ fn real_ca_1_29_exits_on_a_kwok_node_without_group_and_validate_says_so() {
         "{groups:?}"
     );
 }
+
+/// What `validate` attributes to the API server for a mapping under `data` is what the real
+/// kube-apiserver answers, word for word.
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_api_server_refuses_a_mapping_under_data_in_the_words_validate_quotes() {
+    let cluster = shared();
+    let ns = cluster.namespace("mapping");
+    let manifest = crate::validate_files::MAPPING_UNDER_DATA
+        .replace("namespace: kube-system", &format!("namespace: {ns}"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cms.yaml");
+    std::fs::write(&path, &manifest).unwrap();
+    let created =
+        run_cmd(&mut cluster.kubectl_command(&["create", "--validate=false", "-f", s(&path)]));
+    assert_ne!(created.code, 0, "{created:?}");
+    let quoted = cluster
+        .plugin(&["validate", "-o", "json", "-f", s(&path)])
+        .json()["ca"]["apiServerFailure"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        created.stderr.contains(&quoted),
+        "the API server said:\n{}\nvalidate quotes:\n{quoted}",
+        created.stderr
+    );
+    // And CA's side: the templates ConfigMap does not exist.
+    let missing = run_cmd(&mut cluster.kubectl_command(&[
+        "get",
+        "configmap",
+        "kwok-provider-templates",
+        "-n",
+        &ns,
+    ]));
+    assert!(missing.stderr.contains("not found"), "{missing:?}");
+}

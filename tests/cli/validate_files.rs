@@ -1219,3 +1219,61 @@ fn a_namespace_dump_with_a_backup_templates_config_map_reads_the_named_one() {
         out.stderr
     );
 }
+
+/// Issue 18, item 5: a ConfigMap whose data key is a mapping is refused by the API server (its
+/// words), and CA then finds no such ConfigMap (CA's words): each attributed to who prints it.
+#[test]
+fn a_mapping_under_data_is_the_api_servers_refusal_then_cas_not_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cms.yaml");
+    std::fs::write(&path, MAPPING_UNDER_DATA).unwrap();
+    let out = run(&["validate", "-o", "json", "-f", s(&path)]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let ca = &out.json()["ca"];
+    assert_eq!(ca["verdict"], "exits", "{}", out.stdout);
+    assert_eq!(
+        ca["apiServerFailure"],
+        "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal object into Go struct field ConfigMap.data of type string"
+    );
+    assert_eq!(
+        ca["failure"],
+        "failed to get configmap 'kwok-provider-templates': configmaps \"kwok-provider-templates\" not found"
+    );
+    let text = run(&["validate", "--color", "never", "-f", s(&path)]);
+    assert!(
+        text.stdout
+            .contains("API server says: ConfigMap in version")
+            && text
+                .stdout
+                .contains("then CA says: failed to get configmap"),
+        "{}",
+        text.stdout
+    );
+}
+
+/// Both ConfigMaps, the templates one with `data.templates` a mapping (no `|`).
+pub const MAPPING_UNDER_DATA: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kwok-provider-config
+  namespace: kube-system
+data:
+  config: |
+    apiVersion: v1alpha1
+    readNodesFrom: configmap
+    nodegroups:
+      fromNodeLabelKey: kwok-nodegroup
+    configmap:
+      name: kwok-provider-templates
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kwok-provider-templates
+  namespace: kube-system
+data:
+  templates:
+    apiVersion: v1
+    kind: List
+    items: []
+";
