@@ -373,7 +373,37 @@ pub struct Document {
 pub struct YamlError {
     pub message: String,
     pub pos: Pos,
+    /// go-yaml's words for the same refusal, when it refuses too and words it without a line
+    /// (its alias-ratio check: `document contains excessive aliasing`).
+    pub go_yaml: Option<&'static str>,
 }
+
+impl YamlError {
+    /// The error as go-yaml (CA's YAML reader) prints it: `yaml: line N: message`, or its own
+    /// line-less text where it has one.
+    pub fn go_text(&self) -> String {
+        match self.go_yaml {
+            Some(text) => format!("yaml: {text}"),
+            None => format!("yaml: line {}: {}", self.pos.line, self.message),
+        }
+    }
+}
+
+/// go-yaml's refusal of "billion laughs" documents (yaml.v2 decode.go, which sigs.k8s.io/yaml and
+/// so CA use): after each node it decodes, more than 100 of them reached through aliases, more
+/// than 1000 in all, and a share of aliased nodes above what this allows.
+fn go_yaml_allowed_alias_ratio(decoded: u64) -> f64 {
+    const LOW: u64 = 400_000;
+    const HIGH: u64 = 4_000_000;
+    match decoded {
+        d if d <= LOW => 0.99,
+        d if d >= HIGH => 0.10,
+        d => 0.99 - 0.89 * ((d - LOW) as f64 / (HIGH - LOW) as f64),
+    }
+}
+
+/// go-yaml's wording of that refusal.
+pub const GO_YAML_EXCESSIVE_ALIASING: &str = "document contains excessive aliasing";
 
 /// Parses every document of a YAML stream.
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
@@ -502,8 +532,14 @@ struct Builder<'i> {
     interner: &'i mut Interner,
     /// Added to every line: the parsed text starts this many lines into the user's input.
     line_offset: u32,
-    anchors: HashMap<usize, Node>,
+    /// Each anchor's node, and how many nodes go-yaml decodes for it (inner aliases expanded).
+    anchors: HashMap<usize, (Node, u64)>,
+    /// go-yaml's decoded-node count of each open collection (parallel to `stack`).
+    go_sizes: Vec<u64>,
     alias_budget: usize,
+    /// go-yaml's counts for the current document: nodes decoded, and those reached through an alias.
+    decoded: u64,
+    aliased: u64,
     stack: Vec<Frame>,
     documents: Vec<Document>,
     current_root: Option<Node>,
@@ -515,11 +551,38 @@ impl<'i> Builder<'i> {
             interner,
             line_offset,
             anchors: HashMap::new(),
+            go_sizes: Vec::new(),
             alias_budget: MAX_ALIAS_NODES,
+            decoded: 0,
+            aliased: 0,
             stack: Vec::new(),
             documents: Vec::new(),
             current_root: None,
         }
+    }
+
+    /// Counts `nodes` more decoded nodes (reached through an alias or not) as go-yaml does, and
+    /// refuses the document where go-yaml would. Checking after a whole alias is exact: while
+    /// aliased nodes are added the share only grows and the allowance only shrinks.
+    fn decode(&mut self, nodes: u64, through_alias: bool, pos: Pos) -> Result<(), YamlError> {
+        self.decoded += nodes;
+        if through_alias {
+            self.aliased += nodes;
+        }
+        if self.aliased > 100
+            && self.decoded > 1000
+            && self.aliased as f64 / self.decoded as f64 > go_yaml_allowed_alias_ratio(self.decoded)
+        {
+            return Err(YamlError {
+                message: format!(
+                    "{GO_YAML_EXCESSIVE_ALIASING} ({} of {} nodes come from aliases)",
+                    self.aliased, self.decoded
+                ),
+                pos,
+                go_yaml: Some(GO_YAML_EXCESSIVE_ALIASING),
+            });
+        }
+        Ok(())
     }
 
     /// The shared value of a scalar; long texts (rarely repeated) are not shared.
@@ -554,13 +617,17 @@ impl<'i> Builder<'i> {
                         .saturating_add(self.line_offset),
                     col: u32::try_from(e.marker().col() + 1).unwrap_or(u32::MAX),
                 },
+                go_yaml: None,
             })?;
             let mut pos = Pos::from_span(&span);
             pos.line = pos.line.saturating_add(self.line_offset);
             match event {
                 Event::DocumentStart(..) => {
                     doc_start = pos;
+                    // go-yaml decodes each document afresh; the document node counts too.
+                    (self.decoded, self.aliased) = (1, 0);
                     self.anchors.clear();
+                    self.go_sizes.clear();
                     self.current_root = None;
                 }
                 Event::DocumentEnd => {
@@ -578,23 +645,30 @@ impl<'i> Builder<'i> {
                     self.documents.push(Document { root, is_empty });
                 }
                 Event::Alias(id) => {
-                    let node = self.anchors.get(&id).cloned().ok_or_else(|| YamlError {
-                        message: "alias refers to an unknown anchor".to_owned(),
-                        pos,
-                    })?;
+                    let (node, go_size) =
+                        self.anchors.get(&id).cloned().ok_or_else(|| YamlError {
+                            message: "alias refers to an unknown anchor".to_owned(),
+                            pos,
+                            go_yaml: None,
+                        })?;
                     let size = count_nodes(&node);
+                    // go-yaml decodes the alias node, then the anchor's nodes through it.
+                    self.decode(1, false, pos)?;
+                    self.decode(go_size, true, pos)?;
                     if size > self.alias_budget {
                         return Err(YamlError {
                             message: format!(
                                 "aliases expand to more than {MAX_ALIAS_NODES} nodes; refusing to expand further"
                             ),
                             pos,
+                            go_yaml: None,
                         });
                     }
                     self.alias_budget -= size;
-                    self.push_node(Node { pos, ..node }, 0)?;
+                    self.push_node(Node { pos, ..node }, 0, 1 + go_size)?;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
+                    self.decode(1, false, pos)?;
                     let tagged_str = tag.as_ref().is_some_and(|t| t.suffix().ends_with("str"));
                     let style = match style {
                         _ if tagged_str => Style::TaggedString,
@@ -611,9 +685,10 @@ impl<'i> Builder<'i> {
                         &text
                     };
                     let value = self.intern(written, style);
-                    self.push_node(Node { pos, value }, anchor)?;
+                    self.push_node(Node { pos, value }, anchor, 1)?;
                 }
                 Event::SequenceStart(_, anchor, _) => {
+                    self.decode(1, false, pos)?;
                     self.open(
                         Frame::Seq {
                             pos,
@@ -624,6 +699,7 @@ impl<'i> Builder<'i> {
                     )?;
                 }
                 Event::MappingStart(_, anchor, _) => {
+                    self.decode(1, false, pos)?;
                     self.open(
                         Frame::Map {
                             pos,
@@ -659,10 +735,12 @@ impl<'i> Builder<'i> {
                             return Err(YamlError {
                                 message: "unbalanced collection end".to_owned(),
                                 pos,
+                                go_yaml: None,
                             });
                         }
                     };
-                    self.push_node(node, anchor)?;
+                    let go_size = self.go_sizes.pop().unwrap_or(1);
+                    self.push_node(node, anchor, go_size)?;
                 }
                 // Stream start and end; comments and anchor names (not asked for).
                 _ => {}
@@ -676,22 +754,29 @@ impl<'i> Builder<'i> {
             return Err(YamlError {
                 message: format!("nesting is deeper than {MAX_DEPTH} levels"),
                 pos,
+                go_yaml: None,
             });
         }
         self.stack.push(frame);
+        self.go_sizes.push(1);
         Ok(())
     }
 
-    fn push_node(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
+    /// Adds a finished node to its parent; `go_size` is how many nodes go-yaml decodes for it.
+    fn push_node(&mut self, node: Node, anchor: usize, go_size: u64) -> Result<(), YamlError> {
+        if let Some(parent) = self.go_sizes.last_mut() {
+            *parent += go_size;
+        }
         if anchor != 0 {
             let size = count_nodes(&node);
             if size > self.alias_budget {
                 return Err(YamlError {
                     message: format!("anchored node larger than {MAX_ALIAS_NODES} nodes"),
                     pos: node.pos,
+                    go_yaml: None,
                 });
             }
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, (node.clone(), go_size));
         }
         match self.stack.last_mut() {
             None => self.current_root = Some(node),
@@ -928,5 +1013,20 @@ mod tests {
             docs[0].root.to_json(),
             serde_json::json!({"a": true, "b": [1, "2", null]})
         );
+    }
+
+    #[test]
+    fn go_yamls_alias_ratio_is_refused_in_go_yamls_words() {
+        let mut bomb = String::from("a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n");
+        for level in 1..=3 {
+            let refs = vec![format!("*a{}", level - 1); 10].join(",");
+            bomb.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+        }
+        let err = parse_stream(&bomb).unwrap_err();
+        assert_eq!(err.go_text(), "yaml: document contains excessive aliasing");
+        // A few aliases among many written nodes are fine, as in go-yaml.
+        let mut fine = format!("p: [{}]\n", vec!["y"; 3000].join(","));
+        fine.push_str("a: &a [x,x,x]\nb: [*a, *a, *a]\n");
+        assert!(parse_stream(&fine).is_ok());
     }
 }

@@ -297,11 +297,12 @@ impl ConfigTextError {
         let prefix = "failed to load kwok provider config: failed to decode kwok config";
         match self {
             ConfigTextError::Syntax(e) => CaFailure::new(
-                format!(
-                    "{prefix}: error converting YAML to JSON: yaml: line {}: {}",
-                    e.pos.line, e.message
-                ),
-                "the provider config is not valid YAML",
+                format!("{prefix}: error converting YAML to JSON: {}", e.go_text()),
+                if e.go_yaml.is_some() {
+                    "the provider config repeats anchors into far more nodes than it writes; go-yaml (CA's YAML reader) refuses it"
+                } else {
+                    "the provider config is not valid YAML"
+                },
             ),
             ConfigTextError::Empty => {
                 CaFailure::new(format!("{prefix}: EOF"), "the provider config is empty")

@@ -64,7 +64,7 @@ impl TemplatesError<'_> {
     pub fn ca_failure(&self, configmap: &str) -> CaFailure {
         match self {
             TemplatesError::Syntax(e) => CaFailure::new(
-                format!("yaml: line {}: {}", e.pos.line, e.message),
+                e.go_text(),
                 format!("the templates in ConfigMap '{configmap}' are not valid YAML"),
             ),
             TemplatesError::Separator { rest, .. } => CaFailure::new(

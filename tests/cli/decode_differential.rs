@@ -420,3 +420,56 @@ fn decode_oracle_1_33_agrees_on_generated_inputs() {
 fn decode_oracle_1_36_agrees_on_generated_inputs() {
     differential("1.36", 0x1_36);
 }
+
+/// Alias-heavy configs around go-yaml's refusal ("document contains excessive aliasing": more
+/// than 1000 decoded nodes, more than 100 through aliases, and too large a share of them): the
+/// provider model refuses exactly the ones the oracle refuses, in the same words.
+#[test]
+#[ignore = "needs the Go decoding oracle: tests/decode-oracle/build.sh; run with -- --ignored decode_oracle_"]
+fn decode_oracle_agrees_on_alias_heavy_inputs() {
+    let base = "apiVersion: v1alpha1\nreadNodesFrom: configmap\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\nconfigmap:\n  name: t\n";
+    let mut inputs = Vec::new();
+    for width in [2usize, 3, 5, 8, 10, 16, 33] {
+        for depth in 1..=5usize {
+            for plain in [0usize, 50, 500, 3000] {
+                let mut text = base.to_owned();
+                text.push_str(&format!("p: [{}]\n", vec!["y"; plain.max(1)].join(",")));
+                text.push_str(&format!("a0: &a0 [{}]\n", vec!["x"; width].join(",")));
+                for level in 1..=depth {
+                    let refs = vec![format!("*a{}", level - 1); width].join(",");
+                    text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+                }
+                inputs.push(Input {
+                    what: "config",
+                    text,
+                });
+            }
+        }
+    }
+    let version: CaVersion = "1.36".parse().unwrap();
+    let theirs = oracle_decisions("1.36", &inputs);
+    let refused = theirs
+        .iter()
+        .filter(|d| **d != decision::config(base, version))
+        .count();
+    let mut disagreements = Vec::new();
+    for (input, theirs) in inputs.iter().zip(&theirs) {
+        let ours = decision::config(&input.text, version);
+        if &ours != theirs {
+            disagreements.push(format!(
+                "{:?}\n  CA: {theirs:?}\n  validate: {ours:?}",
+                input.text.len()
+            ));
+        }
+    }
+    eprintln!(
+        "decode oracle 1.36, alias-heavy: {} inputs, {refused} refused by go-yaml, {} disagree",
+        inputs.len(),
+        disagreements.len()
+    );
+    assert!(
+        refused > 10 && refused < inputs.len(),
+        "the cases straddle the limit: {refused}"
+    );
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
