@@ -8,7 +8,7 @@ pub mod lease;
 pub mod plan;
 pub mod render;
 
-use crate::cli::{GlobalArgs, ScaleArgs, ScaleOutput};
+use crate::cli::{DryRun, GlobalArgs, ListOutput, OutputFormat, ScaleArgs};
 use crate::cluster::{self, Cluster, read_with_retries};
 use crate::error::{Error, Result, exit};
 use crate::lint::{self, analysis::Analysis};
@@ -170,13 +170,19 @@ fn list(
             ready: state.members.iter().filter(|m| m.ready).count(),
         })
         .collect();
+    let listing = render::Listing { node_groups: rows };
     match args.output {
-        ScaleOutput::Text => render::render_listing(out, &rows)?,
-        ScaleOutput::Json => crate::output::write_data(
-            out,
-            crate::cli::OutputFormat::Json,
-            &render::Listing { node_groups: rows },
-        )?,
+        ListOutput::Text => render::render_listing(out, &listing.node_groups, !args.no_headers)?,
+        ListOutput::Json => crate::output::write_data(out, OutputFormat::Json, &listing)?,
+        ListOutput::Yaml => crate::output::write_data(out, OutputFormat::Yaml, &listing)?,
+        ListOutput::Name => {
+            let mut nodes: Vec<&str> = groups
+                .iter()
+                .flat_map(|g| g.members.iter().map(|m| m.name.as_str()))
+                .collect();
+            nodes.sort_unstable();
+            render::render_names(out, "node", nodes)?;
+        }
     }
     Ok(exit::OK)
 }
@@ -195,7 +201,7 @@ impl Scale<'_> {
     async fn change(&self, out: &mut impl Write, change: Change) -> Result<u8> {
         let args = self.args;
         let names = self.select()?;
-        let locks = if args.dry_run {
+        let locks = if args.dry_run.any() {
             None
         } else {
             match lease::acquire(self.cluster, &names, args.lock_timeout, self.ui).await? {
@@ -229,7 +235,7 @@ impl Scale<'_> {
             started,
         } = applied?;
         if let (Some(timeout), false, false) =
-            (args.wait, args.dry_run, interrupted || denied.is_some())
+            (args.wait, args.dry_run.any(), interrupted || denied.is_some())
         {
             self.wait_ready(&mut results, timeout).await?;
         }
@@ -237,15 +243,24 @@ impl Scale<'_> {
             node_groups: results,
             retries,
             recovered,
-            dry_run: args.dry_run,
+            dry_run: args.dry_run.any(),
+            dry_run_strategy: args.dry_run.any().then_some(args.dry_run),
             elapsed_seconds: started.elapsed().as_secs_f64(),
             interrupted,
         };
         match args.output {
-            ScaleOutput::Text => render::render_summary(out, &summary)?,
-            ScaleOutput::Json => {
-                crate::output::write_data(out, crate::cli::OutputFormat::Json, &summary)?
-            }
+            ListOutput::Text => render::render_summary(out, &summary)?,
+            ListOutput::Json => crate::output::write_data(out, OutputFormat::Json, &summary)?,
+            ListOutput::Yaml => crate::output::write_data(out, OutputFormat::Yaml, &summary)?,
+            // As `kubectl create -o name` and `kubectl delete -o name`: the nodes made and removed.
+            ListOutput::Name => render::render_names(
+                out,
+                "node",
+                summary
+                    .node_groups
+                    .iter()
+                    .flat_map(|g| g.created.iter().chain(&g.deleted).map(String::as_str)),
+            )?,
         }
         if let Some((verb, error)) = denied {
             out.flush()?;
@@ -295,7 +310,7 @@ impl Scale<'_> {
                 })
             })
             .collect();
-        if !args.dry_run {
+        if !args.dry_run.any() {
             self.preflight().await;
         }
         let started = Instant::now();
@@ -304,6 +319,7 @@ impl Scale<'_> {
             args.qps,
             args.burst,
             args.concurrency,
+            args.dry_run == DryRun::Server,
         );
         let mut results = Vec::with_capacity(plans.len());
         let mut interrupted = false;
@@ -313,7 +329,8 @@ impl Scale<'_> {
                 results.push(untouched(plan));
                 continue;
             }
-            let (result, stop) = if args.dry_run {
+            // A server dry run sends every request as a real run does, with `dryRun=All`.
+            let (result, stop) = if args.dry_run == DryRun::Client {
                 (self.dry_run(plan, &runner).await, None)
             } else {
                 self.apply(plan, &runner).await
@@ -325,7 +342,7 @@ impl Scale<'_> {
                 None => {}
             }
         }
-        if !args.dry_run {
+        if !args.dry_run.any() {
             self.settle(&mut results, interrupted || denied.is_some())
                 .await;
         }
@@ -550,8 +567,13 @@ impl Scale<'_> {
         let prepared = Arc::new(prepared);
         if !plan.busy.is_empty() {
             self.ui.say(format!(
-                "warning: {}: no empty nodes are left to delete; deleting {}",
+                "warning: {}: no empty nodes are left to delete; {} {}",
                 plan.name,
+                if self.args.dry_run.any() {
+                    "would delete"
+                } else {
+                    "deleting"
+                },
                 render::busy_list(&plan.busy)
             ));
         }
