@@ -234,9 +234,11 @@ impl Scale<'_> {
             recovered,
             started,
         } = applied?;
-        if let (Some(timeout), false, false) =
-            (args.wait, args.dry_run.any(), interrupted || denied.is_some())
-        {
+        if let (Some(timeout), false, false) = (
+            args.wait,
+            args.dry_run.any(),
+            interrupted || denied.is_some(),
+        ) {
             self.wait_ready(&mut results, timeout).await?;
         }
         let summary = Summary {
