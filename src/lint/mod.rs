@@ -10,7 +10,7 @@ pub(crate) mod inputs;
 mod template_rules;
 
 pub(crate) use analysis::analyze;
-pub use cluster_rules::{ClusterFacts, check_cluster};
+pub use cluster_rules::{ClusterFacts, KwokEvidence, check_cluster};
 pub use config_rules::{config_key_missing, describe_keys};
 
 use crate::source::{Location, SourceId};

@@ -500,26 +500,19 @@ impl Scale<'_> {
                 .items
                 .iter()
                 .any(crate::provider::deployment::is_kwok_controller);
-            let kwok_heartbeat = self.kwok_nodes_ready().await;
-            if !kwok_deployed && !kwok_heartbeat {
-                self.ui.say("warning: found no kwok controller (no kwok-controller Deployment, no Ready kwok-managed node yet); without one the new nodes stay NotReady");
+            // The same traces `validate` looks for: a Deployment, a Ready kwok node (kwok run
+            // as a process, as kwokctl does), the Stage CRD or a Stage.
+            let evidence = crate::validate::live::kwok_evidence(
+                &self.cluster.client,
+                Some(kwok_deployed),
+                None,
+                &self.ui,
+            )
+            .await;
+            if evidence.present() == Some(false) {
+                self.ui.say("warning: found no kwok controller (no kwok Deployment, no Ready kwok node, no Stage); without one the new nodes stay NotReady");
             }
         }
-    }
-
-    /// Whether some kwok-managed node is Ready: a kwok controller (perhaps a process) is at work.
-    async fn kwok_nodes_ready(&self) -> bool {
-        let api: Api<Node> = Api::all(self.cluster.client.clone());
-        let params = ListParams::default().limit(cluster::LIST_PAGE);
-        read_with_retries(|| api.list(&params))
-            .await
-            .is_ok_and(|page| {
-                page.items.iter().any(|n| {
-                    let m = MemberNode::from_node(n);
-                    m.ready
-                        && crate::provider::nodegroups::is_fake_node(m.kwok_annotation.as_deref())
-                })
-            })
     }
 
     fn prepared_template(&self, group: &str) -> Option<serde_json::Value> {

@@ -1088,3 +1088,27 @@ fn a_change_as_names_and_yaml() {
     assert_eq!(doc["nodeGroups"][0]["deleted"].as_array().unwrap().len(), 2);
     assert_eq!(doc["dryRun"], false);
 }
+
+#[test]
+fn scale_finds_a_kwok_controller_by_the_traces_validate_reads() {
+    let cluster = example_cluster();
+    let warning = "warning: found no kwok controller";
+    let bare = cluster.run("scale", &["general", "--add", "1"]);
+    assert_eq!(bare.code, 0, "{bare:?}");
+    assert!(bare.stderr.contains(warning), "{}", bare.stderr);
+    // kwok's Stage CRD, as its release YAML (or kwokctl) installs it.
+    cluster.server.insert(json!({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "stages.kwok.x-k8s.io"},
+        "spec": {"group": "kwok.x-k8s.io", "scope": "Cluster",
+                 "names": {"plural": "stages", "singular": "stage", "kind": "Stage"},
+                 "versions": [{"name": "v1alpha1", "served": true, "storage": true}]},
+    }));
+    let with_stages = cluster.run("scale", &["general", "--add", "1"]);
+    assert_eq!(with_stages.code, 0, "{with_stages:?}");
+    assert!(
+        !with_stages.stderr.contains(warning),
+        "{}",
+        with_stages.stderr
+    );
+}
