@@ -308,3 +308,43 @@ fn real_scale_dry_run_server_has_the_api_server_check_each_node_and_store_none()
     assert_eq!(gone.code, 0, "{gone:?}");
     assert!(group_nodes(cluster, &group).is_empty());
 }
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_scale_kwok_run_as_a_process_counts_as_a_kwok_controller() {
+    let cluster = shared();
+    let namespace = cluster.namespace("kwok-process");
+    let group = cluster.unique("kwokproc");
+    group_in(cluster, &namespace, &group);
+    // The kit runs kwok as a process, as kwokctl does: no Deployment; its nodes turn Ready.
+    let up = cluster.plugin(&[
+        "scale",
+        "-n",
+        &namespace,
+        &group,
+        "--replicas",
+        "1",
+        "--wait=60s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(up.code, 0, "{up:?}");
+    assert_eq!(up.json()["nodeGroups"][0]["ready"], 1, "{up:?}");
+    let validate = cluster.plugin(&["validate", "-n", &namespace, "-o", "json"]);
+    assert!(
+        !validate
+            .rules()
+            .contains(&"kwok-controller-missing".to_owned()),
+        "{}",
+        validate.stdout
+    );
+    let again = cluster.plugin(&["scale", "-n", &namespace, &group, "--replicas", "2"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        !again.stderr.contains("found no kwok controller"),
+        "{}",
+        again.stderr
+    );
+    let down = cluster.plugin(&["scale", "-n", &namespace, &group, "--replicas", "0"]);
+    assert_eq!(down.code, 0, "{down:?}");
+}
