@@ -439,7 +439,7 @@ pub static RULES: &[Rule] = &[
     cluster_rule(
         RuleId::KwokControllerMissing,
         Warning,
-        "no kwok controller and no Stage CRD; fake nodes will stay NotReady",
+        "no trace of a kwok controller (Deployment, Ready kwok node, Stage CRD or Stage); fake nodes will stay NotReady",
         "install kwok: kubectl apply -f https://github.com/kubernetes-sigs/kwok/releases/latest/download/kwok.yaml (and stage-fast.yaml)",
     ),
     cluster_rule(
