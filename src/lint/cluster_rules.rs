@@ -23,7 +23,7 @@ pub struct ClusterFacts {
     /// Namespaces where a ConfigMap with the config's name exists instead.
     pub config_elsewhere: Option<Vec<String>>,
     pub ca_deployments: Option<Vec<CaDeployment>>,
-    /// Some kwok controller Deployment or the Stage CRD exists.
+    /// A kwok controller is at work (`KwokEvidence::present`).
     pub kwok_present: Option<bool>,
     pub pending_pods: Option<Vec<PendingPod>>,
     pub kwok_nodes: Option<Vec<GroupedNode>>,
@@ -31,6 +31,39 @@ pub struct ClusterFacts {
     pub real_group_nodes: Option<Vec<GroupedNode>>,
     /// Nodes with a `kwok` providerID but no group at all (`provider::objects::ungrouped_provider_node`).
     pub ungrouped_provider_nodes: Option<Vec<String>>,
+}
+
+/// What shows a kwok controller at work; each `None` when it could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KwokEvidence {
+    /// A kwok controller Deployment (its release YAML or helm chart).
+    pub deployment: Option<bool>,
+    /// A node with `kwok.x-k8s.io/node: fake` that is Ready: a controller keeps it so, even
+    /// kwok run as a process (as kwokctl runs it), which leaves no Deployment.
+    pub ready_fake_nodes: Option<bool>,
+    /// The `stages.kwok.x-k8s.io` CRD.
+    pub stage_crd: Option<bool>,
+    /// Some Stage object (readable even when the CRD is not).
+    pub stage_objects: Option<bool>,
+}
+
+impl KwokEvidence {
+    /// Present when any trace is found; missing only when the Deployments, the nodes and the
+    /// Stages (their CRD or the objects) were all read and none shows one; else unknown.
+    pub fn present(&self) -> Option<bool> {
+        let traces = [
+            self.deployment,
+            self.ready_fake_nodes,
+            self.stage_crd,
+            self.stage_objects,
+        ];
+        if traces.contains(&Some(true)) {
+            return Some(true);
+        }
+        let stages_read = self.stage_crd.is_some() || self.stage_objects.is_some();
+        (self.deployment.is_some() && self.ready_fake_nodes.is_some() && stages_read)
+            .then_some(false)
+    }
 }
 
 /// Adds a label-only source (e.g. `deployment/kube-system/cluster-autoscaler`) and returns its id.
@@ -182,7 +215,7 @@ fn kwok_controller(facts: &ClusterFacts, out: &mut Vec<Diagnostic>) {
     if facts.kwok_present == Some(false) {
         out.push(Diagnostic::new(
             RuleId::KwokControllerMissing,
-            "no kwok controller Deployment and no `stages.kwok.x-k8s.io` CRD: the nodes CA creates will stay NotReady and never take pods",
+            "no kwok controller: no kwok Deployment, no Ready `kwok.x-k8s.io/node: fake` node, no `stages.kwok.x-k8s.io` CRD or Stage: the nodes CA creates will stay NotReady and never take pods",
         ));
     }
 }
@@ -413,4 +446,70 @@ fn ungrouped_provider_nodes(
             verdict.version
         ),
     ));
+}
+
+#[cfg(test)]
+mod kwok_evidence_tests {
+    use super::KwokEvidence;
+
+    #[test]
+    fn any_trace_proves_a_controller_and_only_a_full_read_proves_none() {
+        let none_found = KwokEvidence {
+            deployment: Some(false),
+            ready_fake_nodes: Some(false),
+            stage_crd: Some(false),
+            stage_objects: Some(false),
+        };
+        assert_eq!(none_found.present(), Some(false));
+        for trace in [
+            KwokEvidence {
+                deployment: Some(true),
+                ..none_found
+            },
+            KwokEvidence {
+                ready_fake_nodes: Some(true),
+                ..none_found
+            },
+            KwokEvidence {
+                stage_crd: Some(true),
+                ..none_found
+            },
+            KwokEvidence {
+                stage_objects: Some(true),
+                stage_crd: None,
+                ..none_found
+            },
+        ] {
+            assert_eq!(trace.present(), Some(true), "{trace:?}");
+        }
+        // A Ready fake node counts even when nothing else could be read.
+        let only_nodes = KwokEvidence {
+            ready_fake_nodes: Some(true),
+            ..KwokEvidence::default()
+        };
+        assert_eq!(only_nodes.present(), Some(true));
+        for unknown in [
+            KwokEvidence {
+                deployment: None,
+                ..none_found
+            },
+            KwokEvidence {
+                ready_fake_nodes: None,
+                ..none_found
+            },
+            KwokEvidence {
+                stage_crd: None,
+                stage_objects: None,
+                ..none_found
+            },
+        ] {
+            assert_eq!(unknown.present(), None, "{unknown:?}");
+        }
+        // The CRD unreadable, but its objects read: none.
+        let objects_read = KwokEvidence {
+            stage_crd: None,
+            ..none_found
+        };
+        assert_eq!(objects_read.present(), Some(false));
+    }
 }

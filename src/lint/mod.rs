@@ -10,7 +10,7 @@ pub(crate) mod inputs;
 mod template_rules;
 
 pub(crate) use analysis::analyze;
-pub use cluster_rules::{ClusterFacts, check_cluster};
+pub use cluster_rules::{ClusterFacts, KwokEvidence, check_cluster};
 pub use config_rules::{config_key_missing, describe_keys};
 
 use crate::source::{Location, SourceId};
@@ -447,7 +447,7 @@ pub static RULES: &[Rule] = &[
     cluster_rule(
         RuleId::KwokControllerMissing,
         Warning,
-        "no kwok controller and no Stage CRD; fake nodes will stay NotReady",
+        "no trace of a kwok controller (Deployment, Ready kwok node, Stage CRD or Stage); fake nodes will stay NotReady",
         "install kwok: kubectl apply -f https://github.com/kubernetes-sigs/kwok/releases/latest/download/kwok.yaml (and stage-fast.yaml)",
     ),
     cluster_rule(
