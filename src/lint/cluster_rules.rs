@@ -424,7 +424,7 @@ fn ungrouped_provider_nodes(
         Diagnostic::new(
             RuleId::KwokNodesWithoutGroup,
             format!(
-                "{} ({}{more}) {} a kwok providerID but neither `{ANNOTATION_NODEGROUP_NAME}` nor `{key}`: CA {} exits at its first loop (\"{ca_message}\", exit 255)",
+                "{} ({}{more}) {} a kwok providerID but neither `{ANNOTATION_NODEGROUP_NAME}` nor `{key}`: CA {} exits in the first loop that meets it (\"{ca_message}\", exit 255)",
                 if names.len() == 1 { "a node" } else { "nodes" },
                 shown.join(", "),
                 if names.len() == 1 { "has" } else { "have" },

@@ -465,7 +465,7 @@ pub static RULES: &[Rule] = &[
     cluster_rule(
         RuleId::KwokNodesWithoutGroup,
         Error,
-        "nodes with a kwok providerID carry neither the node group name annotation nor the grouping key; CA 1.29 exits at its first loop",
+        "nodes with a kwok providerID carry neither the node group name annotation nor the grouping key; CA 1.29 exits in the loop that meets them",
         "delete the leftover nodes (kubectl delete node …) or give them the grouping key; CA 1.30+ skips them",
     ),
     cluster_rule(
