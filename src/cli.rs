@@ -6,6 +6,7 @@
 use crate::events::view::{EventType, Timestamps};
 use crate::provider::CaVersion;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -56,21 +57,85 @@ pub struct GlobalArgs {
     #[arg(short = 'n', long, global = true, value_name = "NAME")]
     pub namespace: Option<String>,
 
-    /// How long to wait for a single server request (e.g. 5s, 1m; 0 = no timeout).
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    /// How long the command may wait for the server (e.g. 5s, 1m); 0, the default as in kubectl:
+    /// no limit for the command (each request still gives up after 30s of silence; watches are
+    /// never cut).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "0")]
     pub request_timeout: Duration,
 
-    /// When to use colors (NO_COLOR disables them under `auto`).
+    /// When to use colors, in output, help and errors (NO_COLOR disables them under `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto, value_name = "WHEN")]
     pub color: ColorMode,
 
-    /// More log detail on stderr: what was read, and from where.
+    /// More detail on stderr: -v what was read and from where; as kubectl, -v=6 logs each
+    /// request (method, URL, status, time), -v=8 adds bodies (cut at 10240 chars), -v=9
+    /// curl-like headers. -v=N, -v N and --v=N are the same.
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbosity: u8,
+
+    /// kubectl's --v=N (what -v=N and -v N become; see -v).
+    #[arg(long = "v", global = true, value_name = "N", hide = true)]
+    pub log_level: Option<u8>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 
     /// The environment variables the plugin reads, captured with the flags.
     #[arg(skip = Environment::from_process())]
     pub env: Environment,
+}
+
+/// kubectl's connection flags: each overrides the kubeconfig entry of the same name, as
+/// kubectl's ClientConfig overrides do.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConnectionArgs {
+    /// The address and port of the Kubernetes API server (works without a kubeconfig).
+    #[arg(short = 's', long, global = true, value_name = "URL")]
+    pub server: Option<String>,
+
+    /// Bearer token for authentication to the API server.
+    #[arg(long, global = true, value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// Username to impersonate for the operation (a user or a service account).
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub impersonate: Option<String>,
+
+    /// Group to impersonate for the operation (repeatable).
+    #[arg(long = "as-group", global = true, value_name = "GROUP")]
+    pub impersonate_groups: Vec<String>,
+
+    /// UID to impersonate for the operation.
+    #[arg(long = "as-uid", global = true, value_name = "UID")]
+    pub impersonate_uid: Option<String>,
+
+    /// The name of the kubeconfig cluster to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub cluster: Option<String>,
+
+    /// The name of the kubeconfig user to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Path to a cert file for the certificate authority.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub certificate_authority: Option<PathBuf>,
+
+    /// Path to a client certificate file for TLS.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub client_certificate: Option<PathBuf>,
+
+    /// Path to a client key file for TLS.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub client_key: Option<PathBuf>,
+
+    /// Do not check the server's certificate (insecure: test clusters only).
+    #[arg(long, global = true)]
+    pub insecure_skip_tls_verify: bool,
+
+    /// Server name to use for server certificate validation (else the server's hostname).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub tls_server_name: Option<String>,
 }
 
 /// The environment variables the plugin reads, read once, when the command line is parsed
@@ -543,10 +608,13 @@ pub struct ScaleArgs {
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub burst: u32,
 
-    /// Wait until the groups' nodes are Ready (default 5m; e.g. --wait=2m).
-    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true,
-          default_missing_value = "5m", value_parser = parse_duration)]
-    pub wait: Option<Duration>,
+    /// Wait until the groups' nodes are Ready, up to --timeout (or --wait=DURATION).
+    #[arg(long, value_name = "DURATION", num_args = 0..=1, require_equals = true, value_parser = parse_duration)]
+    pub wait: Option<Option<Duration>>,
+
+    /// With --wait: how long to wait for the nodes to be Ready, as kubectl's --timeout (default 5m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "wait")]
+    pub timeout: Option<Duration>,
 
     /// How long to wait for another run changing the same group (its Lease) to finish; 0: do not wait, exit 1.
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
@@ -562,6 +630,42 @@ pub struct ScaleArgs {
 
     #[command(flatten)]
     pub provider: ProviderArgs,
+}
+
+/// How long `scale --wait` waits when neither --timeout nor --wait=DURATION says.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(300);
+
+impl ScaleArgs {
+    /// How long to wait for the nodes to be Ready: `None` without --wait.
+    pub fn wait_timeout(&self) -> Option<Duration> {
+        match self.wait {
+            None => None,
+            Some(Some(timeout)) => Some(timeout),
+            Some(None) => Some(self.timeout.unwrap_or(DEFAULT_WAIT)),
+        }
+    }
+
+    /// `--wait 3s` (kubectl's spelling is `--wait --timeout 3s`) would make `3s` a node group:
+    /// a bare --wait beside a GROUP that reads as a duration is refused, naming both spellings.
+    fn check_wait(&self) -> crate::error::Result<()> {
+        if let (Some(Some(_)), Some(_)) = (self.wait, self.timeout) {
+            return Err(crate::error::Error::usage(
+                "--wait=DURATION and --timeout both say how long to wait",
+            )
+            .with_hint("give one: --wait --timeout 3m, or --wait=3m"));
+        }
+        if self.wait == Some(None)
+            && let Some(group) = self.groups.iter().find(|g| parse_duration(g).is_ok())
+        {
+            return Err(crate::error::Error::usage(format!(
+                "`{group}` after --wait reads as a node group, not as how long to wait"
+            ))
+            .with_hint(format!(
+                "to wait {group}: --wait --timeout {group} (or --wait={group}); for a node group named `{group}`, give the wait as --wait=5m"
+            )));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -652,6 +756,87 @@ impl clap::builder::TypedValueParser for RuleIdParser {
     }
 }
 
+impl Cli {
+    /// The second stage of parsing, for what clap cannot check alone: kubectl's `-v=N` joins
+    /// the `-v` count, and `scale --wait` is checked against its groups.
+    pub fn finish(mut self) -> crate::error::Result<Cli> {
+        if let Some(level) = self.global.log_level {
+            self.global.verbosity = self.global.verbosity.max(level);
+        }
+        if let Command::Scale(args) = &self.command {
+            args.check_wait()?;
+        }
+        Ok(self)
+    }
+}
+
+/// kubectl's spellings of the log level made clap's: `-v=N`, `-vN` and `-v N` (N digits)
+/// become `--v=N`; `-v`, `-vv` stay counts. Nothing after `--` is touched.
+pub fn normalize_args(args: Vec<OsString>) -> Vec<OsString> {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let mut out = Vec::with_capacity(args.len());
+    let mut iter = args.into_iter().peekable();
+    while let Some(arg) = iter.next() {
+        let Some(text) = arg.to_str() else {
+            out.push(arg);
+            continue;
+        };
+        if text == "--" {
+            out.push(arg);
+            out.extend(iter);
+            break;
+        }
+        let level = match text.strip_prefix("-v") {
+            Some(rest) if digits(rest.strip_prefix('=').unwrap_or(rest)) => {
+                Some(rest.trim_start_matches('=').to_owned())
+            }
+            Some("") if iter.peek().and_then(|n| n.to_str()).is_some_and(digits) => {
+                iter.next().and_then(|n| n.into_string().ok())
+            }
+            _ => None,
+        };
+        match level {
+            Some(level) => out.push(format!("--v={level}").into()),
+            None => out.push(arg),
+        }
+    }
+    out
+}
+
+/// clap's own colours (help, usage errors), decided from the command line before clap parses
+/// it: the last `--color`, and under `auto` NO_COLOR and TERM=dumb, as for our own output.
+pub fn clap_color(args: &[OsString], env: &Environment) -> clap::ColorChoice {
+    let mut mode = ColorMode::Auto;
+    let mut iter = args.iter().skip(1).map(|a| a.to_str().unwrap_or(""));
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--color") {
+            Some("") => iter.next().unwrap_or(""),
+            Some(rest) => match rest.strip_prefix('=') {
+                Some(value) => value,
+                None => continue,
+            },
+            None => continue,
+        };
+        if let Ok(parsed) = ColorMode::from_str(value, true) {
+            mode = parsed;
+        }
+    }
+    match mode {
+        ColorMode::Always => clap::ColorChoice::Always,
+        ColorMode::Never => clap::ColorChoice::Never,
+        ColorMode::Auto
+            if env.no_color.as_deref().is_some_and(|v| !v.is_empty())
+                || env.term.as_deref() == Some("dumb") =>
+        {
+            clap::ColorChoice::Never
+        }
+        ColorMode::Auto => clap::ColorChoice::Auto,
+    }
+}
+
 /// Parses kubectl-style durations: `30s`, `1m`, `1m30s`, `500ms`, `2h`, or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -700,6 +885,52 @@ mod tests {
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn kubectl_log_levels_become_v_and_counts_stay() {
+        let norm = |args: &[&str]| -> Vec<String> {
+            normalize_args(args.iter().map(OsString::from).collect())
+                .into_iter()
+                .map(|a| a.into_string().unwrap())
+                .collect()
+        };
+        assert_eq!(norm(&["x", "-v=6", "status"]), ["x", "--v=6", "status"]);
+        assert_eq!(norm(&["x", "-v", "8", "status"]), ["x", "--v=8", "status"]);
+        assert_eq!(norm(&["x", "-v9"]), ["x", "--v=9"]);
+        assert_eq!(norm(&["x", "-v", "status"]), ["x", "-v", "status"]);
+        assert_eq!(norm(&["x", "-vv"]), ["x", "-vv"]);
+        assert_eq!(norm(&["x", "--", "-v=6"]), ["x", "--", "-v=6"]);
+        let cli = Cli::try_parse_from(norm(&["x", "-v=6", "status"]))
+            .unwrap()
+            .finish()
+            .unwrap();
+        assert_eq!(cli.global.verbosity, 6);
+        let cli = Cli::try_parse_from(["x", "-vv", "status"]).unwrap().finish().unwrap();
+        assert_eq!(cli.global.verbosity, 2);
+    }
+
+    #[test]
+    fn clap_colours_follow_the_color_flag_and_no_color() {
+        let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        let env = Environment::default();
+        assert_eq!(
+            clap_color(&args(&["x", "--color", "never", "--help"]), &env),
+            clap::ColorChoice::Never
+        );
+        assert_eq!(
+            clap_color(&args(&["x", "--color=always"]), &env),
+            clap::ColorChoice::Always
+        );
+        let no_color = Environment {
+            no_color: Some("1".into()),
+            ..Environment::default()
+        };
+        assert_eq!(clap_color(&args(&["x"]), &no_color), clap::ColorChoice::Never);
+        assert_eq!(
+            clap_color(&args(&["x", "--color", "always"]), &no_color),
+            clap::ColorChoice::Always
+        );
     }
 
     #[test]

@@ -229,7 +229,7 @@ impl Scale<'_> {
             started,
         } = applied?;
         if let (Some(timeout), false, false) =
-            (args.wait, args.dry_run, interrupted || denied.is_some())
+            (args.wait_timeout(), args.dry_run, interrupted || denied.is_some())
         {
             self.wait_ready(&mut results, timeout).await?;
         }
