@@ -10,6 +10,113 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The examples of each `--help`, kept unwrapped: every line, indent included, fits 58
+/// columns, and a long command goes on over `\` lines (so clap never wraps one mid-command
+/// on a terminal 60 columns wide; `tests/cli/robustness.rs` checks).
+const EXAMPLES_TOP: &str = r#"Examples:
+  # Make both ConfigMaps (a wizard, or flags with --yes)
+  kubectl kwokprovider init --yes --output-dir kwok \
+      --preset m5.xlarge=general --preset g5.xlarge=gpu
+
+  # What will CA do with them? (no cluster needed)
+  kubectl kwokprovider validate -f kwok/
+
+  # Lint what CA reads in the live cluster
+  kubectl kwokprovider validate -n kube-system
+
+  # 100 nodes in group general, exactly as CA makes them
+  kubectl kwokprovider scale general --replicas 100 --wait
+
+  # CA's decisions, and CA's view
+  kubectl kwokprovider events -f
+  kubectl kwokprovider status"#;
+const EXAMPLES_VALIDATE: &str = r#"Examples:
+  # Lint rendered ConfigMaps (a file or a directory)
+  kubectl kwokprovider validate -f kwok/
+
+  # A raw provider config plus raw templates
+  kubectl kwokprovider validate -f config.yaml \
+      --templates nodes.yaml
+
+  # From stdin, for CI, failing on warnings too
+  helm template ca autoscaler/cluster-autoscaler \
+      --set cloudProvider=kwok | \
+      kubectl kwokprovider validate -f - --strict -o json
+
+  # The live cluster, for an older CA
+  kubectl kwokprovider validate -n kube-system \
+      --ca-version 1.33
+
+  # The rule catalog
+  kubectl kwokprovider validate --list-rules"#;
+const EXAMPLES_SCALE: &str = r#"Examples:
+  # The node groups, their limits and nodes
+  kubectl kwokprovider scale -n kube-system
+
+  # Exactly 100 nodes in group general (creates or
+  # deletes the difference); wait until they are Ready
+  kubectl kwokprovider scale general --replicas 100 \
+      --wait --timeout 10m
+
+  # Five more GPU nodes, past the group's max-count
+  kubectl kwokprovider scale gpu --add 5 --ignore-limits
+
+  # What would happen, without changing anything
+  kubectl kwokprovider scale --all --replicas 0 \
+      --dry-run -o json"#;
+const EXAMPLES_EVENTS: &str = r#"Examples:
+  # The last hour, then follow
+  kubectl kwokprovider events -f
+
+  # Why did this pod not get a node?
+  kubectl kwokprovider events -n team-a --for pod/web-1 \
+      --reason NotTriggerScaleUp
+
+  # One group's decisions as NDJSON, for a script
+  kubectl kwokprovider events --nodegroup general \
+      --since 24h -o json"#;
+const EXAMPLES_STATUS: &str = r#"Examples:
+  kubectl kwokprovider status -n kube-system
+  kubectl kwokprovider status -w --ca-namespace infra
+  kubectl kwokprovider status -o json"#;
+const EXAMPLES_INIT: &str = r#"Examples:
+  # The wizard
+  kubectl kwokprovider init
+
+  # Two generic groups, as files
+  kubectl kwokprovider init --non-interactive \
+      --preset c-4x-amd64-linux \
+      --preset m-8x-amd64-linux --output-dir ./kwok
+
+  # AWS-like groups, named by you, into the cluster
+  kubectl kwokprovider init -y -n kube-system \
+      --preset m5.xlarge=general --preset g5.xlarge=gpu \
+      --size gpu=0:4 --apply
+
+  # Copy a real node's shape
+  kubectl kwokprovider init -y --max 50 -o yaml \
+      --from-node kind-worker=workers | \
+      kubectl apply -f -
+
+  # The preset catalog
+  kubectl kwokprovider init --list-presets"#;
+const EXAMPLES_COMPLETION: &str = r#"Examples:
+  # bash (kubectl-kwokprovider …)
+  source <(kubectl kwokprovider completion bash)
+
+  # zsh
+  kubectl kwokprovider completion zsh \
+      > "${fpath[1]}/_kubectl-kwokprovider"
+
+  # fish
+  kubectl kwokprovider completion fish > \
+      ~/.config/fish/completions/kubectl-kwokprovider.fish
+
+  # `kubectl kwokprovider <TAB>` in every shell
+  kubectl kwokprovider completion kubectl \
+      > ~/.local/bin/kubectl_complete-kwokprovider
+  chmod +x ~/.local/bin/kubectl_complete-kwokprovider"#;
+
 #[derive(Debug, Parser)]
 #[command(
     name = crate::completion::BIN,
@@ -20,17 +127,7 @@ use std::time::Duration;
         cluster-autoscaler's kwok provider reads two ConfigMaps: `kwok-provider-config` (key `config`) \
         and the templates ConfigMap (key `templates`). Mistakes in them are silent: CA just never scales. \
         This plugin shows what CA will really do with them.",
-    after_help = "Examples:\n  \
-        # Make both ConfigMaps (a wizard; or --yes with --preset, --from-node, --templates-file)\n  \
-        kubectl kwokprovider init --yes --preset m5.xlarge=general --preset g5.xlarge=gpu --output-dir kwok\n\n  \
-        # What will CA do with these ConfigMaps? (no cluster needed)\n  \
-        kubectl kwokprovider validate -f kwok/\n\n  \
-        # Lint what CA reads in the live cluster\n  \
-        kubectl kwokprovider validate -n kube-system\n\n  \
-        # 100 nodes in group general, exactly as CA makes them; CA's decisions; CA's view\n  \
-        kubectl kwokprovider scale general --replicas 100 --wait\n  \
-        kubectl kwokprovider events -f\n  \
-        kubectl kwokprovider status",
+    after_help = EXAMPLES_TOP,
     propagate_version = true,
     max_term_width = 100
 )]
@@ -253,18 +350,7 @@ pub enum Command {
             reads in the live cluster.\n\n\
             Exit codes: 0 ok; 1 errors found (or warnings with --strict); 2 bad invocation or \
             unreadable input; 3 cluster unreachable or access denied.",
-        after_help = "Examples:\n  \
-            # Lint rendered ConfigMaps (one multi-document file or a directory)\n  \
-            kubectl kwokprovider validate -f kwok/\n\n  \
-            # A raw provider config plus raw templates\n  \
-            kubectl kwokprovider validate -f config.yaml --templates nodes.yaml\n\n  \
-            # From stdin, for CI, failing on warnings too\n  \
-            helm template ca autoscaler/cluster-autoscaler --set cloudProvider=kwok | \\\n      \
-            kubectl kwokprovider validate -f - --strict -o json\n\n  \
-            # The live cluster, for an older CA\n  \
-            kubectl kwokprovider validate -n kube-system --ca-version 1.33\n\n  \
-            # The rule catalog\n  \
-            kubectl kwokprovider validate --list-rules"
+        after_help = EXAMPLES_VALIDATE
     )]
     Validate(ValidateArgs),
 
@@ -288,15 +374,7 @@ pub enum Command {
             refused the request, a group did not end at its target (another writer), another run holds the \
             group past --lock-timeout, the configuration has errors, or a group is unknown; 2 bad invocation; \
             3 cluster unreachable or access denied; 130 interrupted.",
-        after_help = "Examples:\n  \
-            # The node groups, their limits and nodes\n  \
-            kubectl kwokprovider scale -n kube-system\n\n  \
-            # Exactly 100 nodes in group general (creates or deletes the difference)\n  \
-            kubectl kwokprovider scale general --replicas 100 --wait\n\n  \
-            # Five more GPU nodes, past the group's max-count\n  \
-            kubectl kwokprovider scale gpu --add 5 --ignore-limits\n\n  \
-            # What would happen, without changing anything\n  \
-            kubectl kwokprovider scale --all --replicas 0 --dry-run -o json"
+        after_help = EXAMPLES_SCALE
     )]
     Scale(ScaleArgs),
 
@@ -307,13 +385,7 @@ pub enum Command {
             known failures. From all namespaces unless -n is given (CA writes node events into `default`).\n\n\
             CA throttles its own events: one per reason per object per 5 minutes, so a pod's NotTriggerScaleUp \
             reappears at most every 5 minutes, and `×N` counts repeats the API server folded into one event.",
-        after_help = "Examples:\n  \
-            # The last hour, then follow\n  \
-            kubectl kwokprovider events -f\n\n  \
-            # Why did this pod not get a node?\n  \
-            kubectl kwokprovider events -n team-a --for pod/web-1 --reason NotTriggerScaleUp\n\n  \
-            # One group's decisions as NDJSON, for a script\n  \
-            kubectl kwokprovider events --nodegroup general --since 24h -o json"
+        after_help = EXAMPLES_EVENTS
     )]
     Events(EventsArgs),
 
@@ -325,10 +397,7 @@ pub enum Command {
             `validate` resolves it) and the kwok nodes per group. Mismatches are pointed out: a group CA does \
             not know yet (CA reads the templates only at start), a group CA knows that the ConfigMaps no longer \
             define, CA's target differing from the kwok nodes that exist.",
-        after_help = "Examples:\n  \
-            kubectl kwokprovider status -n kube-system\n  \
-            kubectl kwokprovider status --ca-namespace autoscaling -w\n  \
-            kubectl kwokprovider status -o json"
+        after_help = EXAMPLES_STATUS
     )]
     Status(StatusArgs),
 
@@ -353,17 +422,7 @@ pub enum Command {
             %APPDATA%\\kubectl-kwokprovider\\config on Windows.\n\n\
             Exit codes: 0 written; 1 refused (existing files or ConfigMaps without --force, a conflict); \
             2 bad invocation or a missing answer; 3 cluster unreachable or access denied; 130 interrupted.",
-        after_help = "Examples:\n  \
-            # The wizard\n  \
-            kubectl kwokprovider init\n\n  \
-            # Two generic groups, as files\n  \
-            kubectl kwokprovider init --non-interactive --preset c-4x-amd64-linux --preset m-8x-amd64-linux --output-dir ./kwok\n\n  \
-            # AWS-like groups named by you, straight into the cluster\n  \
-            kubectl kwokprovider init -y -n kube-system --preset m5.xlarge=general --preset g5.xlarge=gpu --size gpu=0:4 --apply\n\n  \
-            # Copy a real node's shape\n  \
-            kubectl kwokprovider init -y --from-node kind-worker=workers --max 50 -o yaml | kubectl apply -f -\n\n  \
-            # The preset catalog\n  \
-            kubectl kwokprovider init --list-presets"
+        after_help = EXAMPLES_INIT
     )]
     Init(InitArgs),
 
@@ -373,16 +432,7 @@ pub enum Command {
             `completion kubectl` prints `kubectl_complete-kwokprovider`, the helper kubectl 1.26+ runs to \
             complete `kubectl kwokprovider …` (subcommands, flags, values, and node groups, namespaces and \
             contexts from the cluster): save it on PATH and make it executable.",
-        after_help = "Examples:\n  \
-            # bash (kubectl-kwokprovider …)\n  \
-            source <(kubectl kwokprovider completion bash)\n\n  \
-            # zsh\n  \
-            kubectl kwokprovider completion zsh > \"${fpath[1]}/_kubectl-kwokprovider\"\n\n  \
-            # fish\n  \
-            kubectl kwokprovider completion fish > ~/.config/fish/completions/kubectl-kwokprovider.fish\n\n  \
-            # kubectl kwokprovider <TAB>, in every shell kubectl completes\n  \
-            kubectl kwokprovider completion kubectl > ~/.local/bin/kubectl_complete-kwokprovider\n  \
-            chmod +x ~/.local/bin/kubectl_complete-kwokprovider"
+        after_help = EXAMPLES_COMPLETION
     )]
     Completion(CompletionArgs),
 
@@ -931,6 +981,22 @@ mod tests {
             clap_color(&args(&["x", "--color", "always"]), &no_color),
             clap::ColorChoice::Always
         );
+    }
+
+    #[test]
+    fn wait_takes_kubectls_timeout_or_its_own_value() {
+        let wait = |extra: &[&str]| {
+            let mut args = vec!["x", "scale", "g", "--replicas", "1"];
+            args.extend_from_slice(extra);
+            match Cli::try_parse_from(args).unwrap().command {
+                Command::Scale(scale) => scale.wait_timeout(),
+                _ => unreachable!(),
+            }
+        };
+        assert_eq!(wait(&[]), None);
+        assert_eq!(wait(&["--wait"]), Some(DEFAULT_WAIT));
+        assert_eq!(wait(&["--wait", "--timeout", "3s"]), Some(Duration::from_secs(3)));
+        assert_eq!(wait(&["--wait=2m"]), Some(Duration::from_secs(120)));
     }
 
     #[test]
