@@ -185,6 +185,7 @@ pub struct GlobalArgs {
 /// kubectl's connection flags: each overrides the kubeconfig entry of the same name, as
 /// kubectl's ClientConfig overrides do.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Connection options (as in kubectl)")]
 pub struct ConnectionArgs {
     /// The address and port of the Kubernetes API server (works without a kubeconfig).
     #[arg(short = 's', long, global = true, value_name = "URL")]
