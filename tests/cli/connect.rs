@@ -811,3 +811,31 @@ fn real_connect_token_and_user_flags_override_the_context() {
     let out = kit_status(kit, &["--context", "kit-nobody", "--user", "viewer"]);
     assert!(out.code < 2, "{out:?}");
 }
+
+#[test]
+#[ignore = "needs the real-cluster kit (KWOK_KIT_BIN)"]
+fn real_connect_tls_server_name_is_the_name_checked_in_the_certificate() {
+    let kit = shared();
+    // The kit's self-signed serving certificate names `kubernetes.default` (and 127.0.0.1).
+    let out = kit_status(kit, &["--tls-server-name", "kubernetes.default"]);
+    assert!(out.code < 2, "{out:?}");
+    let out = kit_status(kit, &["--tls-server-name", "elsewhere.invalid"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("is not trusted"), "{}", out.stderr);
+}
+
+#[test]
+fn cluster_flag_points_the_context_at_another_cluster() {
+    let server = empty_server();
+    let dir = tempfile::tempdir().unwrap();
+    // The context's own cluster is dead (port 1); the cluster `live` is the test API server.
+    let kubeconfig = write_kubeconfig(dir.path(), "http://127.0.0.1:1", "");
+    let text = std::fs::read_to_string(&kubeconfig).unwrap().replace(
+        "users:",
+        &format!("- name: live\n  cluster:\n    server: {}\nusers:", server.url()),
+    );
+    std::fs::write(&kubeconfig, text).unwrap();
+    let out = status(&kubeconfig, &[], &[]);
+    assert_eq!(out.code, 3, "the control: the context's cluster is dead: {out:?}");
+    reached_the_api_server(&status(&kubeconfig, &[], &["--cluster", "live"]));
+}
