@@ -817,8 +817,20 @@ fn real_connect_token_and_user_flags_override_the_context() {
 fn real_connect_tls_server_name_is_the_name_checked_in_the_certificate() {
     let kit = shared();
     // The kit's self-signed serving certificate names `kubernetes.default` (and 127.0.0.1).
-    let out = kit_status(kit, &["--tls-server-name", "kubernetes.default"]);
+    let out = kit_status(kit, &["--tls-server-name", "kubernetes.default", "-v=6"]);
     assert!(out.code < 2, "{out:?}");
+    // -v=6 on the real API server, over TLS: each request, its status and time.
+    let wanted = format!(
+        "GET {}/api/v1/namespaces/kube-system/configmaps/cluster-autoscaler-status ",
+        kit_server(kit).trim_end_matches('/')
+    );
+    assert!(
+        request_log(&out.stderr)
+            .iter()
+            .any(|l| l.contains(&wanted) && l.ends_with(" milliseconds")),
+        "no `{wanted}` in\n{}",
+        out.stderr
+    );
     let out = kit_status(kit, &["--tls-server-name", "elsewhere.invalid"]);
     assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stderr.contains("is not trusted"), "{}", out.stderr);
