@@ -957,7 +957,10 @@ mod tests {
             .finish()
             .unwrap();
         assert_eq!(cli.global.verbosity, 6);
-        let cli = Cli::try_parse_from(["x", "-vv", "status"]).unwrap().finish().unwrap();
+        let cli = Cli::try_parse_from(["x", "-vv", "status"])
+            .unwrap()
+            .finish()
+            .unwrap();
         assert_eq!(cli.global.verbosity, 2);
     }
 
@@ -977,7 +980,10 @@ mod tests {
             no_color: Some("1".into()),
             ..Environment::default()
         };
-        assert_eq!(clap_color(&args(&["x"]), &no_color), clap::ColorChoice::Never);
+        assert_eq!(
+            clap_color(&args(&["x"]), &no_color),
+            clap::ColorChoice::Never
+        );
         assert_eq!(
             clap_color(&args(&["x", "--color", "always"]), &no_color),
             clap::ColorChoice::Always
@@ -996,7 +1002,10 @@ mod tests {
         };
         assert_eq!(wait(&[]), None);
         assert_eq!(wait(&["--wait"]), Some(DEFAULT_WAIT));
-        assert_eq!(wait(&["--wait", "--timeout", "3s"]), Some(Duration::from_secs(3)));
+        assert_eq!(
+            wait(&["--wait", "--timeout", "3s"]),
+            Some(Duration::from_secs(3))
+        );
         assert_eq!(wait(&["--wait=2m"]), Some(Duration::from_secs(120)));
     }
 

@@ -161,8 +161,13 @@ pub fn apply_overrides(
     context: Option<&str>,
     flags: &ConnectionArgs,
 ) -> Result<String> {
-    use kube::config::{AuthInfo, Cluster as ClusterEntry, Context, NamedAuthInfo, NamedCluster, NamedContext};
-    let context = match context.map(str::to_owned).or_else(|| kubeconfig.current_context.clone()) {
+    use kube::config::{
+        AuthInfo, Cluster as ClusterEntry, Context, NamedAuthInfo, NamedCluster, NamedContext,
+    };
+    let context = match context
+        .map(str::to_owned)
+        .or_else(|| kubeconfig.current_context.clone())
+    {
         Some(name) => name,
         None if flags.server.is_some() => FLAGS_CONTEXT.to_owned(),
         None => {
@@ -172,7 +177,11 @@ pub fn apply_overrides(
     };
     if !kubeconfig.contexts.iter().any(|c| c.name == context) {
         if flags.server.is_none() || context != FLAGS_CONTEXT {
-            let known: Vec<&str> = kubeconfig.contexts.iter().map(|c| c.name.as_str()).collect();
+            let known: Vec<&str> = kubeconfig
+                .contexts
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
             return Err(
                 Error::usage(format!("context `{context}` is not in the kubeconfig"))
                     .with_hint(format!("known contexts: {}", known.join(", "))),
@@ -303,7 +312,11 @@ pub fn apply_overrides(
 /// As `connect`; `for_watches`: no read timeout (a quiet watch is not a dead one).
 async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster> {
     let mut kubeconfig = load_kubeconfig(global)?;
-    let context = apply_overrides(&mut kubeconfig, global.context.as_deref(), &global.connection)?;
+    let context = apply_overrides(
+        &mut kubeconfig,
+        global.context.as_deref(),
+        &global.connection,
+    )?;
     let named = kubeconfig
         .contexts
         .iter()

@@ -102,16 +102,24 @@ where
             let millis = started.elapsed().as_millis();
             let reply = match reply {
                 Err(e) => {
-                    log(&format!("{method} {url} failed in {millis} milliseconds: {e}"));
+                    log(&format!(
+                        "{method} {url} failed in {millis} milliseconds: {e}"
+                    ));
                     return Err(e);
                 }
                 Ok(reply) => reply,
             };
-            log(&format!("{method} {url} {} in {millis} milliseconds", reply.status()));
+            log(&format!(
+                "{method} {url} {} in {millis} milliseconds",
+                reply.status()
+            ));
             if level >= LOG_CURL {
                 log("Response Headers:");
                 for (name, value) in reply.headers() {
-                    log(&format!("    {name}: {}", value.to_str().unwrap_or("(not text)")));
+                    log(&format!(
+                        "    {name}: {}",
+                        value.to_str().unwrap_or("(not text)")
+                    ));
                 }
             }
             if level < LOG_BODIES || watch {
@@ -120,9 +128,8 @@ where
             let (parts, body) = reply.into_parts();
             let bytes = body.collect().await?.to_bytes();
             log(&format!("Response Body: {}", cut(&bytes)));
-            let body: Box<DynBody> = Box::new(
-                http_body_util::Full::new(bytes).map_err(|never| match never {}),
-            );
+            let body: Box<DynBody> =
+                Box::new(http_body_util::Full::new(bytes).map_err(|never| match never {}));
             Ok(Response::from_parts(parts, body))
         })
     }
@@ -183,7 +190,9 @@ mod tests {
 
     #[test]
     fn watches_are_told_apart() {
-        assert!(is_watch("https://h/api/v1/events?watch=true&resourceVersion=5"));
+        assert!(is_watch(
+            "https://h/api/v1/events?watch=true&resourceVersion=5"
+        ));
         assert!(!is_watch("https://h/api/v1/events?limit=500"));
         assert!(!is_watch("https://h/api/v1/namespaces/watch=true"));
     }
@@ -192,7 +201,11 @@ mod tests {
     fn bodies_are_cut_at_kubectls_limit() {
         let long = Bytes::from("x".repeat(BODY_LIMIT + 5));
         let text = cut(&long);
-        assert!(text.ends_with(" [truncated 5 chars]"), "{}", &text[BODY_LIMIT..]);
+        assert!(
+            text.ends_with(" [truncated 5 chars]"),
+            "{}",
+            &text[BODY_LIMIT..]
+        );
         assert_eq!(cut(&Bytes::from_static(b"{}")), "{}");
     }
 

@@ -228,9 +228,11 @@ impl Scale<'_> {
             recovered,
             started,
         } = applied?;
-        if let (Some(timeout), false, false) =
-            (args.wait_timeout(), args.dry_run, interrupted || denied.is_some())
-        {
+        if let (Some(timeout), false, false) = (
+            args.wait_timeout(),
+            args.dry_run,
+            interrupted || denied.is_some(),
+        ) {
             self.wait_ready(&mut results, timeout).await?;
         }
         let summary = Summary {

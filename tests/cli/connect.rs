@@ -580,7 +580,13 @@ fn plugin_without_kubeconfig() -> (tempfile::TempDir, Command) {
 fn server_flag_works_without_any_kubeconfig() {
     let server = empty_server();
     let (_home, mut cmd) = plugin_without_kubeconfig();
-    cmd.args(["status", "--ca-namespace", "kube-system", "-s", &server.url()]);
+    cmd.args([
+        "status",
+        "--ca-namespace",
+        "kube-system",
+        "-s",
+        &server.url(),
+    ]);
     reached_the_api_server(&run_cmd(&mut cmd));
 }
 
@@ -637,7 +643,10 @@ fn token_flag_replaces_the_kubeconfig_users_token() {
     assert_eq!(out.code, 3, "{out:?}");
     let head = head.recv_timeout(Duration::from_secs(10)).unwrap();
     assert!(head.contains("authorization: bearer fl4g-token"), "{head}");
-    assert!(!head.contains("t0ken"), "the kubeconfig's token was sent:\n{head}");
+    assert!(
+        !head.contains("t0ken"),
+        "the kubeconfig's token was sent:\n{head}"
+    );
 }
 
 #[test]
@@ -646,15 +655,28 @@ fn unknown_cluster_or_user_flag_is_a_usage_error_naming_it() {
     let kubeconfig = write_kubeconfig(dir.path(), "http://127.0.0.1:1", "");
     let out = status(&kubeconfig, &[], &["--cluster", "nope"]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("cluster `nope` is not in the kubeconfig"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("cluster `nope` is not in the kubeconfig"),
+        "{}",
+        out.stderr
+    );
     let out = status(&kubeconfig, &[], &["--user", "nobody-here"]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("user `nobody-here` is not in the kubeconfig"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("user `nobody-here` is not in the kubeconfig"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// The request-log lines (`I… requests] …`) of a run's stderr.
 fn request_log(stderr: &str) -> Vec<&str> {
-    stderr.lines().filter(|l| l.contains(" requests] ")).collect()
+    stderr
+        .lines()
+        .filter(|l| l.contains(" requests] "))
+        .collect()
 }
 
 #[test]
@@ -674,14 +696,23 @@ fn v6_logs_each_request_of_status_with_its_status_and_time() {
             .iter()
             .find(|l| l.contains(&wanted))
             .unwrap_or_else(|| panic!("{level:?}: no `{wanted}` in\n{}", out.stderr));
-        assert!(line.starts_with('I') && line.ends_with(" milliseconds"), "{line}");
         assert!(
-            lines.iter().any(|l| l.contains("/api/v1/nodes?") && l.contains(" 200 OK in ")),
+            line.starts_with('I') && line.ends_with(" milliseconds"),
+            "{line}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("/api/v1/nodes?") && l.contains(" 200 OK in ")),
             "{level:?}: the node list is not logged:\n{}",
             out.stderr
         );
         assert!(!out.stderr.contains("Response Body"), "{}", out.stderr);
-        assert!(!out.stderr.contains("t0ken"), "a credential was logged:\n{}", out.stderr);
+        assert!(
+            !out.stderr.contains("t0ken"),
+            "a credential was logged:\n{}",
+            out.stderr
+        );
     }
 }
 
@@ -709,11 +740,19 @@ fn v8_adds_bodies_v9_curl_lines_and_plain_v_logs_no_request() {
         out.stderr
     );
     assert!(out.stderr.contains("Response Headers:"), "{}", out.stderr);
-    assert!(!out.stderr.contains("t0ken"), "a credential was logged:\n{}", out.stderr);
+    assert!(
+        !out.stderr.contains("t0ken"),
+        "a credential was logged:\n{}",
+        out.stderr
+    );
     for quiet in [&["-v"][..], &["-vvv"]] {
         let out = status(&kubeconfig, &[], quiet);
         reached_the_api_server(&out);
-        assert!(request_log(&out.stderr).is_empty(), "{quiet:?}:\n{}", out.stderr);
+        assert!(
+            request_log(&out.stderr).is_empty(),
+            "{quiet:?}:\n{}",
+            out.stderr
+        );
     }
 }
 
@@ -727,7 +766,11 @@ fn kit_ca_and_token(kit: &RealCluster, user: &str) -> (String, String) {
         .to_owned();
     let token = text
         .lines()
-        .find_map(|l| l.trim().strip_prefix("token: ").filter(|t| t.starts_with(&format!("{user}-"))))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("token: ")
+                .filter(|t| t.starts_with(&format!("{user}-")))
+        })
         .unwrap()
         .to_owned();
     (ca, token)
@@ -736,8 +779,14 @@ fn kit_ca_and_token(kit: &RealCluster, user: &str) -> (String, String) {
 /// `status --ca-namespace kube-system` on the kit with `args`: exit 3 only when access is denied.
 fn kit_status(kit: &RealCluster, args: &[&str]) -> Run {
     let mut cmd = plugin_without_proxies();
-    cmd.args(["status", "--kubeconfig", s(&kit.kubeconfig), "--ca-namespace", "kube-system"])
-        .args(args);
+    cmd.args([
+        "status",
+        "--kubeconfig",
+        s(&kit.kubeconfig),
+        "--ca-namespace",
+        "kube-system",
+    ])
+    .args(args);
     run_cmd(&mut cmd)
 }
 
@@ -752,7 +801,11 @@ fn real_connect_as_and_as_group_really_impersonate() {
     // The admin (system:masters) as `nobody`, who may do nothing: denied.
     let out = kit_status(kit, &["--as", "nobody"]);
     assert!(denied(&out), "{out:?}");
-    assert!(out.stderr.contains("nobody"), "the server names the impersonated user:\n{}", out.stderr);
+    assert!(
+        out.stderr.contains("nobody"),
+        "the server names the impersonated user:\n{}",
+        out.stderr
+    );
     // As `viewer`, who may read: not denied.
     let out = kit_status(kit, &["--as", "viewer"]);
     assert!(out.code < 2, "{out:?}");
@@ -772,25 +825,57 @@ fn real_connect_server_token_and_ca_without_a_kubeconfig() {
     let (ca, token) = kit_ca_and_token(kit, "admin");
     let server = kit_server(kit);
     let (_home, mut cmd) = plugin_without_kubeconfig();
-    cmd.args(["status", "--ca-namespace", "kube-system", "-s", &server, "--token", &token])
-        .args(["--certificate-authority", &ca]);
+    cmd.args([
+        "status",
+        "--ca-namespace",
+        "kube-system",
+        "-s",
+        &server,
+        "--token",
+        &token,
+    ])
+    .args(["--certificate-authority", &ca]);
     let out = run_cmd(&mut cmd);
     assert!(out.code < 2, "{out:?}");
     // Without the CA the server's certificate is not trusted; --insecure-skip-tls-verify skips it.
     let (_home, mut cmd) = plugin_without_kubeconfig();
-    cmd.args(["status", "--ca-namespace", "kube-system", "-s", &server, "--token", &token]);
+    cmd.args([
+        "status",
+        "--ca-namespace",
+        "kube-system",
+        "-s",
+        &server,
+        "--token",
+        &token,
+    ]);
     let out = run_cmd(&mut cmd);
     assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stderr.contains("is not trusted"), "{}", out.stderr);
     let (_home, mut cmd) = plugin_without_kubeconfig();
-    cmd.args(["status", "--ca-namespace", "kube-system", "-s", &server, "--token", &token])
-        .arg("--insecure-skip-tls-verify");
+    cmd.args([
+        "status",
+        "--ca-namespace",
+        "kube-system",
+        "-s",
+        &server,
+        "--token",
+        &token,
+    ])
+    .arg("--insecure-skip-tls-verify");
     let out = run_cmd(&mut cmd);
     assert!(out.code < 2, "{out:?}");
     // A wrong token through the flags: 401, as from a kubeconfig.
     let (_home, mut cmd) = plugin_without_kubeconfig();
-    cmd.args(["status", "--ca-namespace", "kube-system", "-s", &server, "--token", "admin-wrong"])
-        .args(["--certificate-authority", &ca]);
+    cmd.args([
+        "status",
+        "--ca-namespace",
+        "kube-system",
+        "-s",
+        &server,
+        "--token",
+        "admin-wrong",
+    ])
+    .args(["--certificate-authority", &ca]);
     let out = run_cmd(&mut cmd);
     assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stderr.contains("401 Unauthorized"), "{}", out.stderr);
@@ -844,10 +929,16 @@ fn cluster_flag_points_the_context_at_another_cluster() {
     let kubeconfig = write_kubeconfig(dir.path(), "http://127.0.0.1:1", "");
     let text = std::fs::read_to_string(&kubeconfig).unwrap().replace(
         "users:",
-        &format!("- name: live\n  cluster:\n    server: {}\nusers:", server.url()),
+        &format!(
+            "- name: live\n  cluster:\n    server: {}\nusers:",
+            server.url()
+        ),
     );
     std::fs::write(&kubeconfig, text).unwrap();
     let out = status(&kubeconfig, &[], &[]);
-    assert_eq!(out.code, 3, "the control: the context's cluster is dead: {out:?}");
+    assert_eq!(
+        out.code, 3,
+        "the control: the context's cluster is dead: {out:?}"
+    );
     reached_the_api_server(&status(&kubeconfig, &[], &["--cluster", "live"]));
 }

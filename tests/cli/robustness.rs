@@ -1181,17 +1181,25 @@ fn help_examples_are_never_wrapped_at_60_columns() {
 /// `args` with CLICOLOR_FORCE=1, which makes clap colour even a pipe under `auto`.
 fn forced_colors(args: &[&str], env: &[(&str, &str)]) -> util::Run {
     let mut cmd = util::plugin();
-    cmd.args(args).env("CLICOLOR_FORCE", "1").envs(env.iter().copied());
+    cmd.args(args)
+        .env("CLICOLOR_FORCE", "1")
+        .envs(env.iter().copied());
     util::run_cmd(&mut cmd)
 }
 
 #[test]
 fn color_never_and_no_color_reach_clap_help_and_usage_errors() {
     let help = forced_colors(&["status", "--help"], &[]);
-    assert!(help.stdout.contains('\x1b'), "the control: clap colours help");
+    assert!(
+        help.stdout.contains('\x1b'),
+        "the control: clap colours help"
+    );
     let usage = forced_colors(&["status", "--bogus"], &[]);
     assert_eq!(usage.code, 2, "{usage:?}");
-    assert!(usage.stderr.contains('\x1b'), "the control: clap colours errors");
+    assert!(
+        usage.stderr.contains('\x1b'),
+        "the control: clap colours errors"
+    );
     for (args, env) in [
         (&["--color", "never", "status", "--help"][..], &[][..]),
         (&["status", "--help", "--color=never"], &[]),
@@ -1199,7 +1207,11 @@ fn color_never_and_no_color_reach_clap_help_and_usage_errors() {
     ] {
         let out = forced_colors(args, env);
         assert_eq!(out.code, 0, "{out:?}");
-        assert!(!out.stdout.contains('\x1b'), "{args:?} {env:?}: {:?}", out.stdout);
+        assert!(
+            !out.stdout.contains('\x1b'),
+            "{args:?} {env:?}: {:?}",
+            out.stdout
+        );
     }
     let out = forced_colors(&["status", "--bogus", "--color", "never"], &[]);
     assert_eq!(out.code, 2, "{out:?}");
@@ -1214,10 +1226,36 @@ fn color_always_reaches_help_usage_errors_and_our_own_errors() {
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains('\x1b'), "{:?}", out.stderr);
     // An error of ours found before the command runs: `error:` in red too, and plain with never.
-    let out = util::run(&["scale", "g", "--replicas", "1", "--wait", "3s", "--color", "always"]);
+    let out = util::run(&[
+        "scale",
+        "g",
+        "--replicas",
+        "1",
+        "--wait",
+        "3s",
+        "--color",
+        "always",
+    ]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("\x1b[1m\x1b[31merror:") || out.stderr.contains("\x1b[31m\x1b[1merror:"), "{:?}", out.stderr);
-    let out = forced_colors(&["scale", "g", "--replicas", "1", "--wait", "3s", "--color", "never"], &[]);
+    assert!(
+        out.stderr.contains("\x1b[1m\x1b[31merror:")
+            || out.stderr.contains("\x1b[31m\x1b[1merror:"),
+        "{:?}",
+        out.stderr
+    );
+    let out = forced_colors(
+        &[
+            "scale",
+            "g",
+            "--replicas",
+            "1",
+            "--wait",
+            "3s",
+            "--color",
+            "never",
+        ],
+        &[],
+    );
     assert!(out.stderr.starts_with("error: "), "{:?}", out.stderr);
 }
 
@@ -1227,16 +1265,28 @@ fn wait_with_a_duration_after_it_is_refused_never_taken_as_a_group() {
     let out = cluster.run("scale", &["general", "--replicas", "3", "--wait", "3s"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert!(
-        out.stderr.contains("`3s` after --wait reads as a node group"),
+        out.stderr
+            .contains("`3s` after --wait reads as a node group"),
         "{}",
         out.stderr
     );
     assert!(out.stderr.contains("--wait --timeout 3s"), "{}", out.stderr);
     assert!(!out.stderr.contains("no node group"), "{}", out.stderr);
-    assert_eq!(cluster.server.request_count(), 0, "refused before any request");
+    assert_eq!(
+        cluster.server.request_count(),
+        0,
+        "refused before any request"
+    );
     let out = cluster.run("scale", &["general", "--replicas", "3", "--timeout", "3s"]);
     assert_eq!(out.code, 2, "--timeout needs --wait: {out:?}");
-    let out = cluster.run("scale", &["general", "--replicas", "3", "--wait=1m", "--timeout", "3s"]);
+    let out = cluster.run(
+        "scale",
+        &["general", "--replicas", "3", "--wait=1m", "--timeout", "3s"],
+    );
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("both say how long to wait"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("both say how long to wait"),
+        "{}",
+        out.stderr
+    );
 }
