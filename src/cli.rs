@@ -164,9 +164,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto, value_name = "WHEN")]
     pub color: ColorMode,
 
-    /// More detail on stderr: -v what was read and from where; as kubectl, -v=6 logs each
-    /// request (method, URL, status, time), -v=8 adds bodies (cut at 10240 chars), -v=9
-    /// curl-like headers. -v=N, -v N and --v=N are the same.
+    /// More detail on stderr: -v what was read and from where; as kubectl, -v=6 (or -vv) logs
+    /// each request (method, URL, status, time), -v=8 (-vvv) adds bodies (cut at 10240 chars),
+    /// -v=9 (-vvvv) curl-like headers. -v=N, -v N and --v=N are the same.
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbosity: u8,
 
@@ -808,12 +808,16 @@ impl clap::builder::TypedValueParser for RuleIdParser {
 }
 
 impl Cli {
-    /// The second stage of parsing, for what clap cannot check alone: kubectl's `-v=N` joins
-    /// the `-v` count, and `scale --wait` is checked against its groups.
+    /// The second stage of parsing, for what clap cannot check alone: the `-v` count becomes a
+    /// kubectl level (-vv 6, -vvv 8, -vvvv 9) and kubectl's `-v=N` joins it, and `scale --wait` is checked against its groups.
     pub fn finish(mut self) -> crate::error::Result<Cli> {
-        if let Some(level) = self.global.log_level {
-            self.global.verbosity = self.global.verbosity.max(level);
-        }
+        let counted = match self.global.verbosity {
+            0 | 1 => self.global.verbosity,
+            2 => 6,
+            3 => 8,
+            _ => 9,
+        };
+        self.global.verbosity = counted.max(self.global.log_level.unwrap_or(0));
         if let Command::Scale(args) = &self.command {
             args.check_wait()?;
         }
@@ -957,11 +961,15 @@ mod tests {
             .finish()
             .unwrap();
         assert_eq!(cli.global.verbosity, 6);
-        let cli = Cli::try_parse_from(["x", "-vv", "status"])
-            .unwrap()
-            .finish()
-            .unwrap();
-        assert_eq!(cli.global.verbosity, 2);
+        let level = |args: &[&str]| {
+            let cli = Cli::try_parse_from(args).unwrap().finish().unwrap();
+            cli.global.verbosity
+        };
+        assert_eq!(level(&["x", "-v", "status"]), 1);
+        assert_eq!(level(&["x", "-vv", "status"]), 6);
+        assert_eq!(level(&["x", "-vvv", "status"]), 8);
+        assert_eq!(level(&["x", "-vvvvv", "status"]), 9);
+        assert_eq!(level(&["x", "-v", "--v=9", "status"]), 9);
     }
 
     #[test]

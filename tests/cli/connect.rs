@@ -717,7 +717,7 @@ fn v6_logs_each_request_of_status_with_its_status_and_time() {
 }
 
 #[test]
-fn v8_adds_bodies_v9_curl_lines_and_plain_v_logs_no_request() {
+fn v8_adds_bodies_v9_curl_lines_plain_v_logs_no_request_and_vv_does() {
     let server = empty_server();
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = write_kubeconfig(dir.path(), &server.url(), "");
@@ -745,15 +745,15 @@ fn v8_adds_bodies_v9_curl_lines_and_plain_v_logs_no_request() {
         "a credential was logged:\n{}",
         out.stderr
     );
-    for quiet in [&["-v"][..], &["-vvv"]] {
-        let out = status(&kubeconfig, &[], quiet);
-        reached_the_api_server(&out);
-        assert!(
-            request_log(&out.stderr).is_empty(),
-            "{quiet:?}:\n{}",
-            out.stderr
-        );
-    }
+    // -v stays what it was (no request); -vv is -v=6, -vvv is -v=8.
+    let out = status(&kubeconfig, &[], &["-v"]);
+    reached_the_api_server(&out);
+    assert!(request_log(&out.stderr).is_empty(), "{}", out.stderr);
+    let out = status(&kubeconfig, &[], &["-vv"]);
+    assert!(out.stderr.contains(" 404 Not Found in "), "{}", out.stderr);
+    assert!(!out.stderr.contains("Response Body"), "{}", out.stderr);
+    let out = status(&kubeconfig, &[], &["-vvv"]);
+    assert!(out.stderr.contains("Response Body: {"), "{}", out.stderr);
 }
 
 /// The kit's CA certificate file and a user's token, read from its kubeconfig.
