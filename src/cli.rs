@@ -554,8 +554,12 @@ pub struct StatusArgs {
     pub watch: bool,
 
     /// Output format.
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = ScaleOutput::Text, value_name = "FORMAT")]
-    pub output: ScaleOutput,
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = ViewOutput::Text, value_name = "FORMAT")]
+    pub output: ViewOutput,
+
+    /// Print the node groups' table without its header line.
+    #[arg(long)]
+    pub no_headers: bool,
 
     #[command(flatten)]
     pub provider: ProviderArgs,
@@ -567,8 +571,8 @@ pub struct EventsArgs {
     #[arg(short = 'A', long = "all-namespaces")]
     pub all_namespaces: bool,
 
-    /// Keep watching for new events, like `kubectl logs -f`.
-    #[arg(short = 'f', long)]
+    /// Keep watching for new events, like `kubectl logs -f` (`-w`, `--watch`: as `kubectl get events -w`).
+    #[arg(short = 'f', long, visible_short_alias = 'w', visible_alias = "watch")]
     pub follow: bool,
 
     /// How far back the backlog goes (by lastTimestamp, else eventTime).
@@ -603,9 +607,14 @@ pub struct EventsArgs {
     #[arg(long, value_enum, default_value_t = Timestamps::Absolute, value_name = "HOW")]
     pub timestamps: Timestamps,
 
-    /// Output format (json: one object per line, NDJSON).
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = ScaleOutput::Text, value_name = "FORMAT")]
-    pub output: ScaleOutput,
+    /// Output format (json: one object per line, NDJSON; yaml: one document per event, `---`
+    /// between; name: `event/NAME`).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = ListOutput::Text, value_name = "FORMAT")]
+    pub output: ListOutput,
+
+    /// Accepted as kubectl's: the event lines have no header to leave out.
+    #[arg(long)]
+    pub no_headers: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -639,9 +648,11 @@ pub struct ScaleArgs {
     #[arg(long, value_name = "FILE")]
     pub templates: Option<PathBuf>,
 
-    /// Print what would be created and deleted; change nothing.
-    #[arg(long)]
-    pub dry_run: bool,
+    /// Change nothing: `client` prints the plan; `server` also sends each create and delete
+    /// with the API server's `dryRun=All`, so the server checks every node (bare `--dry-run`: client).
+    #[arg(long, value_enum, value_name = "STRATEGY", num_args = 0..=1, require_equals = true,
+          default_value_t = DryRun::None, default_missing_value = "client")]
+    pub dry_run: DryRun,
 
     /// Go past the group's min-count and max-count.
     #[arg(long)]
@@ -675,9 +686,13 @@ pub struct ScaleArgs {
     #[arg(long)]
     pub set_hostname: bool,
 
-    /// Output format.
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = ScaleOutput::Text, value_name = "FORMAT")]
-    pub output: ScaleOutput,
+    /// Output format (name: `node/NAME` for each node listed, created or deleted).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = ListOutput::Text, value_name = "FORMAT")]
+    pub output: ListOutput,
+
+    /// Print the table without its header line.
+    #[arg(long)]
+    pub no_headers: bool,
 
     #[command(flatten)]
     pub provider: ProviderArgs,
@@ -719,10 +734,37 @@ impl ScaleArgs {
     }
 }
 
+/// `--dry-run`, as kubectl's: none, client (nothing sent), server (`dryRun=All`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+impl DryRun {
+    /// Whether anything is to be left unchanged (client or server).
+    pub fn any(self) -> bool {
+        self != DryRun::None
+    }
+}
+
+/// `-o` of the verbs that list objects (scale, events).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScaleOutput {
+pub enum ListOutput {
     Text,
     Json,
+    Yaml,
+    Name,
+}
+
+/// `-o` of `status`, which shows one view, not a list of API objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ViewOutput {
+    Text,
+    Json,
+    Yaml,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -209,8 +209,10 @@ fn find_long<'c>(cmd: &'c clap::Command, name: &str) -> Option<&'c clap::Arg> {
     })
 }
 
+/// Whether the flag takes the next word as its value (`--dry-run[=STRATEGY]` and `--wait[=T]`
+/// take one only after `=`).
 fn takes_value(arg: &clap::Arg) -> bool {
-    arg.get_action().takes_values()
+    arg.get_action().takes_values() && !arg.is_require_equals_set()
 }
 
 /// The completion of the value of `arg`, starting with `partial`.
@@ -583,6 +585,16 @@ mod tests {
         assert!(values_of(&plan(&words("events --reason Trig"))).contains(&"TriggeredScaleUp"));
         assert!(values_of(&plan(&words("init --preset m5."))).contains(&"m5.xlarge"));
         assert!(values_of(&plan(&words("status --ca-version 1.3"))).contains(&"1.33"));
+        // A flag whose value needs `=` does not take the next word.
+        assert_eq!(values_of(&plan(&words("scale --dry-run --qp"))), ["--qps"]);
+        assert_eq!(
+            values_of(&plan(&words("scale --dry-run=s"))),
+            ["--dry-run=server"]
+        );
+        assert_eq!(
+            values_of(&plan(&words("scale -o "))),
+            ["text", "json", "yaml", "name"]
+        );
     }
 
     #[test]

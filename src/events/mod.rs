@@ -17,7 +17,7 @@
 pub mod reader;
 pub mod view;
 
-use crate::cli::{EventsArgs, GlobalArgs, ScaleOutput};
+use crate::cli::{EventsArgs, GlobalArgs, ListOutput};
 use crate::cluster::{self, Cluster, LIST_PAGE, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::Ui;
@@ -162,6 +162,9 @@ struct Tail<'a> {
 impl Tail<'_> {
     async fn run(&mut self, out: &mut impl Write) -> Result<Finish> {
         let mut resource_version = self.backlog(out).await?;
+        if !self.args.follow && self.printed == 0 {
+            self.ui.say("No events found."); // as kubectl's get events, on stderr
+        }
         if !self.args.follow || self.done() {
             return Ok(Finish::Done);
         }
@@ -296,11 +299,17 @@ impl Tail<'_> {
         }
         if self.filter.matches(view) {
             match self.args.output {
-                ScaleOutput::Json => {
+                ListOutput::Json => {
                     serde_json::to_writer(&mut *out, view).map_err(std::io::Error::other)?;
                     writeln!(out)?;
                 }
-                ScaleOutput::Text => {
+                // A stream: one document per event, each opened by `---`.
+                ListOutput::Yaml => {
+                    writeln!(out, "---")?;
+                    crate::output::write_data(out, crate::cli::OutputFormat::Yaml, view)?;
+                }
+                ListOutput::Name => writeln!(out, "event/{}", view.name)?,
+                ListOutput::Text => {
                     let now = k8s_openapi::jiff::Timestamp::now().as_second();
                     let line = view::render_text(
                         view,

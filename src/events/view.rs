@@ -42,6 +42,9 @@ pub struct EventView {
     pub hint: Option<String>,
     #[serde(skip)]
     pub uid: String,
+    /// The Event object's own name (for `-o name`).
+    #[serde(skip)]
+    pub name: String,
     #[serde(skip)]
     pub seconds: i64,
 }
@@ -75,6 +78,7 @@ impl EventView {
             decision,
             hint,
             uid: event.metadata.uid.clone().unwrap_or_default(),
+            name: event.metadata.name.clone().unwrap_or_default(),
         }
     }
 

@@ -430,7 +430,11 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
                 Some(Vec::new())
             }
         };
-        print_next_steps(&plan, written.as_deref(), ui);
+        let kwok_present = match &cluster {
+            Some(cluster) => kwok_controller_present(cluster, ui).await,
+            None => None,
+        };
+        print_next_steps(&plan, written.as_deref(), kwok_present, ui);
         let save = args.save_defaults
             || match &prompter {
                 Some(p) => p.confirm(
@@ -926,7 +930,27 @@ async fn apply_to_cluster(
     Ok(())
 }
 
-fn print_next_steps(plan: &Plan, written: Option<&[PathBuf]>, ui: &Ui) {
+/// Whether a kwok controller is at work in the cluster, by `validate`'s traces (best effort).
+async fn kwok_controller_present(cluster: &Cluster, ui: &Ui) -> Option<bool> {
+    let deployments: kube::Api<k8s_openapi::api::apps::v1::Deployment> =
+        kube::Api::all(cluster.client.clone());
+    let everything = kube::api::ListParams::default();
+    let deployment = cluster::read_with_retries(|| deployments.list(&everything))
+        .await
+        .ok()
+        .map(|list| {
+            list.items
+                .iter()
+                .any(crate::provider::deployment::is_kwok_controller)
+        });
+    crate::validate::live::kwok_evidence(&cluster.client, deployment, None, ui)
+        .await
+        .present()
+}
+
+/// The steps after writing; `kwok_present`: whether the cluster shows a kwok controller at work
+/// (`None`: not known), which leaves out the step that installs one.
+fn print_next_steps(plan: &Plan, written: Option<&[PathBuf]>, kwok_present: Option<bool>, ui: &Ui) {
     let bold = console::Style::new().bold().for_stderr();
     let mut steps: Vec<String> = Vec::new();
     match written {
@@ -947,7 +971,9 @@ fn print_next_steps(plan: &Plan, written: Option<&[PathBuf]>, ui: &Ui) {
     steps.push(format!(
         "run cluster-autoscaler with --cloud-provider=kwok and env {env}"
     ));
-    steps.push("install the kwok controller, which makes CA's nodes Ready: https://kwok.sigs.k8s.io/docs/user/kwok-in-cluster/".to_owned());
+    if kwok_present != Some(true) {
+        steps.push("install the kwok controller, which makes CA's nodes Ready: https://kwok.sigs.k8s.io/docs/user/kwok-in-cluster/".to_owned());
+    }
     if !plan.skip_taint {
         steps.push(format!(
             "give the pods that should scale these groups the toleration\n       tolerations: [{{key: {}, operator: Equal, value: \"{}\", effect: {}}}]",

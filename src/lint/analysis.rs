@@ -190,7 +190,10 @@ fn verdict(
                 ),
                 _ => {}
             }
-            if version.recounts_target_sizes() {
+            let copies_live_nodes = startup
+                .template_set()
+                .is_none_or(|set| !set.templates.is_empty());
+            if version.recounts_target_sizes() && copies_live_nodes {
                 verdict.notes.push(format!(
                     "Beware: CA {version} counts the live nodes it copies as templates into their node groups, finds no kwok node for them, and never scales those groups up (the real CA 1.36 logs \"Node group … is not ready for scaleup - unhealthy\"); readNodesFrom: configmap avoids it (kubectl kwokprovider init --from-node copies live nodes into templates)."
                 ));
@@ -270,6 +273,7 @@ mod tests {
             loading: Vec::new(),
             config_failure: None,
             other_config_maps: Vec::new(),
+            notes: Vec::new(),
         }
     }
 

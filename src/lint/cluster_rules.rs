@@ -8,8 +8,8 @@ use super::{Diagnostic, RuleId};
 use crate::provider::deployment::CaDeployment;
 use crate::provider::objects::{GroupedNode, PendingPod, Toleration};
 use crate::provider::{
-    ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE, TAINT_EFFECT, TAINT_KEY, TAINT_VALUE,
-    taint_string,
+    ANNOTATION_NODEGROUP_NAME, CaFailure, ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE,
+    TAINT_EFFECT, TAINT_KEY, TAINT_VALUE, taint_string,
 };
 use crate::source::Source;
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,12 +23,47 @@ pub struct ClusterFacts {
     /// Namespaces where a ConfigMap with the config's name exists instead.
     pub config_elsewhere: Option<Vec<String>>,
     pub ca_deployments: Option<Vec<CaDeployment>>,
-    /// Some kwok controller Deployment or the Stage CRD exists.
+    /// A kwok controller is at work (`KwokEvidence::present`).
     pub kwok_present: Option<bool>,
     pub pending_pods: Option<Vec<PendingPod>>,
     pub kwok_nodes: Option<Vec<GroupedNode>>,
     /// Nodes that are not kwok's (no `kwok` providerID, or not `fake`) but name a group.
     pub real_group_nodes: Option<Vec<GroupedNode>>,
+    /// Nodes with a `kwok` providerID but no group at all (`provider::objects::ungrouped_provider_node`).
+    pub ungrouped_provider_nodes: Option<Vec<String>>,
+}
+
+/// What shows a kwok controller at work; each `None` when it could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KwokEvidence {
+    /// A kwok controller Deployment (its release YAML or helm chart).
+    pub deployment: Option<bool>,
+    /// A node with `kwok.x-k8s.io/node: fake` that is Ready: a controller keeps it so, even
+    /// kwok run as a process (as kwokctl runs it), which leaves no Deployment.
+    pub ready_fake_nodes: Option<bool>,
+    /// The `stages.kwok.x-k8s.io` CRD.
+    pub stage_crd: Option<bool>,
+    /// Some Stage object (readable even when the CRD is not).
+    pub stage_objects: Option<bool>,
+}
+
+impl KwokEvidence {
+    /// Present when any trace is found; missing only when the Deployments, the nodes and the
+    /// Stages (their CRD or the objects) were all read and none shows one; else unknown.
+    pub fn present(&self) -> Option<bool> {
+        let traces = [
+            self.deployment,
+            self.ready_fake_nodes,
+            self.stage_crd,
+            self.stage_objects,
+        ];
+        if traces.contains(&Some(true)) {
+            return Some(true);
+        }
+        let stages_read = self.stage_crd.is_some() || self.stage_objects.is_some();
+        (self.deployment.is_some() && self.ready_fake_nodes.is_some() && stages_read)
+            .then_some(false)
+    }
 }
 
 /// Adds a label-only source (e.g. `deployment/kube-system/cluster-autoscaler`) and returns its id.
@@ -63,6 +98,7 @@ pub fn check_cluster(facts: &ClusterFacts, analysis: &mut Analysis) {
     }
     orphans(facts, analysis, &mut sources, &mut found);
     real_nodes_in_groups(facts, analysis, &mut sources, &mut found);
+    ungrouped_provider_nodes(facts, analysis, &mut sources, &mut found);
     analysis.sources = sources;
     analysis.diagnostics.extend(found);
     super::analysis::sort_diagnostics(&mut analysis.diagnostics);
@@ -179,7 +215,7 @@ fn kwok_controller(facts: &ClusterFacts, out: &mut Vec<Diagnostic>) {
     if facts.kwok_present == Some(false) {
         out.push(Diagnostic::new(
             RuleId::KwokControllerMissing,
-            "no kwok controller Deployment and no `stages.kwok.x-k8s.io` CRD: the nodes CA creates will stay NotReady and never take pods",
+            "no kwok controller: no kwok Deployment, no Ready `kwok.x-k8s.io/node: fake` node, no `stages.kwok.x-k8s.io` CRD or Stage: the nodes CA creates will stay NotReady and never take pods",
         ));
     }
 }
@@ -352,5 +388,128 @@ fn real_nodes_in_groups(
                 shown.join(" ")
             )),
         );
+    }
+}
+
+/// Nodes with a kwok providerID and no group: CA 1.29's `NodeGroupForNode` asks `getNGName` for
+/// their group once CA has a node group, and `getNGName` ends CA with `klog.Fatalf` (exit 255) at
+/// its first loop. CA 1.30+ skip such nodes. This changes the verdict: CA does not keep running.
+fn ungrouped_provider_nodes(
+    facts: &ClusterFacts,
+    analysis: &mut Analysis,
+    sources: &mut Vec<Source>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let verdict = &analysis.verdict;
+    let (Some(names), Some(settings)) = (&facts.ungrouped_provider_nodes, &verdict.settings) else {
+        return;
+    };
+    if names.is_empty()
+        || !verdict.version.timestamps_group_names()
+        || verdict.failure.is_some()
+        || verdict.node_groups.is_empty()
+    {
+        return;
+    }
+    let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    let (by, key) = (settings.group_by.noun(), settings.grouping_key.clone());
+    let ca_message = format!(
+        "{by} '{key}' for node '{}' not present in the manifest",
+        names[0]
+    );
+    let source = object_source(sources, format!("node/{}", names[0]));
+    let (shown, more) = first_few(&names);
+    out.push(
+        Diagnostic::new(
+            RuleId::KwokNodesWithoutGroup,
+            format!(
+                "{} ({}{more}) {} a kwok providerID but neither `{ANNOTATION_NODEGROUP_NAME}` nor `{key}`: CA {} exits at its first loop (\"{ca_message}\", exit 255)",
+                if names.len() == 1 { "a node" } else { "nodes" },
+                shown.join(", "),
+                if names.len() == 1 { "has" } else { "have" },
+                verdict.version,
+            ),
+        )
+        .at(source, Default::default())
+        .hint(format!(
+            "delete the leftovers (kubectl delete node {}), or give them `{key}`; CA 1.30 and later skip such nodes",
+            shown.join(" ")
+        )),
+    );
+    let verdict = &mut analysis.verdict;
+    verdict.starts = false;
+    verdict.failure = Some(CaFailure::new(
+        ca_message,
+        format!(
+            "CA {} starts, then asks every node whose providerID starts with `kwok` for its node group; a node with neither the name annotation nor `{key}` ends CA (klog.Fatalf, exit 255; it names the first such node it meets)",
+            verdict.version
+        ),
+    ));
+}
+
+#[cfg(test)]
+mod kwok_evidence_tests {
+    use super::KwokEvidence;
+
+    #[test]
+    fn any_trace_proves_a_controller_and_only_a_full_read_proves_none() {
+        let none_found = KwokEvidence {
+            deployment: Some(false),
+            ready_fake_nodes: Some(false),
+            stage_crd: Some(false),
+            stage_objects: Some(false),
+        };
+        assert_eq!(none_found.present(), Some(false));
+        for trace in [
+            KwokEvidence {
+                deployment: Some(true),
+                ..none_found
+            },
+            KwokEvidence {
+                ready_fake_nodes: Some(true),
+                ..none_found
+            },
+            KwokEvidence {
+                stage_crd: Some(true),
+                ..none_found
+            },
+            KwokEvidence {
+                stage_objects: Some(true),
+                stage_crd: None,
+                ..none_found
+            },
+        ] {
+            assert_eq!(trace.present(), Some(true), "{trace:?}");
+        }
+        // A Ready fake node counts even when nothing else could be read.
+        let only_nodes = KwokEvidence {
+            ready_fake_nodes: Some(true),
+            ..KwokEvidence::default()
+        };
+        assert_eq!(only_nodes.present(), Some(true));
+        for unknown in [
+            KwokEvidence {
+                deployment: None,
+                ..none_found
+            },
+            KwokEvidence {
+                ready_fake_nodes: None,
+                ..none_found
+            },
+            KwokEvidence {
+                stage_crd: None,
+                stage_objects: None,
+                ..none_found
+            },
+        ] {
+            assert_eq!(unknown.present(), None, "{unknown:?}");
+        }
+        // The CRD unreadable, but its objects read: none.
+        let objects_read = KwokEvidence {
+            stage_crd: None,
+            ..none_found
+        };
+        assert_eq!(objects_read.present(), Some(false));
     }
 }

@@ -68,12 +68,18 @@ pub fn config_key_missing(
 /// The config text does not parse.
 pub(super) fn text_error(source: SourceId, error: &ConfigTextError) -> Diagnostic {
     match error {
+        ConfigTextError::Syntax(e) if e.go_yaml.is_some() => Diagnostic::new(
+            RuleId::ConfigParseError,
+            format!("the provider config's aliases expand past go-yaml's limit: {}", e.message),
+        )
+        .at(source, e.pos)
+        .hint("write the values out instead of repeating anchors (`*name`); go-yaml, CA's YAML reader, refuses a document mostly made of alias copies"),
         ConfigTextError::Syntax(e) => Diagnostic::new(
             RuleId::ConfigParseError,
             format!("the provider config is not valid YAML: {}", e.message),
         )
         .at(source, e.pos)
-        .hint("fix the YAML syntax here; indentation must use spaces, and `key: value` needs a space after the colon"),
+        .hint("fix the YAML syntax here; indentation must use spaces (a tab indenting a line is an error)"),
         ConfigTextError::Separator { line, rest } => Diagnostic::new(
             RuleId::ConfigParseError,
             format!("`---` is followed by `{rest}`; CA's document reader allows only a comment after `---`"),

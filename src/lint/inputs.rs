@@ -68,4 +68,7 @@ pub struct Inputs {
     pub config_failure: Option<CaFailure>,
     /// ConfigMaps given that hold neither key (one may be the templates ConfigMap).
     pub other_config_maps: Vec<OtherConfigMap>,
+    /// Notes for the user on how the inputs were read (e.g. which of two templates ConfigMaps
+    /// CA reads); printed to stderr, not findings.
+    pub notes: Vec<String>,
 }

@@ -10,7 +10,7 @@ pub(crate) mod inputs;
 mod template_rules;
 
 pub(crate) use analysis::analyze;
-pub use cluster_rules::{ClusterFacts, check_cluster};
+pub use cluster_rules::{ClusterFacts, KwokEvidence, check_cluster};
 pub use config_rules::{config_key_missing, describe_keys};
 
 use crate::source::{Location, SourceId};
@@ -191,12 +191,14 @@ rule_ids! {
     TemplateNoResources = "template-no-resources",
     TemplateHostnameLabel = "template-hostname-label",
     TemplateRealNodeLeftovers = "template-real-node-leftovers",
+    TemplateRejectedByApiServer = "template-rejected-by-api-server",
     ConfigNotFound = "config-not-found",
     CaDeploymentMisconfigured = "ca-deployment-misconfigured",
     CaNotFound = "ca-not-found",
     KwokControllerMissing = "kwok-controller-missing",
     PodsDoNotTolerateTaint = "pods-do-not-tolerate-taint",
     RealNodesInNodeGroup = "real-nodes-in-node-group",
+    KwokNodesWithoutGroup = "kwok-nodes-without-group",
     NodesOrphaned = "nodes-orphaned",
 }
 
@@ -418,6 +420,12 @@ pub static RULES: &[Rule] = &[
         ),
         Error,
     ),
+    rule(
+        RuleId::TemplateRejectedByApiServer,
+        Error,
+        "a template's label, annotation key or taint fails the API server's validation; CA starts, but every node it creates is refused (422)",
+        "fix the label, annotation key or taint as the API server's message says",
+    ),
     cluster_rule(
         RuleId::ConfigNotFound,
         Error,
@@ -439,7 +447,7 @@ pub static RULES: &[Rule] = &[
     cluster_rule(
         RuleId::KwokControllerMissing,
         Warning,
-        "no kwok controller and no Stage CRD; fake nodes will stay NotReady",
+        "no trace of a kwok controller (Deployment, Ready kwok node, Stage CRD or Stage); fake nodes will stay NotReady",
         "install kwok: kubectl apply -f https://github.com/kubernetes-sigs/kwok/releases/latest/download/kwok.yaml (and stage-fast.yaml)",
     ),
     cluster_rule(
@@ -453,6 +461,12 @@ pub static RULES: &[Rule] = &[
         Error,
         "nodes that are not kwok's carry a node group's name (its grouping key); CA 1.30+ counts them into the group and never scales it up",
         "remove the grouping label from those nodes, or group by a dedicated key such as `kwok-nodegroup`",
+    ),
+    cluster_rule(
+        RuleId::KwokNodesWithoutGroup,
+        Error,
+        "nodes with a kwok providerID carry neither the node group name annotation nor the grouping key; CA 1.29 exits at its first loop",
+        "delete the leftover nodes (kubectl delete node …) or give them the grouping key; CA 1.30+ skips them",
     ),
     cluster_rule(
         RuleId::NodesOrphaned,
@@ -480,6 +494,7 @@ pub static CA_FAILURE_ORDER: &[RuleId] = &[
     RuleId::NodegroupSizeInvalid,
     RuleId::TemplateAnnotationsMissing,
     RuleId::GroupingLabelMissing,
+    RuleId::KwokNodesWithoutGroup,
 ];
 
 /// The error diagnostic that explains why CA fails, following CA's own order of checks.

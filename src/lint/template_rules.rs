@@ -4,7 +4,7 @@ use super::inputs::{OtherConfigMap, TemplatesInput};
 use super::{Diagnostic, RuleId, Severity, SourceId, describe_keys, did_you_mean};
 use crate::provider::config::{GroupBy, ProviderSettings, ReadNodesFrom};
 use crate::provider::nodegroups::{GroupProblem, SizeProblem};
-use crate::provider::startup::Startup;
+use crate::provider::startup::{Startup, TemplatesOrigin};
 use crate::provider::templates::{Template, TemplateSet, TemplatesError};
 use crate::provider::*;
 use crate::yaml::{Node, Pos};
@@ -223,13 +223,20 @@ pub(super) fn check(startup: &Startup<'_>, source: SourceId) -> Vec<Diagnostic> 
     let settings = startup.settings().cloned();
     let mut out = Vec::new();
     if set.templates.is_empty() {
-        out.push(
+        let live = startup.templates_origin() == Some(TemplatesOrigin::LiveNodes);
+        out.push(if live {
+            Diagnostic::new(
+                RuleId::TemplatesEmpty,
+                "the cluster has no nodes, and with readNodesFrom: cluster CA takes its templates from them: CA starts without any node group and never scales up",
+            )
+            .hint("use readNodesFrom: configmap with a templates ConfigMap (kubectl kwokprovider init writes one)")
+        } else {
             Diagnostic::new(
                 RuleId::TemplatesEmpty,
                 "the templates contain no Node (an empty `List`, or only other kinds): CA starts without any node group and never scales up",
             )
-            .at(source, Pos { line: 1, col: 1 }),
-        );
+            .at(source, Pos { line: 1, col: 1 })
+        });
     }
     let group_templates: Vec<usize> = match (startup.derivation(), &settings) {
         (Some(derivation), Some(settings)) => {
@@ -241,12 +248,98 @@ pub(super) fn check(startup: &Startup<'_>, source: SourceId) -> Vec<Diagnostic> 
     for &ordinal in &group_templates {
         let template = &set.templates[ordinal];
         resources(&mut out, source, template);
+        refused_by_api_server(&mut out, source, template);
         leftovers(&mut out, source, template, settings.as_ref());
         if let Some(settings) = &settings {
             gpu(&mut out, source, template, settings);
         }
     }
     out
+}
+
+/// Labels, annotation keys and taints the API server refuses: CA copies them onto every node
+/// it creates, so each create fails with 422 and `IncreaseSize` with it.
+fn refused_by_api_server(out: &mut Vec<Diagnostic>, source: SourceId, template: &Template<'_>) {
+    use crate::provider::api_validation::{
+        label_key_errors, label_value_errors, taint_effect_error,
+    };
+    let mut refuse = |at: &Node, field: String, what: String| {
+        out.push(
+            Diagnostic::new(
+                RuleId::TemplateRejectedByApiServer,
+                format!(
+                    "template `{}`: the API server refuses a node with {what} (`{field}`); CA starts, but every node it creates from this template is refused with 422 Unprocessable Entity, so each scale-up fails (CA logs `IncreaseSize` failing)",
+                    template.display_name()
+                ),
+            )
+            .at(source, at.pos),
+        );
+    };
+    let quoted = |text: &str| format!("{text:?}");
+    for map in ["labels", "annotations"] {
+        let entries = template
+            .node
+            .path(&["metadata", map])
+            .and_then(Node::as_map)
+            .unwrap_or_default();
+        for (key, value) in entries {
+            let key_text = key.key_string();
+            for why in label_key_errors(&key_text) {
+                refuse(
+                    key,
+                    format!(
+                        "metadata.{map}: Invalid value: {}: {why}",
+                        quoted(&key_text)
+                    ),
+                    format!("the {} key {}", &map[..map.len() - 1], quoted(&key_text)),
+                );
+            }
+            if map == "labels"
+                && let Some(text) = value.as_str()
+            {
+                for why in label_value_errors(text) {
+                    refuse(
+                        value,
+                        format!("metadata.labels: Invalid value: {}: {why}", quoted(text)),
+                        format!("the value {} of label `{key_text}`", quoted(text)),
+                    );
+                }
+            }
+        }
+    }
+    for (i, taint) in template.taints().iter().enumerate() {
+        let key = taint.get("key").and_then(Node::as_str).unwrap_or("");
+        for why in label_key_errors(key) {
+            refuse(
+                taint.get("key").unwrap_or(taint),
+                format!(
+                    "spec.taints[{i}].key: Invalid value: {}: {why}",
+                    quoted(key)
+                ),
+                format!("the taint key {}", quoted(key)),
+            );
+        }
+        if let Some(value) = taint.get("value").and_then(Node::as_str) {
+            for why in label_value_errors(value) {
+                refuse(
+                    taint.get("value").unwrap_or(taint),
+                    format!(
+                        "spec.taints[{i}].value: Invalid value: {}: {why}",
+                        quoted(value)
+                    ),
+                    format!("the taint value {}", quoted(value)),
+                );
+            }
+        }
+        let effect = taint.get("effect").and_then(Node::as_str).unwrap_or("");
+        if let Some(why) = taint_effect_error(effect) {
+            refuse(
+                taint.get("effect").unwrap_or(taint),
+                format!("spec.taints[{i}].effect: {why}"),
+                format!("the taint effect {}", quoted(effect)),
+            );
+        }
+    }
 }
 
 fn grouping(

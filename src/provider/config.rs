@@ -261,8 +261,7 @@ fn parse_yaml(text: &str) -> Result<ConfigText, ConfigTextError> {
         return Err(ConfigTextError::Empty);
     };
     let docs = with_a_document(
-        reader
-            .parse(first.text, first.first_line)
+        super::tabs::parse(&mut reader, first.text, first.first_line)
             .map_err(ConfigTextError::Syntax)?,
     );
     let has_content = |chunk: &yaml::Chunk<'_>| {
@@ -298,11 +297,12 @@ impl ConfigTextError {
         let prefix = "failed to load kwok provider config: failed to decode kwok config";
         match self {
             ConfigTextError::Syntax(e) => CaFailure::new(
-                format!(
-                    "{prefix}: error converting YAML to JSON: yaml: line {}: {}",
-                    e.pos.line, e.message
-                ),
-                "the provider config is not valid YAML",
+                format!("{prefix}: error converting YAML to JSON: {}", e.go_text()),
+                if e.go_yaml.is_some() {
+                    "the provider config repeats anchors into far more nodes than it writes; go-yaml (CA's YAML reader) refuses it"
+                } else {
+                    "the provider config is not valid YAML"
+                },
             ),
             ConfigTextError::Empty => {
                 CaFailure::new(format!("{prefix}: EOF"), "the provider config is empty")
@@ -335,7 +335,7 @@ pub fn decode(text: &ConfigText, version: CaVersion) -> DecodedConfig<'_> {
         issues: Vec::new(),
     };
     let def = root_def(version);
-    match &root.value {
+    match &*root.value {
         Value::Map(entries) => decoded.decode_struct(def, "", entries),
         _ if root.is_null() => {}
         _ => decoded.issues.push(DecodeIssue::TypeError {
@@ -469,7 +469,7 @@ impl<'d> DecodedConfig<'d> {
                 }
                 _ => self.type_error(def, &path, value, "bool"),
             },
-            GoType::Struct(inner) => match &value.value {
+            GoType::Struct(inner) => match &*value.value {
                 Value::Map(entries) => {
                     self.assign(path.clone(), assigned);
                     self.decode_struct(inner, &path, entries);
@@ -477,7 +477,7 @@ impl<'d> DecodedConfig<'d> {
                 _ if value.is_null() => self.clear(&path),
                 _ => self.type_error(def, &path, value, &format!("kwok.{}", inner.go_name)),
             },
-            GoType::SetOfStructs => match &value.value {
+            GoType::SetOfStructs => match &*value.value {
                 Value::Map(entries) => {
                     let mut ok = true;
                     for (_, item) in entries.iter() {

@@ -3,7 +3,9 @@
 //! Everything here follows the provider's Go code (see `provider-semantics.md` in the design
 //! notes), not its README. No I/O: callers hand in YAML text or parsed trees.
 
+pub(crate) mod api_validation;
 pub(crate) mod config;
+pub mod decision;
 pub(crate) mod deployment;
 pub(crate) mod events;
 pub(crate) mod names;
@@ -12,6 +14,7 @@ pub(crate) mod objects;
 pub(crate) mod quantity;
 pub(crate) mod startup;
 pub mod status;
+pub(crate) mod tabs;
 pub(crate) mod templates;
 pub mod version;
 
@@ -86,6 +89,9 @@ pub struct CaFailure {
     pub explanation: String,
     /// Whether CA panics (crash) rather than exiting with an error.
     pub panics: bool,
+    /// What the API server answered first, when its refusal is why CA fails (a ConfigMap it
+    /// would not store): printed as the API server's words, before CA's.
+    pub api_server_message: Option<String>,
 }
 
 impl CaFailure {
@@ -94,6 +100,15 @@ impl CaFailure {
             ca_message: ca_message.into(),
             explanation: explanation.into(),
             panics: false,
+            api_server_message: None,
+        }
+    }
+
+    /// The same failure, caused by the API server refusing something first (in its words).
+    pub fn after_api_server(self, message: impl Into<String>) -> Self {
+        CaFailure {
+            api_server_message: Some(message.into()),
+            ..self
         }
     }
 

@@ -376,7 +376,7 @@ mod tests {
     fn derive_text(text: &str, version: CaVersion) -> Derivation {
         let text = format!("{text}{FILLER}");
         let docs = templates::read(&text).unwrap();
-        let set = templates::parse(&docs).unwrap();
+        let set = templates::parse(&docs, CaVersion::LATEST).unwrap();
         derive(&set, &settings(), version)
     }
 
@@ -501,7 +501,7 @@ mod tests {
     fn untrimmed_grouping_key_never_matches() {
         let text = node("a", "kwok-nodegroup: ng", Some("")) + FILLER;
         let docs = templates::read(&text).unwrap();
-        let set = templates::parse(&docs).unwrap_or_else(|_| panic!());
+        let set = templates::parse(&docs, CaVersion::LATEST).unwrap_or_else(|_| panic!());
         let mut spaced = settings();
         spaced.grouping_key = " kwok-nodegroup".into();
         assert!(derive(&set, &spaced, CaVersion::LATEST).groups.is_empty());

@@ -109,6 +109,31 @@ pub fn real_node_in_group(node: &Node, settings: Option<&ProviderSettings>) -> O
     Some(group_node(node, settings)).filter(|n| n.group.is_some())
 }
 
+/// A node CA 1.29 dies on: its providerID starts with `kwok` (so `NodeGroupForNode` asks its group)
+/// but it has neither the name annotation nor the grouping key. 1.29's `getNGName` then calls
+/// `klog.Fatalf("%s '%s' for node '%s' not present in the manifest")`; 1.30+ only skip it.
+pub fn ungrouped_provider_node(node: &Node, settings: &ProviderSettings) -> Option<String> {
+    let provider_id = node.spec.as_ref().and_then(|s| s.provider_id.as_deref());
+    if !nodegroups::is_provider_node(provider_id) {
+        return None;
+    }
+    let non_empty = |map: Option<&BTreeMap<String, String>>, key: &str| {
+        map.and_then(|m| m.get(key)).is_some_and(|v| !v.is_empty())
+    };
+    let annotations = node.metadata.annotations.as_ref();
+    if non_empty(annotations, ANNOTATION_NODEGROUP_NAME) {
+        return None;
+    }
+    let grouping = match settings.group_by {
+        GroupBy::Label => node.metadata.labels.as_ref(),
+        GroupBy::Annotation => annotations,
+    };
+    if non_empty(grouping, &settings.grouping_key) {
+        return None;
+    }
+    node.metadata.name.clone()
+}
+
 /// Any node with the group CA's `Refresh()` counts it in (the name annotation, else the grouping value).
 pub fn group_node(node: &Node, settings: Option<&ProviderSettings>) -> GroupedNode {
     let annotations = node.metadata.annotations.clone().unwrap_or_default();
@@ -290,5 +315,28 @@ mod tests {
         assert_eq!(ungrouped, None);
         let unknown = group_node(&node(None, &[], &labelled), None);
         assert_eq!(unknown.group, None, "no settings: no grouping key");
+    }
+
+    #[test]
+    fn a_kwok_provider_id_without_group_is_what_ca_1_29_dies_on() {
+        let settings = settings();
+        let name = |n: Node| n.metadata.name.clone();
+        let leftover = node(Some("kwok://leftover"), &[], &[]);
+        assert_eq!(
+            ungrouped_provider_node(&leftover, &settings),
+            name(leftover.clone())
+        );
+        let empty_label = node(Some("kwok:n1"), &[], &[("kwok-nodegroup", "")]);
+        assert!(ungrouped_provider_node(&empty_label, &settings).is_some());
+        let labelled = node(Some("kwok:n1"), &[], &[("kwok-nodegroup", "ng")]);
+        assert_eq!(ungrouped_provider_node(&labelled, &settings), None);
+        let annotated = node(Some("kwok:n1"), &[(ANNOTATION_NODEGROUP_NAME, "ng")], &[]);
+        assert_eq!(ungrouped_provider_node(&annotated, &settings), None);
+        let real = node(Some("aws:///i-1"), &[], &[]);
+        assert_eq!(ungrouped_provider_node(&real, &settings), None);
+        assert_eq!(
+            ungrouped_provider_node(&node(None, &[], &[]), &settings),
+            None
+        );
     }
 }

@@ -35,7 +35,7 @@ pub struct ParsedTexts {
 
 impl ParsedTexts {
     /// Parses the config (as `version` reads it) and the templates; an empty templates text
-    /// counts as none (CA's lookup reports it).
+    /// counts as none (CA's lookup reports it), except for live nodes: a cluster without any.
     pub fn parse(
         config: Option<&str>,
         templates: Option<(TemplatesOrigin, &str)>,
@@ -45,7 +45,8 @@ impl ParsedTexts {
             version,
             config: config.map(|text| config::parse_for(text, version)),
             templates: templates
-                .filter(|(_, text)| !text.is_empty())
+                // No live nodes is an empty set of templates, not an unknown one.
+                .filter(|(origin, text)| !text.is_empty() || *origin == TemplatesOrigin::LiveNodes)
                 .map(|(origin, text)| (origin, templates::read(text))),
         }
     }
@@ -116,7 +117,7 @@ impl<'p> Startup<'p> {
         let set = match chunks {
             Err(e) => Err(e.clone()),
             Ok(chunks) if as_nodes => templates::from_live_nodes(chunks),
-            Ok(chunks) => templates::parse(chunks),
+            Ok(chunks) => templates::parse(chunks, self.texts.version),
         };
         match &set {
             Err(e) if ca_reads_these => {
@@ -203,6 +204,11 @@ impl<'p> Startup<'p> {
     /// `node_groups_known`), once both config and templates are known.
     pub fn derivation(&self) -> Option<&Derivation> {
         self.derivation.as_ref()
+    }
+
+    /// Where the templates were read from, once read.
+    pub fn templates_origin(&self) -> Option<TemplatesOrigin> {
+        self.templates_origin
     }
 
     /// Whether CA's node groups are known: its templates were read, and they are the ones CA

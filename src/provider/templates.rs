@@ -12,8 +12,8 @@
 //! `YAMLReader` returns every non-empty chunk, even one holding only comments or blank lines,
 //! which then fails to decode ("Object 'Kind' is missing"). We follow the code.
 
-use super::{CaFailure, quantity};
-use crate::yaml::{self, Document, JsonKind, Node, Value, YamlError};
+use super::{CaFailure, CaVersion, quantity};
+use crate::yaml::{self, Document, JsonKind, Node, Resolved, Value, YamlError};
 
 /// A template node, with where it was found.
 #[derive(Debug, Clone, Copy)]
@@ -58,26 +58,23 @@ pub enum TemplatesError<'d> {
 }
 
 impl TemplatesError<'_> {
+    /// CA's words: `LoadNodeTemplatesFromConfigMap` returns the reader's or the decoder's error
+    /// unwrapped, and `BuildKwok` logs it as is (`klog.Fatal(err)`). The decoder converts YAML
+    /// with `yaml.YAMLToJSON`, which adds no "error converting YAML to JSON" prefix.
     pub fn ca_failure(&self, configmap: &str) -> CaFailure {
         match self {
             TemplatesError::Syntax(e) => CaFailure::new(
-                format!(
-                    "failed to load node templates: error converting YAML to JSON: yaml: line {}: {}",
-                    e.pos.line, e.message
-                ),
+                e.go_text(),
                 format!("the templates in ConfigMap '{configmap}' are not valid YAML"),
             ),
             TemplatesError::Separator { rest, .. } => CaFailure::new(
-                format!("failed to load node templates: invalid Yaml document separator: {rest}"),
+                format!("invalid Yaml document separator: {rest}"),
                 "a `---` line is followed by content; only a comment may follow it",
             ),
             TemplatesError::Blank {
                 preview, all_blank, ..
             } => CaFailure::new(
-                format!(
-                    "failed to load node templates: Object 'Kind' is missing in '{}'",
-                    preview.trim_end()
-                ),
+                format!("Object 'Kind' is missing in '{preview}'"),
                 if *all_blank {
                     format!(
                         "the templates in ConfigMap '{configmap}' hold only comments or blank lines"
@@ -94,7 +91,7 @@ impl TemplatesError<'_> {
                 ),
             ),
             TemplatesError::Decode { message, .. } => CaFailure::new(
-                format!("failed to load node templates: {message}"),
+                message.clone(),
                 "a templates document cannot be decoded as a Kubernetes object",
             ),
         }
@@ -175,12 +172,18 @@ fn decode_error<'d>(at: &'d Node, message: impl Into<String>) -> TemplatesError<
 }
 
 /// The universal deserializer's first step: apiVersion and kind of a registered type.
-fn type_meta(node: &Node) -> Result<TypeMeta, TemplatesError<'_>> {
+/// `original` is the text it was given: the chunk's YAML for a document, `None` for a `List`
+/// item (its JSON, as CA re-decodes `item.Raw`); "is missing" errors quote it.
+fn type_meta<'d>(
+    node: &'d Node,
+    original: Option<&str>,
+    version: CaVersion,
+) -> Result<TypeMeta, TemplatesError<'d>> {
     if node.as_map().is_none() {
         return Err(decode_error(
             node,
             format!(
-                "couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go value of type struct {{ APIVersion string; Kind string }}",
+                "couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}",
                 node.json_kind().go_name()
             ),
         ));
@@ -200,19 +203,46 @@ fn type_meta(node: &Node) -> Result<TypeMeta, TemplatesError<'_>> {
             }),
         }
     };
-    let kind = string_field("kind")?;
-    let api_version = string_field("apiVersion")?;
+    // encoding/json reports the first wrongly typed field in document order.
+    let first_typed = node
+        .as_map()
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, _)| k.key_string())
+        .filter(|k| k == "kind" || k == "apiVersion")
+        .collect::<Vec<_>>();
+    let mut kind = String::new();
+    let mut api_version = String::new();
+    for key in first_typed
+        .iter()
+        .chain(["kind".to_owned(), "apiVersion".to_owned()].iter())
+    {
+        let value = string_field(key)?;
+        if key == "kind" {
+            kind = value;
+        } else {
+            api_version = value;
+        }
+    }
+    let quoted = || original.map_or_else(|| go_json(node), str::to_owned);
     if kind.is_empty() {
-        return Err(decode_error(node, "Object 'Kind' is missing"));
+        return Err(decode_error(
+            node,
+            format!("Object 'Kind' is missing in '{}'", quoted()),
+        ));
     }
     if api_version.is_empty() {
-        return Err(decode_error(node, "Object 'apiVersion' is missing"));
+        return Err(decode_error(
+            node,
+            format!("Object 'apiVersion' is missing in '{}'", quoted()),
+        ));
     }
     if !is_registered(&api_version, &kind) {
         return Err(decode_error(
             node.get("kind").unwrap_or(node),
             format!(
-                "no kind \"{kind}\" is registered for version \"{api_version}\" in scheme \"pkg/runtime/scheme.go:100\""
+                "no kind \"{kind}\" is registered for version \"{api_version}\" in scheme \"pkg/runtime/scheme.go:{}\"",
+                version.scheme_line()
             ),
         ));
     }
@@ -356,15 +386,18 @@ fn check_node_fields(node: &Node) -> Result<(), TemplatesError<'_>> {
                             let text = v.as_str().unwrap_or_default();
                             if quantity::parse(text).is_none() {
                                 return Err((
-                                    format!(
-                                        "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (got \"{text}\" in {path})"
-                                    ),
+                                    // CA's words; the position says which value.
+                                    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_owned(),
                                     v,
                                 ));
                             }
                         }
+                        // Quantity's UnmarshalJSON parses any other JSON text as a quantity.
                         _ => {
-                            return Err((mismatch(v, "NodeStatus", &path, "resource.Quantity"), v));
+                            return Err((
+                                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_owned(),
+                                v,
+                            ));
                         }
                     }
                 }
@@ -375,9 +408,13 @@ fn check_node_fields(node: &Node) -> Result<(), TemplatesError<'_>> {
     check().map_err(|(message, at)| decode_error(at, message))
 }
 
-/// Decodes one object; returns its kind.
-fn decode_object(node: &Node) -> Result<String, TemplatesError<'_>> {
-    let meta = type_meta(node)?;
+/// Decodes one object (from `original`, see `type_meta`); returns its kind.
+fn decode_object<'d>(
+    node: &'d Node,
+    original: Option<&str>,
+    version: CaVersion,
+) -> Result<String, TemplatesError<'d>> {
+    let meta = type_meta(node, original, version)?;
     if meta.kind == "Node" && meta.api_version == "v1" {
         check_node_fields(node)?;
     }
@@ -389,8 +426,8 @@ fn decode_object(node: &Node) -> Result<String, TemplatesError<'_>> {
 pub struct ParsedChunk {
     pub first_line: u32,
     pub document: Option<Document>,
-    /// The chunk's text when it is blank, for CA's error message.
-    pub blank_text: String,
+    /// The chunk's text, as the decoder is given it (CA's errors quote it).
+    pub text: String,
 }
 
 /// Splits and parses the templates text as CA's `YAMLReader` and decoder see it.
@@ -402,41 +439,46 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
     let mut reader = yaml::Reader::default();
     let mut parsed = Vec::with_capacity(chunks.len());
     for chunk in chunks {
-        let docs = reader
-            .parse(chunk.text, chunk.first_line)
+        let docs = super::tabs::parse(&mut reader, chunk.text, chunk.first_line)
             .map_err(TemplatesError::Syntax)?;
         let document = docs.into_iter().find(|d| !d.is_empty);
-        let blank_text = if document.is_none() {
-            chunk.text.to_owned()
-        } else {
-            String::new()
-        };
         parsed.push(ParsedChunk {
             first_line: chunk.first_line,
             document,
-            blank_text,
+            // YAMLReader ends every chunk with a newline, the last line's included.
+            text: if chunk.text.is_empty() || chunk.text.ends_with('\n') {
+                chunk.text.to_owned()
+            } else {
+                format!("{}\n", chunk.text)
+            },
         });
     }
     Ok(parsed)
 }
 
-/// The documents of all chunks; a blank chunk is CA's decode error.
-fn documents(chunks: &[ParsedChunk]) -> Result<Vec<&Document>, TemplatesError<'_>> {
+/// The documents of all chunks, with their texts; a blank chunk is CA's decode error.
+fn documents(chunks: &[ParsedChunk]) -> Result<Vec<(&Document, &str)>, TemplatesError<'_>> {
     let all_blank = chunks.iter().all(|c| c.document.is_none());
     chunks
         .iter()
         .map(|c| {
-            c.document.as_ref().ok_or_else(|| TemplatesError::Blank {
-                line: c.first_line,
-                preview: c.blank_text.clone(),
-                all_blank,
-            })
+            c.document
+                .as_ref()
+                .map(|d| (d, c.text.as_str()))
+                .ok_or_else(|| TemplatesError::Blank {
+                    line: c.first_line,
+                    preview: c.text.clone(),
+                    all_blank,
+                })
         })
         .collect()
 }
 
 /// Turns the parsed chunks into CA's template list.
-pub fn parse(chunks: &[ParsedChunk]) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
+pub fn parse(
+    chunks: &[ParsedChunk],
+    version: CaVersion,
+) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
     if chunks.is_empty() {
         return Err(TemplatesError::Blank {
             line: 1,
@@ -446,15 +488,15 @@ pub fn parse(chunks: &[ParsedChunk]) -> Result<TemplateSet<'_>, TemplatesError<'
     }
     let docs = documents(chunks)?;
     let mut kinds = Vec::with_capacity(docs.len());
-    for doc in &docs {
-        kinds.push(decode_object(&doc.root)?);
+    for (doc, text) in &docs {
+        kinds.push(decode_object(&doc.root, Some(text), version)?);
     }
     let mut set = TemplateSet {
         templates: Vec::new(),
         dropped: Vec::new(),
     };
     if docs.len() == 1 {
-        let root = &docs[0].root;
+        let root = &docs[0].0.root;
         let is_v1_list =
             kinds[0] == "List" && root.get("apiVersion").and_then(Node::as_str) == Some("v1");
         if !is_v1_list {
@@ -464,11 +506,11 @@ pub fn parse(chunks: &[ParsedChunk]) -> Result<TemplateSet<'_>, TemplatesError<'
             });
         }
         for item in list_items(root)? {
-            let kind = decode_object(item)?;
+            let kind = decode_object(item, None, version)?;
             set.push(item, kind, false);
         }
     } else {
-        for (doc, kind) in docs.iter().zip(kinds) {
+        for ((doc, _), kind) in docs.iter().zip(kinds) {
             set.push(&doc.root, kind, true);
         }
     }
@@ -510,6 +552,7 @@ impl<'d> TemplateSet<'d> {
 
 /// CA's templates with `readNodesFrom: cluster`: every node (one per chunk, or inside `List`s).
 pub fn from_live_nodes(chunks: &[ParsedChunk]) -> Result<TemplateSet<'_>, TemplatesError<'_>> {
+    // Live nodes come decoded from the API server: no scheme lookup, so no version.
     let mut set = TemplateSet {
         templates: Vec::new(),
         dropped: Vec::new(),
@@ -534,6 +577,94 @@ pub fn from_live_nodes(chunks: &[ParsedChunk]) -> Result<TemplateSet<'_>, Templa
         }
     }
     Ok(set)
+}
+
+/// A node as Go's `encoding/json` writes what `yaml.YAMLToJSON` made of it: map keys sorted,
+/// `<`, `>`, `&` escaped, integral floats without a fraction (CA's errors quote `item.Raw`).
+pub fn go_json(node: &Node) -> String {
+    let mut out = String::new();
+    write_go_json(node, &mut out);
+    out
+}
+
+fn write_go_json(node: &Node, out: &mut String) {
+    match &*node.value {
+        Value::Seq(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_go_json(item, out);
+            }
+            out.push(']');
+        }
+        Value::Map(entries) => {
+            // A key written twice keeps its last value; Go sorts the keys.
+            let mut latest: std::collections::BTreeMap<String, &Node> = Default::default();
+            for (k, v) in entries.iter() {
+                latest.insert(k.key_string(), v);
+            }
+            out.push('{');
+            for (i, (k, v)) in latest.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_go_string(k, out);
+                out.push(':');
+                write_go_json(v, out);
+            }
+            out.push('}');
+        }
+        _ => match node.resolve() {
+            None | Some(Resolved::Null) => out.push_str("null"),
+            Some(Resolved::Bool(b)) => out.push_str(if b { "true" } else { "false" }),
+            Some(Resolved::Int(i)) => out.push_str(&i.to_string()),
+            Some(Resolved::Float(f)) => out.push_str(&go_float(f)),
+            Some(Resolved::Str(text)) => write_go_string(text, out),
+        },
+    }
+}
+
+/// Go's `encoding/json` float64: shortest form, exponent only below 1e-6 or from 1e21.
+fn go_float(f: f64) -> String {
+    if !f.is_finite() {
+        return "null".to_owned();
+    }
+    let abs = f.abs();
+    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+        let text = format!("{f:e}");
+        let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        return format!(
+            "{mantissa}e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        );
+    }
+    let text = format!("{f}");
+    text.strip_suffix(".0").map(str::to_owned).unwrap_or(text)
+}
+
+fn write_go_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 impl<'d> Template<'d> {
@@ -565,7 +696,7 @@ impl<'d> Template<'d> {
     pub fn has_annotation_map(&self) -> bool {
         self.node
             .path(&["metadata", "annotations"])
-            .is_some_and(|a| matches!(a.value, Value::Map(_)))
+            .is_some_and(|a| matches!(*a.value, Value::Map(_)))
     }
 
     pub fn labels(&self) -> &'d [(Node, Node)] {
@@ -625,7 +756,7 @@ mod tests {
             "{NODE_A}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\n---\n{NODE_B}"
         );
         let docs = read(&text).unwrap();
-        let set = parse(&docs).unwrap();
+        let set = parse(&docs, CaVersion::LATEST).unwrap();
         assert_eq!(set.templates.len(), 2);
         assert_eq!(set.templates[1].name(), "b");
         assert_eq!(set.dropped.len(), 1);
@@ -637,7 +768,7 @@ mod tests {
     fn a_list_inside_a_stream_is_dropped() {
         let text = format!("{NODE_A}---\n{}", list_of(&[NODE_B]));
         let docs = read(&text).unwrap();
-        let set = parse(&docs).unwrap();
+        let set = parse(&docs, CaVersion::LATEST).unwrap();
         assert_eq!(set.templates.len(), 1);
         assert_eq!(set.dropped[0].kind, "List");
     }
@@ -647,7 +778,7 @@ mod tests {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n";
         let text = list_of(&[NODE_A, pod, NODE_B]);
         let docs = read(&text).unwrap();
-        let set = parse(&docs).unwrap();
+        let set = parse(&docs, CaVersion::LATEST).unwrap();
         assert_eq!(set.templates.len(), 2);
         assert_eq!(set.dropped.len(), 1);
         assert!(!set.dropped[0].top_level);
@@ -660,7 +791,7 @@ mod tests {
             list_of(&[NODE_A]).replace("kind: List", "kind: NodeList"),
         ] {
             let docs = read(&text).unwrap();
-            let err = parse(&docs).unwrap_err();
+            let err = parse(&docs, CaVersion::LATEST).unwrap_err();
             assert!(
                 matches!(err, TemplatesError::SingleNotList { .. }),
                 "{err:?}"
@@ -677,7 +808,7 @@ mod tests {
     fn blank_chunks_fail_decoding_as_in_ca() {
         for text in ["", "# just a comment\n", "---\n---\n", "\n"] {
             let docs = read(text).unwrap();
-            let err = parse(&docs).unwrap_err();
+            let err = parse(&docs, CaVersion::LATEST).unwrap_err();
             assert!(
                 matches!(
                     err,
@@ -698,7 +829,7 @@ mod tests {
             format!("{NODE_A}---\n{NODE_B}---\n\n"),
         ] {
             let docs = read(&text).unwrap();
-            match parse(&docs).unwrap_err() {
+            match parse(&docs, CaVersion::LATEST).unwrap_err() {
                 TemplatesError::Blank {
                     all_blank: false,
                     line,
@@ -709,7 +840,13 @@ mod tests {
         }
         // A trailing `---` alone is fine.
         let text = format!("{NODE_A}---\n{NODE_B}---\n");
-        assert_eq!(parse(&read(&text).unwrap()).unwrap().templates.len(), 2);
+        assert_eq!(
+            parse(&read(&text).unwrap(), CaVersion::LATEST)
+                .unwrap()
+                .templates
+                .len(),
+            2
+        );
     }
 
     #[test]
@@ -742,7 +879,7 @@ mod tests {
         ] {
             let text = format!("{text}{NODE_A}");
             let docs = read(&text).unwrap();
-            match parse(&docs).unwrap_err() {
+            match parse(&docs, CaVersion::LATEST).unwrap_err() {
                 TemplatesError::Decode { message, .. } => {
                     assert!(message.contains(needle), "{message}")
                 }
@@ -756,7 +893,7 @@ mod tests {
         let text = NODE_A.replace("ng-a", "123");
         let text = format!("{text}---\n{NODE_B}");
         let docs = read(&text).unwrap();
-        match parse(&docs).unwrap_err() {
+        match parse(&docs, CaVersion::LATEST).unwrap_err() {
             TemplatesError::Decode { message, at } => {
                 assert!(
                     message.contains("ObjectMeta.metadata.labels of type string"),
@@ -769,7 +906,7 @@ mod tests {
         let bad_quantity = format!("{NODE_B}status:\n  allocatable:\n    cpu: lots\n---\n{NODE_A}");
         let docs = read(&bad_quantity).unwrap();
         assert!(matches!(
-            parse(&docs).unwrap_err(),
+            parse(&docs, CaVersion::LATEST).unwrap_err(),
             TemplatesError::Decode { .. }
         ));
     }
@@ -779,7 +916,7 @@ mod tests {
         let text =
             format!("{NODE_A}status:\n  allocatable:\n    cpu: 500m\n    pods: 110\n---\n{NODE_B}");
         let docs = read(&text).unwrap();
-        let set = parse(&docs).unwrap();
+        let set = parse(&docs, CaVersion::LATEST).unwrap();
         let a = set.templates[0];
         assert_eq!(a.label("kwok-nodegroup"), Some("ng-a"));
         assert!(a.has_annotation_map());

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// A CA minor version (1.x). `latest` is the newest behaviour we know (1.34 and later).
+/// A CA minor version (1.x). `latest` is the newest release checked against the real CA; the
+/// provider itself behaves alike from 1.34 on (`LATEST_MINOR`), its libraries' words do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CaVersion {
     minor: u32,
@@ -18,7 +19,7 @@ pub const NEWEST_CHECKED_MINOR: u32 = 36;
 
 impl CaVersion {
     pub const LATEST: CaVersion = CaVersion {
-        minor: LATEST_MINOR,
+        minor: NEWEST_CHECKED_MINOR,
     };
 
     pub fn minor(self) -> u32 {
@@ -46,6 +47,17 @@ impl CaVersion {
     /// Run by the CA oracle on CA 1.33 and 1.36; read from apimachinery's YAMLOrJSONDecoder.
     pub fn retries_json_as_yaml(self) -> bool {
         self.minor >= 33
+    }
+
+    /// The line of apimachinery's `runtime.NewScheme` that names CA's scheme in "no kind … is
+    /// registered" errors (`pkg/runtime/scheme.go:N`), read from the apimachinery each CA
+    /// release pins (v0.29–v0.32: 100, v0.33–v0.34: 110, v0.35–v0.36: 111).
+    pub fn scheme_line(self) -> u32 {
+        match self.minor {
+            ..=32 => 100,
+            33 | 34 => 110,
+            _ => 111,
+        }
     }
 
     /// The config field naming the grouping annotation.
@@ -129,7 +141,7 @@ impl FromStr for CaVersion {
         let minor = parts.next().and_then(|p| p.parse::<u32>().ok());
         match (major, minor) {
             (Some(1), Some(minor)) if minor >= FIRST_MINOR => Ok(CaVersion {
-                minor: minor.min(LATEST_MINOR),
+                minor: minor.min(NEWEST_CHECKED_MINOR),
             }),
             (Some(1), Some(_)) => Err(format!(
                 "cluster-autoscaler {s} has no kwok provider (it arrived in 1.{FIRST_MINOR})"
@@ -157,7 +169,7 @@ mod tests {
             Some(29)
         );
         assert_eq!(v("my-registry:5000/cluster-autoscaler:1.30.1"), Some(30));
-        assert_eq!(v("cluster-autoscaler:v1.36.1"), Some(LATEST_MINOR));
+        assert_eq!(v("cluster-autoscaler:v1.36.1"), Some(NEWEST_CHECKED_MINOR));
         assert_eq!(v("cluster-autoscaler:latest"), None);
         assert_eq!(v("my-registry:5000/cluster-autoscaler"), None);
         assert_eq!(v("cluster-autoscaler@sha256:abcd"), None);

@@ -92,11 +92,19 @@ pub struct Runner {
     /// and reading the node showed it to be this run's own.
     pub recovered: AtomicU64,
     pub stop: AtomicBool,
+    /// Every write asks the server's `dryRun=All`: checked, never stored.
+    pub dry_run: bool,
     random: Mutex<u64>,
 }
 
 impl Runner {
-    pub fn new(client: kube::Client, qps: f64, burst: u32, concurrency: u32) -> Arc<Runner> {
+    pub fn new(
+        client: kube::Client,
+        qps: f64,
+        burst: u32,
+        concurrency: u32,
+        dry_run: bool,
+    ) -> Arc<Runner> {
         // A per-process random seed (std's hasher keys are random); names need no crypto.
         let seed = std::collections::hash_map::RandomState::new()
             .build_hasher()
@@ -110,6 +118,7 @@ impl Runner {
             done: AtomicUsize::new(0),
             recovered: AtomicU64::new(0),
             stop: AtomicBool::new(false),
+            dry_run,
             random: Mutex::new(seed),
         })
     }
@@ -190,7 +199,10 @@ impl Runner {
                 }
             };
             let api = self.nodes();
-            let params = PostParams::default();
+            let params = PostParams {
+                dry_run: self.dry_run,
+                ..PostParams::default()
+            };
             let mut maybe_done = false;
             let result = self
                 .with_retries(&mut maybe_done, || api.create(&params, &object))
@@ -241,6 +253,7 @@ impl Runner {
                 uid: Some(uid.to_owned()),
                 resource_version: None,
             }),
+            dry_run: self.dry_run,
             ..DeleteParams::default()
         };
         let api = self.nodes();

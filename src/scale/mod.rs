@@ -8,7 +8,7 @@ pub mod lease;
 pub mod plan;
 pub mod render;
 
-use crate::cli::{GlobalArgs, ScaleArgs, ScaleOutput};
+use crate::cli::{DryRun, GlobalArgs, ListOutput, OutputFormat, ScaleArgs};
 use crate::cluster::{self, Cluster, read_with_retries};
 use crate::error::{Error, Result, exit};
 use crate::lint::{self, analysis::Analysis};
@@ -170,13 +170,19 @@ fn list(
             ready: state.members.iter().filter(|m| m.ready).count(),
         })
         .collect();
+    let listing = render::Listing { node_groups: rows };
     match args.output {
-        ScaleOutput::Text => render::render_listing(out, &rows)?,
-        ScaleOutput::Json => crate::output::write_data(
-            out,
-            crate::cli::OutputFormat::Json,
-            &render::Listing { node_groups: rows },
-        )?,
+        ListOutput::Text => render::render_listing(out, &listing.node_groups, !args.no_headers)?,
+        ListOutput::Json => crate::output::write_data(out, OutputFormat::Json, &listing)?,
+        ListOutput::Yaml => crate::output::write_data(out, OutputFormat::Yaml, &listing)?,
+        ListOutput::Name => {
+            let mut nodes: Vec<&str> = groups
+                .iter()
+                .flat_map(|g| g.members.iter().map(|m| m.name.as_str()))
+                .collect();
+            nodes.sort_unstable();
+            render::render_names(out, "node", nodes)?;
+        }
     }
     Ok(exit::OK)
 }
@@ -195,7 +201,7 @@ impl Scale<'_> {
     async fn change(&self, out: &mut impl Write, change: Change) -> Result<u8> {
         let args = self.args;
         let names = self.select()?;
-        let locks = if args.dry_run {
+        let locks = if args.dry_run.any() {
             None
         } else {
             match lease::acquire(self.cluster, &names, args.lock_timeout, self.ui).await? {
@@ -230,7 +236,7 @@ impl Scale<'_> {
         } = applied?;
         if let (Some(timeout), false, false) = (
             args.wait_timeout(),
-            args.dry_run,
+            args.dry_run.any(),
             interrupted || denied.is_some(),
         ) {
             self.wait_ready(&mut results, timeout).await?;
@@ -239,15 +245,24 @@ impl Scale<'_> {
             node_groups: results,
             retries,
             recovered,
-            dry_run: args.dry_run,
+            dry_run: args.dry_run.any(),
+            dry_run_strategy: args.dry_run.any().then_some(args.dry_run),
             elapsed_seconds: started.elapsed().as_secs_f64(),
             interrupted,
         };
         match args.output {
-            ScaleOutput::Text => render::render_summary(out, &summary)?,
-            ScaleOutput::Json => {
-                crate::output::write_data(out, crate::cli::OutputFormat::Json, &summary)?
-            }
+            ListOutput::Text => render::render_summary(out, &summary)?,
+            ListOutput::Json => crate::output::write_data(out, OutputFormat::Json, &summary)?,
+            ListOutput::Yaml => crate::output::write_data(out, OutputFormat::Yaml, &summary)?,
+            // As `kubectl create -o name` and `kubectl delete -o name`: the nodes made and removed.
+            ListOutput::Name => render::render_names(
+                out,
+                "node",
+                summary
+                    .node_groups
+                    .iter()
+                    .flat_map(|g| g.created.iter().chain(&g.deleted).map(String::as_str)),
+            )?,
         }
         if let Some((verb, error)) = denied {
             out.flush()?;
@@ -297,7 +312,7 @@ impl Scale<'_> {
                 })
             })
             .collect();
-        if !args.dry_run {
+        if !args.dry_run.any() {
             self.preflight().await;
         }
         let started = Instant::now();
@@ -306,6 +321,7 @@ impl Scale<'_> {
             args.qps,
             args.burst,
             args.concurrency,
+            args.dry_run == DryRun::Server,
         );
         let mut results = Vec::with_capacity(plans.len());
         let mut interrupted = false;
@@ -315,7 +331,8 @@ impl Scale<'_> {
                 results.push(untouched(plan));
                 continue;
             }
-            let (result, stop) = if args.dry_run {
+            // A server dry run sends every request as a real run does, with `dryRun=All`.
+            let (result, stop) = if args.dry_run == DryRun::Client {
                 (self.dry_run(plan, &runner).await, None)
             } else {
                 self.apply(plan, &runner).await
@@ -327,7 +344,7 @@ impl Scale<'_> {
                 None => {}
             }
         }
-        if !args.dry_run {
+        if !args.dry_run.any() {
             self.settle(&mut results, interrupted || denied.is_some())
                 .await;
         }
@@ -483,26 +500,19 @@ impl Scale<'_> {
                 .items
                 .iter()
                 .any(crate::provider::deployment::is_kwok_controller);
-            let kwok_heartbeat = self.kwok_nodes_ready().await;
-            if !kwok_deployed && !kwok_heartbeat {
-                self.ui.say("warning: found no kwok controller (no kwok-controller Deployment, no Ready kwok-managed node yet); without one the new nodes stay NotReady");
+            // The same traces `validate` looks for: a Deployment, a Ready kwok node (kwok run
+            // as a process, as kwokctl does), the Stage CRD or a Stage.
+            let evidence = crate::validate::live::kwok_evidence(
+                &self.cluster.client,
+                Some(kwok_deployed),
+                None,
+                &self.ui,
+            )
+            .await;
+            if evidence.present() == Some(false) {
+                self.ui.say("warning: found no kwok controller (no kwok Deployment, no Ready kwok node, no Stage); without one the new nodes stay NotReady");
             }
         }
-    }
-
-    /// Whether some kwok-managed node is Ready: a kwok controller (perhaps a process) is at work.
-    async fn kwok_nodes_ready(&self) -> bool {
-        let api: Api<Node> = Api::all(self.cluster.client.clone());
-        let params = ListParams::default().limit(cluster::LIST_PAGE);
-        read_with_retries(|| api.list(&params))
-            .await
-            .is_ok_and(|page| {
-                page.items.iter().any(|n| {
-                    let m = MemberNode::from_node(n);
-                    m.ready
-                        && crate::provider::nodegroups::is_fake_node(m.kwok_annotation.as_deref())
-                })
-            })
     }
 
     fn prepared_template(&self, group: &str) -> Option<serde_json::Value> {
@@ -552,8 +562,13 @@ impl Scale<'_> {
         let prepared = Arc::new(prepared);
         if !plan.busy.is_empty() {
             self.ui.say(format!(
-                "warning: {}: no empty nodes are left to delete; deleting {}",
+                "warning: {}: no empty nodes are left to delete; {} {}",
                 plan.name,
+                if self.args.dry_run.any() {
+                    "would delete"
+                } else {
+                    "deleting"
+                },
                 render::busy_list(&plan.busy)
             ));
         }

@@ -1,6 +1,7 @@
 //! `scale`'s output: the group table, the change summary and their JSON forms (pure).
 
 use super::plan::BusyNode;
+use crate::cli::DryRun;
 use crate::output::Table;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -71,13 +72,28 @@ pub struct Summary {
     /// Creates whose response was lost after the node was made, recognised by reading it.
     pub recovered: u64,
     pub dry_run: bool,
+    /// `client` or `server` in a dry run (kubectl's strategy names).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dry_run_strategy: Option<DryRun>,
     pub elapsed_seconds: f64,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub interrupted: bool,
 }
 
-/// The listing as a kubectl-style table.
-pub fn render_listing(out: &mut impl Write, rows: &[GroupRow]) -> io::Result<()> {
+/// `KIND/NAME` lines, as kubectl's `-o name`.
+pub fn render_names<'a>(
+    out: &mut impl Write,
+    kind: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> io::Result<()> {
+    for name in names {
+        writeln!(out, "{kind}/{name}")?;
+    }
+    Ok(())
+}
+
+/// The listing as a kubectl-style table (`headers`: false for `--no-headers`).
+pub fn render_listing(out: &mut impl Write, rows: &[GroupRow], headers: bool) -> io::Result<()> {
     if rows.is_empty() {
         return writeln!(out, "No node groups: no template carries the grouping key.");
     }
@@ -94,7 +110,10 @@ pub fn render_listing(out: &mut impl Write, rows: &[GroupRow]) -> io::Result<()>
             r.ready.to_string(),
         ]);
     }
-    table.write(out, "", &console::Style::new())
+    for line in table.lines().into_iter().skip(usize::from(!headers)) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }
 
 /// `a (3 pods), b (1 pod)`, prefixed with how many nodes run pods.
@@ -120,8 +139,11 @@ fn plural(n: usize) -> &'static str {
 
 /// The change summary, one block per group.
 pub fn render_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> {
+    let server = summary.dry_run_strategy == Some(DryRun::Server);
     for g in &summary.node_groups {
-        let arrow = if summary.dry_run {
+        let arrow = if server {
+            "→ (dry run, checked by the API server)"
+        } else if summary.dry_run {
             "→ (dry run)"
         } else {
             "→"
@@ -141,7 +163,9 @@ pub fn render_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()>
                 format!("{} {created}", g.created.len()),
                 format!("{} {deleted}", g.deleted.len()),
             ];
-            if !summary.dry_run {
+            if server {
+                parts.push(format!("{} refused by the API server", g.failed.len()));
+            } else if !summary.dry_run {
                 parts.push(format!("{} failed", g.failed.len()));
                 if g.seconds > 0.0 {
                     let rate = (g.created.len() + g.deleted.len()) as f64 / g.seconds;
@@ -183,8 +207,9 @@ pub fn render_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()>
                 g.gone.join(", ")
             )?;
         }
+        let failed = if server { "refused" } else { "failed" };
         for f in &g.failed {
-            writeln!(out, "  failed {}: {}", f.name, f.error)?;
+            writeln!(out, "  {failed} {}: {}", f.name, f.error)?;
         }
         if let Some(why) = &g.refused {
             writeln!(out, "  not done: {why}")?;
@@ -245,6 +270,7 @@ mod tests {
                     ready: 0,
                 },
             ],
+            true,
         )
         .unwrap();
         let text = String::from_utf8(out).unwrap();
@@ -291,6 +317,7 @@ mod tests {
                 retries: 4,
                 recovered: 1,
                 dry_run: false,
+                dry_run_strategy: None,
                 elapsed_seconds: 2.0,
                 interrupted: false,
             },

@@ -4,7 +4,7 @@
 
 pub mod view;
 
-use crate::cli::{GlobalArgs, ScaleOutput, StatusArgs, parse_duration};
+use crate::cli::{GlobalArgs, OutputFormat, StatusArgs, ViewOutput, parse_duration};
 use crate::cluster::{self, Cluster, Deadline, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::Ui;
@@ -53,14 +53,21 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, out: &mut impl Write, ui: &Ui
                 }
             };
             match args.output {
-                ScaleOutput::Json => {
-                    crate::output::write_data(out, crate::cli::OutputFormat::Json, &snapshot.view)?
+                ViewOutput::Json => {
+                    crate::output::write_data(out, OutputFormat::Json, &snapshot.view)?
                 }
-                ScaleOutput::Text => {
+                // A stream under -w: one document per redraw, `---` between, as kubectl's -w -o yaml.
+                ViewOutput::Yaml => {
+                    if args.watch {
+                        writeln!(out, "---")?;
+                    }
+                    crate::output::write_data(out, OutputFormat::Yaml, &snapshot.view)?
+                }
+                ViewOutput::Text => {
                     if args.watch && colors {
                         write!(out, "\x1b[2J\x1b[H")?; // redraw in place on a terminal
                     }
-                    view::render_text(out, &snapshot.view, colors)?;
+                    view::render_text(out, &snapshot.view, colors, !args.no_headers)?;
                 }
             }
             out.flush()?;
@@ -93,7 +100,7 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, out: &mut impl Write, ui: &Ui
                     }
                 }
             }
-            if args.output == ScaleOutput::Text && !colors {
+            if args.output == ViewOutput::Text && !colors {
                 writeln!(out)?;
             }
             deadline = cluster.deadline();

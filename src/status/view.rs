@@ -197,8 +197,14 @@ fn cell<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or_else(|| "-".to_owned(), T::to_string)
 }
 
-/// The text view: CA's state, a table of the groups, the mismatches.
-pub fn render_text(out: &mut impl Write, s: &Snapshot, colors: bool) -> io::Result<()> {
+/// The text view: CA's state, a table of the groups (`headers`: its header line; false for
+/// `--no-headers`), the mismatches.
+pub fn render_text(
+    out: &mut impl Write,
+    s: &Snapshot,
+    colors: bool,
+    headers: bool,
+) -> io::Result<()> {
     let paint =
         |style: console::Style, text: &str| style.force_styling(colors).apply_to(text).to_string();
     let age = s
@@ -254,7 +260,9 @@ pub fn render_text(out: &mut impl Write, s: &Snapshot, colors: bool) -> io::Resu
     }
     // Rows are coloured whole, by the group's state, so this writes the lines itself.
     let mut lines = table.lines().into_iter();
-    if let Some(header) = lines.next() {
+    if let Some(header) = lines.next()
+        && headers
+    {
         writeln!(out, "{header}")?;
     }
     for (text, g) in lines.zip(&s.node_groups) {
@@ -356,7 +364,7 @@ mod tests {
         );
         assert!(snap.mismatches.is_empty(), "{:?}", snap.mismatches);
         let mut out = Vec::new();
-        render_text(&mut out, &snap, false).unwrap();
+        render_text(&mut out, &snap, false, true).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.contains(
@@ -402,7 +410,7 @@ mod tests {
         );
         assert_eq!((snap.age_seconds, snap.stale), (Some(31), true));
         let mut out = Vec::new();
-        render_text(&mut out, &snap, false).unwrap();
+        render_text(&mut out, &snap, false, true).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("CA Running at t (31s ago): "), "{text}");
         assert!(

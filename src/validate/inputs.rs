@@ -49,6 +49,9 @@ pub const MAX_CONFIG_MAP_BYTES: usize = 1024 * 1024;
 /// Top-level keys of a provider config (matched case-insensitively, like CA).
 const CONFIG_KEYS: &[&str] = &["readnodesfrom", "nodegroups", "nodes", "configmap", "kwok"];
 
+/// A mapping CA would read as its config: one of its fields (CA ignores every other key, a
+/// `kind:` included), or the documented `apiVersion: v1alpha1`. ConfigMaps and templates
+/// (`Node`, `List`) are recognised before this is asked.
 fn looks_like_config(root: &Node) -> bool {
     let Some(entries) = root.as_map() else {
         return false;
@@ -58,7 +61,7 @@ fn looks_like_config(root: &Node) -> bool {
         .any(|(k, _)| CONFIG_KEYS.contains(&k.key_string().to_lowercase().as_str()));
     let is_v1alpha1 =
         root.get("apiVersion").and_then(Node::as_str) == Some(crate::provider::CONFIG_API_VERSION);
-    root.get("kind").is_none() && (has_config_key || is_v1alpha1)
+    has_config_key || is_v1alpha1
 }
 
 /// Whether a `List` holds ConfigMaps (then it is a stream of objects, not templates).
@@ -173,11 +176,26 @@ impl Collector {
                         .at(source, value.pos)
                         .hint(format!("write `{key}: |` and indent the YAML below it")),
                     );
+                    // The API server refuses the ConfigMap (its words, from the kit's
+                    // kube-apiserver), so CA then finds no ConfigMap of that name (CA's words).
+                    let api_server = format!(
+                        "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal {} into Go struct field ConfigMap.data of type string",
+                        value.json_kind().go_name()
+                    );
+                    let not_found = format!(
+                        "failed to get configmap '{name}': configmaps \"{name}\" not found"
+                    );
+                    let ca_message = if is_config_key {
+                        format!("failed to load kwok provider config: {not_found}")
+                    } else {
+                        not_found
+                    };
                     self.config_failure.get_or_insert_with(|| {
                         CaFailure::new(
-                            format!("ConfigMap \"{name}\" is invalid: data.{key} must be a string"),
-                            format!("the {what} ConfigMap cannot even be created"),
+                            ca_message,
+                            format!("the API server refuses to store ConfigMap `{name}` (its `data.{key}` is not a string), so CA finds no such ConfigMap"),
                         )
+                        .after_api_server(api_server)
                     });
                 }
             }
@@ -496,6 +514,13 @@ pub fn classify(
     }
     let config = only_one(&mut collector.configs, "provider config")?;
     let config_namespace = config.as_ref().and_then(|c| c.namespace.clone());
+    let mut notes = Vec::new();
+    if let Some(read) = config
+        .as_ref()
+        .and_then(|c| the_one_ca_reads(&mut collector.templates, &c.text))
+    {
+        notes.push(read);
+    }
     let templates = only_one(&mut collector.templates, "templates input")?;
     let mut sources = std::mem::take(&mut collector.sources);
     let mut add = |source: Source| {
@@ -543,7 +568,33 @@ pub fn classify(
         templates,
         loading: collector.loading,
         config_failure: collector.config_failure,
+        notes,
     })
+}
+
+/// Of several templates ConfigMaps (a namespace dump with a backup), keeps the one the
+/// config's `configmap.name` names, as CA reads only that one; says which were left out.
+fn the_one_ca_reads(templates: &mut Vec<Found>, config_text: &str) -> Option<String> {
+    if templates.len() < 2 {
+        return None;
+    }
+    let parsed = crate::provider::config::parse_text(config_text).ok()?;
+    let name = crate::provider::config::decode(&parsed, crate::provider::CaVersion::LATEST)
+        .string("configmap.name")?;
+    let named = |f: &Found| f.config_map.as_ref().is_some_and(|(n, _)| *n == name);
+    if templates.iter().filter(|f| named(f)).count() != 1 {
+        return None;
+    }
+    let others: Vec<String> = templates
+        .iter()
+        .filter(|f| !named(f))
+        .map(|f| f.origin.clone())
+        .collect();
+    templates.retain(named);
+    Some(format!(
+        "templates: CA reads ConfigMap `{name}` (configmap.name); not reading {}",
+        others.join(", ")
+    ))
 }
 
 /// One line per recognised input, for `-v`.

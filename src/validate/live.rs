@@ -9,7 +9,7 @@ use crate::cluster::{Cluster, connect, read_with_retries, runtime};
 use crate::error::Result;
 use crate::lint::analysis::Analysis;
 use crate::lint::inputs::{Inputs, TemplatesInput, TextInput};
-use crate::lint::{self, ClusterFacts, config_key_missing};
+use crate::lint::{self, ClusterFacts, KwokEvidence, config_key_missing};
 use crate::output::Ui;
 use crate::provider::config::{ProviderSettings, ReadNodesFrom};
 use crate::provider::deployment::{ca_deployment, is_kwok_controller};
@@ -213,6 +213,7 @@ pub(crate) async fn read_inputs(
         templates,
         loading,
         config_failure,
+        notes: Vec::new(),
     };
     Ok((inputs, facts, live_nodes))
 }
@@ -315,27 +316,6 @@ async fn gather_facts(
         }
         Err(e) => note("Deployments", &e),
     }
-    // A kwok controller runs if its Deployment or its Stage CRD is there; it is missing only
-    // when both were read and neither is (a denied read leaves it unknown: the rule is skipped).
-    facts.kwok_present = if kwok_deployment == Some(true) {
-        Some(true)
-    } else {
-        let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
-        match read_with_retries(|| crds.get_opt(KWOK_STAGE_CRD)).await {
-            Ok(Some(_)) => Some(true),
-            Ok(None) if kwok_deployment == Some(false) => Some(false),
-            Ok(None) => {
-                ui.detail(
-                    "note: no kwok Stage CRD, and the Deployments could not be read; skipping kwok-controller-missing",
-                );
-                None
-            }
-            Err(e) => {
-                note("CustomResourceDefinitions", &e);
-                None
-            }
-        }
-    };
     let pods: Api<Pod> = Api::all(client.clone());
     let pending = ListParams::default().fields("status.phase=Pending");
     match read_with_retries(|| pods.list(&pending)).await {
@@ -345,7 +325,7 @@ async fn gather_facts(
     let nodes = match nodes {
         Some(nodes) => Some(nodes),
         None => {
-            let api: Api<Node> = Api::all(client);
+            let api: Api<Node> = Api::all(client.clone());
             match read_with_retries(|| api.list(&everything)).await {
                 Ok(list) => Some(list.items),
                 Err(e) => {
@@ -355,16 +335,122 @@ async fn gather_facts(
             }
         }
     };
+    let evidence = kwok_evidence(&client, kwok_deployment, nodes.as_deref(), ui).await;
+    facts.kwok_present = evidence.present();
+    if facts.kwok_present.is_none() {
+        ui.detail("note: found no trace of a kwok controller, but could not read them all; skipping kwok-controller-missing");
+    }
     facts.real_group_nodes = nodes.as_ref().map(|nodes| {
         nodes
             .iter()
             .filter_map(|n| real_node_in_group(n, settings))
             .collect()
     });
+    facts.ungrouped_provider_nodes = match (&nodes, settings) {
+        (Some(nodes), Some(settings)) => Some(
+            nodes
+                .iter()
+                .filter_map(|n| crate::provider::objects::ungrouped_provider_node(n, settings))
+                .collect(),
+        ),
+        _ => None,
+    };
     facts.kwok_nodes = nodes.map(|nodes| {
         nodes
             .iter()
             .filter_map(|n| kwok_node(n, settings))
             .collect()
     });
+}
+
+/// What shows a kwok controller at work besides its Deployment (`deployment`, read by the
+/// caller): a Ready fake node in `nodes` (read here when `None`), the Stage CRD, a Stage
+/// object. Best effort: what cannot be read stays unknown; the first trace found ends the search.
+pub async fn kwok_evidence(
+    client: &kube::Client,
+    deployment: Option<bool>,
+    nodes: Option<&[Node]>,
+    ui: &Ui,
+) -> KwokEvidence {
+    let mut evidence = KwokEvidence {
+        deployment,
+        ..KwokEvidence::default()
+    };
+    if deployment == Some(true) {
+        return evidence;
+    }
+    let note = |what: &str, e: &kube::Error| {
+        ui.detail(format!(
+            "note: cannot read {what} ({}) while looking for a kwok controller",
+            crate::cluster::chain(e)
+        ));
+    };
+    evidence.ready_fake_nodes = match nodes {
+        Some(nodes) => Some(nodes.iter().any(is_ready_fake_node)),
+        None => {
+            let api: Api<Node> = Api::all(client.clone());
+            let page = ListParams::default().limit(crate::cluster::LIST_PAGE);
+            match read_with_retries(|| api.list(&page)).await {
+                Ok(list) => Some(list.items.iter().any(is_ready_fake_node)),
+                Err(e) => {
+                    note("nodes", &e);
+                    None
+                }
+            }
+        }
+    };
+    if evidence.ready_fake_nodes == Some(true) {
+        return evidence;
+    }
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    evidence.stage_crd = match read_with_retries(|| crds.get_opt(KWOK_STAGE_CRD)).await {
+        Ok(found) => Some(found.is_some()),
+        Err(e) => {
+            note("CustomResourceDefinitions", &e);
+            None
+        }
+    };
+    evidence.stage_objects = match evidence.stage_crd {
+        Some(true) => return evidence,
+        // No CRD, no Stage.
+        Some(false) => Some(false),
+        // The CRD could not be read: its objects may be readable still.
+        None => {
+            let resource = kube::core::ApiResource {
+                group: "kwok.x-k8s.io".to_owned(),
+                version: "v1alpha1".to_owned(),
+                api_version: "kwok.x-k8s.io/v1alpha1".to_owned(),
+                kind: "Stage".to_owned(),
+                plural: "stages".to_owned(),
+            };
+            let stages: Api<kube::api::DynamicObject> = Api::all_with(client.clone(), &resource);
+            let one = ListParams::default().limit(1);
+            match read_with_retries(|| stages.list(&one)).await {
+                Ok(list) => Some(!list.items.is_empty()),
+                Err(kube::Error::Api(s)) if s.code == 404 => Some(false),
+                Err(e) => {
+                    note("Stages", &e);
+                    None
+                }
+            }
+        }
+    };
+    evidence
+}
+
+/// A node kwok manages (`kwok.x-k8s.io/node: fake`) whose Ready condition is True: only a
+/// kwok controller keeps one so.
+fn is_ready_fake_node(node: &Node) -> bool {
+    let fake = crate::provider::nodegroups::is_fake_node(
+        node.metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(ANNOTATION_KWOK_NODE))
+            .map(String::as_str),
+    );
+    fake && node
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }

@@ -59,6 +59,9 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs, out: &mut impl Write, ui: &
             .map(|t| read_templates(t, &args.files))
             .transpose()?;
         let inputs = inputs::classify(files, templates, &config_map)?;
+        for note in &inputs.notes {
+            ui.say(note);
+        }
         for line in inputs::describe(&inputs) {
             ui.detail(line);
         }

@@ -27,6 +27,8 @@ pub struct JsonCa {
     pub starts: bool,
     /// CA's own message when it fails to start, else null.
     pub failure: Option<String>,
+    /// The API server's refusal that leads to CA's failure (a ConfigMap it will not store), else null.
+    pub api_server_failure: Option<String>,
     pub node_groups: Vec<GroupSummary>,
     /// Whether `nodeGroups` is CA's real list: false when CA starts but its groups cannot be
     /// known from the inputs (no templates given, or `readNodesFrom: cluster` in files).
@@ -86,6 +88,10 @@ pub fn json_report(analysis: &Analysis, diagnostics: &[Diagnostic]) -> JsonRepor
             verdict: outcome,
             starts: verdict.starts,
             failure: verdict.failure.as_ref().map(|f| f.ca_message.clone()),
+            api_server_failure: verdict
+                .failure
+                .as_ref()
+                .and_then(|f| f.api_server_message.clone()),
             // Only node groups CA really creates: none when it exits, crashes or is unknown.
             node_groups: if outcome == "starts" {
                 verdict.node_groups.clone()
@@ -229,12 +235,27 @@ fn render_verdict(
             styles.strong.apply_to(&who),
             styles.error.apply_to(outcome)
         )?;
-        writeln!(
-            w,
-            "  {} {}",
-            styles.dim.apply_to("CA says:"),
-            failure.ca_message
-        )?;
+        if let Some(api_server) = &failure.api_server_message {
+            writeln!(
+                w,
+                "  {} {}",
+                styles.dim.apply_to("API server says:"),
+                api_server
+            )?;
+            writeln!(
+                w,
+                "  {} {}",
+                styles.dim.apply_to("then CA says:"),
+                failure.ca_message
+            )?;
+        } else {
+            writeln!(
+                w,
+                "  {} {}",
+                styles.dim.apply_to("CA says:"),
+                failure.ca_message
+            )?;
+        }
         writeln!(
             w,
             "  {} {}",

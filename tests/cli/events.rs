@@ -595,3 +595,59 @@ fn a_server_that_goes_away_is_noted_once_not_at_every_retry() {
         "one note for the outage:\n{stderr}"
     );
 }
+
+#[test]
+fn yaml_is_a_stream_of_documents_and_name_names_the_events() {
+    let cluster = FakeCluster::new(backlog(), Faults::default());
+    let json = ndjson(&cluster.run("events", &["-o", "json"]).stdout);
+    let yaml = cluster.run("events", &["-o", "yaml"]);
+    assert_eq!(yaml.code, 0, "{yaml:?}");
+    assert!(yaml.stdout.starts_with("---\n"), "{}", yaml.stdout);
+    assert_eq!(
+        yaml.stdout.matches("\n---\n").count() + 1,
+        json.len(),
+        "{}",
+        yaml.stdout
+    );
+    let docs: Vec<Value> = serde_saphyr::from_multiple(&yaml.stdout).unwrap();
+    assert_eq!(docs, json, "one document per event, as -o json's lines");
+    let names = cluster.run("events", &["-o", "name"]);
+    assert_eq!(names.code, 0, "{names:?}");
+    let lines: Vec<&str> = names.stdout.lines().collect();
+    assert_eq!(lines.len(), json.len(), "{}", names.stdout);
+    assert_eq!(lines[0], "event/web-1.1", "{}", names.stdout);
+    let plain = cluster.run("events", &["--color", "never"]);
+    let bare = cluster.run("events", &["--color", "never", "--no-headers"]);
+    assert_eq!(
+        (bare.code, bare.stdout.lines().count()),
+        (0, plain.stdout.lines().count()),
+        "{bare:?}"
+    );
+}
+
+#[test]
+fn no_events_is_said_on_stderr_as_kubectl_does() {
+    let cluster = FakeCluster::new(vec![other_event("7")], Faults::default());
+    let out = cluster.run("events", &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("No events found."), "{}", out.stderr);
+    let some = FakeCluster::new(backlog(), Faults::default()).run("events", &[]);
+    assert!(!some.stderr.contains("No events found."), "{}", some.stderr);
+}
+
+#[test]
+fn w_follows_as_kubectl_get_events_w() {
+    let cluster = FakeCluster::new(backlog(), Faults::default());
+    for flag in ["-w", "--watch"] {
+        let started = std::time::Instant::now();
+        let out = cluster.run("events", &[flag, "--timeout", "2s", "-o", "json"]);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert_eq!(ndjson(&out.stdout).len(), 6);
+        assert!(
+            started.elapsed() >= Duration::from_secs(2),
+            "{flag} kept watching until --timeout"
+        );
+        assert!(!out.stderr.contains("No events found."), "{}", out.stderr);
+    }
+}

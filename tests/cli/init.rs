@@ -1537,3 +1537,43 @@ fn the_wizard_can_choose_read_nodes_from_cluster() {
     assert!(config.contains("readNodesFrom: cluster"), "{config}");
     assert!(!out_dir.join("kwok-provider-templates.yaml").exists());
 }
+
+#[test]
+fn next_steps_leave_out_installing_kwok_when_kwok_nodes_are_ready() {
+    let home = tempfile::tempdir().unwrap();
+    let install = "install the kwok controller";
+    let apply = |cluster: &FakeCluster| {
+        run_cmd(init_cmd(home.path()).args([
+            "-y",
+            "--kubeconfig",
+            s(&cluster.kubeconfig),
+            "--apply",
+            "--force",
+            "-n",
+            "default",
+            "--preset",
+            "m5.large=a",
+        ]))
+    };
+    let bare = FakeCluster::new(vec![], Faults::default());
+    let out = apply(&bare);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains(install), "{}", out.stderr);
+    // kwok run as a process (kwokctl): no Deployment, but a Ready kwok node.
+    let kwokctl = FakeCluster::new(
+        vec![serde_json::json!({
+            "apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": "kwok-node-0", "annotations": {"kwok.x-k8s.io/node": "fake"}},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}]},
+        })],
+        Faults::default(),
+    );
+    let out = apply(&kwokctl);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stderr.contains(install), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("events -f"),
+        "the other steps remain: {}",
+        out.stderr
+    );
+}

@@ -4,6 +4,7 @@ mod util;
 
 mod conformance;
 mod connect;
+mod decode_differential;
 mod distribution;
 mod docs;
 mod events;
@@ -23,3 +24,4 @@ mod shell_completion;
 mod status;
 mod validate_files;
 mod validate_live;
+mod yaml_memory;

@@ -895,3 +895,98 @@ fn real_ca_real_nodes_carrying_the_grouping_key_stall_ca_and_validate_says_so() 
     );
     assert!(has_error(&ns, "latest").is_some());
 }
+
+/// A leftover node with a kwok providerID and no group (an earlier run's, say): CA 1.29 exits at
+/// its first loop, naming it; CA 1.33 skips it and runs. Live `validate` says each, in CA's words.
+#[test]
+#[ignore = "needs the real-cluster kit and cluster-autoscaler 1.29 and 1.33 (tests/real-cluster/build-ca.sh)"]
+fn real_ca_1_29_exits_on_a_kwok_node_without_group_and_validate_says_so() {
+    use crate::real_cluster::CaOutcome;
+    // A private cluster: CA reads every node, and this one would stop any other test's CA 1.29.
+    let cluster = RealCluster::private();
+    let ns = cluster.namespace("leftover");
+    let group = cluster.unique("lg");
+    cluster.apply(Some(&ns), &one_group_config_maps(&group, "configmap"));
+    let leftover = json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": "leftover-1", "annotations": {"kwok.x-k8s.io/node": "fake"}},
+        "spec": {"providerID": "kwok://leftover-1"},
+    });
+    cluster.apply(None, &leftover.to_string());
+    const CA_SAYS: &str =
+        "label 'kwok-nodegroup' for node 'leftover-1' not present in the manifest";
+
+    let v129 = cluster.plugin(&["validate", "-n", &ns, "--ca-version", "1.29", "-o", "json"]);
+    assert_eq!(v129.code, 1, "{v129:?}");
+    let report = v129.json();
+    assert_eq!(report["ca"]["verdict"], "exits", "{}", v129.stdout);
+    assert_eq!(report["ca"]["failure"], CA_SAYS, "{}", v129.stdout);
+    assert!(
+        v129.rules()
+            .contains(&"kwok-nodes-without-group".to_owned())
+    );
+    let ca129 = cluster.run_ca("cluster-autoscaler-1.29", &ns, Duration::from_secs(120));
+    assert_eq!(
+        ca129.outcome,
+        CaOutcome::Exited {
+            code: 255,
+            fatal: Some(CA_SAYS.to_owned())
+        },
+        "{}",
+        ca129.log
+    );
+
+    let v133 = cluster.plugin(&["validate", "-n", &ns, "--ca-version", "1.33", "-o", "json"]);
+    let report = v133.json();
+    assert_eq!(report["ca"]["verdict"], "starts", "{}", v133.stdout);
+    assert!(
+        !v133
+            .rules()
+            .contains(&"kwok-nodes-without-group".to_owned())
+    );
+    let ca133 = cluster.run_ca("cluster-autoscaler-1.33", &ns, Duration::from_secs(120));
+    let CaOutcome::Running { groups } = &ca133.outcome else {
+        panic!("CA 1.33 did not run: {:?}\n{}", ca133.outcome, ca133.log);
+    };
+    assert!(
+        groups.iter().any(|(name, _, _)| name == &group),
+        "{groups:?}"
+    );
+}
+
+/// What `validate` attributes to the API server for a mapping under `data` is what the real
+/// kube-apiserver answers, word for word.
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_api_server_refuses_a_mapping_under_data_in_the_words_validate_quotes() {
+    let cluster = shared();
+    let ns = cluster.namespace("mapping");
+    let manifest = crate::validate_files::MAPPING_UNDER_DATA
+        .replace("namespace: kube-system", &format!("namespace: {ns}"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cms.yaml");
+    std::fs::write(&path, &manifest).unwrap();
+    let created =
+        run_cmd(&mut cluster.kubectl_command(&["create", "--validate=false", "-f", s(&path)]));
+    assert_ne!(created.code, 0, "{created:?}");
+    let quoted = cluster
+        .plugin(&["validate", "-o", "json", "-f", s(&path)])
+        .json()["ca"]["apiServerFailure"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        created.stderr.contains(&quoted),
+        "the API server said:\n{}\nvalidate quotes:\n{quoted}",
+        created.stderr
+    );
+    // And CA's side: the templates ConfigMap does not exist.
+    let missing = run_cmd(&mut cluster.kubectl_command(&[
+        "get",
+        "configmap",
+        "kwok-provider-templates",
+        "-n",
+        &ns,
+    ]));
+    assert!(missing.stderr.contains("not found"), "{missing:?}");
+}

@@ -9,6 +9,16 @@ use std::time::{Duration, Instant};
 
 /// The shipped example's ConfigMaps in `namespace`, its group `compute` renamed `group`.
 fn group_in(cluster: &RealCluster, namespace: &str, group: &str) {
+    group_edited_in(cluster, namespace, group, |manifest| manifest);
+}
+
+/// As `group_in`, with `edit` applied to the manifest's text.
+fn group_edited_in(
+    cluster: &RealCluster,
+    namespace: &str,
+    group: &str,
+    edit: impl FnOnce(String) -> String,
+) {
     let text = std::fs::read_to_string(fixture("examples/kwok-provider.yaml")).unwrap();
     let items: Vec<Value> = fake_apiserver::parse_seed(&text)
         .unwrap()
@@ -24,7 +34,7 @@ fn group_in(cluster: &RealCluster, namespace: &str, group: &str) {
             "kwok-nodegroup: compute",
             &format!("kwok-nodegroup: {group}"),
         );
-    cluster.apply(None, &manifest);
+    cluster.apply(None, &edit(manifest));
 }
 
 /// The names of the nodes CA counts in `group`.
@@ -200,5 +210,141 @@ fn real_scale_two_runs_at_once_take_turns_and_neither_lies() {
         "0",
         "--ignore-limits",
     ]);
+    assert_eq!(down.code, 0, "{down:?}");
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_scale_dry_run_server_has_the_api_server_check_each_node_and_store_none() {
+    let cluster = shared();
+    // A label value with a space: CA starts with it, a client plan shows nothing wrong,
+    // and the API server refuses every node.
+    let refused_ns = cluster.namespace("dry-refused");
+    let refused = cluster.unique("dryref");
+    group_edited_in(cluster, &refused_ns, &refused, |manifest| {
+        manifest.replace(
+            "node.kubernetes.io/instance-type: c5.2xlarge",
+            "node.kubernetes.io/instance-type: c5 2xlarge",
+        )
+    });
+    let scale = |ns: &str, args: &[&str]| {
+        let mut all = vec!["scale", "-n", ns];
+        all.extend_from_slice(args);
+        cluster.plugin(&all)
+    };
+    let client = scale(
+        &refused_ns,
+        &[&refused, "--replicas", "2", "--dry-run", "-o", "json"],
+    );
+    assert_eq!(client.code, 0, "{client:?}");
+    assert_eq!(
+        client.json()["nodeGroups"][0]["created"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let server = scale(
+        &refused_ns,
+        &[
+            &refused,
+            "--replicas",
+            "2",
+            "--dry-run=server",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(server.code, 1, "{server:?}");
+    let result = &server.json()["nodeGroups"][0];
+    let failed = result["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 2, "{result}");
+    for f in failed {
+        let error = f["error"].as_str().unwrap();
+        assert!(
+            error.starts_with("422 Invalid") && error.contains("c5 2xlarge"),
+            "{error}"
+        );
+    }
+    assert!(group_nodes(cluster, &refused).is_empty());
+
+    // A valid group: creates and deletes pass the server's checks; nothing is stored or removed.
+    let ns = cluster.namespace("dry-server");
+    let group = cluster.unique("dry");
+    group_in(cluster, &ns, &group);
+    let up = scale(
+        &ns,
+        &[&group, "--replicas", "3", "--dry-run=server", "-o", "json"],
+    );
+    assert_eq!(up.code, 0, "{up:?}");
+    assert_eq!(
+        up.json()["nodeGroups"][0]["created"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert!(
+        group_nodes(cluster, &group).is_empty(),
+        "a server dry run stored nodes"
+    );
+    let real = scale(&ns, &[&group, "--replicas", "2"]);
+    assert_eq!(real.code, 0, "{real:?}");
+    let made = group_nodes(cluster, &group);
+    let down = scale(
+        &ns,
+        &[&group, "--replicas", "0", "--dry-run=server", "-o", "json"],
+    );
+    assert_eq!(down.code, 0, "{down:?}");
+    assert_eq!(sorted(&down.json()["nodeGroups"][0]["deleted"]), made);
+    assert_eq!(
+        group_nodes(cluster, &group),
+        made,
+        "a server dry run deleted nodes"
+    );
+    let leases = cluster.get_json(&["leases", "-n", &ns]);
+    assert!(leases["items"].as_array().unwrap().is_empty(), "{leases}");
+    let gone = scale(&ns, &[&group, "--replicas", "0"]);
+    assert_eq!(gone.code, 0, "{gone:?}");
+    assert!(group_nodes(cluster, &group).is_empty());
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_scale_kwok_run_as_a_process_counts_as_a_kwok_controller() {
+    let cluster = shared();
+    let namespace = cluster.namespace("kwok-process");
+    let group = cluster.unique("kwokproc");
+    group_in(cluster, &namespace, &group);
+    // The kit runs kwok as a process, as kwokctl does: no Deployment; its nodes turn Ready.
+    let up = cluster.plugin(&[
+        "scale",
+        "-n",
+        &namespace,
+        &group,
+        "--replicas",
+        "1",
+        "--wait=60s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(up.code, 0, "{up:?}");
+    assert_eq!(up.json()["nodeGroups"][0]["ready"], 1, "{up:?}");
+    let validate = cluster.plugin(&["validate", "-n", &namespace, "-o", "json"]);
+    assert!(
+        !validate
+            .rules()
+            .contains(&"kwok-controller-missing".to_owned()),
+        "{}",
+        validate.stdout
+    );
+    let again = cluster.plugin(&["scale", "-n", &namespace, &group, "--replicas", "2"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        !again.stderr.contains("found no kwok controller"),
+        "{}",
+        again.stderr
+    );
+    let down = cluster.plugin(&["scale", "-n", &namespace, &group, "--replicas", "0"]);
     assert_eq!(down.code, 0, "{down:?}");
 }

@@ -907,3 +907,208 @@ fn a_remove_larger_than_the_group_says_it_clamps() {
     );
     assert!(nodes_of(&cluster, "compute").is_empty());
 }
+
+/// The example, with group general's template carrying a label value the API server refuses
+/// (a space), which neither CA's start-up nor a client-side plan can see.
+fn example_with_a_refused_label() -> Vec<Value> {
+    let text = std::fs::read_to_string(fixture("examples/kwok-provider.yaml"))
+        .unwrap()
+        .replace("namespace: kube-system", "namespace: default")
+        .replace(
+            "node.kubernetes.io/instance-type: m5.xlarge",
+            "node.kubernetes.io/instance-type: \"m5 xlarge\"",
+        );
+    fake_apiserver::parse_seed(&text).unwrap()
+}
+
+#[test]
+fn server_dry_run_has_the_server_check_every_node_and_changes_nothing() {
+    let mut seed = example_with_a_refused_label();
+    seed.push(kwok_node("compute-aaaaa", "compute", true));
+    seed.push(kwok_node("compute-bbbbb", "compute", true));
+    let cluster = FakeCluster::new(seed, Faults::default());
+    // The client cannot know: its plan looks fine.
+    let client = cluster.run(
+        "scale",
+        &["general", "--replicas", "2", "--dry-run", "-o", "json"],
+    );
+    assert_eq!(client.code, 0, "{client:?}");
+    assert_eq!(client.json()["dryRunStrategy"], "client");
+    assert_eq!(
+        client.json()["nodeGroups"][0]["created"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // The server refuses each node, and the report says so; nothing is stored.
+    let server = cluster.run(
+        "scale",
+        &[
+            "general",
+            "--replicas",
+            "2",
+            "--dry-run=server",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(server.code, 1, "{server:?}");
+    let json = server.json();
+    assert_eq!(
+        (json["dryRun"].as_bool(), json["dryRunStrategy"].as_str()),
+        (Some(true), Some("server"))
+    );
+    let general = &json["nodeGroups"][0];
+    assert!(
+        general["created"].as_array().unwrap().is_empty(),
+        "{general}"
+    );
+    let failed = general["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 2, "{general}");
+    assert!(
+        failed[0]["error"].as_str().unwrap().contains("422")
+            && failed[0]["error"].as_str().unwrap().contains("m5 xlarge"),
+        "{general}"
+    );
+    // Valid creates and deletes pass the server's checks, and still change nothing.
+    let text = cluster.run(
+        "scale",
+        &[
+            "compute",
+            "--replicas",
+            "0",
+            "--dry-run=server",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(text.code, 0, "{text:?}");
+    assert!(
+        text.stdout
+            .contains("compute: 2 → (dry run, checked by the API server) 0 nodes"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("0 to create, 2 to delete, 0 refused by the API server"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("  - compute-aaaaa\n"),
+        "{}",
+        text.stdout
+    );
+    let up = cluster.run(
+        "scale",
+        &["compute", "--add", "3", "--dry-run=server", "-o", "json"],
+    );
+    assert_eq!(up.code, 0, "{up:?}");
+    assert_eq!(
+        up.json()["nodeGroups"][0]["created"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(up.json()["nodeGroups"][0]["after"], 5);
+    assert_eq!(
+        names(&cluster.server.list("nodes", None)),
+        ["compute-aaaaa", "compute-bbbbb"]
+    );
+    assert!(
+        cluster.server.list("leases", None).is_empty(),
+        "a dry run takes no Lease"
+    );
+    let refused = cluster.run(
+        "scale",
+        &[
+            "general",
+            "--add",
+            "1",
+            "--dry-run=server",
+            "--color",
+            "never",
+        ],
+    );
+    assert!(
+        refused.stdout.contains("refused general-"),
+        "{}",
+        refused.stdout
+    );
+    // kubectl's spelling is checked: no other strategy.
+    let bad = cluster.run("scale", &["general", "--add", "1", "--dry-run=everything"]);
+    assert_eq!(bad.code, 2, "{bad:?}");
+    let none = cluster.run(
+        "scale",
+        &["compute", "--replicas", "2", "--dry-run=none", "-o", "json"],
+    );
+    assert_eq!(none.code, 0, "{none:?}");
+    assert_eq!(none.json()["dryRun"], false);
+}
+
+#[test]
+fn listing_as_yaml_names_and_without_headers() {
+    let mut seed = example_seed();
+    seed.push(kwok_node("general-aaaaa", "general", true));
+    seed.push(kwok_node("gpu-ccccc", "gpu", true));
+    seed.push(node("real-node", json!({}), "aws:///i-1", true));
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let as_names = cluster.run("scale", &["-o", "name"]);
+    assert_eq!(as_names.code, 0, "{as_names:?}");
+    assert_eq!(as_names.stdout, "node/general-aaaaa\nnode/gpu-ccccc\n");
+    let yaml = cluster.run("scale", &["-o", "yaml"]);
+    assert_eq!(yaml.code, 0, "{yaml:?}");
+    let doc: Value = serde_saphyr::from_str(&yaml.stdout).unwrap();
+    assert_eq!(doc["nodeGroups"][0]["name"], "general");
+    assert_eq!(doc["nodeGroups"][0]["current"], 1);
+    let bare = cluster.run("scale", &["--no-headers"]);
+    assert_eq!(bare.code, 0, "{bare:?}");
+    let lines: Vec<&str> = bare.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", bare.stdout);
+    assert!(lines[0].starts_with("general "), "{}", bare.stdout);
+}
+
+#[test]
+fn a_change_as_names_and_yaml() {
+    let cluster = example_cluster();
+    let out = cluster.run("scale", &["general", "--replicas", "2", "-o", "name"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let mut made: Vec<String> = nodes_of(&cluster, "general")
+        .iter()
+        .map(|n| format!("node/{}\n", n["metadata"]["name"].as_str().unwrap()))
+        .collect();
+    made.sort();
+    assert_eq!(out.stdout, made.concat());
+    let yaml = cluster.run("scale", &["general", "--replicas", "0", "-o", "yaml"]);
+    assert_eq!(yaml.code, 0, "{yaml:?}");
+    let doc: Value = serde_saphyr::from_str(&yaml.stdout).unwrap();
+    assert_eq!(doc["nodeGroups"][0]["deleted"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["dryRun"], false);
+}
+
+#[test]
+fn scale_finds_a_kwok_controller_by_the_traces_validate_reads() {
+    let cluster = example_cluster();
+    let warning = "warning: found no kwok controller";
+    let bare = cluster.run("scale", &["general", "--add", "1"]);
+    assert_eq!(bare.code, 0, "{bare:?}");
+    assert!(bare.stderr.contains(warning), "{}", bare.stderr);
+    // kwok's Stage CRD, as its release YAML (or kwokctl) installs it.
+    cluster.server.insert(json!({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "stages.kwok.x-k8s.io"},
+        "spec": {"group": "kwok.x-k8s.io", "scope": "Cluster",
+                 "names": {"plural": "stages", "singular": "stage", "kind": "Stage"},
+                 "versions": [{"name": "v1alpha1", "served": true, "storage": true}]},
+    }));
+    let with_stages = cluster.run("scale", &["general", "--add", "1"]);
+    assert_eq!(with_stages.code, 0, "{with_stages:?}");
+    assert!(
+        !with_stages.stderr.contains(warning),
+        "{}",
+        with_stages.stderr
+    );
+}

@@ -576,3 +576,34 @@ fn watch_draws_again_only_on_a_change_however_quiet() {
         "an unchanged status was drawn {drawn} times:\n{stdout}"
     );
 }
+
+#[test]
+fn yaml_and_a_table_without_headers() {
+    let c = cluster(vec![
+        status_map("kube-system", "cluster-autoscaler-status", YAML_STATUS),
+        kwok_node("general-aaaaa", "general"),
+    ]);
+    let yaml = c.run("status", &["-o", "yaml"]);
+    assert_eq!(yaml.code, 0, "{yaml:?}");
+    let doc: Value = serde_saphyr::from_str(&yaml.stdout).unwrap();
+    assert_eq!(doc["autoscalerStatus"], "Running");
+    assert_eq!(doc["nodeGroups"][1]["kwokNodes"], 1);
+    assert_eq!(
+        doc,
+        c.run("status", &["-o", "json"]).json(),
+        "the same document as -o json"
+    );
+    let with = c.run("status", &["--color", "never"]);
+    assert!(with.stdout.contains("\nNODE GROUP "), "{}", with.stdout);
+    let without = c.run("status", &["--color", "never", "--no-headers"]);
+    assert_eq!(without.code, 0, "{without:?}");
+    assert!(!without.stdout.contains("NODE GROUP"), "{}", without.stdout);
+    assert_eq!(
+        without.stdout.lines().count() + 1,
+        with.stdout.lines().count(),
+        "only the header line goes:\n{}",
+        without.stdout
+    );
+    // Node groups are no API objects: kubectl's -o name has nothing to name.
+    assert_eq!(c.run("status", &["-o", "name"]).code, 2);
+}

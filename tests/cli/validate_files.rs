@@ -1165,3 +1165,115 @@ fn read_nodes_from_cluster_in_files_leaves_the_groups_unknown() {
     assert_eq!(known["ca"]["nodeGroupsKnown"], true);
     assert_eq!(known["ca"]["nodeGroups"].as_array().unwrap().len(), 3);
 }
+
+/// Issue 18, item 2: a raw provider config with a top-level `kind:` is still the config CA
+/// reads (it ignores unknown fields); before, validate said "no provider config given".
+#[test]
+fn a_raw_config_with_a_kind_is_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: v1alpha1\nkind: Config\nreadNodesFrom: nowhere\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\n",
+    )
+    .unwrap();
+    let out = run(&["validate", "-o", "json", "-f", s(&path)]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.rules().contains(&"read-nodes-from-invalid".to_owned()),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Issue 18, item 3: a namespace dump with a backup templates ConfigMap: CA reads the one
+/// `configmap.name` names; the other is mentioned, not an ambiguity (exit 2).
+#[test]
+fn a_namespace_dump_with_a_backup_templates_config_map_reads_the_named_one() {
+    let backup = CLEAN
+        .split("---\n")
+        .nth(1)
+        .unwrap()
+        .replace(
+            "name: kwok-provider-templates",
+            "name: kwok-provider-templates-backup",
+        )
+        .replace("name: general", "name: old");
+    let dump = format!("{CLEAN}---\n{backup}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dump.yaml");
+    std::fs::write(&path, dump).unwrap();
+    let out = run(&["validate", "-o", "json", "-f", s(&path)]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.json()["ca"]["nodeGroups"][0]["name"],
+        "general",
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .contains("CA reads ConfigMap `kwok-provider-templates`")
+            && out.stderr.contains("kwok-provider-templates-backup"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Issue 18, item 5: a ConfigMap whose data key is a mapping is refused by the API server (its
+/// words), and CA then finds no such ConfigMap (CA's words): each attributed to who prints it.
+#[test]
+fn a_mapping_under_data_is_the_api_servers_refusal_then_cas_not_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cms.yaml");
+    std::fs::write(&path, MAPPING_UNDER_DATA).unwrap();
+    let out = run(&["validate", "-o", "json", "-f", s(&path)]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let ca = &out.json()["ca"];
+    assert_eq!(ca["verdict"], "exits", "{}", out.stdout);
+    assert_eq!(
+        ca["apiServerFailure"],
+        "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal object into Go struct field ConfigMap.data of type string"
+    );
+    assert_eq!(
+        ca["failure"],
+        "failed to get configmap 'kwok-provider-templates': configmaps \"kwok-provider-templates\" not found"
+    );
+    let text = run(&["validate", "--color", "never", "-f", s(&path)]);
+    assert!(
+        text.stdout
+            .contains("API server says: ConfigMap in version")
+            && text
+                .stdout
+                .contains("then CA says: failed to get configmap"),
+        "{}",
+        text.stdout
+    );
+}
+
+/// Both ConfigMaps, the templates one with `data.templates` a mapping (no `|`).
+pub const MAPPING_UNDER_DATA: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kwok-provider-config
+  namespace: kube-system
+data:
+  config: |
+    apiVersion: v1alpha1
+    readNodesFrom: configmap
+    nodegroups:
+      fromNodeLabelKey: kwok-nodegroup
+    configmap:
+      name: kwok-provider-templates
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kwok-provider-templates
+  namespace: kube-system
+data:
+  templates:
+    apiVersion: v1
+    kind: List
+    items: []
+";

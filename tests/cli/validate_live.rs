@@ -290,6 +290,30 @@ fn read_nodes_from_cluster_uses_the_live_nodes() {
     );
 }
 
+/// Issue 18, item 6: live, `readNodesFrom: cluster` and no nodes at all. The user did not
+/// use -f, so no "validate without -f"; no node is copied, so no warning about copied nodes.
+#[test]
+fn read_nodes_from_cluster_without_any_node_says_so() {
+    let cluster = Cluster::healthy_with("readNodesFrom: configmap", "readNodesFrom: cluster", None);
+    let out = cluster.validate(&[]);
+    assert!(!out.stdout.contains("without -f"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("counts the live nodes"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("the cluster has no nodes"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.code, 1,
+        "no node groups: CA never scales up\n{}",
+        out.stdout
+    );
+}
+
 #[test]
 fn missing_templates_config_map_stops_ca() {
     let cluster = Cluster::seeded(&healthy(), None);
@@ -537,4 +561,30 @@ fn the_ca_deployments_image_sets_the_version_linted_for() {
         "{}",
         forced.stderr
     );
+}
+
+/// A node kwok manages, Ready or not: kwok run as a process (as kwokctl runs it) leaves no
+/// Deployment, but keeps its nodes Ready.
+fn fake_node(name: &str, ready: bool) -> serde_json::Value {
+    serde_json::json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": name, "annotations": {"kwok.x-k8s.io/node": "fake"}},
+        "spec": {"providerID": format!("kwok:{name}")},
+        "status": {"conditions": [{"type": "Ready", "status": if ready { "True" } else { "False" }}]},
+    })
+}
+
+#[test]
+fn ready_kwok_nodes_prove_a_kwok_controller_run_as_a_process() {
+    let fire = root().join("tests/fixtures/rules/kwok-controller-missing/fire.seed.yaml");
+    let cluster = Cluster::seeded(&fire, None);
+    let missing = "kwok-controller-missing".to_owned();
+    cluster.server.insert(fake_node("kwok-node-0", false));
+    assert!(
+        cluster.validate(&["-o", "json"]).rules().contains(&missing),
+        "a NotReady fake node proves nothing"
+    );
+    cluster.server.insert(fake_node("kwok-node-1", true));
+    let out = cluster.validate(&["-o", "json"]);
+    assert!(!out.rules().contains(&missing), "{}", out.stdout);
 }

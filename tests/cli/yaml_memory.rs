@@ -1,0 +1,143 @@
+//! Memory of `validate` on flow-style and JSON input stays a small multiple of the input (issue 17 item 12).
+//!
+//! Each case runs the real binary under `prlimit --data` (RLIMIT_DATA: heap and private
+//! writable mappings, not the address space that thread stacks and allocator arenas reserve)
+//! on a few MB of generated input, and checks that it finishes with the right verdict. With
+//! saphyr-parser, a flow collection that starts where a block key could (a JSON document,
+//! `[…]` at the root) was buffered whole as tokens (~90 bytes each) before the first event:
+//! these inputs needed several hundred MB and were killed by the limit.
+
+use crate::util::{self, s};
+use std::path::Path;
+use std::process::Command;
+
+/// The limit: the inputs are 2 and 4 MB; all the process writes must fit in this many MiB
+/// (measured: 24–32 MiB now; 96–192 and 192–384 MiB with saphyr-parser).
+const DATA_LIMIT_MIB: u64 = 64;
+
+const CONFIG: &str = "apiVersion: v1alpha1\nreadNodesFrom: configmap\nnodegroups:\n  fromNodeLabelKey: \"kwok-nodegroup\"\nconfigmap:\n  name: kwok-provider-templates\nkwok: {}\n";
+
+/// `validate -o json` under the memory limit (`prlimit`, from util-linux, which .ci/run insists on).
+fn validate_limited(dir: &Path, templates: &Path) -> util::Run {
+    let prlimit = ["/usr/bin/prlimit", "/bin/prlimit"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("prlimit (util-linux) is required by the memory tests; .ci/run installs it");
+    let config = dir.join("config.yaml");
+    std::fs::write(&config, CONFIG).unwrap();
+    let mut cmd = Command::new(prlimit);
+    cmd.arg(format!("--data={}", DATA_LIMIT_MIB * 1024 * 1024))
+        .arg("--")
+        .arg(util::plugin().get_program())
+        .args([
+            "validate",
+            "-f",
+            s(&config),
+            "--templates",
+            s(templates),
+            "-o",
+            "json",
+        ])
+        .env_remove("KUBECONFIG")
+        .env_remove("POD_NAMESPACE")
+        .env_remove("KWOK_PROVIDER_CONFIGMAP")
+        .env("HOME", std::env::temp_dir().join("kwokprovider-test-home"));
+    util::run_cmd(&mut cmd)
+}
+
+/// A realistic node template (labels, annotations, taints, status) as JSON.
+fn node(i: usize) -> serde_json::Value {
+    let name = format!("ip-10-0-{}-{}.eu-west-1.compute.internal", i / 256, i % 256);
+    let zone = ["eu-west-1a", "eu-west-1b", "eu-west-1c"][i % 3];
+    serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "name": name,
+            "annotations": {
+                "node.alpha.kubernetes.io/ttl": "0",
+                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+                "alpha.kubernetes.io/provided-node-ip": format!("10.0.{}.{}", i / 256, i % 256),
+            },
+            "labels": {
+                "kwok-nodegroup": format!("pool-{}", i % 10),
+                "kubernetes.io/hostname": name,
+                "kubernetes.io/os": "linux",
+                "kubernetes.io/arch": "amd64",
+                "node.kubernetes.io/instance-type": "m5.xlarge",
+                "topology.kubernetes.io/region": "eu-west-1",
+                "topology.kubernetes.io/zone": zone,
+            },
+        },
+        "spec": {
+            "providerID": format!("aws:///eu-west-1a/i-{:016x}", i * 7919),
+            "taints": [{"key": "dedicated", "value": "batch", "effect": "NoSchedule"}],
+        },
+        "status": {
+            "allocatable": {"cpu": "3920m", "ephemeral-storage": "95551679124", "memory": "15467216Ki", "pods": "58"},
+            "capacity": {"cpu": "4", "ephemeral-storage": "104845292Ki", "memory": "16116432Ki", "pods": "58"},
+            "conditions": [
+                {"type": "MemoryPressure", "status": "False", "reason": "KubeletHasSufficientMemory", "message": "kubelet has sufficient memory available"},
+                {"type": "DiskPressure", "status": "False", "reason": "KubeletHasNoDiskPressure", "message": "kubelet has no disk pressure"},
+                {"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status"},
+            ],
+            "addresses": [
+                {"type": "InternalIP", "address": format!("10.0.{}.{}", i / 256, i % 256)},
+                {"type": "Hostname", "address": name},
+            ],
+            "nodeInfo": {
+                "architecture": "amd64", "containerRuntimeVersion": "containerd://1.7.11",
+                "kernelVersion": "5.10.205-195.807.amzn2.x86_64", "kubeletVersion": "v1.29.0-eks-5e0fdde",
+                "operatingSystem": "linux", "osImage": "Amazon Linux 2",
+            },
+        },
+    })
+}
+
+#[test]
+fn json_list_of_templates_fits_in_a_small_multiple_of_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates.json");
+    let items: Vec<_> = (0..2500).map(node).collect();
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+    std::fs::write(&templates, serde_json::to_vec(&list).unwrap()).unwrap();
+    let size = std::fs::metadata(&templates).unwrap().len();
+    assert!(size > 3 * 1024 * 1024, "input is {size} bytes");
+    let run = validate_limited(dir.path(), &templates);
+    assert_eq!(run.code, 0, "{run:?}");
+    let report = run.json();
+    assert_eq!(report["ca"]["starts"], true, "{}", run.stdout);
+    assert_eq!(
+        report["ca"]["nodeGroups"].as_array().map(Vec::len),
+        Some(10),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn one_line_flow_sequence_fits_in_a_small_multiple_of_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates.yaml");
+    // 2 MB on one line: `[1,1,…]` with a million items, at the root (where a key could start).
+    let mut text = String::with_capacity(2_000_010);
+    text.push('[');
+    text.push_str(&"1,".repeat(999_999));
+    text.push_str("1]\n");
+    std::fs::write(&templates, &text).unwrap();
+    let run = validate_limited(dir.path(), &templates);
+    // CA cannot decode an array as an object: one finding, at 1:1.
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.rules(), ["template-decode-error"], "{}", run.stdout);
+    let finding = &run.json()["diagnostics"][0];
+    assert!(
+        finding["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("cannot unmarshal array")),
+        "{finding}"
+    );
+    assert_eq!(
+        (&finding["line"], &finding["column"]),
+        (&1.into(), &1.into())
+    );
+}
