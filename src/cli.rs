@@ -6,8 +6,116 @@
 use crate::events::view::{EventType, Timestamps};
 use crate::provider::CaVersion;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// The examples of each `--help`, kept unwrapped: every line, indent included, fits 58
+/// columns, and a long command goes on over `\` lines (so clap never wraps one mid-command
+/// on a terminal 60 columns wide; `tests/cli/robustness.rs` checks).
+const EXAMPLES_TOP: &str = r#"Examples:
+  # Make both ConfigMaps (a wizard, or flags with --yes)
+  kubectl kwokprovider init --yes --output-dir kwok \
+      --preset m5.xlarge=general --preset g5.xlarge=gpu
+
+  # What will CA do with them? (no cluster needed)
+  kubectl kwokprovider validate -f kwok/
+
+  # Lint what CA reads in the live cluster
+  kubectl kwokprovider validate -n kube-system
+
+  # 100 nodes in group general, exactly as CA makes them
+  kubectl kwokprovider scale general --replicas 100 --wait
+
+  # CA's decisions, and CA's view
+  kubectl kwokprovider events -f
+  kubectl kwokprovider status"#;
+const EXAMPLES_VALIDATE: &str = r#"Examples:
+  # Lint rendered ConfigMaps (a file or a directory)
+  kubectl kwokprovider validate -f kwok/
+
+  # A raw provider config plus raw templates
+  kubectl kwokprovider validate -f config.yaml \
+      --templates nodes.yaml
+
+  # From stdin, for CI, failing on warnings too
+  helm template ca autoscaler/cluster-autoscaler \
+      --set cloudProvider=kwok | \
+      kubectl kwokprovider validate -f - --strict -o json
+
+  # The live cluster, for an older CA
+  kubectl kwokprovider validate -n kube-system \
+      --ca-version 1.33
+
+  # The rule catalog
+  kubectl kwokprovider validate --list-rules"#;
+const EXAMPLES_SCALE: &str = r#"Examples:
+  # The node groups, their limits and nodes
+  kubectl kwokprovider scale -n kube-system
+
+  # Exactly 100 nodes in group general (creates or
+  # deletes the difference); wait until they are Ready
+  kubectl kwokprovider scale general --replicas 100 \
+      --wait --timeout 10m
+
+  # Five more GPU nodes, past the group's max-count
+  kubectl kwokprovider scale gpu --add 5 --ignore-limits
+
+  # What would happen, without changing anything
+  kubectl kwokprovider scale --all --replicas 0 \
+      --dry-run -o json"#;
+const EXAMPLES_EVENTS: &str = r#"Examples:
+  # The last hour, then follow
+  kubectl kwokprovider events -f
+
+  # Why did this pod not get a node?
+  kubectl kwokprovider events -n team-a --for pod/web-1 \
+      --reason NotTriggerScaleUp
+
+  # One group's decisions as NDJSON, for a script
+  kubectl kwokprovider events --nodegroup general \
+      --since 24h -o json"#;
+const EXAMPLES_STATUS: &str = r#"Examples:
+  kubectl kwokprovider status -n kube-system
+  kubectl kwokprovider status -w --ca-namespace infra
+  kubectl kwokprovider status -o json"#;
+const EXAMPLES_INIT: &str = r#"Examples:
+  # The wizard
+  kubectl kwokprovider init
+
+  # Two generic groups, as files
+  kubectl kwokprovider init --non-interactive \
+      --preset c-4x-amd64-linux \
+      --preset m-8x-amd64-linux --output-dir ./kwok
+
+  # AWS-like groups, named by you, into the cluster
+  kubectl kwokprovider init -y -n kube-system \
+      --preset m5.xlarge=general --preset g5.xlarge=gpu \
+      --size gpu=0:4 --apply
+
+  # Copy a real node's shape
+  kubectl kwokprovider init -y --max 50 -o yaml \
+      --from-node kind-worker=workers | \
+      kubectl apply -f -
+
+  # The preset catalog
+  kubectl kwokprovider init --list-presets"#;
+const EXAMPLES_COMPLETION: &str = r#"Examples:
+  # bash (kubectl-kwokprovider …)
+  source <(kubectl kwokprovider completion bash)
+
+  # zsh
+  kubectl kwokprovider completion zsh \
+      > "${fpath[1]}/_kubectl-kwokprovider"
+
+  # fish
+  kubectl kwokprovider completion fish > \
+      ~/.config/fish/completions/kubectl-kwokprovider.fish
+
+  # `kubectl kwokprovider <TAB>` in every shell
+  kubectl kwokprovider completion kubectl \
+      > ~/.local/bin/kubectl_complete-kwokprovider
+  chmod +x ~/.local/bin/kubectl_complete-kwokprovider"#;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,17 +127,7 @@ use std::time::Duration;
         cluster-autoscaler's kwok provider reads two ConfigMaps: `kwok-provider-config` (key `config`) \
         and the templates ConfigMap (key `templates`). Mistakes in them are silent: CA just never scales. \
         This plugin shows what CA will really do with them.",
-    after_help = "Examples:\n  \
-        # Make both ConfigMaps (a wizard; or --yes with --preset, --from-node, --templates-file)\n  \
-        kubectl kwokprovider init --yes --preset m5.xlarge=general --preset g5.xlarge=gpu --output-dir kwok\n\n  \
-        # What will CA do with these ConfigMaps? (no cluster needed)\n  \
-        kubectl kwokprovider validate -f kwok/\n\n  \
-        # Lint what CA reads in the live cluster\n  \
-        kubectl kwokprovider validate -n kube-system\n\n  \
-        # 100 nodes in group general, exactly as CA makes them; CA's decisions; CA's view\n  \
-        kubectl kwokprovider scale general --replicas 100 --wait\n  \
-        kubectl kwokprovider events -f\n  \
-        kubectl kwokprovider status",
+    after_help = EXAMPLES_TOP,
     propagate_version = true,
     max_term_width = 100
 )]
@@ -56,21 +154,86 @@ pub struct GlobalArgs {
     #[arg(short = 'n', long, global = true, value_name = "NAME")]
     pub namespace: Option<String>,
 
-    /// How long to wait for a single server request (e.g. 5s, 1m; 0 = no timeout).
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    /// How long the command may wait for the server (e.g. 5s, 1m); 0, the default as in kubectl:
+    /// no limit for the command (each request still gives up after 30s of silence; watches are
+    /// never cut).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "0")]
     pub request_timeout: Duration,
 
-    /// When to use colors (NO_COLOR disables them under `auto`).
+    /// When to use colors, in output, help and errors (NO_COLOR disables them under `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorMode::Auto, value_name = "WHEN")]
     pub color: ColorMode,
 
-    /// More log detail on stderr: what was read, and from where.
+    /// More detail on stderr: -v what was read and from where; as kubectl, -v=6 (or -vv) logs
+    /// each request (method, URL, status, time), -v=8 (-vvv) adds bodies (cut at 10240 chars),
+    /// -v=9 (-vvvv) curl-like headers. -v=N, -v N and --v=N are the same.
     #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
     pub verbosity: u8,
+
+    /// kubectl's --v=N (what -v=N and -v N become; see -v).
+    #[arg(long = "v", global = true, value_name = "N", hide = true)]
+    pub log_level: Option<u8>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 
     /// The environment variables the plugin reads, captured with the flags.
     #[arg(skip = Environment::from_process())]
     pub env: Environment,
+}
+
+/// kubectl's connection flags: each overrides the kubeconfig entry of the same name, as
+/// kubectl's ClientConfig overrides do.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Connection options (as in kubectl)")]
+pub struct ConnectionArgs {
+    /// The address and port of the Kubernetes API server (works without a kubeconfig).
+    #[arg(short = 's', long, global = true, value_name = "URL")]
+    pub server: Option<String>,
+
+    /// Bearer token for authentication to the API server.
+    #[arg(long, global = true, value_name = "TOKEN")]
+    pub token: Option<String>,
+
+    /// Username to impersonate for the operation (a user or a service account).
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub impersonate: Option<String>,
+
+    /// Group to impersonate for the operation (repeatable).
+    #[arg(long = "as-group", global = true, value_name = "GROUP")]
+    pub impersonate_groups: Vec<String>,
+
+    /// UID to impersonate for the operation.
+    #[arg(long = "as-uid", global = true, value_name = "UID")]
+    pub impersonate_uid: Option<String>,
+
+    /// The name of the kubeconfig cluster to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub cluster: Option<String>,
+
+    /// The name of the kubeconfig user to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Path to a cert file for the certificate authority.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub certificate_authority: Option<PathBuf>,
+
+    /// Path to a client certificate file for TLS.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub client_certificate: Option<PathBuf>,
+
+    /// Path to a client key file for TLS.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub client_key: Option<PathBuf>,
+
+    /// Do not check the server's certificate (insecure: test clusters only).
+    #[arg(long, global = true)]
+    pub insecure_skip_tls_verify: bool,
+
+    /// Server name to use for server certificate validation (else the server's hostname).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub tls_server_name: Option<String>,
 }
 
 /// The environment variables the plugin reads, read once, when the command line is parsed
@@ -188,18 +351,7 @@ pub enum Command {
             reads in the live cluster.\n\n\
             Exit codes: 0 ok; 1 errors found (or warnings with --strict); 2 bad invocation or \
             unreadable input; 3 cluster unreachable or access denied.",
-        after_help = "Examples:\n  \
-            # Lint rendered ConfigMaps (one multi-document file or a directory)\n  \
-            kubectl kwokprovider validate -f kwok/\n\n  \
-            # A raw provider config plus raw templates\n  \
-            kubectl kwokprovider validate -f config.yaml --templates nodes.yaml\n\n  \
-            # From stdin, for CI, failing on warnings too\n  \
-            helm template ca autoscaler/cluster-autoscaler --set cloudProvider=kwok | \\\n      \
-            kubectl kwokprovider validate -f - --strict -o json\n\n  \
-            # The live cluster, for an older CA\n  \
-            kubectl kwokprovider validate -n kube-system --ca-version 1.33\n\n  \
-            # The rule catalog\n  \
-            kubectl kwokprovider validate --list-rules"
+        after_help = EXAMPLES_VALIDATE
     )]
     Validate(ValidateArgs),
 
@@ -223,15 +375,7 @@ pub enum Command {
             refused the request, a group did not end at its target (another writer), another run holds the \
             group past --lock-timeout, the configuration has errors, or a group is unknown; 2 bad invocation; \
             3 cluster unreachable or access denied; 130 interrupted.",
-        after_help = "Examples:\n  \
-            # The node groups, their limits and nodes\n  \
-            kubectl kwokprovider scale -n kube-system\n\n  \
-            # Exactly 100 nodes in group general (creates or deletes the difference)\n  \
-            kubectl kwokprovider scale general --replicas 100 --wait\n\n  \
-            # Five more GPU nodes, past the group's max-count\n  \
-            kubectl kwokprovider scale gpu --add 5 --ignore-limits\n\n  \
-            # What would happen, without changing anything\n  \
-            kubectl kwokprovider scale --all --replicas 0 --dry-run -o json"
+        after_help = EXAMPLES_SCALE
     )]
     Scale(ScaleArgs),
 
@@ -242,13 +386,7 @@ pub enum Command {
             known failures. From all namespaces unless -n is given (CA writes node events into `default`).\n\n\
             CA throttles its own events: one per reason per object per 5 minutes, so a pod's NotTriggerScaleUp \
             reappears at most every 5 minutes, and `×N` counts repeats the API server folded into one event.",
-        after_help = "Examples:\n  \
-            # The last hour, then follow\n  \
-            kubectl kwokprovider events -f\n\n  \
-            # Why did this pod not get a node?\n  \
-            kubectl kwokprovider events -n team-a --for pod/web-1 --reason NotTriggerScaleUp\n\n  \
-            # One group's decisions as NDJSON, for a script\n  \
-            kubectl kwokprovider events --nodegroup general --since 24h -o json"
+        after_help = EXAMPLES_EVENTS
     )]
     Events(EventsArgs),
 
@@ -260,10 +398,7 @@ pub enum Command {
             `validate` resolves it) and the kwok nodes per group. Mismatches are pointed out: a group CA does \
             not know yet (CA reads the templates only at start), a group CA knows that the ConfigMaps no longer \
             define, CA's target differing from the kwok nodes that exist.",
-        after_help = "Examples:\n  \
-            kubectl kwokprovider status -n kube-system\n  \
-            kubectl kwokprovider status --ca-namespace autoscaling -w\n  \
-            kubectl kwokprovider status -o json"
+        after_help = EXAMPLES_STATUS
     )]
     Status(StatusArgs),
 
@@ -288,17 +423,7 @@ pub enum Command {
             %APPDATA%\\kubectl-kwokprovider\\config on Windows.\n\n\
             Exit codes: 0 written; 1 refused (existing files or ConfigMaps without --force, a conflict); \
             2 bad invocation or a missing answer; 3 cluster unreachable or access denied; 130 interrupted.",
-        after_help = "Examples:\n  \
-            # The wizard\n  \
-            kubectl kwokprovider init\n\n  \
-            # Two generic groups, as files\n  \
-            kubectl kwokprovider init --non-interactive --preset c-4x-amd64-linux --preset m-8x-amd64-linux --output-dir ./kwok\n\n  \
-            # AWS-like groups named by you, straight into the cluster\n  \
-            kubectl kwokprovider init -y -n kube-system --preset m5.xlarge=general --preset g5.xlarge=gpu --size gpu=0:4 --apply\n\n  \
-            # Copy a real node's shape\n  \
-            kubectl kwokprovider init -y --from-node kind-worker=workers --max 50 -o yaml | kubectl apply -f -\n\n  \
-            # The preset catalog\n  \
-            kubectl kwokprovider init --list-presets"
+        after_help = EXAMPLES_INIT
     )]
     Init(InitArgs),
 
@@ -308,16 +433,7 @@ pub enum Command {
             `completion kubectl` prints `kubectl_complete-kwokprovider`, the helper kubectl 1.26+ runs to \
             complete `kubectl kwokprovider …` (subcommands, flags, values, and node groups, namespaces and \
             contexts from the cluster): save it on PATH and make it executable.",
-        after_help = "Examples:\n  \
-            # bash (kubectl-kwokprovider …)\n  \
-            source <(kubectl kwokprovider completion bash)\n\n  \
-            # zsh\n  \
-            kubectl kwokprovider completion zsh > \"${fpath[1]}/_kubectl-kwokprovider\"\n\n  \
-            # fish\n  \
-            kubectl kwokprovider completion fish > ~/.config/fish/completions/kubectl-kwokprovider.fish\n\n  \
-            # kubectl kwokprovider <TAB>, in every shell kubectl completes\n  \
-            kubectl kwokprovider completion kubectl > ~/.local/bin/kubectl_complete-kwokprovider\n  \
-            chmod +x ~/.local/bin/kubectl_complete-kwokprovider"
+        after_help = EXAMPLES_COMPLETION
     )]
     Completion(CompletionArgs),
 
@@ -554,10 +670,13 @@ pub struct ScaleArgs {
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub burst: u32,
 
-    /// Wait until the groups' nodes are Ready (default 5m; e.g. --wait=2m).
-    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true,
-          default_missing_value = "5m", value_parser = parse_duration)]
-    pub wait: Option<Duration>,
+    /// Wait until the groups' nodes are Ready, up to --timeout (or --wait=DURATION).
+    #[arg(long, value_name = "DURATION", num_args = 0..=1, require_equals = true, value_parser = parse_duration)]
+    pub wait: Option<Option<Duration>>,
+
+    /// With --wait: how long to wait for the nodes to be Ready, as kubectl's --timeout (default 5m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "wait")]
+    pub timeout: Option<Duration>,
 
     /// How long to wait for another run changing the same group (its Lease) to finish; 0: do not wait, exit 1.
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
@@ -577,6 +696,42 @@ pub struct ScaleArgs {
 
     #[command(flatten)]
     pub provider: ProviderArgs,
+}
+
+/// How long `scale --wait` waits when neither --timeout nor --wait=DURATION says.
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(300);
+
+impl ScaleArgs {
+    /// How long to wait for the nodes to be Ready: `None` without --wait.
+    pub fn wait_timeout(&self) -> Option<Duration> {
+        match self.wait {
+            None => None,
+            Some(Some(timeout)) => Some(timeout),
+            Some(None) => Some(self.timeout.unwrap_or(DEFAULT_WAIT)),
+        }
+    }
+
+    /// `--wait 3s` (kubectl's spelling is `--wait --timeout 3s`) would make `3s` a node group:
+    /// a bare --wait beside a GROUP that reads as a duration is refused, naming both spellings.
+    fn check_wait(&self) -> crate::error::Result<()> {
+        if let (Some(Some(_)), Some(_)) = (self.wait, self.timeout) {
+            return Err(crate::error::Error::usage(
+                "--wait=DURATION and --timeout both say how long to wait",
+            )
+            .with_hint("give one: --wait --timeout 3m, or --wait=3m"));
+        }
+        if self.wait == Some(None)
+            && let Some(group) = self.groups.iter().find(|g| parse_duration(g).is_ok())
+        {
+            return Err(crate::error::Error::usage(format!(
+                "`{group}` after --wait reads as a node group, not as how long to wait"
+            ))
+            .with_hint(format!(
+                "to wait {group}: --wait --timeout {group} (or --wait={group}); for a node group named `{group}`, give the wait as --wait=5m"
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// `--dry-run`, as kubectl's: none, client (nothing sent), server (`dryRun=All`).
@@ -694,6 +849,91 @@ impl clap::builder::TypedValueParser for RuleIdParser {
     }
 }
 
+impl Cli {
+    /// The second stage of parsing, for what clap cannot check alone: the `-v` count becomes a
+    /// kubectl level (-vv 6, -vvv 8, -vvvv 9) and kubectl's `-v=N` joins it, and `scale --wait` is checked against its groups.
+    pub fn finish(mut self) -> crate::error::Result<Cli> {
+        let counted = match self.global.verbosity {
+            0 | 1 => self.global.verbosity,
+            2 => 6,
+            3 => 8,
+            _ => 9,
+        };
+        self.global.verbosity = counted.max(self.global.log_level.unwrap_or(0));
+        if let Command::Scale(args) = &self.command {
+            args.check_wait()?;
+        }
+        Ok(self)
+    }
+}
+
+/// kubectl's spellings of the log level made clap's: `-v=N`, `-vN` and `-v N` (N digits)
+/// become `--v=N`; `-v`, `-vv` stay counts. Nothing after `--` is touched.
+pub fn normalize_args(args: Vec<OsString>) -> Vec<OsString> {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let mut out = Vec::with_capacity(args.len());
+    let mut iter = args.into_iter().peekable();
+    while let Some(arg) = iter.next() {
+        let Some(text) = arg.to_str() else {
+            out.push(arg);
+            continue;
+        };
+        if text == "--" {
+            out.push(arg);
+            out.extend(iter);
+            break;
+        }
+        let level = match text.strip_prefix("-v") {
+            Some(rest) if digits(rest.strip_prefix('=').unwrap_or(rest)) => {
+                Some(rest.trim_start_matches('=').to_owned())
+            }
+            Some("") if iter.peek().and_then(|n| n.to_str()).is_some_and(digits) => {
+                iter.next().and_then(|n| n.into_string().ok())
+            }
+            _ => None,
+        };
+        match level {
+            Some(level) => out.push(format!("--v={level}").into()),
+            None => out.push(arg),
+        }
+    }
+    out
+}
+
+/// clap's own colours (help, usage errors), decided from the command line before clap parses
+/// it: the last `--color`, and under `auto` NO_COLOR and TERM=dumb, as for our own output.
+pub fn clap_color(args: &[OsString], env: &Environment) -> clap::ColorChoice {
+    let mut mode = ColorMode::Auto;
+    let mut iter = args.iter().skip(1).map(|a| a.to_str().unwrap_or(""));
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--color") {
+            Some("") => iter.next().unwrap_or(""),
+            Some(rest) => match rest.strip_prefix('=') {
+                Some(value) => value,
+                None => continue,
+            },
+            None => continue,
+        };
+        if let Ok(parsed) = ColorMode::from_str(value, true) {
+            mode = parsed;
+        }
+    }
+    match mode {
+        ColorMode::Always => clap::ColorChoice::Always,
+        ColorMode::Never => clap::ColorChoice::Never,
+        ColorMode::Auto
+            if env.no_color.as_deref().is_some_and(|v| !v.is_empty())
+                || env.term.as_deref() == Some("dumb") =>
+        {
+            clap::ColorChoice::Never
+        }
+        ColorMode::Auto => clap::ColorChoice::Auto,
+    }
+}
+
 /// Parses kubectl-style durations: `30s`, `1m`, `1m30s`, `500ms`, `2h`, or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -742,6 +982,81 @@ mod tests {
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn kubectl_log_levels_become_v_and_counts_stay() {
+        let norm = |args: &[&str]| -> Vec<String> {
+            normalize_args(args.iter().map(OsString::from).collect())
+                .into_iter()
+                .map(|a| a.into_string().unwrap())
+                .collect()
+        };
+        assert_eq!(norm(&["x", "-v=6", "status"]), ["x", "--v=6", "status"]);
+        assert_eq!(norm(&["x", "-v", "8", "status"]), ["x", "--v=8", "status"]);
+        assert_eq!(norm(&["x", "-v9"]), ["x", "--v=9"]);
+        assert_eq!(norm(&["x", "-v", "status"]), ["x", "-v", "status"]);
+        assert_eq!(norm(&["x", "-vv"]), ["x", "-vv"]);
+        assert_eq!(norm(&["x", "--", "-v=6"]), ["x", "--", "-v=6"]);
+        let cli = Cli::try_parse_from(norm(&["x", "-v=6", "status"]))
+            .unwrap()
+            .finish()
+            .unwrap();
+        assert_eq!(cli.global.verbosity, 6);
+        let level = |args: &[&str]| {
+            let cli = Cli::try_parse_from(args).unwrap().finish().unwrap();
+            cli.global.verbosity
+        };
+        assert_eq!(level(&["x", "-v", "status"]), 1);
+        assert_eq!(level(&["x", "-vv", "status"]), 6);
+        assert_eq!(level(&["x", "-vvv", "status"]), 8);
+        assert_eq!(level(&["x", "-vvvvv", "status"]), 9);
+        assert_eq!(level(&["x", "-v", "--v=9", "status"]), 9);
+    }
+
+    #[test]
+    fn clap_colours_follow_the_color_flag_and_no_color() {
+        let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        let env = Environment::default();
+        assert_eq!(
+            clap_color(&args(&["x", "--color", "never", "--help"]), &env),
+            clap::ColorChoice::Never
+        );
+        assert_eq!(
+            clap_color(&args(&["x", "--color=always"]), &env),
+            clap::ColorChoice::Always
+        );
+        let no_color = Environment {
+            no_color: Some("1".into()),
+            ..Environment::default()
+        };
+        assert_eq!(
+            clap_color(&args(&["x"]), &no_color),
+            clap::ColorChoice::Never
+        );
+        assert_eq!(
+            clap_color(&args(&["x", "--color", "always"]), &no_color),
+            clap::ColorChoice::Always
+        );
+    }
+
+    #[test]
+    fn wait_takes_kubectls_timeout_or_its_own_value() {
+        let wait = |extra: &[&str]| {
+            let mut args = vec!["x", "scale", "g", "--replicas", "1"];
+            args.extend_from_slice(extra);
+            match Cli::try_parse_from(args).unwrap().command {
+                Command::Scale(scale) => scale.wait_timeout(),
+                _ => unreachable!(),
+            }
+        };
+        assert_eq!(wait(&[]), None);
+        assert_eq!(wait(&["--wait"]), Some(DEFAULT_WAIT));
+        assert_eq!(
+            wait(&["--wait", "--timeout", "3s"]),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(wait(&["--wait=2m"]), Some(Duration::from_secs(120)));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Entry point of `kubectl-kwokprovider`: parse flags, run, print errors, map them to exit codes.
 
-use clap::Parser;
-use kwokprovider::cli::Cli;
+use clap::{CommandFactory, FromArgMatches};
+use kwokprovider::cli::{self, Cli};
 use kwokprovider::error::{ErrorKind, exit};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
@@ -19,7 +19,14 @@ fn main() -> ExitCode {
         let _ = kwokprovider::completion::run_complete(&args[2..], &mut stdout.lock());
         return ExitCode::from(exit::OK);
     }
-    let cli = match Cli::try_parse() {
+    let args = cli::normalize_args(std::env::args_os().collect());
+    // clap prints help and usage errors before we see --color: it is read from argv first.
+    let color = cli::clap_color(&args, &cli::Environment::from_process());
+    let parsed = Cli::command()
+        .color(color)
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
@@ -29,6 +36,13 @@ fn main() -> ExitCode {
             } else {
                 exit::OK
             });
+        }
+    };
+    let cli = match cli.finish() {
+        Ok(cli) => cli,
+        Err(e) => {
+            report(&e, color);
+            return ExitCode::from(e.exit_code());
         }
     };
     let stdout = std::io::stdout();
@@ -43,7 +57,7 @@ fn main() -> ExitCode {
         // The reader of our output went away (`… | head`): not a failure.
         Err(e) if e.kind == ErrorKind::BrokenPipe => ExitCode::from(exit::OK),
         Err(e) => {
-            report(&e);
+            report(&e, color);
             ExitCode::from(e.exit_code())
         }
     }
@@ -65,10 +79,16 @@ fn tidy_no_proxy() {
     }
 }
 
-/// Prints the error and its hint on stderr. A closed stderr (`2>&1 | head -1`) loses them,
+/// Prints the error and its hint on stderr, `error:` coloured as --color and NO_COLOR say. A closed stderr (`2>&1 | head -1`) loses them,
 /// but never panics: the exit code still tells what happened.
-fn report(e: &kwokprovider::error::Error) {
-    let red = console::Style::new().red().bold().for_stderr();
+fn report(e: &kwokprovider::error::Error, color: clap::ColorChoice) {
+    use std::io::IsTerminal;
+    let colors = match color {
+        clap::ColorChoice::Always => true,
+        clap::ColorChoice::Never => false,
+        clap::ColorChoice::Auto => std::io::stderr().is_terminal(),
+    };
+    let red = console::Style::new().red().bold().force_styling(colors);
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{} {}", red.apply_to("error:"), e.message);
     if let Some(hint) = &e.hint {

@@ -1,10 +1,11 @@
 //! The one place that turns --kubeconfig/--context/-n into a kube client, and maps API errors to exit 3.
 
 mod proxy;
+mod request_log;
 
 pub use proxy::{Proxy, ProxyEnv, Target, proxy_for, tidy_no_proxy};
 
-use crate::cli::GlobalArgs;
+use crate::cli::{ConnectionArgs, GlobalArgs};
 use crate::error::{Error, Result};
 use crate::provider::ENV_POD_NAMESPACE;
 use kube::config::{KubeConfigOptions, Kubeconfig};
@@ -19,8 +20,10 @@ pub struct Cluster {
     /// The kubeconfig user of the context (named when the server rejects its credentials).
     pub user: String,
     pub namespace: Namespace,
-    /// `--request-timeout` (zero: none), named when a read times out.
+    /// `--request-timeout` (zero: none, kubectl's default): the command's deadline.
     pub request_timeout: Duration,
+    /// How long one request may go unanswered (named when a read times out).
+    pub per_request_timeout: Duration,
 }
 
 /// The namespace to use, and why it was chosen.
@@ -130,7 +133,12 @@ fn load_kubeconfig(global: &GlobalArgs) -> Result<Kubeconfig> {
                 .ok_or_else(|| missing(Path::new(&value), "KUBECONFIG"));
         }
     }
-    Kubeconfig::read().map_err(|e| {
+    let home_config = Kubeconfig::read();
+    if home_config.is_err() && global.connection.server.is_some() {
+        // As kubectl: --server (with --token or certificates) needs no kubeconfig.
+        return Ok(Kubeconfig::default());
+    }
+    home_config.map_err(|e| {
         Error::cluster(format!("no usable kubeconfig: {}", chain(&e)))
             .with_hint("set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config (or pass -f to validate files)")
     })
@@ -139,25 +147,182 @@ fn load_kubeconfig(global: &GlobalArgs) -> Result<Kubeconfig> {
 /// Connects as kubectl would: the kubeconfig (flag, else KUBECONFIG, else ~/.kube/config) and
 /// context, through the proxy client-go would use.
 pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
-    let kubeconfig = load_kubeconfig(global)?;
-    let context = global
-        .context
-        .clone()
-        .or_else(|| kubeconfig.current_context.clone())
-        .ok_or_else(|| {
-            Error::usage("the kubeconfig has no current context").with_hint("pass --context NAME")
-        })?;
-    let Some(named) = kubeconfig.contexts.iter().find(|c| c.name == context) else {
-        let known: Vec<&str> = kubeconfig
-            .contexts
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
-        return Err(
-            Error::usage(format!("context `{context}` is not in the kubeconfig"))
-                .with_hint(format!("known contexts: {}", known.join(", "))),
-        );
+    connect_with(global, false).await
+}
+
+/// The context named when --server comes without a kubeconfig context to attach it to.
+const FLAGS_CONTEXT: &str = "(--server)";
+
+/// Puts kubectl's connection flags into the kubeconfig, as kubectl's ClientConfig overrides
+/// do: `--cluster`/`--user` repoint the context, `--server` and the TLS flags change its
+/// cluster, `--token`, client certificates and `--as…` its user. Returns the context's name.
+pub fn apply_overrides(
+    kubeconfig: &mut Kubeconfig,
+    context: Option<&str>,
+    flags: &ConnectionArgs,
+) -> Result<String> {
+    use kube::config::{
+        AuthInfo, Cluster as ClusterEntry, Context, NamedAuthInfo, NamedCluster, NamedContext,
     };
+    let context = match context
+        .map(str::to_owned)
+        .or_else(|| kubeconfig.current_context.clone())
+    {
+        Some(name) => name,
+        None if flags.server.is_some() => FLAGS_CONTEXT.to_owned(),
+        None => {
+            return Err(Error::usage("the kubeconfig has no current context")
+                .with_hint("pass --context NAME (or --server URL)"));
+        }
+    };
+    if !kubeconfig.contexts.iter().any(|c| c.name == context) {
+        if flags.server.is_none() || context != FLAGS_CONTEXT {
+            let known: Vec<&str> = kubeconfig
+                .contexts
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            return Err(
+                Error::usage(format!("context `{context}` is not in the kubeconfig"))
+                    .with_hint(format!("known contexts: {}", known.join(", "))),
+            );
+        }
+        kubeconfig.contexts.push(NamedContext {
+            name: context.clone(),
+            context: Some(Context::default()),
+            ..NamedContext::default()
+        });
+    }
+    let entry = kubeconfig
+        .contexts
+        .iter_mut()
+        .find(|c| c.name == context)
+        .expect("the context exists")
+        .context
+        .get_or_insert_with(Context::default);
+    if let Some(cluster) = &flags.cluster {
+        entry.cluster = cluster.clone();
+    }
+    if let Some(user) = &flags.user {
+        entry.user = Some(user.clone());
+    }
+    if entry.cluster.is_empty() {
+        entry.cluster = FLAGS_CONTEXT.to_owned();
+    }
+    let (cluster_name, user_name) = (entry.cluster.clone(), entry.user.clone());
+    if !kubeconfig.clusters.iter().any(|c| c.name == cluster_name) {
+        if flags.server.is_none() {
+            return Err(Error::usage(format!(
+                "cluster `{cluster_name}` is not in the kubeconfig"
+            ))
+            .with_hint("name a cluster of the kubeconfig with --cluster, or give its address with --server"));
+        }
+        kubeconfig.clusters.push(NamedCluster {
+            name: cluster_name.clone(),
+            cluster: Some(ClusterEntry::default()),
+            ..NamedCluster::default()
+        });
+    }
+    let cluster = kubeconfig
+        .clusters
+        .iter_mut()
+        .find(|c| c.name == cluster_name)
+        .expect("the cluster exists")
+        .cluster
+        .get_or_insert_with(ClusterEntry::default);
+    if let Some(server) = &flags.server {
+        cluster.server = Some(server.clone());
+    }
+    if let Some(ca) = &flags.certificate_authority {
+        cluster.certificate_authority = Some(ca.display().to_string());
+        cluster.certificate_authority_data = None;
+    }
+    if flags.insecure_skip_tls_verify {
+        cluster.insecure_skip_tls_verify = Some(true);
+    }
+    if let Some(name) = &flags.tls_server_name {
+        cluster.tls_server_name = Some(name.clone());
+    }
+    let user_flags = flags.token.is_some()
+        || flags.client_certificate.is_some()
+        || flags.client_key.is_some()
+        || flags.impersonate.is_some()
+        || !flags.impersonate_groups.is_empty()
+        || flags.impersonate_uid.is_some();
+    let user_name = match user_name {
+        Some(name) if !name.is_empty() => name,
+        _ if user_flags => {
+            let name = FLAGS_CONTEXT.to_owned();
+            if let Some(entry) = kubeconfig.contexts.iter_mut().find(|c| c.name == context)
+                && let Some(ctx) = &mut entry.context
+            {
+                ctx.user = Some(name.clone());
+            }
+            name
+        }
+        _ => return Ok(context),
+    };
+    if !kubeconfig.auth_infos.iter().any(|u| u.name == user_name) {
+        if flags.user.is_some() && !user_flags {
+            return Err(Error::usage(format!("user `{user_name}` is not in the kubeconfig"))
+                .with_hint("name a user of the kubeconfig with --user, or give credentials with --token or --client-certificate/--client-key"));
+        }
+        kubeconfig.auth_infos.push(NamedAuthInfo {
+            name: user_name.clone(),
+            auth_info: Some(AuthInfo::default()),
+            ..NamedAuthInfo::default()
+        });
+    }
+    let user = kubeconfig
+        .auth_infos
+        .iter_mut()
+        .find(|u| u.name == user_name)
+        .expect("the user exists")
+        .auth_info
+        .get_or_insert_with(AuthInfo::default);
+    if let Some(token) = &flags.token {
+        // The flag's token is the credential: nothing else of the user's may replace it.
+        user.token = Some(token.clone().into());
+        user.token_file = None;
+        user.exec = None;
+        user.auth_provider = None;
+        user.username = None;
+        user.password = None;
+    }
+    if let Some(cert) = &flags.client_certificate {
+        user.client_certificate = Some(cert.display().to_string());
+        user.client_certificate_data = None;
+    }
+    if let Some(key) = &flags.client_key {
+        user.client_key = Some(key.display().to_string());
+        user.client_key_data = None;
+    }
+    if let Some(name) = &flags.impersonate {
+        user.impersonate = Some(name.clone());
+    }
+    if !flags.impersonate_groups.is_empty() {
+        user.impersonate_groups = Some(flags.impersonate_groups.clone());
+    }
+    if let Some(uid) = &flags.impersonate_uid {
+        user.impersonate_uid = Some(uid.clone());
+    }
+    Ok(context)
+}
+
+/// As `connect`; `for_watches`: no read timeout (a quiet watch is not a dead one).
+async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster> {
+    let mut kubeconfig = load_kubeconfig(global)?;
+    let context = apply_overrides(
+        &mut kubeconfig,
+        global.context.as_deref(),
+        &global.connection,
+    )?;
+    let named = kubeconfig
+        .contexts
+        .iter()
+        .find(|c| c.name == context)
+        .expect("apply_overrides made the context")
+        .clone();
     let context_namespace = named.context.as_ref().and_then(|c| c.namespace.clone());
     let user = named
         .context
@@ -188,7 +353,6 @@ pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
         .as_ref()
         .map(|c| c.cluster.clone())
         .unwrap_or_default();
-    let mut kubeconfig = kubeconfig;
     let mut proxy_url = None;
     for named_cluster in &mut kubeconfig.clusters {
         if named_cluster.name == cluster_name
@@ -223,10 +387,17 @@ pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
             .with_hint("a proxy is http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT")
         })?),
     };
-    if global.request_timeout > Duration::ZERO {
-        config.connect_timeout = Some(global.request_timeout);
-        config.read_timeout = Some(global.request_timeout);
-        config.write_timeout = Some(global.request_timeout);
+    // --request-timeout bounds the whole command (`Cluster::deadline`) and each request; with
+    // none (kubectl's default, 0), a request still gives up after PER_REQUEST_TIMEOUT of silence.
+    // Watches get no read timeout: the server ends them at their timeoutSeconds.
+    let per_request = match global.request_timeout {
+        Duration::ZERO => PER_REQUEST_TIMEOUT,
+        flag => flag,
+    };
+    config.connect_timeout = Some(per_request);
+    if !for_watches {
+        config.read_timeout = Some(per_request);
+        config.write_timeout = Some(per_request);
         // The read timeout counts from the request, not from when a pooled connection went idle.
         config.reset_reader_on_write = true;
     }
@@ -234,12 +405,18 @@ pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
     // not for a command. Reads go through `read_with_retries` instead, with a short budget.
     config.default_retry = false;
     let server = config.cluster_url.to_string();
-    let client = kube::Client::try_from(config).map_err(|e| {
+    let builder = kube::client::ClientBuilder::try_from(config).map_err(|e| {
         Error::cluster(format!(
             "cannot set up a client for {server}: {}",
             chain(&e)
         ))
     })?;
+    let client = builder
+        .with_layer(&request_log::RequestLogLayer::new(
+            global.verbosity,
+            server.trim_end_matches('/'),
+        ))
+        .build();
     Ok(Cluster {
         client,
         server,
@@ -247,6 +424,7 @@ pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
         user,
         namespace,
         request_timeout: global.request_timeout,
+        per_request_timeout: per_request,
     })
 }
 
@@ -406,11 +584,16 @@ impl Cluster {
 
     /// A read that got no answer in time: names what was asked and the timeout.
     pub fn timed_out(&self, what: &str) -> Error {
+        let source = if self.request_timeout.is_zero() {
+            "the per-request timeout; --request-timeout sets it"
+        } else {
+            "--request-timeout"
+        };
         Error::cluster(format!(
-            "timed out: the API server at {} (context `{}`) did not answer within {} (--request-timeout) to {what}",
+            "timed out: the API server at {} (context `{}`) did not answer within {} ({source}) to {what}",
             self.server,
             self.context,
-            crate::output::format_duration(self.request_timeout)
+            crate::output::format_duration(self.per_request_timeout)
         ))
         .with_hint("the server or the network is slow or stuck: retry, or raise --request-timeout (0 = no timeout)")
     }
@@ -535,10 +718,13 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 /// (a quiet watch is not a dead one: the server ends it at its `timeoutSeconds`, and the
 /// watch loop gives up on a silence longer than that).
 pub async fn connect_for_watches(global: &GlobalArgs) -> Result<Cluster> {
-    let mut unlimited = global.clone();
-    unlimited.request_timeout = Duration::ZERO; // kube's defaults: 30 s to connect, no read timeout
-    connect(&unlimited).await
+    connect_with(global, true).await
 }
+
+/// How long one request may go unanswered when --request-timeout is 0 (kubectl's default, no
+/// limit for the command): client-go has no such limit, but a command that hangs for ever on a
+/// stuck server helps no one.
+pub const PER_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[cfg(test)]
 mod tests {

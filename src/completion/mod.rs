@@ -399,6 +399,8 @@ fn global_flags(words: &[String]) -> (GlobalArgs, Option<String>) {
         request_timeout: DYNAMIC_TIMEOUT,
         color: ColorMode::Never,
         verbosity: 0,
+        log_level: None,
+        connection: Default::default(),
         env: crate::cli::Environment::from_process(),
     };
     let mut config_map = None;

@@ -235,7 +235,7 @@ impl Scale<'_> {
             started,
         } = applied?;
         if let (Some(timeout), false, false) = (
-            args.wait,
+            args.wait_timeout(),
             args.dry_run.any(),
             interrupted || denied.is_some(),
         ) {

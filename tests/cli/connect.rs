@@ -538,3 +538,407 @@ fn real_connect_through_a_proxy_url_socks5_and_https_proxy() {
         "NO_PROXY did not bypass the proxy"
     );
 }
+
+// kubectl's connection flags (issue 19 item 3) and its -v=N request log (item 4).
+
+/// A server on 127.0.0.1 that answers one request 401 (a Kubernetes Status) and hands back
+/// the request's head, as it arrived: the headers the plugin really sent.
+fn capture_one_request() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+            head.push(byte[0]);
+        }
+        let body = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"#;
+        let _ = write!(
+            stream,
+            "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = tx.send(String::from_utf8_lossy(&head).to_lowercase());
+    });
+    (url, rx)
+}
+
+/// The plugin with a HOME that holds no kubeconfig at all.
+fn plugin_without_kubeconfig() -> (tempfile::TempDir, Command) {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = plugin_without_proxies();
+    cmd.env("HOME", home.path());
+    (home, cmd)
+}
+
+#[test]
+fn server_flag_works_without_any_kubeconfig() {
+    let server = empty_server();
+    let (_home, mut cmd) = plugin_without_kubeconfig();
+    cmd.args([
+        "status",
+        "--ca-namespace",
+        "kube-system",
+        "-s",
+        &server.url(),
+    ]);
+    reached_the_api_server(&run_cmd(&mut cmd));
+}
+
+#[test]
+fn server_flag_overrides_the_kubeconfigs_server() {
+    let server = empty_server();
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on port 1: only --server can make this reach the test API server.
+    let kubeconfig = write_kubeconfig(dir.path(), "http://127.0.0.1:1", "");
+    reached_the_api_server(&status(&kubeconfig, &[], &["--server", &server.url()]));
+}
+
+#[test]
+fn token_and_impersonation_flags_are_sent_as_given() {
+    let (url, head) = capture_one_request();
+    let (_home, mut cmd) = plugin_without_kubeconfig();
+    cmd.args([
+        "status",
+        "--ca-namespace",
+        "kube-system",
+        "--server",
+        &url,
+        "--token",
+        "s3cret-t0ken",
+        "--as",
+        "jane",
+        "--as-group",
+        "devs",
+        "--as-group",
+        "ops",
+        "--as-uid",
+        "1234",
+    ]);
+    let out = run_cmd(&mut cmd);
+    assert_eq!(out.code, 3, "{out:?}");
+    let head = head.recv_timeout(Duration::from_secs(10)).unwrap();
+    for header in [
+        "authorization: bearer s3cret-t0ken",
+        "impersonate-user: jane",
+        "impersonate-group: devs",
+        "impersonate-group: ops",
+        "impersonate-uid: 1234",
+    ] {
+        assert!(head.contains(header), "`{header}` not sent:\n{head}");
+    }
+}
+
+#[test]
+fn token_flag_replaces_the_kubeconfig_users_token() {
+    let (url, head) = capture_one_request();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = write_kubeconfig(dir.path(), &url, "");
+    let out = status(&kubeconfig, &[], &["--token", "fl4g-token"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    let head = head.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(head.contains("authorization: bearer fl4g-token"), "{head}");
+    assert!(
+        !head.contains("t0ken"),
+        "the kubeconfig's token was sent:\n{head}"
+    );
+}
+
+#[test]
+fn unknown_cluster_or_user_flag_is_a_usage_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = write_kubeconfig(dir.path(), "http://127.0.0.1:1", "");
+    let out = status(&kubeconfig, &[], &["--cluster", "nope"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("cluster `nope` is not in the kubeconfig"),
+        "{}",
+        out.stderr
+    );
+    let out = status(&kubeconfig, &[], &["--user", "nobody-here"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("user `nobody-here` is not in the kubeconfig"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// The request-log lines (`I… requests] …`) of a run's stderr.
+fn request_log(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.contains(" requests] "))
+        .collect()
+}
+
+#[test]
+fn v6_logs_each_request_of_status_with_its_status_and_time() {
+    let server = empty_server();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = write_kubeconfig(dir.path(), &server.url(), "");
+    for level in [&["-v=6"][..], &["-v", "6"], &["--v=6"]] {
+        let out = status(&kubeconfig, &[], level);
+        reached_the_api_server(&out);
+        let lines = request_log(&out.stderr);
+        let wanted = format!(
+            "GET {}/api/v1/namespaces/kube-system/configmaps/cluster-autoscaler-status 404 Not Found in ",
+            server.url()
+        );
+        let line = lines
+            .iter()
+            .find(|l| l.contains(&wanted))
+            .unwrap_or_else(|| panic!("{level:?}: no `{wanted}` in\n{}", out.stderr));
+        assert!(
+            line.starts_with('I') && line.ends_with(" milliseconds"),
+            "{line}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("/api/v1/nodes?") && l.contains(" 200 OK in ")),
+            "{level:?}: the node list is not logged:\n{}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("Response Body"), "{}", out.stderr);
+        assert!(
+            !out.stderr.contains("t0ken"),
+            "a credential was logged:\n{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn v8_adds_bodies_v9_curl_lines_plain_v_logs_no_request_and_vv_does() {
+    let server = empty_server();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = write_kubeconfig(dir.path(), &server.url(), "");
+    let out = status(&kubeconfig, &[], &["-v=8"]);
+    reached_the_api_server(&out);
+    assert!(
+        out.stderr.contains(r#"Response Body: {"#) && out.stderr.contains("NotFound"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("curl -v"), "{}", out.stderr);
+    let out = status(&kubeconfig, &[], &["-v=9"]);
+    reached_the_api_server(&out);
+    assert!(
+        out.stderr.contains(&format!(
+            "curl -v -XGET '{}/api/v1/namespaces/kube-system/configmaps/cluster-autoscaler-status'",
+            server.url()
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("Response Headers:"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("t0ken"),
+        "a credential was logged:\n{}",
+        out.stderr
+    );
+    // -v stays what it was (no request); -vv is -v=6, -vvv is -v=8.
+    let out = status(&kubeconfig, &[], &["-v"]);
+    reached_the_api_server(&out);
+    assert!(request_log(&out.stderr).is_empty(), "{}", out.stderr);
+    let out = status(&kubeconfig, &[], &["-vv"]);
+    assert!(out.stderr.contains(" 404 Not Found in "), "{}", out.stderr);
+    assert!(!out.stderr.contains("Response Body"), "{}", out.stderr);
+    let out = status(&kubeconfig, &[], &["-vvv"]);
+    assert!(out.stderr.contains("Response Body: {"), "{}", out.stderr);
+}
+
+/// The kit's CA certificate file and a user's token, read from its kubeconfig.
+fn kit_ca_and_token(kit: &RealCluster, user: &str) -> (String, String) {
+    let text = std::fs::read_to_string(&kit.kubeconfig).unwrap();
+    let ca = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("certificate-authority: "))
+        .unwrap()
+        .to_owned();
+    let token = text
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("token: ")
+                .filter(|t| t.starts_with(&format!("{user}-")))
+        })
+        .unwrap()
+        .to_owned();
+    (ca, token)
+}
+
+/// `status --ca-namespace kube-system` on the kit with `args`: exit 3 only when access is denied.
+fn kit_status(kit: &RealCluster, args: &[&str]) -> Run {
+    let mut cmd = plugin_without_proxies();
+    cmd.args([
+        "status",
+        "--kubeconfig",
+        s(&kit.kubeconfig),
+        "--ca-namespace",
+        "kube-system",
+    ])
+    .args(args);
+    run_cmd(&mut cmd)
+}
+
+fn denied(out: &Run) -> bool {
+    out.code == 3 && out.stderr.contains("access denied")
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (KWOK_KIT_BIN)"]
+fn real_connect_as_and_as_group_really_impersonate() {
+    let kit = shared();
+    // The admin (system:masters) as `nobody`, who may do nothing: denied.
+    let out = kit_status(kit, &["--as", "nobody"]);
+    assert!(denied(&out), "{out:?}");
+    assert!(
+        out.stderr.contains("nobody"),
+        "the server names the impersonated user:\n{}",
+        out.stderr
+    );
+    // As `viewer`, who may read: not denied.
+    let out = kit_status(kit, &["--as", "viewer"]);
+    assert!(out.code < 2, "{out:?}");
+    // `nobody` in group system:masters: may do anything.
+    let out = kit_status(kit, &["--as", "nobody", "--as-group", "system:masters"]);
+    assert!(out.code < 2, "{out:?}");
+    // `nobody` cannot impersonate: the server refuses the impersonation itself.
+    let out = kit_status(kit, &["--context", "kit-nobody", "--as", "admin"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("impersonate"), "{}", out.stderr);
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (KWOK_KIT_BIN)"]
+fn real_connect_server_token_and_ca_without_a_kubeconfig() {
+    let kit = shared();
+    let (ca, token) = kit_ca_and_token(kit, "admin");
+    let server = kit_server(kit);
+    let (_home, mut cmd) = plugin_without_kubeconfig();
+    cmd.args([
+        "status",
+        "--ca-namespace",
+        "kube-system",
+        "-s",
+        &server,
+        "--token",
+        &token,
+    ])
+    .args(["--certificate-authority", &ca]);
+    let out = run_cmd(&mut cmd);
+    assert!(out.code < 2, "{out:?}");
+    // Without the CA the server's certificate is not trusted; --insecure-skip-tls-verify skips it.
+    let (_home, mut cmd) = plugin_without_kubeconfig();
+    cmd.args([
+        "status",
+        "--ca-namespace",
+        "kube-system",
+        "-s",
+        &server,
+        "--token",
+        &token,
+    ]);
+    let out = run_cmd(&mut cmd);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("is not trusted"), "{}", out.stderr);
+    let (_home, mut cmd) = plugin_without_kubeconfig();
+    cmd.args([
+        "status",
+        "--ca-namespace",
+        "kube-system",
+        "-s",
+        &server,
+        "--token",
+        &token,
+    ])
+    .arg("--insecure-skip-tls-verify");
+    let out = run_cmd(&mut cmd);
+    assert!(out.code < 2, "{out:?}");
+    // A wrong token through the flags: 401, as from a kubeconfig.
+    let (_home, mut cmd) = plugin_without_kubeconfig();
+    cmd.args([
+        "status",
+        "--ca-namespace",
+        "kube-system",
+        "-s",
+        &server,
+        "--token",
+        "admin-wrong",
+    ])
+    .args(["--certificate-authority", &ca]);
+    let out = run_cmd(&mut cmd);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("401 Unauthorized"), "{}", out.stderr);
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (KWOK_KIT_BIN)"]
+fn real_connect_token_and_user_flags_override_the_context() {
+    let kit = shared();
+    let (_, admin_token) = kit_ca_and_token(kit, "admin");
+    // kit-nobody may do nothing; the admin's token through --token may do everything.
+    assert!(denied(&kit_status(kit, &["--context", "kit-nobody"])));
+    let out = kit_status(kit, &["--context", "kit-nobody", "--token", &admin_token]);
+    assert!(out.code < 2, "{out:?}");
+    // --user picks another user of the kubeconfig for the current context.
+    let out = kit_status(kit, &["--user", "nobody"]);
+    assert!(denied(&out), "{out:?}");
+    let out = kit_status(kit, &["--context", "kit-nobody", "--user", "viewer"]);
+    assert!(out.code < 2, "{out:?}");
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (KWOK_KIT_BIN)"]
+fn real_connect_tls_server_name_is_the_name_checked_in_the_certificate() {
+    let kit = shared();
+    // The kit's self-signed serving certificate names `kubernetes.default` (and 127.0.0.1).
+    let out = kit_status(kit, &["--tls-server-name", "kubernetes.default", "-v=6"]);
+    assert!(out.code < 2, "{out:?}");
+    // -v=6 on the real API server, over TLS: each request, its status and time.
+    let wanted = format!(
+        "GET {}/api/v1/namespaces/kube-system/configmaps/cluster-autoscaler-status ",
+        kit_server(kit).trim_end_matches('/')
+    );
+    assert!(
+        request_log(&out.stderr)
+            .iter()
+            .any(|l| l.contains(&wanted) && l.ends_with(" milliseconds")),
+        "no `{wanted}` in\n{}",
+        out.stderr
+    );
+    let out = kit_status(kit, &["--tls-server-name", "elsewhere.invalid"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("is not trusted"), "{}", out.stderr);
+}
+
+#[test]
+fn cluster_flag_points_the_context_at_another_cluster() {
+    let server = empty_server();
+    let dir = tempfile::tempdir().unwrap();
+    // The context's own cluster is dead (port 1); the cluster `live` is the test API server.
+    let kubeconfig = write_kubeconfig(dir.path(), "http://127.0.0.1:1", "");
+    let text = std::fs::read_to_string(&kubeconfig).unwrap().replace(
+        "users:",
+        &format!(
+            "- name: live\n  cluster:\n    server: {}\nusers:",
+            server.url()
+        ),
+    );
+    std::fs::write(&kubeconfig, text).unwrap();
+    let out = status(&kubeconfig, &[], &[]);
+    assert_eq!(
+        out.code, 3,
+        "the control: the context's cluster is dead: {out:?}"
+    );
+    reached_the_api_server(&status(&kubeconfig, &[], &["--cluster", "live"]));
+}

@@ -1134,3 +1134,159 @@ fn a_closed_stderr_or_stdout_never_panics() {
         }
     }
 }
+
+// ---- kubectl's habits: --color in help and errors, unwrapped examples, --wait (issue 19) ----
+
+/// Every command that has examples in its `--help`.
+const COMMANDS_WITH_EXAMPLES: [&str; 7] = [
+    "",
+    "validate",
+    "scale",
+    "events",
+    "status",
+    "init",
+    "completion",
+];
+
+/// The `Examples:` section of `COMMAND --help` on a terminal `columns` wide.
+fn examples_at(command: &str, columns: &str) -> String {
+    let mut cmd = util::plugin();
+    if !command.is_empty() {
+        cmd.arg(command);
+    }
+    let out = util::run_cmd(cmd.arg("--help").env("COLUMNS", columns));
+    assert_eq!(out.code, 0, "{out:?}");
+    let at = out
+        .stdout
+        .find("Examples:")
+        .unwrap_or_else(|| panic!("`{command} --help` has no examples:\n{}", out.stdout));
+    out.stdout[at..].to_owned()
+}
+
+#[test]
+fn help_examples_are_never_wrapped_at_60_columns() {
+    for command in COMMANDS_WITH_EXAMPLES {
+        let narrow = examples_at(command, "60");
+        assert_eq!(
+            narrow,
+            examples_at(command, "200"),
+            "`{command} --help` wraps its examples at 60 columns"
+        );
+        for line in narrow.lines() {
+            assert!(line.chars().count() < 60, "`{command} --help`: {line}");
+        }
+    }
+}
+
+/// `args` with CLICOLOR_FORCE=1, which makes clap colour even a pipe under `auto`.
+fn forced_colors(args: &[&str], env: &[(&str, &str)]) -> util::Run {
+    let mut cmd = util::plugin();
+    cmd.args(args)
+        .env("CLICOLOR_FORCE", "1")
+        .envs(env.iter().copied());
+    util::run_cmd(&mut cmd)
+}
+
+#[test]
+fn color_never_and_no_color_reach_clap_help_and_usage_errors() {
+    let help = forced_colors(&["status", "--help"], &[]);
+    assert!(
+        help.stdout.contains('\x1b'),
+        "the control: clap colours help"
+    );
+    let usage = forced_colors(&["status", "--bogus"], &[]);
+    assert_eq!(usage.code, 2, "{usage:?}");
+    assert!(
+        usage.stderr.contains('\x1b'),
+        "the control: clap colours errors"
+    );
+    for (args, env) in [
+        (&["--color", "never", "status", "--help"][..], &[][..]),
+        (&["status", "--help", "--color=never"], &[]),
+        (&["status", "--help"], &[("NO_COLOR", "1")]),
+    ] {
+        let out = forced_colors(args, env);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(
+            !out.stdout.contains('\x1b'),
+            "{args:?} {env:?}: {:?}",
+            out.stdout
+        );
+    }
+    let out = forced_colors(&["status", "--bogus", "--color", "never"], &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(!out.stderr.contains('\x1b'), "{:?}", out.stderr);
+}
+
+#[test]
+fn color_always_reaches_help_usage_errors_and_our_own_errors() {
+    let out = util::run(&["--color", "always", "scale", "--help"]);
+    assert!(out.stdout.contains('\x1b'), "{:?}", out.stdout);
+    let out = util::run(&["scale", "--bogus", "--color=always"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains('\x1b'), "{:?}", out.stderr);
+    // An error of ours found before the command runs: `error:` in red too, and plain with never.
+    let out = util::run(&[
+        "scale",
+        "g",
+        "--replicas",
+        "1",
+        "--wait",
+        "3s",
+        "--color",
+        "always",
+    ]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("\x1b[1m\x1b[31merror:")
+            || out.stderr.contains("\x1b[31m\x1b[1merror:"),
+        "{:?}",
+        out.stderr
+    );
+    let out = forced_colors(
+        &[
+            "scale",
+            "g",
+            "--replicas",
+            "1",
+            "--wait",
+            "3s",
+            "--color",
+            "never",
+        ],
+        &[],
+    );
+    assert!(out.stderr.starts_with("error: "), "{:?}", out.stderr);
+}
+
+#[test]
+fn wait_with_a_duration_after_it_is_refused_never_taken_as_a_group() {
+    let cluster = util::FakeCluster::new(Vec::new(), fake_apiserver::Faults::default());
+    let out = cluster.run("scale", &["general", "--replicas", "3", "--wait", "3s"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("`3s` after --wait reads as a node group"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--wait --timeout 3s"), "{}", out.stderr);
+    assert!(!out.stderr.contains("no node group"), "{}", out.stderr);
+    assert_eq!(
+        cluster.server.request_count(),
+        0,
+        "refused before any request"
+    );
+    let out = cluster.run("scale", &["general", "--replicas", "3", "--timeout", "3s"]);
+    assert_eq!(out.code, 2, "--timeout needs --wait: {out:?}");
+    let out = cluster.run(
+        "scale",
+        &["general", "--replicas", "3", "--wait=1m", "--timeout", "3s"],
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("both say how long to wait"),
+        "{}",
+        out.stderr
+    );
+}
