@@ -23,3 +23,4 @@ mod shell_completion;
 mod status;
 mod validate_files;
 mod validate_live;
+mod why;
