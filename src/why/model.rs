@@ -556,3 +556,221 @@ pub fn explain(
     answers.sort_by_key(|a| !a.fits);
     answers
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(value: Json) -> PodSpec {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn node(allocatable: Json, labels: Json, taints: Json) -> Node {
+        serde_json::from_value(json!({
+            "metadata": {"name": "t", "labels": labels},
+            "spec": {"taints": taints},
+            "status": {"allocatable": allocatable},
+        }))
+        .unwrap()
+    }
+
+    fn group(name: &str, node: Node, size: i64, max: i64) -> GroupInput {
+        GroupInput {
+            name: name.into(),
+            node,
+            max,
+            size,
+            target: None,
+            backoff: None,
+        }
+    }
+
+    fn kwok_taint() -> Json {
+        json!([{"key": "kwok-provider", "value": "true", "effect": "NoSchedule"}])
+    }
+
+    fn tolerating(containers: Json) -> PodSpec {
+        spec(json!({
+            "containers": containers,
+            "tolerations": [{"key": "kwok-provider", "operator": "Exists"}],
+        }))
+    }
+
+    #[test]
+    fn requests_are_the_larger_of_containers_and_init_containers_plus_overhead() {
+        let s = spec(json!({
+            "containers": [
+                {"name": "a", "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}}},
+                {"name": "b", "resources": {"requests": {"cpu": "1", "memory": "512Mi"}}},
+            ],
+            "initContainers": [
+                {"name": "i", "resources": {"requests": {"cpu": "2", "memory": "100Mi"}}},
+                // A sidecar runs beside the containers: it adds to their sum.
+                {"name": "s", "restartPolicy": "Always", "resources": {"requests": {"memory": "256Mi"}}},
+            ],
+            "overhead": {"cpu": "100m"},
+        }));
+        let r = pod_requests(&s);
+        assert_eq!(
+            format_quantity("cpu", r["cpu"]),
+            "2100m",
+            "init 2 > sum 1.5, + 100m"
+        );
+        assert_eq!(
+            format_quantity("memory", r["memory"]),
+            "1792Mi",
+            "1.5Gi + sidecar 256Mi"
+        );
+        assert_eq!(r[RESOURCE_PODS], 1.0);
+    }
+
+    #[test]
+    fn taint_selector_and_affinity_reasons_name_what_is_wanted_and_what_the_template_has() {
+        let n = node(
+            json!({"cpu": "4", "pods": "110"}),
+            json!({"zone": "a", "size": "4"}),
+            kwok_taint(),
+        );
+        let pod = spec(json!({
+            "containers": [{"name": "a"}],
+            "nodeSelector": {"zone": "b"},
+            "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [{"matchExpressions": [{"key": "size", "operator": "Gt", "values": ["8"]}]}]}}},
+        }));
+        let answers = explain(&[&pod], &[group("g", n, 0, 5)], &[]);
+        let kinds: Vec<_> = answers[0].reasons.iter().map(|r| r.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ReasonKind::Taint,
+                ReasonKind::Selector,
+                ReasonKind::Affinity
+            ]
+        );
+        assert_eq!(answers[0].reasons[1].details["template"], "a");
+        assert_eq!(answers[0].reasons[2].details["operator"], "Gt");
+        assert!(!answers[0].fits);
+        assert_eq!(answers[0].nodes_needed, None);
+        // Exists with no key tolerates every taint; a matching term passes.
+        let fine = spec(json!({
+            "containers": [{"name": "a"}],
+            "tolerations": [{"operator": "Exists"}],
+            "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}]}}},
+        }));
+        let n = node(
+            json!({"cpu": "4", "pods": "110"}),
+            json!({"zone": "a"}),
+            kwok_taint(),
+        );
+        assert!(explain(&[&fine], &[group("g", n, 0, 5)], &[])[0].fits);
+    }
+
+    #[test]
+    fn resources_count_kube_proxy_and_the_daemonsets_that_land_and_pods_capacity() {
+        let n = node(
+            json!({"cpu": "2", "memory": "4Gi", "pods": "2"}),
+            json!({}),
+            kwok_taint(),
+        );
+        let landing = DaemonSetPod {
+            name: "daemonset kube-system/agent".into(),
+            spec: tolerating(json!([{"name": "a", "resources": {"requests": {"cpu": "1"}}}])),
+        };
+        // It does not tolerate the kwok taint: it stays off new nodes.
+        let staying = DaemonSetPod {
+            name: "daemonset kube-system/other".into(),
+            spec: spec(
+                json!({"containers": [{"name": "a", "resources": {"requests": {"memory": "4Gi"}}}]}),
+            ),
+        };
+        let pod = tolerating(
+            json!([{"name": "a", "resources": {"requests": {"cpu": "1", "nvidia.com/gpu": "1"}}}]),
+        );
+        let answers = explain(&[&pod], &[group("g", n, 0, 5)], &[landing, staying]);
+        let reasons = &answers[0].reasons;
+        let cpu = reasons
+            .iter()
+            .find(|r| r.details["resource"] == "cpu")
+            .unwrap();
+        assert_eq!(cpu.details["free"], "900m");
+        assert_eq!(cpu.details["daemonSets"], "1100m");
+        assert!(
+            cpu.message.contains("daemonset kube-system/agent") && !cpu.message.contains("other")
+        );
+        let gpu = reasons
+            .iter()
+            .find(|r| r.details["resource"] == "nvidia.com/gpu")
+            .unwrap();
+        assert!(
+            gpu.message.ends_with("the template has none"),
+            "{}",
+            gpu.message
+        );
+        let pods = reasons.iter().find(|r| r.kind == ReasonKind::Pods).unwrap();
+        assert_eq!(pods.details["capacity"], 2);
+        assert_eq!(
+            memory_reasons(reasons),
+            0,
+            "the 4Gi DaemonSet does not land"
+        );
+    }
+
+    fn memory_reasons(reasons: &[Reason]) -> usize {
+        reasons
+            .iter()
+            .filter(|r| r.details.get("resource") == Some(&json!("memory")))
+            .count()
+    }
+
+    #[test]
+    fn max_and_backoff_refuse_and_nodes_needed_is_capped_by_the_headroom() {
+        let n = node(json!({"cpu": "4", "pods": "110"}), json!({}), json!([]));
+        let pod =
+            spec(json!({"containers": [{"name": "a", "resources": {"requests": {"cpu": "1"}}}]}));
+        let pods: Vec<&PodSpec> = std::iter::repeat_n(&pod, 10).collect();
+        // 3.9 cpu free: 3 pods a node, 10 pods need 4 nodes; 2 of the 5 exist: room for 3.
+        let answers = explain(&pods, &[group("g", n.clone(), 2, 5)], &[]);
+        assert_eq!(answers[0].nodes_needed, Some(3));
+        assert_eq!(
+            explain(&pods, &[group("g", n.clone(), 0, 5)], &[])[0].nodes_needed,
+            Some(4)
+        );
+        let mut at_max = group("full", n.clone(), 3, 5);
+        at_max.target = Some(5);
+        at_max.backoff = Some(("cloudProviderError".into(), "quota".into()));
+        let answers = explain(&pods, &[at_max, group("g", n, 0, 5)], &[]);
+        assert_eq!(answers[0].name, "g", "the fitting group comes first");
+        let kinds: Vec<_> = answers[1].reasons.iter().map(|r| r.kind).collect();
+        assert_eq!(kinds, [ReasonKind::Max, ReasonKind::Backoff]);
+        assert!(
+            answers[1].reasons[0]
+                .message
+                .contains("3 kwok nodes, CA's target 5, max-count 5")
+        );
+    }
+
+    #[test]
+    fn bin_packing_is_first_fit_decreasing() {
+        let room: Resources = [("cpu".to_owned(), 4.0), (RESOURCE_PODS.to_owned(), 110.0)].into();
+        let pod = |cpu: f64| -> Resources {
+            [("cpu".to_owned(), cpu), (RESOURCE_PODS.to_owned(), 1.0)].into()
+        };
+        // In this order first fit needs 3 nodes (1+1, 3, 3); decreasing, 2 (3+1, 3+1).
+        let requests = [pod(1.0), pod(1.0), pod(3.0), pod(3.0)];
+        assert_eq!(nodes_needed(&requests, &room, &room), 2);
+        // A pod that fits no empty node is left out, not looped on.
+        assert_eq!(nodes_needed(&[pod(5.0)], &room, &room), 0);
+        assert_eq!(nodes_needed(&[], &room, &room), 0);
+    }
+
+    #[test]
+    fn quantities_read_as_kubectl_writes_them() {
+        assert_eq!(format_quantity("cpu", 1.5), "1500m");
+        assert_eq!(format_quantity("cpu", 2.0), "2");
+        assert_eq!(format_quantity("memory", 15.0 * 1024f64.powi(3)), "15Gi");
+        assert_eq!(format_quantity("memory", 1000.0), "1000");
+        assert_eq!(format_quantity("nvidia.com/gpu", 1.0), "1");
+    }
+}
