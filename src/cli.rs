@@ -314,7 +314,7 @@ pub enum Command {
             decreasing, as CA's estimator), capped by max-count. Then CA's last decision about the pods (its \
             TriggeredScaleUp or NotTriggerScaleUp event) and whether a scale-up is in flight.\n\n\
             Pending pods come from -n (else the context's namespace) or -A; CA's ConfigMaps from where CA's \
-            Deployment reads them, else --ca-namespace, else POD_NAMESPACE, else the context's namespace. With -f, no cluster is contacted: the \
+            Deployment reads them (--ca-namespace overrides), else POD_NAMESPACE, else the context's namespace. With -f, no cluster is contacted: the \
             ConfigMaps and workload manifests (Deployment, StatefulSet, ReplicaSet, Job, CronJob, DaemonSet, \
             Pod) come from files, and `replicas` (a Job's parallelism) is the pending count.\n\n\
             Exit codes: 0 explained (whatever the answer); 1 CA would not start with the ConfigMaps; \
@@ -644,8 +644,8 @@ pub struct WhyArgs {
     #[arg(short = 'A', long = "all-namespaces")]
     pub all_namespaces: bool,
 
-    /// CA's namespace (its ConfigMaps and status), when no CA Deployment says it (else
-    /// POD_NAMESPACE, else the context's namespace; -n is the pods').
+    /// CA's namespace (its ConfigMaps and status); default: where CA's Deployment reads them,
+    /// else POD_NAMESPACE, else the context's namespace (-n is the pods').
     #[arg(long, value_name = "NAME")]
     pub ca_namespace: Option<String>,
 

@@ -220,7 +220,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
             };
         let ca = deployments_seen.as_ref().and_then(ca_deployment);
         let (config_namespace, config_map) = match &ca {
-            Some(d) => (
+            Some(d) if args.ca_namespace.is_none() => (
                 Namespace {
                     name: d.reads_namespace().to_owned(),
                     reason: format!("where Deployment {}/{} reads them", d.namespace, d.name),
@@ -231,7 +231,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
                 },
             ),
             // Not -n: that is the pods' namespace.
-            None => (
+            _ => (
                 match &args.ca_namespace {
                     Some(ns) => Namespace {
                         name: ns.clone(),
@@ -294,9 +294,9 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
         let mut groups = group_inputs(&analysis, &kwok_nodes);
 
         // CA's status: its targets and backoffs (best effort).
-        let status_namespace = match &deployments_seen {
-            Some(_) => deployment_flag(&deployments_seen, "namespace"),
-            None => args.ca_namespace.clone(),
+        let status_namespace = match &args.ca_namespace {
+            Some(ns) => Some(ns.clone()),
+            None => deployment_flag(&deployments_seen, "namespace"),
         }
         .unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned());
         let status_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), &status_namespace);

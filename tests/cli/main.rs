@@ -15,6 +15,7 @@ mod real;
 mod real_cluster;
 mod real_events;
 mod real_scale;
+mod real_why;
 mod robustness;
 mod rules;
 mod scale;
