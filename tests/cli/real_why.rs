@@ -195,3 +195,196 @@ fn real_why_no_toleration_too_big_group_at_max_and_a_fitting_deployment() {
     });
     cluster.plugin(&["scale", "-n", &namespace, "--all", "--replicas", "0"]);
 }
+
+/// The events CA wrote in `namespace`, decoded (`events -o json`).
+fn ca_events(cluster: &RealCluster, namespace: &str) -> Vec<Value> {
+    let out = cluster.plugin(&["events", "-n", namespace, "-o", "json", "--since", "10m"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    out.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit and its cluster-autoscaler; run with -- --ignored real_ca_"]
+fn real_ca_why_agrees_with_ca_on_refusals_and_on_the_nodes_it_creates() {
+    let cluster = shared();
+    let namespace = cluster.namespace("why-ca");
+    let prefix = cluster.unique("wca");
+    let (fits, small) = (format!("{prefix}-a"), format!("{prefix}-b"));
+    let template = |name: &str, cpu: &str| {
+        json!({"apiVersion": "v1", "kind": "Node",
+               "metadata": {"name": name, "labels": {"kwok-nodegroup": name, "kubernetes.io/os": "linux"},
+                            "annotations": {"cluster-autoscaler.kwok.nodegroup/max-count": "5"}},
+               "status": {"allocatable": {"cpu": cpu, "memory": "8Gi", "pods": "110"},
+                          "capacity": {"cpu": cpu, "memory": "8Gi", "pods": "110"}}})
+    };
+    let templates = json!({"apiVersion": "v1", "kind": "List", "items": [template(&fits, "2"), template(&small, "1")]});
+    cluster.apply(Some(&namespace), &json!({"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kwok-provider-config"},
+         "data": {"config": "apiVersion: v1alpha1\nreadNodesFrom: configmap\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\nconfigmap:\n  name: kwok-provider-templates\n"}},
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kwok-provider-templates"},
+         "data": {"templates": templates.to_string()}},
+    ]}).to_string());
+    // Only this test's two groups: other tests' kwok nodes stay out of it.
+    let ours = json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchExpressions": [{"key": "kwok-nodegroup", "operator": "In", "values": [fits, small]}]}]}}});
+    let pod = |name: &str, cpu: &str, tolerate: bool| {
+        let mut spec = json!({"affinity": ours, "containers": container(json!({"cpu": cpu}))});
+        if tolerate {
+            spec["tolerations"] = toleration();
+        }
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": spec})
+    };
+    let mut batch = deployment(
+        "batch",
+        4,
+        json!({"affinity": ours, "tolerations": toleration(), "containers": container(json!({"cpu": "1500m"}))}),
+    );
+    batch["metadata"]["namespace"] = json!(namespace);
+    cluster.apply(
+        Some(&namespace),
+        &json!({"apiVersion": "v1", "kind": "List", "items": [
+            batch, pod("lonely", "100m", false), pod("huge", "16", true),
+        ]})
+        .to_string(),
+    );
+    cluster.wait_for(
+        "6 pods refused by the scheduler",
+        Duration::from_secs(90),
+        || (scheduled_state(cluster, &namespace).0 == 6).then_some(()),
+    );
+    // `why` before CA acts.
+    let before = cluster.plugin(&[
+        "why",
+        "-n",
+        &namespace,
+        "--ca-namespace",
+        &namespace,
+        "-o",
+        "json",
+    ]);
+    assert_eq!(before.code, 0, "{}", before.stderr);
+    let before = before.json();
+    let owner = |report: &Value, name: &str| -> Value {
+        report["owners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["owner"]["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} in {report:#}"))
+    };
+    let predicted = group(&owner(&before, "batch"), &fits)["nodesNeeded"]
+        .as_u64()
+        .expect("group a fits");
+    assert_eq!(
+        predicted, 4,
+        "one 1.5-cpu pod per 2-cpu node (100m for kube-proxy)"
+    );
+    assert_eq!(group(&owner(&before, "batch"), &small)["fits"], false);
+
+    let ca = cluster.spawn_ca(
+        "cluster-autoscaler",
+        &namespace,
+        &["--expander=least-waste"],
+    );
+    let selector = format!("kwok-nodegroup={fits}");
+    let created = cluster.wait_for("CA's scale-up of group a", Duration::from_secs(120), || {
+        let nodes = cluster.get_json(&["nodes", "-l", &selector]);
+        let n = nodes["items"].as_array().map_or(0, Vec::len);
+        (n > 0).then_some(n)
+    });
+    // Let CA finish its one scale-up, then count again.
+    std::thread::sleep(Duration::from_secs(3));
+    let created = cluster.get_json(&["nodes", "-l", &selector])["items"]
+        .as_array()
+        .map_or(created, Vec::len);
+    assert_eq!(
+        created as u64,
+        predicted,
+        "CA created {created} nodes, why predicted {predicted}\nCA log:\n{}",
+        ca.log()
+    );
+    let none = cluster.get_json(&["nodes", "-l", &format!("kwok-nodegroup={small}")]);
+    assert_eq!(
+        none["items"].as_array().map_or(0, Vec::len),
+        0,
+        "CA never considered the too-small group"
+    );
+
+    // CA's refusals name the kinds `why` gives, group for group.
+    let refusals = cluster.wait_for(
+        "CA's NotTriggerScaleUp for lonely and huge",
+        Duration::from_secs(90),
+        || {
+            let events = ca_events(cluster, &namespace);
+            let of = |pod: &str| {
+                events
+                    .iter()
+                    .rev()
+                    .find(|e| e["reason"] == "NotTriggerScaleUp" && e["object"]["name"] == pod)
+                    .cloned()
+            };
+            Some((of("lonely")?, of("huge")?))
+        },
+    );
+    let reason_count = |event: &Value, text: &str| -> u64 {
+        event["decision"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["reason"].as_str().unwrap().contains(text))
+            .map(|r| r["count"].as_u64().unwrap())
+            .sum()
+    };
+    let why_count = |name: &str, kind: &str| -> u64 {
+        let o = owner(&before, name);
+        o["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| {
+                g["reasons"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r["kind"] == kind)
+            })
+            .count() as u64
+    };
+    assert_eq!(why_count("lonely", "taint"), 2);
+    assert_eq!(
+        reason_count(&refusals.0, "untolerated taint"),
+        2,
+        "{:#}",
+        refusals.0
+    );
+    assert_eq!(why_count("huge", "resource"), 2);
+    assert_eq!(
+        reason_count(&refusals.1, "Insufficient cpu"),
+        2,
+        "{:#}",
+        refusals.1
+    );
+
+    // Afterwards `why` joins CA's decisions in.
+    let after = cluster.plugin(&[
+        "why",
+        "-n",
+        &namespace,
+        "--ca-namespace",
+        &namespace,
+        "-o",
+        "json",
+    ]);
+    assert_eq!(after.code, 0, "{}", after.stderr);
+    let after = after.json();
+    assert_eq!(
+        owner(&after, "lonely")["ca"]["lastDecision"]["reason"],
+        "NotTriggerScaleUp"
+    );
+    drop(ca);
+    cluster.plugin(&["scale", "-n", &namespace, "--all", "--replicas", "0"]);
+}
