@@ -428,7 +428,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
             } else if last.is_none() {
                 "no decision of CA about these pods in the events".to_owned()
             } else {
-                "decided".to_owned()
+                render::DECIDED.to_owned()
             };
             CaSide {
                 age: last.as_ref().map(|v| render::age(now - v.seconds)),

@@ -502,6 +502,12 @@ pub fn explain(
                         "the pod requests {} {name}; the template has none",
                         fmt(*wanted)
                     )
+                } else if taken <= 0.0 {
+                    format!(
+                        "the pod requests {} {name}; a new node has {}",
+                        fmt(*wanted),
+                        fmt(have)
+                    )
                 } else {
                     format!(
                         "the pod requests {} {name}; a new node has {} free ({} allocatable - {} for {})",

@@ -39,6 +39,9 @@ pub struct CaSide {
     pub state: String,
 }
 
+/// CA's state when it has decided about the pods and nothing else is worth saying.
+pub const DECIDED: &str = "decided";
+
 /// An age as kubectl shows it: `45s`, `3m`, `2h`, `4d`.
 pub fn age(seconds: i64) -> String {
     let s = seconds.max(0);
@@ -73,11 +76,16 @@ pub fn render_text(w: &mut impl Write, report: &Report, colors: bool) -> io::Res
             .join(", ");
         writeln!(
             w,
-            "{} {}/{}: {} pending, each requests {}",
+            "{} {}/{}: {} pending, {} {}",
             head.apply_to(owner.owner.kind.to_lowercase()),
             owner.owner.namespace,
             owner.owner.name,
             plural(owner.pending as u64, "pod", "pods"),
+            if owner.pending == 1 {
+                "requesting"
+            } else {
+                "each requesting"
+            },
             if requests.is_empty() {
                 "nothing".to_owned()
             } else {
@@ -120,15 +128,16 @@ pub fn render_text(w: &mut impl Write, report: &Report, colors: bool) -> io::Res
                     .as_ref()
                     .map(|d| d.summary())
                     .unwrap_or_else(|| event.message.clone());
-                format!("{} {age} ago: {summary}; ", event.reason)
+                format!("{} {age} ago: {summary}", event.reason)
             }
             _ => String::new(),
         };
-        writeln!(
-            w,
-            "  {}",
-            dim.apply_to(format!("CA: {decision}{}", owner.ca.state))
-        )?;
+        let line = match (decision.is_empty(), owner.ca.state.as_str()) {
+            (false, render_decided) if render_decided == DECIDED => decision,
+            (false, state) => format!("{decision}; {state}"),
+            (true, state) => state.to_owned(),
+        };
+        writeln!(w, "  {}", dim.apply_to(format!("CA: {line}")))?;
     }
     if report.owners.is_empty() {
         writeln!(w, "no pending pods")?;

@@ -126,7 +126,7 @@ fn a_pod_without_the_toleration_is_refused_by_every_group_naming_the_taint_and_i
     assert_eq!(text.code, 0, "{}", text.stderr);
     assert!(
         text.stdout
-            .starts_with("deployment default/web: 2 pods pending"),
+            .starts_with("deployment default/web: 2 pods pending, each requesting cpu 500m"),
         "{}",
         text.stdout
     );
