@@ -17,6 +17,7 @@ use crate::provider::{DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Node, Pod, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, ListParams};
 use model::{DaemonSetPod, GroupInput};
 use render::{CaSide, Owner, OwnerReport, Report};
@@ -358,7 +359,18 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
         cluster
             .list_each_with(&pods, params, "pods", pods_namespace.as_deref(), |p| {
                 if pending_pod(p).is_some() {
-                    found.push(p.clone());
+                    // Only what `why` reads: thousands of pods stay small.
+                    found.push(Pod {
+                        metadata: ObjectMeta {
+                            name: p.metadata.name.clone(),
+                            namespace: p.metadata.namespace.clone(),
+                            owner_references: p.metadata.owner_references.clone(),
+                            creation_timestamp: p.metadata.creation_timestamp.clone(),
+                            ..ObjectMeta::default()
+                        },
+                        spec: p.spec.clone(),
+                        status: None,
+                    });
                 }
             })
             .await?;
