@@ -424,3 +424,16 @@ fn offline_reads_configmaps_and_manifests_and_contacts_no_cluster() {
         yaml.stdout
     );
 }
+
+#[test]
+fn a_configuration_ca_rejects_is_exit_1_and_a_lone_templates_flag_exit_2() {
+    let seed = vec![json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "kwok-provider-config", "namespace": "default"},
+        "data": {"config": "readNodesFrom: nowhere\n"}})];
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let run = cluster.run("why", &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("CA would not start"), "{}", run.stderr);
+    let lone = cluster.run("why", &["--templates", "nodes.yaml"]);
+    assert_eq!(lone.code, 2, "{}", lone.stderr);
+}
