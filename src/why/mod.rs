@@ -301,15 +301,24 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
         }
         .unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned());
         let status_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), &status_namespace);
-        let status = match read_with_retries(|| status_maps.get_opt(DEFAULT_STATUS_CONFIG_MAP)).await {
-            Ok(found) => found
-                .and_then(|cm| cm.data.and_then(|d| d.get(STATUS_KEY).cloned()))
-                .and_then(|text| crate::provider::status::parse(&text)),
+        let status_map = match read_with_retries(|| status_maps.get_opt(DEFAULT_STATUS_CONFIG_MAP)).await {
+            Ok(found) => found,
             Err(e) => {
                 ui.detail(format!("cannot read CA's status ConfigMap: {e}"));
                 None
             }
         };
+        let status = status_map
+            .as_ref()
+            .and_then(|cm| cm.data.as_ref()?.get(STATUS_KEY))
+            .and_then(|text| crate::provider::status::parse(text));
+        let stale = status_map.as_ref().zip(status.as_ref()).and_then(|(cm, status)| {
+            let scan_interval = deployment_flag(&deployments_seen, "scan-interval")
+                .and_then(|v| crate::cli::parse_duration(&v).ok())
+                .filter(|d| !d.is_zero())
+                .unwrap_or(crate::status::DEFAULT_SCAN_INTERVAL);
+            stale_for(cm, &status.time, scan_interval)
+        });
         if let Some(status) = &status {
             for group in &mut groups {
                 if let Some(ca_group) = status.groups.iter().find(|g| g.name == group.name) {
@@ -433,6 +442,8 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
                 format!(
                     "CA's status ConfigMap `{DEFAULT_STATUS_CONFIG_MAP}` is not in `{status_namespace}`: CA is not running there, or has not started"
                 )
+            } else if let Some(stale) = &stale {
+                stale.clone()
             } else if !in_flight.is_empty() {
                 format!("scale-up in flight: {}", in_flight.join(", "))
             } else if last.is_none() && youngest.is_some_and(|c| now - c < 10) {
@@ -448,6 +459,31 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
                 state,
             }
         }))
+    })
+}
+
+/// Says so when CA has not written its status for more than `STALE_SCANS` scan intervals
+/// (its last-updated annotation, else the status' time), as `status` does.
+fn stale_for(
+    cm: &ConfigMap,
+    status_time: &str,
+    scan_interval: std::time::Duration,
+) -> Option<String> {
+    use crate::status::view::{STALE_SCANS, parse_go_time};
+    let written = cm
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(crate::status::ANNOTATION_LAST_UPDATED))
+        .map_or(status_time, String::as_str);
+    let age = (k8s_openapi::jiff::Timestamp::now() - parse_go_time(written)?).get_seconds();
+    let limit = scan_interval.as_secs() * u64::from(STALE_SCANS);
+    (u64::try_from(age).unwrap_or(0) > limit).then(|| {
+        format!(
+            "CA's status is stale: not written for {}, more than {STALE_SCANS} scan intervals ({}s each): CA is stuck or gone, and decides nothing",
+            render::age(age),
+            scan_interval.as_secs()
+        )
     })
 }
 

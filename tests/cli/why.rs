@@ -437,3 +437,77 @@ fn a_configuration_ca_rejects_is_exit_1_and_a_lone_templates_flag_exit_2() {
     let lone = cluster.run("why", &["--templates", "nodes.yaml"]);
     assert_eq!(lone.code, 2, "{}", lone.stderr);
 }
+
+const CA_STATUS: &str = "autoscalerStatus: Running
+clusterWide:
+  health: {status: Healthy}
+  scaleDown: {status: NoCandidates}
+  scaleUp: {status: NoActivity}
+nodeGroups:
+- name: general
+  health: {status: Healthy, cloudProviderTarget: 50, minSize: 0, maxSize: 50}
+  scaleUp: {status: NoActivity, backoffInfo: {}}
+- name: gpu
+  health: {status: Healthy, cloudProviderTarget: 0, minSize: 0, maxSize: 4}
+  scaleUp: {status: Backoff, backoffInfo: {errorCode: cloudProviderError, errorMessage: 'quota exceeded'}}
+time: 2026-11-22 10:00:00.123456789 +0000 UTC
+";
+
+/// CA's status ConfigMap in kube-system, last written `age_seconds` ago.
+fn ca_status(age_seconds: i64) -> Value {
+    let when = k8s_openapi::jiff::Timestamp::now()
+        - k8s_openapi::jiff::SignedDuration::from_secs(age_seconds);
+    json!({"apiVersion": "v1", "kind": "ConfigMap",
+           "metadata": {"name": "cluster-autoscaler-status", "namespace": "kube-system",
+                        "annotations": {"cluster-autoscaler.kubernetes.io/last-updated": when.strftime("%Y-%m-%d %H:%M:%S%.9f +0000 UTC").to_string()}},
+           "data": {"status": CA_STATUS}})
+}
+
+#[test]
+fn cas_status_gives_targets_backoffs_and_says_when_it_is_stale() {
+    let pod = || {
+        pending_pod(
+            "p",
+            None,
+            json!({"cpu": "1"}),
+            json!({"tolerations": tolerations()}),
+        )
+    };
+    let fresh = FakeCluster::new(
+        [example_seed(), vec![pod(), ca_status(2)]].concat(),
+        Faults::default(),
+    );
+    let run = fresh.run("why", &["-o", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = run.json();
+    let p = owner(&report, "Pod", "p");
+    // CA's target of general is its max, though no kwok node exists yet.
+    let max = reasons(p, "general", "max");
+    assert_eq!(
+        (max[0]["size"].as_i64(), max[0]["target"].as_i64()),
+        (Some(0), Some(50)),
+        "{p:#}"
+    );
+    let backoff = reasons(p, "gpu", "backoff");
+    assert_eq!(backoff[0]["errorCode"], "cloudProviderError");
+    assert_eq!(backoff[0]["errorMessage"], "quota exceeded");
+    assert_eq!(group(p, "compute")["nodesNeeded"], 1);
+    assert!(
+        !p["ca"]["state"].as_str().unwrap().contains("stale"),
+        "{p:#}"
+    );
+
+    let stale = FakeCluster::new(
+        [example_seed(), vec![pod(), ca_status(600)]].concat(),
+        Faults::default(),
+    );
+    let run = stale.run("why", &["-o", "json"]);
+    let state = owner(&run.json(), "Pod", "p")["ca"]["state"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        state.starts_with("CA's status is stale: not written for 10m"),
+        "{state}"
+    );
+}
