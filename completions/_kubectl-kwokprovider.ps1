@@ -52,6 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-kwokprovider' -ScriptBl
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Tail cluster-autoscaler''s decisions (its events), decoded, with hints')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show CA''s view of its node groups (its status ConfigMap) beside the ConfigMaps and the kwok nodes')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make both kwok provider ConfigMaps, interactively or from flags; CA accepts what it writes')
+            [CompletionResult]::new('why', 'why', [CompletionResultType]::ParameterValue, 'Explain every pending pod: per owner and node group, does it fit, and if not, why (with numbers)')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish), or kubectl''s helper')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff): kubectl kwokprovider man | man -l -')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -285,6 +286,47 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-kwokprovider' -ScriptBl
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-kwokprovider;why' {
+            [CompletionResult]::new('--ca-namespace', '--ca-namespace', [CompletionResultType]::ParameterName, 'CA''s namespace (its ConfigMaps and status); default: where CA''s Deployment reads them, else POD_NAMESPACE, else the context''s namespace (-n is the pods'')')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only pods with these labels (a label selector, as kubectl''s -l)')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only pods with these labels (a label selector, as kubectl''s -l)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Offline: ConfigMaps and workload manifests from files, directories or `-` (repeatable)')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Offline: ConfigMaps and workload manifests from files, directories or `-` (repeatable)')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Raw templates file (the value of the `templates` key), with -f')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--ca-version', '--ca-version', [CompletionResultType]::ParameterName, 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33). Default: the version of the CA Deployment''s image when validating the live cluster, else latest')
+            [CompletionResult]::new('--config-map', '--config-map', [CompletionResultType]::ParameterName, 'Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace of the ConfigMaps (else POD_NAMESPACE, else the context''s, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace of the ConfigMaps (else POD_NAMESPACE, else the context''s, else `default`)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long the command may wait for the server (e.g. 5s, 1m); 0, the default as in kubectl: no limit for the command (each request still gives up after 30s of silence; watches are never cut)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors, in output, help and errors (NO_COLOR disables them under `auto`)')
+            [CompletionResult]::new('--v', '--v', [CompletionResultType]::ParameterName, 'kubectl''s --v=N (what -v=N and -v N become; see -v)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The address and port of the Kubernetes API server (works without a kubeconfig)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The address and port of the Kubernetes API server (works without a kubeconfig)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token for authentication to the API server')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation (a user or a service account)')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation (repeatable)')
+            [CompletionResult]::new('--as-uid', '--as-uid', [CompletionResultType]::ParameterName, 'UID to impersonate for the operation')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
+            [CompletionResult]::new('--certificate-authority', '--certificate-authority', [CompletionResultType]::ParameterName, 'Path to a cert file for the certificate authority')
+            [CompletionResult]::new('--client-certificate', '--client-certificate', [CompletionResultType]::ParameterName, 'Path to a client certificate file for TLS')
+            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'Path to a client key file for TLS')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'Server name to use for server certificate validation (else the server''s hostname)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Pending pods of every namespace')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Pending pods of every namespace')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v what was read and from where; as kubectl, -v=6 (or -vv) logs each request (method, URL, status, time), -v=8 (-vvv) adds bodies (cut at 10240 chars), -v=9 (-vvvv) curl-like headers. -v=N, -v N and --v=N are the same')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v what was read and from where; as kubectl, -v=6 (or -vv) logs each request (method, URL, status, time), -v=8 (-vvv) adds bodies (cut at 10240 chars), -v=9 (-vvvv) curl-like headers. -v=N, -v N and --v=N are the same')
+            [CompletionResult]::new('--insecure-skip-tls-verify', '--insecure-skip-tls-verify', [CompletionResultType]::ParameterName, 'Do not check the server''s certificate (insecure: test clusters only)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kubectl-kwokprovider;completion' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use for CLI requests')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
@@ -349,6 +391,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-kwokprovider' -ScriptBl
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Tail cluster-autoscaler''s decisions (its events), decoded, with hints')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show CA''s view of its node groups (its status ConfigMap) beside the ConfigMaps and the kwok nodes')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make both kwok provider ConfigMaps, interactively or from flags; CA accepts what it writes')
+            [CompletionResult]::new('why', 'why', [CompletionResultType]::ParameterValue, 'Explain every pending pod: per owner and node group, does it fit, and if not, why (with numbers)')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell, elvish), or kubectl''s helper')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff): kubectl kwokprovider man | man -l -')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -367,6 +410,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-kwokprovider' -ScriptBl
             break
         }
         'kubectl-kwokprovider;help;init' {
+            break
+        }
+        'kubectl-kwokprovider;help;why' {
             break
         }
         'kubectl-kwokprovider;help;completion' {

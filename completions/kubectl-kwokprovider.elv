@@ -49,6 +49,7 @@ set edit:completion:arg-completer[kubectl-kwokprovider] = {|@words|
             cand events 'Tail cluster-autoscaler''s decisions (its events), decoded, with hints'
             cand status 'Show CA''s view of its node groups (its status ConfigMap) beside the ConfigMaps and the kwok nodes'
             cand init 'Make both kwok provider ConfigMaps, interactively or from flags; CA accepts what it writes'
+            cand why 'Explain every pending pod: per owner and node group, does it fit, and if not, why (with numbers)'
             cand completion 'Print a shell completion script (bash, zsh, fish, powershell, elvish), or kubectl''s helper'
             cand man 'Print the man page (roff): kubectl kwokprovider man | man -l -'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -276,6 +277,46 @@ set edit:completion:arg-completer[kubectl-kwokprovider] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'kubectl-kwokprovider;why'= {
+            cand --ca-namespace 'CA''s namespace (its ConfigMaps and status); default: where CA''s Deployment reads them, else POD_NAMESPACE, else the context''s namespace (-n is the pods'')'
+            cand -l 'Only pods with these labels (a label selector, as kubectl''s -l)'
+            cand --selector 'Only pods with these labels (a label selector, as kubectl''s -l)'
+            cand -f 'Offline: ConfigMaps and workload manifests from files, directories or `-` (repeatable)'
+            cand --filename 'Offline: ConfigMaps and workload manifests from files, directories or `-` (repeatable)'
+            cand --templates 'Raw templates file (the value of the `templates` key), with -f'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --ca-version 'The cluster-autoscaler version to model (1.29, 1.30, …, latest): field names, messages, and the nodes `scale` makes (the metrics annotation exists from 1.33). Default: the version of the CA Deployment''s image when validating the live cluster, else latest'
+            cand --config-map 'Name of the provider-config ConfigMap (else KWOK_PROVIDER_CONFIGMAP, else kwok-provider-config)'
+            cand --kubeconfig 'Path to the kubeconfig file to use for CLI requests'
+            cand --context 'The name of the kubeconfig context to use'
+            cand -n 'The namespace of the ConfigMaps (else POD_NAMESPACE, else the context''s, else `default`)'
+            cand --namespace 'The namespace of the ConfigMaps (else POD_NAMESPACE, else the context''s, else `default`)'
+            cand --request-timeout 'How long the command may wait for the server (e.g. 5s, 1m); 0, the default as in kubectl: no limit for the command (each request still gives up after 30s of silence; watches are never cut)'
+            cand --color 'When to use colors, in output, help and errors (NO_COLOR disables them under `auto`)'
+            cand --v 'kubectl''s --v=N (what -v=N and -v N become; see -v)'
+            cand -s 'The address and port of the Kubernetes API server (works without a kubeconfig)'
+            cand --server 'The address and port of the Kubernetes API server (works without a kubeconfig)'
+            cand --token 'Bearer token for authentication to the API server'
+            cand --as 'Username to impersonate for the operation (a user or a service account)'
+            cand --as-group 'Group to impersonate for the operation (repeatable)'
+            cand --as-uid 'UID to impersonate for the operation'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand --certificate-authority 'Path to a cert file for the certificate authority'
+            cand --client-certificate 'Path to a client certificate file for TLS'
+            cand --client-key 'Path to a client key file for TLS'
+            cand --tls-server-name 'Server name to use for server certificate validation (else the server''s hostname)'
+            cand -A 'Pending pods of every namespace'
+            cand --all-namespaces 'Pending pods of every namespace'
+            cand -v 'More detail on stderr: -v what was read and from where; as kubectl, -v=6 (or -vv) logs each request (method, URL, status, time), -v=8 (-vvv) adds bodies (cut at 10240 chars), -v=9 (-vvvv) curl-like headers. -v=N, -v N and --v=N are the same'
+            cand --verbose 'More detail on stderr: -v what was read and from where; as kubectl, -v=6 (or -vv) logs each request (method, URL, status, time), -v=8 (-vvv) adds bodies (cut at 10240 chars), -v=9 (-vvvv) curl-like headers. -v=N, -v N and --v=N are the same'
+            cand --insecure-skip-tls-verify 'Do not check the server''s certificate (insecure: test clusters only)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'kubectl-kwokprovider;completion'= {
             cand --kubeconfig 'Path to the kubeconfig file to use for CLI requests'
             cand --context 'The name of the kubeconfig context to use'
@@ -338,6 +379,7 @@ set edit:completion:arg-completer[kubectl-kwokprovider] = {|@words|
             cand events 'Tail cluster-autoscaler''s decisions (its events), decoded, with hints'
             cand status 'Show CA''s view of its node groups (its status ConfigMap) beside the ConfigMaps and the kwok nodes'
             cand init 'Make both kwok provider ConfigMaps, interactively or from flags; CA accepts what it writes'
+            cand why 'Explain every pending pod: per owner and node group, does it fit, and if not, why (with numbers)'
             cand completion 'Print a shell completion script (bash, zsh, fish, powershell, elvish), or kubectl''s helper'
             cand man 'Print the man page (roff): kubectl kwokprovider man | man -l -'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -351,6 +393,8 @@ set edit:completion:arg-completer[kubectl-kwokprovider] = {|@words|
         &'kubectl-kwokprovider;help;status'= {
         }
         &'kubectl-kwokprovider;help;init'= {
+        }
+        &'kubectl-kwokprovider;help;why'= {
         }
         &'kubectl-kwokprovider;help;completion'= {
         }

@@ -15,6 +15,7 @@ pub(crate) mod scale;
 pub(crate) mod source;
 pub(crate) mod status;
 pub(crate) mod validate;
+pub(crate) mod why;
 pub mod yaml;
 
 use cli::{Cli, Command};
@@ -30,6 +31,7 @@ pub fn run(cli: &Cli, out: &mut impl Write) -> Result<u8> {
         Command::Events(args) => events::run(&cli.global, args, out, &ui),
         Command::Status(args) => status::run(&cli.global, args, out, &ui),
         Command::Init(args) => init::run(&cli.global, args, out, &ui),
+        Command::Why(args) => why::run(&cli.global, args, out, &ui),
         Command::Completion(args) => {
             out.write_all(&completion::script(args.shell))?;
             Ok(error::exit::OK)

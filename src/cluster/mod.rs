@@ -655,6 +655,26 @@ impl Cluster {
         fields: &str,
         resource: &str,
         namespace: Option<&str>,
+        each: impl FnMut(&K),
+    ) -> Result<String>
+    where
+        K: Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+    {
+        let mut params = kube::api::ListParams::default();
+        if !fields.is_empty() {
+            params = params.fields(fields);
+        }
+        self.list_each_with(api, params, resource, namespace, each)
+            .await
+    }
+
+    /// As `list_each`, with the caller's selectors (`selected`: fields and labels).
+    pub async fn list_each_with<K>(
+        &self,
+        api: &kube::Api<K>,
+        selected: kube::api::ListParams,
+        resource: &str,
+        namespace: Option<&str>,
         mut each: impl FnMut(&K),
     ) -> Result<String>
     where
@@ -662,10 +682,7 @@ impl Cluster {
     {
         let mut token: Option<String> = None;
         loop {
-            let mut params = kube::api::ListParams::default().limit(LIST_PAGE);
-            if !fields.is_empty() {
-                params = params.fields(fields);
-            }
+            let mut params = selected.clone().limit(LIST_PAGE);
             if let Some(t) = &token {
                 params = params.continue_token(t);
             }
