@@ -417,7 +417,11 @@ async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster>
             server.trim_end_matches('/'),
         ))
         .build();
-    Ok(Cluster {
+    // Where CA reads its ConfigMaps, one rule for every verb: -n or POD_NAMESPACE as given;
+    // else the namespace a CA Deployment in the cluster reads; else the kubeconfig's.
+    let explicit = non_empty(global.namespace.as_deref()).is_some()
+        || non_empty(global.env.pod_namespace.as_deref()).is_some();
+    let mut cluster = Cluster {
         client,
         server,
         context,
@@ -425,7 +429,59 @@ async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster>
         namespace,
         request_timeout: global.request_timeout,
         per_request_timeout: per_request,
-    })
+    };
+    if !explicit
+        && !for_watches
+        && let Some(namespace) = ca_deployment_namespace(&cluster).await?
+    {
+        cluster.namespace = namespace;
+    }
+    Ok(cluster)
+}
+
+/// The namespace the cluster's CA Deployment (one running the kwok provider) reads its
+/// ConfigMaps from: its POD_NAMESPACE, else its own (`provider::deployment`). `None` when there
+/// is none, or Deployments cannot be listed (the kubeconfig's namespace then stands).
+/// A server that cannot answer (a timeout, throttling, credentials) fails here as the verb's own
+/// first read would; only a denied list (RBAC) falls back quietly.
+async fn ca_deployment_namespace(cluster: &Cluster) -> Result<Option<Namespace>> {
+    use crate::provider::deployment::{ca_deployment, runs_kwok_ca};
+    use k8s_openapi::api::apps::v1::Deployment;
+    let api: kube::Api<Deployment> = kube::Api::all(cluster.client.clone());
+    let what = "list deployments in all namespaces (to find where CA reads its ConfigMaps)";
+    let mut token: Option<String> = None;
+    loop {
+        let mut params = kube::api::ListParams::default().limit(LIST_PAGE);
+        if let Some(t) = &token {
+            params = params.continue_token(t);
+        }
+        let page = match read_with_retries(|| api.list(&params)).await {
+            Ok(page) => page,
+            Err(kube::Error::Api(status)) if status.code == 403 || status.code == 404 => {
+                return Ok(None);
+            }
+            Err(e) if is_timeout(&e) => return Err(cluster.timed_out(what)),
+            Err(e) => return Err(cluster.api_error(e, "list", "deployments", None)),
+        };
+        if let Some(ca) = page
+            .items
+            .iter()
+            .filter(|d| runs_kwok_ca(d))
+            .find_map(ca_deployment)
+        {
+            return Ok(Some(Namespace {
+                name: ca.reads_namespace().to_owned(),
+                reason: format!(
+                    "where Deployment {}/{} reads its ConfigMaps ({ENV_POD_NAMESPACE}, else its own namespace); -n overrides",
+                    ca.namespace, ca.name
+                ),
+            }));
+        }
+        token = page.metadata.continue_.filter(|t| !t.is_empty());
+        if token.is_none() {
+            return Ok(None);
+        }
+    }
 }
 
 /// An error and its sources, joined: "a: b: c".

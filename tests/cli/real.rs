@@ -275,7 +275,8 @@ fn real_cluster_rule_seeds_fire_as_on_the_test_server() {
             let path = dir.join(seed);
             let manifest = seed_manifest(&path);
             cluster.apply(None, &manifest);
-            let out = cluster.plugin(&["validate", "-o", "json"]);
+            // The seeds' ConfigMaps are in `default` (see validate_live's seed test).
+            let out = cluster.plugin(&["validate", "-o", "json", "-n", "default"]);
             assert!(out.code < 2, "{}: {}", path.display(), out.stderr);
             assert_eq!(
                 out.rules().contains(&rule),

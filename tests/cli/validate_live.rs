@@ -88,7 +88,10 @@ fn every_cluster_rule_fires_on_its_seed_and_not_on_the_healthy_one() {
     );
     for dir in dirs {
         let rule = dir.file_name().unwrap().to_str().unwrap().to_owned();
-        let fire = Cluster::seeded(&dir.join("fire.seed.yaml"), None).validate(&["-o", "json"]);
+        // The seeds put the ConfigMaps in `default`: validate them there (-n), whatever
+        // namespace the seed's CA Deployment reads (ca-deployment-misconfigured is about that).
+        let fire = Cluster::seeded(&dir.join("fire.seed.yaml"), None)
+            .validate(&["-o", "json", "-n", "default"]);
         assert!(
             fire.rules().contains(&rule),
             "{rule} did not fire:\n{}",
@@ -108,7 +111,8 @@ fn every_cluster_rule_fires_on_its_seed_and_not_on_the_healthy_one() {
             fire.stdout
         );
 
-        let pass = Cluster::seeded(&dir.join("pass.seed.yaml"), None).validate(&["-o", "json"]);
+        let pass = Cluster::seeded(&dir.join("pass.seed.yaml"), None)
+            .validate(&["-o", "json", "-n", "default"]);
         assert!(
             !pass.rules().contains(&rule),
             "{rule} fired on its pass seed:\n{}",
@@ -167,8 +171,28 @@ fn locations_point_into_the_configmap_data() {
 }
 
 #[test]
-fn namespace_comes_from_flag_then_pod_namespace_then_context() {
+fn namespace_comes_from_flag_then_pod_namespace_then_cas_deployment_then_context() {
     let cluster = Cluster::healthy_with("namespace: default", "namespace: team-a", Some("team-a"));
+    let from_deployment = cluster.validate(&["-o", "json"]);
+    assert!(
+        from_deployment.stderr.contains(
+            "namespace `team-a` (where Deployment team-a/cluster-autoscaler reads its ConfigMaps"
+        ),
+        "{}",
+        from_deployment.stderr
+    );
+    assert_eq!(from_deployment.json()["ca"]["starts"], true);
+    // Without a CA Deployment, the kubeconfig's namespace.
+    let deleted = run_cmd(std::process::Command::new("kubectl").args([
+        "--kubeconfig",
+        s(&cluster.kubeconfig),
+        "delete",
+        "deployment",
+        "-n",
+        "team-a",
+        "cluster-autoscaler",
+    ]));
+    assert_eq!(deleted.code, 0, "{deleted:?}");
     let from_context = cluster.validate(&["-o", "json"]);
     assert!(
         from_context
@@ -587,4 +611,51 @@ fn ready_kwok_nodes_prove_a_kwok_controller_run_as_a_process() {
     cluster.server.insert(fake_node("kwok-node-1", true));
     let out = cluster.validate(&["-o", "json"]);
     assert!(!out.rules().contains(&missing), "{}", out.stdout);
+}
+
+/// Issue 19 item 5: CA's Deployment (in kube-system) reads `kwok` (its POD_NAMESPACE), and the
+/// ConfigMaps are there; without -n every verb reads them where CA does, and says why.
+#[test]
+fn every_verb_reads_the_configmaps_where_cas_deployment_reads_them() {
+    let text = std::fs::read_to_string(healthy())
+        .unwrap()
+        .replace("namespace: default", "namespace: kwok")
+        .replace(
+            "valueFrom: {fieldRef: {fieldPath: metadata.namespace}}",
+            "value: kwok",
+        );
+    let mut seed = fake_apiserver::parse_seed(&text).unwrap();
+    for object in &mut seed {
+        if object["kind"] == "Deployment" && object["metadata"]["name"] == "cluster-autoscaler" {
+            object["metadata"]["namespace"] = "kube-system".into();
+        }
+    }
+    let cluster = Cluster::with(
+        ServerConfig {
+            seed,
+            ..ServerConfig::default()
+        },
+        None,
+    );
+    let why = "where Deployment kube-system/cluster-autoscaler reads its ConfigMaps";
+    let validate = cluster.validate(&[]);
+    assert_eq!(validate.code, 0, "{validate:?}");
+    assert!(
+        validate.stderr.contains("namespace `kwok`"),
+        "{}",
+        validate.stderr
+    );
+    assert!(validate.stderr.contains(why), "{}", validate.stderr);
+    let scale = run_cmd(plugin().args(["scale", "--kubeconfig", s(&cluster.kubeconfig)]));
+    assert_eq!(scale.code, 0, "{scale:?}");
+    assert!(scale.stdout.contains("general"), "{}", scale.stdout);
+    assert!(!scale.stderr.contains("fix the errors"), "{}", scale.stderr);
+    // -n still wins.
+    let explicit = cluster.validate(&["-n", "default"]);
+    assert_eq!(explicit.code, 1, "{explicit:?}");
+    assert!(
+        explicit.stdout.contains("found in `kwok`"),
+        "{}",
+        explicit.stdout
+    );
 }
