@@ -757,26 +757,24 @@ impl Cluster {
 /// How many times a read is tried when the server throttles (429) or fails (5xx).
 pub const READ_ATTEMPTS: u32 = 5;
 
-/// Runs an idempotent read, retrying on 429 and 5xx with exponential backoff, as client-go does.
-pub async fn read_with_retries<T, F, Fut>(mut call: F) -> Result<T, kube::Error>
+/// Runs an idempotent read, retrying on 429 and 5xx with jittered exponential backoff (250 ms,
+/// doubling), as client-go does: `backon`, which kube-runtime already brings.
+pub async fn read_with_retries<T, F, Fut>(call: F) -> Result<T, kube::Error>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, kube::Error>>,
 {
-    let mut delay = Duration::from_millis(250);
-    let mut attempt = 1;
-    loop {
-        match call().await {
-            Err(kube::Error::Api(status))
-                if attempt < READ_ATTEMPTS && (status.code == 429 || status.code >= 500) =>
-            {
-                tokio::time::sleep(delay).await;
-                delay *= 2;
-                attempt += 1;
-            }
-            outcome => return outcome,
-        }
-    }
+    use backon::{ExponentialBuilder, Retryable};
+    let backoff = ExponentialBuilder::new()
+        .with_min_delay(Duration::from_millis(250))
+        .with_factor(2.0)
+        .with_max_delay(Duration::from_secs(4))
+        .with_max_times(READ_ATTEMPTS as usize - 1)
+        .with_jitter();
+    call.retry(backoff)
+        .sleep(tokio::time::sleep)
+        .when(|e| matches!(e, kube::Error::Api(status) if status.code == 429 || status.code >= 500))
+        .await
 }
 
 /// A single-threaded runtime for the short-lived async parts of a command.

@@ -9,7 +9,6 @@ use k8s_openapi::api::core::v1::Node;
 use kube::api::{Api, DeleteParams, DynamicObject, PostParams, Preconditions};
 use kube::core::ApiResource;
 use serde_json::Value as Json;
-use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -94,7 +93,6 @@ pub struct Runner {
     pub stop: AtomicBool,
     /// Every write asks the server's `dryRun=All`: checked, never stored.
     pub dry_run: bool,
-    random: Mutex<u64>,
 }
 
 impl Runner {
@@ -105,11 +103,6 @@ impl Runner {
         concurrency: u32,
         dry_run: bool,
     ) -> Arc<Runner> {
-        // A per-process random seed (std's hasher keys are random); names need no crypto.
-        let seed = std::collections::hash_map::RandomState::new()
-            .build_hasher()
-            .finish()
-            | 1;
         Arc::new(Runner {
             client,
             limiter: RateLimiter::new(qps, burst),
@@ -119,22 +112,12 @@ impl Runner {
             recovered: AtomicU64::new(0),
             stop: AtomicBool::new(false),
             dry_run,
-            random: Mutex::new(seed),
         })
     }
 
-    /// A fresh `rand.String(5)`-style suffix.
-    pub async fn suffix(&self) -> String {
-        let mut state = self.random.lock().await;
-        name_suffix(|| {
-            // xorshift64*
-            let mut x = *state;
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            *state = x;
-            x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11
-        })
+    /// A fresh `rand.String(5)`-style suffix (fastrand: seeded per thread, no crypto needed).
+    pub fn suffix(&self) -> String {
+        name_suffix(|| fastrand::u64(..))
     }
 
     fn nodes(&self) -> Api<DynamicObject> {
@@ -187,7 +170,7 @@ impl Runner {
             if self.stop.load(Ordering::Relaxed) {
                 return Outcome::Skipped;
             }
-            name = format!("{group}-{}", self.suffix().await);
+            name = format!("{group}-{}", self.suffix());
             let node = build_node(prepared, group, &name, version, set_hostname);
             let object: DynamicObject = match serde_json::from_value(node) {
                 Ok(object) => object,

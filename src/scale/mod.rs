@@ -537,7 +537,7 @@ impl Scale<'_> {
             for _ in 0..plan.create {
                 result
                     .created
-                    .push(format!("{}-{}", plan.name, runner.suffix().await));
+                    .push(format!("{}-{}", plan.name, runner.suffix()));
             }
             result.deleted = plan.delete.iter().map(|m| m.name.clone()).collect();
             result.with_pods = plan.busy.clone();
