@@ -404,18 +404,38 @@ fn global_flags(words: &[String]) -> (GlobalArgs, Option<String>) {
         env: crate::cli::Environment::from_process(),
     };
     let mut config_map = None;
-    let mut iter = words.iter().peekable();
+    // The last word is the one being completed (`-n kube-`): not a value yet.
+    let done = words.split_last().map_or(words, |(_, done)| done);
+    let mut iter = done.iter().peekable();
     while let Some(word) = iter.next() {
         let (flag, inline) = match word.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
             _ => (word.as_str(), None),
         };
+        if flag == "--insecure-skip-tls-verify" {
+            // A boolean: it never takes the next word.
+            global.connection.insecure_skip_tls_verify = inline.as_deref() != Some("false");
+            continue;
+        }
         let mut value = || inline.clone().or_else(|| iter.next().cloned());
+        let connection = &mut global.connection;
         match flag {
             "--kubeconfig" => global.kubeconfig = value().map(Into::into),
             "--context" => global.context = value(),
             "-n" | "--namespace" => global.namespace = value(),
             "--config-map" => config_map = value(),
+            // kubectl's connection flags, so that completion asks the cluster the command would.
+            "-s" | "--server" => connection.server = value(),
+            "--token" => connection.token = value(),
+            "--as" => connection.impersonate = value(),
+            "--as-group" => connection.impersonate_groups.extend(value()),
+            "--as-uid" => connection.impersonate_uid = value(),
+            "--cluster" => connection.cluster = value(),
+            "--user" => connection.user = value(),
+            "--certificate-authority" => connection.certificate_authority = value().map(Into::into),
+            "--client-certificate" => connection.client_certificate = value().map(Into::into),
+            "--client-key" => connection.client_key = value().map(Into::into),
+            "--tls-server-name" => connection.tls_server_name = value(),
             _ => {}
         }
     }
@@ -620,6 +640,22 @@ mod tests {
             directive::FILTER_DIRS
         );
         assert_eq!(plan(&words("scale --replicas ")).candidates, vec![]);
+    }
+
+    #[test]
+    fn connection_flags_are_read_from_the_words() {
+        let (global, _) = global_flags(&words(
+            "scale -s https://k:6443 --token t --as u --as-group g1 --as-group=g2 --insecure-skip-tls-verify --user x --cluster c --tls-server-name n x",
+        ));
+        let c = &global.connection;
+        assert_eq!(c.server.as_deref(), Some("https://k:6443"));
+        assert_eq!(c.token.as_deref(), Some("t"));
+        assert_eq!(c.impersonate.as_deref(), Some("u"));
+        assert_eq!(c.impersonate_groups, ["g1", "g2"]);
+        assert!(c.insecure_skip_tls_verify);
+        assert_eq!(c.user.as_deref(), Some("x"));
+        assert_eq!(c.cluster.as_deref(), Some("c"));
+        assert_eq!(c.tls_server_name.as_deref(), Some("n"));
     }
 
     #[test]

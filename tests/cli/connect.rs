@@ -942,3 +942,19 @@ fn cluster_flag_points_the_context_at_another_cluster() {
     );
     reached_the_api_server(&status(&kubeconfig, &[], &["--cluster", "live"]));
 }
+
+/// Completion asks the cluster the command would reach: `--server` with no kubeconfig at all
+/// lists the namespaces of that server.
+#[test]
+fn completion_reaches_the_server_the_connection_flags_name() {
+    let server = empty_server();
+    let (_home, mut cmd) = plugin_without_kubeconfig();
+    cmd.args(["__complete", "status", "-s", &server.url(), "-n", "kube-"]);
+    let out = run_cmd(&mut cmd);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.lines().any(|l| l.starts_with("kube-system")),
+        "{}",
+        out.stdout
+    );
+}
