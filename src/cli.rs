@@ -999,41 +999,18 @@ pub fn clap_color(args: &[OsString], env: &Environment) -> clap::ColorChoice {
 /// Parses kubectl-style durations: `30s`, `1m`, `1m30s`, `500ms`, `2h`, or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
+    if text.is_empty() {
+        return Err("empty duration".to_owned());
+    }
+    // A bare number is seconds, as kubectl's --request-timeout reads it.
     if let Ok(seconds) = text.parse::<u64>() {
         return Ok(Duration::from_secs(seconds));
     }
-    let mut total = Duration::ZERO;
-    let mut rest = text;
-    if rest.is_empty() {
-        return Err("empty duration".to_owned());
-    }
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(|| format!("`{text}`: missing unit (use e.g. 30s, 1m)"))?;
-        let (number, tail) = rest.split_at(digits);
-        let value: f64 = number
-            .parse()
-            .map_err(|_| format!("`{text}` is not a duration (use e.g. 30s, 1m)"))?;
-        let unit_len = tail
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(tail.len());
-        let (unit, next) = tail.split_at(unit_len);
-        let seconds = match unit {
-            "ms" => value / 1000.0,
-            "s" => value,
-            "m" => value * 60.0,
-            "h" => value * 3600.0,
-            _ => {
-                return Err(format!(
-                    "`{text}`: unknown unit `{unit}` (use ms, s, m or h)"
-                ));
-            }
-        };
-        total += Duration::from_secs_f64(seconds);
-        rest = next;
-    }
-    Ok(total)
+    // Go's and kubectl's spellings (`30s`, `1m30s`, `500ms`, `1h`) are jiff's friendly format.
+    let parsed: jiff::SignedDuration = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (use e.g. 500ms, 30s, 1m30s, 1h)"))?;
+    Duration::try_from(parsed).map_err(|_| format!("`{text}`: a duration cannot be negative"))
 }
 
 #[cfg(test)]
@@ -1129,5 +1106,8 @@ mod tests {
         assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("-5s").is_err());
+        assert_eq!(parse_duration("1m0s").unwrap(), Duration::from_secs(60));
+        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
     }
 }

@@ -169,6 +169,7 @@ impl Tail<'_> {
             return Ok(Finish::Done);
         }
         let mut failures = 0u32;
+        let mut pauses = start_backoff();
         loop {
             match self.watch(out, &resource_version).await? {
                 // The server's timeout, or a cut connection (kube tells them apart no
@@ -177,6 +178,7 @@ impl Tail<'_> {
                     resource_version = rv;
                     if ran {
                         failures = 0;
+                        pauses = start_backoff();
                     } else {
                         // It ended as soon as it began: pause a little, no hot loop.
                         tokio::time::sleep(FIRST_BACKOFF).await;
@@ -187,7 +189,7 @@ impl Tail<'_> {
                 }
                 Watched::NotStarted(reason) => {
                     failures += 1;
-                    let pause = backoff(failures);
+                    let pause = pauses.next().unwrap_or(MAX_BACKOFF);
                     if failures == FAILURES_WORTH_A_NOTE {
                         self.ui.say(format!(
                             "events: cannot watch ({reason}); retrying every {} s at most, new events will follow",
@@ -407,11 +409,18 @@ enum Watched {
     Enough,
 }
 
-/// The pause after `failures` failed starts in a row: 250 ms, doubling, at most 10 s.
-fn backoff(failures: u32) -> Duration {
-    FIRST_BACKOFF
-        .saturating_mul(1 << failures.saturating_sub(1).min(16))
-        .min(MAX_BACKOFF)
+/// The pauses between failed starts in a row: from 250 ms, doubling, jittered (each pause gains
+/// up to itself again), never over MAX_BACKOFF; backon, which kube-runtime brings.
+fn start_backoff() -> impl Iterator<Item = Duration> {
+    use backon::BackoffBuilder;
+    backon::ExponentialBuilder::new()
+        .with_min_delay(FIRST_BACKOFF)
+        .with_factor(2.0)
+        .with_max_delay(MAX_BACKOFF / 2)
+        .without_max_times()
+        .with_jitter()
+        .build()
+        .map(|pause| pause.min(MAX_BACKOFF))
 }
 
 fn is_permanent(e: &kube::Error) -> bool {
@@ -423,11 +432,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_to_a_cap() {
-        assert_eq!(backoff(1), Duration::from_millis(250));
-        assert_eq!(backoff(2), Duration::from_millis(500));
-        assert_eq!(backoff(6), Duration::from_secs(8));
-        assert_eq!(backoff(7), MAX_BACKOFF);
-        assert_eq!(backoff(u32::MAX), MAX_BACKOFF);
+    fn backoff_doubles_with_jitter_to_a_cap() {
+        let pauses: Vec<Duration> = start_backoff().take(12).collect();
+        assert!(
+            (FIRST_BACKOFF..FIRST_BACKOFF * 2).contains(&pauses[0]),
+            "{pauses:?}"
+        );
+        assert!(
+            (FIRST_BACKOFF * 2..FIRST_BACKOFF * 4).contains(&pauses[1]),
+            "{pauses:?}"
+        );
+        assert!(pauses.iter().all(|p| *p <= MAX_BACKOFF), "{pauses:?}");
+        assert!(pauses[11] >= MAX_BACKOFF / 2, "{pauses:?}");
     }
 }

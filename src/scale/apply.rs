@@ -138,23 +138,35 @@ impl Runner {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, kube::Error>>,
     {
-        let mut delay = Duration::from_millis(200);
-        let mut attempt = 1;
-        loop {
-            self.limiter.acquire().await;
-            match call().await {
-                Err(e) if attempt < WRITE_ATTEMPTS && retryable(&e) => {
-                    // A 429 is the API server's flow control turning the request away unread.
-                    *maybe_done |= !matches!(&e, kube::Error::Api(s) if s.code == 429);
-                    self.retries.fetch_add(1, Ordering::Relaxed);
-                    let wait = retry_after(&e).unwrap_or(delay);
-                    tokio::time::sleep(wait).await;
-                    delay = (delay * 2).min(Duration::from_secs(5));
-                    attempt += 1;
-                }
-                outcome => return outcome,
+        use backon::{ExponentialBuilder, Retryable};
+        let backoff = ExponentialBuilder::new()
+            .with_min_delay(Duration::from_millis(200))
+            .with_factor(2.0)
+            .with_max_delay(Duration::from_secs(5))
+            .with_max_times(WRITE_ATTEMPTS as usize - 1)
+            .with_jitter();
+        let limiter = &self.limiter;
+        let mut maybe = false;
+        let outcome = (|| {
+            let request = call();
+            async move {
+                limiter.acquire().await;
+                request.await
             }
-        }
+        })
+        .retry(backoff)
+        .sleep(tokio::time::sleep)
+        .when(retryable)
+        .notify(|e, _| {
+            // A 429 is the API server's flow control turning the request away unread.
+            maybe |= !matches!(e, kube::Error::Api(s) if s.code == 429);
+            self.retries.fetch_add(1, Ordering::Relaxed);
+        })
+        // The server's Retry-After wins over the backoff (while attempts remain).
+        .adjust(|e, pause| pause.map(|p| retry_after(e).unwrap_or(p)))
+        .await;
+        *maybe_done |= maybe;
+        outcome
     }
 
     /// Creates one node of `group` from its prepared template, as CA's IncreaseSize does.
