@@ -24,6 +24,10 @@ pub struct Cluster {
     pub request_timeout: Duration,
     /// How long one request may go unanswered (named when a read times out).
     pub per_request_timeout: Duration,
+    /// When `connect` began: the command's deadline counts from here.
+    connected_at: tokio::time::Instant,
+    /// The cluster's CA Deployment, listed at most once per command (`kwok_ca_deployment`).
+    ca_deployment: tokio::sync::OnceCell<Option<k8s_openapi::api::apps::v1::Deployment>>,
 }
 
 /// The namespace to use, and why it was chosen.
@@ -111,7 +115,7 @@ pub fn read_kubeconfig_list(paths: &[PathBuf]) -> Result<Option<Kubeconfig>> {
 }
 
 /// The kubeconfig kubectl would use: --kubeconfig, else the KUBECONFIG list, else ~/.kube/config.
-fn load_kubeconfig(global: &GlobalArgs) -> Result<Kubeconfig> {
+pub(crate) fn load_kubeconfig(global: &GlobalArgs) -> Result<Kubeconfig> {
     let missing = |path: &Path, from: &str| {
         Error::usage(format!("{from} `{}`: no such file", path.display()))
             .with_hint("pass a readable kubeconfig file")
@@ -311,6 +315,7 @@ pub fn apply_overrides(
 
 /// As `connect`; `for_watches`: no read timeout (a quiet watch is not a dead one).
 async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster> {
+    let connected_at = tokio::time::Instant::now();
     let mut kubeconfig = load_kubeconfig(global)?;
     let context = apply_overrides(
         &mut kubeconfig,
@@ -429,6 +434,8 @@ async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster>
         namespace,
         request_timeout: global.request_timeout,
         per_request_timeout: per_request,
+        connected_at,
+        ca_deployment: tokio::sync::OnceCell::new(),
     };
     if !explicit
         && !for_watches
@@ -445,41 +452,71 @@ async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster>
 /// A server that cannot answer (a timeout, throttling, credentials) fails here as the verb's own
 /// first read would; only a denied list (RBAC) falls back quietly.
 async fn ca_deployment_namespace(cluster: &Cluster) -> Result<Option<Namespace>> {
-    use crate::provider::deployment::{ca_deployment, runs_kwok_ca};
-    use k8s_openapi::api::apps::v1::Deployment;
-    let api: kube::Api<Deployment> = kube::Api::all(cluster.client.clone());
+    use crate::provider::deployment::ca_deployment;
     let what = "list deployments in all namespaces (to find where CA reads its ConfigMaps)";
-    let mut token: Option<String> = None;
-    loop {
-        let mut params = kube::api::ListParams::default().limit(LIST_PAGE);
-        if let Some(t) = &token {
-            params = params.continue_token(t);
-        }
-        let page = match read_with_retries(|| api.list(&params)).await {
-            Ok(page) => page,
-            Err(kube::Error::Api(status)) if status.code == 403 || status.code == 404 => {
-                return Ok(None);
-            }
-            Err(e) if is_timeout(&e) => return Err(cluster.timed_out(what)),
-            Err(e) => return Err(cluster.api_error(e, "list", "deployments", None)),
-        };
-        if let Some(ca) = page
-            .items
-            .iter()
-            .filter(|d| runs_kwok_ca(d))
-            .find_map(ca_deployment)
-        {
-            return Ok(Some(Namespace {
-                name: ca.reads_namespace().to_owned(),
-                reason: format!(
-                    "where Deployment {}/{} reads its ConfigMaps ({ENV_POD_NAMESPACE}, else its own namespace); -n overrides",
-                    ca.namespace, ca.name
-                ),
-            }));
-        }
-        token = page.metadata.continue_.filter(|t| !t.is_empty());
-        if token.is_none() {
+    let found = match cluster.kwok_ca_deployment().await {
+        Ok(found) => found,
+        Err(kube::Error::Api(status)) if status.code == 403 || status.code == 404 => {
             return Ok(None);
+        }
+        Err(e) if is_timeout(&e) => return Err(cluster.timed_out(what)),
+        Err(e) => return Err(cluster.api_error(e, "list", "deployments", None)),
+    };
+    Ok(found.and_then(ca_deployment).map(|ca| Namespace {
+        name: ca.reads_namespace().to_owned(),
+        reason: format!(
+            "where Deployment {}/{} reads its ConfigMaps ({ENV_POD_NAMESPACE}, else its own namespace); -n overrides",
+            ca.namespace, ca.name
+        ),
+    }))
+}
+
+impl Cluster {
+    /// The cluster's CA Deployment (the first that runs the kwok provider), from one paged list
+    /// of all Deployments, made at most once per command whoever asks (the namespace rule,
+    /// `status`, `why`); a failed list is not remembered.
+    pub async fn kwok_ca_deployment(
+        &self,
+    ) -> std::result::Result<Option<&k8s_openapi::api::apps::v1::Deployment>, kube::Error> {
+        use crate::provider::deployment::runs_kwok_ca;
+        use k8s_openapi::api::apps::v1::Deployment;
+        let found = self
+            .ca_deployment
+            .get_or_try_init(|| async {
+                let api: kube::Api<Deployment> = kube::Api::all(self.client.clone());
+                let mut token: Option<String> = None;
+                loop {
+                    let mut params = kube::api::ListParams::default().limit(LIST_PAGE);
+                    if let Some(t) = &token {
+                        params = params.continue_token(t);
+                    }
+                    let page = read_with_retries(|| api.list(&params)).await?;
+                    if let Some(ca) = page.items.into_iter().find(runs_kwok_ca) {
+                        return Ok::<_, kube::Error>(Some(ca));
+                    }
+                    token = page.metadata.continue_.filter(|t| !t.is_empty());
+                    if token.is_none() {
+                        return Ok(None);
+                    }
+                }
+            })
+            .await?;
+        Ok(found.as_ref())
+    }
+
+    /// The same connection, reading CA's ConfigMaps from `namespace` (`why`: the pods' namespace
+    /// and CA's differ).
+    pub fn in_namespace(&self, namespace: Namespace) -> Cluster {
+        Cluster {
+            client: self.client.clone(),
+            server: self.server.clone(),
+            context: self.context.clone(),
+            user: self.user.clone(),
+            namespace,
+            request_timeout: self.request_timeout,
+            per_request_timeout: self.per_request_timeout,
+            connected_at: self.connected_at,
+            ca_deployment: self.ca_deployment.clone(),
         }
     }
 }
@@ -667,9 +704,18 @@ impl Cluster {
 
     /// One deadline for a whole command (or one redraw of a watch): `--request-timeout` from now.
     pub fn deadline(&self) -> Deadline {
+        self.deadline_from(tokio::time::Instant::now())
+    }
+
+    /// The command's deadline: `--request-timeout` from when it connected, so that the reads
+    /// `connect` makes (the namespace rule's Deployments list) count too.
+    pub fn command_deadline(&self) -> Deadline {
+        self.deadline_from(self.connected_at)
+    }
+
+    fn deadline_from(&self, start: tokio::time::Instant) -> Deadline {
         Deadline {
-            at: (self.request_timeout > Duration::ZERO)
-                .then(|| tokio::time::Instant::now() + self.request_timeout),
+            at: (self.request_timeout > Duration::ZERO).then(|| start + self.request_timeout),
         }
     }
 }

@@ -446,10 +446,8 @@ fn global_flags(words: &[String]) -> (GlobalArgs, Option<String>) {
 fn fetch(dynamic: Dynamic, words: &[String]) -> Vec<(String, String)> {
     let (global, config_map) = global_flags(words);
     if dynamic == Dynamic::Contexts {
-        let kubeconfig = match &global.kubeconfig {
-            Some(path) => kube::config::Kubeconfig::read_from(path).ok(),
-            None => kube::config::Kubeconfig::read().ok(),
-        };
+        // Read as every verb reads it: a KUBECONFIG list merged, missing files skipped.
+        let kubeconfig = crate::cluster::load_kubeconfig(&global).ok();
         return kubeconfig
             .map(|k| {
                 k.contexts

@@ -327,7 +327,7 @@ pub fn build_node(
     node
 }
 
-fn retryable(e: &kube::Error) -> bool {
+pub(super) fn retryable(e: &kube::Error) -> bool {
     match e {
         kube::Error::Api(s) => s.code == 429 || s.code >= 500,
         kube::Error::HyperError(_) | kube::Error::Service(_) => true,

@@ -168,7 +168,7 @@ pub async fn acquire(
                         }
                     }
                     // Throttled, a server error or a lost connection: try again shortly.
-                    Err(e) if transient(&e) && failures < TRANSIENT_ATTEMPTS => {
+                    Err(e) if super::apply::retryable(&e) && failures < TRANSIENT_ATTEMPTS => {
                         failures += 1;
                         tokio::time::sleep(POLL_EVERY).await;
                     }
@@ -216,15 +216,6 @@ pub async fn acquire(
 /// Transient failures tolerated per Lease while taking it.
 const TRANSIENT_ATTEMPTS: u32 = 10;
 
-/// A failure worth another try: 429, 5xx, or no answer at all.
-fn transient(e: &kube::Error) -> bool {
-    match e {
-        kube::Error::Api(s) => s.code == 429 || s.code >= 500,
-        kube::Error::HyperError(_) | kube::Error::Service(_) => true,
-        _ => false,
-    }
-}
-
 /// Why Leases cannot be used at all here, if that is what `e` says.
 fn unusable(e: &kube::Error) -> Option<String> {
     match e {
@@ -269,7 +260,6 @@ async fn try_take(
             };
             match api.create(&PostParams::default(), &lease).await {
                 Ok(lease) => Ok(Ok(lease)),
-                // Another run created it first: look again.
                 // Another run created it first: look again at once.
                 Err(kube::Error::Api(s)) if s.code == 409 => Ok(Err(None)),
                 Err(e) => Err(e),

@@ -10,9 +10,8 @@ use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::Ui;
 use crate::provider::status::{self as ca_status};
 use crate::provider::{ANNOTATION_NODEGROUP_NAME, DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
-use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Node};
-use kube::api::{Api, ListParams};
+use kube::api::Api;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;
@@ -29,7 +28,7 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, out: &mut impl Write, ui: &Ui
     cluster::runtime()?.block_on(async {
         let cluster = cluster::connect(global).await?;
         // One deadline for the whole command (each redraw of `-w` gets its own).
-        let mut deadline = cluster.deadline();
+        let mut deadline = cluster.command_deadline();
         let place = locate(&cluster, args, deadline).await?;
         ui.say(format!(
             "reading ConfigMap `{}` in namespace `{}` ({}), context `{}`",
@@ -137,20 +136,19 @@ async fn locate(cluster: &Cluster, args: &StatusArgs, deadline: Deadline) -> Res
     if args.ca_namespace.is_some() {
         return Ok(from_flags(None, None, "from --ca-namespace".to_owned()));
     }
-    let deployments: Api<Deployment> = Api::all(cluster.client.clone());
-    let everything = ListParams::default();
     let what = "list deployments in all namespaces (to find CA's flags)";
+    // The same list the namespace rule made in `connect`, if it made one (one per command).
     let listed = deadline
         .bound(cluster, what, async {
-            match read_with_retries(|| deployments.list(&everything)).await {
-                Ok(list) => Ok(Ok(list)),
+            match cluster.kwok_ca_deployment().await {
+                Ok(found) => Ok(Ok(found)),
                 Err(e) if cluster::is_timeout(&e) => Err(cluster.timed_out(what)),
                 Err(e) => Ok(Err(cluster.api_error(e, "list", "deployments", None))),
             }
         })
         .await?;
-    let list = match listed {
-        Ok(list) => list,
+    let found = match listed {
+        Ok(found) => found,
         Err(e) => {
             return Ok(from_flags(
                 None,
@@ -162,11 +160,7 @@ async fn locate(cluster: &Cluster, args: &StatusArgs, deadline: Deadline) -> Res
             ));
         }
     };
-    if let Some(d) = list
-        .items
-        .iter()
-        .find(|d| crate::provider::deployment::runs_kwok_ca(d))
-    {
+    if let Some(d) = found {
         let words = crate::provider::deployment::container_words(d);
         let flag = |name: &str| view::flag_value(&words, name);
         let deployment_ns = d.metadata.namespace.clone().unwrap_or_default();

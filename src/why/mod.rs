@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, Result, exit};
 use crate::events::view::EventView;
 use crate::lint::{self, analysis::Analysis};
 use crate::output::Ui;
-use crate::provider::deployment::{ca_deployment, runs_kwok_ca};
+use crate::provider::deployment::ca_deployment;
 use crate::provider::nodegroups::prepare_template;
 use crate::provider::objects::{kwok_node, pending_pod};
 use crate::provider::{DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
@@ -210,16 +210,14 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
         });
         // Where CA reads its ConfigMaps: its Deployment says; else as the other verbs resolve it.
         let everything = ListParams::default();
-        let deployments: Api<Deployment> = Api::all(cluster.client.clone());
-        let deployments_seen: Option<Deployment> =
-            match read_with_retries(|| deployments.list(&everything)).await {
-                Ok(list) => list.items.into_iter().find(runs_kwok_ca),
-                Err(e) => {
-                    ui.detail(format!("cannot look for CA's Deployment: {e}"));
-                    None
-                }
-            };
-        let ca = deployments_seen.as_ref().and_then(ca_deployment);
+        let deployments_seen: Option<&Deployment> = match cluster.kwok_ca_deployment().await {
+            Ok(found) => found,
+            Err(e) => {
+                ui.detail(format!("cannot look for CA's Deployment: {e}"));
+                None
+            }
+        };
+        let ca = deployments_seen.and_then(ca_deployment);
         let (config_namespace, config_map) = match &ca {
             Some(d) if args.ca_namespace.is_none() => (
                 Namespace {
@@ -257,15 +255,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
                 .map_or_else(|| "all namespaces".to_owned(), |n| format!("namespace `{n}`")),
             cluster.context
         ));
-        let ca_cluster = Cluster {
-            client: cluster.client.clone(),
-            server: cluster.server.clone(),
-            context: cluster.context.clone(),
-            user: cluster.user.clone(),
-            namespace: config_namespace,
-            request_timeout: cluster.request_timeout,
-            per_request_timeout: cluster.per_request_timeout,
-        };
+        let ca_cluster = cluster.in_namespace(config_namespace);
         let version = args
             .provider
             .ca_version
@@ -287,7 +277,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
             .list_each(&nodes, "", "nodes", None, |n| {
                 if let Some(group) = kwok_node(n, settings.as_ref()).and_then(|g| g.group) {
                     *kwok_nodes.entry(group.clone()).or_default() += 1;
-                    if !is_ready(n) {
+                    if !crate::scale::plan::is_ready(n) {
                         *not_ready.entry(group).or_default() += 1;
                     }
                 }
@@ -298,7 +288,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
         // CA's status: its targets and backoffs (best effort).
         let status_namespace = match &args.ca_namespace {
             Some(ns) => Some(ns.clone()),
-            None => deployment_flag(&deployments_seen, "namespace"),
+            None => deployment_flag(deployments_seen, "namespace"),
         }
         .unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned());
         let status_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), &status_namespace);
@@ -314,7 +304,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
             .and_then(|cm| cm.data.as_ref()?.get(STATUS_KEY))
             .and_then(|text| crate::provider::status::parse(text));
         let stale = status_map.as_ref().zip(status.as_ref()).and_then(|(cm, status)| {
-            let scan_interval = deployment_flag(&deployments_seen, "scan-interval")
+            let scan_interval = deployment_flag(deployments_seen, "scan-interval")
                 .and_then(|v| crate::cli::parse_duration(&v).ok())
                 .filter(|d| !d.is_zero())
                 .unwrap_or(crate::status::DEFAULT_SCAN_INTERVAL);
@@ -489,16 +479,9 @@ fn stale_for(
 }
 
 /// A flag of CA's Deployment (`--namespace`: where CA writes its status).
-fn deployment_flag(deployment: &Option<Deployment>, name: &str) -> Option<String> {
-    let words = crate::provider::deployment::container_words(deployment.as_ref()?);
+fn deployment_flag(deployment: Option<&Deployment>, name: &str) -> Option<String> {
+    let words = crate::provider::deployment::container_words(deployment?);
     crate::status::view::flag_value(&words, name)
-}
-
-fn is_ready(node: &Node) -> bool {
-    node.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
 
 /// Controllers read once each: ReplicaSet → Deployment, Job → CronJob.
