@@ -4,19 +4,13 @@
 //! with key `templates`), a raw provider config, and raw templates (Nodes / a List). Positions
 //! inside a ConfigMap's `data` block scalar are mapped back onto the manifest's lines.
 
+use super::InputFile;
 use crate::error::{Error, Result};
-use crate::lint::inputs::{Inputs, OtherConfigMap, TemplatesInput, TextInput};
+use crate::lint::given::{Inputs, OtherConfigMap, TemplatesInput, TextInput};
 use crate::lint::{Diagnostic, RuleId, config_key_missing};
-use crate::provider::{CONFIG_KEY, CaFailure, TEMPLATES_KEY};
+use crate::provider::{CONFIG_KEY, CaFailure, CaVersion, TEMPLATES_KEY};
 use crate::source::{Location, Source};
 use crate::yaml::{self, Node, Pos, Style};
-
-/// One file (or stdin) as read from disk.
-#[derive(Debug, Clone)]
-pub struct InputFile {
-    pub label: String,
-    pub text: String,
-}
 
 /// A provider config or templates found somewhere in the inputs.
 #[derive(Debug)]
@@ -437,6 +431,7 @@ pub fn classify(
     files: Vec<InputFile>,
     templates_file: Option<InputFile>,
     config_map_name: &str,
+    version: CaVersion,
 ) -> Result<Inputs> {
     let mut collector = Collector::default();
     let mut unrecognised = Vec::new();
@@ -517,7 +512,7 @@ pub fn classify(
     let mut notes = Vec::new();
     if let Some(read) = config
         .as_ref()
-        .and_then(|c| the_one_ca_reads(&mut collector.templates, &c.text))
+        .and_then(|c| the_one_ca_reads(&mut collector.templates, &c.text, version))
     {
         notes.push(read);
     }
@@ -574,13 +569,16 @@ pub fn classify(
 
 /// Of several templates ConfigMaps (a namespace dump with a backup), keeps the one the
 /// config's `configmap.name` names, as CA reads only that one; says which were left out.
-fn the_one_ca_reads(templates: &mut Vec<Found>, config_text: &str) -> Option<String> {
+fn the_one_ca_reads(
+    templates: &mut Vec<Found>,
+    config_text: &str,
+    version: CaVersion,
+) -> Option<String> {
     if templates.len() < 2 {
         return None;
     }
     let parsed = crate::provider::config::parse_text(config_text).ok()?;
-    let name = crate::provider::config::decode(&parsed, crate::provider::CaVersion::LATEST)
-        .string("configmap.name")?;
+    let name = crate::provider::config::decode(&parsed, version).string("configmap.name")?;
     let named = |f: &Found| f.config_map.as_ref().is_some_and(|(n, _)| *n == name);
     if templates.iter().filter(|f| named(f)).count() != 1 {
         return None;
@@ -651,6 +649,7 @@ mod tests {
             vec![file("cm.yaml", CONFIGMAPS)],
             None,
             "kwok-provider-config",
+            CaVersion::LATEST,
         )
         .unwrap();
         let config = inputs.config.unwrap();
@@ -685,8 +684,13 @@ mod tests {
                 7,
             ),
         ] {
-            let inputs =
-                classify(vec![file("cm.yaml", text)], None, "kwok-provider-config").unwrap();
+            let inputs = classify(
+                vec![file("cm.yaml", text)],
+                None,
+                "kwok-provider-config",
+                CaVersion::LATEST,
+            )
+            .unwrap();
             let config = inputs.config.unwrap();
             let inner = config
                 .text
@@ -719,6 +723,7 @@ mod tests {
             ],
             None,
             "kwok-provider-config",
+            CaVersion::LATEST,
         )
         .unwrap();
         assert!(inputs.config.is_some());
@@ -737,6 +742,7 @@ mod tests {
             vec![file("x.yaml", "hello: world\n")],
             None,
             "kwok-provider-config",
+            CaVersion::LATEST,
         )
         .unwrap_err();
         assert_eq!(err.exit_code(), 2);
@@ -744,6 +750,7 @@ mod tests {
             vec![file("x.bin", "\u{1}: [\n")],
             None,
             "kwok-provider-config",
+            CaVersion::LATEST,
         )
         .unwrap_err();
         assert_eq!(err.exit_code(), 2);
@@ -759,6 +766,7 @@ mod tests {
             ],
             None,
             "kwok-provider-config",
+            CaVersion::LATEST,
         )
         .unwrap_err();
         assert!(err.message.contains("2 provider configs"));
@@ -767,7 +775,13 @@ mod tests {
     #[test]
     fn config_map_without_config_key_is_a_finding() {
         let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kwok-provider-config\ndata:\n  config.yaml: x\n";
-        let inputs = classify(vec![file("a.yaml", text)], None, "kwok-provider-config").unwrap();
+        let inputs = classify(
+            vec![file("a.yaml", text)],
+            None,
+            "kwok-provider-config",
+            CaVersion::LATEST,
+        )
+        .unwrap();
         assert_eq!(inputs.loading[0].rule, RuleId::ConfigEmpty);
         assert!(inputs.config_failure.is_some());
     }

@@ -1,14 +1,14 @@
-//! Live-cluster `validate`: reads what CA would read, plus the facts the cluster rules need.
+//! The live cluster's side of what CA reads: its ConfigMaps (and, with `readNodesFrom: cluster`,
+//! the nodes), plus the facts the cluster rules need.
 //!
-//! The ConfigMaps (and, with `readNodesFrom: cluster`, the nodes) are required: failing to read
-//! them is exit 3. Everything else (Deployments, pods, the Stage CRD) is best effort: when RBAC
-//! hides it, the rules that need it are skipped and `-v` says so.
+//! The ConfigMaps (and nodes) are required: failing to read them is exit 3. Everything else
+//! (Deployments, pods, the Stage CRD) is best effort: when RBAC hides it, the rules that need it
+//! are skipped and `-v` says so.
 
-use crate::cli::{GlobalArgs, ValidateArgs};
-use crate::cluster::{Cluster, connect, read_with_retries, runtime};
+use crate::cluster::{Cluster, LIST_PAGE, read_with_retries};
 use crate::error::Result;
 use crate::lint::analysis::Analysis;
-use crate::lint::inputs::{Inputs, TemplatesInput, TextInput};
+use crate::lint::given::{Inputs, TemplatesInput, TextInput};
 use crate::lint::{self, ClusterFacts, KwokEvidence, config_key_missing};
 use crate::output::Ui;
 use crate::provider::config::{ProviderSettings, ReadNodesFrom};
@@ -25,61 +25,6 @@ use kube::api::{Api, ListParams};
 /// CRD the kwok controller's stages use; its presence means kwok is installed somehow.
 const KWOK_STAGE_CRD: &str = "stages.kwok.x-k8s.io";
 
-pub fn analyze_live(
-    global: &GlobalArgs,
-    args: &ValidateArgs,
-    config_map: &str,
-    ui: &Ui,
-) -> Result<Analysis> {
-    runtime()?.block_on(async {
-        let cluster = connect(global).await?;
-        let ns = cluster.namespace.name.clone();
-        ui.say(format!(
-            "validating ConfigMap `{config_map}` in namespace `{ns}` ({}), context `{}` at {}",
-            cluster.namespace.reason, cluster.context, cluster.server
-        ));
-        // Which ConfigMaps and nodes to read does not depend on the CA version.
-        let (inputs, mut facts, nodes) =
-            read_inputs(&cluster, config_map, args.provider.ca_version()).await?;
-        facts.namespace = ns.clone();
-        facts.config_map = config_map.to_owned();
-        let all_deployments: Api<Deployment> = Api::all(cluster.client.clone());
-        let everything = ListParams::default();
-        let deployments = read_with_retries(|| all_deployments.list(&everything))
-            .await
-            .map(|list| list.items);
-        let version = match args.provider.ca_version {
-            Some(version) => version,
-            None => match deployments
-                .as_ref()
-                .ok()
-                .and_then(|d| deployed_ca_version(d, &ns, config_map))
-            {
-                Some((version, deployment, image)) => {
-                    ui.say(format!(
-                        "linting for CA {version}: the image of {deployment} ({image}); --ca-version overrides it"
-                    ));
-                    version
-                }
-                None => CaVersion::LATEST,
-            },
-        };
-        let mut analysis = lint::analyze(&inputs, version);
-        let settings = analysis.verdict.settings.clone();
-        gather_facts(
-            &cluster,
-            &mut facts,
-            nodes,
-            deployments,
-            settings.as_ref(),
-            ui,
-        )
-        .await;
-        lint::check_cluster(&facts, &mut analysis);
-        Ok(analysis)
-    })
-}
-
 /// The ConfigMaps (or nodes) CA reads in the live cluster, analysed as CA would: what `scale`,
 /// `status` and completion know of CA's node groups. (No cluster rules: that is `validate`'s.)
 pub(crate) async fn analyze_config_maps(
@@ -87,12 +32,12 @@ pub(crate) async fn analyze_config_maps(
     config_map: &str,
     version: CaVersion,
 ) -> Result<Analysis> {
-    let (inputs, _, _) = read_inputs(cluster, config_map, version).await?;
+    let (inputs, _, _) = read_config_maps(cluster, config_map, version).await?;
     Ok(lint::analyze(&inputs, version))
 }
 
 /// What CA reads: the config ConfigMap, then the templates ConfigMap or the nodes (returned too).
-pub(crate) async fn read_inputs(
+pub(crate) async fn read_config_maps(
     cluster: &Cluster,
     config_map: &str,
     version: CaVersion,
@@ -253,7 +198,7 @@ fn templates_source(
 
 /// The version of the CA Deployment that reads these ConfigMaps (kwok provider, this
 /// namespace, this name), from its image tag; `None` when there is none.
-fn deployed_ca_version(
+pub(crate) fn deployed_ca_version(
     deployments: &[Deployment],
     namespace: &str,
     config_map: &str,
@@ -276,8 +221,37 @@ fn deployed_ca_version(
         })
 }
 
+/// Every Deployment in the cluster, a page at a time (memory stays flat in a large cluster).
+pub(crate) async fn list_deployments(cluster: &Cluster) -> Result<Vec<Deployment>, kube::Error> {
+    let api: Api<Deployment> = Api::all(cluster.client.clone());
+    let mut all = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut params = ListParams::default().limit(LIST_PAGE);
+        if let Some(t) = &token {
+            params = params.continue_token(t);
+        }
+        let page = read_with_retries(|| api.list(&params)).await?;
+        all.extend(page.items);
+        token = page.metadata.continue_.filter(|t| !t.is_empty());
+        if token.is_none() {
+            return Ok(all);
+        }
+    }
+}
+
+/// Whether a kwok controller is at work in the cluster (`validate`'s traces: its Deployment,
+/// a Ready kwok node, the Stage CRD, a Stage), best effort; `scale` and `init` ask it.
+pub async fn kwok_controller_evidence(cluster: &Cluster, ui: &Ui) -> KwokEvidence {
+    let deployment = list_deployments(cluster)
+        .await
+        .ok()
+        .map(|items| items.iter().any(is_kwok_controller));
+    kwok_evidence(&cluster.client, deployment, None, ui).await
+}
+
 /// Best-effort reads for the cluster rules; a failed read leaves its fact unknown.
-async fn gather_facts(
+pub(crate) async fn gather_facts(
     cluster: &Cluster,
     facts: &mut ClusterFacts,
     nodes: Option<Vec<Node>>,
@@ -366,7 +340,7 @@ async fn gather_facts(
 /// What shows a kwok controller at work besides its Deployment (`deployment`, read by the
 /// caller): a Ready fake node in `nodes` (read here when `None`), the Stage CRD, a Stage
 /// object. Best effort: what cannot be read stays unknown; the first trace found ends the search.
-pub async fn kwok_evidence(
+async fn kwok_evidence(
     client: &kube::Client,
     deployment: Option<bool>,
     nodes: Option<&[Node]>,
@@ -389,7 +363,7 @@ pub async fn kwok_evidence(
         Some(nodes) => Some(nodes.iter().any(is_ready_fake_node)),
         None => {
             let api: Api<Node> = Api::all(client.clone());
-            let page = ListParams::default().limit(crate::cluster::LIST_PAGE);
+            let page = ListParams::default().limit(LIST_PAGE);
             match read_with_retries(|| api.list(&page)).await {
                 Ok(list) => Some(list.items.iter().any(is_ready_fake_node)),
                 Err(e) => {

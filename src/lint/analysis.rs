@@ -1,6 +1,6 @@
 //! Runs the provider model and every rule over loaded inputs; returns CA's verdict and the diagnostics (pure).
 
-use super::inputs::{Inputs, TemplatesInput};
+use super::given::{Inputs, TemplatesInput};
 use super::{Diagnostic, config_rules, template_rules};
 use crate::provider::config::{ProviderSettings, ReadNodesFrom};
 use crate::provider::nodegroups::NodeGroup;
@@ -254,7 +254,7 @@ fn template_label(set: &TemplateSet<'_>, ordinal: usize, input: &TemplatesInput)
 mod tests {
     use super::*;
     use crate::lint::RuleId;
-    use crate::lint::inputs::TextInput;
+    use crate::lint::given::TextInput;
 
     fn inputs(config: &str, templates: &str) -> Inputs {
         Inputs {

@@ -1,4 +1,4 @@
-//! What the linter is given: the config and templates texts, already read from files or the cluster.
+//! What the linter is given: the config and templates texts, already read by `inputs` from files or the cluster.
 
 use super::Diagnostic;
 use crate::provider::CaFailure;

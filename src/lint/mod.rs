@@ -6,7 +6,7 @@
 pub(crate) mod analysis;
 mod cluster_rules;
 mod config_rules;
-pub(crate) mod inputs;
+pub(crate) mod given;
 mod template_rules;
 
 pub(crate) use analysis::analyze;

@@ -1,6 +1,6 @@
 //! Rules on the templates and the node groups CA derives from them (pure).
 
-use super::inputs::{OtherConfigMap, TemplatesInput};
+use super::given::{OtherConfigMap, TemplatesInput};
 use super::{Diagnostic, RuleId, Severity, SourceId, describe_keys, did_you_mean};
 use crate::provider::config::{GroupBy, ProviderSettings, ReadNodesFrom};
 use crate::provider::nodegroups::{GroupProblem, SizeProblem};

@@ -274,7 +274,7 @@ async fn read(
                 cluster.namespace.name
             ),
             async {
-                Ok(crate::validate::live::analyze_config_maps(
+                Ok(crate::inputs::live::analyze_config_maps(
                     cluster,
                     config_map,
                     args.provider.ca_version(),

@@ -265,7 +265,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
             })
             .unwrap_or(crate::provider::CaVersion::LATEST);
         let analysis =
-            crate::validate::live::analyze_config_maps(&ca_cluster, &config_map, version).await?;
+            crate::inputs::live::analyze_config_maps(&ca_cluster, &config_map, version).await?;
         refuse_broken(&analysis, ui)?;
         let settings = analysis.verdict.settings.clone();
 
@@ -604,9 +604,14 @@ fn selector_matches(selector: &str, labels: Option<&Json>) -> Result<bool> {
 }
 
 fn offline(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Result<Report> {
-    let files = crate::validate::read_inputs(&args.files)?;
+    let given = crate::inputs::GivenFiles::read(&args.files, args.templates.as_deref())?.unwrap_or(
+        crate::inputs::GivenFiles {
+            files: Vec::new(),
+            templates: None,
+        },
+    );
     let mut workloads = Vec::new();
-    for file in &files {
+    for file in &given.files {
         // Files that are not YAML are the config reader's to report.
         let Ok(docs) = crate::yaml::parse_stream(&file.text) else {
             continue;
@@ -626,16 +631,11 @@ fn offline(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> 
     }
     let (config_map, note) = args
         .provider
-        .config_map_name_for_files(&files, &global.env)?;
+        .config_map_name_for_files(&given.files, &global.env)?;
     if let Some(note) = note {
         ui.say(note);
     }
-    let templates = args
-        .templates
-        .as_deref()
-        .map(|t| crate::validate::read_templates(t, &args.files))
-        .transpose()?;
-    let inputs = crate::validate::inputs::classify(files, templates, &config_map)?;
+    let inputs = given.classify(&config_map, args.provider.ca_version(), ui)?;
     let analysis = lint::analyze(&inputs, args.provider.ca_version());
     refuse_broken(&analysis, ui)?;
     let groups = group_inputs(&analysis, &HashMap::new());
