@@ -13,7 +13,10 @@ use crate::lint::{self, ClusterFacts, KwokEvidence, config_key_missing};
 use crate::output::Ui;
 use crate::provider::config::{ProviderSettings, ReadNodesFrom};
 use crate::provider::deployment::{ca_deployment, is_kwok_controller};
-use crate::provider::objects::{kwok_node, pending_pod, real_node_in_group};
+use crate::provider::nodes::{
+    is_fake_node, kwok_node, real_node_in_group, ungrouped_provider_node,
+};
+use crate::provider::objects::pending_pod;
 use crate::provider::startup::{ParsedTexts, Startup};
 use crate::provider::*;
 use crate::source::{Location, Source};
@@ -324,7 +327,7 @@ pub(crate) async fn gather_facts(
         (Some(nodes), Some(settings)) => Some(
             nodes
                 .iter()
-                .filter_map(|n| crate::provider::objects::ungrouped_provider_node(n, settings))
+                .filter_map(|n| ungrouped_provider_node(n, settings))
                 .collect(),
         ),
         _ => None,
@@ -415,7 +418,7 @@ async fn kwok_evidence(
 /// A node kwok manages (`kwok.x-k8s.io/node: fake`) whose Ready condition is True: only a
 /// kwok controller keeps one so.
 fn is_ready_fake_node(node: &Node) -> bool {
-    let fake = crate::provider::nodegroups::is_fake_node(
+    let fake = is_fake_node(
         node.metadata
             .annotations
             .as_ref()

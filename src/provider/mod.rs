@@ -10,6 +10,7 @@ pub(crate) mod deployment;
 pub(crate) mod events;
 pub(crate) mod names;
 pub mod nodegroups;
+pub(crate) mod nodes;
 pub(crate) mod objects;
 pub(crate) mod quantity;
 pub(crate) mod startup;

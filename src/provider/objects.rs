@@ -1,30 +1,108 @@
-//! Pods and nodes as CA and the scheduler see them: pending pods, tolerations of the kwok taint, which group a node counts in (pure).
+//! Pods as the scheduler and CA see them: their requests, their tolerations, the pending ones
+//! (pure). Which node counts where is `nodes.rs`.
 
-use super::config::{GroupBy, ProviderSettings};
-use super::{
-    ANNOTATION_KWOK_NODE, ANNOTATION_NODEGROUP_NAME, TAINT_EFFECT, TAINT_KEY, TAINT_VALUE,
-    nodegroups, quantity,
-};
-use k8s_openapi::api::core::v1::{Node, Pod};
+use super::{TAINT_EFFECT, TAINT_KEY, TAINT_VALUE, quantity};
+use k8s_openapi::api::core::v1::{Pod, PodSpec, Taint, Toleration};
 use std::collections::BTreeMap;
 
-/// A toleration as written on a pod.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Toleration {
-    pub key: String,
-    pub operator: String,
-    pub value: String,
-    pub effect: String,
+/// Resource name → amount in base units (cores for cpu, bytes for memory, a count for `pods`).
+pub type Resources = BTreeMap<String, f64>;
+
+/// The pod count resource every pod takes one of.
+pub const RESOURCE_PODS: &str = "pods";
+
+pub(crate) fn add_quantities(
+    into: &mut Resources,
+    list: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>,
+) {
+    for (name, q) in list.into_iter().flatten() {
+        if let Some(v) = quantity::parse(&q.0) {
+            *into.entry(name.clone()).or_default() += v;
+        }
+    }
 }
 
-impl Toleration {
-    /// Kubernetes' ToleratesTaint for the kwok-provider taint.
-    pub fn tolerates_kwok_taint(&self) -> bool {
-        let effect_ok = self.effect.is_empty() || self.effect == TAINT_EFFECT;
-        let key_ok = self.key == TAINT_KEY || (self.key.is_empty() && self.operator == "Exists");
-        let value_ok = self.operator == "Exists" || self.value == TAINT_VALUE;
-        effect_ok && key_ok && value_ok
+pub(crate) fn max_into(into: &mut Resources, other: &Resources) {
+    for (name, v) in other {
+        let slot = into.entry(name.clone()).or_default();
+        *slot = slot.max(*v);
     }
+}
+
+pub(crate) fn sum_into(into: &mut Resources, other: &Resources) {
+    for (name, v) in other {
+        *into.entry(name.clone()).or_default() += v;
+    }
+}
+
+/// A pod's requests as the scheduler counts them: the larger of the containers' sum (plus
+/// sidecars) and each init container (plus the sidecars started before it), plus the
+/// overhead; and one `pods`.
+pub fn pod_requests(spec: &PodSpec) -> Resources {
+    let mut containers = Resources::new();
+    for c in &spec.containers {
+        add_quantities(
+            &mut containers,
+            c.resources.as_ref().and_then(|r| r.requests.as_ref()),
+        );
+    }
+    let mut sidecars = Resources::new();
+    let mut init_peak = Resources::new();
+    for c in spec.init_containers.iter().flatten() {
+        let mut own = Resources::new();
+        add_quantities(
+            &mut own,
+            c.resources.as_ref().and_then(|r| r.requests.as_ref()),
+        );
+        if c.restart_policy.as_deref() == Some("Always") {
+            sum_into(&mut sidecars, &own);
+            max_into(&mut init_peak, &sidecars);
+        } else {
+            let mut with_sidecars = sidecars.clone();
+            sum_into(&mut with_sidecars, &own);
+            max_into(&mut init_peak, &with_sidecars);
+        }
+    }
+    sum_into(&mut containers, &sidecars);
+    max_into(&mut containers, &init_peak);
+    add_quantities(&mut containers, spec.overhead.as_ref());
+    containers.retain(|_, v| *v > 0.0);
+    containers.insert(RESOURCE_PODS.to_owned(), 1.0);
+    containers
+}
+
+/// Kubernetes' `ToleratesTaint`.
+pub fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {
+    let effect = toleration.effect.as_deref().unwrap_or("");
+    if !effect.is_empty() && effect != taint.effect {
+        return false;
+    }
+    let operator = toleration.operator.as_deref().unwrap_or("Equal");
+    let key = toleration.key.as_deref().unwrap_or("");
+    if key.is_empty() {
+        return operator == "Exists";
+    }
+    if key != taint.key {
+        return false;
+    }
+    match operator {
+        "Exists" => true,
+        "Equal" | "" => {
+            toleration.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or("")
+        }
+        _ => false,
+    }
+}
+
+/// Whether a toleration lets a pod onto the nodes of a group with the kwok-provider taint.
+pub fn tolerates_kwok_taint(toleration: &Toleration) -> bool {
+    let taint = Taint {
+        key: TAINT_KEY.to_owned(),
+        value: Some(TAINT_VALUE.to_owned()),
+        effect: TAINT_EFFECT.to_owned(),
+        time_added: None,
+    };
+    tolerates(toleration, &taint)
 }
 
 /// A pending pod, reduced to what decides whether a template would fit it.
@@ -34,18 +112,10 @@ pub struct PendingPod {
     pub name: String,
     pub node_selector: BTreeMap<String, String>,
     pub tolerations: Vec<Toleration>,
-    /// Sum of container requests, in cores.
+    /// Its cpu request as the scheduler counts it (`pod_requests`), in cores.
     pub cpu: f64,
-    /// Sum of container requests, in bytes.
+    /// Its memory request as the scheduler counts it (`pod_requests`), in bytes.
     pub memory: f64,
-}
-
-/// A node and the node group CA counts it in, if any.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupedNode {
-    pub name: String,
-    /// Its `cluster-autoscaler.kwok.nodegroup/name` annotation, else its grouping value.
-    pub group: Option<String>,
 }
 
 /// A pod the scheduler could not place (phase Pending, no node), as the rules need it.
@@ -55,13 +125,8 @@ pub fn pending_pod(pod: &Pod) -> Option<PendingPod> {
     if !status_pending || spec.node_name.as_deref().is_some_and(|n| !n.is_empty()) {
         return None;
     }
-    let request = |resource: &str| -> f64 {
-        spec.containers
-            .iter()
-            .filter_map(|c| c.resources.as_ref()?.requests.as_ref()?.get(resource))
-            .filter_map(|q| quantity::parse(&q.0))
-            .sum()
-    };
+    let requests = pod_requests(spec);
+    let request = |resource: &str| requests.get(resource).copied().unwrap_or(0.0);
     Some(PendingPod {
         namespace: pod.metadata.namespace.clone().unwrap_or_default(),
         name: pod.metadata.name.clone().unwrap_or_default(),
@@ -71,113 +136,42 @@ pub fn pending_pod(pod: &Pod) -> Option<PendingPod> {
             .unwrap_or_default()
             .into_iter()
             .collect(),
-        tolerations: spec
-            .tolerations
-            .iter()
-            .flatten()
-            .map(|t| Toleration {
-                key: t.key.clone().unwrap_or_default(),
-                operator: t.operator.clone().unwrap_or_else(|| "Equal".to_owned()),
-                value: t.value.clone().unwrap_or_default(),
-                effect: t.effect.clone().unwrap_or_default(),
-            })
-            .collect(),
+        tolerations: spec.tolerations.clone().unwrap_or_default(),
         cpu: request("cpu"),
         memory: request("memory"),
     })
-}
-
-/// A node CA created (or `scale` did): owned by the provider and marked fake.
-pub fn kwok_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<GroupedNode> {
-    let provider_id = node.spec.as_ref().and_then(|s| s.provider_id.as_deref());
-    let annotations = node.metadata.annotations.clone().unwrap_or_default();
-    let annotation = |key: &str| annotations.get(key).map(String::as_str);
-    if !nodegroups::is_provider_node(provider_id)
-        || !nodegroups::is_fake_node(annotation(ANNOTATION_KWOK_NODE))
-    {
-        return None;
-    }
-    Some(group_node(node, settings))
-}
-
-/// A node that is not the provider's (no `kwok` providerID) but that CA counts into a group.
-pub fn real_node_in_group(node: &Node, settings: Option<&ProviderSettings>) -> Option<GroupedNode> {
-    let provider_id = node.spec.as_ref().and_then(|s| s.provider_id.as_deref());
-    if nodegroups::is_provider_node(provider_id) {
-        return None;
-    }
-    Some(group_node(node, settings)).filter(|n| n.group.is_some())
-}
-
-/// A node CA 1.29 dies on: its providerID starts with `kwok` (so `NodeGroupForNode` asks its group)
-/// but it has neither the name annotation nor the grouping key. 1.29's `getNGName` then calls
-/// `klog.Fatalf("%s '%s' for node '%s' not present in the manifest")`; 1.30+ only skip it.
-pub fn ungrouped_provider_node(node: &Node, settings: &ProviderSettings) -> Option<String> {
-    let provider_id = node.spec.as_ref().and_then(|s| s.provider_id.as_deref());
-    if !nodegroups::is_provider_node(provider_id) {
-        return None;
-    }
-    let non_empty = |map: Option<&BTreeMap<String, String>>, key: &str| {
-        map.and_then(|m| m.get(key)).is_some_and(|v| !v.is_empty())
-    };
-    let annotations = node.metadata.annotations.as_ref();
-    if non_empty(annotations, ANNOTATION_NODEGROUP_NAME) {
-        return None;
-    }
-    let grouping = match settings.group_by {
-        GroupBy::Label => node.metadata.labels.as_ref(),
-        GroupBy::Annotation => annotations,
-    };
-    if non_empty(grouping, &settings.grouping_key) {
-        return None;
-    }
-    node.metadata.name.clone()
-}
-
-/// Any node with the group CA's `Refresh()` counts it in (the name annotation, else the grouping value).
-pub fn group_node(node: &Node, settings: Option<&ProviderSettings>) -> GroupedNode {
-    let annotations = node.metadata.annotations.clone().unwrap_or_default();
-    let annotation = |key: &str| annotations.get(key).map(String::as_str);
-    let grouping_value = |s: &ProviderSettings| {
-        let source = match s.group_by {
-            GroupBy::Label => node.metadata.labels.as_ref(),
-            GroupBy::Annotation => node.metadata.annotations.as_ref(),
-        };
-        source.and_then(|m| m.get(&s.grouping_key)).cloned()
-    };
-    GroupedNode {
-        name: node.metadata.name.clone().unwrap_or_default(),
-        group: nodegroups::live_node_group(
-            annotation(ANNOTATION_NODEGROUP_NAME),
-            grouping_value,
-            settings,
-        ),
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use k8s_openapi::api::core::v1::{
-        Container, NodeSpec, PodSpec, PodStatus, ResourceRequirements, Toleration as PodToleration,
+        Container, PodSpec, PodStatus, ResourceRequirements, Toleration as PodToleration,
     };
     use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
     #[test]
     fn toleration_matching() {
-        let t = |key: &str, op: &str, value: &str, effect: &str| Toleration {
-            key: key.into(),
-            operator: op.into(),
-            value: value.into(),
-            effect: effect.into(),
+        let t = |key: &str, op: &str, value: &str, effect: &str| {
+            let text = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+            tolerates_kwok_taint(&Toleration {
+                key: text(key),
+                operator: text(op),
+                value: text(value),
+                effect: text(effect),
+                toleration_seconds: None,
+            })
         };
-        assert!(t("kwok-provider", "Equal", "true", "NoSchedule").tolerates_kwok_taint());
-        assert!(t("kwok-provider", "Exists", "", "").tolerates_kwok_taint());
-        assert!(t("", "Exists", "", "").tolerates_kwok_taint());
-        assert!(!t("kwok-provider", "Equal", "false", "NoSchedule").tolerates_kwok_taint());
-        assert!(!t("kwok-provider", "Equal", "true", "NoExecute").tolerates_kwok_taint());
-        assert!(!t("other", "Exists", "", "").tolerates_kwok_taint());
+        assert!(t("kwok-provider", "Equal", "true", "NoSchedule"));
+        assert!(t("kwok-provider", "", "true", "NoSchedule"));
+        assert!(t("kwok-provider", "Exists", "", ""));
+        assert!(t("", "Exists", "", ""));
+        assert!(!t("kwok-provider", "Equal", "false", "NoSchedule"));
+        assert!(!t("kwok-provider", "Equal", "true", "NoExecute"));
+        assert!(!t("other", "Exists", "", ""));
+        // An operator Kubernetes does not know tolerates nothing (it used to pass here).
+        assert!(!t("kwok-provider", "Gt", "true", "NoSchedule"));
     }
 
     fn pod(phase: &str, node_name: Option<&str>) -> Pod {
@@ -229,6 +223,25 @@ mod tests {
     }
 
     #[test]
+    fn a_pending_pod_requests_what_the_scheduler_counts_init_containers_and_overhead_included() {
+        let mut big_init = pod("Pending", None);
+        let spec = big_init.spec.as_mut().unwrap();
+        spec.init_containers = Some(vec![Container {
+            name: "migrate".into(),
+            resources: Some(ResourceRequirements {
+                requests: Some([("cpu".to_owned(), Quantity("3".into()))].into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }]);
+        spec.overhead = Some([("cpu".to_owned(), Quantity("250m".into()))].into());
+        let pending = pending_pod(&big_init).expect("pending");
+        // max(0.5 + 1, 3) + 0.25: the init container's peak wins, the overhead adds.
+        assert_eq!(pending.cpu, 3.25);
+        assert_eq!(pending.memory, 1.5 * 1024.0 * 1024.0 * 1024.0);
+    }
+
+    #[test]
     fn a_pending_unscheduled_pod_sums_its_container_requests() {
         let pending = pending_pod(&pod("Pending", None)).expect("pending");
         assert_eq!(
@@ -239,104 +252,12 @@ mod tests {
         assert_eq!(pending.memory, 1.5 * 1024.0 * 1024.0 * 1024.0);
         assert_eq!(pending.node_selector["kwok-nodegroup"], "ng");
         // An omitted operator is `Equal`, as the API server defaults it.
-        assert_eq!(pending.tolerations[0].operator, "Equal");
-        assert!(pending.tolerations[0].tolerates_kwok_taint());
+        assert!(tolerates_kwok_taint(&pending.tolerations[0]));
         assert_eq!(pending_pod(&pod("Running", None)), None);
         assert_eq!(
             pending_pod(&pod("Pending", Some("node-1"))),
             None,
             "bound, waiting for kubelet"
-        );
-    }
-
-    fn node(
-        provider_id: Option<&str>,
-        annotations: &[(&str, &str)],
-        labels: &[(&str, &str)],
-    ) -> Node {
-        let map = |pairs: &[(&str, &str)]| {
-            Some(
-                pairs
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            )
-        };
-        Node {
-            metadata: ObjectMeta {
-                name: Some("n1".into()),
-                annotations: map(annotations),
-                labels: map(labels),
-                ..Default::default()
-            },
-            spec: Some(NodeSpec {
-                provider_id: provider_id.map(Into::into),
-                ..Default::default()
-            }),
-            status: None,
-        }
-    }
-
-    fn settings() -> ProviderSettings {
-        let text = super::super::config::parse_text(
-            "readNodesFrom: configmap\nnodegroups: {fromNodeLabelKey: kwok-nodegroup}\nconfigmap: {name: t}\n",
-        )
-        .unwrap();
-        super::super::config::decode(&text, super::super::CaVersion::LATEST)
-            .check()
-            .unwrap()
-    }
-
-    #[test]
-    fn only_fake_provider_nodes_are_kwoks_and_the_name_annotation_wins_over_the_label() {
-        let settings = settings();
-        let fake = [
-            (ANNOTATION_KWOK_NODE, "fake"),
-            (ANNOTATION_NODEGROUP_NAME, "ng-a"),
-        ];
-        let labelled = [("kwok-nodegroup", "ng-b")];
-        let kwok = kwok_node(&node(Some("kwok:n1"), &fake, &labelled), Some(&settings));
-        assert_eq!(kwok.and_then(|n| n.group).as_deref(), Some("ng-a"));
-        assert_eq!(
-            kwok_node(&node(None, &fake, &labelled), Some(&settings)),
-            None
-        );
-        assert_eq!(
-            kwok_node(&node(Some("kwok:n1"), &[], &labelled), Some(&settings)),
-            None
-        );
-        let real = group_node(&node(Some("aws:///i-1"), &[], &labelled), Some(&settings));
-        assert_eq!(real.group.as_deref(), Some("ng-b"));
-        let real = real_node_in_group(&node(Some("aws:///i-1"), &[], &labelled), Some(&settings));
-        assert_eq!(real.and_then(|n| n.group).as_deref(), Some("ng-b"));
-        let kwoks = real_node_in_group(&node(Some("kwok:n1"), &fake, &labelled), Some(&settings));
-        assert_eq!(kwoks, None, "the provider's own nodes are not real nodes");
-        let ungrouped = real_node_in_group(&node(None, &[], &[]), Some(&settings));
-        assert_eq!(ungrouped, None);
-        let unknown = group_node(&node(None, &[], &labelled), None);
-        assert_eq!(unknown.group, None, "no settings: no grouping key");
-    }
-
-    #[test]
-    fn a_kwok_provider_id_without_group_is_what_ca_1_29_dies_on() {
-        let settings = settings();
-        let name = |n: Node| n.metadata.name.clone();
-        let leftover = node(Some("kwok://leftover"), &[], &[]);
-        assert_eq!(
-            ungrouped_provider_node(&leftover, &settings),
-            name(leftover.clone())
-        );
-        let empty_label = node(Some("kwok:n1"), &[], &[("kwok-nodegroup", "")]);
-        assert!(ungrouped_provider_node(&empty_label, &settings).is_some());
-        let labelled = node(Some("kwok:n1"), &[], &[("kwok-nodegroup", "ng")]);
-        assert_eq!(ungrouped_provider_node(&labelled, &settings), None);
-        let annotated = node(Some("kwok:n1"), &[(ANNOTATION_NODEGROUP_NAME, "ng")], &[]);
-        assert_eq!(ungrouped_provider_node(&annotated, &settings), None);
-        let real = node(Some("aws:///i-1"), &[], &[]);
-        assert_eq!(ungrouped_provider_node(&real, &settings), None);
-        assert_eq!(
-            ungrouped_provider_node(&node(None, &[], &[]), &settings),
-            None
         );
     }
 }

@@ -9,7 +9,7 @@ use crate::cluster::{self, Cluster, Deadline, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::Ui;
 use crate::provider::status::{self as ca_status};
-use crate::provider::{ANNOTATION_NODEGROUP_NAME, DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
+use crate::provider::{DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
 use k8s_openapi::api::core::v1::{ConfigMap, Node};
 use kube::api::Api;
 use std::collections::BTreeMap;
@@ -201,19 +201,14 @@ struct Drawn {
     resource_version: String,
 }
 
-/// The kwok nodes per node group (by the group-name annotation).
+/// The kwok nodes per node group, as CA's `Nodes()` lists them (`provider::nodes::listed_group`).
 async fn kwok_nodes_by_group(cluster: &Cluster) -> Result<BTreeMap<String, i64>> {
     let nodes: Api<Node> = Api::all(cluster.client.clone());
     let mut kwok_nodes: BTreeMap<String, i64> = BTreeMap::new();
     cluster
         .list_each(&nodes, "", "nodes", None, |node| {
-            if let Some(group) = node
-                .metadata
-                .annotations
-                .as_ref()
-                .and_then(|a| a.get(ANNOTATION_NODEGROUP_NAME))
-            {
-                *kwok_nodes.entry(group.clone()).or_default() += 1;
+            if let Some(group) = crate::provider::nodes::listed_group(node) {
+                *kwok_nodes.entry(group.to_owned()).or_default() += 1;
             }
         })
         .await?;
