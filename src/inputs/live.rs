@@ -16,7 +16,7 @@ use crate::provider::deployment::{ca_deployment, is_kwok_controller};
 use crate::provider::nodes::{
     is_fake_node, kwok_node, real_node_in_group, ungrouped_provider_node,
 };
-use crate::provider::objects::pending_pod;
+use crate::provider::pods::pending_pod;
 use crate::provider::startup::{ParsedTexts, Startup};
 use crate::provider::*;
 use crate::source::{Location, Source};

@@ -1,13 +1,14 @@
 //! Rules that need the live cluster: where CA runs, kwok, pending pods, leftover nodes (pure).
 //!
-//! The cluster layer (`crate::cluster`) fetches objects and boils them down to `ClusterFacts`;
-//! these checks only look at those facts and at the analysis of the ConfigMaps.
+//! `inputs::live::gather_facts` reads the objects (through `crate::cluster`) and boils them
+//! down to `ClusterFacts` with `provider`'s rules; these checks only look at those facts and at
+//! the analysis of the ConfigMaps.
 
 use super::analysis::Analysis;
 use super::{Diagnostic, RuleId};
 use crate::provider::deployment::CaDeployment;
 use crate::provider::nodes::GroupedNode;
-use crate::provider::objects::{PendingPod, tolerates_kwok_taint};
+use crate::provider::pods::{PendingPod, tolerates_kwok_taint};
 use crate::provider::{
     ANNOTATION_NODEGROUP_NAME, CaFailure, ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE,
     TAINT_EFFECT, TAINT_KEY, TAINT_VALUE, taint_string,

@@ -11,7 +11,7 @@ pub(crate) mod events;
 pub(crate) mod names;
 pub mod nodegroups;
 pub(crate) mod nodes;
-pub(crate) mod objects;
+pub(crate) mod pods;
 pub(crate) mod quantity;
 pub(crate) mod startup;
 pub mod status;

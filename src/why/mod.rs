@@ -13,7 +13,7 @@ use crate::output::Ui;
 use crate::provider::deployment::ca_deployment;
 use crate::provider::nodegroups::prepare_template;
 use crate::provider::nodes::kwok_node;
-use crate::provider::objects::pending_pod;
+use crate::provider::pods::pending_pod;
 use crate::provider::{DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::Job;

@@ -1,7 +1,7 @@
 //! `why`'s model (pure): does one pod of an owner fit a new node of each group, every reason with numbers, and how many new nodes the owner's pods need (first fit, decreasing, as CA's estimator).
 
-pub use crate::provider::objects::{RESOURCE_PODS, Resources, pod_requests};
-use crate::provider::objects::{add_quantities, sum_into, tolerates};
+pub use crate::provider::pods::{RESOURCE_PODS, Resources, pod_requests};
+use crate::provider::pods::{add_quantities, sum_into, tolerates};
 use crate::provider::{KUBE_PROXY_CPU_MILLIS, TAINT_KEY, TAINT_VALUE};
 use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, PodSpec, Taint, Toleration};
 use serde::Serialize;
