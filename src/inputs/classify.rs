@@ -364,8 +364,9 @@ fn only_one(found: &mut Vec<Found>, what: &str) -> Result<Option<Found>> {
     Ok(found.pop())
 }
 
-/// A cluster-autoscaler Deployment in the files that names the provider-config ConfigMap
-/// (`KWOK_PROVIDER_CONFIGMAP` on its cluster-autoscaler container): `(name, where)`.
+/// A cluster-autoscaler Deployment in the files that runs the kwok provider and names the
+/// provider-config ConfigMap (`KWOK_PROVIDER_CONFIGMAP`), read as CA reads its Deployment
+/// (`provider::deployment::ca_deployment`): `(name, where)`.
 pub fn config_map_from_deployments(files: &[InputFile]) -> Option<(String, String)> {
     for file in files {
         let Ok(docs) = yaml::parse_stream(&file.text) else {
@@ -385,40 +386,24 @@ pub fn config_map_from_deployments(files: &[InputFile]) -> Option<(String, Strin
                 if item.get("kind").and_then(Node::as_str) != Some("Deployment") {
                     continue;
                 }
-                let containers = item
-                    .path(&["spec", "template", "spec", "containers"])
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default();
-                for container in containers {
-                    let runs_ca = ["image", "name"].iter().any(|k| {
-                        container
-                            .get(k)
-                            .and_then(Node::as_str)
-                            .is_some_and(|v| v.contains("cluster-autoscaler"))
-                    });
-                    if !runs_ca {
-                        continue;
-                    }
-                    let env = container
-                        .get("env")
-                        .and_then(Node::as_seq)
-                        .unwrap_or_default();
-                    let value = env.iter().find_map(|e| {
-                        (e.get("name").and_then(Node::as_str)
-                            == Some(crate::provider::ENV_CONFIG_MAP))
-                        .then(|| e.get("value").and_then(Node::scalar_text))
-                        .flatten()
-                    });
-                    if let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) {
-                        let name = item
-                            .path(&["metadata", "name"])
-                            .and_then(Node::as_str)
-                            .unwrap_or("?");
-                        return Some((
-                            value.to_owned(),
-                            format!("deployment `{name}` in {}:{}", file.label, item.pos.line),
-                        ));
-                    }
+                // A Deployment the API server would not take is no CA that reads anything.
+                let Ok(deployment) = serde_json::from_value(item.to_json()) else {
+                    continue;
+                };
+                let Some(ca) = crate::provider::deployment::ca_deployment(&deployment) else {
+                    continue;
+                };
+                if ca.effective_cloud_provider() != Some("kwok") {
+                    continue;
+                }
+                if let Some(value) = ca.config_map_env.as_deref().map(str::trim)
+                    && !value.is_empty()
+                {
+                    let name = if ca.name.is_empty() { "?" } else { &ca.name };
+                    return Some((
+                        value.to_owned(),
+                        format!("deployment `{name}` in {}:{}", file.label, item.pos.line),
+                    ));
                 }
             }
         }
@@ -770,6 +755,51 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.message.contains("2 provider configs"));
+    }
+
+    #[test]
+    fn only_a_kwok_ca_deployment_names_the_config_map() {
+        let deployment = |name: &str, container: &str, image: &str, args: &str| {
+            file(
+                "deploy.yaml",
+                &format!(
+                    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: kube-system}}\nspec:\n  selector: {{}}\n  template:\n    spec:\n      containers:\n      - name: {container}\n        image: {image}\n        args: [{args}]\n        env: [{{name: KWOK_PROVIDER_CONFIGMAP, value: my-kwok}}]\n"
+                ),
+            )
+        };
+        let kwok = deployment(
+            "ca",
+            "cluster-autoscaler",
+            "registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.0",
+            "--cloud-provider=kwok",
+        );
+        let (name, place) = config_map_from_deployments(&[kwok]).expect("names it");
+        assert_eq!(name, "my-kwok");
+        assert_eq!(place, "deployment `ca` in deploy.yaml:1");
+        // Another cloud provider's CA reads no kwok ConfigMap.
+        let aws = deployment(
+            "ca",
+            "cluster-autoscaler",
+            "registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.0",
+            "--cloud-provider=aws",
+        );
+        assert_eq!(config_map_from_deployments(&[aws]), None);
+        // A container named so but running something else, in a Deployment that is not CA's.
+        let sidecar = deployment(
+            "web",
+            "cluster-autoscaler",
+            "nginx",
+            "--cloud-provider=kwok",
+        );
+        assert_eq!(config_map_from_deployments(&[sidecar]), None);
+        // The kwok image defaults the provider.
+        let kwok_image = deployment(
+            "ca",
+            "main",
+            "registry.k8s.io/autoscaling/cluster-autoscaler-kwok:v1.34.0",
+            "--v=4",
+        );
+        assert!(config_map_from_deployments(&[kwok_image]).is_some());
     }
 
     #[test]

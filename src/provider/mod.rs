@@ -9,6 +9,7 @@ pub mod decision;
 pub(crate) mod deployment;
 pub(crate) mod events;
 pub(crate) mod names;
+pub(crate) mod namespace;
 pub mod nodegroups;
 pub(crate) mod nodes;
 pub(crate) mod pods;

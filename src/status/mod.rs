@@ -160,17 +160,12 @@ async fn locate(cluster: &Cluster, args: &StatusArgs, deadline: Deadline) -> Res
             ));
         }
     };
-    if let Some(d) = found {
-        let words = crate::provider::deployment::container_words(d);
-        let flag = |name: &str| view::flag_value(&words, name);
-        let deployment_ns = d.metadata.namespace.clone().unwrap_or_default();
+    if let Some(ca) = found.and_then(crate::provider::deployment::ca_deployment) {
+        let flag = |name: &str| ca.flag(name);
         let mut place = from_flags(
             Some(flag("namespace").unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned())),
             flag("status-config-map-name"),
-            format!(
-                "from the flags of Deployment {deployment_ns}/{}",
-                d.metadata.name.as_deref().unwrap_or_default()
-            ),
+            format!("from the flags of Deployment {}/{}", ca.namespace, ca.name),
         );
         if let Some(interval) = flag("scan-interval").and_then(|v| parse_duration(&v).ok())
             && interval > Duration::ZERO

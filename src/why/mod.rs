@@ -481,8 +481,7 @@ fn stale_for(
 
 /// A flag of CA's Deployment (`--namespace`: where CA writes its status).
 fn deployment_flag(deployment: Option<&Deployment>, name: &str) -> Option<String> {
-    let words = crate::provider::deployment::container_words(deployment?);
-    crate::status::view::flag_value(&words, name)
+    crate::provider::deployment::ca_deployment(deployment?)?.flag(name)
 }
 
 /// Controllers read once each: ReplicaSet → Deployment, Job → CronJob.
