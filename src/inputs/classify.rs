@@ -6,9 +6,8 @@
 
 use super::InputFile;
 use crate::error::{Error, Result};
-use crate::lint::given::{Inputs, OtherConfigMap, TemplatesInput, TextInput};
-use crate::lint::{Diagnostic, RuleId, config_key_missing};
-use crate::provider::{CONFIG_KEY, CaFailure, CaVersion, TEMPLATES_KEY};
+use crate::lint::given::{Inputs, OtherConfigMap, ReadFact, TemplatesInput, TextInput};
+use crate::provider::{CONFIG_KEY, CaVersion, MAX_CONFIG_MAP_BYTES, TEMPLATES_KEY};
 use crate::source::{Location, Source};
 use crate::yaml::{self, Node, Pos, Style};
 
@@ -32,13 +31,9 @@ struct Collector {
     /// ConfigMaps with a `config` key that CA does not read (another name), and where.
     other_config_names: Vec<String>,
     other_config_places: Vec<(String, Pos)>,
-    loading: Vec<Diagnostic>,
+    read_facts: Vec<ReadFact>,
     sources: Vec<Source>,
-    config_failure: Option<CaFailure>,
 }
-
-/// The most data (keys and values, in bytes) the API server accepts in one ConfigMap.
-pub const MAX_CONFIG_MAP_BYTES: usize = 1024 * 1024;
 
 /// Top-level keys of a provider config (matched case-insensitively, like CA).
 const CONFIG_KEYS: &[&str] = &["readnodesfrom", "nodegroups", "nodes", "configmap", "kwok"];
@@ -156,40 +151,15 @@ impl Collector {
                     }
                 }
                 None => {
-                    let (rule, what) = if is_config_key {
-                        (RuleId::ConfigParseError, "provider config")
-                    } else {
-                        (RuleId::TemplateDecodeError, "templates")
-                    };
                     let source = self.add_source(Source::file(&file.label));
-                    self.loading.push(
-                        Diagnostic::new(
-                            rule,
-                            format!("`data.{key}` of ConfigMap `{name}` is {}, not a string; the API server rejects the ConfigMap and CA never sees the {what}", value.json_kind().article()),
-                        )
-                        .at(source, value.pos)
-                        .hint(format!("write `{key}: |` and indent the YAML below it")),
-                    );
-                    // The API server refuses the ConfigMap (its words, from the kit's
-                    // kube-apiserver), so CA then finds no ConfigMap of that name (CA's words).
-                    let api_server = format!(
-                        "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal {} into Go struct field ConfigMap.data of type string",
-                        value.json_kind().go_name()
-                    );
-                    let not_found = format!(
-                        "failed to get configmap '{name}': configmaps \"{name}\" not found"
-                    );
-                    let ca_message = if is_config_key {
-                        format!("failed to load kwok provider config: {not_found}")
-                    } else {
-                        not_found
-                    };
-                    self.config_failure.get_or_insert_with(|| {
-                        CaFailure::new(
-                            ca_message,
-                            format!("the API server refuses to store ConfigMap `{name}` (its `data.{key}` is not a string), so CA finds no such ConfigMap"),
-                        )
-                        .after_api_server(api_server)
+                    self.read_facts.push(ReadFact::NotAString {
+                        name: name.clone(),
+                        is_config: is_config_key,
+                        kind: value.json_kind(),
+                        at: Location {
+                            source,
+                            pos: value.pos,
+                        },
                     });
                 }
             }
@@ -216,14 +186,12 @@ impl Collector {
         if !recognised {
             let source = self.add_source(Source::file(&file.label));
             let at = root.entry("data").map(|(k, _)| k.pos).unwrap_or(name_pos);
-            let (diagnostic, failure) = config_key_missing(
-                &name,
-                &keys,
-                Some(Location { source, pos: at }),
-                format!("put the provider config under `data.{CONFIG_KEY}: |`"),
-            );
-            self.loading.push(diagnostic);
-            self.config_failure.get_or_insert(failure);
+            self.read_facts.push(ReadFact::ConfigKeyMissing {
+                name,
+                keys,
+                at: Some(Location { source, pos: at }),
+                hint: format!("put the provider config under `data.{CONFIG_KEY}: |`"),
+            });
         }
     }
 
@@ -238,16 +206,14 @@ impl Collector {
             .sum();
         if size > MAX_CONFIG_MAP_BYTES {
             let source = self.add_source(Source::file(&file.label));
-            self.loading.push(
-                Diagnostic::new(
-                    RuleId::ConfigmapTooLarge,
-                    format!(
-                        "ConfigMap `{name}` holds {size} bytes of data; the API server accepts at most {MAX_CONFIG_MAP_BYTES} (\"Too long: may not be more than {MAX_CONFIG_MAP_BYTES} bytes\"), so it can never be applied and CA never reads it"
-                    ),
-                )
-                .at(source, name_pos)
-                .hint("shrink it: fewer or leaner templates (drop `status.images`, `managedFields`, comments), or use readNodesFrom: cluster"),
-            );
+            self.read_facts.push(ReadFact::Oversized {
+                name: name.to_owned(),
+                bytes: size,
+                at: Location {
+                    source,
+                    pos: name_pos,
+                },
+            });
         }
     }
 
@@ -273,10 +239,10 @@ impl Collector {
             let root = &doc.root;
             match root.get("kind").and_then(Node::as_str) {
                 Some("ConfigMap") => {
-                    let before = self.configs.len() + self.templates.len() + self.loading.len();
+                    let before = self.configs.len() + self.templates.len() + self.read_facts.len();
                     self.config_map(file, root, config_map_name);
                     recognised |=
-                        self.configs.len() + self.templates.len() + self.loading.len() > before;
+                        self.configs.len() + self.templates.len() + self.read_facts.len() > before;
                 }
                 // `kubectl get cm A B -o yaml` prints one `List` holding both ConfigMaps: a
                 // List that holds ConfigMaps is a stream of its items, not templates.
@@ -284,10 +250,10 @@ impl Collector {
                     for item in root.get("items").and_then(Node::as_seq).unwrap_or_default() {
                         if item.get("kind").and_then(Node::as_str) == Some("ConfigMap") {
                             let before =
-                                self.configs.len() + self.templates.len() + self.loading.len();
+                                self.configs.len() + self.templates.len() + self.read_facts.len();
                             self.config_map(file, item, config_map_name);
                             recognised |=
-                                self.configs.len() + self.templates.len() + self.loading.len()
+                                self.configs.len() + self.templates.len() + self.read_facts.len()
                                     > before;
                         }
                     }
@@ -443,7 +409,7 @@ pub fn classify(
     }
     if collector.configs.is_empty()
         && collector.templates.is_empty()
-        && collector.loading.is_empty()
+        && collector.read_facts.is_empty()
     {
         let what = if unrecognised.is_empty() {
             "the input".to_owned()
@@ -461,36 +427,19 @@ pub fn classify(
         ))
         .with_hint(hint));
     }
-    // A provider config under another name (a kustomize hash suffix, a helm release prefix):
-    // CA looks for `config_map_name` only, so it fails to find its config.
+    // A provider config under another name (a kustomize hash suffix, a helm release prefix).
     if collector.configs.is_empty()
-        && collector.config_failure.is_none()
-        && let (Some(other), Some((label, pos))) = (
+        && let (Some(found), Some((label, pos))) = (
             collector.other_config_names.first().cloned(),
             collector.other_config_places.first().cloned(),
         )
     {
         let source = collector.add_source(Source::file(label));
-        collector.loading.push(
-            Diagnostic::new(
-                RuleId::ConfigMapNameMismatch,
-                format!(
-                    "ConfigMap `{other}` holds a provider config, but CA reads the one named `{config_map_name}`; it would not find its config and exit"
-                ),
-            )
-            .at(source, pos)
-            .hint(format!(
-                "set KWOK_PROVIDER_CONFIGMAP={other} in CA's Deployment (kustomize: disableNameSuffixHash: true, or patch the env), or rename the ConfigMap to `{config_map_name}`; validate it with --config-map {other}"
-            )),
-        );
-        collector.config_failure = Some(CaFailure::new(
-            format!(
-                "failed to load kwok provider config: failed to get configmap '{config_map_name}': configmaps \"{config_map_name}\" not found"
-            ),
-            format!(
-                "CA looks for ConfigMap `{config_map_name}`; the provider config given is in `{other}`"
-            ),
-        ));
+        collector.read_facts.push(ReadFact::ConfigUnderOtherName {
+            found,
+            expected: config_map_name.to_owned(),
+            at: Location { source, pos },
+        });
     }
     let config = only_one(&mut collector.configs, "provider config")?;
     let config_namespace = config.as_ref().and_then(|c| c.namespace.clone());
@@ -546,8 +495,7 @@ pub fn classify(
         sources,
         config,
         templates,
-        loading: collector.loading,
-        config_failure: collector.config_failure,
+        read_facts: collector.read_facts,
         notes,
     })
 }
@@ -812,7 +760,9 @@ mod tests {
             CaVersion::LATEST,
         )
         .unwrap();
-        assert_eq!(inputs.loading[0].rule, RuleId::ConfigEmpty);
-        assert!(inputs.config_failure.is_some());
+        assert!(matches!(
+            &inputs.read_facts[0],
+            ReadFact::ConfigKeyMissing { name, .. } if name == "kwok-provider-config"
+        ));
     }
 }

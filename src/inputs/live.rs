@@ -8,8 +8,8 @@
 use crate::cluster::{Cluster, LIST_PAGE, read_with_retries};
 use crate::error::Result;
 use crate::lint::analysis::Analysis;
-use crate::lint::given::{Inputs, TemplatesInput, TextInput};
-use crate::lint::{self, ClusterFacts, KwokEvidence, config_key_missing};
+use crate::lint::given::{Inputs, ReadFact, TemplatesInput, TextInput};
+use crate::lint::{self, ClusterFacts, KwokEvidence};
 use crate::output::Ui;
 use crate::provider::config::{ProviderSettings, ReadNodesFrom};
 use crate::provider::deployment::{ca_deployment, is_kwok_controller};
@@ -49,8 +49,7 @@ pub(crate) async fn read_config_maps(
     let config_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ns);
     let everything = ListParams::default();
     let mut sources = Vec::new();
-    let mut loading = Vec::new();
-    let mut config_failure = None;
+    let mut read_facts = Vec::new();
     let mut facts = ClusterFacts::default();
     let mut live_nodes = None;
     let found = read_with_retries(|| config_maps.get_opt(config_map))
@@ -59,12 +58,10 @@ pub(crate) async fn read_config_maps(
     facts.config_found = found.is_some();
     let config_text = match found {
         None => {
-            config_failure = Some(CaFailure::new(
-                format!(
-                    "failed to load kwok provider config: failed to get configmap '{config_map}': configmaps \"{config_map}\" not found"
-                ),
-                format!("ConfigMap `{config_map}` is not in namespace `{ns}`"),
-            ));
+            read_facts.push(ReadFact::ConfigMapNotFound {
+                name: config_map.to_owned(),
+                namespace: ns.to_owned(),
+            });
             None
         }
         Some(cm) => match cm.data.as_ref().and_then(|d| d.get(CONFIG_KEY)) {
@@ -80,19 +77,17 @@ pub(crate) async fn read_config_maps(
                     .into_keys()
                     .map(|k| format!("`{k}`"))
                     .collect();
-                let (diagnostic, failure) = config_key_missing(
-                    config_map,
-                    &keys,
-                    Some(Location {
+                read_facts.push(ReadFact::ConfigKeyMissing {
+                    name: config_map.to_owned(),
+                    keys,
+                    at: Some(Location {
                         source: sources.len() - 1,
                         pos: Default::default(),
                     }),
-                    format!(
+                    hint: format!(
                         "kubectl -n {ns} edit configmap {config_map}: put the provider config under data.{CONFIG_KEY}"
                     ),
-                );
-                loading.push(diagnostic);
-                config_failure = Some(failure);
+                });
                 None
             }
         },
@@ -159,8 +154,7 @@ pub(crate) async fn read_config_maps(
         sources,
         config,
         templates,
-        loading,
-        config_failure,
+        read_facts,
         notes: Vec::new(),
     };
     Ok((inputs, facts, live_nodes))

@@ -75,7 +75,8 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         templates.map(|(origin, input)| (origin, input.text.as_str())),
         version,
     );
-    let mut startup = Startup::new(&texts, inputs.config_failure.clone());
+    let (read_findings, read_failure) = config_rules::read_findings(&inputs.read_facts);
+    let mut startup = Startup::new(&texts, read_failure);
     startup.read_config();
     // CA looks the templates ConfigMap up only once the config is accepted; it is linted regardless.
     let (presence, lookup_failure) = template_rules::check_presence(
@@ -88,7 +89,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
     }
     startup.read_templates();
 
-    let mut diagnostics = inputs.loading.clone();
+    let mut diagnostics = read_findings;
     if let (Some(input), Some(parsed)) = (&inputs.config, &texts.config) {
         match parsed {
             Err(e) => diagnostics.push(config_rules::text_error(input.source, e)),
@@ -270,8 +271,7 @@ mod tests {
                 },
                 config_map: None,
             },
-            loading: Vec::new(),
-            config_failure: None,
+            read_facts: Vec::new(),
             other_config_maps: Vec::new(),
             notes: Vec::new(),
         }
