@@ -20,6 +20,10 @@ pub struct GroupSummary {
     pub template: String,
     #[serde(skip)]
     pub extra_templates: usize,
+    /// The group's template as JSON, handed out with the group by `provider::startup`: what
+    /// `scale` prepares and copies for a new node, as CA's `IncreaseSize` does.
+    #[serde(skip)]
+    pub template_node: serde_json::Value,
 }
 
 /// A template CA skips, and why.
@@ -62,9 +66,13 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Vec<Source>,
     pub group_shapes: Vec<GroupShape>,
-    /// The template of each node group in `verdict.node_groups` (same order), as JSON:
-    /// what `scale` prepares and copies, as CA's `IncreaseSize` does.
-    pub group_templates: Vec<serde_json::Value>,
+}
+
+impl Analysis {
+    /// The node group CA builds under this name, with its template.
+    pub fn node_group(&self, name: &str) -> Option<&GroupSummary> {
+        self.verdict.node_groups.iter().find(|g| g.name == name)
+    }
 }
 
 /// Analyses the inputs as CA would (`provider::startup`), and lints them.
@@ -124,10 +132,6 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
             .iter()
             .map(|(group, template)| shape(template, &group.name))
             .collect(),
-        group_templates: groups
-            .iter()
-            .map(|(_, template)| template.node.to_json())
-            .collect(),
     }
 }
 
@@ -152,12 +156,13 @@ fn verdict(
     if let (Some(set), Some(settings)) = (startup.template_set(), settings) {
         verdict.node_groups = groups
             .iter()
-            .map(|(g, _)| GroupSummary {
+            .map(|(g, template)| GroupSummary {
                 name: g.name.clone(),
                 min: g.min,
                 max: g.max,
                 template: template_label(set, g.template, templates),
                 extra_templates: g.ignored_templates.len(),
+                template_node: template.node.to_json(),
             })
             .collect();
         verdict.skipped = startup

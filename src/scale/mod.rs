@@ -490,19 +490,14 @@ impl Scale<'_> {
     }
 
     fn prepared_template(&self, group: &str) -> Option<serde_json::Value> {
-        let index = self
-            .analysis
-            .verdict
-            .node_groups
-            .iter()
-            .position(|g| g.name == group)?;
+        let template = &self.analysis.node_group(group)?.template_node;
         let skip_taint = self
             .analysis
             .verdict
             .settings
             .as_ref()
             .is_some_and(|s| s.skip_taint);
-        prepare_template(&self.analysis.group_templates[index], group, skip_taint)
+        prepare_template(template, group, skip_taint)
     }
 
     async fn dry_run(&self, plan: &GroupPlan, runner: &Runner) -> GroupResult {

@@ -128,9 +128,8 @@ fn group_inputs(analysis: &Analysis, kwok_nodes: &HashMap<String, i64>) -> Vec<G
         .verdict
         .node_groups
         .iter()
-        .zip(&analysis.group_templates)
-        .filter_map(|(group, template)| {
-            let prepared = prepare_template(template, &group.name, skip_taint)?;
+        .filter_map(|group| {
+            let prepared = prepare_template(&group.template_node, &group.name, skip_taint)?;
             let node: Node = serde_json::from_value(prepared).ok()?;
             Some(GroupInput {
                 name: group.name.clone(),
