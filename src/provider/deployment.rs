@@ -103,9 +103,10 @@ pub fn flag_value(words: &[String], name: &str) -> Option<String> {
     None
 }
 
-/// Whether a Deployment runs cluster-autoscaler (any cloud provider: a note, not a rule).
+/// Whether a Deployment runs cluster-autoscaler with the kwok provider (`--cloud-provider=kwok`,
+/// or the kwok image's default): the CA that reads the kwok ConfigMaps.
 pub fn runs_kwok_ca(d: &Deployment) -> bool {
-    ca_deployment(d).is_some()
+    ca_deployment(d).is_some_and(|ca| ca.effective_cloud_provider() == Some("kwok"))
 }
 
 /// A Deployment that runs cluster-autoscaler, as CA reads its flags and env: `None` otherwise.
@@ -246,6 +247,15 @@ mod tests {
         }));
         assert!(ca_deployment(&other).is_none());
         assert!(is_kwok_controller(&other));
+        let aws = deployment(json!({
+            "metadata": {"name": "cluster-autoscaler", "namespace": "kube-system"},
+            "spec": {"selector": {}, "template": {"spec": {"containers": [
+                {"name": "cluster-autoscaler", "image": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.0",
+                 "command": ["./cluster-autoscaler", "--cloud-provider=aws"]}
+            ]}}}
+        }));
+        assert!(ca_deployment(&aws).is_some(), "a CA all the same");
+        assert!(!runs_kwok_ca(&aws), "but not the kwok provider's");
     }
 
     #[test]

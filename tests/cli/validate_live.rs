@@ -659,3 +659,33 @@ fn every_verb_reads_the_configmaps_where_cas_deployment_reads_them() {
         explicit.stdout
     );
 }
+
+/// Issue 22 item 3: CA's Deployment is read by one function, `--cloud-provider` included: a CA
+/// of another cloud provider reads no kwok ConfigMaps, so it does not decide the namespace.
+#[test]
+fn a_ca_of_another_cloud_provider_does_not_decide_where_ca_reads() {
+    let text = std::fs::read_to_string(healthy())
+        .unwrap()
+        .replace("--cloud-provider=kwok", "--cloud-provider=aws");
+    let mut seed = fake_apiserver::parse_seed(&text).unwrap();
+    for object in &mut seed {
+        if object["kind"] == "Deployment" && object["metadata"]["name"] == "cluster-autoscaler" {
+            object["metadata"]["namespace"] = "aws-system".into();
+        }
+    }
+    let cluster = Cluster::with(
+        ServerConfig {
+            seed,
+            ..ServerConfig::default()
+        },
+        None,
+    );
+    let out = cluster.validate(&["-o", "json"]);
+    assert!(
+        out.stderr.contains("in namespace `default` (the default;"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("where Deployment"), "{}", out.stderr);
+    assert_eq!(out.json()["ca"]["starts"], true, "{}", out.stdout);
+}
