@@ -483,7 +483,7 @@ impl Scale<'_> {
         }
         // The same traces `validate` looks for: a Deployment, a Ready kwok node (kwok run
         // as a process, as kwokctl does), the Stage CRD or a Stage.
-        let evidence = crate::inputs::live::kwok_controller_evidence(&self.cluster, &self.ui).await;
+        let evidence = crate::inputs::live::kwok_controller_evidence(self.cluster, &self.ui).await;
         if evidence.present() == Some(false) {
             self.ui.say("warning: found no kwok controller (no kwok Deployment, no Ready kwok node, no Stage); without one the new nodes stay NotReady");
         }
