@@ -301,24 +301,11 @@ impl ProviderArgs {
         files: &[crate::inputs::InputFile],
         env: &Environment,
     ) -> crate::error::Result<(String, Option<String>)> {
-        let env_set = env
-            .config_map
-            .as_deref()
-            .is_some_and(|e| !e.trim().is_empty());
-        if self.config_map.is_none()
-            && !env_set
-            && let Some((name, place)) = crate::inputs::classify::config_map_from_deployments(files)
-        {
-            let note = format!(
-                "reading the provider config from ConfigMap `{name}`: {place} sets {}={name}, as CA would",
-                crate::provider::ENV_CONFIG_MAP
-            );
-            return Ok((
-                crate::inputs::config_map_name(Some(&name), None)?,
-                Some(note),
-            ));
-        }
-        Ok((self.config_map_name(env)?, None))
+        crate::inputs::config_map_name_for_files(
+            self.config_map.as_deref(),
+            env.config_map.as_deref(),
+            files,
+        )
     }
 
     /// As `config_map_name`, with `fallback` (a saved answer) between the flag and the environment.

@@ -1,7 +1,9 @@
 //! What CA reads, read for every verb in one place: `-f` files, stdin and directories
 //! (`files.rs`), what they hold (`classify.rs`), the live ConfigMaps, CA's Deployment and the
 //! nodes (`live.rs`), and which ConfigMap name CA reads. Reading only: findings are `lint`'s,
-//! CA's rules are `provider`'s, API calls go through `cluster`.
+//! CA's rules are `provider`'s, API calls go through `cluster`. Which namespace CA reads is
+//! `provider::namespace`'s rule, applied once in `cluster::connect` (it needs the first API
+//! call), so that `connect` need not look up into this module.
 
 pub mod classify;
 pub mod files;
@@ -65,6 +67,27 @@ pub fn config_map_name(flag: Option<&str>, env: Option<&str>) -> Result<String> 
         ))
         .with_hint("ConfigMap names use lowercase letters, digits, `-` and `.` (CA looks for exactly this name, so it would not find it either)")),
     }
+}
+
+/// The provider-config ConfigMap's name when reading files: the flag, else the environment's
+/// `KWOK_PROVIDER_CONFIGMAP`, else what a CA Deployment in the files sets there (as it does for
+/// CA), else the default. Returns the name, and a note to show when a Deployment named it.
+pub fn config_map_name_for_files(
+    flag: Option<&str>,
+    env: Option<&str>,
+    files: &[InputFile],
+) -> Result<(String, Option<String>)> {
+    let env_set = env.is_some_and(|e| !e.trim().is_empty());
+    if flag.is_none()
+        && !env_set
+        && let Some((name, place)) = classify::config_map_from_deployments(files)
+    {
+        let note = format!(
+            "reading the provider config from ConfigMap `{name}`: {place} sets {ENV_CONFIG_MAP}={name}, as CA would"
+        );
+        return Ok((config_map_name(Some(&name), None)?, Some(note)));
+    }
+    Ok((config_map_name(flag, env)?, None))
 }
 
 #[cfg(test)]

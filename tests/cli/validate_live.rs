@@ -624,19 +624,7 @@ fn every_verb_reads_the_configmaps_where_cas_deployment_reads_them() {
             "valueFrom: {fieldRef: {fieldPath: metadata.namespace}}",
             "value: kwok",
         );
-    let mut seed = fake_apiserver::parse_seed(&text).unwrap();
-    for object in &mut seed {
-        if object["kind"] == "Deployment" && object["metadata"]["name"] == "cluster-autoscaler" {
-            object["metadata"]["namespace"] = "kube-system".into();
-        }
-    }
-    let cluster = Cluster::with(
-        ServerConfig {
-            seed,
-            ..ServerConfig::default()
-        },
-        None,
-    );
+    let cluster = with_ca_deployment_in(&text, "kube-system");
     let why = "where Deployment kube-system/cluster-autoscaler reads its ConfigMaps";
     let validate = cluster.validate(&[]);
     assert_eq!(validate.code, 0, "{validate:?}");
@@ -667,19 +655,7 @@ fn a_ca_of_another_cloud_provider_does_not_decide_where_ca_reads() {
     let text = std::fs::read_to_string(healthy())
         .unwrap()
         .replace("--cloud-provider=kwok", "--cloud-provider=aws");
-    let mut seed = fake_apiserver::parse_seed(&text).unwrap();
-    for object in &mut seed {
-        if object["kind"] == "Deployment" && object["metadata"]["name"] == "cluster-autoscaler" {
-            object["metadata"]["namespace"] = "aws-system".into();
-        }
-    }
-    let cluster = Cluster::with(
-        ServerConfig {
-            seed,
-            ..ServerConfig::default()
-        },
-        None,
-    );
+    let cluster = with_ca_deployment_in(&text, "aws-system");
     let out = cluster.validate(&["-o", "json"]);
     assert!(
         out.stderr.contains("in namespace `default` (the default;"),
@@ -688,4 +664,21 @@ fn a_ca_of_another_cloud_provider_does_not_decide_where_ca_reads() {
     );
     assert!(!out.stderr.contains("where Deployment"), "{}", out.stderr);
     assert_eq!(out.json()["ca"]["starts"], true, "{}", out.stdout);
+}
+
+/// A cluster seeded from `seed_text`, with CA's Deployment moved to `namespace`.
+fn with_ca_deployment_in(seed_text: &str, namespace: &str) -> Cluster {
+    let mut seed = fake_apiserver::parse_seed(seed_text).unwrap();
+    for object in &mut seed {
+        if object["kind"] == "Deployment" && object["metadata"]["name"] == "cluster-autoscaler" {
+            object["metadata"]["namespace"] = namespace.into();
+        }
+    }
+    Cluster::with(
+        ServerConfig {
+            seed,
+            ..ServerConfig::default()
+        },
+        None,
+    )
 }
