@@ -14,7 +14,7 @@ use crate::output::Ui;
 use crate::provider::config::{ProviderSettings, ReadNodesFrom};
 use crate::provider::deployment::{ca_deployment, is_kwok_controller};
 use crate::provider::nodes::{
-    is_fake_node, kwok_node, real_node_in_group, ungrouped_provider_node,
+    is_fake_node, is_ready, kwok_node, real_node_in_group, ungrouped_provider_node,
 };
 use crate::provider::pods::pending_pod;
 use crate::provider::startup::{ParsedTexts, Startup};
@@ -419,9 +419,5 @@ fn is_ready_fake_node(node: &Node) -> bool {
             .and_then(|a| a.get(ANNOTATION_KWOK_NODE))
             .map(String::as_str),
     );
-    fake && node
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+    fake && is_ready(node)
 }

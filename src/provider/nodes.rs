@@ -60,6 +60,14 @@ pub fn deletable_from(
         && is_provider_node(provider_id)
 }
 
+/// Whether a node reports condition Ready=True (what a kwok controller keeps its nodes at).
+pub fn is_ready(node: &Node) -> bool {
+    node.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
 /// A node and the node group CA counts it in, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupedNode {

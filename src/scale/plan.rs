@@ -35,7 +35,7 @@ impl MemberNode {
             group: nodes::listed_group(node).map(str::to_owned),
             kwok_annotation: annotation(ANNOTATION_KWOK_NODE),
             provider_id: node.spec.as_ref().and_then(|s| s.provider_id.clone()),
-            ready: is_ready(node),
+            ready: nodes::is_ready(node),
             created: node
                 .metadata
                 .creation_timestamp
@@ -64,14 +64,6 @@ impl MemberNode {
             && self.deletable_from(group)
             && self.provider_id.as_deref() == Some(format!("kwok:{name}").as_str())
     }
-}
-
-/// Whether a node reports condition Ready=True.
-pub fn is_ready(node: &Node) -> bool {
-    node.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
 
 /// What the user asked for.

@@ -277,7 +277,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
             .list_each(&nodes, "", "nodes", None, |n| {
                 if let Some(group) = kwok_node(n, settings.as_ref()).and_then(|g| g.group) {
                     *kwok_nodes.entry(group.clone()).or_default() += 1;
-                    if !crate::scale::plan::is_ready(n) {
+                    if !crate::provider::nodes::is_ready(n) {
                         *not_ready.entry(group).or_default() += 1;
                     }
                 }
