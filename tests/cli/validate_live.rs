@@ -682,3 +682,30 @@ fn with_ca_deployment_in(seed_text: &str, namespace: &str) -> Cluster {
         None,
     )
 }
+
+/// Issue 22: a pending pod's requests are counted as the scheduler counts them (one function,
+/// `provider::pods::pod_requests`): an init container larger than every template keeps the pod
+/// off the groups, so its missing toleration is not why CA does not scale up for it.
+#[test]
+fn a_pending_pods_init_container_counts_in_its_requests() {
+    let seed = fixture("rules/pods-do-not-tolerate-taint/fire.seed.yaml");
+    let text = std::fs::read_to_string(&seed).unwrap().replace(
+        "spec:\n  containers:\n  - name: web\n",
+        "spec:\n  initContainers:\n  - name: migrate\n    image: busybox\n    resources:\n      requests: {cpu: \"8\"}\n  containers:\n  - name: web\n",
+    );
+    assert!(text.contains("initContainers"), "the seed changed shape");
+    let cluster = Cluster::with(
+        ServerConfig {
+            seed: fake_apiserver::parse_seed(&text).unwrap(),
+            ..ServerConfig::default()
+        },
+        None,
+    );
+    let out = cluster.validate(&["-o", "json", "-n", "default"]);
+    assert!(
+        !out.rules()
+            .contains(&"pods-do-not-tolerate-taint".to_owned()),
+        "{}",
+        out.stdout
+    );
+}
