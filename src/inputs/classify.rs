@@ -1,4 +1,5 @@
-//! Recognises what the user handed to `validate -f` and turns it into analysis inputs (pure).
+//! Recognises what the user handed to `-f` (any verb) and turns it into analysis inputs (pure).
+//! It records what it notices (`ReadFact`s) and emits no findings: those are `lint`'s.
 //!
 //! Accepted: ConfigMap manifests (`kwok-provider-config` with key `config`, any ConfigMap
 //! with key `templates`), a raw provider config, and raw templates (Nodes / a List). Positions
