@@ -298,27 +298,14 @@ impl ProviderArgs {
     /// Returns the name, and a note to show when a Deployment named it.
     pub fn config_map_name_for_files(
         &self,
-        files: &[crate::validate::inputs::InputFile],
+        files: &[crate::inputs::InputFile],
         env: &Environment,
     ) -> crate::error::Result<(String, Option<String>)> {
-        let env_set = env
-            .config_map
-            .as_deref()
-            .is_some_and(|e| !e.trim().is_empty());
-        if self.config_map.is_none()
-            && !env_set
-            && let Some((name, place)) = crate::validate::inputs::config_map_from_deployments(files)
-        {
-            let note = format!(
-                "reading the provider config from ConfigMap `{name}`: {place} sets {}={name}, as CA would",
-                crate::provider::ENV_CONFIG_MAP
-            );
-            return Ok((
-                crate::validate::config_map_name(Some(&name), None)?,
-                Some(note),
-            ));
-        }
-        Ok((self.config_map_name(env)?, None))
+        crate::inputs::config_map_name_for_files(
+            self.config_map.as_deref(),
+            env.config_map.as_deref(),
+            files,
+        )
     }
 
     /// As `config_map_name`, with `fallback` (a saved answer) between the flag and the environment.
@@ -327,7 +314,7 @@ impl ProviderArgs {
         fallback: Option<&str>,
         env: &Environment,
     ) -> crate::error::Result<String> {
-        crate::validate::config_map_name(
+        crate::inputs::config_map_name(
             self.config_map.as_deref().or(fallback),
             env.config_map.as_deref(),
         )

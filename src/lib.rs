@@ -8,6 +8,7 @@ pub mod completion;
 pub mod error;
 pub(crate) mod events;
 pub(crate) mod init;
+pub(crate) mod inputs;
 pub mod lint;
 pub(crate) mod output;
 pub mod provider;

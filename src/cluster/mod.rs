@@ -7,7 +7,6 @@ pub use proxy::{Proxy, ProxyEnv, Target, proxy_for, tidy_no_proxy};
 
 use crate::cli::{ConnectionArgs, GlobalArgs};
 use crate::error::{Error, Result};
-use crate::provider::ENV_POD_NAMESPACE;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -30,42 +29,7 @@ pub struct Cluster {
     ca_deployment: tokio::sync::OnceCell<Option<k8s_openapi::api::apps::v1::Deployment>>,
 }
 
-/// The namespace to use, and why it was chosen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Namespace {
-    pub name: String,
-    pub reason: String,
-}
-
-fn non_empty(value: Option<&str>) -> Option<&str> {
-    value.map(str::trim).filter(|v| !v.is_empty())
-}
-
-/// `-n`, else `POD_NAMESPACE` (what CA reads), else the context's namespace, else `default`.
-pub fn resolve_namespace(
-    flag: Option<&str>,
-    pod_namespace_env: Option<&str>,
-    context_namespace: Option<&str>,
-    context: &str,
-) -> Namespace {
-    let pick = |name: &str, reason: String| Namespace {
-        name: name.to_owned(),
-        reason,
-    };
-    if let Some(ns) = non_empty(flag) {
-        return pick(ns, "from -n".to_owned());
-    }
-    if let Some(ns) = non_empty(pod_namespace_env) {
-        return pick(ns, format!("from {ENV_POD_NAMESPACE}, as CA reads it"));
-    }
-    if let Some(ns) = non_empty(context_namespace) {
-        return pick(ns, format!("from kubeconfig context `{context}`"));
-    }
-    pick(
-        "default",
-        "the default; set -n or POD_NAMESPACE to CA's namespace".to_owned(),
-    )
-}
+pub use crate::provider::namespace::{Namespace, resolve_namespace};
 
 /// The namespace of the kubeconfig context (--context, else the current one), read without
 /// connecting; `None` when there is no usable kubeconfig.
@@ -422,10 +386,11 @@ async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster>
             server.trim_end_matches('/'),
         ))
         .build();
-    // Where CA reads its ConfigMaps, one rule for every verb: -n or POD_NAMESPACE as given;
-    // else the namespace a CA Deployment in the cluster reads; else the kubeconfig's.
-    let explicit = non_empty(global.namespace.as_deref()).is_some()
-        || non_empty(global.env.pod_namespace.as_deref()).is_some();
+    // Where CA reads its ConfigMaps: `provider::namespace` decides, this asks the cluster.
+    let explicit = !crate::provider::namespace::deployment_decides(
+        global.namespace.as_deref(),
+        global.env.pod_namespace.as_deref(),
+    );
     let mut cluster = Cluster {
         client,
         server,
@@ -462,13 +427,9 @@ async fn ca_deployment_namespace(cluster: &Cluster) -> Result<Option<Namespace>>
         Err(e) if is_timeout(&e) => return Err(cluster.timed_out(what)),
         Err(e) => return Err(cluster.api_error(e, "list", "deployments", None)),
     };
-    Ok(found.and_then(ca_deployment).map(|ca| Namespace {
-        name: ca.reads_namespace().to_owned(),
-        reason: format!(
-            "where Deployment {}/{} reads its ConfigMaps ({ENV_POD_NAMESPACE}, else its own namespace); -n overrides",
-            ca.namespace, ca.name
-        ),
-    }))
+    Ok(found
+        .and_then(ca_deployment)
+        .map(|ca| crate::provider::namespace::read_by(&ca)))
 }
 
 impl Cluster {
@@ -846,21 +807,6 @@ pub const PER_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn namespace_precedence() {
-        assert_eq!(
-            resolve_namespace(Some("a"), Some("b"), Some("c"), "x").name,
-            "a"
-        );
-        let env = resolve_namespace(None, Some("b"), Some("c"), "x");
-        assert_eq!(env.name, "b");
-        assert!(env.reason.contains("POD_NAMESPACE"));
-        let ctx = resolve_namespace(None, None, Some("c"), "x");
-        assert_eq!(ctx.name, "c");
-        assert!(ctx.reason.contains("`x`"));
-        assert_eq!(resolve_namespace(None, Some(""), None, "x").name, "default");
-    }
 
     #[test]
     fn a_kubeconfig_list_skips_missing_files_and_the_first_file_wins() {

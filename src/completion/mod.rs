@@ -511,13 +511,13 @@ async fn fetch_from_cluster(
                 .ok()?;
         }
         Dynamic::NodeGroups => {
-            let name = crate::validate::config_map_name(
+            let name = crate::inputs::config_map_name(
                 config_map.as_deref(),
                 global.env.config_map.as_deref(),
             )
             .ok()?;
             let version = crate::provider::CaVersion::LATEST;
-            let analysis = crate::validate::live::analyze_config_maps(&cluster, &name, version)
+            let analysis = crate::inputs::live::analyze_config_maps(&cluster, &name, version)
                 .await
                 .ok()?;
             values = analysis

@@ -331,7 +331,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
             .templates_config_map
             .clone()
             .unwrap_or_else(|| DEFAULT_TEMPLATES_CONFIG_MAP_NAME.to_owned());
-        crate::validate::config_map_name(Some(&templates_config_map), None)
+        crate::inputs::config_map_name(Some(&templates_config_map), None)
             .map_err(|e| Error::usage(format!("--templates-config-map: {}", e.message)))?;
         let plan = Plan {
             namespace: namespace.clone(),
@@ -721,7 +721,7 @@ async fn read_live_node(cluster: &Cluster, name: &str) -> Result<TemplateNode> {
 
 fn read_templates_file(path: &Path) -> Result<Vec<TemplateNode>> {
     let label = path.display().to_string();
-    let file = crate::validate::read_inputs(&[path.to_owned()])
+    let file = crate::inputs::files::read_files(&[path.to_owned()])
         .map_err(|e| Error::usage(format!("--templates-file: {}", e.message)))?;
     let text = file
         .into_iter()
@@ -743,12 +743,12 @@ fn check(
 ) -> Result<Analysis> {
     let files = generated
         .config_maps()
-        .map(|cm| crate::validate::inputs::InputFile {
+        .map(|cm| crate::inputs::InputFile {
             label: cm.file_name(),
             text: cm.manifest.clone(),
         })
         .collect();
-    let inputs = crate::validate::inputs::classify(files, None, &plan.config_map)?;
+    let inputs = crate::inputs::classify::classify(files, None, &plan.config_map, plan.ca_version)?;
     let analysis = lint::analyze(&inputs, plan.ca_version);
     let errors = analysis
         .diagnostics
@@ -932,18 +932,7 @@ async fn apply_to_cluster(
 
 /// Whether a kwok controller is at work in the cluster, by `validate`'s traces (best effort).
 async fn kwok_controller_present(cluster: &Cluster, ui: &Ui) -> Option<bool> {
-    let deployments: kube::Api<k8s_openapi::api::apps::v1::Deployment> =
-        kube::Api::all(cluster.client.clone());
-    let everything = kube::api::ListParams::default();
-    let deployment = cluster::read_with_retries(|| deployments.list(&everything))
-        .await
-        .ok()
-        .map(|list| {
-            list.items
-                .iter()
-                .any(crate::provider::deployment::is_kwok_controller)
-        });
-    crate::validate::live::kwok_evidence(&cluster.client, deployment, None, ui)
+    crate::inputs::live::kwok_controller_evidence(cluster, ui)
         .await
         .present()
 }

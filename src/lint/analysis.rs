@@ -1,6 +1,6 @@
 //! Runs the provider model and every rule over loaded inputs; returns CA's verdict and the diagnostics (pure).
 
-use super::inputs::{Inputs, TemplatesInput};
+use super::given::{Inputs, TemplatesInput};
 use super::{Diagnostic, config_rules, template_rules};
 use crate::provider::config::{ProviderSettings, ReadNodesFrom};
 use crate::provider::nodegroups::NodeGroup;
@@ -20,6 +20,10 @@ pub struct GroupSummary {
     pub template: String,
     #[serde(skip)]
     pub extra_templates: usize,
+    /// The group's template as JSON, handed out with the group by `provider::startup`: what
+    /// `scale` prepares and copies for a new node, as CA's `IncreaseSize` does.
+    #[serde(skip)]
+    pub template_node: serde_json::Value,
 }
 
 /// A template CA skips, and why.
@@ -62,9 +66,13 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Vec<Source>,
     pub group_shapes: Vec<GroupShape>,
-    /// The template of each node group in `verdict.node_groups` (same order), as JSON:
-    /// what `scale` prepares and copies, as CA's `IncreaseSize` does.
-    pub group_templates: Vec<serde_json::Value>,
+}
+
+impl Analysis {
+    /// The node group CA builds under this name, with its template.
+    pub fn node_group(&self, name: &str) -> Option<&GroupSummary> {
+        self.verdict.node_groups.iter().find(|g| g.name == name)
+    }
 }
 
 /// Analyses the inputs as CA would (`provider::startup`), and lints them.
@@ -75,7 +83,8 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         templates.map(|(origin, input)| (origin, input.text.as_str())),
         version,
     );
-    let mut startup = Startup::new(&texts, inputs.config_failure.clone());
+    let (read_findings, read_failure) = config_rules::read_findings(&inputs.read_facts);
+    let mut startup = Startup::new(&texts, read_failure);
     startup.read_config();
     // CA looks the templates ConfigMap up only once the config is accepted; it is linted regardless.
     let (presence, lookup_failure) = template_rules::check_presence(
@@ -88,7 +97,7 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
     }
     startup.read_templates();
 
-    let mut diagnostics = inputs.loading.clone();
+    let mut diagnostics = read_findings;
     if let (Some(input), Some(parsed)) = (&inputs.config, &texts.config) {
         match parsed {
             Err(e) => diagnostics.push(config_rules::text_error(input.source, e)),
@@ -123,10 +132,6 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
             .iter()
             .map(|(group, template)| shape(template, &group.name))
             .collect(),
-        group_templates: groups
-            .iter()
-            .map(|(_, template)| template.node.to_json())
-            .collect(),
     }
 }
 
@@ -151,12 +156,13 @@ fn verdict(
     if let (Some(set), Some(settings)) = (startup.template_set(), settings) {
         verdict.node_groups = groups
             .iter()
-            .map(|(g, _)| GroupSummary {
+            .map(|(g, template)| GroupSummary {
                 name: g.name.clone(),
                 min: g.min,
                 max: g.max,
                 template: template_label(set, g.template, templates),
                 extra_templates: g.ignored_templates.len(),
+                template_node: template.node.to_json(),
             })
             .collect();
         verdict.skipped = startup
@@ -254,7 +260,7 @@ fn template_label(set: &TemplateSet<'_>, ordinal: usize, input: &TemplatesInput)
 mod tests {
     use super::*;
     use crate::lint::RuleId;
-    use crate::lint::inputs::TextInput;
+    use crate::lint::given::TextInput;
 
     fn inputs(config: &str, templates: &str) -> Inputs {
         Inputs {
@@ -270,8 +276,7 @@ mod tests {
                 },
                 config_map: None,
             },
-            loading: Vec::new(),
-            config_failure: None,
+            read_facts: Vec::new(),
             other_config_maps: Vec::new(),
             notes: Vec::new(),
         }

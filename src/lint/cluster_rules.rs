@@ -1,12 +1,14 @@
 //! Rules that need the live cluster: where CA runs, kwok, pending pods, leftover nodes (pure).
 //!
-//! The cluster layer (`crate::cluster`) fetches objects and boils them down to `ClusterFacts`;
-//! these checks only look at those facts and at the analysis of the ConfigMaps.
+//! `inputs::live::gather_facts` reads the objects (through `crate::cluster`) and boils them
+//! down to `ClusterFacts` with `provider`'s rules; these checks only look at those facts and at
+//! the analysis of the ConfigMaps.
 
 use super::analysis::Analysis;
 use super::{Diagnostic, RuleId};
 use crate::provider::deployment::CaDeployment;
-use crate::provider::objects::{GroupedNode, PendingPod, Toleration};
+use crate::provider::nodes::GroupedNode;
+use crate::provider::pods::{PendingPod, tolerates_kwok_taint};
 use crate::provider::{
     ANNOTATION_NODEGROUP_NAME, CaFailure, ENV_CONFIG_MAP, ENV_POD_NAMESPACE, ENV_PROVIDER_MODE,
     TAINT_EFFECT, TAINT_KEY, TAINT_VALUE, taint_string,
@@ -29,7 +31,7 @@ pub struct ClusterFacts {
     pub kwok_nodes: Option<Vec<GroupedNode>>,
     /// Nodes that are not kwok's (no `kwok` providerID, or not `fake`) but name a group.
     pub real_group_nodes: Option<Vec<GroupedNode>>,
-    /// Nodes with a `kwok` providerID but no group at all (`provider::objects::ungrouped_provider_node`).
+    /// Nodes with a `kwok` providerID but no group at all (`provider::nodes::ungrouped_provider_node`).
     pub ungrouped_provider_nodes: Option<Vec<String>>,
 }
 
@@ -230,7 +232,7 @@ fn untolerated(
         return;
     };
     for pod in pods {
-        if pod.tolerations.iter().any(Toleration::tolerates_kwok_taint) {
+        if pod.tolerations.iter().any(tolerates_kwok_taint) {
             continue;
         }
         let fits: Vec<&str> = analysis

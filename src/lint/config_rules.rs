@@ -1,5 +1,6 @@
 //! Rules on the provider config (`config` key): decoding traps and CA's start-up checks (pure).
 
+use super::given::ReadFact;
 use super::{Diagnostic, Location, RuleId, Severity, SourceId, did_you_mean};
 use crate::provider::config::{
     self, ConfigText, ConfigTextError, DecodeIssue, DecodedConfig, FailedCheck, GroupBy,
@@ -8,7 +9,8 @@ use crate::provider::config::{
 use crate::provider::startup::Startup;
 use crate::provider::{
     CONFIG_API_VERSION, CONFIG_KEY, CaFailure, CaVersion, LABEL_ARCH, LABEL_CONTROL_PLANE,
-    LABEL_HOSTNAME, LABEL_INSTANCE_TYPE, LABEL_OS, LABEL_REGION, LABEL_ZONE,
+    LABEL_HOSTNAME, LABEL_INSTANCE_TYPE, LABEL_OS, LABEL_REGION, LABEL_ZONE, MAX_CONFIG_MAP_BYTES,
+    TEMPLATES_KEY, config_map_not_found, config_not_loaded,
 };
 use crate::yaml::{Node, Pos};
 
@@ -43,7 +45,7 @@ pub fn describe_keys(keys: &[String]) -> String {
 }
 
 /// The provider-config ConfigMap exists but has no `config` key: the finding and CA's failure.
-pub fn config_key_missing(
+fn config_key_missing(
     name: &str,
     keys: &[String],
     location: Option<Location>,
@@ -59,10 +61,119 @@ pub fn config_key_missing(
     .at_opt(location)
     .hint(hint);
     let failure = CaFailure::new(
-        "failed to load kwok provider config: failed to decode kwok config: EOF",
+        config_not_loaded("failed to decode kwok config: EOF"),
         format!("ConfigMap `{name}` has no `{CONFIG_KEY}` key"),
     );
     (diagnostic, failure)
+}
+
+/// The findings in what the reader noticed (`ReadFact`s, in reading order), and the first
+/// failure they mean for CA's start-up.
+pub(super) fn read_findings(facts: &[ReadFact]) -> (Vec<Diagnostic>, Option<CaFailure>) {
+    let mut diagnostics = Vec::new();
+    let mut failure: Option<CaFailure> = None;
+    for fact in facts {
+        match fact {
+            ReadFact::Oversized { name, bytes, at } => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        RuleId::ConfigmapTooLarge,
+                        format!(
+                            "ConfigMap `{name}` holds {bytes} bytes of data; the API server accepts at most {MAX_CONFIG_MAP_BYTES} (\"Too long: may not be more than {MAX_CONFIG_MAP_BYTES} bytes\"), so it can never be applied and CA never reads it"
+                        ),
+                    )
+                    .at_opt(Some(*at))
+                    .hint("shrink it: fewer or leaner templates (drop `status.images`, `managedFields`, comments), or use readNodesFrom: cluster"),
+                );
+            }
+            ReadFact::NotAString {
+                name,
+                is_config,
+                kind,
+                at,
+            } => {
+                let (rule, what, key) = if *is_config {
+                    (RuleId::ConfigParseError, "provider config", CONFIG_KEY)
+                } else {
+                    (RuleId::TemplateDecodeError, "templates", TEMPLATES_KEY)
+                };
+                diagnostics.push(
+                    Diagnostic::new(
+                        rule,
+                        format!("`data.{key}` of ConfigMap `{name}` is {}, not a string; the API server rejects the ConfigMap and CA never sees the {what}", kind.article()),
+                    )
+                    .at_opt(Some(*at))
+                    .hint(format!("write `{key}: |` and indent the YAML below it")),
+                );
+                // The API server refuses the ConfigMap (its words, from the kit's
+                // kube-apiserver), so CA then finds no ConfigMap of that name (CA's words).
+                let api_server = format!(
+                    "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal {} into Go struct field ConfigMap.data of type string",
+                    kind.go_name()
+                );
+                let ca_message = if *is_config {
+                    config_not_loaded(&config_map_not_found(name))
+                } else {
+                    config_map_not_found(name)
+                };
+                failure.get_or_insert_with(|| {
+                    CaFailure::new(
+                        ca_message,
+                        format!("the API server refuses to store ConfigMap `{name}` (its `data.{key}` is not a string), so CA finds no such ConfigMap"),
+                    )
+                    .after_api_server(api_server)
+                });
+            }
+            ReadFact::ConfigKeyMissing {
+                name,
+                keys,
+                at,
+                hint,
+            } => {
+                let (diagnostic, missing) = config_key_missing(name, keys, *at, hint.clone());
+                diagnostics.push(diagnostic);
+                failure.get_or_insert(missing);
+            }
+            // A provider config under another name (a kustomize hash suffix, a helm release
+            // prefix): CA looks for `expected` only, so it fails to find its config.
+            ReadFact::ConfigUnderOtherName {
+                found,
+                expected,
+                at,
+            } => {
+                if failure.is_some() {
+                    continue;
+                }
+                diagnostics.push(
+                    Diagnostic::new(
+                        RuleId::ConfigMapNameMismatch,
+                        format!(
+                            "ConfigMap `{found}` holds a provider config, but CA reads the one named `{expected}`; it would not find its config and exit"
+                        ),
+                    )
+                    .at_opt(Some(*at))
+                    .hint(format!(
+                        "set KWOK_PROVIDER_CONFIGMAP={found} in CA's Deployment (kustomize: disableNameSuffixHash: true, or patch the env), or rename the ConfigMap to `{expected}`; validate it with --config-map {found}"
+                    )),
+                );
+                failure = Some(CaFailure::new(
+                    config_not_loaded(&config_map_not_found(expected)),
+                    format!(
+                        "CA looks for ConfigMap `{expected}`; the provider config given is in `{found}`"
+                    ),
+                ));
+            }
+            ReadFact::ConfigMapNotFound { name, namespace } => {
+                failure.get_or_insert_with(|| {
+                    CaFailure::new(
+                        config_not_loaded(&config_map_not_found(name)),
+                        format!("ConfigMap `{name}` is not in namespace `{namespace}`"),
+                    )
+                });
+            }
+        }
+    }
+    (diagnostics, failure)
 }
 
 /// The config text does not parse.
@@ -506,4 +617,70 @@ fn grouping_key(
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::JsonKind;
+
+    #[test]
+    fn read_facts_become_findings_in_order_and_the_first_failure_counts() {
+        let at = Location {
+            source: 0,
+            pos: Pos { line: 3, col: 9 },
+        };
+        let mismatch = ReadFact::ConfigUnderOtherName {
+            found: "kwok-provider-config-7h2k".into(),
+            expected: "kwok-provider-config".into(),
+            at,
+        };
+        let facts = vec![
+            ReadFact::Oversized {
+                name: "big".into(),
+                bytes: MAX_CONFIG_MAP_BYTES + 1,
+                at,
+            },
+            ReadFact::NotAString {
+                name: "kwok-provider-templates".into(),
+                is_config: false,
+                kind: JsonKind::Array,
+                at,
+            },
+            mismatch.clone(),
+        ];
+        let (diagnostics, failure) = read_findings(&facts);
+        let rules: Vec<RuleId> = diagnostics.iter().map(|d| d.rule).collect();
+        // The name mismatch is not CA's first failure here, so it is not reported.
+        assert_eq!(
+            rules,
+            [RuleId::ConfigmapTooLarge, RuleId::TemplateDecodeError]
+        );
+        let failure = failure.expect("CA fails");
+        assert_eq!(
+            failure.ca_message,
+            "failed to get configmap 'kwok-provider-templates': configmaps \"kwok-provider-templates\" not found"
+        );
+        assert!(
+            failure
+                .api_server_message
+                .as_deref()
+                .is_some_and(|m| m.contains("cannot unmarshal array into Go struct field"))
+        );
+        let (diagnostics, failure) = read_findings(&[mismatch]);
+        assert_eq!(diagnostics[0].rule, RuleId::ConfigMapNameMismatch);
+        assert_eq!(
+            failure.expect("CA fails").ca_message,
+            "failed to load kwok provider config: failed to get configmap 'kwok-provider-config': configmaps \"kwok-provider-config\" not found"
+        );
+        let (diagnostics, failure) = read_findings(&[ReadFact::ConfigMapNotFound {
+            name: "kwok-provider-config".into(),
+            namespace: "kube-system".into(),
+        }]);
+        assert!(diagnostics.is_empty());
+        assert_eq!(
+            failure.expect("CA fails").explanation,
+            "ConfigMap `kwok-provider-config` is not in namespace `kube-system`"
+        );
+    }
 }

@@ -6,12 +6,12 @@
 pub(crate) mod analysis;
 mod cluster_rules;
 mod config_rules;
-pub(crate) mod inputs;
+pub(crate) mod given;
 mod template_rules;
 
 pub(crate) use analysis::analyze;
 pub use cluster_rules::{ClusterFacts, KwokEvidence, check_cluster};
-pub use config_rules::{config_key_missing, describe_keys};
+pub use config_rules::describe_keys;
 
 use crate::source::{Location, SourceId};
 use crate::yaml::Pos;

@@ -1,6 +1,6 @@
 //! Rules on the templates and the node groups CA derives from them (pure).
 
-use super::inputs::{OtherConfigMap, TemplatesInput};
+use super::given::{OtherConfigMap, TemplatesInput};
 use super::{Diagnostic, RuleId, Severity, SourceId, describe_keys, did_you_mean};
 use crate::provider::config::{GroupBy, ProviderSettings, ReadNodesFrom};
 use crate::provider::nodegroups::{GroupProblem, SizeProblem};
@@ -20,7 +20,7 @@ pub(super) fn check_presence(
     };
     let not_found = |namespace: &str| {
         CaFailure::new(
-            format!("failed to get configmap '{name}': configmaps \"{name}\" not found"),
+            config_map_not_found(name),
             format!(
                 "the templates ConfigMap `{name}` (configmap.name) does not exist in namespace `{namespace}`"
             ),
@@ -84,7 +84,7 @@ pub(super) fn check_presence(
             (
                 Some(diagnostic),
                 Some(CaFailure::new(
-                    format!("failed to get configmap '{name}': configmaps \"{name}\" not found"),
+                    config_map_not_found(name),
                     format!(
                         "CA looks for the templates ConfigMap `{name}` (configmap.name), but the one given is named `{found}`"
                     ),

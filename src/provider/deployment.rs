@@ -1,4 +1,7 @@
-//! CA's Deployment as CA itself reads it: its `--cloud-provider`, `POD_NAMESPACE` and `KWOK_PROVIDER_CONFIGMAP` (pure).
+//! CA's Deployment as CA itself reads it, read by one function (`ca_deployment`): which container
+//! is CA, its flags (`--cloud-provider`, `--namespace`, ...), `POD_NAMESPACE` and
+//! `KWOK_PROVIDER_CONFIGMAP` (pure). Every verb that looks at CA's Deployment, in the cluster or
+//! in files, reads it here.
 
 use super::{DEFAULT_CONFIG_MAP_NAME, ENV_CONFIG_MAP, ENV_POD_NAMESPACE};
 use k8s_openapi::api::apps::v1::Deployment;
@@ -15,6 +18,8 @@ pub struct CaDeployment {
     /// POD_NAMESPACE as the pod will see it (a fieldRef to metadata.namespace resolves to `namespace`).
     pub pod_namespace: Option<String>,
     pub config_map_env: Option<String>,
+    /// The CA container's command and args, as CA's flag parser sees them.
+    pub words: Vec<String>,
 }
 
 impl CaDeployment {
@@ -34,6 +39,11 @@ impl CaDeployment {
             .map(str::trim)
             .filter(|ns| !ns.is_empty())
             .unwrap_or(&self.namespace)
+    }
+
+    /// The value of one of CA's flags (`--NAME=value` or `--NAME value`), if the Deployment sets it.
+    pub fn flag(&self, name: &str) -> Option<String> {
+        flag_value(&self.words, name)
     }
 
     pub fn reads_config_map(&self) -> &str {
@@ -71,50 +81,32 @@ fn containers(d: &Deployment) -> &[Container] {
         .unwrap_or_default()
 }
 
-/// The `--cloud-provider` value in a container's command and args.
-pub fn cloud_provider_flag(words: &[String]) -> Option<String> {
+/// The value of `--NAME=value` or `--NAME value` (Go's flag package takes `-NAME` too) in a
+/// container's command and args.
+pub fn flag_value(words: &[String], name: &str) -> Option<String> {
+    let long = format!("--{name}");
+    let short = format!("-{name}");
     let mut iter = words.iter();
     while let Some(word) = iter.next() {
         let word = word.trim();
-        if let Some(value) = word
-            .strip_prefix("--cloud-provider=")
-            .or_else(|| word.strip_prefix("-cloud-provider="))
-        {
-            return Some(value.to_owned());
-        }
-        if word == "--cloud-provider" || word == "-cloud-provider" {
-            return iter.next().cloned();
+        for prefix in [&long, &short] {
+            if let Some(value) = word.strip_prefix(prefix.as_str()) {
+                if let Some(value) = value.strip_prefix('=') {
+                    return Some(value.to_owned());
+                }
+                if value.is_empty() {
+                    return iter.next().cloned();
+                }
+            }
         }
     }
     None
 }
 
-/// The command and args of a CA Deployment's cluster-autoscaler container.
-pub fn container_words(d: &Deployment) -> Vec<String> {
-    let all = containers(d);
-    let container = all
-        .iter()
-        .find(|c| {
-            c.image
-                .as_deref()
-                .is_some_and(|i| i.contains("cluster-autoscaler"))
-        })
-        .or_else(|| all.first());
-    container
-        .map(|c| {
-            c.command
-                .iter()
-                .flatten()
-                .chain(c.args.iter().flatten())
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Whether a Deployment runs cluster-autoscaler (any cloud provider: a note, not a rule).
+/// Whether a Deployment runs cluster-autoscaler with the kwok provider (`--cloud-provider=kwok`,
+/// or the kwok image's default): the CA that reads the kwok ConfigMaps.
 pub fn runs_kwok_ca(d: &Deployment) -> bool {
-    ca_deployment(d).is_some()
+    ca_deployment(d).is_some_and(|ca| ca.effective_cloud_provider() == Some("kwok"))
 }
 
 /// A Deployment that runs cluster-autoscaler, as CA reads its flags and env: `None` otherwise.
@@ -156,11 +148,12 @@ pub fn ca_deployment(d: &Deployment) -> Option<CaDeployment> {
     });
     Some(CaDeployment {
         image: container.image.clone().unwrap_or_default(),
-        cloud_provider: cloud_provider_flag(&words),
+        cloud_provider: flag_value(&words, "cloud-provider"),
         pod_namespace,
         config_map_env: env(ENV_CONFIG_MAP).and_then(|e| e.value.clone()),
         namespace,
         name,
+        words,
     })
 }
 
@@ -175,15 +168,37 @@ mod tests {
 
     #[test]
     fn finds_the_cloud_provider_flag() {
+        let cloud_provider = |w: &[&str]| flag_value(&words(w), "cloud-provider");
         assert_eq!(
-            cloud_provider_flag(&words(&["./cluster-autoscaler", "--cloud-provider=kwok"])),
+            cloud_provider(&["./cluster-autoscaler", "--cloud-provider=kwok"]),
             Some("kwok".into())
         );
         assert_eq!(
-            cloud_provider_flag(&words(&["--v=4", "--cloud-provider", "aws"])),
+            cloud_provider(&["--v=4", "--cloud-provider", "aws"]),
             Some("aws".into())
         );
-        assert_eq!(cloud_provider_flag(&words(&["--v=4"])), None);
+        assert_eq!(
+            cloud_provider(&[" -cloud-provider=kwok "]),
+            Some("kwok".into())
+        );
+        assert_eq!(cloud_provider(&["--cloud-provider-x=kwok"]), None);
+        assert_eq!(cloud_provider(&["--v=4"]), None);
+    }
+
+    #[test]
+    fn flags_in_both_forms() {
+        let words = words(&[
+            "./cluster-autoscaler",
+            "--namespace=ca",
+            "--status-config-map-name",
+            "st",
+        ]);
+        assert_eq!(flag_value(&words, "namespace").as_deref(), Some("ca"));
+        assert_eq!(
+            flag_value(&words, "status-config-map-name").as_deref(),
+            Some("st")
+        );
+        assert_eq!(flag_value(&words, "v"), None);
     }
 
     fn deployment(value: serde_json::Value) -> Deployment {
@@ -208,9 +223,10 @@ mod tests {
         assert_eq!(ca.reads_config_map(), "my-kwok");
         assert!(runs_kwok_ca(&d));
         assert_eq!(
-            container_words(&d),
+            ca.words,
             words(&["./cluster-autoscaler", "--cloud-provider", "kwok", "--v=4"])
         );
+        assert_eq!(ca.flag("v").as_deref(), Some("4"));
     }
 
     #[test]
@@ -231,6 +247,15 @@ mod tests {
         }));
         assert!(ca_deployment(&other).is_none());
         assert!(is_kwok_controller(&other));
+        let aws = deployment(json!({
+            "metadata": {"name": "cluster-autoscaler", "namespace": "kube-system"},
+            "spec": {"selector": {}, "template": {"spec": {"containers": [
+                {"name": "cluster-autoscaler", "image": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.0",
+                 "command": ["./cluster-autoscaler", "--cloud-provider=aws"]}
+            ]}}}
+        }));
+        assert!(ca_deployment(&aws).is_some(), "a CA all the same");
+        assert!(!runs_kwok_ca(&aws), "but not the kwok provider's");
     }
 
     #[test]
@@ -242,6 +267,7 @@ mod tests {
             cloud_provider: None,
             pod_namespace: None,
             config_map_env: None,
+            words: Vec::new(),
         };
         assert_eq!(d.effective_cloud_provider(), Some("kwok"));
         assert_eq!(d.reads_namespace(), "kube-system");

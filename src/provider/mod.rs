@@ -9,8 +9,10 @@ pub mod decision;
 pub(crate) mod deployment;
 pub(crate) mod events;
 pub(crate) mod names;
+pub(crate) mod namespace;
 pub mod nodegroups;
-pub(crate) mod objects;
+pub(crate) mod nodes;
+pub(crate) mod pods;
 pub(crate) mod quantity;
 pub(crate) mod startup;
 pub mod status;
@@ -78,6 +80,20 @@ pub const KUBE_PROXY_CPU_MILLIS: f64 = 100.0;
 /// The taint in `kubectl taint` notation.
 pub fn taint_string() -> String {
     format!("{TAINT_KEY}={TAINT_VALUE}:{TAINT_EFFECT}")
+}
+
+/// The most data (keys and values, in bytes) the API server accepts in one ConfigMap.
+pub const MAX_CONFIG_MAP_BYTES: usize = 1024 * 1024;
+
+/// CA's words when a ConfigMap it reads is not there (its `GetConfigMap` wrapping client-go's
+/// NotFound); the provider config's start-up wraps them in `config_not_loaded`.
+pub fn config_map_not_found(name: &str) -> String {
+    format!("failed to get configmap '{name}': configmaps \"{name}\" not found")
+}
+
+/// CA's words when its start-up cannot load the provider config, for `reason`.
+pub fn config_not_loaded(reason: &str) -> String {
+    format!("failed to load kwok provider config: {reason}")
 }
 
 /// Why CA would not start (or crash right after), in CA's words and ours.

@@ -227,28 +227,6 @@ pub fn derive(
     derivation
 }
 
-/// Whether the kwok provider owns a node: its `spec.providerID` starts with `kwok`.
-pub fn is_provider_node(provider_id: Option<&str>) -> bool {
-    provider_id.is_some_and(|id| id.starts_with("kwok"))
-}
-
-/// Whether CA's scale-down may delete a node: annotation `kwok.x-k8s.io/node: fake`.
-pub fn is_fake_node(kwok_node_annotation: Option<&str>) -> bool {
-    kwok_node_annotation == Some(KWOK_NODE_FAKE)
-}
-
-/// The group of a live node: its node-group annotation, else its grouping label/annotation value.
-pub fn live_node_group(
-    nodegroup_annotation: Option<&str>,
-    grouping_value: impl FnOnce(&ProviderSettings) -> Option<String>,
-    settings: Option<&ProviderSettings>,
-) -> Option<String> {
-    match nodegroup_annotation.filter(|n| !n.is_empty()) {
-        Some(name) => Some(name.to_owned()),
-        None => settings.and_then(grouping_value).filter(|v| !v.is_empty()),
-    }
-}
-
 /// The kwok-provider taint as a JSON object.
 pub fn kwok_taint() -> Json {
     json!({"key": TAINT_KEY, "value": TAINT_VALUE, "effect": TAINT_EFFECT})
@@ -570,26 +548,6 @@ mod tests {
                 .get("metrics.k8s.io/resource-metrics-path")
                 .is_none()
         );
-    }
-
-    #[test]
-    fn ownership_of_live_nodes() {
-        assert!(is_provider_node(Some("kwok:ng1-b2x9k")));
-        assert!(!is_provider_node(Some("aws:///i-123")));
-        assert!(!is_provider_node(None));
-        assert!(is_fake_node(Some("fake")));
-        assert!(!is_fake_node(Some("true")));
-        assert!(!is_fake_node(None));
-        let s = settings();
-        assert_eq!(
-            live_node_group(Some("ng1"), |_| Some("x".into()), Some(&s)),
-            Some("ng1".into())
-        );
-        assert_eq!(
-            live_node_group(None, |_| Some("x".into()), Some(&s)),
-            Some("x".into())
-        );
-        assert_eq!(live_node_group(None, |_| Some("x".into()), None), None);
     }
 
     #[test]

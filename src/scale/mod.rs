@@ -9,16 +9,16 @@ pub mod plan;
 pub mod render;
 
 use crate::cli::{DryRun, GlobalArgs, ListOutput, OutputFormat, ScaleArgs};
-use crate::cluster::{self, Cluster, read_with_retries};
+use crate::cluster::{self, Cluster};
 use crate::error::{Error, Result, exit};
+use crate::inputs::GivenFiles;
 use crate::lint::{self, analysis::Analysis};
 use crate::output::Ui;
 use crate::provider::CaVersion;
 use crate::provider::nodegroups::prepare_template;
 use apply::{Outcome, Runner};
-use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Pod};
-use kube::api::{Api, ListParams};
+use kube::api::Api;
 use lease::Taken;
 use plan::{Change, GroupPlan, GroupState, MemberNode};
 use render::{FailedNode, GroupResult, GroupRow, Summary};
@@ -50,27 +50,18 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui)
     let change = requested_change(args)?;
     let mut config_map = args.provider.config_map_name(&global.env)?;
     // Files are read before any connection: a bad file is exit 2 even with no cluster.
-    let file_inputs = if args.files.is_empty() && args.templates.is_none() {
-        None
-    } else {
-        let files = crate::validate::read_inputs(&args.files)?;
-        let (name, from_deployment) = args
-            .provider
-            .config_map_name_for_files(&files, &global.env)?;
-        config_map = name;
-        if let Some(note) = from_deployment {
-            ui.say(note);
+    let file_inputs = match GivenFiles::read(&args.files, args.templates.as_deref())? {
+        None => None,
+        Some(given) => {
+            let (name, from_deployment) = args
+                .provider
+                .config_map_name_for_files(&given.files, &global.env)?;
+            config_map = name;
+            if let Some(note) = from_deployment {
+                ui.say(note);
+            }
+            Some(given.classify(&config_map, args.provider.ca_version(), ui)?)
         }
-        let templates = args
-            .templates
-            .as_deref()
-            .map(|t| crate::validate::read_templates(t, &args.files))
-            .transpose()?;
-        Some(crate::validate::inputs::classify(
-            files,
-            templates,
-            &config_map,
-        )?)
     };
     cluster::runtime()?.block_on(async {
         let cluster = cluster::connect(global).await?;
@@ -84,7 +75,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui)
                     cluster.context,
                     cluster.server
                 ));
-                crate::validate::live::analyze_config_maps(
+                crate::inputs::live::analyze_config_maps(
                     &cluster,
                     &config_map,
                     args.provider.ca_version(),
@@ -482,53 +473,31 @@ impl Scale<'_> {
 
     /// Best-effort checks before changing anything: a running CA, a missing kwok controller.
     async fn preflight(&self) {
-        let deployments: Api<Deployment> = Api::all(self.cluster.client.clone());
-        let everything = ListParams::default();
-        if let Ok(list) = read_with_retries(|| deployments.list(&everything)).await {
-            if let Some(ca) = list
-                .items
-                .iter()
-                .find(|d| crate::provider::deployment::runs_kwok_ca(d))
-            {
-                self.ui.say(format!(
-                    "note: cluster-autoscaler runs here ({}/{}): from CA 1.30 it counts these nodes into its groups and may scale them down when unneeded; it deletes them all when it stops gracefully",
-                    ca.metadata.namespace.as_deref().unwrap_or_default(),
-                    ca.metadata.name.as_deref().unwrap_or_default()
-                ));
-            }
-            let kwok_deployed = list
-                .items
-                .iter()
-                .any(crate::provider::deployment::is_kwok_controller);
-            // The same traces `validate` looks for: a Deployment, a Ready kwok node (kwok run
-            // as a process, as kwokctl does), the Stage CRD or a Stage.
-            let evidence = crate::validate::live::kwok_evidence(
-                &self.cluster.client,
-                Some(kwok_deployed),
-                None,
-                &self.ui,
-            )
-            .await;
-            if evidence.present() == Some(false) {
-                self.ui.say("warning: found no kwok controller (no kwok Deployment, no Ready kwok node, no Stage); without one the new nodes stay NotReady");
-            }
+        // The same (paged, once per command) list the namespace rule made in `connect`.
+        if let Ok(Some(ca)) = self.cluster.kwok_ca_deployment().await {
+            self.ui.say(format!(
+                "note: cluster-autoscaler runs here ({}/{}): from CA 1.30 it counts these nodes into its groups and may scale them down when unneeded; it deletes them all when it stops gracefully",
+                ca.metadata.namespace.as_deref().unwrap_or_default(),
+                ca.metadata.name.as_deref().unwrap_or_default()
+            ));
+        }
+        // The same traces `validate` looks for: a Deployment, a Ready kwok node (kwok run
+        // as a process, as kwokctl does), the Stage CRD or a Stage.
+        let evidence = crate::inputs::live::kwok_controller_evidence(self.cluster, &self.ui).await;
+        if evidence.present() == Some(false) {
+            self.ui.say("warning: found no kwok controller (no kwok Deployment, no Ready kwok node, no Stage); without one the new nodes stay NotReady");
         }
     }
 
     fn prepared_template(&self, group: &str) -> Option<serde_json::Value> {
-        let index = self
-            .analysis
-            .verdict
-            .node_groups
-            .iter()
-            .position(|g| g.name == group)?;
+        let template = &self.analysis.node_group(group)?.template_node;
         let skip_taint = self
             .analysis
             .verdict
             .settings
             .as_ref()
             .is_some_and(|s| s.skip_taint);
-        prepare_template(&self.analysis.group_templates[index], group, skip_taint)
+        prepare_template(template, group, skip_taint)
     }
 
     async fn dry_run(&self, plan: &GroupPlan, runner: &Runner) -> GroupResult {

@@ -1,7 +1,7 @@
 //! What `scale` will do to each group: targets, limits, and which nodes may go (pure, no I/O).
 
-use crate::provider::nodegroups::{is_fake_node, is_provider_node};
-use crate::provider::{ANNOTATION_KWOK_NODE, ANNOTATION_NODEGROUP_NAME};
+use crate::provider::ANNOTATION_KWOK_NODE;
+use crate::provider::nodes;
 use k8s_openapi::api::core::v1::Node;
 
 /// A node as `scale` needs to know it: what CA's lister and scale-down look at.
@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::Node;
 pub struct MemberNode {
     pub name: String,
     pub uid: String,
-    /// `cluster-autoscaler.kwok.nodegroup/name`: the group CA counts the node in.
+    /// `cluster-autoscaler.kwok.nodegroup/name`: the group CA lists the node in (`nodes::listed_group`).
     pub group: Option<String>,
     /// `kwok.x-k8s.io/node` annotation.
     pub kwok_annotation: Option<String>,
@@ -32,10 +32,10 @@ impl MemberNode {
         MemberNode {
             name: node.metadata.name.clone().unwrap_or_default(),
             uid: node.metadata.uid.clone().unwrap_or_default(),
-            group: annotation(ANNOTATION_NODEGROUP_NAME),
+            group: nodes::listed_group(node).map(str::to_owned),
             kwok_annotation: annotation(ANNOTATION_KWOK_NODE),
             provider_id: node.spec.as_ref().and_then(|s| s.provider_id.clone()),
-            ready: is_ready(node),
+            ready: nodes::is_ready(node),
             created: node
                 .metadata
                 .creation_timestamp
@@ -46,12 +46,14 @@ impl MemberNode {
     }
 
     /// May `scale` delete this node from `group`? Only kwok's own fake nodes of that group,
-    /// as CA's `DeleteNodes` requires: the `fake` annotation, the group's name annotation and
-    /// a `kwok` providerID.
+    /// as CA's `DeleteNodes` requires (`nodes::deletable_from`).
     pub fn deletable_from(&self, group: &str) -> bool {
-        self.group.as_deref() == Some(group)
-            && is_fake_node(self.kwok_annotation.as_deref())
-            && is_provider_node(self.provider_id.as_deref())
+        nodes::deletable_from(
+            group,
+            self.group.as_deref(),
+            self.kwok_annotation.as_deref(),
+            self.provider_id.as_deref(),
+        )
     }
 
     /// Is this the node a create of `name` in `group` makes: that name, the group's name
@@ -62,14 +64,6 @@ impl MemberNode {
             && self.deletable_from(group)
             && self.provider_id.as_deref() == Some(format!("kwok:{name}").as_str())
     }
-}
-
-/// Whether a node reports condition Ready=True.
-pub fn is_ready(node: &Node) -> bool {
-    node.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
 
 /// What the user asked for.

@@ -9,7 +9,7 @@ use crate::cluster::{self, Cluster, Deadline, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::Ui;
 use crate::provider::status::{self as ca_status};
-use crate::provider::{ANNOTATION_NODEGROUP_NAME, DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
+use crate::provider::{DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
 use k8s_openapi::api::core::v1::{ConfigMap, Node};
 use kube::api::Api;
 use std::collections::BTreeMap;
@@ -160,17 +160,12 @@ async fn locate(cluster: &Cluster, args: &StatusArgs, deadline: Deadline) -> Res
             ));
         }
     };
-    if let Some(d) = found {
-        let words = crate::provider::deployment::container_words(d);
-        let flag = |name: &str| view::flag_value(&words, name);
-        let deployment_ns = d.metadata.namespace.clone().unwrap_or_default();
+    if let Some(ca) = found.and_then(crate::provider::deployment::ca_deployment) {
+        let flag = |name: &str| ca.flag(name);
         let mut place = from_flags(
             Some(flag("namespace").unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned())),
             flag("status-config-map-name"),
-            format!(
-                "from the flags of Deployment {deployment_ns}/{}",
-                d.metadata.name.as_deref().unwrap_or_default()
-            ),
+            format!("from the flags of Deployment {}/{}", ca.namespace, ca.name),
         );
         if let Some(interval) = flag("scan-interval").and_then(|v| parse_duration(&v).ok())
             && interval > Duration::ZERO
@@ -201,19 +196,14 @@ struct Drawn {
     resource_version: String,
 }
 
-/// The kwok nodes per node group (by the group-name annotation).
+/// The kwok nodes per node group, as CA's `Nodes()` lists them (`provider::nodes::listed_group`).
 async fn kwok_nodes_by_group(cluster: &Cluster) -> Result<BTreeMap<String, i64>> {
     let nodes: Api<Node> = Api::all(cluster.client.clone());
     let mut kwok_nodes: BTreeMap<String, i64> = BTreeMap::new();
     cluster
         .list_each(&nodes, "", "nodes", None, |node| {
-            if let Some(group) = node
-                .metadata
-                .annotations
-                .as_ref()
-                .and_then(|a| a.get(ANNOTATION_NODEGROUP_NAME))
-            {
-                *kwok_nodes.entry(group.clone()).or_default() += 1;
+            if let Some(group) = crate::provider::nodes::listed_group(node) {
+                *kwok_nodes.entry(group.to_owned()).or_default() += 1;
             }
         })
         .await?;
@@ -274,7 +264,7 @@ async fn read(
                 cluster.namespace.name
             ),
             async {
-                Ok(crate::validate::live::analyze_config_maps(
+                Ok(crate::inputs::live::analyze_config_maps(
                     cluster,
                     config_map,
                     args.provider.ca_version(),

@@ -173,26 +173,6 @@ pub fn join(
     }
 }
 
-/// The value of `--NAME=value` or `--NAME value` in a container's command and args.
-pub fn flag_value(words: &[String], name: &str) -> Option<String> {
-    let long = format!("--{name}");
-    let short = format!("-{name}");
-    let mut iter = words.iter();
-    while let Some(word) = iter.next() {
-        for prefix in [&long, &short] {
-            if let Some(value) = word.strip_prefix(prefix.as_str()) {
-                if let Some(value) = value.strip_prefix('=') {
-                    return Some(value.to_owned());
-                }
-                if value.is_empty() {
-                    return iter.next().cloned();
-                }
-            }
-        }
-    }
-    None
-}
-
 fn cell<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or_else(|| "-".to_owned(), T::to_string)
 }
@@ -431,24 +411,5 @@ mod tests {
         );
         snap.set_age("not a time", now, Duration::from_secs(10));
         assert_eq!((snap.age_seconds, snap.stale), (None, false));
-    }
-
-    #[test]
-    fn flags_in_both_forms() {
-        let words: Vec<String> = [
-            "./cluster-autoscaler",
-            "--namespace=ca",
-            "--status-config-map-name",
-            "st",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        assert_eq!(flag_value(&words, "namespace").as_deref(), Some("ca"));
-        assert_eq!(
-            flag_value(&words, "status-config-map-name").as_deref(),
-            Some("st")
-        );
-        assert_eq!(flag_value(&words, "v"), None);
     }
 }

@@ -12,7 +12,8 @@ use crate::lint::{self, analysis::Analysis};
 use crate::output::Ui;
 use crate::provider::deployment::ca_deployment;
 use crate::provider::nodegroups::prepare_template;
-use crate::provider::objects::{kwok_node, pending_pod};
+use crate::provider::nodes::kwok_node;
+use crate::provider::pods::pending_pod;
 use crate::provider::{DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::Job;
@@ -127,9 +128,8 @@ fn group_inputs(analysis: &Analysis, kwok_nodes: &HashMap<String, i64>) -> Vec<G
         .verdict
         .node_groups
         .iter()
-        .zip(&analysis.group_templates)
-        .filter_map(|(group, template)| {
-            let prepared = prepare_template(template, &group.name, skip_taint)?;
+        .filter_map(|group| {
+            let prepared = prepare_template(&group.template_node, &group.name, skip_taint)?;
             let node: Node = serde_json::from_value(prepared).ok()?;
             Some(GroupInput {
                 name: group.name.clone(),
@@ -265,7 +265,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
             })
             .unwrap_or(crate::provider::CaVersion::LATEST);
         let analysis =
-            crate::validate::live::analyze_config_maps(&ca_cluster, &config_map, version).await?;
+            crate::inputs::live::analyze_config_maps(&ca_cluster, &config_map, version).await?;
         refuse_broken(&analysis, ui)?;
         let settings = analysis.verdict.settings.clone();
 
@@ -277,7 +277,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
             .list_each(&nodes, "", "nodes", None, |n| {
                 if let Some(group) = kwok_node(n, settings.as_ref()).and_then(|g| g.group) {
                     *kwok_nodes.entry(group.clone()).or_default() += 1;
-                    if !crate::scale::plan::is_ready(n) {
+                    if !crate::provider::nodes::is_ready(n) {
                         *not_ready.entry(group).or_default() += 1;
                     }
                 }
@@ -480,8 +480,7 @@ fn stale_for(
 
 /// A flag of CA's Deployment (`--namespace`: where CA writes its status).
 fn deployment_flag(deployment: Option<&Deployment>, name: &str) -> Option<String> {
-    let words = crate::provider::deployment::container_words(deployment?);
-    crate::status::view::flag_value(&words, name)
+    crate::provider::deployment::ca_deployment(deployment?)?.flag(name)
 }
 
 /// Controllers read once each: ReplicaSet → Deployment, Job → CronJob.
@@ -604,9 +603,14 @@ fn selector_matches(selector: &str, labels: Option<&Json>) -> Result<bool> {
 }
 
 fn offline(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Result<Report> {
-    let files = crate::validate::read_inputs(&args.files)?;
+    let given = crate::inputs::GivenFiles::read(&args.files, args.templates.as_deref())?.unwrap_or(
+        crate::inputs::GivenFiles {
+            files: Vec::new(),
+            templates: None,
+        },
+    );
     let mut workloads = Vec::new();
-    for file in &files {
+    for file in &given.files {
         // Files that are not YAML are the config reader's to report.
         let Ok(docs) = crate::yaml::parse_stream(&file.text) else {
             continue;
@@ -626,16 +630,11 @@ fn offline(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> 
     }
     let (config_map, note) = args
         .provider
-        .config_map_name_for_files(&files, &global.env)?;
+        .config_map_name_for_files(&given.files, &global.env)?;
     if let Some(note) = note {
         ui.say(note);
     }
-    let templates = args
-        .templates
-        .as_deref()
-        .map(|t| crate::validate::read_templates(t, &args.files))
-        .transpose()?;
-    let inputs = crate::validate::inputs::classify(files, templates, &config_map)?;
+    let inputs = given.classify(&config_map, args.provider.ca_version(), ui)?;
     let analysis = lint::analyze(&inputs, args.provider.ca_version());
     refuse_broken(&analysis, ui)?;
     let groups = group_inputs(&analysis, &HashMap::new());

@@ -1,16 +1,13 @@
 //! `why`'s model (pure): does one pod of an owner fit a new node of each group, every reason with numbers, and how many new nodes the owner's pods need (first fit, decreasing, as CA's estimator).
 
-use crate::provider::{KUBE_PROXY_CPU_MILLIS, TAINT_KEY, TAINT_VALUE, quantity};
+pub use crate::provider::pods::{RESOURCE_PODS, Resources, pod_requests};
+use crate::provider::pods::{add_quantities, sum_into, tolerates};
+use crate::provider::{KUBE_PROXY_CPU_MILLIS, TAINT_KEY, TAINT_VALUE};
 use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, PodSpec, Taint, Toleration};
 use serde::Serialize;
 use serde_json::{Map, Value as Json, json};
 use std::collections::BTreeMap;
 
-/// Resource name → amount in base units (cores for cpu, bytes for memory, a count for `pods`).
-pub type Resources = BTreeMap<String, f64>;
-
-/// The pod count resource every pod takes one of.
-pub const RESOURCE_PODS: &str = "pods";
 /// Slack for float sums of quantities (well under 1 milli-unit).
 const EPSILON: f64 = 1e-6;
 
@@ -81,66 +78,6 @@ fn reason(kind: ReasonKind, message: String, details: Json) -> Reason {
     }
 }
 
-fn add_quantities(
-    into: &mut Resources,
-    list: Option<&BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>,
-) {
-    for (name, q) in list.into_iter().flatten() {
-        if let Some(v) = quantity::parse(&q.0) {
-            *into.entry(name.clone()).or_default() += v;
-        }
-    }
-}
-
-fn max_into(into: &mut Resources, other: &Resources) {
-    for (name, v) in other {
-        let slot = into.entry(name.clone()).or_default();
-        *slot = slot.max(*v);
-    }
-}
-
-fn sum_into(into: &mut Resources, other: &Resources) {
-    for (name, v) in other {
-        *into.entry(name.clone()).or_default() += v;
-    }
-}
-
-/// A pod's requests as the scheduler counts them: the larger of the containers' sum (plus
-/// sidecars) and each init container (plus the sidecars started before it), plus the
-/// overhead; and one `pods`.
-pub fn pod_requests(spec: &PodSpec) -> Resources {
-    let mut containers = Resources::new();
-    for c in &spec.containers {
-        add_quantities(
-            &mut containers,
-            c.resources.as_ref().and_then(|r| r.requests.as_ref()),
-        );
-    }
-    let mut sidecars = Resources::new();
-    let mut init_peak = Resources::new();
-    for c in spec.init_containers.iter().flatten() {
-        let mut own = Resources::new();
-        add_quantities(
-            &mut own,
-            c.resources.as_ref().and_then(|r| r.requests.as_ref()),
-        );
-        if c.restart_policy.as_deref() == Some("Always") {
-            sum_into(&mut sidecars, &own);
-            max_into(&mut init_peak, &sidecars);
-        } else {
-            let mut with_sidecars = sidecars.clone();
-            sum_into(&mut with_sidecars, &own);
-            max_into(&mut init_peak, &with_sidecars);
-        }
-    }
-    sum_into(&mut containers, &sidecars);
-    max_into(&mut containers, &init_peak);
-    add_quantities(&mut containers, spec.overhead.as_ref());
-    containers.retain(|_, v| *v > 0.0);
-    containers.insert(RESOURCE_PODS.to_owned(), 1.0);
-    containers
-}
-
 /// A node's allocatable resources.
 pub fn allocatable(node: &Node) -> Resources {
     let mut out = Resources::new();
@@ -153,29 +90,6 @@ pub fn allocatable(node: &Node) -> Resources {
 
 fn labels(node: &Node) -> BTreeMap<String, String> {
     node.metadata.labels.clone().unwrap_or_default()
-}
-
-/// Kubernetes' `ToleratesTaint`.
-fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {
-    let effect = toleration.effect.as_deref().unwrap_or("");
-    if !effect.is_empty() && effect != taint.effect {
-        return false;
-    }
-    let operator = toleration.operator.as_deref().unwrap_or("Equal");
-    let key = toleration.key.as_deref().unwrap_or("");
-    if key.is_empty() {
-        return operator == "Exists";
-    }
-    if key != taint.key {
-        return false;
-    }
-    match operator {
-        "Exists" => true,
-        "Equal" | "" => {
-            toleration.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or("")
-        }
-        _ => false,
-    }
 }
 
 /// The taints that keep `tolerations` off the node (NoSchedule and NoExecute ones).

@@ -624,19 +624,7 @@ fn every_verb_reads_the_configmaps_where_cas_deployment_reads_them() {
             "valueFrom: {fieldRef: {fieldPath: metadata.namespace}}",
             "value: kwok",
         );
-    let mut seed = fake_apiserver::parse_seed(&text).unwrap();
-    for object in &mut seed {
-        if object["kind"] == "Deployment" && object["metadata"]["name"] == "cluster-autoscaler" {
-            object["metadata"]["namespace"] = "kube-system".into();
-        }
-    }
-    let cluster = Cluster::with(
-        ServerConfig {
-            seed,
-            ..ServerConfig::default()
-        },
-        None,
-    );
+    let cluster = with_ca_deployment_in(&text, "kube-system");
     let why = "where Deployment kube-system/cluster-autoscaler reads its ConfigMaps";
     let validate = cluster.validate(&[]);
     assert_eq!(validate.code, 0, "{validate:?}");
@@ -657,5 +645,67 @@ fn every_verb_reads_the_configmaps_where_cas_deployment_reads_them() {
         explicit.stdout.contains("found in `kwok`"),
         "{}",
         explicit.stdout
+    );
+}
+
+/// Issue 22 item 3: CA's Deployment is read by one function, `--cloud-provider` included: a CA
+/// of another cloud provider reads no kwok ConfigMaps, so it does not decide the namespace.
+#[test]
+fn a_ca_of_another_cloud_provider_does_not_decide_where_ca_reads() {
+    let text = std::fs::read_to_string(healthy())
+        .unwrap()
+        .replace("--cloud-provider=kwok", "--cloud-provider=aws");
+    let cluster = with_ca_deployment_in(&text, "aws-system");
+    let out = cluster.validate(&["-o", "json"]);
+    assert!(
+        out.stderr.contains("in namespace `default` (the default;"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("where Deployment"), "{}", out.stderr);
+    assert_eq!(out.json()["ca"]["starts"], true, "{}", out.stdout);
+}
+
+/// A cluster seeded from `seed_text`, with CA's Deployment moved to `namespace`.
+fn with_ca_deployment_in(seed_text: &str, namespace: &str) -> Cluster {
+    let mut seed = fake_apiserver::parse_seed(seed_text).unwrap();
+    for object in &mut seed {
+        if object["kind"] == "Deployment" && object["metadata"]["name"] == "cluster-autoscaler" {
+            object["metadata"]["namespace"] = namespace.into();
+        }
+    }
+    Cluster::with(
+        ServerConfig {
+            seed,
+            ..ServerConfig::default()
+        },
+        None,
+    )
+}
+
+/// Issue 22: a pending pod's requests are counted as the scheduler counts them (one function,
+/// `provider::pods::pod_requests`): an init container larger than every template keeps the pod
+/// off the groups, so its missing toleration is not why CA does not scale up for it.
+#[test]
+fn a_pending_pods_init_container_counts_in_its_requests() {
+    let seed = fixture("rules/pods-do-not-tolerate-taint/fire.seed.yaml");
+    let text = std::fs::read_to_string(&seed).unwrap().replace(
+        "spec:\n  containers:\n  - name: web\n",
+        "spec:\n  initContainers:\n  - name: migrate\n    image: busybox\n    resources:\n      requests: {cpu: \"8\"}\n  containers:\n  - name: web\n",
+    );
+    assert!(text.contains("initContainers"), "the seed changed shape");
+    let cluster = Cluster::with(
+        ServerConfig {
+            seed: fake_apiserver::parse_seed(&text).unwrap(),
+            ..ServerConfig::default()
+        },
+        None,
+    );
+    let out = cluster.validate(&["-o", "json", "-n", "default"]);
+    assert!(
+        !out.rules()
+            .contains(&"pods-do-not-tolerate-taint".to_owned()),
+        "{}",
+        out.stdout
     );
 }

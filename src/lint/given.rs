@@ -1,9 +1,8 @@
-//! What the linter is given: the config and templates texts, already read from files or the cluster.
+//! What the linter is given: the config and templates texts, already read by `inputs` from files or the cluster.
 
-use super::Diagnostic;
-use crate::provider::CaFailure;
 use crate::provider::startup::TemplatesOrigin;
 use crate::source::{Location, Source, SourceId};
+use crate::yaml::JsonKind;
 
 /// A text to analyse and the source it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,13 +61,47 @@ pub struct Inputs {
     pub sources: Vec<Source>,
     pub config: Option<TextInput>,
     pub templates: TemplatesInput,
-    /// Findings made while loading (e.g. a ConfigMap without its data key).
-    pub loading: Vec<Diagnostic>,
-    /// Why the config is absent, when CA would fail on it (e.g. ConfigMap not found).
-    pub config_failure: Option<CaFailure>,
+    /// What the reader noticed on the way, in reading order; `lint` judges it.
+    pub read_facts: Vec<ReadFact>,
     /// ConfigMaps given that hold neither key (one may be the templates ConfigMap).
     pub other_config_maps: Vec<OtherConfigMap>,
     /// Notes for the user on how the inputs were read (e.g. which of two templates ConfigMaps
     /// CA reads); printed to stderr, not findings.
     pub notes: Vec<String>,
+}
+
+/// What the reader noticed about the ConfigMaps while reading them (facts, not findings: the
+/// rules that judge them are `lint`'s, `config_rules::read_findings`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadFact {
+    /// ConfigMap `name` holds `bytes` bytes of data (keys and values, `data` and `binaryData`),
+    /// more than the API server stores (`provider::MAX_CONFIG_MAP_BYTES`).
+    Oversized {
+        name: String,
+        bytes: usize,
+        at: Location,
+    },
+    /// `data.KEY` of ConfigMap `name` is `kind`, not a string (`is_config`: the `config` key,
+    /// else `templates`).
+    NotAString {
+        name: String,
+        is_config: bool,
+        kind: JsonKind,
+        at: Location,
+    },
+    /// The provider-config ConfigMap `name` has no `config` key; `keys` are its keys, quoted.
+    ConfigKeyMissing {
+        name: String,
+        keys: Vec<String>,
+        at: Option<Location>,
+        hint: String,
+    },
+    /// No provider-config ConfigMap `expected` was given, but `found` holds a `config` key.
+    ConfigUnderOtherName {
+        found: String,
+        expected: String,
+        at: Location,
+    },
+    /// The provider-config ConfigMap `name` is not in namespace `namespace` (live cluster).
+    ConfigMapNotFound { name: String, namespace: String },
 }

@@ -1,22 +1,16 @@
-//! Recognises what the user handed to `validate -f` and turns it into analysis inputs (pure).
+//! Recognises what the user handed to `-f` (any verb) and turns it into analysis inputs (pure).
+//! It records what it notices (`ReadFact`s) and emits no findings: those are `lint`'s.
 //!
 //! Accepted: ConfigMap manifests (`kwok-provider-config` with key `config`, any ConfigMap
 //! with key `templates`), a raw provider config, and raw templates (Nodes / a List). Positions
 //! inside a ConfigMap's `data` block scalar are mapped back onto the manifest's lines.
 
+use super::InputFile;
 use crate::error::{Error, Result};
-use crate::lint::inputs::{Inputs, OtherConfigMap, TemplatesInput, TextInput};
-use crate::lint::{Diagnostic, RuleId, config_key_missing};
-use crate::provider::{CONFIG_KEY, CaFailure, TEMPLATES_KEY};
+use crate::lint::given::{Inputs, OtherConfigMap, ReadFact, TemplatesInput, TextInput};
+use crate::provider::{CONFIG_KEY, CaVersion, MAX_CONFIG_MAP_BYTES, TEMPLATES_KEY};
 use crate::source::{Location, Source};
 use crate::yaml::{self, Node, Pos, Style};
-
-/// One file (or stdin) as read from disk.
-#[derive(Debug, Clone)]
-pub struct InputFile {
-    pub label: String,
-    pub text: String,
-}
 
 /// A provider config or templates found somewhere in the inputs.
 #[derive(Debug)]
@@ -38,13 +32,9 @@ struct Collector {
     /// ConfigMaps with a `config` key that CA does not read (another name), and where.
     other_config_names: Vec<String>,
     other_config_places: Vec<(String, Pos)>,
-    loading: Vec<Diagnostic>,
+    read_facts: Vec<ReadFact>,
     sources: Vec<Source>,
-    config_failure: Option<CaFailure>,
 }
-
-/// The most data (keys and values, in bytes) the API server accepts in one ConfigMap.
-pub const MAX_CONFIG_MAP_BYTES: usize = 1024 * 1024;
 
 /// Top-level keys of a provider config (matched case-insensitively, like CA).
 const CONFIG_KEYS: &[&str] = &["readnodesfrom", "nodegroups", "nodes", "configmap", "kwok"];
@@ -162,40 +152,15 @@ impl Collector {
                     }
                 }
                 None => {
-                    let (rule, what) = if is_config_key {
-                        (RuleId::ConfigParseError, "provider config")
-                    } else {
-                        (RuleId::TemplateDecodeError, "templates")
-                    };
                     let source = self.add_source(Source::file(&file.label));
-                    self.loading.push(
-                        Diagnostic::new(
-                            rule,
-                            format!("`data.{key}` of ConfigMap `{name}` is {}, not a string; the API server rejects the ConfigMap and CA never sees the {what}", value.json_kind().article()),
-                        )
-                        .at(source, value.pos)
-                        .hint(format!("write `{key}: |` and indent the YAML below it")),
-                    );
-                    // The API server refuses the ConfigMap (its words, from the kit's
-                    // kube-apiserver), so CA then finds no ConfigMap of that name (CA's words).
-                    let api_server = format!(
-                        "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal {} into Go struct field ConfigMap.data of type string",
-                        value.json_kind().go_name()
-                    );
-                    let not_found = format!(
-                        "failed to get configmap '{name}': configmaps \"{name}\" not found"
-                    );
-                    let ca_message = if is_config_key {
-                        format!("failed to load kwok provider config: {not_found}")
-                    } else {
-                        not_found
-                    };
-                    self.config_failure.get_or_insert_with(|| {
-                        CaFailure::new(
-                            ca_message,
-                            format!("the API server refuses to store ConfigMap `{name}` (its `data.{key}` is not a string), so CA finds no such ConfigMap"),
-                        )
-                        .after_api_server(api_server)
+                    self.read_facts.push(ReadFact::NotAString {
+                        name: name.clone(),
+                        is_config: is_config_key,
+                        kind: value.json_kind(),
+                        at: Location {
+                            source,
+                            pos: value.pos,
+                        },
                     });
                 }
             }
@@ -222,14 +187,12 @@ impl Collector {
         if !recognised {
             let source = self.add_source(Source::file(&file.label));
             let at = root.entry("data").map(|(k, _)| k.pos).unwrap_or(name_pos);
-            let (diagnostic, failure) = config_key_missing(
-                &name,
-                &keys,
-                Some(Location { source, pos: at }),
-                format!("put the provider config under `data.{CONFIG_KEY}: |`"),
-            );
-            self.loading.push(diagnostic);
-            self.config_failure.get_or_insert(failure);
+            self.read_facts.push(ReadFact::ConfigKeyMissing {
+                name,
+                keys,
+                at: Some(Location { source, pos: at }),
+                hint: format!("put the provider config under `data.{CONFIG_KEY}: |`"),
+            });
         }
     }
 
@@ -244,16 +207,14 @@ impl Collector {
             .sum();
         if size > MAX_CONFIG_MAP_BYTES {
             let source = self.add_source(Source::file(&file.label));
-            self.loading.push(
-                Diagnostic::new(
-                    RuleId::ConfigmapTooLarge,
-                    format!(
-                        "ConfigMap `{name}` holds {size} bytes of data; the API server accepts at most {MAX_CONFIG_MAP_BYTES} (\"Too long: may not be more than {MAX_CONFIG_MAP_BYTES} bytes\"), so it can never be applied and CA never reads it"
-                    ),
-                )
-                .at(source, name_pos)
-                .hint("shrink it: fewer or leaner templates (drop `status.images`, `managedFields`, comments), or use readNodesFrom: cluster"),
-            );
+            self.read_facts.push(ReadFact::Oversized {
+                name: name.to_owned(),
+                bytes: size,
+                at: Location {
+                    source,
+                    pos: name_pos,
+                },
+            });
         }
     }
 
@@ -279,10 +240,10 @@ impl Collector {
             let root = &doc.root;
             match root.get("kind").and_then(Node::as_str) {
                 Some("ConfigMap") => {
-                    let before = self.configs.len() + self.templates.len() + self.loading.len();
+                    let before = self.configs.len() + self.templates.len() + self.read_facts.len();
                     self.config_map(file, root, config_map_name);
                     recognised |=
-                        self.configs.len() + self.templates.len() + self.loading.len() > before;
+                        self.configs.len() + self.templates.len() + self.read_facts.len() > before;
                 }
                 // `kubectl get cm A B -o yaml` prints one `List` holding both ConfigMaps: a
                 // List that holds ConfigMaps is a stream of its items, not templates.
@@ -290,10 +251,10 @@ impl Collector {
                     for item in root.get("items").and_then(Node::as_seq).unwrap_or_default() {
                         if item.get("kind").and_then(Node::as_str) == Some("ConfigMap") {
                             let before =
-                                self.configs.len() + self.templates.len() + self.loading.len();
+                                self.configs.len() + self.templates.len() + self.read_facts.len();
                             self.config_map(file, item, config_map_name);
                             recognised |=
-                                self.configs.len() + self.templates.len() + self.loading.len()
+                                self.configs.len() + self.templates.len() + self.read_facts.len()
                                     > before;
                         }
                     }
@@ -370,8 +331,9 @@ fn only_one(found: &mut Vec<Found>, what: &str) -> Result<Option<Found>> {
     Ok(found.pop())
 }
 
-/// A cluster-autoscaler Deployment in the files that names the provider-config ConfigMap
-/// (`KWOK_PROVIDER_CONFIGMAP` on its cluster-autoscaler container): `(name, where)`.
+/// A cluster-autoscaler Deployment in the files that runs the kwok provider and names the
+/// provider-config ConfigMap (`KWOK_PROVIDER_CONFIGMAP`), read as CA reads its Deployment
+/// (`provider::deployment::ca_deployment`): `(name, where)`.
 pub fn config_map_from_deployments(files: &[InputFile]) -> Option<(String, String)> {
     for file in files {
         let Ok(docs) = yaml::parse_stream(&file.text) else {
@@ -391,40 +353,24 @@ pub fn config_map_from_deployments(files: &[InputFile]) -> Option<(String, Strin
                 if item.get("kind").and_then(Node::as_str) != Some("Deployment") {
                     continue;
                 }
-                let containers = item
-                    .path(&["spec", "template", "spec", "containers"])
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default();
-                for container in containers {
-                    let runs_ca = ["image", "name"].iter().any(|k| {
-                        container
-                            .get(k)
-                            .and_then(Node::as_str)
-                            .is_some_and(|v| v.contains("cluster-autoscaler"))
-                    });
-                    if !runs_ca {
-                        continue;
-                    }
-                    let env = container
-                        .get("env")
-                        .and_then(Node::as_seq)
-                        .unwrap_or_default();
-                    let value = env.iter().find_map(|e| {
-                        (e.get("name").and_then(Node::as_str)
-                            == Some(crate::provider::ENV_CONFIG_MAP))
-                        .then(|| e.get("value").and_then(Node::scalar_text))
-                        .flatten()
-                    });
-                    if let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) {
-                        let name = item
-                            .path(&["metadata", "name"])
-                            .and_then(Node::as_str)
-                            .unwrap_or("?");
-                        return Some((
-                            value.to_owned(),
-                            format!("deployment `{name}` in {}:{}", file.label, item.pos.line),
-                        ));
-                    }
+                // A Deployment the API server would not take is no CA that reads anything.
+                let Ok(deployment) = serde_json::from_value(item.to_json()) else {
+                    continue;
+                };
+                let Some(ca) = crate::provider::deployment::ca_deployment(&deployment) else {
+                    continue;
+                };
+                if ca.effective_cloud_provider() != Some("kwok") {
+                    continue;
+                }
+                if let Some(value) = ca.config_map_env.as_deref().map(str::trim)
+                    && !value.is_empty()
+                {
+                    let name = if ca.name.is_empty() { "?" } else { &ca.name };
+                    return Some((
+                        value.to_owned(),
+                        format!("deployment `{name}` in {}:{}", file.label, item.pos.line),
+                    ));
                 }
             }
         }
@@ -437,6 +383,7 @@ pub fn classify(
     files: Vec<InputFile>,
     templates_file: Option<InputFile>,
     config_map_name: &str,
+    version: CaVersion,
 ) -> Result<Inputs> {
     let mut collector = Collector::default();
     let mut unrecognised = Vec::new();
@@ -463,7 +410,7 @@ pub fn classify(
     }
     if collector.configs.is_empty()
         && collector.templates.is_empty()
-        && collector.loading.is_empty()
+        && collector.read_facts.is_empty()
     {
         let what = if unrecognised.is_empty() {
             "the input".to_owned()
@@ -481,43 +428,26 @@ pub fn classify(
         ))
         .with_hint(hint));
     }
-    // A provider config under another name (a kustomize hash suffix, a helm release prefix):
-    // CA looks for `config_map_name` only, so it fails to find its config.
+    // A provider config under another name (a kustomize hash suffix, a helm release prefix).
     if collector.configs.is_empty()
-        && collector.config_failure.is_none()
-        && let (Some(other), Some((label, pos))) = (
+        && let (Some(found), Some((label, pos))) = (
             collector.other_config_names.first().cloned(),
             collector.other_config_places.first().cloned(),
         )
     {
         let source = collector.add_source(Source::file(label));
-        collector.loading.push(
-            Diagnostic::new(
-                RuleId::ConfigMapNameMismatch,
-                format!(
-                    "ConfigMap `{other}` holds a provider config, but CA reads the one named `{config_map_name}`; it would not find its config and exit"
-                ),
-            )
-            .at(source, pos)
-            .hint(format!(
-                "set KWOK_PROVIDER_CONFIGMAP={other} in CA's Deployment (kustomize: disableNameSuffixHash: true, or patch the env), or rename the ConfigMap to `{config_map_name}`; validate it with --config-map {other}"
-            )),
-        );
-        collector.config_failure = Some(CaFailure::new(
-            format!(
-                "failed to load kwok provider config: failed to get configmap '{config_map_name}': configmaps \"{config_map_name}\" not found"
-            ),
-            format!(
-                "CA looks for ConfigMap `{config_map_name}`; the provider config given is in `{other}`"
-            ),
-        ));
+        collector.read_facts.push(ReadFact::ConfigUnderOtherName {
+            found,
+            expected: config_map_name.to_owned(),
+            at: Location { source, pos },
+        });
     }
     let config = only_one(&mut collector.configs, "provider config")?;
     let config_namespace = config.as_ref().and_then(|c| c.namespace.clone());
     let mut notes = Vec::new();
     if let Some(read) = config
         .as_ref()
-        .and_then(|c| the_one_ca_reads(&mut collector.templates, &c.text))
+        .and_then(|c| the_one_ca_reads(&mut collector.templates, &c.text, version))
     {
         notes.push(read);
     }
@@ -566,21 +496,23 @@ pub fn classify(
         sources,
         config,
         templates,
-        loading: collector.loading,
-        config_failure: collector.config_failure,
+        read_facts: collector.read_facts,
         notes,
     })
 }
 
 /// Of several templates ConfigMaps (a namespace dump with a backup), keeps the one the
 /// config's `configmap.name` names, as CA reads only that one; says which were left out.
-fn the_one_ca_reads(templates: &mut Vec<Found>, config_text: &str) -> Option<String> {
+fn the_one_ca_reads(
+    templates: &mut Vec<Found>,
+    config_text: &str,
+    version: CaVersion,
+) -> Option<String> {
     if templates.len() < 2 {
         return None;
     }
     let parsed = crate::provider::config::parse_text(config_text).ok()?;
-    let name = crate::provider::config::decode(&parsed, crate::provider::CaVersion::LATEST)
-        .string("configmap.name")?;
+    let name = crate::provider::config::decode(&parsed, version).string("configmap.name")?;
     let named = |f: &Found| f.config_map.as_ref().is_some_and(|(n, _)| *n == name);
     if templates.iter().filter(|f| named(f)).count() != 1 {
         return None;
@@ -651,6 +583,7 @@ mod tests {
             vec![file("cm.yaml", CONFIGMAPS)],
             None,
             "kwok-provider-config",
+            CaVersion::LATEST,
         )
         .unwrap();
         let config = inputs.config.unwrap();
@@ -685,8 +618,13 @@ mod tests {
                 7,
             ),
         ] {
-            let inputs =
-                classify(vec![file("cm.yaml", text)], None, "kwok-provider-config").unwrap();
+            let inputs = classify(
+                vec![file("cm.yaml", text)],
+                None,
+                "kwok-provider-config",
+                CaVersion::LATEST,
+            )
+            .unwrap();
             let config = inputs.config.unwrap();
             let inner = config
                 .text
@@ -719,6 +657,7 @@ mod tests {
             ],
             None,
             "kwok-provider-config",
+            CaVersion::LATEST,
         )
         .unwrap();
         assert!(inputs.config.is_some());
@@ -737,6 +676,7 @@ mod tests {
             vec![file("x.yaml", "hello: world\n")],
             None,
             "kwok-provider-config",
+            CaVersion::LATEST,
         )
         .unwrap_err();
         assert_eq!(err.exit_code(), 2);
@@ -744,6 +684,7 @@ mod tests {
             vec![file("x.bin", "\u{1}: [\n")],
             None,
             "kwok-provider-config",
+            CaVersion::LATEST,
         )
         .unwrap_err();
         assert_eq!(err.exit_code(), 2);
@@ -759,16 +700,70 @@ mod tests {
             ],
             None,
             "kwok-provider-config",
+            CaVersion::LATEST,
         )
         .unwrap_err();
         assert!(err.message.contains("2 provider configs"));
     }
 
     #[test]
+    fn only_a_kwok_ca_deployment_names_the_config_map() {
+        let deployment = |name: &str, container: &str, image: &str, args: &str| {
+            file(
+                "deploy.yaml",
+                &format!(
+                    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: kube-system}}\nspec:\n  selector: {{}}\n  template:\n    spec:\n      containers:\n      - name: {container}\n        image: {image}\n        args: [{args}]\n        env: [{{name: KWOK_PROVIDER_CONFIGMAP, value: my-kwok}}]\n"
+                ),
+            )
+        };
+        let kwok = deployment(
+            "ca",
+            "cluster-autoscaler",
+            "registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.0",
+            "--cloud-provider=kwok",
+        );
+        let (name, place) = config_map_from_deployments(&[kwok]).expect("names it");
+        assert_eq!(name, "my-kwok");
+        assert_eq!(place, "deployment `ca` in deploy.yaml:1");
+        // Another cloud provider's CA reads no kwok ConfigMap.
+        let aws = deployment(
+            "ca",
+            "cluster-autoscaler",
+            "registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.0",
+            "--cloud-provider=aws",
+        );
+        assert_eq!(config_map_from_deployments(&[aws]), None);
+        // A container named so but running something else, in a Deployment that is not CA's.
+        let sidecar = deployment(
+            "web",
+            "cluster-autoscaler",
+            "nginx",
+            "--cloud-provider=kwok",
+        );
+        assert_eq!(config_map_from_deployments(&[sidecar]), None);
+        // The kwok image defaults the provider.
+        let kwok_image = deployment(
+            "ca",
+            "main",
+            "registry.k8s.io/autoscaling/cluster-autoscaler-kwok:v1.34.0",
+            "--v=4",
+        );
+        assert!(config_map_from_deployments(&[kwok_image]).is_some());
+    }
+
+    #[test]
     fn config_map_without_config_key_is_a_finding() {
         let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kwok-provider-config\ndata:\n  config.yaml: x\n";
-        let inputs = classify(vec![file("a.yaml", text)], None, "kwok-provider-config").unwrap();
-        assert_eq!(inputs.loading[0].rule, RuleId::ConfigEmpty);
-        assert!(inputs.config_failure.is_some());
+        let inputs = classify(
+            vec![file("a.yaml", text)],
+            None,
+            "kwok-provider-config",
+            CaVersion::LATEST,
+        )
+        .unwrap();
+        assert!(matches!(
+            &inputs.read_facts[0],
+            ReadFact::ConfigKeyMissing { name, .. } if name == "kwok-provider-config"
+        ));
     }
 }

@@ -1,19 +1,22 @@
-//! Live-cluster `validate`: reads what CA would read, plus the facts the cluster rules need.
+//! The live cluster's side of what CA reads: its ConfigMaps (and, with `readNodesFrom: cluster`,
+//! the nodes), plus the facts the cluster rules need.
 //!
-//! The ConfigMaps (and, with `readNodesFrom: cluster`, the nodes) are required: failing to read
-//! them is exit 3. Everything else (Deployments, pods, the Stage CRD) is best effort: when RBAC
-//! hides it, the rules that need it are skipped and `-v` says so.
+//! The ConfigMaps (and nodes) are required: failing to read them is exit 3. Everything else
+//! (Deployments, pods, the Stage CRD) is best effort: when RBAC hides it, the rules that need it
+//! are skipped and `-v` says so.
 
-use crate::cli::{GlobalArgs, ValidateArgs};
-use crate::cluster::{Cluster, connect, read_with_retries, runtime};
+use crate::cluster::{Cluster, LIST_PAGE, read_with_retries};
 use crate::error::Result;
 use crate::lint::analysis::Analysis;
-use crate::lint::inputs::{Inputs, TemplatesInput, TextInput};
-use crate::lint::{self, ClusterFacts, KwokEvidence, config_key_missing};
+use crate::lint::given::{Inputs, ReadFact, TemplatesInput, TextInput};
+use crate::lint::{self, ClusterFacts, KwokEvidence};
 use crate::output::Ui;
 use crate::provider::config::{ProviderSettings, ReadNodesFrom};
 use crate::provider::deployment::{ca_deployment, is_kwok_controller};
-use crate::provider::objects::{kwok_node, pending_pod, real_node_in_group};
+use crate::provider::nodes::{
+    is_fake_node, is_ready, kwok_node, real_node_in_group, ungrouped_provider_node,
+};
+use crate::provider::pods::pending_pod;
 use crate::provider::startup::{ParsedTexts, Startup};
 use crate::provider::*;
 use crate::source::{Location, Source};
@@ -25,61 +28,6 @@ use kube::api::{Api, ListParams};
 /// CRD the kwok controller's stages use; its presence means kwok is installed somehow.
 const KWOK_STAGE_CRD: &str = "stages.kwok.x-k8s.io";
 
-pub fn analyze_live(
-    global: &GlobalArgs,
-    args: &ValidateArgs,
-    config_map: &str,
-    ui: &Ui,
-) -> Result<Analysis> {
-    runtime()?.block_on(async {
-        let cluster = connect(global).await?;
-        let ns = cluster.namespace.name.clone();
-        ui.say(format!(
-            "validating ConfigMap `{config_map}` in namespace `{ns}` ({}), context `{}` at {}",
-            cluster.namespace.reason, cluster.context, cluster.server
-        ));
-        // Which ConfigMaps and nodes to read does not depend on the CA version.
-        let (inputs, mut facts, nodes) =
-            read_inputs(&cluster, config_map, args.provider.ca_version()).await?;
-        facts.namespace = ns.clone();
-        facts.config_map = config_map.to_owned();
-        let all_deployments: Api<Deployment> = Api::all(cluster.client.clone());
-        let everything = ListParams::default();
-        let deployments = read_with_retries(|| all_deployments.list(&everything))
-            .await
-            .map(|list| list.items);
-        let version = match args.provider.ca_version {
-            Some(version) => version,
-            None => match deployments
-                .as_ref()
-                .ok()
-                .and_then(|d| deployed_ca_version(d, &ns, config_map))
-            {
-                Some((version, deployment, image)) => {
-                    ui.say(format!(
-                        "linting for CA {version}: the image of {deployment} ({image}); --ca-version overrides it"
-                    ));
-                    version
-                }
-                None => CaVersion::LATEST,
-            },
-        };
-        let mut analysis = lint::analyze(&inputs, version);
-        let settings = analysis.verdict.settings.clone();
-        gather_facts(
-            &cluster,
-            &mut facts,
-            nodes,
-            deployments,
-            settings.as_ref(),
-            ui,
-        )
-        .await;
-        lint::check_cluster(&facts, &mut analysis);
-        Ok(analysis)
-    })
-}
-
 /// The ConfigMaps (or nodes) CA reads in the live cluster, analysed as CA would: what `scale`,
 /// `status` and completion know of CA's node groups. (No cluster rules: that is `validate`'s.)
 pub(crate) async fn analyze_config_maps(
@@ -87,12 +35,12 @@ pub(crate) async fn analyze_config_maps(
     config_map: &str,
     version: CaVersion,
 ) -> Result<Analysis> {
-    let (inputs, _, _) = read_inputs(cluster, config_map, version).await?;
+    let (inputs, _, _) = read_config_maps(cluster, config_map, version).await?;
     Ok(lint::analyze(&inputs, version))
 }
 
 /// What CA reads: the config ConfigMap, then the templates ConfigMap or the nodes (returned too).
-pub(crate) async fn read_inputs(
+pub(crate) async fn read_config_maps(
     cluster: &Cluster,
     config_map: &str,
     version: CaVersion,
@@ -101,8 +49,7 @@ pub(crate) async fn read_inputs(
     let config_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), ns);
     let everything = ListParams::default();
     let mut sources = Vec::new();
-    let mut loading = Vec::new();
-    let mut config_failure = None;
+    let mut read_facts = Vec::new();
     let mut facts = ClusterFacts::default();
     let mut live_nodes = None;
     let found = read_with_retries(|| config_maps.get_opt(config_map))
@@ -111,12 +58,10 @@ pub(crate) async fn read_inputs(
     facts.config_found = found.is_some();
     let config_text = match found {
         None => {
-            config_failure = Some(CaFailure::new(
-                format!(
-                    "failed to load kwok provider config: failed to get configmap '{config_map}': configmaps \"{config_map}\" not found"
-                ),
-                format!("ConfigMap `{config_map}` is not in namespace `{ns}`"),
-            ));
+            read_facts.push(ReadFact::ConfigMapNotFound {
+                name: config_map.to_owned(),
+                namespace: ns.to_owned(),
+            });
             None
         }
         Some(cm) => match cm.data.as_ref().and_then(|d| d.get(CONFIG_KEY)) {
@@ -132,19 +77,17 @@ pub(crate) async fn read_inputs(
                     .into_keys()
                     .map(|k| format!("`{k}`"))
                     .collect();
-                let (diagnostic, failure) = config_key_missing(
-                    config_map,
-                    &keys,
-                    Some(Location {
+                read_facts.push(ReadFact::ConfigKeyMissing {
+                    name: config_map.to_owned(),
+                    keys,
+                    at: Some(Location {
                         source: sources.len() - 1,
                         pos: Default::default(),
                     }),
-                    format!(
+                    hint: format!(
                         "kubectl -n {ns} edit configmap {config_map}: put the provider config under data.{CONFIG_KEY}"
                     ),
-                );
-                loading.push(diagnostic);
-                config_failure = Some(failure);
+                });
                 None
             }
         },
@@ -211,8 +154,7 @@ pub(crate) async fn read_inputs(
         sources,
         config,
         templates,
-        loading,
-        config_failure,
+        read_facts,
         notes: Vec::new(),
     };
     Ok((inputs, facts, live_nodes))
@@ -253,7 +195,7 @@ fn templates_source(
 
 /// The version of the CA Deployment that reads these ConfigMaps (kwok provider, this
 /// namespace, this name), from its image tag; `None` when there is none.
-fn deployed_ca_version(
+pub(crate) fn deployed_ca_version(
     deployments: &[Deployment],
     namespace: &str,
     config_map: &str,
@@ -276,8 +218,37 @@ fn deployed_ca_version(
         })
 }
 
+/// Every Deployment in the cluster, a page at a time (memory stays flat in a large cluster).
+pub(crate) async fn list_deployments(cluster: &Cluster) -> Result<Vec<Deployment>, kube::Error> {
+    let api: Api<Deployment> = Api::all(cluster.client.clone());
+    let mut all = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut params = ListParams::default().limit(LIST_PAGE);
+        if let Some(t) = &token {
+            params = params.continue_token(t);
+        }
+        let page = read_with_retries(|| api.list(&params)).await?;
+        all.extend(page.items);
+        token = page.metadata.continue_.filter(|t| !t.is_empty());
+        if token.is_none() {
+            return Ok(all);
+        }
+    }
+}
+
+/// Whether a kwok controller is at work in the cluster (`validate`'s traces: its Deployment,
+/// a Ready kwok node, the Stage CRD, a Stage), best effort; `scale` and `init` ask it.
+pub async fn kwok_controller_evidence(cluster: &Cluster, ui: &Ui) -> KwokEvidence {
+    let deployment = list_deployments(cluster)
+        .await
+        .ok()
+        .map(|items| items.iter().any(is_kwok_controller));
+    kwok_evidence(&cluster.client, deployment, None, ui).await
+}
+
 /// Best-effort reads for the cluster rules; a failed read leaves its fact unknown.
-async fn gather_facts(
+pub(crate) async fn gather_facts(
     cluster: &Cluster,
     facts: &mut ClusterFacts,
     nodes: Option<Vec<Node>>,
@@ -350,7 +321,7 @@ async fn gather_facts(
         (Some(nodes), Some(settings)) => Some(
             nodes
                 .iter()
-                .filter_map(|n| crate::provider::objects::ungrouped_provider_node(n, settings))
+                .filter_map(|n| ungrouped_provider_node(n, settings))
                 .collect(),
         ),
         _ => None,
@@ -366,7 +337,7 @@ async fn gather_facts(
 /// What shows a kwok controller at work besides its Deployment (`deployment`, read by the
 /// caller): a Ready fake node in `nodes` (read here when `None`), the Stage CRD, a Stage
 /// object. Best effort: what cannot be read stays unknown; the first trace found ends the search.
-pub async fn kwok_evidence(
+async fn kwok_evidence(
     client: &kube::Client,
     deployment: Option<bool>,
     nodes: Option<&[Node]>,
@@ -389,7 +360,7 @@ pub async fn kwok_evidence(
         Some(nodes) => Some(nodes.iter().any(is_ready_fake_node)),
         None => {
             let api: Api<Node> = Api::all(client.clone());
-            let page = ListParams::default().limit(crate::cluster::LIST_PAGE);
+            let page = ListParams::default().limit(LIST_PAGE);
             match read_with_retries(|| api.list(&page)).await {
                 Ok(list) => Some(list.items.iter().any(is_ready_fake_node)),
                 Err(e) => {
@@ -441,16 +412,12 @@ pub async fn kwok_evidence(
 /// A node kwok manages (`kwok.x-k8s.io/node: fake`) whose Ready condition is True: only a
 /// kwok controller keeps one so.
 fn is_ready_fake_node(node: &Node) -> bool {
-    let fake = crate::provider::nodegroups::is_fake_node(
+    let fake = is_fake_node(
         node.metadata
             .annotations
             .as_ref()
             .and_then(|a| a.get(ANNOTATION_KWOK_NODE))
             .map(String::as_str),
     );
-    fake && node
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+    fake && is_ready(node)
 }

@@ -1,43 +1,71 @@
-//! Pods and nodes as CA and the scheduler see them: pending pods, tolerations of the kwok taint, which group a node counts in (pure).
+//! Which node counts where: CA's four ownership rules (provider-semantics.md §3), each named
+//! once here, and the nodes the cluster rules look at (pure).
+//!
+//! 1. `NodeGroupForNode`: the providerID starts with `kwok` (`is_provider_node`) and the group
+//!    name matches.
+//! 2. `TargetSize` (`Refresh()`, 1.30+): the group name only, whoever made the node: the name
+//!    annotation, else the grouping value (`live_node_group`, `group_node`).
+//! 3. `Nodes()`, `DecreaseTargetSize`, `Cleanup`: the group-name annotation only (`listed_group`).
+//! 4. `DeleteNodes`: rule 3, and `kwok.x-k8s.io/node: fake` (`is_fake_node`, `deletable_from`).
 
 use super::config::{GroupBy, ProviderSettings};
-use super::{
-    ANNOTATION_KWOK_NODE, ANNOTATION_NODEGROUP_NAME, TAINT_EFFECT, TAINT_KEY, TAINT_VALUE,
-    nodegroups, quantity,
-};
-use k8s_openapi::api::core::v1::{Node, Pod};
+use super::{ANNOTATION_KWOK_NODE, ANNOTATION_NODEGROUP_NAME, KWOK_NODE_FAKE};
+use k8s_openapi::api::core::v1::Node;
 use std::collections::BTreeMap;
 
-/// A toleration as written on a pod.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Toleration {
-    pub key: String,
-    pub operator: String,
-    pub value: String,
-    pub effect: String,
+/// Rule 1 (`NodeGroupForNode`): the kwok provider owns a node whose `spec.providerID` starts
+/// with `kwok` (not `kwok:`).
+pub fn is_provider_node(provider_id: Option<&str>) -> bool {
+    provider_id.is_some_and(|id| id.starts_with("kwok"))
 }
 
-impl Toleration {
-    /// Kubernetes' ToleratesTaint for the kwok-provider taint.
-    pub fn tolerates_kwok_taint(&self) -> bool {
-        let effect_ok = self.effect.is_empty() || self.effect == TAINT_EFFECT;
-        let key_ok = self.key == TAINT_KEY || (self.key.is_empty() && self.operator == "Exists");
-        let value_ok = self.operator == "Exists" || self.value == TAINT_VALUE;
-        effect_ok && key_ok && value_ok
+/// Rule 2 (`TargetSize`): the group a live node counts into: its node-group annotation, else
+/// its grouping label/annotation value (known only with the settings).
+pub fn live_node_group(
+    nodegroup_annotation: Option<&str>,
+    grouping_value: impl FnOnce(&ProviderSettings) -> Option<String>,
+    settings: Option<&ProviderSettings>,
+) -> Option<String> {
+    match nodegroup_annotation.filter(|n| !n.is_empty()) {
+        Some(name) => Some(name.to_owned()),
+        None => settings.and_then(grouping_value).filter(|v| !v.is_empty()),
     }
 }
 
-/// A pending pod, reduced to what decides whether a template would fit it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PendingPod {
-    pub namespace: String,
-    pub name: String,
-    pub node_selector: BTreeMap<String, String>,
-    pub tolerations: Vec<Toleration>,
-    /// Sum of container requests, in cores.
-    pub cpu: f64,
-    /// Sum of container requests, in bytes.
-    pub memory: f64,
+/// Rule 3 (`Nodes()`, `DecreaseTargetSize`, `Cleanup`): the group its name annotation names,
+/// and nothing else counts.
+pub fn listed_group(node: &Node) -> Option<&str> {
+    node.metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(ANNOTATION_NODEGROUP_NAME))
+        .map(String::as_str)
+}
+
+/// Rule 4 (`DeleteNodes`): CA deletes only a node marked `kwok.x-k8s.io/node: fake`.
+pub fn is_fake_node(kwok_node_annotation: Option<&str>) -> bool {
+    kwok_node_annotation == Some(KWOK_NODE_FAKE)
+}
+
+/// Rule 4 whole, as `scale` keeps to it: in `group` by its name annotation (rule 3), marked
+/// fake, and the provider's (rule 1).
+pub fn deletable_from(
+    group: &str,
+    name_annotation: Option<&str>,
+    kwok_node_annotation: Option<&str>,
+    provider_id: Option<&str>,
+) -> bool {
+    name_annotation == Some(group)
+        && is_fake_node(kwok_node_annotation)
+        && is_provider_node(provider_id)
+}
+
+/// Whether a node reports condition Ready=True (what a kwok controller keeps its nodes at).
+pub fn is_ready(node: &Node) -> bool {
+    node.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
 
 /// A node and the node group CA counts it in, if any.
@@ -48,53 +76,12 @@ pub struct GroupedNode {
     pub group: Option<String>,
 }
 
-/// A pod the scheduler could not place (phase Pending, no node), as the rules need it.
-pub fn pending_pod(pod: &Pod) -> Option<PendingPod> {
-    let status_pending = pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Pending");
-    let spec = pod.spec.as_ref()?;
-    if !status_pending || spec.node_name.as_deref().is_some_and(|n| !n.is_empty()) {
-        return None;
-    }
-    let request = |resource: &str| -> f64 {
-        spec.containers
-            .iter()
-            .filter_map(|c| c.resources.as_ref()?.requests.as_ref()?.get(resource))
-            .filter_map(|q| quantity::parse(&q.0))
-            .sum()
-    };
-    Some(PendingPod {
-        namespace: pod.metadata.namespace.clone().unwrap_or_default(),
-        name: pod.metadata.name.clone().unwrap_or_default(),
-        node_selector: spec
-            .node_selector
-            .clone()
-            .unwrap_or_default()
-            .into_iter()
-            .collect(),
-        tolerations: spec
-            .tolerations
-            .iter()
-            .flatten()
-            .map(|t| Toleration {
-                key: t.key.clone().unwrap_or_default(),
-                operator: t.operator.clone().unwrap_or_else(|| "Equal".to_owned()),
-                value: t.value.clone().unwrap_or_default(),
-                effect: t.effect.clone().unwrap_or_default(),
-            })
-            .collect(),
-        cpu: request("cpu"),
-        memory: request("memory"),
-    })
-}
-
 /// A node CA created (or `scale` did): owned by the provider and marked fake.
 pub fn kwok_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<GroupedNode> {
     let provider_id = node.spec.as_ref().and_then(|s| s.provider_id.as_deref());
     let annotations = node.metadata.annotations.clone().unwrap_or_default();
     let annotation = |key: &str| annotations.get(key).map(String::as_str);
-    if !nodegroups::is_provider_node(provider_id)
-        || !nodegroups::is_fake_node(annotation(ANNOTATION_KWOK_NODE))
-    {
+    if !is_provider_node(provider_id) || !is_fake_node(annotation(ANNOTATION_KWOK_NODE)) {
         return None;
     }
     Some(group_node(node, settings))
@@ -103,7 +90,7 @@ pub fn kwok_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<Gro
 /// A node that is not the provider's (no `kwok` providerID) but that CA counts into a group.
 pub fn real_node_in_group(node: &Node, settings: Option<&ProviderSettings>) -> Option<GroupedNode> {
     let provider_id = node.spec.as_ref().and_then(|s| s.provider_id.as_deref());
-    if nodegroups::is_provider_node(provider_id) {
+    if is_provider_node(provider_id) {
         return None;
     }
     Some(group_node(node, settings)).filter(|n| n.group.is_some())
@@ -114,7 +101,7 @@ pub fn real_node_in_group(node: &Node, settings: Option<&ProviderSettings>) -> O
 /// `klog.Fatalf("%s '%s' for node '%s' not present in the manifest")`; 1.30+ only skip it.
 pub fn ungrouped_provider_node(node: &Node, settings: &ProviderSettings) -> Option<String> {
     let provider_id = node.spec.as_ref().and_then(|s| s.provider_id.as_deref());
-    if !nodegroups::is_provider_node(provider_id) {
+    if !is_provider_node(provider_id) {
         return None;
     }
     let non_empty = |map: Option<&BTreeMap<String, String>>, key: &str| {
@@ -147,7 +134,7 @@ pub fn group_node(node: &Node, settings: Option<&ProviderSettings>) -> GroupedNo
     };
     GroupedNode {
         name: node.metadata.name.clone().unwrap_or_default(),
-        group: nodegroups::live_node_group(
+        group: live_node_group(
             annotation(ANNOTATION_NODEGROUP_NAME),
             grouping_value,
             settings,
@@ -158,94 +145,51 @@ pub fn group_node(node: &Node, settings: Option<&ProviderSettings>) -> GroupedNo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::{
-        Container, NodeSpec, PodSpec, PodStatus, ResourceRequirements, Toleration as PodToleration,
-    };
-    use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+    use k8s_openapi::api::core::v1::NodeSpec;
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
     #[test]
-    fn toleration_matching() {
-        let t = |key: &str, op: &str, value: &str, effect: &str| Toleration {
-            key: key.into(),
-            operator: op.into(),
-            value: value.into(),
-            effect: effect.into(),
-        };
-        assert!(t("kwok-provider", "Equal", "true", "NoSchedule").tolerates_kwok_taint());
-        assert!(t("kwok-provider", "Exists", "", "").tolerates_kwok_taint());
-        assert!(t("", "Exists", "", "").tolerates_kwok_taint());
-        assert!(!t("kwok-provider", "Equal", "false", "NoSchedule").tolerates_kwok_taint());
-        assert!(!t("kwok-provider", "Equal", "true", "NoExecute").tolerates_kwok_taint());
-        assert!(!t("other", "Exists", "", "").tolerates_kwok_taint());
-    }
-
-    fn pod(phase: &str, node_name: Option<&str>) -> Pod {
-        let requests = |cpu: &str, memory: &str| ResourceRequirements {
-            requests: Some(
-                [
-                    ("cpu".to_owned(), Quantity(cpu.into())),
-                    ("memory".to_owned(), Quantity(memory.into())),
-                ]
-                .into(),
-            ),
-            ..Default::default()
-        };
-        Pod {
-            metadata: ObjectMeta {
-                name: Some("web-0".into()),
-                namespace: Some("shop".into()),
-                ..Default::default()
-            },
-            spec: Some(PodSpec {
-                node_name: node_name.map(Into::into),
-                node_selector: Some([("kwok-nodegroup".to_owned(), "ng".to_owned())].into()),
-                tolerations: Some(vec![PodToleration {
-                    key: Some(TAINT_KEY.into()),
-                    operator: None,
-                    value: Some(TAINT_VALUE.into()),
-                    effect: Some(TAINT_EFFECT.into()),
-                    ..Default::default()
-                }]),
-                containers: vec![
-                    Container {
-                        name: "a".into(),
-                        resources: Some(requests("500m", "1Gi")),
-                        ..Default::default()
-                    },
-                    Container {
-                        name: "b".into(),
-                        resources: Some(requests("1", "512Mi")),
-                        ..Default::default()
-                    },
-                ],
-                ..Default::default()
-            }),
-            status: Some(PodStatus {
-                phase: Some(phase.into()),
-                ..Default::default()
-            }),
-        }
-    }
-
-    #[test]
-    fn a_pending_unscheduled_pod_sums_its_container_requests() {
-        let pending = pending_pod(&pod("Pending", None)).expect("pending");
+    fn ownership_of_live_nodes() {
+        assert!(is_provider_node(Some("kwok:ng1-b2x9k")));
+        assert!(is_provider_node(Some("kwok://leftover")));
+        assert!(!is_provider_node(Some("aws:///i-123")));
+        assert!(!is_provider_node(None));
+        assert!(is_fake_node(Some("fake")));
+        assert!(!is_fake_node(Some("true")));
+        assert!(!is_fake_node(None));
+        let s = settings();
         assert_eq!(
-            (pending.namespace.as_str(), pending.name.as_str()),
-            ("shop", "web-0")
+            live_node_group(Some("ng1"), |_| Some("x".into()), Some(&s)),
+            Some("ng1".into())
         );
-        assert_eq!(pending.cpu, 1.5);
-        assert_eq!(pending.memory, 1.5 * 1024.0 * 1024.0 * 1024.0);
-        assert_eq!(pending.node_selector["kwok-nodegroup"], "ng");
-        // An omitted operator is `Equal`, as the API server defaults it.
-        assert_eq!(pending.tolerations[0].operator, "Equal");
-        assert!(pending.tolerations[0].tolerates_kwok_taint());
-        assert_eq!(pending_pod(&pod("Running", None)), None);
         assert_eq!(
-            pending_pod(&pod("Pending", Some("node-1"))),
+            live_node_group(None, |_| Some("x".into()), Some(&s)),
+            Some("x".into())
+        );
+        assert_eq!(live_node_group(None, |_| Some("x".into()), None), None);
+        assert!(deletable_from("g", Some("g"), Some("fake"), Some("kwok:n")));
+        assert!(!deletable_from(
+            "g",
+            Some("h"),
+            Some("fake"),
+            Some("kwok:n")
+        ));
+        assert!(!deletable_from("g", Some("g"), None, Some("kwok:n")));
+        assert!(!deletable_from(
+            "g",
+            Some("g"),
+            Some("fake"),
+            Some("aws:///i-1")
+        ));
+        let annotated = node(
             None,
-            "bound, waiting for kubelet"
+            &[(ANNOTATION_NODEGROUP_NAME, "ng-a")],
+            &[("kwok-nodegroup", "ng-b")],
+        );
+        assert_eq!(listed_group(&annotated), Some("ng-a"));
+        assert_eq!(
+            listed_group(&node(None, &[], &[("kwok-nodegroup", "ng-b")])),
+            None
         );
     }
 

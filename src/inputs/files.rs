@@ -1,0 +1,196 @@
+//! Reads what the user hands over with `-f` and `--templates`: files, directories, stdin (`-`); checks size and text encoding. No classification (that is `classify.rs`).
+
+use crate::error::{Error, Result};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// One file (or stdin) as read from disk.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub label: String,
+    pub text: String,
+}
+
+/// Largest input file we read; ConfigMaps hold at most 1 MiB, so this is generous.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Expands `-f` arguments (files, directories, `-`) and reads them.
+pub fn read_files(paths: &[PathBuf]) -> Result<Vec<InputFile>> {
+    let mut files = Vec::new();
+    let mut stdin_used = false;
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if stdin_used {
+                return Err(Error::usage("`-f -` (stdin) given more than once"));
+            }
+            stdin_used = true;
+            files.push(read_stdin()?);
+        } else if path.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| {
+                    Error::input(format!(
+                        "{}: cannot read directory: {}",
+                        path.display(),
+                        io_reason(&e)
+                    ))
+                    .with_hint("check its permissions, or pass the manifest files themselves")
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && is_manifest(p))
+                .collect();
+            entries.sort();
+            if entries.is_empty() {
+                return Err(Error::input(format!(
+                    "{}: no .yaml, .yml or .json files in this directory",
+                    path.display()
+                ))
+                .with_hint(
+                    "pass the manifest files, or a directory holding them (subdirectories are not read)",
+                ));
+            }
+            for entry in entries {
+                files.push(read_file(&entry)?);
+            }
+        } else {
+            files.push(read_file(path)?);
+        }
+    }
+    Ok(files)
+}
+
+fn is_manifest(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'));
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    !hidden && matches!(ext, "yaml" | "yml" | "json")
+}
+
+fn read_stdin() -> Result<InputFile> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::input(format!("<stdin>: cannot read: {e}")))?;
+    decode_text("<stdin>", bytes)
+}
+
+/// The `--templates` input: a file, or `-` for stdin (unless `-f -` took it).
+pub fn read_templates(path: &Path, files: &[PathBuf]) -> Result<InputFile> {
+    if path.as_os_str() != "-" {
+        return read_file(path);
+    }
+    if files.iter().any(|f| f.as_os_str() == "-") {
+        return Err(Error::usage(
+            "`-f -` and `--templates -` cannot both read stdin",
+        ));
+    }
+    read_stdin()
+}
+
+pub fn read_file(path: &Path) -> Result<InputFile> {
+    let label = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| {
+        Error::input(format!("{label}: cannot open: {}", io_reason(&e)))
+            .with_hint("check the path given to -f/--templates")
+    })?;
+    // Size the buffer from the file's length: doubling a 30 MB buffer would waste 30 MB.
+    let expected = file
+        .metadata()
+        .map(|m| m.len())
+        .unwrap_or(0)
+        .min(MAX_INPUT_BYTES);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0) + 1);
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::input(format!("{label}: cannot read: {}", io_reason(&e))))?;
+    decode_text(&label, bytes)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Checks size and UTF-8; points at the first bad byte.
+fn decode_text(label: &str, bytes: Vec<u8>) -> Result<InputFile> {
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::input(format!(
+            "{label}: larger than {} MiB; refusing to read it",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        ))
+        .with_hint("ConfigMaps hold at most 1 MiB; is this the right file?"));
+    }
+    // UTF-16 with a byte-order mark (PowerShell's `>` writes it); kubectl reads it too.
+    let utf16 = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => Some(u16::from_le_bytes as fn([u8; 2]) -> u16),
+        Some([0xFE, 0xFF]) => Some(u16::from_be_bytes as fn([u8; 2]) -> u16),
+        _ => None,
+    };
+    if let Some(unit) = utf16 {
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| unit([c[0], *c.get(1).unwrap_or(&0)]))
+            .collect();
+        return String::from_utf16(&units)
+            .map(|text| InputFile {
+                label: label.to_owned(),
+                text,
+            })
+            .map_err(|_| {
+                Error::input(format!(
+                    "{label}: has a UTF-16 byte-order mark but is not valid UTF-16"
+                ))
+                .with_hint("save the file as UTF-8")
+            });
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(InputFile {
+            label: label.to_owned(),
+            text: text
+                .strip_prefix('\u{feff}')
+                .map(str::to_owned)
+                .unwrap_or(text),
+        }),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            Err(Error::input(format!(
+                "{label}:{line}:{col}: not UTF-8 text (binary data?)"
+            ))
+            .with_hint("validate reads YAML or JSON text; save the file as UTF-8"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_with_a_bom_is_read() {
+        let text = "readNodesFrom: cluster\n";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode_text("x", le).unwrap().text, text);
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode_text("x", be).unwrap().text, text);
+    }
+
+    #[test]
+    fn invalid_utf8_points_at_the_byte() {
+        let err = decode_text("x", b"ok: 1\nbad: \xff\n".to_vec()).unwrap_err();
+        assert!(err.message.starts_with("x:2:6:"), "{}", err.message);
+        assert_eq!(err.exit_code(), 2);
+    }
+}
