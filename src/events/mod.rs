@@ -14,11 +14,14 @@
 //! reading one full list, and a relist re-sends every event, so the occurrence bookkeeping
 //! here would stay anyway; what is left is this one loop.
 
+pub mod options;
 pub mod reader;
 pub mod view;
 
-use crate::cli::{EventsArgs, GlobalArgs, ListOutput};
-use crate::cluster::{self, Cluster, LIST_PAGE, read_with_retries};
+use crate::cluster::ConnectOptions;
+use crate::output::ListOutput;
+use options::EventsOptions;
+use crate::cluster::{self, Cluster, IDLE_MARGIN, LIST_PAGE, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::Ui;
 use futures::StreamExt;
@@ -31,12 +34,6 @@ use view::{EventView, Filter};
 
 /// CA's events carry this source component.
 pub const SOURCE_SELECTOR: &str = "source=cluster-autoscaler";
-/// How long the server keeps one watch open (`timeoutSeconds`; client-go's reflectors ask 5
-/// to 10 minutes, kube-rs refuses 295 s or more). `KWOKPROVIDER_WATCH_TIMEOUT` overrides it.
-const DEFAULT_WATCH_TIMEOUT: Duration = Duration::from_secs(290);
-const MAX_WATCH_TIMEOUT: Duration = Duration::from_secs(294);
-/// A watch silent for its own timeout plus this is taken for a dead connection.
-const IDLE_MARGIN: Duration = Duration::from_secs(30);
 /// The first pause after a watch could not be started; it doubles up to `MAX_BACKOFF`, and
 /// resets once a watch runs.
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
@@ -44,7 +41,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// After this many failed starts in a row, say so (events are being held up, not lost).
 const FAILURES_WORTH_A_NOTE: u32 = 3;
 
-pub fn run(global: &GlobalArgs, args: &EventsArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(connection: &ConnectOptions, args: &EventsOptions, out: &mut impl Write, ui: &Ui) -> Result<u8> {
     let object = args
         .for_object
         .as_deref()
@@ -63,20 +60,10 @@ pub fn run(global: &GlobalArgs, args: &EventsArgs, out: &mut impl Write, ui: &Ui
         nodegroup: args.nodegroup.clone(),
         since: now - i64::try_from(args.since.as_secs()).unwrap_or(i64::MAX / 2),
     };
-    let watch_timeout = match global.env.watch_timeout.as_deref() {
-        None | Some("") => DEFAULT_WATCH_TIMEOUT,
-        Some(text) => crate::cli::parse_duration(text)
-            .ok()
-            .filter(|t| (Duration::from_secs(1)..=MAX_WATCH_TIMEOUT).contains(t))
-            .ok_or_else(|| {
-                Error::usage(format!(
-                    "KWOKPROVIDER_WATCH_TIMEOUT `{text}`: expected a duration from 1s to 294s"
-                ))
-            })?,
-    };
+    let watch_timeout = connection.watch_timeout()?;
     let outcome: Result<u8> = cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(global).await?;
-        let namespace = (global.namespace.is_some() && !args.all_namespaces)
+        let cluster = cluster::connect(connection).await?;
+        let namespace = (connection.namespace.is_some() && !args.all_namespaces)
             .then(|| cluster.namespace.name.clone());
         let api_for = |client: kube::Client| -> Api<Event> {
             match &namespace {
@@ -85,7 +72,7 @@ pub fn run(global: &GlobalArgs, args: &EventsArgs, out: &mut impl Write, ui: &Ui
             }
         };
         let watch_api = if args.follow {
-            api_for(cluster::connect_for_watches(global).await?.client)
+            api_for(cluster::connect_for_watches(connection).await?.client)
         } else {
             api_for(cluster.client.clone())
         };
@@ -147,7 +134,7 @@ struct Tail<'a> {
     /// For watches: no read timeout (see `cluster::connect_for_watches`).
     watch_api: Api<Event>,
     namespace: Option<String>,
-    args: &'a EventsArgs,
+    args: &'a EventsOptions,
     /// The `timeoutSeconds` each watch asks for.
     watch_timeout: Duration,
     filter: Filter,
@@ -308,7 +295,7 @@ impl Tail<'_> {
                 // A stream: one document per event, each opened by `---`.
                 ListOutput::Yaml => {
                     writeln!(out, "---")?;
-                    crate::output::write_data(out, crate::cli::OutputFormat::Yaml, view)?;
+                    crate::output::write_data(out, crate::output::OutputFormat::Yaml, view)?;
                 }
                 ListOutput::Name => writeln!(out, "event/{}", view.name)?,
                 ListOutput::Text => {

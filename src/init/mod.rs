@@ -5,13 +5,16 @@
 //! `prompt` holds every question.
 
 pub mod apply;
+pub mod options;
 pub mod plan;
 pub mod presets;
 pub mod prompt;
 pub mod render;
 pub mod templates;
 
-use crate::cli::{GlobalArgs, InitArgs, OutputFormat};
+use crate::cluster::ConnectOptions;
+use crate::output::OutputFormat;
+use options::InitOptions;
 use crate::cluster::{self, Cluster};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::lint::{self, Severity, analysis::Analysis};
@@ -34,14 +37,9 @@ const DEFAULTS_FILE: &str = "defaults.yaml";
 /// How long the wizard waits for a cluster before going on without one.
 const WIZARD_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// The user config directory (`directories`' convention for the platform).
-pub fn config_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", crate::completion::BIN)
-        .map(|d| d.config_dir().to_owned())
-}
-
-fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>> {
-    let Some(path) = config_dir().map(|d| d.join(name)) else {
+/// A file of the user config directory (`config_dir`: none on this system), if it exists.
+fn read_user_file(config_dir: Option<&Path>, name: &str) -> Result<Option<(PathBuf, String)>> {
+    let Some(path) = config_dir.map(|d| d.join(name)) else {
         return Ok(None);
     };
     match std::fs::read_to_string(&path) {
@@ -52,8 +50,8 @@ fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>> {
 }
 
 /// The catalog: built-in presets plus the user's `presets.yaml`.
-fn load_catalog() -> Result<Vec<Preset>> {
-    let user = match read_user_file(USER_PRESETS_FILE)? {
+fn load_catalog(config_dir: Option<&Path>) -> Result<Vec<Preset>> {
+    let user = match read_user_file(config_dir, USER_PRESETS_FILE)? {
         None => Vec::new(),
         Some((path, text)) => presets::parse_user_file(&path.display().to_string(), &text)
             .map_err(|e| Error::input(e).with_hint("fix or remove the user presets file"))?,
@@ -62,8 +60,8 @@ fn load_catalog() -> Result<Vec<Preset>> {
 }
 
 /// The answers saved by `--save-defaults`, if any.
-fn load_saved_answers(ui: &Ui) -> Result<Answers> {
-    let Some((path, text)) = read_user_file(DEFAULTS_FILE)? else {
+fn load_saved_answers(config_dir: Option<&Path>, ui: &Ui) -> Result<Answers> {
+    let Some((path, text)) = read_user_file(config_dir, DEFAULTS_FILE)? else {
         return Ok(Answers::default());
     };
     let docs = crate::yaml::parse_stream(&text).map_err(|e| {
@@ -87,8 +85,8 @@ fn load_saved_answers(ui: &Ui) -> Result<Answers> {
     Ok(answers)
 }
 
-fn save_answers(answers: &Answers) -> Result<PathBuf> {
-    let dir = config_dir()
+fn save_answers(config_dir: Option<&Path>, answers: &Answers) -> Result<PathBuf> {
+    let dir = config_dir
         .ok_or_else(|| Error::input("no user config directory on this system (is HOME set?)"))?;
     std::fs::create_dir_all(&dir)
         .map_err(|e| Error::input(format!("cannot create {}: {e}", dir.display())))?;
@@ -99,9 +97,9 @@ fn save_answers(answers: &Answers) -> Result<PathBuf> {
     Ok(path)
 }
 
-fn answers_from_flags(args: &InitArgs, global: &GlobalArgs) -> Answers {
+fn answers_from_flags(args: &InitOptions, connection: &ConnectOptions) -> Answers {
     Answers {
-        namespace: global.namespace.clone(),
+        namespace: connection.namespace.clone(),
         read_nodes_from: args.read_nodes_from,
         group_by_label: args.group_by_label.clone(),
         group_by_annotation: args.group_by_annotation.clone(),
@@ -164,8 +162,8 @@ enum Destination {
     Apply,
 }
 
-pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
-    let catalog = load_catalog()?;
+pub fn run(connection: &ConnectOptions, args: &InitOptions, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+    let catalog = load_catalog(args.config_dir.as_deref())?;
     if args.list_presets {
         return list_presets(out, args.output, &catalog);
     }
@@ -189,8 +187,8 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
     }
     let interactive =
         !args.non_interactive && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let flags = answers_from_flags(args, global);
-    let mut answers = flags.or(load_saved_answers(ui)?);
+    let flags = answers_from_flags(args, connection);
+    let mut answers = flags.or(load_saved_answers(args.config_dir.as_deref(), ui)?);
     let read_from = answers.read_nodes_from.unwrap_or(ReadNodesFrom::Configmap);
     if !interactive && read_from == ReadNodesFrom::Configmap && !answers.has_template_source() {
         return Err(Error::usage("no templates: init needs at least one template source, and cannot ask (no terminal, or --non-interactive)")
@@ -211,9 +209,9 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
     }
     cluster::runtime()?.block_on(async {
         let cluster = if needs_cluster {
-            Some(cluster::connect(global).await?)
+            Some(cluster::connect(connection).await?)
         } else if interactive {
-            connect_quietly(global).await
+            connect_quietly(connection).await
         } else {
             None
         };
@@ -223,7 +221,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
         };
         let prompter = interactive.then(Prompter::new);
         let mut file_templates = file_templates;
-        let mut given = flags_given(args, global);
+        let mut given = flags_given(args, connection);
         if let Some(p) = &prompter
             && !given.namespace
         {
@@ -258,7 +256,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
         }
         let namespace = match &answers.namespace {
             Some(ns) => ns.clone(),
-            None => default_namespace(global, cluster.as_ref()).name,
+            None => default_namespace(connection, cluster.as_ref()).name,
         };
         if let Some(why) = crate::provider::names::why_not_label(&namespace) {
             return Err(Error::usage(format!(
@@ -326,7 +324,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
         answers.gpu_label = gpu_label.clone();
         let config_map = args
             .provider
-            .config_map_name_or(answers.config_map.as_deref(), &global.env)?;
+            .config_map_name_or(answers.config_map.as_deref())?;
         let templates_config_map = answers
             .templates_config_map
             .clone()
@@ -422,7 +420,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
                         last.push("--apply");
                         ui.say(format!(
                             "\nThe same answers, without the questions:\n  {}",
-                            answers.command_line(&connection_flags(global), &last)
+                            answers.command_line(&connection_flags(connection), &last)
                         ));
                     }
                     return Err(e);
@@ -444,7 +442,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
             };
         if save {
             answers.namespace = Some(namespace);
-            let path = save_answers(&answers)?;
+            let path = save_answers(args.config_dir.as_deref(), &answers)?;
             ui.say(format!("saved these answers to {}", path.display()));
         }
         Ok(exit::OK)
@@ -499,9 +497,9 @@ struct Given {
     skip_taint: bool,
 }
 
-fn flags_given(args: &InitArgs, global: &GlobalArgs) -> Given {
+fn flags_given(args: &InitOptions, connection: &ConnectOptions) -> Given {
     Given {
-        namespace: global.namespace.is_some(),
+        namespace: connection.namespace.is_some(),
         read_nodes_from: args.read_nodes_from.is_some(),
         grouping: args.group_by_label.is_some() || args.group_by_annotation.is_some(),
         sources: !args.presets.is_empty()
@@ -548,13 +546,13 @@ async fn namespace_to_create(
 }
 
 /// The connection flags given, to repeat in a printed command line.
-fn connection_flags(global: &GlobalArgs) -> Vec<String> {
+fn connection_flags(connection: &ConnectOptions) -> Vec<String> {
     let mut flags = Vec::new();
-    if let Some(path) = &global.kubeconfig {
+    if let Some(path) = &connection.kubeconfig {
         flags.push("--kubeconfig".to_owned());
         flags.push(plan::shell_word(&path.display().to_string()));
     }
-    if let Some(context) = &global.context {
+    if let Some(context) = &connection.context {
         flags.push("--context".to_owned());
         flags.push(plan::shell_word(context));
     }
@@ -616,7 +614,7 @@ fn ask_setup(
 fn ask_groups(
     p: &Prompter,
     answers: &mut Answers,
-    args: &InitArgs,
+    args: &InitOptions,
     templates: &mut [(TemplateNode, Option<String>)],
 ) -> Result<()> {
     let sizes_given = args.min.is_some()
@@ -657,22 +655,22 @@ fn ask_groups(
     Ok(())
 }
 
-fn default_namespace(global: &GlobalArgs, cluster: Option<&Cluster>) -> cluster::Namespace {
+fn default_namespace(connection: &ConnectOptions, cluster: Option<&Cluster>) -> cluster::Namespace {
     if let Some(c) = cluster {
         return c.namespace.clone();
     }
-    let context_namespace = cluster::context_namespace(global);
+    let context_namespace = cluster::context_namespace(connection);
     cluster::resolve_namespace(
-        global.namespace.as_deref(),
-        global.env.pod_namespace.as_deref(),
+        connection.namespace.as_deref(),
+        connection.pod_namespace.as_deref(),
         context_namespace.as_deref(),
         "current",
     )
 }
 
 /// Connects for the wizard's offers (live nodes, their keys); without a cluster it goes on.
-async fn connect_quietly(global: &GlobalArgs) -> Option<Cluster> {
-    match tokio::time::timeout(WIZARD_CONNECT_TIMEOUT, cluster::connect(global)).await {
+async fn connect_quietly(connection: &ConnectOptions) -> Option<Cluster> {
+    match tokio::time::timeout(WIZARD_CONNECT_TIMEOUT, cluster::connect(connection)).await {
         Ok(Ok(cluster)) => Some(cluster),
         _ => None,
     }

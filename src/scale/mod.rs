@@ -5,10 +5,13 @@
 
 pub mod apply;
 pub mod lease;
+pub mod options;
 pub mod plan;
 pub mod render;
 
-use crate::cli::{DryRun, GlobalArgs, ListOutput, OutputFormat, ScaleArgs};
+use crate::cluster::ConnectOptions;
+use crate::output::{ListOutput, OutputFormat};
+use options::{DryRun, ScaleOptions};
 use crate::cluster::{self, Cluster, read_with_retries};
 use crate::error::{Error, Result, exit};
 use crate::lint::{self, analysis::Analysis};
@@ -29,7 +32,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 /// What the command line asks for: a listing, or a change to some groups.
-fn requested_change(args: &ScaleArgs) -> Result<Option<Change>> {
+fn requested_change(args: &ScaleOptions) -> Result<Option<Change>> {
     let change = match (args.replicas, args.add, args.remove) {
         (Some(n), _, _) => Some(Change::Replicas(n)),
         (_, Some(k), _) => Some(Change::Add(k)),
@@ -46,9 +49,9 @@ fn requested_change(args: &ScaleArgs) -> Result<Option<Change>> {
     }
 }
 
-pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(connection: &ConnectOptions, args: &ScaleOptions, out: &mut impl Write, ui: &Ui) -> Result<u8> {
     let change = requested_change(args)?;
-    let mut config_map = args.provider.config_map_name(&global.env)?;
+    let mut config_map = args.provider.config_map_name()?;
     // Files are read before any connection: a bad file is exit 2 even with no cluster.
     let file_inputs = if args.files.is_empty() && args.templates.is_none() {
         None
@@ -56,7 +59,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui)
         let files = crate::validate::read_inputs(&args.files)?;
         let (name, from_deployment) = args
             .provider
-            .config_map_name_for_files(&files, &global.env)?;
+            .config_map_name_for_files(&files)?;
         config_map = name;
         if let Some(note) = from_deployment {
             ui.say(note);
@@ -73,7 +76,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui)
         )?)
     };
     cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(global).await?;
+        let cluster = cluster::connect(connection).await?;
         let analysis = match file_inputs {
             Some(inputs) => lint::analyze(&inputs, args.provider.ca_version()),
             None => {
@@ -154,7 +157,7 @@ fn group_states(analysis: &Analysis, members: &[MemberNode]) -> Vec<GroupState> 
 
 fn list(
     out: &mut impl Write,
-    args: &ScaleArgs,
+    args: &ScaleOptions,
     analysis: &Analysis,
     groups: &[GroupState],
 ) -> Result<u8> {
@@ -190,7 +193,7 @@ fn list(
 /// One change run: the cluster, the flags and CA's view of the groups.
 struct Scale<'a> {
     cluster: &'a Cluster,
-    args: &'a ScaleArgs,
+    args: &'a ScaleOptions,
     analysis: &'a Analysis,
     ui: Ui,
 }
@@ -235,7 +238,7 @@ impl Scale<'_> {
             started,
         } = applied?;
         if let (Some(timeout), false, false) = (
-            args.wait_timeout(),
+            args.wait_timeout,
             args.dry_run.any(),
             interrupted || denied.is_some(),
         ) {

@@ -1,7 +1,7 @@
 //! `scale`'s output: the group table, the change summary and their JSON forms (pure).
 
 use super::plan::BusyNode;
-use crate::cli::DryRun;
+use crate::scale::options::DryRun;
 use crate::output::Table;
 use serde::Serialize;
 use std::io::{self, Write};

@@ -4,7 +4,8 @@
 //! them is exit 3. Everything else (Deployments, pods, the Stage CRD) is best effort: when RBAC
 //! hides it, the rules that need it are skipped and `-v` says so.
 
-use crate::cli::{GlobalArgs, ValidateArgs};
+use crate::cluster::ConnectOptions;
+use crate::validate::options::ValidateOptions;
 use crate::cluster::{Cluster, connect, read_with_retries, runtime};
 use crate::error::Result;
 use crate::lint::analysis::Analysis;
@@ -26,13 +27,13 @@ use kube::api::{Api, ListParams};
 const KWOK_STAGE_CRD: &str = "stages.kwok.x-k8s.io";
 
 pub fn analyze_live(
-    global: &GlobalArgs,
-    args: &ValidateArgs,
+    connection: &ConnectOptions,
+    args: &ValidateOptions,
     config_map: &str,
     ui: &Ui,
 ) -> Result<Analysis> {
     runtime()?.block_on(async {
-        let cluster = connect(global).await?;
+        let cluster = connect(connection).await?;
         let ns = cluster.namespace.name.clone();
         ui.say(format!(
             "validating ConfigMap `{config_map}` in namespace `{ns}` ({}), context `{}` at {}",

@@ -2,9 +2,12 @@
 
 pub mod inputs;
 pub mod live;
+pub mod options;
 pub mod report;
 
-use crate::cli::{GlobalArgs, OutputFormat, ValidateArgs};
+use crate::cluster::ConnectOptions;
+use crate::output::OutputFormat;
+use options::ValidateOptions;
 use crate::error::{Error, Result, exit};
 use crate::lint::{self, Diagnostic, Severity, analysis::Analysis};
 use crate::output::Ui;
@@ -33,7 +36,7 @@ pub fn config_map_name(flag: Option<&str>, env: Option<&str>) -> Result<String> 
     }
 }
 
-pub fn run(global: &GlobalArgs, args: &ValidateArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(connection: &ConnectOptions, args: &ValidateOptions, out: &mut impl Write, ui: &Ui) -> Result<u8> {
     let styles = report::Styles::new(ui.stdout_colors);
     if args.list_rules {
         match args.output {
@@ -43,13 +46,13 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs, out: &mut impl Write, ui: &
         return Ok(exit::OK);
     }
     let analysis = if args.files.is_empty() && args.templates.is_none() {
-        let config_map = args.provider.config_map_name(&global.env)?;
-        live::analyze_live(global, args, &config_map, ui)?
+        let config_map = args.provider.config_map_name()?;
+        live::analyze_live(connection, args, &config_map, ui)?
     } else {
         let files = read_inputs(&args.files)?;
         let (config_map, from_deployment) = args
             .provider
-            .config_map_name_for_files(&files, &global.env)?;
+            .config_map_name_for_files(&files)?;
         if let Some(note) = from_deployment {
             ui.say(note);
         }
@@ -74,7 +77,7 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs, out: &mut impl Write, ui: &
 pub fn report(
     out: &mut impl Write,
     analysis: &Analysis,
-    args: &ValidateArgs,
+    args: &ValidateOptions,
     styles: &report::Styles,
 ) -> Result<u8> {
     let diagnostics: Vec<Diagnostic> = analysis

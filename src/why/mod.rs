@@ -2,9 +2,12 @@
 //! cluster or from files; the I/O lives here, the answers in `model`, their shape in `render`.
 
 pub mod model;
+pub mod options;
 pub mod render;
 
-use crate::cli::{GlobalArgs, OutputFormat, WhyArgs};
+use crate::cluster::ConnectOptions;
+use crate::output::OutputFormat;
+use options::WhyOptions;
 use crate::cluster::{self, Cluster, Namespace, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::events::view::EventView;
@@ -92,7 +95,7 @@ impl PendingOne {
     }
 }
 
-pub fn run(global: &GlobalArgs, args: &WhyArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(connection: &ConnectOptions, args: &WhyOptions, out: &mut impl Write, ui: &Ui) -> Result<u8> {
     let targets = args
         .targets
         .iter()
@@ -102,9 +105,9 @@ pub fn run(global: &GlobalArgs, args: &WhyArgs, out: &mut impl Write, ui: &Ui) -
         if args.templates.is_some() {
             return Err(Error::usage("--templates goes with -f (files)"));
         }
-        live(global, args, &targets, ui)?
+        live(connection, args, &targets, ui)?
     } else {
-        offline(global, args, &targets, ui)?
+        offline(connection, args, &targets, ui)?
     };
     match args.output {
         OutputFormat::Text => render::render_text(out, &report, ui.stdout_colors)?,
@@ -197,15 +200,15 @@ fn controller(
         .map(|r| (r.kind.clone(), r.name.clone()))
 }
 
-fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Result<Report> {
+fn live(connection: &ConnectOptions, args: &WhyOptions, targets: &[Target], ui: &Ui) -> Result<Report> {
     cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(global).await?;
+        let cluster = cluster::connect(connection).await?;
         let pods_namespace = (!args.all_namespaces).then(|| {
-            global
+            connection
                 .namespace
                 .clone()
                 .filter(|n| !n.trim().is_empty())
-                .or_else(|| cluster::context_namespace(global))
+                .or_else(|| cluster::context_namespace(connection))
                 .unwrap_or_else(|| "default".to_owned())
         });
         // Where CA reads its ConfigMaps: its Deployment says; else as the other verbs resolve it.
@@ -225,7 +228,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
                     reason: format!("where Deployment {}/{} reads them", d.namespace, d.name),
                 },
                 match &args.provider.config_map {
-                    Some(_) => args.provider.config_map_name(&global.env)?,
+                    Some(_) => args.provider.config_map_name()?,
                     None => d.reads_config_map().to_owned(),
                 },
             ),
@@ -238,12 +241,12 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
                     },
                     None => cluster::resolve_namespace(
                         None,
-                        global.env.pod_namespace.as_deref(),
-                        cluster::context_namespace(global).as_deref(),
+                        connection.pod_namespace.as_deref(),
+                        cluster::context_namespace(connection).as_deref(),
                         &cluster.context,
                     ),
                 },
-                args.provider.config_map_name(&global.env)?,
+                args.provider.config_map_name()?,
             ),
         };
         ui.say(format!(
@@ -305,7 +308,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
             .and_then(|text| crate::provider::status::parse(text));
         let stale = status_map.as_ref().zip(status.as_ref()).and_then(|(cm, status)| {
             let scan_interval = deployment_flag(deployments_seen, "scan-interval")
-                .and_then(|v| crate::cli::parse_duration(&v).ok())
+                .and_then(|v| crate::duration::parse_duration(&v).ok())
                 .filter(|d| !d.is_zero())
                 .unwrap_or(crate::status::DEFAULT_SCAN_INTERVAL);
             stale_for(cm, &status.time, scan_interval)
@@ -603,7 +606,7 @@ fn selector_matches(selector: &str, labels: Option<&Json>) -> Result<bool> {
     Ok(true)
 }
 
-fn offline(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Result<Report> {
+fn offline(connection: &ConnectOptions, args: &WhyOptions, targets: &[Target], ui: &Ui) -> Result<Report> {
     let files = crate::validate::read_inputs(&args.files)?;
     let mut workloads = Vec::new();
     for file in &files {
@@ -626,7 +629,7 @@ fn offline(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> 
     }
     let (config_map, note) = args
         .provider
-        .config_map_name_for_files(&files, &global.env)?;
+        .config_map_name_for_files(&files)?;
     if let Some(note) = note {
         ui.say(note);
     }
@@ -647,7 +650,7 @@ fn offline(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> 
             spec: spec.clone(),
         })
         .collect();
-    let namespace = global.namespace.clone().filter(|n| !n.trim().is_empty());
+    let namespace = connection.namespace.clone().filter(|n| !n.trim().is_empty());
     let mut pending = Vec::new();
     for (owner, spec, replicas, labels) in &workloads {
         if owner.kind == "DaemonSet" {
