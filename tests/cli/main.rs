@@ -2,6 +2,7 @@
 
 mod util;
 
+mod architecture;
 mod conformance;
 mod connect;
 mod decode_differential;
