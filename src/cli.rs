@@ -747,10 +747,10 @@ impl ScaleArgs {
     /// a bare --wait beside a GROUP that reads as a duration is refused, naming both spellings.
     fn check_wait(&self) -> Result<()> {
         if let (Some(Some(_)), Some(_)) = (self.wait, self.timeout) {
-            return Err(Error::usage(
-                "--wait=DURATION and --timeout both say how long to wait",
-            )
-            .with_hint("give one: --wait --timeout 3m, or --wait=3m"));
+            return Err(
+                Error::usage("--wait=DURATION and --timeout both say how long to wait")
+                    .with_hint("give one: --wait --timeout 3m, or --wait=3m"),
+            );
         }
         if self.wait == Some(None)
             && let Some(group) = self.groups.iter().find(|g| parse_duration(g).is_ok())

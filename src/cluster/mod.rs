@@ -171,6 +171,7 @@ pub fn read_kubeconfig_list(paths: &[PathBuf]) -> Result<Option<Kubeconfig>> {
                 chain(&e)
             ))
             .with_hint("fix or remove that file from the KUBECONFIG list")
+            .with_source(e)
         })?;
         merged = Some(match merged {
             None => next,
@@ -180,6 +181,7 @@ pub fn read_kubeconfig_list(paths: &[PathBuf]) -> Result<Option<Kubeconfig>> {
                     path.display(),
                     chain(&e)
                 ))
+                .with_source(e)
             })?,
         });
     }
@@ -199,6 +201,7 @@ pub(crate) fn load_kubeconfig(options: &ConnectOptions) -> Result<Kubeconfig> {
         return Kubeconfig::read_from(path).map_err(|e| {
             Error::usage(format!("--kubeconfig `{}`: {}", path.display(), chain(&e)))
                 .with_hint("pass a readable kubeconfig file")
+                .with_source(e)
         });
     }
     if let Some(value) = options.kubeconfig_env.as_ref().filter(|v| !v.is_empty()) {
@@ -217,6 +220,7 @@ pub(crate) fn load_kubeconfig(options: &ConnectOptions) -> Result<Kubeconfig> {
     home_config.map_err(|e| {
         Error::cluster(format!("no usable kubeconfig: {}", chain(&e)))
             .with_hint("set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config (or pass -f to validate files)")
+            .with_source(e)
     })
 }
 
@@ -443,18 +447,15 @@ async fn connect_with(options: &ConnectOptions, for_watches: bool) -> Result<Clu
         .map_err(|e| {
             Error::usage(format!("kubeconfig context `{context}`: {}", chain(&e)))
                 .with_hint("check the context's cluster and user entries (and HTTPS_PROXY/NO_PROXY, which kube also reads)")
+                .with_source(e)
         })?;
     let target = Target {
         scheme: config.cluster_url.scheme_str().unwrap_or("https"),
         host: config.cluster_url.host().unwrap_or_default(),
         port: config.cluster_url.port_u16(),
     };
-    config.proxy_url = match proxy_for(
-        &target,
-        proxy_url.as_deref(),
-        &cluster_name,
-        &options.proxy,
-    ) {
+    config.proxy_url = match proxy_for(&target, proxy_url.as_deref(), &cluster_name, &options.proxy)
+    {
         None => None,
         Some(proxy) => Some(proxy.url.parse().map_err(|e| {
             Error::usage(format!(
@@ -462,6 +463,7 @@ async fn connect_with(options: &ConnectOptions, for_watches: bool) -> Result<Clu
                 proxy.url, proxy.from
             ))
             .with_hint("a proxy is http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT")
+            .with_source(e)
         })?),
     };
     // --request-timeout bounds the whole command (`Cluster::deadline`) and each request; with
@@ -487,6 +489,7 @@ async fn connect_with(options: &ConnectOptions, for_watches: bool) -> Result<Clu
             "cannot set up a client for {server}: {}",
             chain(&e)
         ))
+        .with_source(e)
     })?;
     let client = builder
         .with_layer(&request_log::RequestLogLayer::new(
@@ -688,7 +691,7 @@ impl Cluster {
             ))
             .with_hint("check the `server` of the context's cluster in the kubeconfig: a web page, proxy or ingress answers there")
         };
-        match &e {
+        let error = match &e {
             kube::Error::Api(status) if status.reason == NOT_A_STATUS => not_kubernetes(format!(
                 "HTTP {} with a body that is not a Kubernetes Status (`{}`)",
                 status.code,
@@ -744,7 +747,8 @@ impl Cluster {
                 ))
                 .with_hint("check that the cluster is up and `kubectl cluster-info` works; pick another with --kubeconfig/--context"),
             },
-        }
+        };
+        error.with_source(e)
     }
 
     /// A read that got no answer in time: names what was asked and the timeout.

@@ -649,6 +649,9 @@ mod tests {
         assert_eq!(connect.namespace, None);
         // kubectl's spelling of the log level does not stop the reading, nor log requests.
         let (connect, _) = options_from_words(&words("status -v=6 --context c x"));
-        assert_eq!((connect.context.as_deref(), connect.verbosity), (Some("c"), 0));
+        assert_eq!(
+            (connect.context.as_deref(), connect.verbosity),
+            (Some("c"), 0)
+        );
     }
 }

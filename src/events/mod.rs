@@ -19,14 +19,14 @@ pub mod reader;
 pub mod view;
 
 use crate::cluster::ConnectOptions;
-use crate::output::ListOutput;
-use options::EventsOptions;
 use crate::cluster::{self, Cluster, IDLE_MARGIN, LIST_PAGE, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
+use crate::output::ListOutput;
 use crate::output::Ui;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Event;
 use kube::api::{Api, ListParams, WatchEvent, WatchParams};
+use options::EventsOptions;
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
@@ -41,7 +41,12 @@ const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// After this many failed starts in a row, say so (events are being held up, not lost).
 const FAILURES_WORTH_A_NOTE: u32 = 3;
 
-pub fn run(connection: &ConnectOptions, args: &EventsOptions, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(
+    connection: &ConnectOptions,
+    args: &EventsOptions,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
     let object = args
         .for_object
         .as_deref()

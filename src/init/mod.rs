@@ -13,16 +13,16 @@ pub mod render;
 pub mod templates;
 
 use crate::cluster::ConnectOptions;
-use crate::output::OutputFormat;
-use options::InitOptions;
 use crate::cluster::{self, Cluster};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::lint::{self, Severity, analysis::Analysis};
+use crate::output::OutputFormat;
 use crate::output::{Table, Ui};
 use crate::provider::{
     DEFAULT_CONFIG_MAP_NAME, DEFAULT_TEMPLATES_CONFIG_MAP_NAME, ENV_CONFIG_MAP, ENV_POD_NAMESPACE,
 };
 use k8s_openapi::api::core::v1::Node;
+use options::InitOptions;
 use plan::{Answers, Plan, ReadNodesFrom};
 use presets::Preset;
 use prompt::{LiveNode, OutputChoice, Prompter, SourceKind};
@@ -162,7 +162,12 @@ enum Destination {
     Apply,
 }
 
-pub fn run(connection: &ConnectOptions, args: &InitOptions, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(
+    connection: &ConnectOptions,
+    args: &InitOptions,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
     let catalog = load_catalog(args.config_dir.as_deref())?;
     if args.list_presets {
         return list_presets(out, args.output, &catalog);

@@ -10,12 +10,11 @@ pub mod plan;
 pub mod render;
 
 use crate::cluster::ConnectOptions;
-use crate::output::{ListOutput, OutputFormat};
-use options::{DryRun, ScaleOptions};
 use crate::cluster::{self, Cluster, read_with_retries};
 use crate::error::{Error, Result, exit};
 use crate::lint::{self, analysis::Analysis};
 use crate::output::Ui;
+use crate::output::{ListOutput, OutputFormat};
 use crate::provider::CaVersion;
 use crate::provider::nodegroups::prepare_template;
 use apply::{Outcome, Runner};
@@ -23,6 +22,7 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{Api, ListParams};
 use lease::Taken;
+use options::{DryRun, ScaleOptions};
 use plan::{Change, GroupPlan, GroupState, MemberNode};
 use render::{FailedNode, GroupResult, GroupRow, Summary};
 use std::collections::{HashMap, HashSet};
@@ -49,7 +49,12 @@ fn requested_change(args: &ScaleOptions) -> Result<Option<Change>> {
     }
 }
 
-pub fn run(connection: &ConnectOptions, args: &ScaleOptions, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(
+    connection: &ConnectOptions,
+    args: &ScaleOptions,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
     let change = requested_change(args)?;
     let mut config_map = args.provider.config_map_name()?;
     // Files are read before any connection: a bad file is exit 2 even with no cluster.
@@ -57,9 +62,7 @@ pub fn run(connection: &ConnectOptions, args: &ScaleOptions, out: &mut impl Writ
         None
     } else {
         let files = crate::validate::read_inputs(&args.files)?;
-        let (name, from_deployment) = args
-            .provider
-            .config_map_name_for_files(&files)?;
+        let (name, from_deployment) = args.provider.config_map_name_for_files(&files)?;
         config_map = name;
         if let Some(note) = from_deployment {
             ui.say(note);

@@ -6,16 +6,16 @@ pub mod options;
 pub mod view;
 
 use crate::cluster::ConnectOptions;
-use crate::duration::parse_duration;
-use crate::output::{OutputFormat, ViewOutput};
-use options::StatusOptions;
 use crate::cluster::{self, Cluster, Deadline, read_with_retries};
+use crate::duration::parse_duration;
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::Ui;
+use crate::output::{OutputFormat, ViewOutput};
 use crate::provider::status::{self as ca_status};
 use crate::provider::{ANNOTATION_NODEGROUP_NAME, DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
 use k8s_openapi::api::core::v1::{ConfigMap, Node};
 use kube::api::Api;
+use options::StatusOptions;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;
@@ -26,7 +26,12 @@ pub const ANNOTATION_LAST_UPDATED: &str = "cluster-autoscaler.kubernetes.io/last
 /// CA's default `--scan-interval`: it writes its status once per loop.
 pub const DEFAULT_SCAN_INTERVAL: Duration = Duration::from_secs(10);
 
-pub fn run(connection: &ConnectOptions, args: &StatusOptions, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(
+    connection: &ConnectOptions,
+    args: &StatusOptions,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
     let colors = ui.stdout_colors;
     let config_map = args.provider.config_map_name()?;
     cluster::runtime()?.block_on(async {

@@ -5,7 +5,6 @@
 //! hides it, the rules that need it are skipped and `-v` says so.
 
 use crate::cluster::ConnectOptions;
-use crate::validate::options::ValidateOptions;
 use crate::cluster::{Cluster, connect, read_with_retries, runtime};
 use crate::error::Result;
 use crate::lint::analysis::Analysis;
@@ -18,6 +17,7 @@ use crate::provider::objects::{kwok_node, pending_pod, real_node_in_group};
 use crate::provider::startup::{ParsedTexts, Startup};
 use crate::provider::*;
 use crate::source::{Location, Source};
+use crate::validate::options::ValidateOptions;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Node, Pod};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;

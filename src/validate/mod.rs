@@ -6,13 +6,13 @@ pub mod options;
 pub mod report;
 
 use crate::cluster::ConnectOptions;
-use crate::output::OutputFormat;
-use options::ValidateOptions;
 use crate::error::{Error, Result, exit};
 use crate::lint::{self, Diagnostic, Severity, analysis::Analysis};
+use crate::output::OutputFormat;
 use crate::output::Ui;
 use crate::provider::{DEFAULT_CONFIG_MAP_NAME, ENV_CONFIG_MAP};
 use inputs::InputFile;
+use options::ValidateOptions;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -36,7 +36,12 @@ pub fn config_map_name(flag: Option<&str>, env: Option<&str>) -> Result<String> 
     }
 }
 
-pub fn run(connection: &ConnectOptions, args: &ValidateOptions, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(
+    connection: &ConnectOptions,
+    args: &ValidateOptions,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
     let styles = report::Styles::new(ui.stdout_colors);
     if args.list_rules {
         match args.output {
@@ -50,9 +55,7 @@ pub fn run(connection: &ConnectOptions, args: &ValidateOptions, out: &mut impl W
         live::analyze_live(connection, args, &config_map, ui)?
     } else {
         let files = read_inputs(&args.files)?;
-        let (config_map, from_deployment) = args
-            .provider
-            .config_map_name_for_files(&files)?;
+        let (config_map, from_deployment) = args.provider.config_map_name_for_files(&files)?;
         if let Some(note) = from_deployment {
             ui.say(note);
         }

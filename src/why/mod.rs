@@ -6,12 +6,11 @@ pub mod options;
 pub mod render;
 
 use crate::cluster::ConnectOptions;
-use crate::output::OutputFormat;
-use options::WhyOptions;
 use crate::cluster::{self, Cluster, Namespace, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::events::view::EventView;
 use crate::lint::{self, analysis::Analysis};
+use crate::output::OutputFormat;
 use crate::output::Ui;
 use crate::provider::deployment::ca_deployment;
 use crate::provider::nodegroups::prepare_template;
@@ -23,6 +22,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Event, Node, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, ListParams};
 use model::{DaemonSetPod, GroupInput};
+use options::WhyOptions;
 use render::{CaSide, Owner, OwnerReport, Report};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
@@ -95,7 +95,12 @@ impl PendingOne {
     }
 }
 
-pub fn run(connection: &ConnectOptions, args: &WhyOptions, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(
+    connection: &ConnectOptions,
+    args: &WhyOptions,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
     let targets = args
         .targets
         .iter()
@@ -200,7 +205,12 @@ fn controller(
         .map(|r| (r.kind.clone(), r.name.clone()))
 }
 
-fn live(connection: &ConnectOptions, args: &WhyOptions, targets: &[Target], ui: &Ui) -> Result<Report> {
+fn live(
+    connection: &ConnectOptions,
+    args: &WhyOptions,
+    targets: &[Target],
+    ui: &Ui,
+) -> Result<Report> {
     cluster::runtime()?.block_on(async {
         let cluster = cluster::connect(connection).await?;
         let pods_namespace = (!args.all_namespaces).then(|| {
@@ -606,7 +616,12 @@ fn selector_matches(selector: &str, labels: Option<&Json>) -> Result<bool> {
     Ok(true)
 }
 
-fn offline(connection: &ConnectOptions, args: &WhyOptions, targets: &[Target], ui: &Ui) -> Result<Report> {
+fn offline(
+    connection: &ConnectOptions,
+    args: &WhyOptions,
+    targets: &[Target],
+    ui: &Ui,
+) -> Result<Report> {
     let files = crate::validate::read_inputs(&args.files)?;
     let mut workloads = Vec::new();
     for file in &files {
@@ -627,9 +642,7 @@ fn offline(connection: &ConnectOptions, args: &WhyOptions, targets: &[Target], u
             workloads.extend(items.iter().filter_map(workload));
         }
     }
-    let (config_map, note) = args
-        .provider
-        .config_map_name_for_files(&files)?;
+    let (config_map, note) = args.provider.config_map_name_for_files(&files)?;
     if let Some(note) = note {
         ui.say(note);
     }
@@ -650,7 +663,10 @@ fn offline(connection: &ConnectOptions, args: &WhyOptions, targets: &[Target], u
             spec: spec.clone(),
         })
         .collect();
-    let namespace = connection.namespace.clone().filter(|n| !n.trim().is_empty());
+    let namespace = connection
+        .namespace
+        .clone()
+        .filter(|n| !n.trim().is_empty());
     let mut pending = Vec::new();
     for (owner, spec, replicas, labels) in &workloads {
         if owner.kind == "DaemonSet" {

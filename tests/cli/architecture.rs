@@ -29,7 +29,11 @@ fn sources() -> BTreeMap<String, String> {
             if path.is_dir() {
                 walk(&path, base, files);
             } else if path.extension().is_some_and(|e| e == "rs") {
-                let name = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+                let name = path
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 files.insert(name, std::fs::read_to_string(&path).expect("read file"));
             }
         }
@@ -72,7 +76,9 @@ fn code_only(text: &str) -> String {
                 continue;
             }
             j += 1;
-            let closing: String = std::iter::once('"').chain("#".repeat(hashes).chars()).collect();
+            let closing: String = std::iter::once('"')
+                .chain("#".repeat(hashes).chars())
+                .collect();
             let closing: Vec<char> = closing.chars().collect();
             while j < bytes.len() && !bytes[j..].starts_with(&closing) {
                 j += 1;
@@ -197,7 +203,10 @@ fn tree(tokens: &[String], start: usize) -> (Vec<Vec<String>>, usize) {
 fn module_of(file: &str) -> Vec<String> {
     let trimmed = file.trim_end_matches(".rs");
     let mut parts: Vec<String> = trimmed.split('/').map(str::to_owned).collect();
-    if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
         parts.pop();
     }
     parts
@@ -380,5 +389,8 @@ fn the_checker_sees_circles_trees_and_super() {
         graph["c/mod.rs"].is_empty() && graph["c/inner.rs"].contains("c/mod.rs"),
         "a front declaring its children is no edge; a child using its front is one"
     );
-    assert_eq!(circles(&graph), [vec!["a.rs".to_owned(), "b.rs".to_owned()]]);
+    assert_eq!(
+        circles(&graph),
+        [vec!["a.rs".to_owned(), "b.rs".to_owned()]]
+    );
 }
