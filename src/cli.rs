@@ -482,6 +482,7 @@ pub enum CompletionShell {
 
 #[derive(Debug, Clone, Args)]
 #[command(group = clap::ArgGroup::new("grouping").args(["group_by_label", "group_by_annotation"]))]
+#[command(group = clap::ArgGroup::new("destination").args(["output", "output_dir", "apply"]))]
 pub struct InitArgs {
     /// Never prompt; a missing answer is an error (also the case without a terminal).
     #[arg(long, visible_alias = "yes", short = 'y')]
@@ -556,7 +557,7 @@ pub struct InitArgs {
     pub apply: bool,
 
     /// With --apply: create the namespace if it does not exist (checked before anything else).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["output", "output_dir"])]
     pub create_namespace: bool,
 
     /// Overwrite existing files, or change existing ConfigMaps, without asking.
@@ -728,6 +729,19 @@ pub struct ScaleArgs {
 
     #[command(flatten)]
     pub provider: ProviderArgs,
+}
+
+impl InitArgs {
+    /// `-o text` lists the presets, but manifests are YAML or JSON.
+    fn check_output(&self) -> Result<()> {
+        if !self.list_presets && self.output == Some(OutputFormat::Text) {
+            return Err(
+                Error::usage("-o text: init prints manifests as yaml or json")
+                    .with_hint("-o yaml, -o json, --output-dir DIR or --apply"),
+            );
+        }
+        Ok(())
+    }
 }
 
 /// How long `scale --wait` waits when neither --timeout nor --wait=DURATION says.
@@ -959,31 +973,34 @@ impl Cli {
                 output: args.output,
                 no_headers: args.no_headers,
             }),
-            Command::Init(args) => Verb::Init(InitOptions {
-                provider: args.provider.options(env),
-                non_interactive: args.non_interactive,
-                list_presets: args.list_presets,
-                read_nodes_from: args.read_nodes_from,
-                group_by_label: args.group_by_label,
-                group_by_annotation: args.group_by_annotation,
-                presets: args.presets,
-                from_nodes: args.from_nodes,
-                templates_file: args.templates_file,
-                min: args.min,
-                max: args.max,
-                desired: args.desired,
-                sizes: args.sizes,
-                skip_taint: args.skip_taint,
-                gpu_label: args.gpu_label,
-                templates_config_map: args.templates_config_map,
-                output_dir: args.output_dir,
-                output: args.output,
-                apply: args.apply,
-                create_namespace: args.create_namespace,
-                force: args.force,
-                save_defaults: args.save_defaults,
-                config_dir: user_config_dir(),
-            }),
+            Command::Init(args) => {
+                args.check_output()?;
+                Verb::Init(InitOptions {
+                    provider: args.provider.options(env),
+                    non_interactive: args.non_interactive,
+                    list_presets: args.list_presets,
+                    read_nodes_from: args.read_nodes_from,
+                    group_by_label: args.group_by_label,
+                    group_by_annotation: args.group_by_annotation,
+                    presets: args.presets,
+                    from_nodes: args.from_nodes,
+                    templates_file: args.templates_file,
+                    min: args.min,
+                    max: args.max,
+                    desired: args.desired,
+                    sizes: args.sizes,
+                    skip_taint: args.skip_taint,
+                    gpu_label: args.gpu_label,
+                    templates_config_map: args.templates_config_map,
+                    output_dir: args.output_dir,
+                    output: args.output,
+                    apply: args.apply,
+                    create_namespace: args.create_namespace,
+                    force: args.force,
+                    save_defaults: args.save_defaults,
+                    config_dir: user_config_dir(),
+                })
+            }
             Command::Why(args) => Verb::Why(WhyOptions {
                 provider: args.provider.options(env),
                 targets: args.targets,

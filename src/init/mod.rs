@@ -18,9 +18,7 @@ use crate::error::{Error, ErrorKind, Result, exit};
 use crate::lint::{self, Severity, analysis::Analysis};
 use crate::output::OutputFormat;
 use crate::output::{Table, Ui};
-use crate::provider::{
-    DEFAULT_CONFIG_MAP_NAME, DEFAULT_TEMPLATES_CONFIG_MAP_NAME, ENV_CONFIG_MAP, ENV_POD_NAMESPACE,
-};
+use crate::provider::{DEFAULT_CONFIG_MAP_NAME, ENV_CONFIG_MAP, ENV_POD_NAMESPACE};
 use k8s_openapi::api::core::v1::Node;
 use options::InitOptions;
 use plan::{Answers, Plan, ReadNodesFrom};
@@ -162,6 +160,8 @@ enum Destination {
     Apply,
 }
 
+/// `init`: gather the answers and templates (flags, saved defaults, the cluster, the wizard),
+/// build the plan (pure: `plan::build`), check it with `validate`, write it.
 pub fn run(
     connection: &ConnectOptions,
     args: &InitOptions,
@@ -172,28 +172,10 @@ pub fn run(
     if args.list_presets {
         return list_presets(out, args.output, &catalog);
     }
-    if args.output == Some(OutputFormat::Text) {
-        return Err(
-            Error::usage("-o text: init prints manifests as yaml or json")
-                .with_hint("-o yaml, -o json, --output-dir DIR or --apply"),
-        );
-    }
-    let outputs = [args.output.is_some(), args.output_dir.is_some(), args.apply];
-    if outputs.iter().filter(|o| **o).count() > 1 {
-        return Err(
-            Error::usage("-o, --output-dir and --apply exclude each other; pick one")
-                .with_hint("e.g. --output-dir ./kwok, then kubectl apply -f ./kwok"),
-        );
-    }
-    if args.create_namespace && (args.output.is_some() || args.output_dir.is_some()) {
-        return Err(Error::usage(
-            "--create-namespace goes with --apply: -o and --output-dir write no namespace",
-        ));
-    }
     let interactive =
         !args.non_interactive && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let flags = answers_from_flags(args, connection);
-    let mut answers = flags.or(load_saved_answers(args.config_dir.as_deref(), ui)?);
+    let answers = flags.or(load_saved_answers(args.config_dir.as_deref(), ui)?);
     let read_from = answers.read_nodes_from.unwrap_or(ReadNodesFrom::Configmap);
     if !interactive && read_from == ReadNodesFrom::Configmap && !answers.has_template_source() {
         return Err(Error::usage("no templates: init needs at least one template source, and cannot ask (no terminal, or --non-interactive)")
@@ -208,250 +190,262 @@ pub fn run(
         Some(path) => read_templates_file(path)?,
         None => Vec::new(),
     };
-    let needs_cluster = args.apply || !answers.from_nodes.is_empty();
     if interactive {
         exit_130_on_interrupt(*ui);
     }
     cluster::runtime()?.block_on(async {
-        let cluster = if needs_cluster {
-            Some(cluster::connect(connection).await?)
-        } else if interactive {
-            connect_quietly(connection).await
-        } else {
-            None
-        };
-        let live_nodes = match (&cluster, interactive) {
-            (Some(cluster), true) => list_live_nodes(cluster).await.unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        let prompter = interactive.then(Prompter::new);
-        let mut file_templates = file_templates;
-        let mut given = flags_given(args, connection);
-        if let Some(p) = &prompter
-            && !given.namespace
-        {
-            answers.namespace = Some(ask_namespace(p, &answers, cluster.as_ref())?);
-            given.namespace = true;
-        }
-        // A namespace that does not exist is found before any other question, and before
-        // anything is written.
-        let mut create_namespace = None;
-        if args.apply
-            && let Some(cluster) = &cluster
-        {
-            let namespace = answers
-                .namespace
-                .clone()
-                .unwrap_or_else(|| cluster.namespace.name.clone());
-            create_namespace = Some(
-                namespace_to_create(cluster, &namespace, args.create_namespace, prompter.as_ref())
-                    .await?,
-            );
-        }
-        if let Some(p) = &prompter {
-            ask_setup(
-                p,
-                &mut answers,
-                given,
-                &catalog,
-                cluster.as_ref(),
-                &live_nodes,
-                &mut file_templates,
-            )?;
-        }
-        let namespace = match &answers.namespace {
-            Some(ns) => ns.clone(),
-            None => default_namespace(connection, cluster.as_ref()).name,
-        };
-        if let Some(why) = crate::provider::names::why_not_label(&namespace) {
-            return Err(Error::usage(format!(
-                "`{namespace}` is not a valid namespace name: {why}"
-            )));
-        }
-        let mut templates = Vec::new();
-        for spec in &answers.presets {
-            let (name, group) = plan::split_rename(spec);
-            let Some(preset) = catalog.iter().find(|p| p.name == name) else {
-                let names: Vec<&str> = catalog.iter().map(|p| p.name.as_str()).collect();
-                let hint = match lint::did_you_mean(name, &names) {
-                    Some(close) => format!(
-                        "did you mean `{close}`? (kubectl kwokprovider init --list-presets)"
-                    ),
-                    None => "kubectl kwokprovider init --list-presets shows the catalog".to_owned(),
-                };
-                return Err(
-                    Error::usage(format!("--preset `{name}`: no such preset")).with_hint(hint)
-                );
-            };
-            templates.push((templates::from_preset(preset), group.map(str::to_owned)));
-        }
-        if !answers.from_nodes.is_empty() {
-            let cluster = cluster
-                .as_ref()
-                .ok_or_else(|| Error::cluster("--from-node needs a cluster"))?;
-            for spec in &answers.from_nodes {
-                let (name, group) = plan::split_rename(spec);
-                templates.push((
-                    read_live_node(cluster, name).await?,
-                    group.map(str::to_owned),
-                ));
-            }
-        }
-        templates.extend(file_templates.into_iter().map(|t| (t, None)));
-        if let Some(p) = &prompter {
-            ask_groups(p, &mut answers, args, &mut templates)?;
-        }
-        // The wizard may have changed where CA reads templates from.
-        let read_from = answers.read_nodes_from.unwrap_or(ReadNodesFrom::Configmap);
-        if read_from == ReadNodesFrom::Configmap && templates.is_empty() {
-            return Err(Error::usage("no templates: nothing was chosen to make node groups from")
-                .with_hint("pick presets (--preset), live nodes (--from-node) or a templates file (--templates-file)"));
-        }
-        let grouping = plan::grouping(&answers)?;
-        let groups = plan::groups(templates, &answers)?;
-        let gpu_label = match answers.gpu_label.clone() {
-            Some(key) => Some(key),
-            None => {
-                let native = groups.iter().find_map(|g| g.template.gpu_label_key.clone());
-                match (&prompter, native) {
-                    (Some(p), Some(default)) if args.gpu_label.is_none() => {
-                        Some(p.gpu_label(&default)?)
-                    }
-                    (_, native) => native,
-                }
-            }
-        };
-        if let Some(key) = &gpu_label
-            && let Some(why) = plan::why_not_key(key)
-        {
-            return Err(Error::usage(format!("--gpu-label `{key}`: {why}")));
-        }
-        answers.gpu_label = gpu_label.clone();
-        let config_map = args
-            .provider
-            .config_map_name_or(answers.config_map.as_deref())?;
-        let templates_config_map = answers
-            .templates_config_map
-            .clone()
-            .unwrap_or_else(|| DEFAULT_TEMPLATES_CONFIG_MAP_NAME.to_owned());
-        crate::validate::config_map_name(Some(&templates_config_map), None)
-            .map_err(|e| Error::usage(format!("--templates-config-map: {}", e.message)))?;
-        let plan = Plan {
-            namespace: namespace.clone(),
-            read_nodes_from: read_from,
-            grouping,
-            groups,
-            skip_taint: answers.skip_taint.unwrap_or(false),
-            gpu_label,
-            config_map,
-            templates_config_map,
+        let mut gathered = gather(
+            connection,
+            args,
+            answers,
+            &catalog,
+            file_templates,
+            interactive,
+        )
+        .await?;
+        let settings = plan::Settings {
+            namespace: gathered.namespace.clone(),
+            config_map: args
+                .provider
+                .config_map_name_or(gathered.answers.config_map.as_deref())?,
             ca_version: args.provider.ca_version(),
         };
-        let generated = render::generate(&plan);
-        let analysis = check(&generated, &plan, answers.templates_file.as_deref(), ui)?;
-        let destination = match (&args.output_dir, args.output, args.apply, &prompter) {
-            (Some(dir), _, _, _) => Destination::Dir(dir.clone()),
-            (_, Some(format), _, _) => Destination::Stdout(format),
-            (_, _, true, _) => Destination::Apply,
-            (None, None, false, Some(p)) => {
-                match p.output(cluster.as_ref().map(|_| namespace.as_str()))? {
-                    OutputChoice::Dir(dir) => Destination::Dir(dir),
-                    OutputChoice::Stdout => Destination::Stdout(OutputFormat::Yaml),
-                    OutputChoice::Apply => Destination::Apply,
-                }
-            }
-            (None, None, false, None) => Destination::Stdout(OutputFormat::Yaml),
-        };
-        crate::validate::report::render_text_to_stderr(&analysis, ui)?;
-        let written = match destination {
-            Destination::Stdout(format) => {
-                write_stdout(out, &generated, format)?;
-                None
-            }
-            Destination::Dir(dir) => {
-                let paths = write_dir(&dir, &generated, args.force, prompter.as_ref(), ui)?;
-                Some(paths)
-            }
-            Destination::Apply => {
-                let cluster = match &cluster {
-                    Some(c) => c,
-                    None => return Err(Error::cluster("--apply needs a cluster")),
-                };
-                let create = match create_namespace {
-                    Some(create) => Ok(create),
-                    None => {
-                        namespace_to_create(
-                            cluster,
-                            &namespace,
-                            args.create_namespace,
-                            prompter.as_ref(),
-                        )
-                        .await
-                    }
-                };
-                if let Ok(decided) = &create {
-                    create_namespace = Some(*decided);
-                }
-                let applied = match create {
-                    Ok(create) => {
-                        apply_to_cluster(
-                            cluster,
-                            &namespace,
-                            create,
-                            &generated,
-                            args.force,
-                            prompter.as_ref(),
-                            ui,
-                        )
-                        .await
-                        .map(|()| create)
-                    }
-                    Err(e) => Err(e),
-                };
-                if let Err(e) = applied {
-                    if prompter.is_some() {
-                        answers.namespace = Some(namespace.clone());
-                        let ca_version = args
-                            .provider
-                            .ca_version
-                            .map(|v| v.to_string().trim_end_matches('+').to_owned());
-                        let mut last: Vec<&str> = Vec::new();
-                        if let Some(v) = &ca_version {
-                            last.extend(["--ca-version", v.as_str()]);
-                        }
-                        if create_namespace == Some(true) || args.create_namespace {
-                            last.push("--create-namespace");
-                        }
-                        last.push("--apply");
-                        ui.say(format!(
-                            "\nThe same answers, without the questions:\n  {}",
-                            answers.command_line(&connection_flags(connection), &last)
-                        ));
-                    }
-                    return Err(e);
-                }
-                Some(Vec::new())
-            }
-        };
-        let kwok_present = match &cluster {
-            Some(cluster) => kwok_controller_present(cluster, ui).await,
-            None => None,
-        };
-        print_next_steps(&plan, written.as_deref(), kwok_present, ui);
-        let save = args.save_defaults
-            || match &prompter {
-                Some(p) => p.confirm(
-                    "Save these answers as the defaults for the next run? (--save-defaults)",
-                )?,
-                None => false,
-            };
-        if save {
-            answers.namespace = Some(namespace);
-            let path = save_answers(args.config_dir.as_deref(), &answers)?;
-            ui.say(format!("saved these answers to {}", path.display()));
-        }
-        Ok(exit::OK)
+        let templates = std::mem::take(&mut gathered.templates);
+        let plan = plan::build(&gathered.answers, templates, settings)?;
+        gathered.answers.gpu_label = plan.gpu_label.clone();
+        write(connection, args, gathered, &plan, out, ui).await
     })
+}
+
+/// What `gather` found: the answers, completed; the templates; and what `write` still needs.
+struct Gathered {
+    answers: Answers,
+    templates: Vec<plan::NamedTemplate>,
+    namespace: String,
+    cluster: Option<Cluster>,
+    prompter: Option<Prompter>,
+    /// Whether --apply must create the namespace, when that was decided already.
+    create_namespace: Option<bool>,
+}
+
+/// The answers and templates: the flags and saved defaults, completed by the wizard on a
+/// terminal; the catalog's presets, live nodes (from the cluster) and the templates file.
+async fn gather(
+    connection: &ConnectOptions,
+    args: &InitOptions,
+    mut answers: Answers,
+    catalog: &[Preset],
+    mut file_templates: Vec<TemplateNode>,
+    interactive: bool,
+) -> Result<Gathered> {
+    let needs_cluster = args.apply || !answers.from_nodes.is_empty();
+    let cluster = if needs_cluster {
+        Some(cluster::connect(connection).await?)
+    } else if interactive {
+        connect_quietly(connection).await
+    } else {
+        None
+    };
+    let live_nodes = match (&cluster, interactive) {
+        (Some(cluster), true) => list_live_nodes(cluster).await.unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let prompter = interactive.then(Prompter::new);
+    let mut given = flags_given(args, connection);
+    if let Some(p) = &prompter
+        && !given.namespace
+    {
+        answers.namespace = Some(ask_namespace(p, &answers, cluster.as_ref())?);
+        given.namespace = true;
+    }
+    // A namespace that does not exist is found before any other question, and before
+    // anything is written.
+    let mut create_namespace = None;
+    if args.apply
+        && let Some(cluster) = &cluster
+    {
+        let namespace = answers
+            .namespace
+            .clone()
+            .unwrap_or_else(|| cluster.namespace.name.clone());
+        create_namespace = Some(
+            namespace_to_create(
+                cluster,
+                &namespace,
+                args.create_namespace,
+                prompter.as_ref(),
+            )
+            .await?,
+        );
+    }
+    if let Some(p) = &prompter {
+        ask_setup(
+            p,
+            &mut answers,
+            given,
+            catalog,
+            cluster.as_ref(),
+            &live_nodes,
+            &mut file_templates,
+        )?;
+    }
+    let namespace = match &answers.namespace {
+        Some(ns) => ns.clone(),
+        None => default_namespace(connection, cluster.as_ref()).name,
+    };
+    let mut templates = plan::preset_templates(&answers, catalog)?;
+    if !answers.from_nodes.is_empty() {
+        let cluster = cluster
+            .as_ref()
+            .ok_or_else(|| Error::cluster("--from-node needs a cluster"))?;
+        for spec in &answers.from_nodes {
+            let (name, group) = plan::split_rename(spec);
+            templates.push((
+                read_live_node(cluster, name).await?,
+                group.map(str::to_owned),
+            ));
+        }
+    }
+    templates.extend(file_templates.into_iter().map(|t| (t, None)));
+    if let Some(p) = &prompter {
+        ask_groups(p, &mut answers, args, &mut templates)?;
+        if answers.gpu_label.is_none()
+            && args.gpu_label.is_none()
+            && let Some(native) = plan::native_gpu_label(&templates)
+        {
+            answers.gpu_label = Some(p.gpu_label(&native)?);
+        }
+    }
+    Ok(Gathered {
+        answers,
+        templates,
+        namespace,
+        cluster,
+        prompter,
+        create_namespace,
+    })
+}
+
+/// Renders the plan, checks it with `validate` (CA starts with it), and writes it where asked:
+/// stdout, files or the cluster; then the next steps, and the answers saved if asked.
+async fn write(
+    connection: &ConnectOptions,
+    args: &InitOptions,
+    gathered: Gathered,
+    plan: &Plan,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
+    let Gathered {
+        mut answers,
+        namespace,
+        cluster,
+        prompter,
+        mut create_namespace,
+        ..
+    } = gathered;
+    let generated = render::generate(plan);
+    let analysis = check(&generated, plan, answers.templates_file.as_deref(), ui)?;
+    let destination = match (&args.output_dir, args.output, args.apply, &prompter) {
+        (Some(dir), _, _, _) => Destination::Dir(dir.clone()),
+        (_, Some(format), _, _) => Destination::Stdout(format),
+        (_, _, true, _) => Destination::Apply,
+        (None, None, false, Some(p)) => {
+            match p.output(cluster.as_ref().map(|_| namespace.as_str()))? {
+                OutputChoice::Dir(dir) => Destination::Dir(dir),
+                OutputChoice::Stdout => Destination::Stdout(OutputFormat::Yaml),
+                OutputChoice::Apply => Destination::Apply,
+            }
+        }
+        (None, None, false, None) => Destination::Stdout(OutputFormat::Yaml),
+    };
+    crate::validate::report::render_text_to_stderr(&analysis, ui)?;
+    let written = match destination {
+        Destination::Stdout(format) => {
+            write_stdout(out, &generated, format)?;
+            None
+        }
+        Destination::Dir(dir) => {
+            let paths = write_dir(&dir, &generated, args.force, prompter.as_ref(), ui)?;
+            Some(paths)
+        }
+        Destination::Apply => {
+            let cluster = match &cluster {
+                Some(c) => c,
+                None => return Err(Error::cluster("--apply needs a cluster")),
+            };
+            let create = match create_namespace {
+                Some(create) => Ok(create),
+                None => {
+                    namespace_to_create(
+                        cluster,
+                        &namespace,
+                        args.create_namespace,
+                        prompter.as_ref(),
+                    )
+                    .await
+                }
+            };
+            if let Ok(decided) = &create {
+                create_namespace = Some(*decided);
+            }
+            let applied = match create {
+                Ok(create) => apply_to_cluster(
+                    cluster,
+                    &namespace,
+                    create,
+                    &generated,
+                    args.force,
+                    prompter.as_ref(),
+                    ui,
+                )
+                .await
+                .map(|()| create),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = applied {
+                if prompter.is_some() {
+                    answers.namespace = Some(namespace.clone());
+                    let ca_version = args
+                        .provider
+                        .ca_version
+                        .map(|v| v.to_string().trim_end_matches('+').to_owned());
+                    let mut last: Vec<&str> = Vec::new();
+                    if let Some(v) = &ca_version {
+                        last.extend(["--ca-version", v.as_str()]);
+                    }
+                    if create_namespace == Some(true) || args.create_namespace {
+                        last.push("--create-namespace");
+                    }
+                    last.push("--apply");
+                    ui.say(format!(
+                        "\nThe same answers, without the questions:\n  {}",
+                        answers.command_line(&connection_flags(connection), &last)
+                    ));
+                }
+                return Err(e);
+            }
+            Some(Vec::new())
+        }
+    };
+    let kwok_present = match &cluster {
+        Some(cluster) => kwok_controller_present(cluster, ui).await,
+        None => None,
+    };
+    print_next_steps(plan, written.as_deref(), kwok_present, ui);
+    let save = args.save_defaults
+        || match &prompter {
+            Some(p) => {
+                p.confirm("Save these answers as the defaults for the next run? (--save-defaults)")?
+            }
+            None => false,
+        };
+    if save {
+        answers.namespace = Some(namespace);
+        let path = save_answers(args.config_dir.as_deref(), &answers)?;
+        ui.say(format!("saved these answers to {}", path.display()));
+    }
+    Ok(exit::OK)
 }
 
 /// Ctrl-C while the wizard runs ends it with exit 130 and the cursor shown (dialoguer hides
