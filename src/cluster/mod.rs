@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::provider::ENV_POD_NAMESPACE;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use std::ffi::OsString;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -559,21 +560,19 @@ impl Cluster {
             .ca_deployment
             .get_or_try_init(|| async {
                 let api: kube::Api<Deployment> = kube::Api::all(self.client.clone());
-                let mut token: Option<String> = None;
-                loop {
-                    let mut params = kube::api::ListParams::default().limit(LIST_PAGE);
-                    if let Some(t) = &token {
-                        params = params.continue_token(t);
+                let mut found = None;
+                list_pages(&api, &kube::api::ListParams::default(), |page| {
+                    if let Page::Items(items) = page {
+                        found = items.into_iter().find(runs_kwok_ca);
                     }
-                    let page = read_with_retries(|| api.list(&params)).await?;
-                    if let Some(ca) = page.items.into_iter().find(runs_kwok_ca) {
-                        return Ok::<_, kube::Error>(Some(ca));
+                    // The first CA found ends the list; a compacted snapshot is an error here.
+                    match found {
+                        Some(_) => ControlFlow::Break(()),
+                        None => ControlFlow::Continue(()),
                     }
-                    token = page.metadata.continue_.filter(|t| !t.is_empty());
-                    if token.is_none() {
-                        return Ok(None);
-                    }
-                }
+                })
+                .await?;
+                Ok::<_, kube::Error>(found)
             })
             .await?;
         Ok(found.as_ref())
@@ -858,20 +857,62 @@ impl Cluster {
     where
         K: Clone + serde::de::DeserializeOwned + std::fmt::Debug,
     {
-        let mut token: Option<String> = None;
-        loop {
-            let mut params = selected.clone().limit(LIST_PAGE);
-            if let Some(t) = &token {
-                params = params.continue_token(t);
+        list_pages(api, &selected, |page| match page {
+            Page::Items(items) => {
+                items.iter().for_each(&mut each);
+                ControlFlow::Continue(())
             }
-            let page = read_with_retries(|| api.list(&params))
-                .await
-                .map_err(|e| self.api_error(e, "list", resource, namespace))?;
-            page.items.iter().for_each(&mut each);
-            token = page.metadata.continue_.filter(|t| !t.is_empty());
-            if token.is_none() {
-                return Ok(page.metadata.resource_version.unwrap_or_default());
+            // `each` has seen objects that a full list would repeat: the 410 is the error.
+            Page::Restart => ControlFlow::Break(()),
+        })
+        .await
+        .map_err(|e| self.api_error(e, "list", resource, namespace))
+    }
+}
+
+/// What `list_pages` hands over: a page's objects, or word that the pages so far are void.
+pub enum Page<K> {
+    Items(Vec<K>),
+    /// The snapshot the pages came from was compacted before the last page (410 "continue
+    /// parameter is too old"): a full list of the current state follows, as client-go's pager
+    /// reads it. Breaking here makes the 410 the list's error instead.
+    Restart,
+}
+
+/// Lists `api` a page at a time (`selected`: the selectors), each read retried as
+/// `read_with_retries` does, handing each page to `each` until it breaks or the pages end;
+/// returns the last resourceVersion read. The one paging loop of the plugin.
+pub async fn list_pages<K>(
+    api: &kube::Api<K>,
+    selected: &kube::api::ListParams,
+    mut each: impl FnMut(Page<K>) -> ControlFlow<()>,
+) -> Result<String, kube::Error>
+where
+    K: Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let mut token: Option<String> = None;
+    loop {
+        let mut params = selected.clone().limit(LIST_PAGE);
+        if let Some(t) = &token {
+            params = params.continue_token(t);
+        }
+        let page = match read_with_retries(|| api.list(&params)).await {
+            Ok(page) => page,
+            Err(kube::Error::Api(status)) if status.code == 410 && token.is_some() => {
+                if each(Page::Restart).is_break() {
+                    return Err(kube::Error::Api(status));
+                }
+                let whole = read_with_retries(|| api.list(selected)).await?;
+                let version = whole.metadata.resource_version.unwrap_or_default();
+                let _ = each(Page::Items(whole.items));
+                return Ok(version);
             }
+            Err(e) => return Err(e),
+        };
+        let version = page.metadata.resource_version.unwrap_or_default();
+        token = page.metadata.continue_.filter(|t| !t.is_empty());
+        if each(Page::Items(page.items)).is_break() || token.is_none() {
+            return Ok(version);
         }
     }
 }

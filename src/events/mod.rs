@@ -19,7 +19,7 @@ pub mod reader;
 pub mod view;
 
 use crate::cluster::ConnectOptions;
-use crate::cluster::{self, Cluster, IDLE_MARGIN, LIST_PAGE, read_with_retries};
+use crate::cluster::{self, Cluster, IDLE_MARGIN};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::ListOutput;
 use crate::output::Ui;
@@ -218,40 +218,28 @@ impl Tail<'_> {
     /// of the current state instead, as client-go's pager does: nothing lost, and the caller's
     /// `seen` keeps anything from being repeated.
     async fn list(&self) -> Result<(Vec<EventView>, String)> {
-        let failed = |e| {
-            self.cluster
-                .api_error(e, "list", "events", self.namespace.as_deref())
-        };
         let mut views = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let mut params = ListParams::default()
-                .fields(SOURCE_SELECTOR)
-                .limit(LIST_PAGE);
-            if let Some(t) = &token {
-                params = params.continue_token(t);
-            }
-            let page = match read_with_retries(|| self.api.list(&params)).await {
-                Ok(page) => page,
-                Err(kube::Error::Api(status)) if status.code == 410 && token.is_some() => {
+        let selected = ListParams::default().fields(SOURCE_SELECTOR);
+        let version = cluster::list_pages(&self.api, &selected, |page| {
+            match page {
+                cluster::Page::Items(events) => {
+                    views.extend(events.iter().map(EventView::from_event));
+                }
+                cluster::Page::Restart => {
                     self.ui.detail(
                         "events: the list's snapshot was compacted between pages; reading it whole",
                     );
-                    let whole = ListParams::default().fields(SOURCE_SELECTOR);
-                    let list = read_with_retries(|| self.api.list(&whole))
-                        .await
-                        .map_err(failed)?;
-                    let views = list.items.iter().map(EventView::from_event).collect();
-                    return Ok((views, list.metadata.resource_version.unwrap_or_default()));
+                    views.clear();
                 }
-                Err(e) => return Err(failed(e)),
-            };
-            views.extend(page.items.iter().map(EventView::from_event));
-            token = page.metadata.continue_.filter(|t| !t.is_empty());
-            if token.is_none() {
-                return Ok((views, page.metadata.resource_version.unwrap_or_default()));
             }
-        }
+            std::ops::ControlFlow::Continue(())
+        })
+        .await
+        .map_err(|e| {
+            self.cluster
+                .api_error(e, "list", "events", self.namespace.as_deref())
+        })?;
+        Ok((views, version))
     }
 
     /// Prints the backlog, oldest first.
