@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::events::options::EventsOptions;
 use crate::events::view::{EventType, Timestamps};
 use crate::init::options::InitOptions;
+use crate::init::plan::Answers;
 use crate::options::ProviderOptions;
 use crate::output::{ColorMode, ListOutput, OutputFormat, UiOptions, ViewOutput};
 use crate::provider::CaVersion;
@@ -976,22 +977,26 @@ impl Cli {
             Command::Init(args) => {
                 args.check_output()?;
                 Verb::Init(InitOptions {
+                    flags: Answers {
+                        namespace: global.namespace.clone(),
+                        read_nodes_from: args.read_nodes_from,
+                        group_by_label: args.group_by_label,
+                        group_by_annotation: args.group_by_annotation,
+                        presets: args.presets,
+                        from_nodes: args.from_nodes,
+                        templates_file: args.templates_file,
+                        min: args.min,
+                        max: args.max,
+                        desired: args.desired,
+                        sizes: args.sizes,
+                        skip_taint: args.skip_taint.then_some(true),
+                        gpu_label: args.gpu_label,
+                        config_map: args.provider.config_map.clone(),
+                        templates_config_map: args.templates_config_map,
+                    },
                     provider: args.provider.options(env),
                     non_interactive: args.non_interactive,
                     list_presets: args.list_presets,
-                    read_nodes_from: args.read_nodes_from,
-                    group_by_label: args.group_by_label,
-                    group_by_annotation: args.group_by_annotation,
-                    presets: args.presets,
-                    from_nodes: args.from_nodes,
-                    templates_file: args.templates_file,
-                    min: args.min,
-                    max: args.max,
-                    desired: args.desired,
-                    sizes: args.sizes,
-                    skip_taint: args.skip_taint,
-                    gpu_label: args.gpu_label,
-                    templates_config_map: args.templates_config_map,
                     output_dir: args.output_dir,
                     output: args.output,
                     apply: args.apply,

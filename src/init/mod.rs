@@ -95,26 +95,6 @@ fn save_answers(config_dir: Option<&Path>, answers: &Answers) -> Result<PathBuf>
     Ok(path)
 }
 
-fn answers_from_flags(args: &InitOptions, connection: &ConnectOptions) -> Answers {
-    Answers {
-        namespace: connection.namespace.clone(),
-        read_nodes_from: args.read_nodes_from,
-        group_by_label: args.group_by_label.clone(),
-        group_by_annotation: args.group_by_annotation.clone(),
-        presets: args.presets.clone(),
-        from_nodes: args.from_nodes.clone(),
-        templates_file: args.templates_file.clone(),
-        min: args.min,
-        max: args.max,
-        desired: args.desired,
-        sizes: args.sizes.clone(),
-        skip_taint: args.skip_taint.then_some(true),
-        gpu_label: args.gpu_label.clone(),
-        config_map: args.provider.config_map.clone(),
-        templates_config_map: args.templates_config_map.clone(),
-    }
-}
-
 fn list_presets(
     out: &mut impl Write,
     format: Option<OutputFormat>,
@@ -174,8 +154,10 @@ pub fn run(
     }
     let interactive =
         !args.non_interactive && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let flags = answers_from_flags(args, connection);
-    let answers = flags.or(load_saved_answers(args.config_dir.as_deref(), ui)?);
+    let answers = args
+        .flags
+        .clone()
+        .or(load_saved_answers(args.config_dir.as_deref(), ui)?);
     let read_from = answers.read_nodes_from.unwrap_or(ReadNodesFrom::Configmap);
     if !interactive && read_from == ReadNodesFrom::Configmap && !answers.has_template_source() {
         return Err(Error::usage("no templates: init needs at least one template source, and cannot ask (no terminal, or --non-interactive)")
@@ -251,7 +233,7 @@ async fn gather(
         _ => Vec::new(),
     };
     let prompter = interactive.then(Prompter::new);
-    let mut given = flags_given(args, connection);
+    let mut given = flags_given(&args.flags);
     if let Some(p) = &prompter
         && !given.namespace
     {
@@ -310,7 +292,7 @@ async fn gather(
     if let Some(p) = &prompter {
         ask_groups(p, &mut answers, args, &mut templates)?;
         if answers.gpu_label.is_none()
-            && args.gpu_label.is_none()
+            && args.flags.gpu_label.is_none()
             && let Some(native) = plan::native_gpu_label(&templates)
         {
             answers.gpu_label = Some(p.gpu_label(&native)?);
@@ -496,15 +478,13 @@ struct Given {
     skip_taint: bool,
 }
 
-fn flags_given(args: &InitOptions, connection: &ConnectOptions) -> Given {
+fn flags_given(flags: &Answers) -> Given {
     Given {
-        namespace: connection.namespace.is_some(),
-        read_nodes_from: args.read_nodes_from.is_some(),
-        grouping: args.group_by_label.is_some() || args.group_by_annotation.is_some(),
-        sources: !args.presets.is_empty()
-            || !args.from_nodes.is_empty()
-            || args.templates_file.is_some(),
-        skip_taint: args.skip_taint,
+        namespace: flags.namespace.is_some(),
+        read_nodes_from: flags.read_nodes_from.is_some(),
+        grouping: flags.group_by_label.is_some() || flags.group_by_annotation.is_some(),
+        sources: flags.has_template_source(),
+        skip_taint: flags.skip_taint.is_some(),
     }
 }
 
@@ -616,10 +596,11 @@ fn ask_groups(
     args: &InitOptions,
     templates: &mut [(TemplateNode, Option<String>)],
 ) -> Result<()> {
-    let sizes_given = args.min.is_some()
-        || args.max.is_some()
-        || args.desired.is_some()
-        || !args.sizes.is_empty();
+    let flags = &args.flags;
+    let sizes_given = flags.min.is_some()
+        || flags.max.is_some()
+        || flags.desired.is_some()
+        || !flags.sizes.is_empty();
     let mut taken: Vec<String> = Vec::new();
     let mut sizes = Vec::new();
     for (template, rename) in templates.iter_mut() {
