@@ -22,6 +22,7 @@ mod robustness;
 mod rules;
 mod scale;
 mod scenarios;
+mod setups;
 mod shell_completion;
 mod status;
 mod validate_files;
