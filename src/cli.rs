@@ -276,7 +276,7 @@ pub struct ConnectionArgs {
 }
 
 /// The environment variables the plugin reads, read once, when the command line is parsed
-/// (`__complete`, which skips clap, reads them once too).
+/// (`__complete` reads them the same way, when it reads the words with clap).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Environment {
     /// `KUBECONFIG`: the kubeconfig files, as a list.

@@ -404,17 +404,17 @@ fn options_from_words(words: &[String]) -> (ConnectOptions, ProviderOptions) {
         .subcommand()
         .and_then(|(_, sub)| sub.try_get_one::<String>("config_map").ok().flatten())
         .cloned();
-    let env = crate::cli::Environment::from_process();
-    let mut connect = match &global {
-        Some(global) => global.connect_options(0),
-        None => ConnectOptions::default(),
+    // The environment came with the flags (`GlobalArgs::env`), read once.
+    let (mut connect, config_map_env) = match &global {
+        Some(global) => (global.connect_options(0), global.env.config_map.clone()),
+        None => (ConnectOptions::default(), None),
     };
     connect.verbosity = 0;
     connect.request_timeout = DYNAMIC_TIMEOUT;
     let provider = ProviderOptions {
         ca_version: None,
         config_map,
-        config_map_env: env.config_map,
+        config_map_env,
     };
     (connect, provider)
 }

@@ -1,8 +1,9 @@
 //! `init`: makes both kwok provider ConfigMaps from flags or a wizard, checks them with `validate`, writes them.
 //!
-//! The I/O lives here (user files, the cluster, the output); the catalog (`presets`), the
-//! templates (`templates`), the answers (`plan`) and the manifests (`render`) are pure, and
-//! `prompt` holds every question.
+//! `run` is gather → build → write, as `scale` is plan → apply → render: `gather` does the I/O
+//! of the answers (user files, the cluster, the wizard), `plan::build` decides (pure), `write`
+//! checks and writes. The catalog (`presets`), the templates (`templates`) and the manifests
+//! (`render`) are pure too, and `prompt` holds every question.
 
 pub mod apply;
 pub mod options;
