@@ -87,7 +87,7 @@ fn load_saved_answers(config_dir: Option<&Path>, ui: &Ui) -> Result<Answers> {
 fn save_answers(config_dir: Option<&Path>, answers: &Answers) -> Result<PathBuf> {
     let dir = config_dir
         .ok_or_else(|| Error::input("no user config directory on this system (is HOME set?)"))?;
-    std::fs::create_dir_all(&dir)
+    std::fs::create_dir_all(dir)
         .map_err(|e| Error::input(format!("cannot create {}: {e}", dir.display())))?;
     let path = dir.join(DEFAULTS_FILE);
     let mut text = Vec::new();
