@@ -1232,6 +1232,103 @@ mod tests {
     }
 
     #[test]
+    fn each_layer_gets_its_options_and_the_environment_read_once() {
+        let mut cli = Cli::try_parse_from([
+            "x",
+            "-n",
+            "ns",
+            "--context",
+            "c",
+            "--token",
+            "t",
+            "-vv",
+            "--color",
+            "never",
+            "scale",
+            "g",
+            "--replicas",
+            "2",
+            "--wait",
+            "--config-map",
+            "cm",
+        ])
+        .unwrap();
+        cli.global.env = Environment {
+            kubeconfig: Some("/k".into()),
+            proxy: ProxyEnv {
+                https_proxy: Some("http://p:3128".into()),
+                ..ProxyEnv::default()
+            },
+            pod_namespace: Some("pn".into()),
+            config_map: Some("env-cm".into()),
+            no_color: Some("1".into()),
+            term: None,
+            watch_timeout: Some("5s".into()),
+        };
+        let invocation = cli.finish().unwrap();
+        assert_eq!(
+            invocation.ui,
+            UiOptions {
+                color: ColorMode::Never,
+                verbosity: 6,
+                no_color: Some("1".into()),
+                term: None,
+            }
+        );
+        let c = &invocation.connect;
+        assert_eq!(
+            (c.namespace.as_deref(), c.context.as_deref()),
+            (Some("ns"), Some("c"))
+        );
+        assert_eq!(c.overrides.token.as_deref(), Some("t"));
+        assert_eq!(c.verbosity, 6);
+        assert_eq!(
+            c.kubeconfig_env.as_deref(),
+            Some(std::ffi::OsStr::new("/k"))
+        );
+        assert_eq!(c.proxy.https_proxy.as_deref(), Some("http://p:3128"));
+        assert_eq!(c.pod_namespace.as_deref(), Some("pn"));
+        assert_eq!(c.watch_timeout().unwrap(), Duration::from_secs(5));
+        let Verb::Scale(scale) = &invocation.verb else {
+            panic!("{:?}", invocation.verb)
+        };
+        assert_eq!(scale.groups, ["g"]);
+        assert_eq!(scale.replicas, Some(2));
+        assert_eq!(scale.wait_timeout, Some(DEFAULT_WAIT));
+        assert_eq!(scale.provider.config_map_name().unwrap(), "cm");
+        assert_eq!(scale.provider.config_map_env.as_deref(), Some("env-cm"));
+        let too_long = ConnectOptions {
+            watch_timeout: Some("10m".into()),
+            ..ConnectOptions::default()
+        };
+        assert!(
+            too_long
+                .watch_timeout()
+                .unwrap_err()
+                .message
+                .contains("1s to 294s")
+        );
+    }
+
+    #[test]
+    fn init_checks_what_clap_cannot() {
+        let finish = |args: &[&str]| Cli::try_parse_from(args).unwrap().finish();
+        let text = finish(&["x", "init", "-o", "text"]).unwrap_err();
+        assert!(text.message.starts_with("-o text"), "{}", text.message);
+        assert!(finish(&["x", "init", "--list-presets", "-o", "text"]).is_ok());
+        let both = Cli::try_parse_from(["x", "init", "-o", "yaml", "--apply"]).unwrap_err();
+        assert_eq!(both.kind(), clap::error::ErrorKind::ArgumentConflict);
+        let Verb::Init(init) = finish(&["x", "-n", "ops", "init", "--skip-taint"])
+            .unwrap()
+            .verb
+        else {
+            panic!()
+        };
+        assert_eq!(init.flags.namespace.as_deref(), Some("ops"));
+        assert_eq!(init.flags.skip_taint, Some(true));
+    }
+
+    #[test]
     fn wait_takes_kubectls_timeout_or_its_own_value() {
         let wait = |extra: &[&str]| {
             let mut args = vec!["x", "scale", "g", "--replicas", "1"];
