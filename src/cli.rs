@@ -1,14 +1,53 @@
-//! The command line, declared with clap derive; flags only, no behaviour.
+//! The command line, the top floor: clap's declaration of the flags, the checks clap cannot
+//! make, and the typed options each layer below gets (`Invocation`); nothing below imports it.
 //!
 //! kubectl does not pass its global flags to plugins, so we declare kubectl's own
-//! (`--kubeconfig`, `--context`, `-n`, `--request-timeout`) and parse them ourselves.
+//! (`--kubeconfig`, `--context`, `-n`, `--request-timeout`) and parse them ourselves. The
+//! environment is read here, once, with the flags.
 
+use crate::cluster::{ConnectOptions, Overrides, ProxyEnv};
+use crate::error::{Error, Result};
+use crate::events::options::EventsOptions;
 use crate::events::view::{EventType, Timestamps};
+use crate::init::options::InitOptions;
+use crate::init::plan::Answers;
+use crate::options::ProviderOptions;
+use crate::output::{ColorMode, ListOutput, OutputFormat, UiOptions, ViewOutput};
 use crate::provider::CaVersion;
+use crate::scale::options::{DryRun, ScaleOptions};
+use crate::status::options::StatusOptions;
+use crate::validate::options::ValidateOptions;
+use crate::why::options::WhyOptions;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
+
+pub use crate::duration::parse_duration;
+
+/// The binary's name, as shells complete it when it is run directly.
+pub const BIN: &str = "kubectl-kwokprovider";
+
+/// `clap::ValueEnum` for the plain enums of the layers below, which know nothing of clap.
+macro_rules! value_enum {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$($ty::$variant),+]
+            }
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(clap::builder::PossibleValue::new(match self {
+                    $($ty::$variant => $name),+
+                }))
+            }
+        }
+    };
+}
+
+value_enum!(ColorMode { Auto => "auto", Always => "always", Never => "never" });
+value_enum!(OutputFormat { Text => "text", Json => "json", Yaml => "yaml" });
+value_enum!(ListOutput { Text => "text", Json => "json", Yaml => "yaml", Name => "name" });
+value_enum!(ViewOutput { Text => "text", Json => "json", Yaml => "yaml" });
 
 /// The examples of each `--help`, kept unwrapped: every line, indent included, fits 58
 /// columns, and a long command goes on over `\` lines (so clap never wraps one mid-command
@@ -119,7 +158,7 @@ const EXAMPLES_COMPLETION: &str = r#"Examples:
 
 #[derive(Debug, Parser)]
 #[command(
-    name = crate::completion::BIN,
+    name = BIN,
     bin_name = "kubectl kwokprovider",
     version,
     about = "Build, lint and drive the cluster-autoscaler kwok provider's ConfigMaps",
@@ -237,10 +276,13 @@ pub struct ConnectionArgs {
 }
 
 /// The environment variables the plugin reads, read once, when the command line is parsed
-/// (`__complete`, which skips clap, reads them once too). `KUBECONFIG` is left to kube-rs, which
-/// reads it as client-go does; `cluster::connect` only checks that it names a file first.
+/// (`__complete` reads them the same way, when it reads the words with clap).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Environment {
+    /// `KUBECONFIG`: the kubeconfig files, as a list.
+    pub kubeconfig: Option<OsString>,
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (either case).
+    pub proxy: ProxyEnv,
     /// `POD_NAMESPACE`: the namespace CA reads its ConfigMaps from.
     pub pod_namespace: Option<String>,
     /// `KWOK_PROVIDER_CONFIGMAP`: the provider-config ConfigMap's name, as CA reads it.
@@ -258,6 +300,8 @@ impl Environment {
     pub fn from_process() -> Self {
         let var = |name: &str| std::env::var(name).ok();
         Environment {
+            kubeconfig: std::env::var_os("KUBECONFIG"),
+            proxy: ProxyEnv::from_vars(var),
             pod_namespace: var(crate::provider::ENV_POD_NAMESPACE),
             config_map: var(crate::provider::ENV_CONFIG_MAP),
             no_color: var("NO_COLOR"),
@@ -282,50 +326,13 @@ pub struct ProviderArgs {
 }
 
 impl ProviderArgs {
-    /// `--ca-version`, else the newest behaviour.
-    pub fn ca_version(&self) -> CaVersion {
-        self.ca_version.unwrap_or(CaVersion::LATEST)
+    fn options(&self, env: &Environment) -> ProviderOptions {
+        ProviderOptions {
+            ca_version: self.ca_version,
+            config_map: self.config_map.clone(),
+            config_map_env: env.config_map.clone(),
+        }
     }
-
-    /// The provider-config ConfigMap's name: the flag, else `KWOK_PROVIDER_CONFIGMAP`, else
-    /// the default; an invalid name is a usage error.
-    pub fn config_map_name(&self, env: &Environment) -> crate::error::Result<String> {
-        self.config_map_name_or(None, env)
-    }
-
-    /// As `config_map_name`, for files: with neither the flag nor the environment, a CA
-    /// Deployment in the files that sets `KWOK_PROVIDER_CONFIGMAP` names it, as it does for CA.
-    /// Returns the name, and a note to show when a Deployment named it.
-    pub fn config_map_name_for_files(
-        &self,
-        files: &[crate::inputs::InputFile],
-        env: &Environment,
-    ) -> crate::error::Result<(String, Option<String>)> {
-        crate::inputs::config_map_name_for_files(
-            self.config_map.as_deref(),
-            env.config_map.as_deref(),
-            files,
-        )
-    }
-
-    /// As `config_map_name`, with `fallback` (a saved answer) between the flag and the environment.
-    pub fn config_map_name_or(
-        &self,
-        fallback: Option<&str>,
-        env: &Environment,
-    ) -> crate::error::Result<String> {
-        crate::inputs::config_map_name(
-            self.config_map.as_deref().or(fallback),
-            env.config_map.as_deref(),
-        )
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorMode {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -459,11 +466,24 @@ pub enum Command {
 pub struct CompletionArgs {
     /// The shell, or `kubectl` for kubectl's plugin completion helper.
     #[arg(value_enum)]
-    pub shell: crate::completion::CompletionShell,
+    pub shell: CompletionShell,
+}
+
+/// The shells `completion` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+    /// kubectl's plugin completion helper, `kubectl_complete-kwokprovider`.
+    Kubectl,
 }
 
 #[derive(Debug, Clone, Args)]
 #[command(group = clap::ArgGroup::new("grouping").args(["group_by_label", "group_by_annotation"]))]
+#[command(group = clap::ArgGroup::new("destination").args(["output", "output_dir", "apply"]))]
 pub struct InitArgs {
     /// Never prompt; a missing answer is an error (also the case without a terminal).
     #[arg(long, visible_alias = "yes", short = 'y')]
@@ -538,7 +558,7 @@ pub struct InitArgs {
     pub apply: bool,
 
     /// With --apply: create the namespace if it does not exist (checked before anything else).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["output", "output_dir"])]
     pub create_namespace: bool,
 
     /// Overwrite existing files, or change existing ConfigMaps, without asking.
@@ -712,6 +732,19 @@ pub struct ScaleArgs {
     pub provider: ProviderArgs,
 }
 
+impl InitArgs {
+    /// `-o text` lists the presets, but manifests are YAML or JSON.
+    fn check_output(&self) -> Result<()> {
+        if !self.list_presets && self.output == Some(OutputFormat::Text) {
+            return Err(
+                Error::usage("-o text: init prints manifests as yaml or json")
+                    .with_hint("-o yaml, -o json, --output-dir DIR or --apply"),
+            );
+        }
+        Ok(())
+    }
+}
+
 /// How long `scale --wait` waits when neither --timeout nor --wait=DURATION says.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(300);
 
@@ -727,17 +760,17 @@ impl ScaleArgs {
 
     /// `--wait 3s` (kubectl's spelling is `--wait --timeout 3s`) would make `3s` a node group:
     /// a bare --wait beside a GROUP that reads as a duration is refused, naming both spellings.
-    fn check_wait(&self) -> crate::error::Result<()> {
+    fn check_wait(&self) -> Result<()> {
         if let (Some(Some(_)), Some(_)) = (self.wait, self.timeout) {
-            return Err(crate::error::Error::usage(
-                "--wait=DURATION and --timeout both say how long to wait",
-            )
-            .with_hint("give one: --wait --timeout 3m, or --wait=3m"));
+            return Err(
+                Error::usage("--wait=DURATION and --timeout both say how long to wait")
+                    .with_hint("give one: --wait --timeout 3m, or --wait=3m"),
+            );
         }
         if self.wait == Some(None)
             && let Some(group) = self.groups.iter().find(|g| parse_duration(g).is_ok())
         {
-            return Err(crate::error::Error::usage(format!(
+            return Err(Error::usage(format!(
                 "`{group}` after --wait reads as a node group, not as how long to wait"
             ))
             .with_hint(format!(
@@ -746,39 +779,6 @@ impl ScaleArgs {
         }
         Ok(())
     }
-}
-
-/// `--dry-run`, as kubectl's: none, client (nothing sent), server (`dryRun=All`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DryRun {
-    None,
-    Client,
-    Server,
-}
-
-impl DryRun {
-    /// Whether anything is to be left unchanged (client or server).
-    pub fn any(self) -> bool {
-        self != DryRun::None
-    }
-}
-
-/// `-o` of the verbs that list objects (scale, events).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListOutput {
-    Text,
-    Json,
-    Yaml,
-    Name,
-}
-
-/// `-o` of `status`, which shows one view, not a list of API objects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ViewOutput {
-    Text,
-    Json,
-    Yaml,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -809,13 +809,6 @@ pub struct ValidateArgs {
 
     #[command(flatten)]
     pub provider: ProviderArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Text,
-    Json,
-    Yaml,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -898,21 +891,197 @@ impl clap::builder::TypedValueParser for RuleIdParser {
     }
 }
 
+/// What to run, typed: each layer's options, built from the flags and the environment.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub ui: UiOptions,
+    pub connect: ConnectOptions,
+    pub verb: Verb,
+}
+
+/// The verb to run, with its options.
+#[derive(Debug, Clone)]
+pub enum Verb {
+    Validate(ValidateOptions),
+    Scale(ScaleOptions),
+    Events(EventsOptions),
+    Status(StatusOptions),
+    Init(InitOptions),
+    Why(WhyOptions),
+    Completion(CompletionShell),
+    Man,
+}
+
 impl Cli {
     /// The second stage of parsing, for what clap cannot check alone: the `-v` count becomes a
-    /// kubectl level (-vv 6, -vvv 8, -vvvv 9) and kubectl's `-v=N` joins it, and `scale --wait` is checked against its groups.
-    pub fn finish(mut self) -> crate::error::Result<Cli> {
-        let counted = match self.global.verbosity {
-            0 | 1 => self.global.verbosity,
+    /// kubectl level (-vv 6, -vvv 8, -vvvv 9) and kubectl's `-v=N` joins it, and `scale --wait`
+    /// is checked against its groups. Then each layer's options are built.
+    pub fn finish(self) -> Result<Invocation> {
+        let global = &self.global;
+        let env = &global.env;
+        let verbosity = global.verbosity_level();
+        let verb = match self.command {
+            Command::Validate(args) => Verb::Validate(ValidateOptions {
+                provider: args.provider.options(env),
+                files: args.files,
+                templates: args.templates,
+                output: args.output,
+                list_rules: args.list_rules,
+                disable: args.disable,
+                strict: args.strict,
+            }),
+            Command::Scale(args) => {
+                args.check_wait()?;
+                Verb::Scale(ScaleOptions {
+                    wait_timeout: args.wait_timeout(),
+                    provider: args.provider.options(env),
+                    groups: args.groups,
+                    all: args.all,
+                    replicas: args.replicas,
+                    add: args.add,
+                    remove: args.remove,
+                    files: args.files,
+                    templates: args.templates,
+                    dry_run: args.dry_run,
+                    ignore_limits: args.ignore_limits,
+                    concurrency: args.concurrency,
+                    qps: args.qps,
+                    burst: args.burst,
+                    lock_timeout: args.lock_timeout,
+                    set_hostname: args.set_hostname,
+                    output: args.output,
+                    no_headers: args.no_headers,
+                })
+            }
+            Command::Events(args) => Verb::Events(EventsOptions {
+                all_namespaces: args.all_namespaces,
+                follow: args.follow,
+                since: args.since,
+                max_events: args.max_events,
+                timeout: args.timeout,
+                reason: args.reason,
+                event_type: args.event_type,
+                for_object: args.for_object,
+                nodegroup: args.nodegroup,
+                timestamps: args.timestamps,
+                output: args.output,
+            }),
+            Command::Status(args) => Verb::Status(StatusOptions {
+                provider: args.provider.options(env),
+                ca_namespace: args.ca_namespace,
+                status_config_map: args.status_config_map,
+                watch: args.watch,
+                output: args.output,
+                no_headers: args.no_headers,
+            }),
+            Command::Init(args) => {
+                args.check_output()?;
+                Verb::Init(InitOptions {
+                    flags: Answers {
+                        namespace: global.namespace.clone(),
+                        read_nodes_from: args.read_nodes_from,
+                        group_by_label: args.group_by_label,
+                        group_by_annotation: args.group_by_annotation,
+                        presets: args.presets,
+                        from_nodes: args.from_nodes,
+                        templates_file: args.templates_file,
+                        min: args.min,
+                        max: args.max,
+                        desired: args.desired,
+                        sizes: args.sizes,
+                        skip_taint: args.skip_taint.then_some(true),
+                        gpu_label: args.gpu_label,
+                        config_map: args.provider.config_map.clone(),
+                        templates_config_map: args.templates_config_map,
+                    },
+                    provider: args.provider.options(env),
+                    non_interactive: args.non_interactive,
+                    list_presets: args.list_presets,
+                    output_dir: args.output_dir,
+                    output: args.output,
+                    apply: args.apply,
+                    create_namespace: args.create_namespace,
+                    force: args.force,
+                    save_defaults: args.save_defaults,
+                    config_dir: user_config_dir(),
+                })
+            }
+            Command::Why(args) => Verb::Why(WhyOptions {
+                provider: args.provider.options(env),
+                targets: args.targets,
+                all_namespaces: args.all_namespaces,
+                ca_namespace: args.ca_namespace,
+                selector: args.selector,
+                files: args.files,
+                templates: args.templates,
+                output: args.output,
+            }),
+            Command::Completion(args) => Verb::Completion(args.shell),
+            Command::Man => Verb::Man,
+        };
+        Ok(Invocation {
+            ui: global.ui_options(verbosity),
+            connect: global.connect_options(verbosity),
+            verb,
+        })
+    }
+}
+
+/// The user config directory (`directories`' convention for the platform), where `init` keeps
+/// presets.yaml and defaults.yaml.
+pub fn user_config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", BIN).map(|d| d.config_dir().to_owned())
+}
+
+impl GlobalArgs {
+    /// The kubectl log level: the `-v` count (-vv 6, -vvv 8, -vvvv 9), or `--v=N` if higher.
+    fn verbosity_level(&self) -> u8 {
+        let counted = match self.verbosity {
+            0 | 1 => self.verbosity,
             2 => 6,
             3 => 8,
             _ => 9,
         };
-        self.global.verbosity = counted.max(self.global.log_level.unwrap_or(0));
-        if let Command::Scale(args) = &self.command {
-            args.check_wait()?;
+        counted.max(self.log_level.unwrap_or(0))
+    }
+
+    fn ui_options(&self, verbosity: u8) -> UiOptions {
+        UiOptions {
+            color: self.color,
+            verbosity,
+            no_color: self.env.no_color.clone(),
+            term: self.env.term.clone(),
         }
-        Ok(self)
+    }
+
+    /// What `cluster::connect` needs (`__complete` builds one from the words too).
+    pub fn connect_options(&self, verbosity: u8) -> ConnectOptions {
+        let c = &self.connection;
+        ConnectOptions {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            namespace: self.namespace.clone(),
+            request_timeout: self.request_timeout,
+            verbosity,
+            overrides: Overrides {
+                server: c.server.clone(),
+                token: c.token.clone(),
+                impersonate: c.impersonate.clone(),
+                impersonate_groups: c.impersonate_groups.clone(),
+                impersonate_uid: c.impersonate_uid.clone(),
+                cluster: c.cluster.clone(),
+                user: c.user.clone(),
+                certificate_authority: c.certificate_authority.clone(),
+                client_certificate: c.client_certificate.clone(),
+                client_key: c.client_key.clone(),
+                insecure_skip_tls_verify: c.insecure_skip_tls_verify,
+                tls_server_name: c.tls_server_name.clone(),
+            },
+            kubeconfig_env: self.env.kubeconfig.clone(),
+            pod_namespace: self.env.pod_namespace.clone(),
+            proxy: self.env.proxy.clone(),
+            watch_timeout: self.env.watch_timeout.clone(),
+        }
     }
 }
 
@@ -949,10 +1118,10 @@ pub fn normalize_args(args: Vec<OsString>) -> Vec<OsString> {
     out
 }
 
-/// clap's own colours (help, usage errors), decided from the command line before clap parses
-/// it: the last `--color`, and under `auto` NO_COLOR and TERM=dumb, as for our own output.
-pub fn clap_color(args: &[OsString], env: &Environment) -> clap::ColorChoice {
-    let mut mode = ColorMode::Auto;
+/// The output options known before clap parses the command line (clap prints help and usage
+/// errors itself): the last `--color`, NO_COLOR and TERM.
+pub fn early_ui_options(args: &[OsString], env: &Environment) -> UiOptions {
+    let mut color = ColorMode::Auto;
     let mut iter = args.iter().skip(1).map(|a| a.to_str().unwrap_or(""));
     while let Some(arg) = iter.next() {
         if arg == "--" {
@@ -967,37 +1136,26 @@ pub fn clap_color(args: &[OsString], env: &Environment) -> clap::ColorChoice {
             None => continue,
         };
         if let Ok(parsed) = ColorMode::from_str(value, true) {
-            mode = parsed;
+            color = parsed;
         }
     }
-    match mode {
-        ColorMode::Always => clap::ColorChoice::Always,
-        ColorMode::Never => clap::ColorChoice::Never,
-        ColorMode::Auto
-            if env.no_color.as_deref().is_some_and(|v| !v.is_empty())
-                || env.term.as_deref() == Some("dumb") =>
-        {
-            clap::ColorChoice::Never
-        }
-        ColorMode::Auto => clap::ColorChoice::Auto,
+    UiOptions {
+        color,
+        verbosity: 0,
+        no_color: env.no_color.clone(),
+        term: env.term.clone(),
     }
 }
 
-/// Parses kubectl-style durations: `30s`, `1m`, `1m30s`, `500ms`, `2h`, or a bare number of seconds.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("empty duration".to_owned());
+/// clap's own colours (help, usage errors), by the one colour rule (`UiOptions::colors`):
+/// clap still asks whether its stream is a terminal under `Auto`.
+pub fn clap_color(ui: &UiOptions) -> clap::ColorChoice {
+    match ui.color {
+        ColorMode::Always => clap::ColorChoice::Always,
+        ColorMode::Never => clap::ColorChoice::Never,
+        ColorMode::Auto if ui.colors(true) => clap::ColorChoice::Auto,
+        ColorMode::Auto => clap::ColorChoice::Never,
     }
-    // A bare number is seconds, as kubectl's --request-timeout reads it.
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Ok(Duration::from_secs(seconds));
-    }
-    // Go's and kubectl's spellings (`30s`, `1m30s`, `500ms`, `1h`) are jiff's friendly format.
-    let parsed: jiff::SignedDuration = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration (use e.g. 500ms, 30s, 1m30s, 1h)"))?;
-    Duration::try_from(parsed).map_err(|_| format!("`{text}`: a duration cannot be negative"))
 }
 
 #[cfg(test)]
@@ -1028,10 +1186,11 @@ mod tests {
             .unwrap()
             .finish()
             .unwrap();
-        assert_eq!(cli.global.verbosity, 6);
+        assert_eq!(cli.ui.verbosity, 6);
+        assert_eq!(cli.connect.verbosity, 6);
         let level = |args: &[&str]| {
             let cli = Cli::try_parse_from(args).unwrap().finish().unwrap();
-            cli.global.verbosity
+            cli.ui.verbosity
         };
         assert_eq!(level(&["x", "-v", "status"]), 1);
         assert_eq!(level(&["x", "-vv", "status"]), 6);
@@ -1042,28 +1201,131 @@ mod tests {
 
     #[test]
     fn clap_colours_follow_the_color_flag_and_no_color() {
-        let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        let clap_color = |a: &[&str], env: &Environment| {
+            let args = a.iter().map(OsString::from).collect::<Vec<_>>();
+            clap_color(&early_ui_options(&args, env))
+        };
         let env = Environment::default();
         assert_eq!(
-            clap_color(&args(&["x", "--color", "never", "--help"]), &env),
+            clap_color(&["x", "--color", "never", "--help"], &env),
             clap::ColorChoice::Never
         );
         assert_eq!(
-            clap_color(&args(&["x", "--color=always"]), &env),
+            clap_color(&["x", "--color=always"], &env),
             clap::ColorChoice::Always
         );
+        assert_eq!(clap_color(&["x"], &env), clap::ColorChoice::Auto);
         let no_color = Environment {
             no_color: Some("1".into()),
             ..Environment::default()
         };
+        assert_eq!(clap_color(&["x"], &no_color), clap::ColorChoice::Never);
         assert_eq!(
-            clap_color(&args(&["x"]), &no_color),
-            clap::ColorChoice::Never
-        );
-        assert_eq!(
-            clap_color(&args(&["x", "--color", "always"]), &no_color),
+            clap_color(&["x", "--color", "always"], &no_color),
             clap::ColorChoice::Always
         );
+        let dumb = Environment {
+            term: Some("dumb".into()),
+            ..Environment::default()
+        };
+        assert_eq!(clap_color(&["x"], &dumb), clap::ColorChoice::Never);
+    }
+
+    #[test]
+    fn each_layer_gets_its_options_and_the_environment_read_once() {
+        let mut cli = Cli::try_parse_from([
+            "x",
+            "-n",
+            "ns",
+            "--context",
+            "c",
+            "--token",
+            "t",
+            "-vv",
+            "--color",
+            "never",
+            "scale",
+            "g",
+            "--replicas",
+            "2",
+            "--wait",
+            "--config-map",
+            "cm",
+        ])
+        .unwrap();
+        cli.global.env = Environment {
+            kubeconfig: Some("/k".into()),
+            proxy: ProxyEnv {
+                https_proxy: Some("http://p:3128".into()),
+                ..ProxyEnv::default()
+            },
+            pod_namespace: Some("pn".into()),
+            config_map: Some("env-cm".into()),
+            no_color: Some("1".into()),
+            term: None,
+            watch_timeout: Some("5s".into()),
+        };
+        let invocation = cli.finish().unwrap();
+        assert_eq!(
+            invocation.ui,
+            UiOptions {
+                color: ColorMode::Never,
+                verbosity: 6,
+                no_color: Some("1".into()),
+                term: None,
+            }
+        );
+        let c = &invocation.connect;
+        assert_eq!(
+            (c.namespace.as_deref(), c.context.as_deref()),
+            (Some("ns"), Some("c"))
+        );
+        assert_eq!(c.overrides.token.as_deref(), Some("t"));
+        assert_eq!(c.verbosity, 6);
+        assert_eq!(
+            c.kubeconfig_env.as_deref(),
+            Some(std::ffi::OsStr::new("/k"))
+        );
+        assert_eq!(c.proxy.https_proxy.as_deref(), Some("http://p:3128"));
+        assert_eq!(c.pod_namespace.as_deref(), Some("pn"));
+        assert_eq!(c.watch_timeout().unwrap(), Duration::from_secs(5));
+        let Verb::Scale(scale) = &invocation.verb else {
+            panic!("{:?}", invocation.verb)
+        };
+        assert_eq!(scale.groups, ["g"]);
+        assert_eq!(scale.replicas, Some(2));
+        assert_eq!(scale.wait_timeout, Some(DEFAULT_WAIT));
+        assert_eq!(scale.provider.config_map_name().unwrap(), "cm");
+        assert_eq!(scale.provider.config_map_env.as_deref(), Some("env-cm"));
+        let too_long = ConnectOptions {
+            watch_timeout: Some("10m".into()),
+            ..ConnectOptions::default()
+        };
+        assert!(
+            too_long
+                .watch_timeout()
+                .unwrap_err()
+                .message
+                .contains("1s to 294s")
+        );
+    }
+
+    #[test]
+    fn init_checks_what_clap_cannot() {
+        let finish = |args: &[&str]| Cli::try_parse_from(args).unwrap().finish();
+        let text = finish(&["x", "init", "-o", "text"]).unwrap_err();
+        assert!(text.message.starts_with("-o text"), "{}", text.message);
+        assert!(finish(&["x", "init", "--list-presets", "-o", "text"]).is_ok());
+        let both = Cli::try_parse_from(["x", "init", "-o", "yaml", "--apply"]).unwrap_err();
+        assert_eq!(both.kind(), clap::error::ErrorKind::ArgumentConflict);
+        let Verb::Init(init) = finish(&["x", "-n", "ops", "init", "--skip-taint"])
+            .unwrap()
+            .verb
+        else {
+            panic!()
+        };
+        assert_eq!(init.flags.namespace.as_deref(), Some("ops"));
+        assert_eq!(init.flags.skip_taint, Some(true));
     }
 
     #[test]
@@ -1083,18 +1345,5 @@ mod tests {
             Some(Duration::from_secs(3))
         );
         assert_eq!(wait(&["--wait=2m"]), Some(Duration::from_secs(120)));
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
-        assert_eq!(parse_duration("1m30s").unwrap(), Duration::from_secs(90));
-        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse_duration("0").unwrap(), Duration::ZERO);
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("5x").is_err());
-        assert!(parse_duration("-5s").is_err());
-        assert_eq!(parse_duration("1m0s").unwrap(), Duration::from_secs(60));
-        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
     }
 }

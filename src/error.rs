@@ -1,6 +1,4 @@
-//! The errors that end a command early, each with the exit code it maps to.
-
-use std::fmt;
+//! The errors that end a command early, each with the exit code it maps to and its causes.
 
 /// Exit codes shared by every command.
 pub mod exit {
@@ -15,12 +13,17 @@ pub mod exit {
     pub const INTERRUPTED: u8 = 130;
 }
 
-/// What went wrong, what to do about it, and which exit code it means.
+/// What went wrong, what to do about it, and which exit code it means. `source` is the
+/// error that caused it (kube's, the kubeconfig reader's, an I/O error), kept whole so that
+/// `-v` can print the chain.
 #[derive(Debug, thiserror::Error)]
+#[error("{message}")]
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
     pub hint: Option<String>,
+    #[source]
+    pub source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +50,7 @@ impl Error {
             kind,
             message: message.into(),
             hint: None,
+            source: None,
         }
     }
 
@@ -67,6 +71,26 @@ impl Error {
         self
     }
 
+    /// Keeps the error that caused this one (`causes` lists it and its own sources).
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// The causes, outermost first, each once: what `-v` prints under the message.
+    pub fn causes(&self) -> Vec<String> {
+        let mut causes: Vec<String> = Vec::new();
+        let mut next = std::error::Error::source(self);
+        while let Some(cause) = next {
+            let text = cause.to_string();
+            if causes.last() != Some(&text) {
+                causes.push(text);
+            }
+            next = cause.source();
+        }
+        causes
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self.kind {
             ErrorKind::Usage | ErrorKind::Input => exit::USAGE,
@@ -78,20 +102,28 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         let kind = match e.kind() {
             std::io::ErrorKind::BrokenPipe => ErrorKind::BrokenPipe,
             _ => ErrorKind::Output,
         };
-        Error::new(kind, format!("writing output failed: {e}"))
+        Error::new(kind, format!("writing output failed: {e}")).with_source(e)
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cause_is_kept_and_listed_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let e = Error::cluster("cannot reach the cluster").with_source(io);
+        assert_eq!(e.to_string(), "cannot reach the cluster");
+        assert_eq!(e.causes(), ["refused"]);
+        assert!(Error::usage("bad").causes().is_empty());
+    }
+}

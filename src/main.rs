@@ -1,8 +1,10 @@
-//! Entry point of `kubectl-kwokprovider`: parse flags, run, print errors, map them to exit codes.
+//! Entry point of `kubectl-kwokprovider`: parse flags, run, print errors (with their causes
+//! under -v), map them to exit codes.
 
 use clap::{CommandFactory, FromArgMatches};
 use kwokprovider::cli::{self, Cli};
 use kwokprovider::error::{ErrorKind, exit};
+use kwokprovider::output::UiOptions;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
@@ -21,9 +23,9 @@ fn main() -> ExitCode {
     }
     let args = cli::normalize_args(std::env::args_os().collect());
     // clap prints help and usage errors before we see --color: it is read from argv first.
-    let color = cli::clap_color(&args, &cli::Environment::from_process());
+    let mut ui = cli::early_ui_options(&args, &cli::Environment::from_process());
     let parsed = Cli::command()
-        .color(color)
+        .color(cli::clap_color(&ui))
         .try_get_matches_from(&args)
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {
@@ -38,16 +40,17 @@ fn main() -> ExitCode {
             });
         }
     };
-    let cli = match cli.finish() {
-        Ok(cli) => cli,
+    let invocation = match cli.finish() {
+        Ok(invocation) => invocation,
         Err(e) => {
-            report(&e, color);
+            report(&e, &ui);
             return ExitCode::from(e.exit_code());
         }
     };
+    ui = invocation.ui.clone();
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let result = kwokprovider::run(&cli, &mut out).and_then(|code| match out.flush() {
+    let result = kwokprovider::run(&invocation, &mut out).and_then(|code| match out.flush() {
         // The reader went away (`… | head`): the exit code still tells what was found.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
         flushed => flushed.map(|()| code).map_err(Into::into),
@@ -57,7 +60,7 @@ fn main() -> ExitCode {
         // The reader of our output went away (`… | head`): not a failure.
         Err(e) if e.kind == ErrorKind::BrokenPipe => ExitCode::from(exit::OK),
         Err(e) => {
-            report(&e, color);
+            report(&e, &ui);
             ExitCode::from(e.exit_code())
         }
     }
@@ -79,18 +82,21 @@ fn tidy_no_proxy() {
     }
 }
 
-/// Prints the error and its hint on stderr, `error:` coloured as --color and NO_COLOR say. A closed stderr (`2>&1 | head -1`) loses them,
-/// but never panics: the exit code still tells what happened.
-fn report(e: &kwokprovider::error::Error, color: clap::ColorChoice) {
-    use std::io::IsTerminal;
-    let colors = match color {
-        clap::ColorChoice::Always => true,
-        clap::ColorChoice::Never => false,
-        clap::ColorChoice::Auto => std::io::stderr().is_terminal(),
-    };
-    let red = console::Style::new().red().bold().force_styling(colors);
+/// Prints the error and its hint on stderr, `error:` coloured as --color and NO_COLOR say; with
+/// -v, the errors that caused it, one `caused by:` line each. A closed stderr (`2>&1 | head -1`)
+/// loses them, but never panics: the exit code still tells what happened.
+fn report(e: &kwokprovider::error::Error, ui: &UiOptions) {
+    let red = console::Style::new()
+        .red()
+        .bold()
+        .force_styling(ui.stderr_colors());
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{} {}", red.apply_to("error:"), e.message);
+    if ui.verbosity > 0 {
+        for cause in e.causes() {
+            let _ = writeln!(stderr, "  caused by: {cause}");
+        }
+    }
     if let Some(hint) = &e.hint {
         let _ = writeln!(stderr, "  = hint: {hint}");
     }

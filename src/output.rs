@@ -1,34 +1,78 @@
 //! The output handle (colours from `--color`/`NO_COLOR`/TTY, verbosity, stderr lines) and JSON/YAML data.
+//!
+//! It knows nothing of clap: the command line (`cli.rs`) builds a `UiOptions` and maps its
+//! flags onto `ColorMode` and the output formats declared here.
 
-use crate::cli::{ColorMode, Environment, OutputFormat};
 use serde::Serialize;
 use std::io::{self, Write};
 
-/// Whether to colour a stream: `always`/`never` win; `auto` needs a terminal and no `NO_COLOR`.
-pub fn use_colors(
-    mode: ColorMode,
-    is_terminal: bool,
-    no_color: Option<&str>,
-    term: Option<&str>,
-) -> bool {
-    match mode {
-        ColorMode::Always => true,
-        ColorMode::Never => false,
-        ColorMode::Auto => {
-            is_terminal && no_color.is_none_or(str::is_empty) && term != Some("dumb")
-        }
-    }
+/// `--color`: when to use colours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ColorMode {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
-/// Applies `use_colors` to stdout and stderr; returns stdout's choice.
-pub fn configure_colors(mode: ColorMode, env: &Environment) -> bool {
-    use std::io::IsTerminal;
-    let (no_color, term) = (env.no_color.as_deref(), env.term.as_deref());
-    let stdout = use_colors(mode, io::stdout().is_terminal(), no_color, term);
-    let stderr = use_colors(mode, io::stderr().is_terminal(), no_color, term);
-    console::set_colors_enabled(stdout);
-    console::set_colors_enabled_stderr(stderr);
-    stdout
+/// `-o` of the verbs that show one report (validate, why, init's manifests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Yaml,
+}
+
+/// `-o` of the verbs that list objects (scale, events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListOutput {
+    Text,
+    Json,
+    Yaml,
+    Name,
+}
+
+/// `-o` of `status`, which shows one view, not a list of API objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewOutput {
+    Text,
+    Json,
+    Yaml,
+}
+
+/// What decides how a command talks to people: `--color`, `-v`, and the environment
+/// variables that turn colours off, read once by the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UiOptions {
+    pub color: ColorMode,
+    /// The kubectl log level (`-v` 1, `-vv` 6, …).
+    pub verbosity: u8,
+    /// `NO_COLOR`: no colours under `--color auto`, when set and not empty.
+    pub no_color: Option<String>,
+    /// `TERM`: `dumb` means no colours under `--color auto`.
+    pub term: Option<String>,
+}
+
+impl UiOptions {
+    /// The one colour rule, for a stream that is (or is not) a terminal: `always`/`never` win;
+    /// `auto` needs a terminal, no `NO_COLOR` and a `TERM` other than `dumb`.
+    pub fn colors(&self, is_terminal: bool) -> bool {
+        match self.color {
+            ColorMode::Always => true,
+            ColorMode::Never => false,
+            ColorMode::Auto => {
+                is_terminal
+                    && self.no_color.as_deref().is_none_or(str::is_empty)
+                    && self.term.as_deref() != Some("dumb")
+            }
+        }
+    }
+
+    /// Whether stderr is coloured (errors printed before or after a command runs).
+    pub fn stderr_colors(&self) -> bool {
+        use std::io::IsTerminal;
+        self.colors(io::stderr().is_terminal())
+    }
 }
 
 /// How a command talks to people: data goes to stdout (the `out` writer each verb gets);
@@ -45,12 +89,16 @@ pub struct Ui {
 
 impl Ui {
     /// Decides the colours of both streams (and tells `console`), from the flags and the environment.
-    pub fn new(mode: ColorMode, verbosity: u8, env: &Environment) -> Ui {
-        let stdout_colors = configure_colors(mode, env);
+    pub fn new(options: &UiOptions) -> Ui {
+        use std::io::IsTerminal;
+        let stdout_colors = options.colors(io::stdout().is_terminal());
+        let stderr_colors = options.stderr_colors();
+        console::set_colors_enabled(stdout_colors);
+        console::set_colors_enabled_stderr(stderr_colors);
         Ui {
             stdout_colors,
-            stderr_colors: console::colors_enabled_stderr(),
-            verbosity,
+            stderr_colors,
+            verbosity: options.verbosity,
         }
     }
 
@@ -248,6 +296,15 @@ mod tests {
 
     #[test]
     fn color_decision() {
+        let use_colors = |color, is_terminal, no_color: Option<&str>, term: Option<&str>| {
+            UiOptions {
+                color,
+                verbosity: 0,
+                no_color: no_color.map(str::to_owned),
+                term: term.map(str::to_owned),
+            }
+            .colors(is_terminal)
+        };
         assert!(use_colors(ColorMode::Always, false, Some("1"), None));
         assert!(!use_colors(ColorMode::Never, true, None, None));
         assert!(use_colors(ColorMode::Auto, true, None, Some("xterm")));

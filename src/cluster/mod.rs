@@ -1,15 +1,88 @@
 //! The one place that turns --kubeconfig/--context/-n into a kube client, and maps API errors to exit 3.
+//!
+//! It knows nothing of clap: the command line builds a `ConnectOptions` (the flags and the
+//! environment variables read once) and every verb hands it to `connect`.
 
 mod proxy;
 mod request_log;
 
 pub use proxy::{Proxy, ProxyEnv, Target, proxy_for, tidy_no_proxy};
 
-use crate::cli::{ConnectionArgs, GlobalArgs};
 use crate::error::{Error, Result};
 use kube::config::{KubeConfigOptions, Kubeconfig};
+use std::ffi::OsString;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// How to reach the cluster: kubectl's global flags and the environment, as the command line
+/// read them.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    /// `--kubeconfig`.
+    pub kubeconfig: Option<PathBuf>,
+    /// `--context`.
+    pub context: Option<String>,
+    /// `-n`.
+    pub namespace: Option<String>,
+    /// `--request-timeout` (zero: no limit for the command).
+    pub request_timeout: Duration,
+    /// The kubectl log level: 6 and above log each request.
+    pub verbosity: u8,
+    /// kubectl's connection flags (`--server`, `--token`, `--as`, …).
+    pub overrides: Overrides,
+    /// `KUBECONFIG`.
+    pub kubeconfig_env: Option<OsString>,
+    /// `POD_NAMESPACE`: the namespace CA reads its ConfigMaps from.
+    pub pod_namespace: Option<String>,
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (either case), as client-go reads them.
+    pub proxy: ProxyEnv,
+    /// `KWOKPROVIDER_WATCH_TIMEOUT`, as given (`watch_timeout` reads it).
+    pub watch_timeout: Option<String>,
+}
+
+/// kubectl's connection flags: each overrides the kubeconfig entry of the same name, as
+/// kubectl's ClientConfig overrides do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub server: Option<String>,
+    pub token: Option<String>,
+    pub impersonate: Option<String>,
+    pub impersonate_groups: Vec<String>,
+    pub impersonate_uid: Option<String>,
+    pub cluster: Option<String>,
+    pub user: Option<String>,
+    pub certificate_authority: Option<PathBuf>,
+    pub client_certificate: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    pub insecure_skip_tls_verify: bool,
+    pub tls_server_name: Option<String>,
+}
+
+/// How long the server keeps one watch open (`timeoutSeconds`; client-go's reflectors ask 5
+/// to 10 minutes, kube-rs refuses 295 s or more). `KWOKPROVIDER_WATCH_TIMEOUT` overrides it.
+pub const DEFAULT_WATCH_TIMEOUT: Duration = Duration::from_secs(290);
+pub const MAX_WATCH_TIMEOUT: Duration = Duration::from_secs(294);
+/// A watch silent for its own timeout plus this is taken for a dead connection.
+pub const IDLE_MARGIN: Duration = Duration::from_secs(30);
+
+impl ConnectOptions {
+    /// The `timeoutSeconds` each watch asks for: `KWOKPROVIDER_WATCH_TIMEOUT` (a knob for tests,
+    /// which cannot wait minutes for a watch to end), else `DEFAULT_WATCH_TIMEOUT`.
+    pub fn watch_timeout(&self) -> Result<Duration> {
+        match self.watch_timeout.as_deref() {
+            None | Some("") => Ok(DEFAULT_WATCH_TIMEOUT),
+            Some(text) => crate::duration::parse_duration(text)
+                .ok()
+                .filter(|t| (Duration::from_secs(1)..=MAX_WATCH_TIMEOUT).contains(t))
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "KWOKPROVIDER_WATCH_TIMEOUT `{text}`: expected a duration from 1s to 294s"
+                    ))
+                }),
+        }
+    }
+}
 
 /// A connected client and what the user should be told about where it points.
 pub struct Cluster {
@@ -33,9 +106,9 @@ pub use crate::provider::namespace::{Namespace, resolve_namespace};
 
 /// The namespace of the kubeconfig context (--context, else the current one), read without
 /// connecting; `None` when there is no usable kubeconfig.
-pub fn context_namespace(global: &GlobalArgs) -> Option<String> {
-    let kubeconfig = load_kubeconfig(global).ok()?;
-    let context = global
+pub fn context_namespace(options: &ConnectOptions) -> Option<String> {
+    let kubeconfig = load_kubeconfig(options).ok()?;
+    let context = options
         .context
         .as_ref()
         .or(kubeconfig.current_context.as_ref())?;
@@ -63,6 +136,7 @@ pub fn read_kubeconfig_list(paths: &[PathBuf]) -> Result<Option<Kubeconfig>> {
                 chain(&e)
             ))
             .with_hint("fix or remove that file from the KUBECONFIG list")
+            .with_source(e)
         })?;
         merged = Some(match merged {
             None => next,
@@ -72,6 +146,7 @@ pub fn read_kubeconfig_list(paths: &[PathBuf]) -> Result<Option<Kubeconfig>> {
                     path.display(),
                     chain(&e)
                 ))
+                .with_source(e)
             })?,
         });
     }
@@ -79,43 +154,45 @@ pub fn read_kubeconfig_list(paths: &[PathBuf]) -> Result<Option<Kubeconfig>> {
 }
 
 /// The kubeconfig kubectl would use: --kubeconfig, else the KUBECONFIG list, else ~/.kube/config.
-pub(crate) fn load_kubeconfig(global: &GlobalArgs) -> Result<Kubeconfig> {
+pub(crate) fn load_kubeconfig(options: &ConnectOptions) -> Result<Kubeconfig> {
     let missing = |path: &Path, from: &str| {
         Error::usage(format!("{from} `{}`: no such file", path.display()))
             .with_hint("pass a readable kubeconfig file")
     };
-    if let Some(path) = &global.kubeconfig {
+    if let Some(path) = &options.kubeconfig {
         if !path.exists() {
             return Err(missing(path, "--kubeconfig"));
         }
         return Kubeconfig::read_from(path).map_err(|e| {
             Error::usage(format!("--kubeconfig `{}`: {}", path.display(), chain(&e)))
                 .with_hint("pass a readable kubeconfig file")
+                .with_source(e)
         });
     }
-    if let Some(value) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
-        let paths = kubeconfig_list(&value);
+    if let Some(value) = options.kubeconfig_env.as_ref().filter(|v| !v.is_empty()) {
+        let paths = kubeconfig_list(value);
         if !paths.is_empty() {
             // Like kubectl, a KUBECONFIG list may name missing files, but not only missing ones.
             return read_kubeconfig_list(&paths)?
-                .ok_or_else(|| missing(Path::new(&value), "KUBECONFIG"));
+                .ok_or_else(|| missing(Path::new(value), "KUBECONFIG"));
         }
     }
     let home_config = Kubeconfig::read();
-    if home_config.is_err() && global.connection.server.is_some() {
+    if home_config.is_err() && options.overrides.server.is_some() {
         // As kubectl: --server (with --token or certificates) needs no kubeconfig.
         return Ok(Kubeconfig::default());
     }
     home_config.map_err(|e| {
         Error::cluster(format!("no usable kubeconfig: {}", chain(&e)))
             .with_hint("set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config (or pass -f to validate files)")
+            .with_source(e)
     })
 }
 
 /// Connects as kubectl would: the kubeconfig (flag, else KUBECONFIG, else ~/.kube/config) and
 /// context, through the proxy client-go would use.
-pub async fn connect(global: &GlobalArgs) -> Result<Cluster> {
-    connect_with(global, false).await
+pub async fn connect(options: &ConnectOptions) -> Result<Cluster> {
+    connect_with(options, false).await
 }
 
 /// The context named when --server comes without a kubeconfig context to attach it to.
@@ -127,7 +204,7 @@ const FLAGS_CONTEXT: &str = "(--server)";
 pub fn apply_overrides(
     kubeconfig: &mut Kubeconfig,
     context: Option<&str>,
-    flags: &ConnectionArgs,
+    flags: &Overrides,
 ) -> Result<String> {
     use kube::config::{
         AuthInfo, Cluster as ClusterEntry, Context, NamedAuthInfo, NamedCluster, NamedContext,
@@ -278,13 +355,13 @@ pub fn apply_overrides(
 }
 
 /// As `connect`; `for_watches`: no read timeout (a quiet watch is not a dead one).
-async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster> {
+async fn connect_with(options: &ConnectOptions, for_watches: bool) -> Result<Cluster> {
     let connected_at = tokio::time::Instant::now();
-    let mut kubeconfig = load_kubeconfig(global)?;
+    let mut kubeconfig = load_kubeconfig(options)?;
     let context = apply_overrides(
         &mut kubeconfig,
-        global.context.as_deref(),
-        &global.connection,
+        options.context.as_deref(),
+        &options.overrides,
     )?;
     let named = kubeconfig
         .contexts
@@ -299,8 +376,8 @@ async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster>
         .and_then(|c| c.user.clone())
         .unwrap_or_default();
     let namespace = resolve_namespace(
-        global.namespace.as_deref(),
-        global.env.pod_namespace.as_deref(),
+        options.namespace.as_deref(),
+        options.pod_namespace.as_deref(),
         context_namespace.as_deref(),
         &context,
     );
@@ -311,7 +388,7 @@ async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster>
         ))
         .with_hint("namespace names use lowercase letters, digits and `-`"));
     }
-    let options = KubeConfigOptions {
+    let kubeconfig_options = KubeConfigOptions {
         context: Some(context.clone()),
         ..KubeConfigOptions::default()
     };
@@ -330,23 +407,20 @@ async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster>
             proxy_url = cluster.proxy_url.take();
         }
     }
-    let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+    let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &kubeconfig_options)
         .await
         .map_err(|e| {
             Error::usage(format!("kubeconfig context `{context}`: {}", chain(&e)))
                 .with_hint("check the context's cluster and user entries (and HTTPS_PROXY/NO_PROXY, which kube also reads)")
+                .with_source(e)
         })?;
     let target = Target {
         scheme: config.cluster_url.scheme_str().unwrap_or("https"),
         host: config.cluster_url.host().unwrap_or_default(),
         port: config.cluster_url.port_u16(),
     };
-    config.proxy_url = match proxy_for(
-        &target,
-        proxy_url.as_deref(),
-        &cluster_name,
-        &ProxyEnv::from_process(),
-    ) {
+    config.proxy_url = match proxy_for(&target, proxy_url.as_deref(), &cluster_name, &options.proxy)
+    {
         None => None,
         Some(proxy) => Some(proxy.url.parse().map_err(|e| {
             Error::usage(format!(
@@ -354,12 +428,13 @@ async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster>
                 proxy.url, proxy.from
             ))
             .with_hint("a proxy is http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT")
+            .with_source(e)
         })?),
     };
     // --request-timeout bounds the whole command (`Cluster::deadline`) and each request; with
     // none (kubectl's default, 0), a request still gives up after PER_REQUEST_TIMEOUT of silence.
     // Watches get no read timeout: the server ends them at their timeoutSeconds.
-    let per_request = match global.request_timeout {
+    let per_request = match options.request_timeout {
         Duration::ZERO => PER_REQUEST_TIMEOUT,
         flag => flag,
     };
@@ -379,17 +454,18 @@ async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster>
             "cannot set up a client for {server}: {}",
             chain(&e)
         ))
+        .with_source(e)
     })?;
     let client = builder
         .with_layer(&request_log::RequestLogLayer::new(
-            global.verbosity,
+            options.verbosity,
             server.trim_end_matches('/'),
         ))
         .build();
     // Where CA reads its ConfigMaps: `provider::namespace` decides, this asks the cluster.
     let explicit = !crate::provider::namespace::deployment_decides(
-        global.namespace.as_deref(),
-        global.env.pod_namespace.as_deref(),
+        options.namespace.as_deref(),
+        options.pod_namespace.as_deref(),
     );
     let mut cluster = Cluster {
         client,
@@ -397,7 +473,7 @@ async fn connect_with(global: &GlobalArgs, for_watches: bool) -> Result<Cluster>
         context,
         user,
         namespace,
-        request_timeout: global.request_timeout,
+        request_timeout: options.request_timeout,
         per_request_timeout: per_request,
         connected_at,
         ca_deployment: tokio::sync::OnceCell::new(),
@@ -445,21 +521,19 @@ impl Cluster {
             .ca_deployment
             .get_or_try_init(|| async {
                 let api: kube::Api<Deployment> = kube::Api::all(self.client.clone());
-                let mut token: Option<String> = None;
-                loop {
-                    let mut params = kube::api::ListParams::default().limit(LIST_PAGE);
-                    if let Some(t) = &token {
-                        params = params.continue_token(t);
+                let mut found = None;
+                list_pages(&api, &kube::api::ListParams::default(), |page| {
+                    if let Page::Items(items) = page {
+                        found = items.into_iter().find(runs_kwok_ca);
                     }
-                    let page = read_with_retries(|| api.list(&params)).await?;
-                    if let Some(ca) = page.items.into_iter().find(runs_kwok_ca) {
-                        return Ok::<_, kube::Error>(Some(ca));
+                    // The first CA found ends the list; a compacted snapshot is an error here.
+                    match found {
+                        Some(_) => ControlFlow::Break(()),
+                        None => ControlFlow::Continue(()),
                     }
-                    token = page.metadata.continue_.filter(|t| !t.is_empty());
-                    if token.is_none() {
-                        return Ok(None);
-                    }
-                }
+                })
+                .await?;
+                Ok::<_, kube::Error>(found)
             })
             .await?;
         Ok(found.as_ref())
@@ -577,7 +651,7 @@ impl Cluster {
             ))
             .with_hint("check the `server` of the context's cluster in the kubeconfig: a web page, proxy or ingress answers there")
         };
-        match &e {
+        let error = match &e {
             kube::Error::Api(status) if status.reason == NOT_A_STATUS => not_kubernetes(format!(
                 "HTTP {} with a body that is not a Kubernetes Status (`{}`)",
                 status.code,
@@ -633,7 +707,8 @@ impl Cluster {
                 ))
                 .with_hint("check that the cluster is up and `kubectl cluster-info` works; pick another with --kubeconfig/--context"),
             },
-        }
+        };
+        error.with_source(e)
     }
 
     /// A read that got no answer in time: names what was asked and the timeout.
@@ -743,20 +818,62 @@ impl Cluster {
     where
         K: Clone + serde::de::DeserializeOwned + std::fmt::Debug,
     {
-        let mut token: Option<String> = None;
-        loop {
-            let mut params = selected.clone().limit(LIST_PAGE);
-            if let Some(t) = &token {
-                params = params.continue_token(t);
+        list_pages(api, &selected, |page| match page {
+            Page::Items(items) => {
+                items.iter().for_each(&mut each);
+                ControlFlow::Continue(())
             }
-            let page = read_with_retries(|| api.list(&params))
-                .await
-                .map_err(|e| self.api_error(e, "list", resource, namespace))?;
-            page.items.iter().for_each(&mut each);
-            token = page.metadata.continue_.filter(|t| !t.is_empty());
-            if token.is_none() {
-                return Ok(page.metadata.resource_version.unwrap_or_default());
+            // `each` has seen objects that a full list would repeat: the 410 is the error.
+            Page::Restart => ControlFlow::Break(()),
+        })
+        .await
+        .map_err(|e| self.api_error(e, "list", resource, namespace))
+    }
+}
+
+/// What `list_pages` hands over: a page's objects, or word that the pages so far are void.
+pub enum Page<K> {
+    Items(Vec<K>),
+    /// The snapshot the pages came from was compacted before the last page (410 "continue
+    /// parameter is too old"): a full list of the current state follows, as client-go's pager
+    /// reads it. Breaking here makes the 410 the list's error instead.
+    Restart,
+}
+
+/// Lists `api` a page at a time (`selected`: the selectors), each read retried as
+/// `read_with_retries` does, handing each page to `each` until it breaks or the pages end;
+/// returns the last resourceVersion read. The one paging loop of the plugin.
+pub async fn list_pages<K>(
+    api: &kube::Api<K>,
+    selected: &kube::api::ListParams,
+    mut each: impl FnMut(Page<K>) -> ControlFlow<()>,
+) -> Result<String, kube::Error>
+where
+    K: Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let mut token: Option<String> = None;
+    loop {
+        let mut params = selected.clone().limit(LIST_PAGE);
+        if let Some(t) = &token {
+            params = params.continue_token(t);
+        }
+        let page = match read_with_retries(|| api.list(&params)).await {
+            Ok(page) => page,
+            Err(kube::Error::Api(status)) if status.code == 410 && token.is_some() => {
+                if each(Page::Restart).is_break() {
+                    return Err(kube::Error::Api(status));
+                }
+                let whole = read_with_retries(|| api.list(selected)).await?;
+                let version = whole.metadata.resource_version.unwrap_or_default();
+                let _ = each(Page::Items(whole.items));
+                return Ok(version);
             }
+            Err(e) => return Err(e),
+        };
+        let version = page.metadata.resource_version.unwrap_or_default();
+        token = page.metadata.continue_.filter(|t| !t.is_empty());
+        if each(Page::Items(page.items)).is_break() || token.is_none() {
+            return Ok(version);
         }
     }
 }
@@ -795,8 +912,8 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 /// A client for long watches: as `connect`, but without `--request-timeout` as a read timeout
 /// (a quiet watch is not a dead one: the server ends it at its `timeoutSeconds`, and the
 /// watch loop gives up on a silence longer than that).
-pub async fn connect_for_watches(global: &GlobalArgs) -> Result<Cluster> {
-    connect_with(global, true).await
+pub async fn connect_for_watches(options: &ConnectOptions) -> Result<Cluster> {
+    connect_with(options, true).await
 }
 
 /// How long one request may go unanswered when --request-timeout is 0 (kubectl's default, no

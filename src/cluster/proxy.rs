@@ -18,12 +18,13 @@ pub struct ProxyEnv {
 }
 
 impl ProxyEnv {
-    /// Reads `HTTPS_PROXY`/`https_proxy`, `HTTP_PROXY`/`http_proxy`, `NO_PROXY`/`no_proxy`.
-    pub fn from_process() -> ProxyEnv {
+    /// Takes `HTTPS_PROXY`/`https_proxy`, `HTTP_PROXY`/`http_proxy`, `NO_PROXY`/`no_proxy` from
+    /// `var` (the command line hands the process environment's reader).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> ProxyEnv {
         let any = |names: [&str; 2]| {
             names
                 .iter()
-                .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+                .find_map(|name| var(name).filter(|v| !v.is_empty()))
         };
         ProxyEnv {
             https_proxy: any(["HTTPS_PROXY", "https_proxy"]),

@@ -5,16 +5,19 @@
 //! `kubectl-kwokprovider __complete WORDS…`, which prints one `value<TAB>description` per line
 //! and then cobra's directive line (`:4`). `plan` decides what to complete (pure); `run_complete`
 //! fetches what must come from the cluster, quickly and silently.
+//!
+//! It belongs to the command line: it reads the one flag definition (`cli::Cli`), never the
+//! other way round.
 
 mod scripts;
 
-use crate::cli::{Cli, ColorMode, GlobalArgs};
-use clap::CommandFactory;
+use crate::cli::{BIN, Cli, CompletionShell, GlobalArgs};
+use crate::cluster::ConnectOptions;
+use crate::options::ProviderOptions;
+use clap::{CommandFactory, FromArgMatches};
+use std::ffi::OsString;
 use std::io::Write;
 use std::time::Duration;
-
-/// The binary's name, as shells complete it when it is run directly.
-pub const BIN: &str = "kubectl-kwokprovider";
 
 /// The helper kubectl runs to complete `kubectl kwokprovider …` (install it on PATH, executable).
 pub const KUBECTL_HELPER: &str = "#!/usr/bin/env sh\n\
@@ -24,18 +27,6 @@ exec kubectl-kwokprovider __complete \"$@\"\n";
 
 /// How long dynamic completion may spend on the cluster before giving up silently.
 const DYNAMIC_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// The shells `completion` writes scripts for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CompletionShell {
-    Bash,
-    Zsh,
-    Fish,
-    Powershell,
-    Elvish,
-    /// kubectl's plugin completion helper, `kubectl_complete-kwokprovider`.
-    Kubectl,
-}
 
 /// The completion script for `shell`: bash, zsh and fish ask `__complete` (the planner kubectl's
 /// helper uses too); PowerShell and elvish get clap_complete's static scripts.
@@ -390,64 +381,50 @@ pub fn plan(words: &[String]) -> Completion {
     completion
 }
 
-/// The global flags among `words`, as a `GlobalArgs` for a quick, quiet connection.
-fn global_flags(words: &[String]) -> (GlobalArgs, Option<String>) {
-    let mut global = GlobalArgs {
-        kubeconfig: None,
-        context: None,
-        namespace: None,
-        request_timeout: DYNAMIC_TIMEOUT,
-        color: ColorMode::Never,
-        verbosity: 0,
-        log_level: None,
-        connection: Default::default(),
-        env: crate::cli::Environment::from_process(),
-    };
-    let mut config_map = None;
+/// The flags among `words` that say which cluster and ConfigMap to ask, for a quick, quiet
+/// connection: read by clap from the one flag definition, as far as it can read them (it stops
+/// at a word it cannot).
+fn options_from_words(words: &[String]) -> (ConnectOptions, ProviderOptions) {
     // The last word is the one being completed (`-n kube-`): not a value yet.
     let done = words.split_last().map_or(words, |(_, done)| done);
-    let mut iter = done.iter().peekable();
-    while let Some(word) = iter.next() {
-        let (flag, inline) = match word.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
-            _ => (word.as_str(), None),
-        };
-        if flag == "--insecure-skip-tls-verify" {
-            // A boolean: it never takes the next word.
-            global.connection.insecure_skip_tls_verify = inline.as_deref() != Some("false");
-            continue;
-        }
-        let mut value = || inline.clone().or_else(|| iter.next().cloned());
-        let connection = &mut global.connection;
-        match flag {
-            "--kubeconfig" => global.kubeconfig = value().map(Into::into),
-            "--context" => global.context = value(),
-            "-n" | "--namespace" => global.namespace = value(),
-            "--config-map" => config_map = value(),
-            // kubectl's connection flags, so that completion asks the cluster the command would.
-            "-s" | "--server" => connection.server = value(),
-            "--token" => connection.token = value(),
-            "--as" => connection.impersonate = value(),
-            "--as-group" => connection.impersonate_groups.extend(value()),
-            "--as-uid" => connection.impersonate_uid = value(),
-            "--cluster" => connection.cluster = value(),
-            "--user" => connection.user = value(),
-            "--certificate-authority" => connection.certificate_authority = value().map(Into::into),
-            "--client-certificate" => connection.client_certificate = value().map(Into::into),
-            "--client-key" => connection.client_key = value().map(Into::into),
-            "--tls-server-name" => connection.tls_server_name = value(),
-            _ => {}
-        }
-    }
-    (global, config_map)
+    let argv: Vec<OsString> = std::iter::once(OsString::from(BIN))
+        .chain(done.iter().map(OsString::from))
+        .collect();
+    let parse = |argv: Vec<OsString>| {
+        Cli::command()
+            .ignore_errors(true)
+            .try_get_matches_from(crate::cli::normalize_args(argv))
+            .ok()
+    };
+    let matches = parse(argv)
+        .or_else(|| parse(vec![OsString::from(BIN)]))
+        .unwrap_or_default();
+    let global = GlobalArgs::from_arg_matches(&matches).ok();
+    let config_map = matches
+        .subcommand()
+        .and_then(|(_, sub)| sub.try_get_one::<String>("config_map").ok().flatten())
+        .cloned();
+    // The environment came with the flags (`GlobalArgs::env`), read once.
+    let (mut connect, config_map_env) = match &global {
+        Some(global) => (global.connect_options(0), global.env.config_map.clone()),
+        None => (ConnectOptions::default(), None),
+    };
+    connect.verbosity = 0;
+    connect.request_timeout = DYNAMIC_TIMEOUT;
+    let provider = ProviderOptions {
+        ca_version: None,
+        config_map,
+        config_map_env,
+    };
+    (connect, provider)
 }
 
 /// The dynamic values, or none at all when anything fails or takes too long.
 fn fetch(dynamic: Dynamic, words: &[String]) -> Vec<(String, String)> {
-    let (global, config_map) = global_flags(words);
+    let (connect, provider) = options_from_words(words);
     if dynamic == Dynamic::Contexts {
         // Read as every verb reads it: a KUBECONFIG list merged, missing files skipped.
-        let kubeconfig = crate::cluster::load_kubeconfig(&global).ok();
+        let kubeconfig = crate::cluster::load_kubeconfig(&connect).ok();
         return kubeconfig
             .map(|k| {
                 k.contexts
@@ -467,7 +444,7 @@ fn fetch(dynamic: Dynamic, words: &[String]) -> Vec<(String, String)> {
         .block_on(async {
             tokio::time::timeout(
                 DYNAMIC_TIMEOUT,
-                fetch_from_cluster(dynamic, &global, config_map),
+                fetch_from_cluster(dynamic, &connect, &provider),
             )
             .await
         })
@@ -478,11 +455,11 @@ fn fetch(dynamic: Dynamic, words: &[String]) -> Vec<(String, String)> {
 
 async fn fetch_from_cluster(
     dynamic: Dynamic,
-    global: &GlobalArgs,
-    config_map: Option<String>,
+    connect: &ConnectOptions,
+    provider: &ProviderOptions,
 ) -> Option<Vec<(String, String)>> {
     use k8s_openapi::api::core::v1::{Namespace, Node};
-    let cluster = crate::cluster::connect(global).await.ok()?;
+    let cluster = crate::cluster::connect(connect).await.ok()?;
     let mut values = Vec::new();
     match dynamic {
         Dynamic::Namespaces => {
@@ -511,11 +488,7 @@ async fn fetch_from_cluster(
                 .ok()?;
         }
         Dynamic::NodeGroups => {
-            let name = crate::inputs::config_map_name(
-                config_map.as_deref(),
-                global.env.config_map.as_deref(),
-            )
-            .ok()?;
+            let name = provider.config_map_name().ok()?;
             let version = crate::provider::CaVersion::LATEST;
             let analysis = crate::inputs::live::analyze_config_maps(&cluster, &name, version)
                 .await
@@ -642,10 +615,10 @@ mod tests {
 
     #[test]
     fn connection_flags_are_read_from_the_words() {
-        let (global, _) = global_flags(&words(
+        let (connect, _) = options_from_words(&words(
             "scale -s https://k:6443 --token t --as u --as-group g1 --as-group=g2 --insecure-skip-tls-verify --user x --cluster c --tls-server-name n x",
         ));
-        let c = &global.connection;
+        let c = &connect.overrides;
         assert_eq!(c.server.as_deref(), Some("https://k:6443"));
         assert_eq!(c.token.as_deref(), Some("t"));
         assert_eq!(c.impersonate.as_deref(), Some("u"));
@@ -658,17 +631,27 @@ mod tests {
 
     #[test]
     fn global_flags_are_read_from_the_words() {
-        let (global, config_map) = global_flags(&words(
+        let (connect, provider) = options_from_words(&words(
             "scale --kubeconfig=/k --context c -n ns --config-map cm x",
         ));
         assert_eq!(
-            global.kubeconfig.as_deref(),
+            connect.kubeconfig.as_deref(),
             Some(std::path::Path::new("/k"))
         );
         assert_eq!(
-            (global.context.as_deref(), global.namespace.as_deref()),
+            (connect.context.as_deref(), connect.namespace.as_deref()),
             (Some("c"), Some("ns"))
         );
-        assert_eq!(config_map.as_deref(), Some("cm"));
+        assert_eq!(provider.config_map.as_deref(), Some("cm"));
+        assert_eq!(connect.request_timeout, DYNAMIC_TIMEOUT);
+        // The word being completed is not a flag's value yet.
+        let (connect, _) = options_from_words(&words("status -n kube-"));
+        assert_eq!(connect.namespace, None);
+        // kubectl's spelling of the log level does not stop the reading, nor log requests.
+        let (connect, _) = options_from_words(&words("status -v=6 --context c x"));
+        assert_eq!(
+            (connect.context.as_deref(), connect.verbosity),
+            (Some("c"), 0)
+        );
     }
 }

@@ -14,16 +14,19 @@
 //! reading one full list, and a relist re-sends every event, so the occurrence bookkeeping
 //! here would stay anyway; what is left is this one loop.
 
+pub mod options;
 pub mod reader;
 pub mod view;
 
-use crate::cli::{EventsArgs, GlobalArgs, ListOutput};
-use crate::cluster::{self, Cluster, LIST_PAGE, read_with_retries};
+use crate::cluster::ConnectOptions;
+use crate::cluster::{self, Cluster, IDLE_MARGIN};
 use crate::error::{Error, ErrorKind, Result, exit};
+use crate::output::ListOutput;
 use crate::output::Ui;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Event;
 use kube::api::{Api, ListParams, WatchEvent, WatchParams};
+use options::EventsOptions;
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
@@ -31,12 +34,6 @@ use view::{EventView, Filter};
 
 /// CA's events carry this source component.
 pub const SOURCE_SELECTOR: &str = "source=cluster-autoscaler";
-/// How long the server keeps one watch open (`timeoutSeconds`; client-go's reflectors ask 5
-/// to 10 minutes, kube-rs refuses 295 s or more). `KWOKPROVIDER_WATCH_TIMEOUT` overrides it.
-const DEFAULT_WATCH_TIMEOUT: Duration = Duration::from_secs(290);
-const MAX_WATCH_TIMEOUT: Duration = Duration::from_secs(294);
-/// A watch silent for its own timeout plus this is taken for a dead connection.
-const IDLE_MARGIN: Duration = Duration::from_secs(30);
 /// The first pause after a watch could not be started; it doubles up to `MAX_BACKOFF`, and
 /// resets once a watch runs.
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
@@ -44,7 +41,12 @@ const MAX_BACKOFF: Duration = Duration::from_secs(10);
 /// After this many failed starts in a row, say so (events are being held up, not lost).
 const FAILURES_WORTH_A_NOTE: u32 = 3;
 
-pub fn run(global: &GlobalArgs, args: &EventsArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(
+    connection: &ConnectOptions,
+    args: &EventsOptions,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
     let object = args
         .for_object
         .as_deref()
@@ -63,20 +65,10 @@ pub fn run(global: &GlobalArgs, args: &EventsArgs, out: &mut impl Write, ui: &Ui
         nodegroup: args.nodegroup.clone(),
         since: now - i64::try_from(args.since.as_secs()).unwrap_or(i64::MAX / 2),
     };
-    let watch_timeout = match global.env.watch_timeout.as_deref() {
-        None | Some("") => DEFAULT_WATCH_TIMEOUT,
-        Some(text) => crate::cli::parse_duration(text)
-            .ok()
-            .filter(|t| (Duration::from_secs(1)..=MAX_WATCH_TIMEOUT).contains(t))
-            .ok_or_else(|| {
-                Error::usage(format!(
-                    "KWOKPROVIDER_WATCH_TIMEOUT `{text}`: expected a duration from 1s to 294s"
-                ))
-            })?,
-    };
+    let watch_timeout = connection.watch_timeout()?;
     let outcome: Result<u8> = cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(global).await?;
-        let namespace = (global.namespace.is_some() && !args.all_namespaces)
+        let cluster = cluster::connect(connection).await?;
+        let namespace = (connection.namespace.is_some() && !args.all_namespaces)
             .then(|| cluster.namespace.name.clone());
         let api_for = |client: kube::Client| -> Api<Event> {
             match &namespace {
@@ -85,7 +77,7 @@ pub fn run(global: &GlobalArgs, args: &EventsArgs, out: &mut impl Write, ui: &Ui
             }
         };
         let watch_api = if args.follow {
-            api_for(cluster::connect_for_watches(global).await?.client)
+            api_for(cluster::connect_for_watches(connection).await?.client)
         } else {
             api_for(cluster.client.clone())
         };
@@ -147,7 +139,7 @@ struct Tail<'a> {
     /// For watches: no read timeout (see `cluster::connect_for_watches`).
     watch_api: Api<Event>,
     namespace: Option<String>,
-    args: &'a EventsArgs,
+    args: &'a EventsOptions,
     /// The `timeoutSeconds` each watch asks for.
     watch_timeout: Duration,
     filter: Filter,
@@ -226,40 +218,28 @@ impl Tail<'_> {
     /// of the current state instead, as client-go's pager does: nothing lost, and the caller's
     /// `seen` keeps anything from being repeated.
     async fn list(&self) -> Result<(Vec<EventView>, String)> {
-        let failed = |e| {
-            self.cluster
-                .api_error(e, "list", "events", self.namespace.as_deref())
-        };
         let mut views = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let mut params = ListParams::default()
-                .fields(SOURCE_SELECTOR)
-                .limit(LIST_PAGE);
-            if let Some(t) = &token {
-                params = params.continue_token(t);
-            }
-            let page = match read_with_retries(|| self.api.list(&params)).await {
-                Ok(page) => page,
-                Err(kube::Error::Api(status)) if status.code == 410 && token.is_some() => {
+        let selected = ListParams::default().fields(SOURCE_SELECTOR);
+        let version = cluster::list_pages(&self.api, &selected, |page| {
+            match page {
+                cluster::Page::Items(events) => {
+                    views.extend(events.iter().map(EventView::from_event));
+                }
+                cluster::Page::Restart => {
                     self.ui.detail(
                         "events: the list's snapshot was compacted between pages; reading it whole",
                     );
-                    let whole = ListParams::default().fields(SOURCE_SELECTOR);
-                    let list = read_with_retries(|| self.api.list(&whole))
-                        .await
-                        .map_err(failed)?;
-                    let views = list.items.iter().map(EventView::from_event).collect();
-                    return Ok((views, list.metadata.resource_version.unwrap_or_default()));
+                    views.clear();
                 }
-                Err(e) => return Err(failed(e)),
-            };
-            views.extend(page.items.iter().map(EventView::from_event));
-            token = page.metadata.continue_.filter(|t| !t.is_empty());
-            if token.is_none() {
-                return Ok((views, page.metadata.resource_version.unwrap_or_default()));
             }
-        }
+            std::ops::ControlFlow::Continue(())
+        })
+        .await
+        .map_err(|e| {
+            self.cluster
+                .api_error(e, "list", "events", self.namespace.as_deref())
+        })?;
+        Ok((views, version))
     }
 
     /// Prints the backlog, oldest first.
@@ -308,7 +288,7 @@ impl Tail<'_> {
                 // A stream: one document per event, each opened by `---`.
                 ListOutput::Yaml => {
                     writeln!(out, "---")?;
-                    crate::output::write_data(out, crate::cli::OutputFormat::Yaml, view)?;
+                    crate::output::write_data(out, crate::output::OutputFormat::Yaml, view)?;
                 }
                 ListOutput::Name => writeln!(out, "event/{}", view.name)?,
                 ListOutput::Text => {

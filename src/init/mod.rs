@@ -1,25 +1,27 @@
 //! `init`: makes both kwok provider ConfigMaps from flags or a wizard, checks them with `validate`, writes them.
 //!
-//! The I/O lives here (user files, the cluster, the output); the catalog (`presets`), the
-//! templates (`templates`), the answers (`plan`) and the manifests (`render`) are pure, and
-//! `prompt` holds every question.
+//! `run` is gather → build → write, as `scale` is plan → apply → render: `gather` does the I/O
+//! of the answers (user files, the cluster, the wizard), `plan::build` decides (pure), `write`
+//! checks and writes. The catalog (`presets`), the templates (`templates`) and the manifests
+//! (`render`) are pure too, and `prompt` holds every question.
 
 pub mod apply;
+pub mod options;
 pub mod plan;
 pub mod presets;
 pub mod prompt;
 pub mod render;
 pub mod templates;
 
-use crate::cli::{GlobalArgs, InitArgs, OutputFormat};
+use crate::cluster::ConnectOptions;
 use crate::cluster::{self, Cluster};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::lint::{self, Severity, analysis::Analysis};
+use crate::output::OutputFormat;
 use crate::output::{Table, Ui};
-use crate::provider::{
-    DEFAULT_CONFIG_MAP_NAME, DEFAULT_TEMPLATES_CONFIG_MAP_NAME, ENV_CONFIG_MAP, ENV_POD_NAMESPACE,
-};
+use crate::provider::{DEFAULT_CONFIG_MAP_NAME, ENV_CONFIG_MAP, ENV_POD_NAMESPACE};
 use k8s_openapi::api::core::v1::Node;
+use options::InitOptions;
 use plan::{Answers, Plan, ReadNodesFrom};
 use presets::Preset;
 use prompt::{LiveNode, OutputChoice, Prompter, SourceKind};
@@ -34,14 +36,9 @@ const DEFAULTS_FILE: &str = "defaults.yaml";
 /// How long the wizard waits for a cluster before going on without one.
 const WIZARD_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// The user config directory (`directories`' convention for the platform).
-pub fn config_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", crate::completion::BIN)
-        .map(|d| d.config_dir().to_owned())
-}
-
-fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>> {
-    let Some(path) = config_dir().map(|d| d.join(name)) else {
+/// A file of the user config directory (`config_dir`: none on this system), if it exists.
+fn read_user_file(config_dir: Option<&Path>, name: &str) -> Result<Option<(PathBuf, String)>> {
+    let Some(path) = config_dir.map(|d| d.join(name)) else {
         return Ok(None);
     };
     match std::fs::read_to_string(&path) {
@@ -52,8 +49,8 @@ fn read_user_file(name: &str) -> Result<Option<(PathBuf, String)>> {
 }
 
 /// The catalog: built-in presets plus the user's `presets.yaml`.
-fn load_catalog() -> Result<Vec<Preset>> {
-    let user = match read_user_file(USER_PRESETS_FILE)? {
+fn load_catalog(config_dir: Option<&Path>) -> Result<Vec<Preset>> {
+    let user = match read_user_file(config_dir, USER_PRESETS_FILE)? {
         None => Vec::new(),
         Some((path, text)) => presets::parse_user_file(&path.display().to_string(), &text)
             .map_err(|e| Error::input(e).with_hint("fix or remove the user presets file"))?,
@@ -62,8 +59,8 @@ fn load_catalog() -> Result<Vec<Preset>> {
 }
 
 /// The answers saved by `--save-defaults`, if any.
-fn load_saved_answers(ui: &Ui) -> Result<Answers> {
-    let Some((path, text)) = read_user_file(DEFAULTS_FILE)? else {
+fn load_saved_answers(config_dir: Option<&Path>, ui: &Ui) -> Result<Answers> {
+    let Some((path, text)) = read_user_file(config_dir, DEFAULTS_FILE)? else {
         return Ok(Answers::default());
     };
     let docs = crate::yaml::parse_stream(&text).map_err(|e| {
@@ -87,36 +84,16 @@ fn load_saved_answers(ui: &Ui) -> Result<Answers> {
     Ok(answers)
 }
 
-fn save_answers(answers: &Answers) -> Result<PathBuf> {
-    let dir = config_dir()
+fn save_answers(config_dir: Option<&Path>, answers: &Answers) -> Result<PathBuf> {
+    let dir = config_dir
         .ok_or_else(|| Error::input("no user config directory on this system (is HOME set?)"))?;
-    std::fs::create_dir_all(&dir)
+    std::fs::create_dir_all(dir)
         .map_err(|e| Error::input(format!("cannot create {}: {e}", dir.display())))?;
     let path = dir.join(DEFAULTS_FILE);
     let mut text = Vec::new();
     crate::output::write_data(&mut text, OutputFormat::Yaml, answers)?;
     write_atomically(&path, &text)?;
     Ok(path)
-}
-
-fn answers_from_flags(args: &InitArgs, global: &GlobalArgs) -> Answers {
-    Answers {
-        namespace: global.namespace.clone(),
-        read_nodes_from: args.read_nodes_from,
-        group_by_label: args.group_by_label.clone(),
-        group_by_annotation: args.group_by_annotation.clone(),
-        presets: args.presets.clone(),
-        from_nodes: args.from_nodes.clone(),
-        templates_file: args.templates_file.clone(),
-        min: args.min,
-        max: args.max,
-        desired: args.desired,
-        sizes: args.sizes.clone(),
-        skip_taint: args.skip_taint.then_some(true),
-        gpu_label: args.gpu_label.clone(),
-        config_map: args.provider.config_map.clone(),
-        templates_config_map: args.templates_config_map.clone(),
-    }
 }
 
 fn list_presets(
@@ -164,33 +141,24 @@ enum Destination {
     Apply,
 }
 
-pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
-    let catalog = load_catalog()?;
+/// `init`: gather the answers and templates (flags, saved defaults, the cluster, the wizard),
+/// build the plan (pure: `plan::build`), check it with `validate`, write it.
+pub fn run(
+    connection: &ConnectOptions,
+    args: &InitOptions,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
+    let catalog = load_catalog(args.config_dir.as_deref())?;
     if args.list_presets {
         return list_presets(out, args.output, &catalog);
     }
-    if args.output == Some(OutputFormat::Text) {
-        return Err(
-            Error::usage("-o text: init prints manifests as yaml or json")
-                .with_hint("-o yaml, -o json, --output-dir DIR or --apply"),
-        );
-    }
-    let outputs = [args.output.is_some(), args.output_dir.is_some(), args.apply];
-    if outputs.iter().filter(|o| **o).count() > 1 {
-        return Err(
-            Error::usage("-o, --output-dir and --apply exclude each other; pick one")
-                .with_hint("e.g. --output-dir ./kwok, then kubectl apply -f ./kwok"),
-        );
-    }
-    if args.create_namespace && (args.output.is_some() || args.output_dir.is_some()) {
-        return Err(Error::usage(
-            "--create-namespace goes with --apply: -o and --output-dir write no namespace",
-        ));
-    }
     let interactive =
         !args.non_interactive && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let flags = answers_from_flags(args, global);
-    let mut answers = flags.or(load_saved_answers(ui)?);
+    let answers = args
+        .flags
+        .clone()
+        .or(load_saved_answers(args.config_dir.as_deref(), ui)?);
     let read_from = answers.read_nodes_from.unwrap_or(ReadNodesFrom::Configmap);
     if !interactive && read_from == ReadNodesFrom::Configmap && !answers.has_template_source() {
         return Err(Error::usage("no templates: init needs at least one template source, and cannot ask (no terminal, or --non-interactive)")
@@ -205,250 +173,262 @@ pub fn run(global: &GlobalArgs, args: &InitArgs, out: &mut impl Write, ui: &Ui) 
         Some(path) => read_templates_file(path)?,
         None => Vec::new(),
     };
-    let needs_cluster = args.apply || !answers.from_nodes.is_empty();
     if interactive {
         exit_130_on_interrupt(*ui);
     }
     cluster::runtime()?.block_on(async {
-        let cluster = if needs_cluster {
-            Some(cluster::connect(global).await?)
-        } else if interactive {
-            connect_quietly(global).await
-        } else {
-            None
-        };
-        let live_nodes = match (&cluster, interactive) {
-            (Some(cluster), true) => list_live_nodes(cluster).await.unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        let prompter = interactive.then(Prompter::new);
-        let mut file_templates = file_templates;
-        let mut given = flags_given(args, global);
-        if let Some(p) = &prompter
-            && !given.namespace
-        {
-            answers.namespace = Some(ask_namespace(p, &answers, cluster.as_ref())?);
-            given.namespace = true;
-        }
-        // A namespace that does not exist is found before any other question, and before
-        // anything is written.
-        let mut create_namespace = None;
-        if args.apply
-            && let Some(cluster) = &cluster
-        {
-            let namespace = answers
-                .namespace
-                .clone()
-                .unwrap_or_else(|| cluster.namespace.name.clone());
-            create_namespace = Some(
-                namespace_to_create(cluster, &namespace, args.create_namespace, prompter.as_ref())
-                    .await?,
-            );
-        }
-        if let Some(p) = &prompter {
-            ask_setup(
-                p,
-                &mut answers,
-                given,
-                &catalog,
-                cluster.as_ref(),
-                &live_nodes,
-                &mut file_templates,
-            )?;
-        }
-        let namespace = match &answers.namespace {
-            Some(ns) => ns.clone(),
-            None => default_namespace(global, cluster.as_ref()).name,
-        };
-        if let Some(why) = crate::provider::names::why_not_label(&namespace) {
-            return Err(Error::usage(format!(
-                "`{namespace}` is not a valid namespace name: {why}"
-            )));
-        }
-        let mut templates = Vec::new();
-        for spec in &answers.presets {
-            let (name, group) = plan::split_rename(spec);
-            let Some(preset) = catalog.iter().find(|p| p.name == name) else {
-                let names: Vec<&str> = catalog.iter().map(|p| p.name.as_str()).collect();
-                let hint = match lint::did_you_mean(name, &names) {
-                    Some(close) => format!(
-                        "did you mean `{close}`? (kubectl kwokprovider init --list-presets)"
-                    ),
-                    None => "kubectl kwokprovider init --list-presets shows the catalog".to_owned(),
-                };
-                return Err(
-                    Error::usage(format!("--preset `{name}`: no such preset")).with_hint(hint)
-                );
-            };
-            templates.push((templates::from_preset(preset), group.map(str::to_owned)));
-        }
-        if !answers.from_nodes.is_empty() {
-            let cluster = cluster
-                .as_ref()
-                .ok_or_else(|| Error::cluster("--from-node needs a cluster"))?;
-            for spec in &answers.from_nodes {
-                let (name, group) = plan::split_rename(spec);
-                templates.push((
-                    read_live_node(cluster, name).await?,
-                    group.map(str::to_owned),
-                ));
-            }
-        }
-        templates.extend(file_templates.into_iter().map(|t| (t, None)));
-        if let Some(p) = &prompter {
-            ask_groups(p, &mut answers, args, &mut templates)?;
-        }
-        // The wizard may have changed where CA reads templates from.
-        let read_from = answers.read_nodes_from.unwrap_or(ReadNodesFrom::Configmap);
-        if read_from == ReadNodesFrom::Configmap && templates.is_empty() {
-            return Err(Error::usage("no templates: nothing was chosen to make node groups from")
-                .with_hint("pick presets (--preset), live nodes (--from-node) or a templates file (--templates-file)"));
-        }
-        let grouping = plan::grouping(&answers)?;
-        let groups = plan::groups(templates, &answers)?;
-        let gpu_label = match answers.gpu_label.clone() {
-            Some(key) => Some(key),
-            None => {
-                let native = groups.iter().find_map(|g| g.template.gpu_label_key.clone());
-                match (&prompter, native) {
-                    (Some(p), Some(default)) if args.gpu_label.is_none() => {
-                        Some(p.gpu_label(&default)?)
-                    }
-                    (_, native) => native,
-                }
-            }
-        };
-        if let Some(key) = &gpu_label
-            && let Some(why) = plan::why_not_key(key)
-        {
-            return Err(Error::usage(format!("--gpu-label `{key}`: {why}")));
-        }
-        answers.gpu_label = gpu_label.clone();
-        let config_map = args
-            .provider
-            .config_map_name_or(answers.config_map.as_deref(), &global.env)?;
-        let templates_config_map = answers
-            .templates_config_map
-            .clone()
-            .unwrap_or_else(|| DEFAULT_TEMPLATES_CONFIG_MAP_NAME.to_owned());
-        crate::inputs::config_map_name(Some(&templates_config_map), None)
-            .map_err(|e| Error::usage(format!("--templates-config-map: {}", e.message)))?;
-        let plan = Plan {
-            namespace: namespace.clone(),
-            read_nodes_from: read_from,
-            grouping,
-            groups,
-            skip_taint: answers.skip_taint.unwrap_or(false),
-            gpu_label,
-            config_map,
-            templates_config_map,
+        let mut gathered = gather(
+            connection,
+            args,
+            answers,
+            &catalog,
+            file_templates,
+            interactive,
+        )
+        .await?;
+        let settings = plan::Settings {
+            namespace: gathered.namespace.clone(),
+            config_map: args
+                .provider
+                .config_map_name_or(gathered.answers.config_map.as_deref())?,
             ca_version: args.provider.ca_version(),
         };
-        let generated = render::generate(&plan);
-        let analysis = check(&generated, &plan, answers.templates_file.as_deref(), ui)?;
-        let destination = match (&args.output_dir, args.output, args.apply, &prompter) {
-            (Some(dir), _, _, _) => Destination::Dir(dir.clone()),
-            (_, Some(format), _, _) => Destination::Stdout(format),
-            (_, _, true, _) => Destination::Apply,
-            (None, None, false, Some(p)) => {
-                match p.output(cluster.as_ref().map(|_| namespace.as_str()))? {
-                    OutputChoice::Dir(dir) => Destination::Dir(dir),
-                    OutputChoice::Stdout => Destination::Stdout(OutputFormat::Yaml),
-                    OutputChoice::Apply => Destination::Apply,
-                }
-            }
-            (None, None, false, None) => Destination::Stdout(OutputFormat::Yaml),
-        };
-        crate::validate::report::render_text_to_stderr(&analysis, ui)?;
-        let written = match destination {
-            Destination::Stdout(format) => {
-                write_stdout(out, &generated, format)?;
-                None
-            }
-            Destination::Dir(dir) => {
-                let paths = write_dir(&dir, &generated, args.force, prompter.as_ref(), ui)?;
-                Some(paths)
-            }
-            Destination::Apply => {
-                let cluster = match &cluster {
-                    Some(c) => c,
-                    None => return Err(Error::cluster("--apply needs a cluster")),
-                };
-                let create = match create_namespace {
-                    Some(create) => Ok(create),
-                    None => {
-                        namespace_to_create(
-                            cluster,
-                            &namespace,
-                            args.create_namespace,
-                            prompter.as_ref(),
-                        )
-                        .await
-                    }
-                };
-                if let Ok(decided) = &create {
-                    create_namespace = Some(*decided);
-                }
-                let applied = match create {
-                    Ok(create) => {
-                        apply_to_cluster(
-                            cluster,
-                            &namespace,
-                            create,
-                            &generated,
-                            args.force,
-                            prompter.as_ref(),
-                            ui,
-                        )
-                        .await
-                        .map(|()| create)
-                    }
-                    Err(e) => Err(e),
-                };
-                if let Err(e) = applied {
-                    if prompter.is_some() {
-                        answers.namespace = Some(namespace.clone());
-                        let ca_version = args
-                            .provider
-                            .ca_version
-                            .map(|v| v.to_string().trim_end_matches('+').to_owned());
-                        let mut last: Vec<&str> = Vec::new();
-                        if let Some(v) = &ca_version {
-                            last.extend(["--ca-version", v.as_str()]);
-                        }
-                        if create_namespace == Some(true) || args.create_namespace {
-                            last.push("--create-namespace");
-                        }
-                        last.push("--apply");
-                        ui.say(format!(
-                            "\nThe same answers, without the questions:\n  {}",
-                            answers.command_line(&connection_flags(global), &last)
-                        ));
-                    }
-                    return Err(e);
-                }
-                Some(Vec::new())
-            }
-        };
-        let kwok_present = match &cluster {
-            Some(cluster) => kwok_controller_present(cluster, ui).await,
-            None => None,
-        };
-        print_next_steps(&plan, written.as_deref(), kwok_present, ui);
-        let save = args.save_defaults
-            || match &prompter {
-                Some(p) => p.confirm(
-                    "Save these answers as the defaults for the next run? (--save-defaults)",
-                )?,
-                None => false,
-            };
-        if save {
-            answers.namespace = Some(namespace);
-            let path = save_answers(&answers)?;
-            ui.say(format!("saved these answers to {}", path.display()));
-        }
-        Ok(exit::OK)
+        let templates = std::mem::take(&mut gathered.templates);
+        let plan = plan::build(&gathered.answers, templates, settings)?;
+        gathered.answers.gpu_label = plan.gpu_label.clone();
+        write(connection, args, gathered, &plan, out, ui).await
     })
+}
+
+/// What `gather` found: the answers, completed; the templates; and what `write` still needs.
+struct Gathered {
+    answers: Answers,
+    templates: Vec<plan::NamedTemplate>,
+    namespace: String,
+    cluster: Option<Cluster>,
+    prompter: Option<Prompter>,
+    /// Whether --apply must create the namespace, when that was decided already.
+    create_namespace: Option<bool>,
+}
+
+/// The answers and templates: the flags and saved defaults, completed by the wizard on a
+/// terminal; the catalog's presets, live nodes (from the cluster) and the templates file.
+async fn gather(
+    connection: &ConnectOptions,
+    args: &InitOptions,
+    mut answers: Answers,
+    catalog: &[Preset],
+    mut file_templates: Vec<TemplateNode>,
+    interactive: bool,
+) -> Result<Gathered> {
+    let needs_cluster = args.apply || !answers.from_nodes.is_empty();
+    let cluster = if needs_cluster {
+        Some(cluster::connect(connection).await?)
+    } else if interactive {
+        connect_quietly(connection).await
+    } else {
+        None
+    };
+    let live_nodes = match (&cluster, interactive) {
+        (Some(cluster), true) => list_live_nodes(cluster).await.unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let prompter = interactive.then(Prompter::new);
+    let mut given = flags_given(&args.flags);
+    if let Some(p) = &prompter
+        && !given.namespace
+    {
+        answers.namespace = Some(ask_namespace(p, &answers, cluster.as_ref())?);
+        given.namespace = true;
+    }
+    // A namespace that does not exist is found before any other question, and before
+    // anything is written.
+    let mut create_namespace = None;
+    if args.apply
+        && let Some(cluster) = &cluster
+    {
+        let namespace = answers
+            .namespace
+            .clone()
+            .unwrap_or_else(|| cluster.namespace.name.clone());
+        create_namespace = Some(
+            namespace_to_create(
+                cluster,
+                &namespace,
+                args.create_namespace,
+                prompter.as_ref(),
+            )
+            .await?,
+        );
+    }
+    if let Some(p) = &prompter {
+        ask_setup(
+            p,
+            &mut answers,
+            given,
+            catalog,
+            cluster.as_ref(),
+            &live_nodes,
+            &mut file_templates,
+        )?;
+    }
+    let namespace = match &answers.namespace {
+        Some(ns) => ns.clone(),
+        None => default_namespace(connection, cluster.as_ref()).name,
+    };
+    let mut templates = plan::preset_templates(&answers, catalog)?;
+    if !answers.from_nodes.is_empty() {
+        let cluster = cluster
+            .as_ref()
+            .ok_or_else(|| Error::cluster("--from-node needs a cluster"))?;
+        for spec in &answers.from_nodes {
+            let (name, group) = plan::split_rename(spec);
+            templates.push((
+                read_live_node(cluster, name).await?,
+                group.map(str::to_owned),
+            ));
+        }
+    }
+    templates.extend(file_templates.into_iter().map(|t| (t, None)));
+    if let Some(p) = &prompter {
+        ask_groups(p, &mut answers, args, &mut templates)?;
+        if answers.gpu_label.is_none()
+            && args.flags.gpu_label.is_none()
+            && let Some(native) = plan::native_gpu_label(&templates)
+        {
+            answers.gpu_label = Some(p.gpu_label(&native)?);
+        }
+    }
+    Ok(Gathered {
+        answers,
+        templates,
+        namespace,
+        cluster,
+        prompter,
+        create_namespace,
+    })
+}
+
+/// Renders the plan, checks it with `validate` (CA starts with it), and writes it where asked:
+/// stdout, files or the cluster; then the next steps, and the answers saved if asked.
+async fn write(
+    connection: &ConnectOptions,
+    args: &InitOptions,
+    gathered: Gathered,
+    plan: &Plan,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
+    let Gathered {
+        mut answers,
+        namespace,
+        cluster,
+        prompter,
+        mut create_namespace,
+        ..
+    } = gathered;
+    let generated = render::generate(plan);
+    let analysis = check(&generated, plan, answers.templates_file.as_deref(), ui)?;
+    let destination = match (&args.output_dir, args.output, args.apply, &prompter) {
+        (Some(dir), _, _, _) => Destination::Dir(dir.clone()),
+        (_, Some(format), _, _) => Destination::Stdout(format),
+        (_, _, true, _) => Destination::Apply,
+        (None, None, false, Some(p)) => {
+            match p.output(cluster.as_ref().map(|_| namespace.as_str()))? {
+                OutputChoice::Dir(dir) => Destination::Dir(dir),
+                OutputChoice::Stdout => Destination::Stdout(OutputFormat::Yaml),
+                OutputChoice::Apply => Destination::Apply,
+            }
+        }
+        (None, None, false, None) => Destination::Stdout(OutputFormat::Yaml),
+    };
+    crate::validate::report::render_text_to_stderr(&analysis, ui)?;
+    let written = match destination {
+        Destination::Stdout(format) => {
+            write_stdout(out, &generated, format)?;
+            None
+        }
+        Destination::Dir(dir) => {
+            let paths = write_dir(&dir, &generated, args.force, prompter.as_ref(), ui)?;
+            Some(paths)
+        }
+        Destination::Apply => {
+            let cluster = match &cluster {
+                Some(c) => c,
+                None => return Err(Error::cluster("--apply needs a cluster")),
+            };
+            let create = match create_namespace {
+                Some(create) => Ok(create),
+                None => {
+                    namespace_to_create(
+                        cluster,
+                        &namespace,
+                        args.create_namespace,
+                        prompter.as_ref(),
+                    )
+                    .await
+                }
+            };
+            if let Ok(decided) = &create {
+                create_namespace = Some(*decided);
+            }
+            let applied = match create {
+                Ok(create) => apply_to_cluster(
+                    cluster,
+                    &namespace,
+                    create,
+                    &generated,
+                    args.force,
+                    prompter.as_ref(),
+                    ui,
+                )
+                .await
+                .map(|()| create),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = applied {
+                if prompter.is_some() {
+                    answers.namespace = Some(namespace.clone());
+                    let ca_version = args
+                        .provider
+                        .ca_version
+                        .map(|v| v.to_string().trim_end_matches('+').to_owned());
+                    let mut last: Vec<&str> = Vec::new();
+                    if let Some(v) = &ca_version {
+                        last.extend(["--ca-version", v.as_str()]);
+                    }
+                    if create_namespace == Some(true) || args.create_namespace {
+                        last.push("--create-namespace");
+                    }
+                    last.push("--apply");
+                    ui.say(format!(
+                        "\nThe same answers, without the questions:\n  {}",
+                        answers.command_line(&connection_flags(connection), &last)
+                    ));
+                }
+                return Err(e);
+            }
+            Some(Vec::new())
+        }
+    };
+    let kwok_present = match &cluster {
+        Some(cluster) => kwok_controller_present(cluster, ui).await,
+        None => None,
+    };
+    print_next_steps(plan, written.as_deref(), kwok_present, ui);
+    let save = args.save_defaults
+        || match &prompter {
+            Some(p) => {
+                p.confirm("Save these answers as the defaults for the next run? (--save-defaults)")?
+            }
+            None => false,
+        };
+    if save {
+        answers.namespace = Some(namespace);
+        let path = save_answers(args.config_dir.as_deref(), &answers)?;
+        ui.say(format!("saved these answers to {}", path.display()));
+    }
+    Ok(exit::OK)
 }
 
 /// Ctrl-C while the wizard runs ends it with exit 130 and the cursor shown (dialoguer hides
@@ -499,15 +479,13 @@ struct Given {
     skip_taint: bool,
 }
 
-fn flags_given(args: &InitArgs, global: &GlobalArgs) -> Given {
+fn flags_given(flags: &Answers) -> Given {
     Given {
-        namespace: global.namespace.is_some(),
-        read_nodes_from: args.read_nodes_from.is_some(),
-        grouping: args.group_by_label.is_some() || args.group_by_annotation.is_some(),
-        sources: !args.presets.is_empty()
-            || !args.from_nodes.is_empty()
-            || args.templates_file.is_some(),
-        skip_taint: args.skip_taint,
+        namespace: flags.namespace.is_some(),
+        read_nodes_from: flags.read_nodes_from.is_some(),
+        grouping: flags.group_by_label.is_some() || flags.group_by_annotation.is_some(),
+        sources: flags.has_template_source(),
+        skip_taint: flags.skip_taint.is_some(),
     }
 }
 
@@ -548,13 +526,13 @@ async fn namespace_to_create(
 }
 
 /// The connection flags given, to repeat in a printed command line.
-fn connection_flags(global: &GlobalArgs) -> Vec<String> {
+fn connection_flags(connection: &ConnectOptions) -> Vec<String> {
     let mut flags = Vec::new();
-    if let Some(path) = &global.kubeconfig {
+    if let Some(path) = &connection.kubeconfig {
         flags.push("--kubeconfig".to_owned());
         flags.push(plan::shell_word(&path.display().to_string()));
     }
-    if let Some(context) = &global.context {
+    if let Some(context) = &connection.context {
         flags.push("--context".to_owned());
         flags.push(plan::shell_word(context));
     }
@@ -616,13 +594,14 @@ fn ask_setup(
 fn ask_groups(
     p: &Prompter,
     answers: &mut Answers,
-    args: &InitArgs,
+    args: &InitOptions,
     templates: &mut [(TemplateNode, Option<String>)],
 ) -> Result<()> {
-    let sizes_given = args.min.is_some()
-        || args.max.is_some()
-        || args.desired.is_some()
-        || !args.sizes.is_empty();
+    let flags = &args.flags;
+    let sizes_given = flags.min.is_some()
+        || flags.max.is_some()
+        || flags.desired.is_some()
+        || !flags.sizes.is_empty();
     let mut taken: Vec<String> = Vec::new();
     let mut sizes = Vec::new();
     for (template, rename) in templates.iter_mut() {
@@ -657,22 +636,22 @@ fn ask_groups(
     Ok(())
 }
 
-fn default_namespace(global: &GlobalArgs, cluster: Option<&Cluster>) -> cluster::Namespace {
+fn default_namespace(connection: &ConnectOptions, cluster: Option<&Cluster>) -> cluster::Namespace {
     if let Some(c) = cluster {
         return c.namespace.clone();
     }
-    let context_namespace = cluster::context_namespace(global);
+    let context_namespace = cluster::context_namespace(connection);
     cluster::resolve_namespace(
-        global.namespace.as_deref(),
-        global.env.pod_namespace.as_deref(),
+        connection.namespace.as_deref(),
+        connection.pod_namespace.as_deref(),
         context_namespace.as_deref(),
         "current",
     )
 }
 
 /// Connects for the wizard's offers (live nodes, their keys); without a cluster it goes on.
-async fn connect_quietly(global: &GlobalArgs) -> Option<Cluster> {
-    match tokio::time::timeout(WIZARD_CONNECT_TIMEOUT, cluster::connect(global)).await {
+async fn connect_quietly(connection: &ConnectOptions) -> Option<Cluster> {
+    match tokio::time::timeout(WIZARD_CONNECT_TIMEOUT, cluster::connect(connection)).await {
         Ok(Ok(cluster)) => Some(cluster),
         _ => None,
     }

@@ -1,8 +1,12 @@
 //! `init`'s answers (from flags, saved defaults or the wizard) and the checked plan they make (pure).
+//!
+//! `build` is the whole decision: answers, the templates gathered and the settings decided
+//! outside them in, a checked `Plan` (or the usage error that names the flag) out.
 
+use super::presets::Preset;
 use super::templates::{TemplateNode, stated_sizes, why_not_group_name};
 use crate::error::{Error, Result};
-use crate::provider::{CaVersion, LABEL_HOSTNAME};
+use crate::provider::{CaVersion, DEFAULT_TEMPLATES_CONFIG_MAP_NAME, LABEL_HOSTNAME};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -368,6 +372,96 @@ pub fn groups(
     Ok(groups)
 }
 
+/// A template and the node group it makes when one was named (`=GROUP`, or the wizard's).
+pub type NamedTemplate = (TemplateNode, Option<String>);
+
+/// What `build` takes besides the answers and the templates, decided outside them: the
+/// namespace (the flags, the cluster or the wizard), the provider ConfigMap's name (--config-map,
+/// the saved answer, KWOK_PROVIDER_CONFIGMAP) and the CA version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub namespace: String,
+    pub config_map: String,
+    pub ca_version: CaVersion,
+}
+
+/// The catalog's templates the answers name (`--preset NAME[=GROUP]`), in their order; an
+/// unknown name is a usage error with the closest name.
+pub fn preset_templates(answers: &Answers, catalog: &[Preset]) -> Result<Vec<NamedTemplate>> {
+    let mut templates = Vec::new();
+    for spec in &answers.presets {
+        let (name, group) = split_rename(spec);
+        let Some(preset) = catalog.iter().find(|p| p.name == name) else {
+            let names: Vec<&str> = catalog.iter().map(|p| p.name.as_str()).collect();
+            let hint = match crate::lint::did_you_mean(name, &names) {
+                Some(close) => {
+                    format!("did you mean `{close}`? (kubectl kwokprovider init --list-presets)")
+                }
+                None => "kubectl kwokprovider init --list-presets shows the catalog".to_owned(),
+            };
+            return Err(Error::usage(format!("--preset `{name}`: no such preset")).with_hint(hint));
+        };
+        templates.push((
+            super::templates::from_preset(preset),
+            group.map(str::to_owned),
+        ));
+    }
+    Ok(templates)
+}
+
+/// The GPU label the templates bring (a preset's cloud's), the first one.
+pub fn native_gpu_label(templates: &[NamedTemplate]) -> Option<String> {
+    templates.iter().find_map(|(t, _)| t.gpu_label_key.clone())
+}
+
+/// The checked plan: the answers (after any wizard), the templates gathered (presets, live
+/// nodes, a file, in that order) and the settings. Every name, key and size is checked here.
+pub fn build(answers: &Answers, templates: Vec<NamedTemplate>, settings: Settings) -> Result<Plan> {
+    let Settings {
+        namespace,
+        config_map,
+        ca_version,
+    } = settings;
+    if let Some(why) = crate::provider::names::why_not_label(&namespace) {
+        return Err(Error::usage(format!(
+            "`{namespace}` is not a valid namespace name: {why}"
+        )));
+    }
+    let read_nodes_from = answers.read_nodes_from.unwrap_or(ReadNodesFrom::Configmap);
+    if read_nodes_from == ReadNodesFrom::Configmap && templates.is_empty() {
+        return Err(Error::usage("no templates: nothing was chosen to make node groups from")
+            .with_hint("pick presets (--preset), live nodes (--from-node) or a templates file (--templates-file)"));
+    }
+    let grouping = grouping(answers)?;
+    let gpu_label = answers
+        .gpu_label
+        .clone()
+        .or_else(|| native_gpu_label(&templates));
+    let groups = groups(templates, answers)?;
+    if let Some(key) = &gpu_label
+        && let Some(why) = why_not_key(key)
+    {
+        return Err(Error::usage(format!("--gpu-label `{key}`: {why}")));
+    }
+    let templates_config_map = answers
+        .templates_config_map
+        .clone()
+        .unwrap_or_else(|| DEFAULT_TEMPLATES_CONFIG_MAP_NAME.to_owned());
+    crate::inputs::config_map_name(Some(&templates_config_map), None)
+        .map_err(|e| Error::usage(format!("--templates-config-map: {}", e.message)))?;
+    Ok(Plan {
+        namespace,
+        read_nodes_from,
+        grouping,
+        groups,
+        skip_taint: answers.skip_taint.unwrap_or(false),
+        gpu_label,
+        config_map,
+        templates_config_map,
+        ca_version,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,6 +469,129 @@ mod tests {
 
     fn answers() -> Answers {
         Answers::default()
+    }
+
+    fn settings(namespace: &str) -> Settings {
+        Settings {
+            namespace: namespace.to_owned(),
+            config_map: "kwok-provider-config".to_owned(),
+            ca_version: CaVersion::LATEST,
+        }
+    }
+
+    /// `build` over the built-in catalog, with these presets.
+    fn build_presets(answers: &Answers, namespace: &str) -> Result<Plan> {
+        let catalog = crate::init::presets::builtin();
+        let templates = preset_templates(answers, &catalog)?;
+        build(answers, templates, settings(namespace))
+    }
+
+    #[test]
+    fn build_names_sizes_and_keys_every_group() {
+        let a = Answers {
+            presets: vec!["m5.xlarge=general".into(), "g5.xlarge".into()],
+            max: Some(7),
+            sizes: vec!["general=1:4:2".into()],
+            ..answers()
+        };
+        let plan = build_presets(&a, "kube-system").unwrap();
+        let groups: Vec<(&str, Sizes)> = plan
+            .groups
+            .iter()
+            .map(|g| (g.name.as_str(), g.sizes))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (
+                    "general",
+                    Sizes {
+                        min: 1,
+                        max: 4,
+                        desired: 2
+                    }
+                ),
+                (
+                    "g5-xlarge",
+                    Sizes {
+                        min: 0,
+                        max: 7,
+                        desired: 0
+                    }
+                ),
+            ]
+        );
+        assert_eq!(plan.namespace, "kube-system");
+        assert_eq!(
+            plan.grouping,
+            Grouping::Label(DEFAULT_GROUPING_KEY.to_owned())
+        );
+        assert_eq!(plan.templates_config_map, DEFAULT_TEMPLATES_CONFIG_MAP_NAME);
+        assert_eq!(plan.read_nodes_from, ReadNodesFrom::Configmap);
+        assert!(!plan.skip_taint);
+        assert!(
+            plan.gpu_label.is_some(),
+            "the GPU preset brings its cloud's label"
+        );
+        let chosen = Answers {
+            gpu_label: Some("example.com/gpu".into()),
+            ..a.clone()
+        };
+        assert_eq!(
+            build_presets(&chosen, "ns").unwrap().gpu_label.as_deref(),
+            Some("example.com/gpu"),
+            "an answer wins over the preset's label"
+        );
+    }
+
+    #[test]
+    fn build_refuses_what_ca_could_not_use() {
+        let one = Answers {
+            presets: vec!["m5.xlarge".into()],
+            ..answers()
+        };
+        let message = |answers: &Answers, namespace: &str| {
+            build_presets(answers, namespace).unwrap_err().message
+        };
+        assert!(message(&one, "Bad NS").contains("not a valid namespace name"));
+        assert!(message(&answers(), "ns").contains("no templates"));
+        let from_cluster = Answers {
+            read_nodes_from: Some(ReadNodesFrom::Cluster),
+            ..answers()
+        };
+        assert!(
+            build_presets(&from_cluster, "ns")
+                .unwrap()
+                .groups
+                .is_empty(),
+            "readNodesFrom: cluster needs no templates"
+        );
+        let bad_gpu = Answers {
+            gpu_label: Some("bad key!".into()),
+            ..one.clone()
+        };
+        assert!(message(&bad_gpu, "ns").starts_with("--gpu-label `bad key!`"));
+        let bad_name = Answers {
+            templates_config_map: Some("Bad Name".into()),
+            ..one.clone()
+        };
+        assert!(message(&bad_name, "ns").starts_with("--templates-config-map:"));
+        let twice = Answers {
+            presets: vec!["m5.xlarge".into(), "m5.xlarge".into()],
+            ..answers()
+        };
+        assert!(message(&twice, "ns").contains("two templates would make node group"));
+    }
+
+    #[test]
+    fn an_unknown_preset_names_the_closest() {
+        let a = Answers {
+            presets: vec!["m5.xlarg".into()],
+            ..answers()
+        };
+        let e = preset_templates(&a, &crate::init::presets::builtin()).unwrap_err();
+        assert_eq!(e.message, "--preset `m5.xlarg`: no such preset");
+        assert!(e.hint.unwrap().contains("did you mean `m5.xlarge`?"));
     }
 
     #[test]

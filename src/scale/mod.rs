@@ -5,21 +5,23 @@
 
 pub mod apply;
 pub mod lease;
+pub mod options;
 pub mod plan;
 pub mod render;
 
-use crate::cli::{DryRun, GlobalArgs, ListOutput, OutputFormat, ScaleArgs};
-use crate::cluster::{self, Cluster};
+use crate::cluster::{self, Cluster, ConnectOptions};
 use crate::error::{Error, Result, exit};
 use crate::inputs::GivenFiles;
 use crate::lint::{self, analysis::Analysis};
 use crate::output::Ui;
+use crate::output::{ListOutput, OutputFormat};
 use crate::provider::CaVersion;
 use crate::provider::nodegroups::prepare_template;
 use apply::{Outcome, Runner};
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::Api;
 use lease::Taken;
+use options::{DryRun, ScaleOptions};
 use plan::{Change, GroupPlan, GroupState, MemberNode};
 use render::{FailedNode, GroupResult, GroupRow, Summary};
 use std::collections::{HashMap, HashSet};
@@ -29,7 +31,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 /// What the command line asks for: a listing, or a change to some groups.
-fn requested_change(args: &ScaleArgs) -> Result<Option<Change>> {
+fn requested_change(args: &ScaleOptions) -> Result<Option<Change>> {
     let change = match (args.replicas, args.add, args.remove) {
         (Some(n), _, _) => Some(Change::Replicas(n)),
         (_, Some(k), _) => Some(Change::Add(k)),
@@ -46,16 +48,19 @@ fn requested_change(args: &ScaleArgs) -> Result<Option<Change>> {
     }
 }
 
-pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(
+    connection: &ConnectOptions,
+    args: &ScaleOptions,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
     let change = requested_change(args)?;
-    let mut config_map = args.provider.config_map_name(&global.env)?;
+    let mut config_map = args.provider.config_map_name()?;
     // Files are read before any connection: a bad file is exit 2 even with no cluster.
     let file_inputs = match GivenFiles::read(&args.files, args.templates.as_deref())? {
         None => None,
         Some(given) => {
-            let (name, from_deployment) = args
-                .provider
-                .config_map_name_for_files(&given.files, &global.env)?;
+            let (name, from_deployment) = args.provider.config_map_name_for_files(&given.files)?;
             config_map = name;
             if let Some(note) = from_deployment {
                 ui.say(note);
@@ -64,7 +69,7 @@ pub fn run(global: &GlobalArgs, args: &ScaleArgs, out: &mut impl Write, ui: &Ui)
         }
     };
     cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(global).await?;
+        let cluster = cluster::connect(connection).await?;
         let analysis = match file_inputs {
             Some(inputs) => lint::analyze(&inputs, args.provider.ca_version()),
             None => {
@@ -145,7 +150,7 @@ fn group_states(analysis: &Analysis, members: &[MemberNode]) -> Vec<GroupState> 
 
 fn list(
     out: &mut impl Write,
-    args: &ScaleArgs,
+    args: &ScaleOptions,
     analysis: &Analysis,
     groups: &[GroupState],
 ) -> Result<u8> {
@@ -181,7 +186,7 @@ fn list(
 /// One change run: the cluster, the flags and CA's view of the groups.
 struct Scale<'a> {
     cluster: &'a Cluster,
-    args: &'a ScaleArgs,
+    args: &'a ScaleOptions,
     analysis: &'a Analysis,
     ui: Ui,
 }
@@ -226,7 +231,7 @@ impl Scale<'_> {
             started,
         } = applied?;
         if let (Some(timeout), false, false) = (
-            args.wait_timeout(),
+            args.wait_timeout,
             args.dry_run.any(),
             interrupted || denied.is_some(),
         ) {

@@ -1,8 +1,8 @@
 //! `scale`'s output: the group table, the change summary and their JSON forms (pure).
 
 use super::plan::BusyNode;
-use crate::cli::DryRun;
 use crate::output::Table;
+use crate::scale::options::DryRun;
 use serde::Serialize;
 use std::io::{self, Write};
 

@@ -2,16 +2,20 @@
 //! node groups and the kwok nodes that exist; points out where they disagree, and whether CA
 //! still writes it (its age, stale after a few scan intervals, or missing and why).
 
+pub mod options;
 pub mod view;
 
-use crate::cli::{GlobalArgs, OutputFormat, StatusArgs, ViewOutput, parse_duration};
+use crate::cluster::ConnectOptions;
 use crate::cluster::{self, Cluster, Deadline, read_with_retries};
+use crate::duration::parse_duration;
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::Ui;
+use crate::output::{OutputFormat, ViewOutput};
 use crate::provider::status::{self as ca_status};
 use crate::provider::{DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
 use k8s_openapi::api::core::v1::{ConfigMap, Node};
 use kube::api::Api;
+use options::StatusOptions;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;
@@ -22,11 +26,16 @@ pub const ANNOTATION_LAST_UPDATED: &str = "cluster-autoscaler.kubernetes.io/last
 /// CA's default `--scan-interval`: it writes its status once per loop.
 pub const DEFAULT_SCAN_INTERVAL: Duration = Duration::from_secs(10);
 
-pub fn run(global: &GlobalArgs, args: &StatusArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(
+    connection: &ConnectOptions,
+    args: &StatusOptions,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
     let colors = ui.stdout_colors;
-    let config_map = args.provider.config_map_name(&global.env)?;
+    let config_map = args.provider.config_map_name()?;
     cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(global).await?;
+        let cluster = cluster::connect(connection).await?;
         // One deadline for the whole command (each redraw of `-w` gets its own).
         let mut deadline = cluster.command_deadline();
         let place = locate(&cluster, args, deadline).await?;
@@ -80,7 +89,7 @@ pub fn run(global: &GlobalArgs, args: &StatusArgs, out: &mut impl Write, ui: &Ui
             }
             let change = changed(
                 &cluster,
-                global,
+                connection,
                 &place.namespace,
                 &place.status_name,
                 &snapshot.resource_version,
@@ -118,7 +127,7 @@ struct Place {
 
 /// Where CA writes its status: the flags of a CA Deployment, else `--ca-namespace`. A
 /// Deployments list that times out is a timeout; one that fails otherwise is said and skipped.
-async fn locate(cluster: &Cluster, args: &StatusArgs, deadline: Deadline) -> Result<Place> {
+async fn locate(cluster: &Cluster, args: &StatusOptions, deadline: Deadline) -> Result<Place> {
     let from_flags = |namespace: Option<String>, name: Option<String>, why: String| Place {
         namespace: args
             .ca_namespace
@@ -213,7 +222,7 @@ async fn kwok_nodes_by_group(cluster: &Cluster) -> Result<BTreeMap<String, i64>>
 /// Reads CA's status, the ConfigMaps' groups and the kwok nodes, and joins them, all by `deadline`.
 async fn read(
     cluster: &Cluster,
-    args: &StatusArgs,
+    args: &StatusOptions,
     config_map: &str,
     place: &Place,
     ui: &Ui,
@@ -369,21 +378,20 @@ async fn appeared(cluster: &Cluster, place: &Place) -> Result<()> {
 /// again), draws again.
 async fn changed(
     cluster: &Cluster,
-    global: &GlobalArgs,
+    connection: &ConnectOptions,
     ca_namespace: &str,
     status_name: &str,
     resource_version: &str,
 ) -> Result<bool> {
     use futures::StreamExt;
     use kube::api::{WatchEvent, WatchParams};
-    const WATCH_SECONDS: u32 = 290;
-    let watcher = cluster::connect_for_watches(global).await?;
+    let watcher = cluster::connect_for_watches(connection).await?;
     let api: Api<ConfigMap> = Api::namespaced(watcher.client, ca_namespace);
     let params = WatchParams::default()
         .fields(&format!("metadata.name={status_name}"))
-        .timeout(WATCH_SECONDS);
+        .timeout(cluster::DEFAULT_WATCH_TIMEOUT.as_secs() as u32);
     // Silent past its own timeout plus this: a dead connection.
-    let idle_limit = std::time::Duration::from_secs(u64::from(WATCH_SECONDS) + 30);
+    let idle_limit = cluster::DEFAULT_WATCH_TIMEOUT + cluster::IDLE_MARGIN;
     let mut version = resource_version.to_owned();
     loop {
         let stream = match api.watch(&params, &version).await {

@@ -1,17 +1,23 @@
 //! `validate`: analyses what CA reads (read by `inputs`) and reports what it finds.
 
+pub mod options;
 pub mod report;
 
-use crate::cli::{GlobalArgs, OutputFormat, ValidateArgs};
-use crate::cluster::{connect, runtime};
+use crate::cluster::{ConnectOptions, connect, runtime};
 use crate::error::{Result, exit};
 use crate::inputs::{self, GivenFiles};
 use crate::lint::{self, Diagnostic, Severity, analysis::Analysis};
-use crate::output::Ui;
+use crate::output::{OutputFormat, Ui};
 use crate::provider::CaVersion;
+use options::ValidateOptions;
 use std::io::Write;
 
-pub fn run(global: &GlobalArgs, args: &ValidateArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(
+    connection: &ConnectOptions,
+    args: &ValidateOptions,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
     let styles = report::Styles::new(ui.stdout_colors);
     if args.list_rules {
         match args.output {
@@ -22,13 +28,12 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs, out: &mut impl Write, ui: &
     }
     let analysis = match GivenFiles::read(&args.files, args.templates.as_deref())? {
         None => {
-            let config_map = args.provider.config_map_name(&global.env)?;
-            analyze_live(global, args, &config_map, ui)?
+            let config_map = args.provider.config_map_name()?;
+            analyze_live(connection, args, &config_map, ui)?
         }
         Some(given) => {
-            let (config_map, from_deployment) = args
-                .provider
-                .config_map_name_for_files(&given.files, &global.env)?;
+            let (config_map, from_deployment) =
+                args.provider.config_map_name_for_files(&given.files)?;
             if let Some(note) = from_deployment {
                 ui.say(note);
             }
@@ -42,13 +47,13 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs, out: &mut impl Write, ui: &
 /// The live cluster: what CA reads there, analysed for the CA version that reads it (its
 /// Deployment's image, unless `--ca-version`), then the cluster rules over what else is there.
 fn analyze_live(
-    global: &GlobalArgs,
-    args: &ValidateArgs,
+    connection: &ConnectOptions,
+    args: &ValidateOptions,
     config_map: &str,
     ui: &Ui,
 ) -> Result<Analysis> {
     runtime()?.block_on(async {
-        let cluster = connect(global).await?;
+        let cluster = connect(connection).await?;
         let ns = cluster.namespace.name.clone();
         ui.say(format!(
             "validating ConfigMap `{config_map}` in namespace `{ns}` ({}), context `{}` at {}",
@@ -97,7 +102,7 @@ fn analyze_live(
 pub fn report(
     out: &mut impl Write,
     analysis: &Analysis,
-    args: &ValidateArgs,
+    args: &ValidateOptions,
     styles: &report::Styles,
 ) -> Result<u8> {
     let diagnostics: Vec<Diagnostic> = analysis

@@ -2,13 +2,15 @@
 //! cluster or from files; the I/O lives here, the answers in `model`, their shape in `render`.
 
 pub mod model;
+pub mod options;
 pub mod render;
 
-use crate::cli::{GlobalArgs, OutputFormat, WhyArgs};
+use crate::cluster::ConnectOptions;
 use crate::cluster::{self, Cluster, Namespace, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::events::view::EventView;
 use crate::lint::{self, analysis::Analysis};
+use crate::output::OutputFormat;
 use crate::output::Ui;
 use crate::provider::deployment::ca_deployment;
 use crate::provider::nodegroups::prepare_template;
@@ -21,6 +23,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Event, Node, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, ListParams};
 use model::{DaemonSetPod, GroupInput};
+use options::WhyOptions;
 use render::{CaSide, Owner, OwnerReport, Report};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
@@ -93,7 +96,12 @@ impl PendingOne {
     }
 }
 
-pub fn run(global: &GlobalArgs, args: &WhyArgs, out: &mut impl Write, ui: &Ui) -> Result<u8> {
+pub fn run(
+    connection: &ConnectOptions,
+    args: &WhyOptions,
+    out: &mut impl Write,
+    ui: &Ui,
+) -> Result<u8> {
     let targets = args
         .targets
         .iter()
@@ -103,9 +111,9 @@ pub fn run(global: &GlobalArgs, args: &WhyArgs, out: &mut impl Write, ui: &Ui) -
         if args.templates.is_some() {
             return Err(Error::usage("--templates goes with -f (files)"));
         }
-        live(global, args, &targets, ui)?
+        live(connection, args, &targets, ui)?
     } else {
-        offline(global, args, &targets, ui)?
+        offline(connection, args, &targets, ui)?
     };
     match args.output {
         OutputFormat::Text => render::render_text(out, &report, ui.stdout_colors)?,
@@ -197,15 +205,20 @@ fn controller(
         .map(|r| (r.kind.clone(), r.name.clone()))
 }
 
-fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Result<Report> {
+fn live(
+    connection: &ConnectOptions,
+    args: &WhyOptions,
+    targets: &[Target],
+    ui: &Ui,
+) -> Result<Report> {
     cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(global).await?;
+        let cluster = cluster::connect(connection).await?;
         let pods_namespace = (!args.all_namespaces).then(|| {
-            global
+            connection
                 .namespace
                 .clone()
                 .filter(|n| !n.trim().is_empty())
-                .or_else(|| cluster::context_namespace(global))
+                .or_else(|| cluster::context_namespace(connection))
                 .unwrap_or_else(|| "default".to_owned())
         });
         // Where CA reads its ConfigMaps: its Deployment says; else as the other verbs resolve it.
@@ -225,7 +238,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
                     reason: format!("where Deployment {}/{} reads them", d.namespace, d.name),
                 },
                 match &args.provider.config_map {
-                    Some(_) => args.provider.config_map_name(&global.env)?,
+                    Some(_) => args.provider.config_map_name()?,
                     None => d.reads_config_map().to_owned(),
                 },
             ),
@@ -238,12 +251,12 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
                     },
                     None => cluster::resolve_namespace(
                         None,
-                        global.env.pod_namespace.as_deref(),
-                        cluster::context_namespace(global).as_deref(),
+                        connection.pod_namespace.as_deref(),
+                        cluster::context_namespace(connection).as_deref(),
                         &cluster.context,
                     ),
                 },
-                args.provider.config_map_name(&global.env)?,
+                args.provider.config_map_name()?,
             ),
         };
         ui.say(format!(
@@ -305,7 +318,7 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
             .and_then(|text| crate::provider::status::parse(text));
         let stale = status_map.as_ref().zip(status.as_ref()).and_then(|(cm, status)| {
             let scan_interval = deployment_flag(deployments_seen, "scan-interval")
-                .and_then(|v| crate::cli::parse_duration(&v).ok())
+                .and_then(|v| crate::duration::parse_duration(&v).ok())
                 .filter(|d| !d.is_zero())
                 .unwrap_or(crate::status::DEFAULT_SCAN_INTERVAL);
             stale_for(cm, &status.time, scan_interval)
@@ -602,7 +615,12 @@ fn selector_matches(selector: &str, labels: Option<&Json>) -> Result<bool> {
     Ok(true)
 }
 
-fn offline(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Result<Report> {
+fn offline(
+    connection: &ConnectOptions,
+    args: &WhyOptions,
+    targets: &[Target],
+    ui: &Ui,
+) -> Result<Report> {
     let given = crate::inputs::GivenFiles::read(&args.files, args.templates.as_deref())?.unwrap_or(
         crate::inputs::GivenFiles {
             files: Vec::new(),
@@ -628,9 +646,7 @@ fn offline(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> 
             workloads.extend(items.iter().filter_map(workload));
         }
     }
-    let (config_map, note) = args
-        .provider
-        .config_map_name_for_files(&given.files, &global.env)?;
+    let (config_map, note) = args.provider.config_map_name_for_files(&given.files)?;
     if let Some(note) = note {
         ui.say(note);
     }
@@ -646,7 +662,10 @@ fn offline(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> 
             spec: spec.clone(),
         })
         .collect();
-    let namespace = global.namespace.clone().filter(|n| !n.trim().is_empty());
+    let namespace = connection
+        .namespace
+        .clone()
+        .filter(|n| !n.trim().is_empty());
     let mut pending = Vec::new();
     for (owner, spec, replicas, labels) in &workloads {
         if owner.kind == "DaemonSet" {

@@ -958,3 +958,40 @@ fn completion_reaches_the_server_the_connection_flags_name() {
         out.stdout
     );
 }
+
+/// An error keeps its causes: `-v` prints each under the message (`caused by:`), outermost
+/// first; without -v the message and hint alone.
+#[test]
+fn v_prints_the_causes_of_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    let kubeconfig = write_kubeconfig(dir.path(), "http://127.0.0.1:9", "");
+    let quiet = status(&kubeconfig, &[], &[]);
+    assert_eq!(quiet.code, 3, "{quiet:?}");
+    assert!(
+        quiet.stderr.contains("cannot reach the cluster"),
+        "{}",
+        quiet.stderr
+    );
+    assert!(!quiet.stderr.contains("caused by:"), "{}", quiet.stderr);
+    let verbose = status(&kubeconfig, &[], &["-v"]);
+    assert_eq!(verbose.code, 3, "{verbose:?}");
+    let causes: Vec<&str> = verbose
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("  caused by: "))
+        .collect();
+    assert!(!causes.is_empty(), "{}", verbose.stderr);
+    assert!(
+        causes.iter().any(|c| c.to_lowercase().contains("refused")),
+        "the innermost cause is named: {causes:?}"
+    );
+    let error_line = verbose.stderr.find("error:").unwrap();
+    let hint_line = verbose.stderr.find("= hint:").unwrap();
+    let first_cause = verbose.stderr.find("caused by:").unwrap();
+    assert!(
+        error_line < first_cause && first_cause < hint_line,
+        "{}",
+        verbose.stderr
+    );
+}

@@ -399,8 +399,17 @@ fn bad_answers_are_usage_errors_naming_the_fix() {
         ),
         (
             &["--preset", "m5.xlarge", "-o", "yaml", "--output-dir", "x"],
-            "exclude each other",
+            "cannot be used with",
         ),
+        (
+            &["--preset", "m5.xlarge", "--output-dir", "x", "--apply"],
+            "cannot be used with",
+        ),
+        (
+            &["--preset", "m5.xlarge", "-o", "json", "--create-namespace"],
+            "cannot be used with",
+        ),
+        (&["--preset", "m5.xlarge", "-o", "text"], "-o text"),
         (
             &["--templates-file", "/nonexistent/t.yaml"],
             "--templates-file",

@@ -2,6 +2,7 @@
 
 mod util;
 
+mod architecture;
 mod conformance;
 mod connect;
 mod decode_differential;
@@ -21,6 +22,7 @@ mod robustness;
 mod rules;
 mod scale;
 mod scenarios;
+mod setups;
 mod shell_completion;
 mod status;
 mod validate_files;

@@ -3,6 +3,7 @@
 //! `.ci/run` builds the kit and runs them with `-- --ignored real_`.
 
 use crate::real_cluster::{RealCluster, kit_bin, shared};
+use crate::setups;
 use crate::util::*;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -383,30 +384,13 @@ fn real_ca_scale_up_and_down_match_the_model_and_events_and_status_read_them() {
     let cluster = shared();
     let namespace = cluster.namespace("scaleup");
     let group = cluster.unique("su");
-    let template = json!({
-        "apiVersion": "v1", "kind": "Node",
-        "metadata": {
-            "name": format!("{group}-template"),
-            "annotations": {"cluster-autoscaler.kwok.nodegroup/max-count": "3"},
-            "labels": {"kwok-nodegroup": group, "kubernetes.io/os": "linux",
-                       "node.kubernetes.io/instance-type": "m5.xlarge"},
-        },
-        "status": {
-            "allocatable": {"cpu": "4", "memory": "15Gi", "pods": "110"},
-            "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
-        },
-    });
-    let config = "apiVersion: v1alpha1\nreadNodesFrom: configmap\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\nconfigmap:\n  name: kwok-provider-templates\n";
-    let templates = json!({"apiVersion": "v1", "kind": "List", "items": [template]}).to_string();
+    let template = setups::template_node(
+        &group,
+        json!({"node.kubernetes.io/instance-type": "m5.xlarge"}),
+    );
     cluster.apply(
         Some(&namespace),
-        &json!({"apiVersion": "v1", "kind": "List", "items": [
-            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kwok-provider-config"},
-             "data": {"config": config}},
-            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kwok-provider-templates"},
-             "data": {"templates": templates}},
-        ]})
-        .to_string(),
+        &setups::one_group_config_maps(&template, "configmap"),
     );
     // Scale-down without CA's 10-minute waits, so that the test sees one.
     let ca = cluster.spawn_ca(
@@ -739,29 +723,7 @@ fn real_scale_denied_by_rbac_exits_3() {
 
 /// The example-shaped ConfigMaps for one group `group` (label `kwok-nodegroup`), max 3.
 fn one_group_config_maps(group: &str, read_nodes_from: &str) -> String {
-    let template = json!({
-        "apiVersion": "v1", "kind": "Node",
-        "metadata": {
-            "name": format!("{group}-template"),
-            "annotations": {"cluster-autoscaler.kwok.nodegroup/max-count": "3"},
-            "labels": {"kwok-nodegroup": group, "kubernetes.io/os": "linux"},
-        },
-        "status": {
-            "allocatable": {"cpu": "4", "memory": "15Gi", "pods": "110"},
-            "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
-        },
-    });
-    let config = format!(
-        "apiVersion: v1alpha1\nreadNodesFrom: {read_nodes_from}\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\nconfigmap:\n  name: kwok-provider-templates\n"
-    );
-    let templates = json!({"apiVersion": "v1", "kind": "List", "items": [template]}).to_string();
-    json!({"apiVersion": "v1", "kind": "List", "items": [
-        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kwok-provider-config"},
-         "data": {"config": config}},
-        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kwok-provider-templates"},
-         "data": {"templates": templates}},
-    ]})
-    .to_string()
+    setups::one_group_config_maps(&setups::template_node(group, json!({})), read_nodes_from)
 }
 
 /// A node as a real cluster has it (no kwok providerID, not `fake`) carrying the grouping

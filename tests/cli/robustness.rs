@@ -197,7 +197,10 @@ fn run_in_process(case: &Case) -> Result<Outcome, String> {
         "--color=never".to_owned(),
     ];
     argv.extend(args_for(case, dir.path()));
-    let cli = Cli::try_parse_from(&argv).map_err(|e| format!("argv {argv:?} rejected: {e}"))?;
+    let cli = Cli::try_parse_from(&argv)
+        .map_err(|e| format!("argv {argv:?} rejected: {e}"))?
+        .finish()
+        .map_err(|e| format!("argv {argv:?} rejected: {}", e.message))?;
     let joined = std::thread::Builder::new()
         .stack_size(STACK)
         .spawn(move || {

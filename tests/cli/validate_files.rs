@@ -64,13 +64,7 @@ data:
           allocatable: {cpu: \"4\", memory: 16Gi, pods: \"110\"}
 ";
 
-const RAW_CONFIG: &str = "apiVersion: v1alpha1
-readNodesFrom: configmap
-nodegroups:
-  fromNodeLabelKey: kwok-nodegroup
-configmap:
-  name: kwok-provider-templates
-";
+const RAW_CONFIG: &str = crate::setups::PROVIDER_CONFIG;
 
 const RAW_TEMPLATES: &str = "apiVersion: v1
 kind: Node

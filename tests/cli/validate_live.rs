@@ -149,9 +149,10 @@ fn locations_point_into_the_configmap_data() {
         .server
         .get("configmaps", Some("default"), "kwok-provider-config")
         .unwrap();
-    cm["data"]["config"] = serde_json::Value::String(
-        "apiVersion: v1alpha1\nreadNodesFrom: configmap\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\nconfigmap:\n  name: kwok-provider-templates\nnodes:\n  skipTaint: \"yes\"\n".into(),
-    );
+    cm["data"]["config"] = serde_json::Value::String(format!(
+        "{}nodes:\n  skipTaint: \"yes\"\n",
+        crate::setups::PROVIDER_CONFIG
+    ));
     cluster.server.insert(cm);
     let out = cluster.validate(&["-o", "json"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
