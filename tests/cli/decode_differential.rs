@@ -346,6 +346,7 @@ fn differential(minor: &str, seed: u64) {
     let theirs = oracle_decisions(minor, &inputs);
     let mut agree = 0;
     let mut wording = 0;
+    let mut wording_only = Vec::new();
     let mut disagreements = Vec::new();
     for (input, theirs) in inputs.iter().zip(&theirs) {
         let ours = match input.what {
@@ -356,6 +357,9 @@ fn differential(minor: &str, seed: u64) {
             agree += 1;
         } else if syntax_wording_only(&ours, theirs) {
             wording += 1;
+            wording_only.push(
+                json!({"what": input.what, "text": input.text, "ca": theirs, "validate": ours, "wordingOnly": true}),
+            );
         } else {
             disagreements.push((
                 format!(
@@ -377,7 +381,9 @@ fn differential(minor: &str, seed: u64) {
         &report,
         disagreements
             .iter()
-            .map(|d| d.1.to_string() + "\n")
+            .map(|d| &d.1)
+            .chain(&wording_only)
+            .map(|d| d.to_string() + "\n")
             .collect::<String>(),
     );
     assert!(inputs.len() >= 10_000);
