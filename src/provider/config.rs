@@ -7,7 +7,7 @@
 //! with a small description of CA's Go structs instead of serde derives, because we must also
 //! keep every position and every ignored field for the diagnostics.
 
-use super::{CONFIG_API_VERSION, CaFailure, CaVersion};
+use super::{CONFIG_API_VERSION, CaFailure, CaVersion, go_yaml};
 use crate::yaml::{self, Document, JsonKind, Node, Pos, Resolved, Value};
 use std::collections::HashMap;
 
@@ -201,14 +201,10 @@ pub fn parse_text(text: &str) -> Result<ConfigText, ConfigTextError> {
     if text.is_empty() {
         return Err(ConfigTextError::Empty);
     }
-    let mut reader = yaml::Reader::default();
-    if text.trim_start().starts_with('{') {
-        let mut values =
-            serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
-        return match values.next() {
-            Some(Ok(_)) => {
-                let end = values.byte_offset();
-                let docs = reader
+    if go_yaml::has_json_prefix(text) {
+        return match go_yaml::json_decoder_first_value(text.as_bytes()) {
+            Ok(end) => {
+                let docs = yaml::Reader::default()
                     .parse(&text[..end], 1)
                     .map_err(ConfigTextError::Syntax)?;
                 Ok(ConfigText {
@@ -218,12 +214,15 @@ pub fn parse_text(text: &str) -> Result<ConfigText, ConfigTextError> {
                     ignored_section_line: None,
                 })
             }
-            Some(Err(e)) => Err(ConfigTextError::Json {
-                line: u32::try_from(e.line()).unwrap_or(u32::MAX),
-                col: u32::try_from(e.column()).unwrap_or(u32::MAX),
-                message: e.to_string(),
-            }),
-            None => Err(ConfigTextError::Empty),
+            Err(go_yaml::JsonDecodeError::Eof) => Err(ConfigTextError::Empty),
+            Err(e) => {
+                let (line, col) = go_yaml::line_col(text, e.offset(text));
+                Err(ConfigTextError::Json {
+                    line,
+                    col,
+                    message: e.apimachinery_text(),
+                })
+            }
         };
     }
     parse_yaml(text)
@@ -237,8 +236,12 @@ pub fn parse_for(text: &str, version: CaVersion) -> Result<ConfigText, ConfigTex
         return parsed;
     }
     match parsed {
-        // A JSON syntax error: YAML's reading, else the JSON error (apimachinery's firstErr).
-        Err(json_error @ ConfigTextError::Json { .. }) => parse_yaml(text).map_err(|_| json_error),
+        // A JSON syntax error: YAML's reading if it decodes cleanly, else the JSON error
+        // (apimachinery's firstErr).
+        Err(json_error @ ConfigTextError::Json { .. }) => match parse_yaml(text) {
+            Ok(yaml) if decode(&yaml, version).first_type_error().is_none() => Ok(yaml),
+            _ => Err(json_error),
+        },
         // A JSON type error: YAML's reading if it decodes cleanly, else the JSON one.
         Ok(json) if json.json && decode(&json, version).first_type_error().is_some() => {
             match parse_yaml(text) {

@@ -12,7 +12,7 @@
 //! `YAMLReader` returns every non-empty chunk, even one holding only comments or blank lines,
 //! which then fails to decode ("Object 'Kind' is missing"). We follow the code.
 
-use super::{CaFailure, CaVersion, quantity};
+use super::{CaFailure, CaVersion, go_yaml, quantity};
 use crate::yaml::{self, Document, JsonKind, Node, Resolved, Value, YamlError};
 
 /// A template node, with where it was found.
@@ -45,6 +45,13 @@ pub enum TemplatesError<'d> {
     Syntax(YamlError),
     /// A `---` line followed by something other than a comment.
     Separator { line: u32, rest: String },
+    /// A document that starts with `{` (read as JSON) and is not valid JSON: the message is
+    /// CA's (`couldn't get version/kind; json parse error: …`, in `encoding/json`'s words).
+    Json {
+        line: u32,
+        col: u32,
+        message: String,
+    },
     /// A chunk with nothing but comments or blank lines (`all_blank`: every chunk is).
     Blank {
         line: u32,
@@ -70,6 +77,10 @@ impl TemplatesError<'_> {
             TemplatesError::Separator { rest, .. } => CaFailure::new(
                 format!("invalid Yaml document separator: {rest}"),
                 "a `---` line is followed by content; only a comment may follow it",
+            ),
+            TemplatesError::Json { message, .. } => CaFailure::new(
+                message.clone(),
+                "a templates document starts with `{`, so it is read as JSON, and it is not valid JSON",
             ),
             TemplatesError::Blank {
                 preview, all_blank, ..
@@ -439,6 +450,17 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
     let mut reader = yaml::Reader::default();
     let mut parsed = Vec::with_capacity(chunks.len());
     for chunk in chunks {
+        // The universal deserializer reads a chunk that starts with `{` as JSON.
+        if go_yaml::has_json_prefix(chunk.text)
+            && let Err(e) = go_yaml::json_unmarshal_syntax(chunk.text.as_bytes())
+        {
+            let (line, col) = go_yaml::line_col(chunk.text, e.offset.saturating_sub(1));
+            return Err(TemplatesError::Json {
+                line: line + chunk.first_line - 1,
+                col,
+                message: format!("couldn't get version/kind; json parse error: {}", e.message),
+            });
+        }
         let docs = super::tabs::parse(&mut reader, chunk.text, chunk.first_line)
             .map_err(TemplatesError::Syntax)?;
         let document = docs.into_iter().find(|d| !d.is_empty);
