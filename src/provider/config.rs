@@ -166,7 +166,7 @@ pub struct DecodedConfig<'d> {
 /// How the provider-config text failed before any field was decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigTextError {
-    Syntax(yaml::YamlError),
+    Syntax(go_yaml::GoYamlError),
     /// The value is the empty string: the decoder reports `EOF`.
     Empty,
     /// A `---` line followed by content.
@@ -204,9 +204,9 @@ pub fn parse_text(text: &str) -> Result<ConfigText, ConfigTextError> {
     if go_yaml::has_json_prefix(text) {
         return match go_yaml::json_decoder_first_value(text.as_bytes()) {
             Ok(end) => {
-                let docs = yaml::Reader::default()
-                    .parse(&text[..end], 1)
-                    .map_err(ConfigTextError::Syntax)?;
+                let docs =
+                    go_yaml::read_first_document(&mut yaml::Reader::default(), &text[..end], 1)
+                        .map_err(ConfigTextError::Syntax)?;
                 Ok(ConfigText {
                     docs: with_a_document(docs),
                     json: true,
@@ -264,7 +264,7 @@ fn parse_yaml(text: &str) -> Result<ConfigText, ConfigTextError> {
         return Err(ConfigTextError::Empty);
     };
     let docs = with_a_document(
-        super::tabs::parse(&mut reader, first.text, first.first_line)
+        go_yaml::read_first_document(&mut reader, first.text, first.first_line)
             .map_err(ConfigTextError::Syntax)?,
     );
     let has_content = |chunk: &yaml::Chunk<'_>| {

@@ -10,7 +10,7 @@
 //! with no line at all when that mark is 0. [`go_yaml_text`] maps the front end's refusals onto
 //! those, kind by kind, where the two parsers stop at the same place.
 
-use crate::yaml::YamlError;
+use crate::yaml::{Document, Reader, YamlError};
 
 /// A syntax error of Go's `encoding/json` scanner: its message and `Offset` (bytes read,
 /// the offending one included).
@@ -482,10 +482,191 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     )
 }
 
-/// go-yaml's text for a refusal of the front end (`yaml: …`). Placeholder until the wording
-/// map below lands: the front end's own words.
-pub fn go_yaml_text(error: &YamlError) -> String {
-    error.go_text()
+/// A YAML refusal of the front end, with go-yaml's words for it (what CA prints). Derefs to
+/// the front end's error (its message and position, for diagnostics).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoYamlError {
+    pub error: YamlError,
+    /// `yaml: …` as go-yaml words the refusal of this chunk.
+    pub text: String,
+}
+
+impl std::ops::Deref for GoYamlError {
+    type Target = YamlError;
+
+    fn deref(&self) -> &YamlError {
+        &self.error
+    }
+}
+
+impl GoYamlError {
+    /// The error as go-yaml (CA's YAML reader) prints it.
+    pub fn go_text(&self) -> String {
+        self.text.clone()
+    }
+}
+
+/// Parses one chunk (`YAMLReader`'s, whose first line is line `first_line` of the input) as
+/// go-yaml's `Unmarshal` reads it: the first document only (after a `...` line, or once a
+/// finished root is followed by more, go-yaml stops reading), a tab after a key's colon as a
+/// space, and refusals in go-yaml's words.
+pub fn read_first_document(
+    reader: &mut Reader,
+    chunk: &str,
+    first_line: u32,
+) -> Result<Vec<Document>, GoYamlError> {
+    let error = match super::tabs::parse(reader, chunk, first_line) {
+        Ok(docs) => return Ok(docs),
+        Err(error) => error,
+    };
+    let error_line = error.pos.line.saturating_sub(first_line) as usize;
+    // The first document ended where the front end wanted a new one: go-yaml never asks.
+    if error
+        .message
+        .contains("did not find expected <document start>")
+    {
+        let end = byte_offset(chunk, error_line, error.pos.col.saturating_sub(1) as usize);
+        if let Ok(docs) = super::tabs::parse(reader, &chunk[..end], first_line) {
+            return Ok(docs);
+        }
+    }
+    // A `...` line ends the first document: go-yaml reads nothing after it.
+    let mut start = 0;
+    for (index, line) in chunk.split_inclusive('\n').enumerate() {
+        if index >= error_line {
+            break;
+        }
+        start += line.len();
+        let rest = line.strip_prefix("...");
+        if rest.is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\r', '\n'])) {
+            if let Ok(docs) = super::tabs::parse(reader, &chunk[..start], first_line) {
+                return Ok(docs);
+            }
+            break;
+        }
+    }
+    let text = go_yaml_words(&error, chunk, first_line);
+    Err(GoYamlError { error, text })
+}
+
+/// The byte offset of character `col` (from 0) of line `line` (from 0) of `text`.
+fn byte_offset(text: &str, line: usize, col: usize) -> usize {
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let rest = &text[start.min(text.len())..];
+    start + rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i)
+}
+
+/// Where go-yaml's message comes from: its scanner prints the 1-based line of the problem;
+/// its parser prints libyaml's 0-based mark (yaml.v2 `fail`), and no line when that is 0.
+enum GoYamlStage {
+    Scanner(usize),
+    Parser(usize),
+    NoLine,
+}
+
+/// go-yaml's `yaml: …` text for the front end's refusal `error` of `chunk`.
+fn go_yaml_words(error: &YamlError, chunk: &str, first_line: u32) -> String {
+    if error.go_yaml.is_some() {
+        return error.go_text();
+    }
+    // The line within the chunk (go-yaml reads one chunk at a time), from 1.
+    let line = error.pos.line.saturating_sub(first_line) as usize + 1;
+    let message = error.message.as_str();
+    let (problem, stage) = if message.contains("tabs disallowed within this context") {
+        (
+            "found character that cannot start any token".to_owned(),
+            GoYamlStage::Scanner(line),
+        )
+    } else if message.contains("while scanning a plain scalar, found a tab") {
+        // libyaml stops at the tab indenting the scalar's next line.
+        (
+            "found a tab character that violates indentation".to_owned(),
+            GoYamlStage::Scanner(next_tab_indented_line(chunk, line).unwrap_or(line + 1)),
+        )
+    } else if message.contains("found unknown anchor") {
+        let name = alias_name(chunk, line, error.pos.col as usize);
+        (
+            format!("unknown anchor '{name}' referenced"),
+            GoYamlStage::NoLine,
+        )
+    } else if message.contains("invalid trailing content after")
+        || message.contains("misplaced bracket")
+    {
+        (
+            "did not find expected key".to_owned(),
+            GoYamlStage::Parser(line),
+        )
+    } else if message.contains("comment intercepting the multiline text") {
+        (
+            "did not find expected key".to_owned(),
+            GoYamlStage::Parser(line + 1),
+        )
+    } else if message.contains("unclosed bracket '{'") {
+        // libyaml complains at the token after the last entry, on the next line.
+        (
+            "did not find expected ',' or '}'".to_owned(),
+            GoYamlStage::Parser(line + 1),
+        )
+    } else if message.contains("unclosed bracket '['") {
+        (
+            "did not find expected ',' or ']'".to_owned(),
+            GoYamlStage::Parser(line + 1),
+        )
+    } else if message.contains("simple key expected ':'") {
+        (
+            "could not find expected ':'".to_owned(),
+            GoYamlStage::Scanner(line + 1),
+        )
+    } else if message.contains("mapping values are not allowed in this context") {
+        (
+            "mapping values are not allowed in this context".to_owned(),
+            GoYamlStage::Scanner(line),
+        )
+    } else if let Some((_, problem)) = message
+        .strip_prefix("while parsing ")
+        .and_then(|m| m.split_once(", "))
+    {
+        // libyaml's parser errors: go-yaml prints the problem without the context.
+        (problem.to_owned(), GoYamlStage::Parser(line))
+    } else {
+        // No known counterpart: the front end's own words, on its line.
+        (message.to_owned(), GoYamlStage::Scanner(line))
+    };
+    match stage {
+        GoYamlStage::Scanner(line) => format!("yaml: line {line}: {problem}"),
+        GoYamlStage::Parser(line) if line > 1 => format!("yaml: line {}: {problem}", line - 1),
+        GoYamlStage::Parser(_) | GoYamlStage::NoLine => format!("yaml: {problem}"),
+    }
+}
+
+/// The first line after `line` (both from 1) whose indentation holds a tab.
+fn next_tab_indented_line(chunk: &str, line: usize) -> Option<usize> {
+    chunk
+        .lines()
+        .enumerate()
+        .skip(line)
+        .find(|(_, l)| {
+            l.chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .any(|c| c == '\t')
+        })
+        .map(|(i, _)| i + 1)
+}
+
+/// The alias name (`*name`) at or after column `col` (from 1) of line `line` (from 1).
+fn alias_name(chunk: &str, line: usize, col: usize) -> String {
+    let text = chunk.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let from: String = text.chars().skip(col.saturating_sub(1)).collect();
+    let from = match from.find('*') {
+        Some(i) => &from[i + 1..],
+        None => match text.find('*') {
+            Some(i) => &text[i + 1..],
+            None => "",
+        },
+    };
+    from.chars()
+        .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! which then fails to decode ("Object 'Kind' is missing"). We follow the code.
 
 use super::{CaFailure, CaVersion, go_yaml, quantity};
-use crate::yaml::{self, Document, JsonKind, Node, Resolved, Value, YamlError};
+use crate::yaml::{self, Document, JsonKind, Node, Resolved, Value};
 
 /// A template node, with where it was found.
 #[derive(Debug, Clone, Copy)]
@@ -41,8 +41,8 @@ pub struct TemplateSet<'d> {
 /// Why CA rejects (or crashes on) the templates.
 #[derive(Debug, Clone)]
 pub enum TemplatesError<'d> {
-    /// Not YAML at all.
-    Syntax(YamlError),
+    /// Not YAML at all (go-yaml's words for it included).
+    Syntax(go_yaml::GoYamlError),
     /// A `---` line followed by something other than a comment.
     Separator { line: u32, rest: String },
     /// A document that starts with `{` (read as JSON) and is not valid JSON: the message is
@@ -439,61 +439,102 @@ pub struct ParsedChunk {
     pub document: Option<Document>,
     /// The chunk's text, as the decoder is given it (CA's errors quote it).
     pub text: String,
+    /// Why CA's reader or decoder stops at this chunk before decoding it (a bad `---` line,
+    /// YAML or JSON it cannot read): CA reads and decodes chunk by chunk, so this counts only
+    /// once the chunks before it decode. Only the last chunk has one.
+    pub failure: Option<TemplatesError<'static>>,
 }
 
-/// Splits and parses the templates text as CA's `YAMLReader` and decoder see it.
+/// Splits and parses the templates text as CA's `YAMLReader` and decoder see it. A chunk CA
+/// cannot read ends the list (see [`ParsedChunk::failure`]); when it is the first, that is the
+/// error.
 pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
-    let chunks = yaml::split_documents(text).map_err(|e| TemplatesError::Separator {
-        line: e.line,
-        rest: e.rest,
-    })?;
+    let (chunks, mut failure) = match yaml::split_documents(text) {
+        Ok(chunks) => (chunks, None),
+        Err(e) => {
+            // YAMLReader returned the chunks before the one it was reading at the bad line.
+            let prefix: usize = text
+                .split_inclusive('\n')
+                .take(e.line.saturating_sub(1) as usize)
+                .map(str::len)
+                .sum();
+            let prefix = &text[..prefix];
+            let finished = yaml::split_documents(prefix)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|c| {
+                    c.text.as_ptr() as usize - prefix.as_ptr() as usize + c.text.len()
+                        < prefix.len()
+                })
+                .collect();
+            let failure = TemplatesError::Separator {
+                line: e.line,
+                rest: e.rest,
+            };
+            (finished, Some(failure))
+        }
+    };
     let mut reader = yaml::Reader::default();
     let mut parsed = Vec::with_capacity(chunks.len());
     for chunk in chunks {
-        // The universal deserializer reads a chunk that starts with `{` as JSON.
-        if go_yaml::has_json_prefix(chunk.text)
-            && let Err(e) = go_yaml::json_unmarshal_syntax(chunk.text.as_bytes())
-        {
-            let (line, col) = go_yaml::line_col(chunk.text, e.offset.saturating_sub(1));
-            return Err(TemplatesError::Json {
-                line: line + chunk.first_line - 1,
-                col,
-                message: format!("couldn't get version/kind; json parse error: {}", e.message),
-            });
+        // YAMLReader ends every chunk with a newline, the last line's included.
+        let chunk_text = if chunk.text.is_empty() || chunk.text.ends_with('\n') {
+            chunk.text.to_owned()
+        } else {
+            format!("{}\n", chunk.text)
+        };
+        match read_chunk(&mut reader, chunk) {
+            Ok(document) => parsed.push(ParsedChunk {
+                first_line: chunk.first_line,
+                document,
+                text: chunk_text,
+                failure: None,
+            }),
+            Err(e) => {
+                parsed.push(ParsedChunk {
+                    first_line: chunk.first_line,
+                    document: None,
+                    text: chunk_text,
+                    failure: Some(e),
+                });
+                failure = None;
+                break;
+            }
         }
-        let docs = super::tabs::parse(&mut reader, chunk.text, chunk.first_line)
-            .map_err(TemplatesError::Syntax)?;
-        let document = docs.into_iter().find(|d| !d.is_empty);
+    }
+    if let Some(failure) = failure {
         parsed.push(ParsedChunk {
-            first_line: chunk.first_line,
-            document,
-            // YAMLReader ends every chunk with a newline, the last line's included.
-            text: if chunk.text.is_empty() || chunk.text.ends_with('\n') {
-                chunk.text.to_owned()
-            } else {
-                format!("{}\n", chunk.text)
-            },
+            first_line: parsed.last().map_or(1, |c| c.first_line),
+            document: None,
+            text: String::new(),
+            failure: Some(failure),
         });
     }
-    Ok(parsed)
+    match parsed.first() {
+        Some(first) if first.failure.is_some() => Err(parsed.swap_remove(0).failure.unwrap()),
+        _ => Ok(parsed),
+    }
 }
 
-/// The documents of all chunks, with their texts; a blank chunk is CA's decode error.
-fn documents(chunks: &[ParsedChunk]) -> Result<Vec<(&Document, &str)>, TemplatesError<'_>> {
-    let all_blank = chunks.iter().all(|c| c.document.is_none());
-    chunks
-        .iter()
-        .map(|c| {
-            c.document
-                .as_ref()
-                .map(|d| (d, c.text.as_str()))
-                .ok_or_else(|| TemplatesError::Blank {
-                    line: c.first_line,
-                    preview: c.text.clone(),
-                    all_blank,
-                })
-        })
-        .collect()
+/// One chunk's document as the deserializer reads it: JSON when it starts with `{`, else
+/// go-yaml's first document.
+fn read_chunk(
+    reader: &mut yaml::Reader,
+    chunk: yaml::Chunk<'_>,
+) -> Result<Option<Document>, TemplatesError<'static>> {
+    if go_yaml::has_json_prefix(chunk.text)
+        && let Err(e) = go_yaml::json_unmarshal_syntax(chunk.text.as_bytes())
+    {
+        let (line, col) = go_yaml::line_col(chunk.text, e.offset.saturating_sub(1));
+        return Err(TemplatesError::Json {
+            line: line + chunk.first_line - 1,
+            col,
+            message: format!("couldn't get version/kind; json parse error: {}", e.message),
+        });
+    }
+    let docs = go_yaml::read_first_document(reader, chunk.text, chunk.first_line)
+        .map_err(TemplatesError::Syntax)?;
+    Ok(docs.into_iter().find(|d| !d.is_empty))
 }
 
 /// Turns the parsed chunks into CA's template list.
@@ -508,10 +549,25 @@ pub fn parse(
             all_blank: true,
         });
     }
-    let docs = documents(chunks)?;
-    let mut kinds = Vec::with_capacity(docs.len());
-    for (doc, text) in &docs {
-        kinds.push(decode_object(&doc.root, Some(text), version)?);
+    // CA reads and decodes chunk by chunk: the first chunk that fails is the error.
+    let all_blank = chunks
+        .iter()
+        .all(|c| c.document.is_none() && c.failure.is_none());
+    let mut docs = Vec::with_capacity(chunks.len());
+    let mut kinds = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        if let Some(failure) = &chunk.failure {
+            return Err(failure.clone());
+        }
+        let Some(doc) = &chunk.document else {
+            return Err(TemplatesError::Blank {
+                line: chunk.first_line,
+                preview: chunk.text.clone(),
+                all_blank,
+            });
+        };
+        kinds.push(decode_object(&doc.root, Some(&chunk.text), version)?);
+        docs.push((doc, chunk.text.as_str()));
     }
     let mut set = TemplateSet {
         templates: Vec::new(),
@@ -580,6 +636,9 @@ pub fn from_live_nodes(chunks: &[ParsedChunk]) -> Result<TemplateSet<'_>, Templa
         dropped: Vec::new(),
     };
     for chunk in chunks {
+        if let Some(failure) = &chunk.failure {
+            return Err(failure.clone());
+        }
         let Some(doc) = &chunk.document else { continue };
         let root = &doc.root;
         let nodes: Vec<&Node> = match root.get("kind").and_then(Node::as_str) {
