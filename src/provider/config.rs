@@ -161,6 +161,9 @@ pub struct DecodedConfig<'d> {
     pub root: &'d Node,
     fields: HashMap<String, Assigned<'d>>,
     pub issues: Vec<DecodeIssue<'d>>,
+    /// A `.inf`/`.nan` that sigs.k8s.io/yaml does not turn into a string (its target is not a
+    /// string field): json.Marshal refuses it before any field is decoded.
+    pub unsupported_value: Option<&'d Node>,
 }
 
 /// How the provider-config text failed before any field was decoded.
@@ -336,6 +339,7 @@ pub fn decode(text: &ConfigText, version: CaVersion) -> DecodedConfig<'_> {
         root,
         fields: HashMap::new(),
         issues: Vec::new(),
+        unsupported_value: None,
     };
     let def = root_def(version);
     match &*root.value {
@@ -383,6 +387,7 @@ impl<'d> DecodedConfig<'d> {
         for (key, value) in self.application_order(entries) {
             let key_text = key.key_string();
             let Some((field, exact)) = match_field(def, &key_text) else {
+                self.note_unconverted(value);
                 if std::ptr::eq(def, &KWOK_CONFIG) {
                     self.issues.push(DecodeIssue::KwokContent { key });
                 } else {
@@ -451,6 +456,12 @@ impl<'d> DecodedConfig<'d> {
         value: &'d Node,
     ) {
         let assigned = Assigned { key, value };
+        // sigs.k8s.io/yaml turns a scalar into a string only for a string field.
+        let converted = field.ty == GoType::String && value.as_scalar().is_some();
+        let descends = matches!(field.ty, GoType::Struct(_)) && value.as_map().is_some();
+        if !converted && !descends {
+            self.note_unconverted(value);
+        }
         match field.ty {
             // sigs.k8s.io/yaml turns any scalar into a string when the target is a string.
             GoType::String => match value.json_kind() {
@@ -499,6 +510,13 @@ impl<'d> DecodedConfig<'d> {
         }
     }
 
+    /// Remembers the first `.inf`/`.nan` left as a number (YAML only: JSON has none).
+    fn note_unconverted(&mut self, value: &'d Node) {
+        if !self.json && self.unsupported_value.is_none() {
+            self.unsupported_value = go_yaml::first_unsupported_float(value);
+        }
+    }
+
     /// Assigns a field; a second key setting it (differing in case) is a collision.
     fn assign(&mut self, path: String, assigned: Assigned<'d>) {
         if let Some(previous) = self.fields.get(&path)
@@ -532,7 +550,7 @@ impl<'d> DecodedConfig<'d> {
             Resolved::Null => String::new(),
             Resolved::Bool(b) => b.to_string(),
             Resolved::Int(i) => i.to_string(),
-            Resolved::Float(f) => f.to_string(),
+            Resolved::Float(f) => go_yaml::go_format_float(f),
             Resolved::Str(s) => s.to_owned(),
         })
     }
@@ -638,6 +656,16 @@ impl DecodedConfig<'_> {
                 failure: CaFailure::new(format!("failed to load kwok provider config: {ca}"), ours),
             })
         };
+        if let Some(value) = self.unsupported_value {
+            return reject(
+                FailedCheck::Decode,
+                format!(
+                    "failed to decode kwok config: error converting YAML to JSON: {}",
+                    go_yaml::unsupported_value_text(value)
+                ),
+                "YAML's `.inf`/`.nan` is a number JSON cannot hold; only a string field takes it (as text)",
+            );
+        }
         if let Some(DecodeIssue::TypeError { go_message, .. }) = self.first_type_error() {
             // YAML goes through sigs.k8s.io/yaml's Unmarshal, which wraps encoding/json's
             // error twice (seen from the real CA); JSON goes to encoding/json directly.

@@ -10,7 +10,7 @@
 //! with no line at all when that mark is 0. [`go_yaml_text`] maps the front end's refusals onto
 //! those, kind by kind, where the two parsers stop at the same place.
 
-use crate::yaml::{Document, Reader, YamlError};
+use crate::yaml::{Document, Node, Reader, Resolved, Value, YamlError};
 
 /// A syntax error of Go's `encoding/json` scanner: its message and `Offset` (bytes read,
 /// the offending one included).
@@ -482,6 +482,77 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     )
 }
 
+/// The first value `json.Marshal` refuses in what sigs.k8s.io/yaml made of `node` (YAML's
+/// `.inf`, `-.inf`, `.nan`: JSON has no such numbers), in Marshal's order (map keys sorted).
+pub fn first_unsupported_float(node: &Node) -> Option<&Node> {
+    match &*node.value {
+        Value::Map(entries) => {
+            let mut sorted: Vec<&(Node, Node)> = entries.iter().collect();
+            sorted.sort_by_cached_key(|(k, _)| k.key_string());
+            sorted
+                .into_iter()
+                .find_map(|(_, v)| first_unsupported_float(v))
+        }
+        Value::Seq(items) => items.iter().find_map(first_unsupported_float),
+        _ => match node.resolve() {
+            Some(Resolved::Float(f)) if !f.is_finite() => Some(node),
+            _ => None,
+        },
+    }
+}
+
+/// `json.Marshal`'s refusal of such a value: `json: unsupported value: +Inf`.
+pub fn unsupported_value_text(node: &Node) -> String {
+    let value = match node.resolve() {
+        Some(Resolved::Float(f)) => go_format_float(f),
+        _ => String::new(),
+    };
+    format!("json: unsupported value: {value}")
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 32)`: what sigs.k8s.io/yaml makes of a YAML float
+/// bound for a string field (and, for non-finite ones, `+Inf`, `-Inf`, `NaN`).
+pub fn go_format_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".to_owned();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.to_owned();
+    }
+    let single = f as f32;
+    if single == 0.0 {
+        return if single.is_sign_negative() { "-0" } else { "0" }.to_owned();
+    }
+    // Rust's `{:e}` gives the shortest digits that read back as this f32, as Go's does.
+    let shortest = format!("{:e}", single.abs());
+    let (mantissa, exponent) = shortest.split_once('e').unwrap_or((&shortest, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if single < 0.0 { "-" } else { "" };
+    if !(-4..6).contains(&exponent) {
+        let rest = &digits[1..];
+        let point = if rest.is_empty() { "" } else { "." };
+        let exp_sign = if exponent < 0 { '-' } else { '+' };
+        return format!(
+            "{sign}{}{point}{rest}e{exp_sign}{:02}",
+            &digits[..1],
+            exponent.abs()
+        );
+    }
+    let point = exponent + 1;
+    if point <= 0 {
+        format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
+    } else if point as usize >= digits.len() {
+        format!(
+            "{sign}{digits}{}",
+            "0".repeat(point as usize - digits.len())
+        )
+    } else {
+        let (whole, fraction) = digits.split_at(point as usize);
+        format!("{sign}{whole}.{fraction}")
+    }
+}
+
 /// A YAML refusal of the front end, with go-yaml's words for it (what CA prints). Derefs to
 /// the front end's error (its message and position, for diagnostics).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -515,6 +586,9 @@ pub fn read_first_document(
     chunk: &str,
     first_line: u32,
 ) -> Result<Vec<Document>, GoYamlError> {
+    if let Some(refusal) = leading_document_end(chunk, first_line) {
+        return Err(refusal);
+    }
     let error = match super::tabs::parse(reader, chunk, first_line) {
         Ok(docs) => return Ok(docs),
         Err(error) => error,
@@ -547,6 +621,41 @@ pub fn read_first_document(
     }
     let text = go_yaml_words(&error, chunk, first_line);
     Err(GoYamlError { error, text })
+}
+
+/// A `...` before any content: go-yaml (yaml.v2) skips such markers only before a later
+/// document, so for the first it finds no node (`did not find expected node content`); the
+/// front end reads past it.
+fn leading_document_end(chunk: &str, first_line: u32) -> Option<GoYamlError> {
+    let chunk = chunk.strip_prefix('\u{feff}').unwrap_or(chunk);
+    let (index, _) = chunk.lines().enumerate().find(|(_, l)| {
+        let l = l.trim_start_matches([' ', '\t']);
+        !l.is_empty() && !l.starts_with('#') && l != "\r"
+    })?;
+    let line = chunk.lines().nth(index)?;
+    let rest = line.strip_prefix("...")?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t', '\r'])) {
+        return None;
+    }
+    let problem = "did not find expected node content";
+    Some(GoYamlError {
+        error: YamlError {
+            message:
+                "a document end marker (`...`) comes before any content; go-yaml finds no document"
+                    .to_owned(),
+            pos: crate::yaml::Pos {
+                line: first_line + index as u32,
+                col: 1,
+            },
+            go_yaml: None,
+        },
+        // The parser's 0-based line, none when 0.
+        text: if index == 0 {
+            format!("yaml: {problem}")
+        } else {
+            format!("yaml: line {index}: {problem}")
+        },
+    })
 }
 
 /// The byte offset of character `col` (from 0) of line `line` (from 0) of `text`.
@@ -741,6 +850,26 @@ mod tests {
         assert_eq!(decode("{\"a\": 1\n"), Err("unexpected EOF".to_owned()));
         assert_eq!(decode("  {\"a\": 1}\n{x"), Ok(10));
         assert_eq!(decode(" \n"), Err("EOF".to_owned()));
+    }
+
+    #[test]
+    fn floats_as_go_formats_them_for_32_bits() {
+        for (f, go) in [
+            (1.5, "1.5"),
+            (1e3, "1000"),
+            (123456.0, "123456"),
+            (1e6, "1e+06"),
+            (1234567.0, "1.234567e+06"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (0.1, "0.1"),
+            (-2.5, "-2.5"),
+            (f64::INFINITY, "+Inf"),
+            (f64::NEG_INFINITY, "-Inf"),
+            (f64::NAN, "NaN"),
+        ] {
+            assert_eq!(go_format_float(f), go, "{f}");
+        }
     }
 
     #[test]

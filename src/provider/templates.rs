@@ -425,6 +425,12 @@ fn decode_object<'d>(
     original: Option<&str>,
     version: CaVersion,
 ) -> Result<String, TemplatesError<'d>> {
+    // A YAML document goes through yaml.YAMLToJSON, whose json.Marshal refuses `.inf`/`.nan`.
+    if original.is_some()
+        && let Some(value) = go_yaml::first_unsupported_float(node)
+    {
+        return Err(decode_error(value, go_yaml::unsupported_value_text(value)));
+    }
     let meta = type_meta(node, original, version)?;
     if meta.kind == "Node" && meta.api_version == "v1" {
         check_node_fields(node)?;
@@ -483,7 +489,13 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
         } else {
             format!("{}\n", chunk.text)
         };
-        match read_chunk(&mut reader, chunk) {
+        // YAMLReader reads lines with bufio's ReadLine: a `\r` before a `\n` is dropped.
+        let chunk_text = chunk_text.replace("\r\n", "\n");
+        let unix = yaml::Chunk {
+            text: &chunk_text,
+            first_line: chunk.first_line,
+        };
+        match read_chunk(&mut reader, unix) {
             Ok(document) => parsed.push(ParsedChunk {
                 first_line: chunk.first_line,
                 document,
