@@ -260,169 +260,439 @@ fn type_meta<'d>(
     Ok(TypeMeta { api_version, kind })
 }
 
-/// Type-checks the Node fields that CA, kwok and the scheduler read.
-fn check_node_fields(node: &Node) -> Result<(), TemplatesError<'_>> {
-    let mismatch = |at: &Node, go_struct: &str, path: &str, go_type: &str| {
-        format!(
-            "json: cannot unmarshal {} into Go struct field {go_struct}.{path} of type {go_type}",
-            at.json_kind().go_name()
-        )
-    };
-    let expect =
-        |parent: &Node, key: &str, want: JsonKind, go_struct: &str, path: &str, go_type: &str| {
-            if let Some(v) = parent.get(key) {
-                let kind = v.json_kind();
-                if kind != want && kind != JsonKind::Null {
-                    return Err(mismatch(v, go_struct, path, go_type));
-                }
-            }
-            Ok(())
-        };
-    let check = || -> Result<(), (String, &Node)> {
-        let node_expect = |key, want, go_struct, path, go_type| {
-            expect(node, key, want, go_struct, path, go_type)
-                .map_err(|m| (m, node.get(key).unwrap_or(node)))
-        };
-        node_expect(
-            "metadata",
-            JsonKind::Object,
-            "Node",
-            "metadata",
-            "v1.ObjectMeta",
-        )?;
-        node_expect("spec", JsonKind::Object, "Node", "spec", "v1.NodeSpec")?;
-        node_expect(
-            "status",
-            JsonKind::Object,
-            "Node",
-            "status",
-            "v1.NodeStatus",
-        )?;
-        if let Some(meta) = node.get("metadata") {
-            let at = |k: &str| meta.get(k).unwrap_or(meta);
-            expect(
-                meta,
-                "name",
-                JsonKind::String,
-                "ObjectMeta",
-                "metadata.name",
-                "string",
-            )
-            .map_err(|m| (m, at("name")))?;
-            for map_key in ["labels", "annotations"] {
-                let path = format!("metadata.{map_key}");
-                expect(
-                    meta,
-                    map_key,
-                    JsonKind::Object,
-                    "ObjectMeta",
-                    &path,
-                    "map[string]string",
-                )
-                .map_err(|m| (m, at(map_key)))?;
-                for (_, v) in meta.get(map_key).and_then(Node::as_map).unwrap_or_default() {
-                    if !matches!(v.json_kind(), JsonKind::String | JsonKind::Null) {
-                        return Err((mismatch(v, "ObjectMeta", &path, "string"), v));
-                    }
-                }
-            }
-        }
-        if let Some(spec) = node.get("spec") {
-            let at = |k: &str| spec.get(k).unwrap_or(spec);
-            expect(
-                spec,
-                "taints",
-                JsonKind::Array,
-                "NodeSpec",
-                "spec.taints",
-                "[]v1.Taint",
-            )
-            .map_err(|m| (m, at("taints")))?;
-            expect(
-                spec,
-                "unschedulable",
-                JsonKind::Bool,
-                "NodeSpec",
-                "spec.unschedulable",
-                "bool",
-            )
-            .map_err(|m| (m, at("unschedulable")))?;
-            expect(
-                spec,
-                "providerID",
-                JsonKind::String,
-                "NodeSpec",
-                "spec.providerID",
-                "string",
-            )
-            .map_err(|m| (m, at("providerID")))?;
-            for taint in spec
-                .get("taints")
-                .and_then(Node::as_seq)
-                .unwrap_or_default()
-            {
-                if !matches!(taint.json_kind(), JsonKind::Object | JsonKind::Null) {
-                    return Err((
-                        mismatch(taint, "NodeSpec", "spec.taints", "v1.Taint"),
-                        taint,
-                    ));
-                }
-                for field in ["key", "value", "effect"] {
-                    let path = format!("spec.taints.{field}");
-                    expect(taint, field, JsonKind::String, "Taint", &path, "string")
-                        .map_err(|m| (m, taint.get(field).unwrap_or(taint)))?;
-                }
-            }
-        }
-        if let Some(status) = node.get("status") {
-            for list_key in ["allocatable", "capacity"] {
-                let path = format!("status.{list_key}");
-                expect(
-                    status,
-                    list_key,
-                    JsonKind::Object,
-                    "NodeStatus",
-                    &path,
-                    "v1.ResourceList",
-                )
-                .map_err(|m| (m, status.get(list_key).unwrap_or(status)))?;
-                for (_, v) in status
-                    .get(list_key)
-                    .and_then(Node::as_map)
-                    .unwrap_or_default()
-                {
-                    match v.json_kind() {
-                        JsonKind::Number | JsonKind::Null => {}
-                        JsonKind::String => {
-                            let text = v.as_str().unwrap_or_default();
-                            if quantity::parse(text).is_none() {
-                                return Err((
-                                    // CA's words; the position says which value.
-                                    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_owned(),
-                                    v,
-                                ));
-                            }
-                        }
-                        // Quantity's UnmarshalJSON parses any other JSON text as a quantity.
-                        _ => {
-                            return Err((
-                                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_owned(),
-                                v,
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-        Ok(())
-    };
-    check().map_err(|(message, at)| decode_error(at, message))
+/// A Go type of the core/v1 objects templates hold, as the universal deserializer decodes
+/// into it (sigs.k8s.io/json: encoding/json, case-sensitive keys, unknown keys ignored).
+#[derive(Clone, Copy)]
+enum GoField {
+    /// A string type, by its Go name (`string`, `types.UID`, `v1.TaintEffect`…).
+    Str(&'static str),
+    Bool,
+    /// An integer type (`int64`, `int32`).
+    Int(&'static str),
+    /// `resource.Quantity` (its own UnmarshalJSON: any JSON text, parsed as a quantity).
+    Quantity,
+    /// `metav1.Time` (its own UnmarshalJSON: null, or a string).
+    Time,
+    Struct(&'static GoStruct),
+    /// A struct we do not look into (only its being an object is checked), by its Go name.
+    Opaque(&'static str),
+    Slice(&'static str, &'static GoField),
+    Map(&'static str, &'static GoField),
+    /// `runtime.RawExtension`: any JSON.
+    Raw,
 }
 
-/// Decodes one object (from `original`, see `type_meta`); returns its kind.
+/// A Go struct: its name (as encoding/json's errors name it) and JSON fields.
+struct GoStruct {
+    name: &'static str,
+    go_type: &'static str,
+    fields: &'static [(&'static str, GoField)],
+}
+
+const STRING: GoField = GoField::Str("string");
+const STRINGS: GoField = GoField::Slice("[]string", &STRING);
+const STRING_MAP: GoField = GoField::Map("map[string]string", &STRING);
+
+static OBJECT_META: GoStruct = GoStruct {
+    name: "ObjectMeta",
+    go_type: "v1.ObjectMeta",
+    fields: &[
+        ("name", STRING),
+        ("generateName", STRING),
+        ("namespace", STRING),
+        ("selfLink", STRING),
+        ("uid", GoField::Str("types.UID")),
+        ("resourceVersion", STRING),
+        ("generation", GoField::Int("int64")),
+        ("creationTimestamp", GoField::Time),
+        ("deletionTimestamp", GoField::Time),
+        ("deletionGracePeriodSeconds", GoField::Int("int64")),
+        ("labels", STRING_MAP),
+        ("annotations", STRING_MAP),
+        (
+            "ownerReferences",
+            GoField::Slice("[]v1.OwnerReference", &GoField::Struct(&OWNER_REFERENCE)),
+        ),
+        ("finalizers", STRINGS),
+        (
+            "managedFields",
+            GoField::Slice(
+                "[]v1.ManagedFieldsEntry",
+                &GoField::Opaque("v1.ManagedFieldsEntry"),
+            ),
+        ),
+    ],
+};
+
+static OWNER_REFERENCE: GoStruct = GoStruct {
+    name: "OwnerReference",
+    go_type: "v1.OwnerReference",
+    fields: &[
+        ("apiVersion", STRING),
+        ("kind", STRING),
+        ("name", STRING),
+        ("uid", GoField::Str("types.UID")),
+        ("controller", GoField::Bool),
+        ("blockOwnerDeletion", GoField::Bool),
+    ],
+};
+
+static LIST_META: GoStruct = GoStruct {
+    name: "ListMeta",
+    go_type: "v1.ListMeta",
+    fields: &[
+        ("selfLink", STRING),
+        ("resourceVersion", STRING),
+        ("continue", STRING),
+        ("remainingItemCount", GoField::Int("int64")),
+    ],
+};
+
+static TAINT: GoStruct = GoStruct {
+    name: "Taint",
+    go_type: "v1.Taint",
+    fields: &[
+        ("key", STRING),
+        ("value", STRING),
+        ("effect", GoField::Str("v1.TaintEffect")),
+        ("timeAdded", GoField::Time),
+    ],
+};
+
+static NODE_SPEC: GoStruct = GoStruct {
+    name: "NodeSpec",
+    go_type: "v1.NodeSpec",
+    fields: &[
+        ("podCIDR", STRING),
+        ("podCIDRs", STRINGS),
+        ("providerID", STRING),
+        ("unschedulable", GoField::Bool),
+        (
+            "taints",
+            GoField::Slice("[]v1.Taint", &GoField::Struct(&TAINT)),
+        ),
+        ("configSource", GoField::Opaque("v1.NodeConfigSource")),
+        ("externalID", STRING),
+    ],
+};
+
+const RESOURCE_LIST: GoField = GoField::Map("v1.ResourceList", &GoField::Quantity);
+
+static NODE_CONDITION: GoStruct = GoStruct {
+    name: "NodeCondition",
+    go_type: "v1.NodeCondition",
+    fields: &[
+        ("type", GoField::Str("v1.NodeConditionType")),
+        ("status", GoField::Str("v1.ConditionStatus")),
+        ("lastHeartbeatTime", GoField::Time),
+        ("lastTransitionTime", GoField::Time),
+        ("reason", STRING),
+        ("message", STRING),
+    ],
+};
+
+static NODE_ADDRESS: GoStruct = GoStruct {
+    name: "NodeAddress",
+    go_type: "v1.NodeAddress",
+    fields: &[
+        ("type", GoField::Str("v1.NodeAddressType")),
+        ("address", STRING),
+    ],
+};
+
+static NODE_SYSTEM_INFO: GoStruct = GoStruct {
+    name: "NodeSystemInfo",
+    go_type: "v1.NodeSystemInfo",
+    fields: &[
+        ("machineID", STRING),
+        ("systemUUID", STRING),
+        ("bootID", STRING),
+        ("kernelVersion", STRING),
+        ("osImage", STRING),
+        ("containerRuntimeVersion", STRING),
+        ("kubeletVersion", STRING),
+        ("kubeProxyVersion", STRING),
+        ("operatingSystem", STRING),
+        ("architecture", STRING),
+    ],
+};
+
+static CONTAINER_IMAGE: GoStruct = GoStruct {
+    name: "ContainerImage",
+    go_type: "v1.ContainerImage",
+    fields: &[("names", STRINGS), ("sizeBytes", GoField::Int("int64"))],
+};
+
+static NODE_STATUS: GoStruct = GoStruct {
+    name: "NodeStatus",
+    go_type: "v1.NodeStatus",
+    fields: &[
+        ("capacity", RESOURCE_LIST),
+        ("allocatable", RESOURCE_LIST),
+        ("phase", GoField::Str("v1.NodePhase")),
+        (
+            "conditions",
+            GoField::Slice("[]v1.NodeCondition", &GoField::Struct(&NODE_CONDITION)),
+        ),
+        (
+            "addresses",
+            GoField::Slice("[]v1.NodeAddress", &GoField::Struct(&NODE_ADDRESS)),
+        ),
+        ("daemonEndpoints", GoField::Opaque("v1.NodeDaemonEndpoints")),
+        ("nodeInfo", GoField::Struct(&NODE_SYSTEM_INFO)),
+        (
+            "images",
+            GoField::Slice("[]v1.ContainerImage", &GoField::Struct(&CONTAINER_IMAGE)),
+        ),
+        (
+            "volumesInUse",
+            GoField::Slice(
+                "[]v1.UniqueVolumeName",
+                &GoField::Str("v1.UniqueVolumeName"),
+            ),
+        ),
+        (
+            "volumesAttached",
+            GoField::Slice("[]v1.AttachedVolume", &GoField::Opaque("v1.AttachedVolume")),
+        ),
+        ("config", GoField::Opaque("v1.NodeConfigStatus")),
+    ],
+};
+
+static NODE: GoStruct = GoStruct {
+    name: "Node",
+    go_type: "v1.Node",
+    fields: &[
+        ("apiVersion", STRING),
+        ("kind", STRING),
+        ("metadata", GoField::Struct(&OBJECT_META)),
+        ("spec", GoField::Struct(&NODE_SPEC)),
+        ("status", GoField::Struct(&NODE_STATUS)),
+    ],
+};
+
+static CONFIG_MAP: GoStruct = GoStruct {
+    name: "ConfigMap",
+    go_type: "v1.ConfigMap",
+    fields: &[
+        ("apiVersion", STRING),
+        ("kind", STRING),
+        ("metadata", GoField::Struct(&OBJECT_META)),
+        ("immutable", GoField::Bool),
+        ("data", STRING_MAP),
+        (
+            "binaryData",
+            GoField::Map("map[string][]uint8", &GoField::Str("[]uint8")),
+        ),
+    ],
+};
+
+static LIST: GoStruct = GoStruct {
+    name: "List",
+    go_type: "v1.List",
+    fields: &[
+        ("apiVersion", STRING),
+        ("kind", STRING),
+        ("metadata", GoField::Struct(&LIST_META)),
+        (
+            "items",
+            GoField::Slice("[]runtime.RawExtension", &GoField::Raw),
+        ),
+    ],
+};
+
+/// CA's words when a quantity does not parse.
+const QUANTITY_ERROR: &str =
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+/// The entries of a JSON object in the order the decoder meets them: as written for JSON
+/// text, else as `json.Marshal` wrote what YAML made of them (each key once, last value wins,
+/// keys sorted).
+fn decode_order(node: &Node, as_written: bool) -> Vec<(String, &Node)> {
+    let entries = node.as_map().unwrap_or_default();
+    if as_written {
+        return entries.iter().map(|(k, v)| (k.key_string(), v)).collect();
+    }
+    let mut latest: std::collections::BTreeMap<String, &Node> = Default::default();
+    for (k, v) in entries {
+        latest.insert(k.key_string(), v);
+    }
+    latest.into_iter().collect()
+}
+
+/// encoding/json's type check of one decode: the first mismatch is kept and decoding goes on;
+/// an error of a type's own UnmarshalJSON (a quantity) ends it at once, and wins.
+struct TypeCheck<'d> {
+    as_written: bool,
+    first: Option<(String, &'d Node)>,
+}
+
+impl<'d> TypeCheck<'d> {
+    fn mismatch(&mut self, at: &'d Node, go_struct: &str, path: &str, go_type: &str) {
+        if self.first.is_none() {
+            self.first = Some((
+                format!(
+                    "json: cannot unmarshal {} into Go struct field {go_struct}.{path} of type {go_type}",
+                    at.json_kind().go_name()
+                ),
+                at,
+            ));
+        }
+    }
+
+    fn check_struct(
+        &mut self,
+        def: &GoStruct,
+        node: &'d Node,
+        path: &str,
+    ) -> Result<(), (String, &'d Node)> {
+        for (key, value) in decode_order(node, self.as_written) {
+            // sigs.k8s.io/json matches keys case-sensitively.
+            let Some((_, field)) = def.fields.iter().find(|(name, _)| *name == key) else {
+                continue;
+            };
+            let field_path = if path.is_empty() {
+                key
+            } else {
+                format!("{path}.{key}")
+            };
+            self.check(field, value, def.name, &field_path)?;
+        }
+        Ok(())
+    }
+
+    /// Checks `value` against `field` of struct `go_struct` at `path`.
+    fn check(
+        &mut self,
+        field: &GoField,
+        value: &'d Node,
+        go_struct: &str,
+        path: &str,
+    ) -> Result<(), (String, &'d Node)> {
+        let kind = value.json_kind();
+        if kind == JsonKind::Null {
+            return Ok(());
+        }
+        match *field {
+            GoField::Str(go_type) if kind != JsonKind::String => {
+                self.mismatch(value, go_struct, path, go_type)
+            }
+            GoField::Bool if kind != JsonKind::Bool => {
+                self.mismatch(value, go_struct, path, "bool")
+            }
+            GoField::Int(go_type) => match value.resolve() {
+                Some(Resolved::Int(_)) => {}
+                Some(Resolved::Float(f)) if kind == JsonKind::Number => {
+                    if self.first.is_none() {
+                        self.first = Some((
+                            format!(
+                                "json: cannot unmarshal number {} into Go struct field {go_struct}.{path} of type {go_type}",
+                                go_float(f)
+                            ),
+                            value,
+                        ));
+                    }
+                }
+                _ => self.mismatch(value, go_struct, path, go_type),
+            },
+            GoField::Quantity => {
+                let parses = match kind {
+                    JsonKind::Number => true,
+                    JsonKind::String => {
+                        quantity::parse(value.as_str().unwrap_or_default()).is_some()
+                    }
+                    _ => false,
+                };
+                if !parses {
+                    return Err((QUANTITY_ERROR.to_owned(), value));
+                }
+            }
+            GoField::Time if kind != JsonKind::String => {
+                return Err((
+                    format!(
+                        "json: cannot unmarshal {} into Go value of type string",
+                        kind.go_name()
+                    ),
+                    value,
+                ));
+            }
+            GoField::Struct(def) => {
+                if kind == JsonKind::Object {
+                    self.check_struct(def, value, path)?;
+                } else {
+                    self.mismatch(value, go_struct, path, def.go_type);
+                }
+            }
+            GoField::Opaque(go_type) if kind != JsonKind::Object => {
+                self.mismatch(value, go_struct, path, go_type)
+            }
+            GoField::Slice(go_type, element) => {
+                let Some(items) = value.as_seq() else {
+                    self.mismatch(value, go_struct, path, go_type);
+                    return Ok(());
+                };
+                for item in items {
+                    match element {
+                        // An element that is not an object names the element type.
+                        GoField::Struct(def) if item.json_kind() != JsonKind::Object => {
+                            if item.json_kind() != JsonKind::Null {
+                                self.mismatch(item, go_struct, path, def.go_type);
+                            }
+                        }
+                        _ => self.check(element, item, go_struct, path)?,
+                    }
+                }
+            }
+            GoField::Map(go_type, element) => {
+                if kind != JsonKind::Object {
+                    self.mismatch(value, go_struct, path, go_type);
+                    return Ok(());
+                }
+                for (_, item) in decode_order(value, self.as_written) {
+                    self.check(element, item, go_struct, path)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Type-checks an object of a kind whose fields we know (core/v1 `Node`, `ConfigMap`, `List`)
+/// as the deserializer decodes it; `as_written`: JSON text, whose keys keep their order.
+fn check_fields<'d>(
+    node: &'d Node,
+    kind: &str,
+    as_written: bool,
+) -> Result<(), TemplatesError<'d>> {
+    let def = match kind {
+        "Node" => &NODE,
+        "ConfigMap" => &CONFIG_MAP,
+        "List" => &LIST,
+        _ => return Ok(()),
+    };
+    let mut check = TypeCheck {
+        as_written,
+        first: None,
+    };
+    let result = check.check_struct(def, node, "");
+    match result.err().or(check.first) {
+        Some((message, at)) => Err(decode_error(at, message)),
+        None => Ok(()),
+    }
+}
+
+/// Type-checks a Node as the deserializer does.
+fn check_node_fields(node: &Node) -> Result<(), TemplatesError<'_>> {
+    check_fields(node, "Node", false)
+}
+
+/// Decodes one object (from `original`, see `type_meta`); returns its kind. `as_written`: the
+/// object's JSON keeps the document's key order (JSON text, or an item of a JSON `List`).
 fn decode_object<'d>(
     node: &'d Node,
     original: Option<&str>,
+    as_written: bool,
     version: CaVersion,
 ) -> Result<String, TemplatesError<'d>> {
     // A YAML document goes through yaml.YAMLToJSON, whose json.Marshal refuses `.inf`/`.nan`.
@@ -432,8 +702,8 @@ fn decode_object<'d>(
         return Err(decode_error(value, go_yaml::unsupported_value_text(value)));
     }
     let meta = type_meta(node, original, version)?;
-    if meta.kind == "Node" && meta.api_version == "v1" {
-        check_node_fields(node)?;
+    if meta.api_version == "v1" {
+        check_fields(node, &meta.kind, as_written)?;
     }
     Ok(meta.kind)
 }
@@ -578,7 +848,13 @@ pub fn parse(
                 all_blank,
             });
         };
-        kinds.push(decode_object(&doc.root, Some(&chunk.text), version)?);
+        let as_written = go_yaml::has_json_prefix(&chunk.text);
+        kinds.push(decode_object(
+            &doc.root,
+            Some(&chunk.text),
+            as_written,
+            version,
+        )?);
         docs.push((doc, chunk.text.as_str()));
     }
     let mut set = TemplateSet {
@@ -595,8 +871,9 @@ pub fn parse(
                 kind: kinds[0].clone(),
             });
         }
+        let as_written = go_yaml::has_json_prefix(docs[0].1);
         for item in list_items(root)? {
-            let kind = decode_object(item, None, version)?;
+            let kind = decode_object(item, None, as_written, version)?;
             set.push(item, kind, false);
         }
     } else {
