@@ -482,6 +482,49 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     )
 }
 
+/// Go's `strconv.Quote` (fmt's `%q` of a string): printable runes as they are, the rest
+/// escaped as Go escapes them.
+pub fn go_quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if is_go_printable(c) => out.push(c),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `strconv.IsPrint`, near enough: letters, marks, numbers, punctuation, symbols and the
+/// ASCII space; not other spaces, controls, format characters (a BOM), or unassigned ones.
+fn is_go_printable(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    !matches!(c as u32,
+        0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e | 0x200b..=0x200f
+        | 0x202a..=0x202e | 0x2060..=0x206f | 0xd800..=0xdfff | 0xfeff | 0xfff9..=0xfffb
+        | 0xe000..=0xf8ff | 0xf0000..=0x10ffff)
+}
+
 /// The first value `json.Marshal` refuses in what sigs.k8s.io/yaml made of `node` (YAML's
 /// `.inf`, `-.inf`, `.nan`: JSON has no such numbers), in Marshal's order (map keys sorted).
 pub fn first_unsupported_float(node: &Node) -> Option<&Node> {
@@ -870,6 +913,13 @@ mod tests {
         ] {
             assert_eq!(go_format_float(f), go, "{f}");
         }
+    }
+
+    #[test]
+    fn strings_quoted_as_go_quotes_them() {
+        assert_eq!(go_quote("tab\there"), r#""tab\there""#);
+        assert_eq!(go_quote("<&> \"ü\""), r#""<&> \"ü\"""#);
+        assert_eq!(go_quote("\u{feff}x\u{1}"), r#""\ufeffx\x01""#);
     }
 
     #[test]

@@ -109,30 +109,114 @@ impl TemplatesError<'_> {
     }
 }
 
-/// API groups registered in client-go's scheme (any kind in them decodes; we cannot list kinds).
-const REGISTERED_GROUP_VERSIONS: &[&str] = &[
-    "apps/v1",
-    "apps/v1beta1",
-    "apps/v1beta2",
-    "batch/v1",
-    "batch/v1beta1",
-    "autoscaling/v1",
-    "autoscaling/v2",
-    "networking.k8s.io/v1",
-    "policy/v1",
-    "policy/v1beta1",
-    "rbac.authorization.k8s.io/v1",
-    "storage.k8s.io/v1",
-    "scheduling.k8s.io/v1",
-    "coordination.k8s.io/v1",
-    "discovery.k8s.io/v1",
-    "events.k8s.io/v1",
-    "node.k8s.io/v1",
-    "admissionregistration.k8s.io/v1",
-    "certificates.k8s.io/v1",
-    "flowcontrol.apiserver.k8s.io/v1",
-    "authentication.k8s.io/v1",
-    "authorization.k8s.io/v1",
+/// The group versions client-go's scheme registers, with their kinds (each also has its
+/// `…List`, and metav1's option and watch kinds that every group version gets).
+const REGISTERED_GROUP_VERSIONS: &[(&str, &[&str])] = &[
+    (
+        "apps/v1",
+        &[
+            "ControllerRevision",
+            "DaemonSet",
+            "Deployment",
+            "ReplicaSet",
+            "StatefulSet",
+        ],
+    ),
+    (
+        "apps/v1beta1",
+        &[
+            "ControllerRevision",
+            "Deployment",
+            "DeploymentRollback",
+            "Scale",
+            "StatefulSet",
+        ],
+    ),
+    (
+        "apps/v1beta2",
+        &[
+            "ControllerRevision",
+            "DaemonSet",
+            "Deployment",
+            "ReplicaSet",
+            "Scale",
+            "StatefulSet",
+        ],
+    ),
+    ("batch/v1", &["CronJob", "Job"]),
+    ("batch/v1beta1", &["CronJob"]),
+    ("autoscaling/v1", &["HorizontalPodAutoscaler", "Scale"]),
+    ("autoscaling/v2", &["HorizontalPodAutoscaler"]),
+    (
+        "networking.k8s.io/v1",
+        &[
+            "Ingress",
+            "IngressClass",
+            "NetworkPolicy",
+            "IPAddress",
+            "ServiceCIDR",
+        ],
+    ),
+    ("policy/v1", &["Eviction", "PodDisruptionBudget"]),
+    ("policy/v1beta1", &["Eviction", "PodDisruptionBudget"]),
+    (
+        "rbac.authorization.k8s.io/v1",
+        &["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"],
+    ),
+    (
+        "storage.k8s.io/v1",
+        &[
+            "CSIDriver",
+            "CSINode",
+            "CSIStorageCapacity",
+            "StorageClass",
+            "VolumeAttachment",
+            "VolumeAttributesClass",
+        ],
+    ),
+    ("scheduling.k8s.io/v1", &["PriorityClass"]),
+    ("coordination.k8s.io/v1", &["Lease"]),
+    ("discovery.k8s.io/v1", &["EndpointSlice"]),
+    ("events.k8s.io/v1", &["Event"]),
+    ("node.k8s.io/v1", &["RuntimeClass"]),
+    (
+        "admissionregistration.k8s.io/v1",
+        &[
+            "MutatingWebhookConfiguration",
+            "ValidatingWebhookConfiguration",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding",
+        ],
+    ),
+    ("certificates.k8s.io/v1", &["CertificateSigningRequest"]),
+    (
+        "flowcontrol.apiserver.k8s.io/v1",
+        &["FlowSchema", "PriorityLevelConfiguration"],
+    ),
+    (
+        "authentication.k8s.io/v1",
+        &["SelfSubjectReview", "TokenRequest", "TokenReview"],
+    ),
+    (
+        "authorization.k8s.io/v1",
+        &[
+            "LocalSubjectAccessReview",
+            "SelfSubjectAccessReview",
+            "SelfSubjectRulesReview",
+            "SubjectAccessReview",
+        ],
+    ),
+];
+
+/// What metav1.AddToGroupVersion registers in every group version.
+const META_KINDS: &[&str] = &[
+    "WatchEvent",
+    "ListOptions",
+    "GetOptions",
+    "DeleteOptions",
+    "CreateOptions",
+    "UpdateOptions",
+    "PatchOptions",
 ];
 
 /// Kinds registered for core `v1`.
@@ -162,11 +246,19 @@ const CORE_V1_KINDS: &[&str] = &[
 ];
 
 fn is_registered(api_version: &str, kind: &str) -> bool {
-    if api_version == "v1" {
-        let base = kind.strip_suffix("List").filter(|b| !b.is_empty());
-        return CORE_V1_KINDS.contains(&kind) || base.is_some_and(|b| CORE_V1_KINDS.contains(&b));
-    }
-    REGISTERED_GROUP_VERSIONS.contains(&api_version)
+    let kinds = if api_version == "v1" {
+        CORE_V1_KINDS
+    } else {
+        match REGISTERED_GROUP_VERSIONS
+            .iter()
+            .find(|(group_version, _)| *group_version == api_version)
+        {
+            Some((_, kinds)) => kinds,
+            None => return false,
+        }
+    };
+    let base = kind.strip_suffix("List").filter(|b| !b.is_empty());
+    kinds.contains(&kind) || base.is_some_and(|b| kinds.contains(&b)) || META_KINDS.contains(&kind)
 }
 
 /// What a decoded object is.
@@ -251,8 +343,11 @@ fn type_meta<'d>(
     if !is_registered(&api_version, &kind) {
         return Err(decode_error(
             node.get("kind").unwrap_or(node),
+            // apimachinery words it with %q.
             format!(
-                "no kind \"{kind}\" is registered for version \"{api_version}\" in scheme \"pkg/runtime/scheme.go:{}\"",
+                "no kind {} is registered for version {} in scheme \"pkg/runtime/scheme.go:{}\"",
+                go_yaml::go_quote(&kind),
+                go_yaml::go_quote(&api_version),
                 version.scheme_line()
             ),
         ));
