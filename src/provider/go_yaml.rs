@@ -632,8 +632,37 @@ pub fn read_first_document(
     if let Some(refusal) = leading_document_end(chunk, first_line) {
         return Err(refusal);
     }
+    let read = read_until_refusal(reader, chunk, first_line);
+    // How many lines of the chunk go-yaml scans before it stops (or fails).
+    let lines_read = match &read {
+        Ok((_, end)) => chunk[..*end].lines().count(),
+        Err(e) => e.error.pos.line.saturating_sub(first_line) as usize,
+    };
+    if let Some(index) = tab_led_blank_line(chunk).filter(|&index| index < lines_read) {
+        let problem = "found character that cannot start any token";
+        return Err(GoYamlError {
+            error: YamlError {
+                message: "a tab starts this line (before a comment or nothing); go-yaml refuses a tab where indentation is read".to_owned(),
+                pos: crate::yaml::Pos {
+                    line: first_line + index as u32,
+                    col: 1,
+                },
+                go_yaml: None,
+            },
+            text: format!("yaml: line {}: {problem}", index + 1),
+        });
+    }
+    read.map(|(docs, _)| docs)
+}
+
+/// The documents go-yaml reads of `chunk`, with how many bytes of it that takes.
+fn read_until_refusal(
+    reader: &mut Reader,
+    chunk: &str,
+    first_line: u32,
+) -> Result<(Vec<Document>, usize), GoYamlError> {
     let error = match super::tabs::parse(reader, chunk, first_line) {
-        Ok(docs) => return Ok(docs),
+        Ok(docs) => return Ok((docs, chunk.len())),
         Err(error) => error,
     };
     let error_line = error.pos.line.saturating_sub(first_line) as usize;
@@ -644,7 +673,7 @@ pub fn read_first_document(
     {
         let end = byte_offset(chunk, error_line, error.pos.col.saturating_sub(1) as usize);
         if let Ok(docs) = super::tabs::parse(reader, &chunk[..end], first_line) {
-            return Ok(docs);
+            return Ok((docs, end));
         }
     }
     // A `...` line ends the first document: go-yaml reads nothing after it.
@@ -657,13 +686,82 @@ pub fn read_first_document(
         let rest = line.strip_prefix("...");
         if rest.is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\r', '\n'])) {
             if let Ok(docs) = super::tabs::parse(reader, &chunk[..start], first_line) {
-                return Ok(docs);
+                return Ok((docs, start));
             }
             break;
         }
     }
     let text = go_yaml_words(&error, chunk, first_line);
     Err(GoYamlError { error, text })
+}
+
+/// The first line (from 0) that go-yaml's scanner starts on a tab in block context although
+/// the front end lets it pass: a tab in the indentation of a line holding only a comment or
+/// nothing. (libyaml skips a tab between tokens only in flow context or where no simple key may
+/// start, and one may at the start of every block line.) Lines inside a flow collection, a
+/// block scalar or a quoted scalar are not between tokens, and are passed over.
+fn tab_led_blank_line(chunk: &str) -> Option<usize> {
+    let mut flow_depth: i32 = 0;
+    let mut in_quote: Option<char> = None;
+    let mut block_scalar_parent: Option<usize> = None;
+    for (index, line) in chunk.lines().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let content = line.trim_start_matches([' ', '\t']);
+        let indent = line.len() - content.len();
+        if let Some(parent) = block_scalar_parent {
+            if content.is_empty() || line.len() - line.trim_start_matches(' ').len() > parent {
+                continue;
+            }
+            block_scalar_parent = None;
+        }
+        let at_token_boundary = flow_depth == 0 && in_quote.is_none();
+        if at_token_boundary
+            && line[..indent].contains('\t')
+            && (content.is_empty() || content.starts_with('#'))
+        {
+            return Some(index);
+        }
+        // Track quotes, flow brackets and block scalar headers along the line.
+        let mut previous = ' ';
+        let mut chars = content.chars().peekable();
+        while let Some(c) = chars.next() {
+            match in_quote {
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some(q) if c == q => {
+                    if q == '\'' && chars.peek() == Some(&'\'') {
+                        chars.next();
+                    } else {
+                        in_quote = None;
+                    }
+                }
+                Some(_) => {}
+                None => match c {
+                    '#' if previous == ' ' || previous == '\t' => break,
+                    '"' | '\'' if matches!(previous, ' ' | '\t' | '[' | '{' | ',' | ':' | '-') => {
+                        in_quote = Some(c)
+                    }
+                    '[' | '{' => flow_depth += 1,
+                    ']' | '}' => flow_depth -= 1,
+                    _ => {}
+                },
+            }
+            previous = c;
+        }
+        if flow_depth == 0 && in_quote.is_none() {
+            let value = content.split(" #").next().unwrap_or("").trim_end();
+            let header = value.rsplit([' ', '\t']).next().unwrap_or("");
+            if header.starts_with(['|', '>'])
+                && header[1..]
+                    .chars()
+                    .all(|c| matches!(c, '+' | '-' | '1'..='9'))
+            {
+                block_scalar_parent = Some(indent);
+            }
+        }
+    }
+    None
 }
 
 /// A `...` before any content: go-yaml (yaml.v2) skips such markers only before a later
