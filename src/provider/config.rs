@@ -8,7 +8,7 @@
 //! keep every position and every ignored field for the diagnostics.
 
 use super::{CONFIG_API_VERSION, CaFailure, CaVersion, go_yaml};
-use crate::yaml::{self, Document, JsonKind, Node, Pos, Resolved, Value};
+use crate::yaml::{self, Document, JsonKind, Node, Resolved, Value};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -567,14 +567,13 @@ impl<'d> DecodedConfig<'d> {
     }
 
     /// The first type error: what makes CA fail to decode.
+    /// encoding/json keeps the first mismatch it meets: fields are decoded in the order of
+    /// the JSON it reads, which for YAML is json.Marshal's (keys sorted), as `decode_struct`
+    /// walks them.
     pub fn first_type_error(&self) -> Option<&DecodeIssue<'d>> {
         self.issues
             .iter()
-            .filter(|i| matches!(i, DecodeIssue::TypeError { .. }))
-            .min_by_key(|i| match i {
-                DecodeIssue::TypeError { at, .. } => at.pos,
-                _ => Pos::default(),
-            })
+            .find(|i| matches!(i, DecodeIssue::TypeError { .. }))
     }
 
     /// The `apiVersion` as written (CA never checks it).
