@@ -642,14 +642,19 @@ pub fn read_first_document(
         let problem = "found character that cannot start any token";
         return Err(GoYamlError {
             error: YamlError {
-                message: "a tab starts this line (before a comment or nothing); go-yaml refuses a tab where indentation is read".to_owned(),
+                message: "a tab indents this line; go-yaml refuses a tab where indentation is read"
+                    .to_owned(),
                 pos: crate::yaml::Pos {
                     line: first_line + index as u32,
                     col: 1,
                 },
                 go_yaml: None,
             },
-            text: format!("yaml: line {}: {problem}", index + 1),
+            text: if index == 0 {
+                format!("yaml: {problem}")
+            } else {
+                format!("yaml: line {}: {problem}", index + 1)
+            },
         });
     }
     read.map(|(docs, _)| docs)
@@ -665,6 +670,21 @@ fn read_until_refusal(
         Ok(docs) => return Ok((docs, chunk.len())),
         Err(error) => error,
     };
+    // go-yaml drops one BOM at the start of the stream, whatever follows it.
+    if let Some(rest) = chunk.strip_prefix('\u{feff}')
+        && let Ok(docs) = super::tabs::parse(reader, rest, first_line)
+    {
+        return Ok((docs, chunk.len()));
+    }
+    // A quoted scalar as the document's root, followed by more: go-yaml's first document is
+    // the scalar alone.
+    if error.message.contains("invalid trailing content after")
+        && let Some(end) = leading_quoted_scalar_end(chunk)
+        && !value_indicator_follows(&chunk[end..])
+        && let Ok(docs) = super::tabs::parse(reader, &chunk[..end], first_line)
+    {
+        return Ok((docs, end));
+    }
     let error_line = error.pos.line.saturating_sub(first_line) as usize;
     // The first document ended where the front end wanted a new one: go-yaml never asks.
     if error
@@ -695,9 +715,9 @@ fn read_until_refusal(
     Err(GoYamlError { error, text })
 }
 
-/// The first line (from 0) that go-yaml's scanner starts on a tab in block context although
-/// the front end lets it pass: a tab in the indentation of a line holding only a comment or
-/// nothing. (libyaml skips a tab between tokens only in flow context or where no simple key may
+/// The first line (from 0) that go-yaml's scanner starts on a tab in block context: a tab in
+/// its indentation (the front end lets it pass before a comment, on a blank line, or on a
+/// chunk's first line). (libyaml skips a tab between tokens only in flow context or where no simple key may
 /// start, and one may at the start of every block line.) Lines inside a flow collection, a
 /// block scalar or a quoted scalar are not between tokens, and are passed over.
 fn tab_led_blank_line(chunk: &str) -> Option<usize> {
@@ -715,10 +735,7 @@ fn tab_led_blank_line(chunk: &str) -> Option<usize> {
             block_scalar_parent = None;
         }
         let at_token_boundary = flow_depth == 0 && in_quote.is_none();
-        if at_token_boundary
-            && line[..indent].contains('\t')
-            && (content.is_empty() || content.starts_with('#'))
-        {
+        if at_token_boundary && line[..indent].contains('\t') {
             return Some(index);
         }
         // Track quotes, flow brackets and block scalar headers along the line.
@@ -797,6 +814,54 @@ fn leading_document_end(chunk: &str, first_line: u32) -> Option<GoYamlError> {
             format!("yaml: line {index}: {problem}")
         },
     })
+}
+
+/// Where a quoted scalar that starts the chunk's content ends (after its closing quote).
+fn leading_quoted_scalar_end(chunk: &str) -> Option<usize> {
+    let body = chunk.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let start = chunk.len() - body.len();
+    let quote = body.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let mut chars = body.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            if quote == '\'' && body[i + 1..].starts_with('\'') {
+                chars.next();
+                continue;
+            }
+            return Some(start + i + 1);
+        }
+    }
+    None
+}
+
+/// Whether the rest of the line holds a `: ` outside brackets and quotes: then the quoted
+/// scalar before it is a mapping key to libyaml, not a root of its own.
+fn value_indicator_follows(rest: &str) -> bool {
+    let line = rest.split('\n').next().unwrap_or("");
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, ':') if depth <= 0 => {
+                if chars.peek().is_none_or(|n| n.is_whitespace()) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The byte offset of character `col` (from 0) of line `line` (from 0) of `text`.
@@ -883,7 +948,9 @@ fn go_yaml_words(error: &YamlError, chunk: &str, first_line: u32) -> String {
         (message.to_owned(), GoYamlStage::Scanner(line))
     };
     match stage {
-        GoYamlStage::Scanner(line) => format!("yaml: line {line}: {problem}"),
+        // yaml.v2 prints no line when libyaml's mark is on the first line (0).
+        GoYamlStage::Scanner(line) if line > 1 => format!("yaml: line {line}: {problem}"),
+        GoYamlStage::Scanner(_) => format!("yaml: {problem}"),
         GoYamlStage::Parser(line) if line > 1 => format!("yaml: line {}: {problem}", line - 1),
         GoYamlStage::Parser(_) | GoYamlStage::NoLine => format!("yaml: {problem}"),
     }
