@@ -474,3 +474,91 @@ fn decode_oracle_agrees_on_alias_heavy_inputs() {
     );
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }
+
+/// The decoding fixtures (`tests/fixtures/decode/*.yaml`: a config and a templates ConfigMap,
+/// one kind of input each), with their config and templates texts.
+pub(crate) fn decoding_fixtures() -> Vec<(std::path::PathBuf, String, String)> {
+    let mut paths: Vec<_> = std::fs::read_dir(fixture("decode"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let objects =
+                fake_apiserver::parse_seed(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let data = |key: &str| {
+                objects
+                    .iter()
+                    .find_map(|o| o["data"][key].as_str())
+                    .unwrap_or_else(|| panic!("{}: no data.{key}", path.display()))
+                    .to_owned()
+            };
+            let (config, templates) = (data("config"), data("templates"));
+            (path, config, templates)
+        })
+        .collect()
+}
+
+/// Every decoding fixture, through the Go oracle of each CA version and through `validate -o
+/// json` (the binary, on the ConfigMaps file): the same decision and the same text, byte for
+/// byte. The config is read first; when CA gets past it, the templates.
+#[test]
+#[ignore = "needs the Go decoding oracle: tests/decode-oracle/build.sh; run with -- --ignored decode_oracle_"]
+fn decode_oracle_agrees_with_validate_on_the_decoding_fixtures() {
+    let fixtures = decoding_fixtures();
+    assert!(fixtures.len() >= 20, "only {} fixtures", fixtures.len());
+    let mut disagreements = Vec::new();
+    let mut refused = 0;
+    for minor in ["1.29", "1.33", "1.36"] {
+        let inputs: Vec<Input> = fixtures
+            .iter()
+            .flat_map(|(_, config, templates)| {
+                [
+                    Input {
+                        what: "config",
+                        text: config.clone(),
+                    },
+                    Input {
+                        what: "templates",
+                        text: templates.clone(),
+                    },
+                ]
+            })
+            .collect();
+        let theirs = oracle_decisions(minor, &inputs);
+        for ((path, _, _), pair) in fixtures.iter().zip(theirs.chunks(2)) {
+            let ca = if pair[0].ok { &pair[1] } else { &pair[0] };
+            let report = run(&[
+                "validate",
+                "-o",
+                "json",
+                "--ca-version",
+                minor,
+                "-f",
+                s(path),
+            ]);
+            assert!(report.code < 2, "{}: {}", path.display(), report.stderr);
+            let verdict = report.json()["ca"].clone();
+            let starts = verdict["starts"] == json!(true);
+            let failure = verdict["failure"].as_str().unwrap_or_default().to_owned();
+            refused += usize::from(!ca.ok);
+            if starts != ca.ok || (!ca.ok && failure != ca.error) {
+                disagreements.push(format!(
+                    "{} (CA {minor}):\n  Go oracle: ok={} {:?}\n  validate:  starts={starts} {failure:?}",
+                    path.display(),
+                    ca.ok,
+                    ca.error
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "decode oracle on {} decoding fixtures x 3 CA versions: {refused} refusals, {} disagreements",
+        fixtures.len(),
+        disagreements.len()
+    );
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
