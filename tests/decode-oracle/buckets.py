@@ -25,6 +25,8 @@ def kind(d):
     ca, ours = d["ca"]["error"], d["validate"]["error"]
     both_fail = not d["ca"]["ok"] and not d["validate"]["ok"]
     looks_json = text.lstrip(" \t\r\n\ufeff").startswith(("{", "["))
+    if "\ufeff" in text[1:]:
+        return f"{what}: a BOM past the first character (doubled, or inside the text)"
     if "json: offset" in ca or "unexpected EOF" in ca or (
         what == "templates" and "json parse error: invalid character" in ca
     ) or "unexpected end of JSON input" in ca:
