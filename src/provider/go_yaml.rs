@@ -853,10 +853,8 @@ fn value_indicator_follows(rest: &str) -> bool {
             (None, '"' | '\'') => quote = Some(c),
             (None, '[' | '{') => depth += 1,
             (None, ']' | '}') => depth -= 1,
-            (None, ':') if depth <= 0 => {
-                if chars.peek().is_none_or(|n| n.is_whitespace()) {
-                    return true;
-                }
+            (None, ':') if depth <= 0 && chars.peek().is_none_or(|n| n.is_whitespace()) => {
+                return true;
             }
             _ => {}
         }
