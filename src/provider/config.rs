@@ -207,9 +207,8 @@ pub fn parse_text(text: &str) -> Result<ConfigText, ConfigTextError> {
     if go_yaml::has_json_prefix(text) {
         return match go_yaml::json_decoder_first_value(text.as_bytes()) {
             Ok(end) => {
-                let docs =
-                    go_yaml::read_first_document(&mut yaml::Reader::default(), &text[..end], 1)
-                        .map_err(ConfigTextError::Syntax)?;
+                let docs = go_yaml::read_json(&mut yaml::Reader::default(), &text[..end], 1)
+                    .map_err(ConfigTextError::Syntax)?;
                 Ok(ConfigText {
                     docs: with_a_document(docs),
                     json: true,

@@ -657,7 +657,23 @@ pub fn read_first_document(
             },
         });
     }
-    read.map(|(docs, _)| docs)
+    // go-yaml's Unmarshal decodes the first document, empty or not (`---` then `...`).
+    read.map(|(mut docs, _)| {
+        docs.truncate(1);
+        docs
+    })
+}
+
+/// Parses text that Go's JSON scanner accepted (a JSON-looking config or template chunk) into
+/// the tree: a tab there can only be whitespace between tokens, so it is read as a space (the
+/// YAML front end would refuse one that starts a line).
+pub fn read_json(
+    reader: &mut Reader,
+    json: &str,
+    first_line: u32,
+) -> Result<Vec<Document>, GoYamlError> {
+    let detabbed = json.replace('\t', " ");
+    read_first_document(reader, &detabbed, first_line)
 }
 
 /// The documents go-yaml reads of `chunk`, with how many bytes of it that takes.
@@ -896,6 +912,18 @@ fn go_yaml_words(error: &YamlError, chunk: &str, first_line: u32) -> String {
             "found a tab character that violates indentation".to_owned(),
             GoYamlStage::Scanner(next_tab_indented_line(chunk, line).unwrap_or(line + 1)),
         )
+    } else if message.contains("alias refers to an unknown anchor") {
+        // The front end's own check: the anchor is still open (go-yaml: it contains itself),
+        // or there is none.
+        let name = alias_name(chunk, line, error.pos.col as usize);
+        let before = byte_offset(chunk, line - 1, error.pos.col.saturating_sub(1) as usize);
+        let anchored = chunk[..before].contains(&format!("&{name}"));
+        let problem = if anchored {
+            format!("anchor '{name}' value contains itself")
+        } else {
+            format!("unknown anchor '{name}' referenced")
+        };
+        (problem, GoYamlStage::NoLine)
     } else if message.contains("found unknown anchor") {
         let name = alias_name(chunk, line, error.pos.col as usize);
         (

@@ -848,14 +848,14 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
     let mut reader = yaml::Reader::default();
     let mut parsed = Vec::with_capacity(chunks.len());
     for chunk in chunks {
-        // YAMLReader ends every chunk with a newline, the last line's included.
-        let chunk_text = if chunk.text.is_empty() || chunk.text.ends_with('\n') {
-            chunk.text.to_owned()
+        // YAMLReader reads lines with bufio's ReadLine, which drops a `\r` before a `\n` (a
+        // last line without `\n` keeps its `\r`), and ends every line with a newline.
+        let chunk_text = chunk.text.replace("\r\n", "\n");
+        let chunk_text = if chunk_text.is_empty() || chunk_text.ends_with('\n') {
+            chunk_text
         } else {
-            format!("{}\n", chunk.text)
+            format!("{chunk_text}\n")
         };
-        // YAMLReader reads lines with bufio's ReadLine: a `\r` before a `\n` is dropped.
-        let chunk_text = chunk_text.replace("\r\n", "\n");
         let unix = yaml::Chunk {
             text: &chunk_text,
             first_line: chunk.first_line,
@@ -899,18 +899,20 @@ fn read_chunk(
     reader: &mut yaml::Reader,
     chunk: yaml::Chunk<'_>,
 ) -> Result<Option<Document>, TemplatesError<'static>> {
-    if go_yaml::has_json_prefix(chunk.text)
-        && let Err(e) = go_yaml::json_unmarshal_syntax(chunk.text.as_bytes())
-    {
-        let (line, col) = go_yaml::line_col(chunk.text, e.offset.saturating_sub(1));
-        return Err(TemplatesError::Json {
-            line: line + chunk.first_line - 1,
-            col,
-            message: format!("couldn't get version/kind; json parse error: {}", e.message),
-        });
+    let docs = if go_yaml::has_json_prefix(chunk.text) {
+        if let Err(e) = go_yaml::json_unmarshal_syntax(chunk.text.as_bytes()) {
+            let (line, col) = go_yaml::line_col(chunk.text, e.offset.saturating_sub(1));
+            return Err(TemplatesError::Json {
+                line: line + chunk.first_line - 1,
+                col,
+                message: format!("couldn't get version/kind; json parse error: {}", e.message),
+            });
+        }
+        go_yaml::read_json(reader, chunk.text, chunk.first_line)
+    } else {
+        go_yaml::read_first_document(reader, chunk.text, chunk.first_line)
     }
-    let docs = go_yaml::read_first_document(reader, chunk.text, chunk.first_line)
-        .map_err(TemplatesError::Syntax)?;
+    .map_err(TemplatesError::Syntax)?;
     Ok(docs.into_iter().find(|d| !d.is_empty))
 }
 
