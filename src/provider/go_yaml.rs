@@ -1113,6 +1113,48 @@ mod tests {
         assert_eq!(go_quote("\u{feff}x\u{1}"), r#""\ufeffx\x01""#);
     }
 
+    fn go_words(chunk: &str) -> String {
+        match read_first_document(&mut Reader::default(), chunk, 1) {
+            Ok(_) => String::new(),
+            Err(e) => e.go_text(),
+        }
+    }
+
+    /// go-yaml's words for the front end's refusals (each checked against the Go oracle).
+    #[test]
+    fn yaml_refusals_in_go_yamls_words() {
+        // The scanner's line is 1-based; none on the first line.
+        assert_eq!(
+            go_words("a: 1\nb:\n\tc: 2\n"),
+            "yaml: line 3: found character that cannot start any token"
+        );
+        assert_eq!(
+            go_words("\ta: 1\n"),
+            "yaml: found character that cannot start any token"
+        );
+        // A tab before a comment is a tab indenting a block line too.
+        assert_eq!(
+            go_words("a:\n\t# c\n  b: 1\n"),
+            "yaml: line 2: found character that cannot start any token"
+        );
+        // The parser's line is libyaml's 0-based mark.
+        assert_eq!(
+            go_words("a: 1\nb: 2\nc: \"x\" y\n"),
+            "yaml: line 2: did not find expected key"
+        );
+        assert_eq!(
+            go_words("a: *nowhere\n"),
+            "yaml: unknown anchor 'nowhere' referenced"
+        );
+        assert_eq!(
+            go_words("# c\n...\na: 1\n"),
+            "yaml: line 1: did not find expected node content"
+        );
+        // go-yaml reads the first document only.
+        assert_eq!(go_words("a: 1\n...\nb: *nowhere\n"), "");
+        assert_eq!(go_words("a: 1\nb:\tc\n"), "");
+    }
+
     #[test]
     fn json_prefix_skips_unicode_spaces() {
         assert!(has_json_prefix("\u{a0}\n {"));
