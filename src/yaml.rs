@@ -670,8 +670,14 @@ impl<'i> Builder<'i> {
                 Event::Scalar(text, style, anchor, tag) => {
                     self.decode(1, false, pos)?;
                     let tagged_str = tag.as_ref().is_some_and(|t| t.suffix().ends_with("str"));
+                    // go-yaml resolves `!!int "7"` (or !!float, !!bool, !!null) as if unquoted.
+                    let tagged_plain = tag.as_ref().is_some_and(|t| {
+                        ["int", "float", "bool", "null"]
+                            .contains(&t.suffix().trim_start_matches("tag:yaml.org,2002:"))
+                    });
                     let style = match style {
                         _ if tagged_str => Style::TaggedString,
+                        _ if tagged_plain => Style::Plain,
                         ScalarStyle::Plain => Style::Plain,
                         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
                         ScalarStyle::Literal => Style::Literal,

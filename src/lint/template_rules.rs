@@ -132,6 +132,9 @@ pub(super) fn load_error(source: SourceId, error: &TemplatesError<'_>) -> Diagno
         )
         .at(source, Pos { line: *line, col: 4 })
         .hint("put the document on the line after `---`"),
+        TemplatesError::Json { line, col, message } => Diagnostic::new(RuleId::TemplateDecodeError, format!("this templates document starts with `{{`, so CA reads it as JSON, and it is not valid JSON: {message}"))
+            .at(source, Pos { line: *line, col: *col })
+            .hint("fix the JSON here, or write the document as YAML"),
         TemplatesError::Blank { line, all_blank: true, .. } => Diagnostic::new(
             RuleId::TemplatesEmpty,
             "the templates hold no document, only comments or blank lines; CA fails to decode them (Object 'Kind' is missing) and exits",

@@ -7,8 +7,8 @@
 //! with a small description of CA's Go structs instead of serde derives, because we must also
 //! keep every position and every ignored field for the diagnostics.
 
-use super::{CONFIG_API_VERSION, CaFailure, CaVersion};
-use crate::yaml::{self, Document, JsonKind, Node, Pos, Resolved, Value};
+use super::{CONFIG_API_VERSION, CaFailure, CaVersion, go_yaml};
+use crate::yaml::{self, Document, JsonKind, Node, Resolved, Value};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,12 +161,15 @@ pub struct DecodedConfig<'d> {
     pub root: &'d Node,
     fields: HashMap<String, Assigned<'d>>,
     pub issues: Vec<DecodeIssue<'d>>,
+    /// A `.inf`/`.nan` that sigs.k8s.io/yaml does not turn into a string (its target is not a
+    /// string field): json.Marshal refuses it before any field is decoded.
+    pub unsupported_value: Option<&'d Node>,
 }
 
 /// How the provider-config text failed before any field was decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigTextError {
-    Syntax(yaml::YamlError),
+    Syntax(go_yaml::GoYamlError),
     /// The value is the empty string: the decoder reports `EOF`.
     Empty,
     /// A `---` line followed by content.
@@ -201,15 +204,10 @@ pub fn parse_text(text: &str) -> Result<ConfigText, ConfigTextError> {
     if text.is_empty() {
         return Err(ConfigTextError::Empty);
     }
-    let mut reader = yaml::Reader::default();
-    if text.trim_start().starts_with('{') {
-        let mut values =
-            serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
-        return match values.next() {
-            Some(Ok(_)) => {
-                let end = values.byte_offset();
-                let docs = reader
-                    .parse(&text[..end], 1)
+    if go_yaml::has_json_prefix(text) {
+        return match go_yaml::json_decoder_first_value(text.as_bytes()) {
+            Ok(end) => {
+                let docs = go_yaml::read_json(&mut yaml::Reader::default(), &text[..end], 1)
                     .map_err(ConfigTextError::Syntax)?;
                 Ok(ConfigText {
                     docs: with_a_document(docs),
@@ -218,12 +216,15 @@ pub fn parse_text(text: &str) -> Result<ConfigText, ConfigTextError> {
                     ignored_section_line: None,
                 })
             }
-            Some(Err(e)) => Err(ConfigTextError::Json {
-                line: u32::try_from(e.line()).unwrap_or(u32::MAX),
-                col: u32::try_from(e.column()).unwrap_or(u32::MAX),
-                message: e.to_string(),
-            }),
-            None => Err(ConfigTextError::Empty),
+            Err(go_yaml::JsonDecodeError::Eof) => Err(ConfigTextError::Empty),
+            Err(e) => {
+                let (line, col) = go_yaml::line_col(text, e.offset(text));
+                Err(ConfigTextError::Json {
+                    line,
+                    col,
+                    message: e.apimachinery_text(),
+                })
+            }
         };
     }
     parse_yaml(text)
@@ -237,8 +238,12 @@ pub fn parse_for(text: &str, version: CaVersion) -> Result<ConfigText, ConfigTex
         return parsed;
     }
     match parsed {
-        // A JSON syntax error: YAML's reading, else the JSON error (apimachinery's firstErr).
-        Err(json_error @ ConfigTextError::Json { .. }) => parse_yaml(text).map_err(|_| json_error),
+        // A JSON syntax error: YAML's reading if it decodes cleanly, else the JSON error
+        // (apimachinery's firstErr).
+        Err(json_error @ ConfigTextError::Json { .. }) => match parse_yaml(text) {
+            Ok(yaml) if decode(&yaml, version).first_type_error().is_none() => Ok(yaml),
+            _ => Err(json_error),
+        },
         // A JSON type error: YAML's reading if it decodes cleanly, else the JSON one.
         Ok(json) if json.json && decode(&json, version).first_type_error().is_some() => {
             match parse_yaml(text) {
@@ -261,7 +266,7 @@ fn parse_yaml(text: &str) -> Result<ConfigText, ConfigTextError> {
         return Err(ConfigTextError::Empty);
     };
     let docs = with_a_document(
-        super::tabs::parse(&mut reader, first.text, first.first_line)
+        go_yaml::read_first_document(&mut reader, first.text, first.first_line)
             .map_err(ConfigTextError::Syntax)?,
     );
     let has_content = |chunk: &yaml::Chunk<'_>| {
@@ -333,6 +338,7 @@ pub fn decode(text: &ConfigText, version: CaVersion) -> DecodedConfig<'_> {
         root,
         fields: HashMap::new(),
         issues: Vec::new(),
+        unsupported_value: None,
     };
     let def = root_def(version);
     match &*root.value {
@@ -380,6 +386,7 @@ impl<'d> DecodedConfig<'d> {
         for (key, value) in self.application_order(entries) {
             let key_text = key.key_string();
             let Some((field, exact)) = match_field(def, &key_text) else {
+                self.note_unconverted(value);
                 if std::ptr::eq(def, &KWOK_CONFIG) {
                     self.issues.push(DecodeIssue::KwokContent { key });
                 } else {
@@ -448,6 +455,12 @@ impl<'d> DecodedConfig<'d> {
         value: &'d Node,
     ) {
         let assigned = Assigned { key, value };
+        // sigs.k8s.io/yaml turns a scalar into a string only for a string field.
+        let converted = field.ty == GoType::String && value.as_scalar().is_some();
+        let descends = matches!(field.ty, GoType::Struct(_)) && value.as_map().is_some();
+        if !converted && !descends {
+            self.note_unconverted(value);
+        }
         match field.ty {
             // sigs.k8s.io/yaml turns any scalar into a string when the target is a string.
             GoType::String => match value.json_kind() {
@@ -496,6 +509,13 @@ impl<'d> DecodedConfig<'d> {
         }
     }
 
+    /// Remembers the first `.inf`/`.nan` left as a number (YAML only: JSON has none).
+    fn note_unconverted(&mut self, value: &'d Node) {
+        if !self.json && self.unsupported_value.is_none() {
+            self.unsupported_value = go_yaml::first_unsupported_float(value);
+        }
+    }
+
     /// Assigns a field; a second key setting it (differing in case) is a collision.
     fn assign(&mut self, path: String, assigned: Assigned<'d>) {
         if let Some(previous) = self.fields.get(&path)
@@ -529,7 +549,7 @@ impl<'d> DecodedConfig<'d> {
             Resolved::Null => String::new(),
             Resolved::Bool(b) => b.to_string(),
             Resolved::Int(i) => i.to_string(),
-            Resolved::Float(f) => f.to_string(),
+            Resolved::Float(f) => go_yaml::go_format_float(f),
             Resolved::Str(s) => s.to_owned(),
         })
     }
@@ -546,14 +566,13 @@ impl<'d> DecodedConfig<'d> {
     }
 
     /// The first type error: what makes CA fail to decode.
+    /// encoding/json keeps the first mismatch it meets: fields are decoded in the order of
+    /// the JSON it reads, which for YAML is json.Marshal's (keys sorted), as `decode_struct`
+    /// walks them.
     pub fn first_type_error(&self) -> Option<&DecodeIssue<'d>> {
         self.issues
             .iter()
-            .filter(|i| matches!(i, DecodeIssue::TypeError { .. }))
-            .min_by_key(|i| match i {
-                DecodeIssue::TypeError { at, .. } => at.pos,
-                _ => Pos::default(),
-            })
+            .find(|i| matches!(i, DecodeIssue::TypeError { .. }))
     }
 
     /// The `apiVersion` as written (CA never checks it).
@@ -635,6 +654,16 @@ impl DecodedConfig<'_> {
                 failure: CaFailure::new(format!("failed to load kwok provider config: {ca}"), ours),
             })
         };
+        if let Some(value) = self.unsupported_value {
+            return reject(
+                FailedCheck::Decode,
+                format!(
+                    "failed to decode kwok config: error converting YAML to JSON: {}",
+                    go_yaml::unsupported_value_text(value)
+                ),
+                "YAML's `.inf`/`.nan` is a number JSON cannot hold; only a string field takes it (as text)",
+            );
+        }
         if let Some(DecodeIssue::TypeError { go_message, .. }) = self.first_type_error() {
             // YAML goes through sigs.k8s.io/yaml's Unmarshal, which wraps encoding/json's
             // error twice (seen from the real CA); JSON goes to encoding/json directly.

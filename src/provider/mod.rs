@@ -8,6 +8,7 @@ pub(crate) mod config;
 pub mod decision;
 pub(crate) mod deployment;
 pub(crate) mod events;
+pub(crate) mod go_yaml;
 pub(crate) mod names;
 pub(crate) mod namespace;
 pub mod nodegroups;

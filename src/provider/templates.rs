@@ -12,8 +12,8 @@
 //! `YAMLReader` returns every non-empty chunk, even one holding only comments or blank lines,
 //! which then fails to decode ("Object 'Kind' is missing"). We follow the code.
 
-use super::{CaFailure, CaVersion, quantity};
-use crate::yaml::{self, Document, JsonKind, Node, Resolved, Value, YamlError};
+use super::{CaFailure, CaVersion, go_yaml, quantity};
+use crate::yaml::{self, Document, JsonKind, Node, Resolved, Value};
 
 /// A template node, with where it was found.
 #[derive(Debug, Clone, Copy)]
@@ -41,10 +41,17 @@ pub struct TemplateSet<'d> {
 /// Why CA rejects (or crashes on) the templates.
 #[derive(Debug, Clone)]
 pub enum TemplatesError<'d> {
-    /// Not YAML at all.
-    Syntax(YamlError),
+    /// Not YAML at all (go-yaml's words for it included).
+    Syntax(go_yaml::GoYamlError),
     /// A `---` line followed by something other than a comment.
     Separator { line: u32, rest: String },
+    /// A document that starts with `{` (read as JSON) and is not valid JSON: the message is
+    /// CA's (`couldn't get version/kind; json parse error: …`, in `encoding/json`'s words).
+    Json {
+        line: u32,
+        col: u32,
+        message: String,
+    },
     /// A chunk with nothing but comments or blank lines (`all_blank`: every chunk is).
     Blank {
         line: u32,
@@ -70,6 +77,10 @@ impl TemplatesError<'_> {
             TemplatesError::Separator { rest, .. } => CaFailure::new(
                 format!("invalid Yaml document separator: {rest}"),
                 "a `---` line is followed by content; only a comment may follow it",
+            ),
+            TemplatesError::Json { message, .. } => CaFailure::new(
+                message.clone(),
+                "a templates document starts with `{`, so it is read as JSON, and it is not valid JSON",
             ),
             TemplatesError::Blank {
                 preview, all_blank, ..
@@ -98,30 +109,114 @@ impl TemplatesError<'_> {
     }
 }
 
-/// API groups registered in client-go's scheme (any kind in them decodes; we cannot list kinds).
-const REGISTERED_GROUP_VERSIONS: &[&str] = &[
-    "apps/v1",
-    "apps/v1beta1",
-    "apps/v1beta2",
-    "batch/v1",
-    "batch/v1beta1",
-    "autoscaling/v1",
-    "autoscaling/v2",
-    "networking.k8s.io/v1",
-    "policy/v1",
-    "policy/v1beta1",
-    "rbac.authorization.k8s.io/v1",
-    "storage.k8s.io/v1",
-    "scheduling.k8s.io/v1",
-    "coordination.k8s.io/v1",
-    "discovery.k8s.io/v1",
-    "events.k8s.io/v1",
-    "node.k8s.io/v1",
-    "admissionregistration.k8s.io/v1",
-    "certificates.k8s.io/v1",
-    "flowcontrol.apiserver.k8s.io/v1",
-    "authentication.k8s.io/v1",
-    "authorization.k8s.io/v1",
+/// The group versions client-go's scheme registers, with their kinds (each also has its
+/// `…List`, and metav1's option and watch kinds that every group version gets).
+const REGISTERED_GROUP_VERSIONS: &[(&str, &[&str])] = &[
+    (
+        "apps/v1",
+        &[
+            "ControllerRevision",
+            "DaemonSet",
+            "Deployment",
+            "ReplicaSet",
+            "StatefulSet",
+        ],
+    ),
+    (
+        "apps/v1beta1",
+        &[
+            "ControllerRevision",
+            "Deployment",
+            "DeploymentRollback",
+            "Scale",
+            "StatefulSet",
+        ],
+    ),
+    (
+        "apps/v1beta2",
+        &[
+            "ControllerRevision",
+            "DaemonSet",
+            "Deployment",
+            "ReplicaSet",
+            "Scale",
+            "StatefulSet",
+        ],
+    ),
+    ("batch/v1", &["CronJob", "Job"]),
+    ("batch/v1beta1", &["CronJob"]),
+    ("autoscaling/v1", &["HorizontalPodAutoscaler", "Scale"]),
+    ("autoscaling/v2", &["HorizontalPodAutoscaler"]),
+    (
+        "networking.k8s.io/v1",
+        &[
+            "Ingress",
+            "IngressClass",
+            "NetworkPolicy",
+            "IPAddress",
+            "ServiceCIDR",
+        ],
+    ),
+    ("policy/v1", &["Eviction", "PodDisruptionBudget"]),
+    ("policy/v1beta1", &["Eviction", "PodDisruptionBudget"]),
+    (
+        "rbac.authorization.k8s.io/v1",
+        &["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"],
+    ),
+    (
+        "storage.k8s.io/v1",
+        &[
+            "CSIDriver",
+            "CSINode",
+            "CSIStorageCapacity",
+            "StorageClass",
+            "VolumeAttachment",
+            "VolumeAttributesClass",
+        ],
+    ),
+    ("scheduling.k8s.io/v1", &["PriorityClass"]),
+    ("coordination.k8s.io/v1", &["Lease"]),
+    ("discovery.k8s.io/v1", &["EndpointSlice"]),
+    ("events.k8s.io/v1", &["Event"]),
+    ("node.k8s.io/v1", &["RuntimeClass"]),
+    (
+        "admissionregistration.k8s.io/v1",
+        &[
+            "MutatingWebhookConfiguration",
+            "ValidatingWebhookConfiguration",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding",
+        ],
+    ),
+    ("certificates.k8s.io/v1", &["CertificateSigningRequest"]),
+    (
+        "flowcontrol.apiserver.k8s.io/v1",
+        &["FlowSchema", "PriorityLevelConfiguration"],
+    ),
+    (
+        "authentication.k8s.io/v1",
+        &["SelfSubjectReview", "TokenRequest", "TokenReview"],
+    ),
+    (
+        "authorization.k8s.io/v1",
+        &[
+            "LocalSubjectAccessReview",
+            "SelfSubjectAccessReview",
+            "SelfSubjectRulesReview",
+            "SubjectAccessReview",
+        ],
+    ),
+];
+
+/// What metav1.AddToGroupVersion registers in every group version.
+const META_KINDS: &[&str] = &[
+    "WatchEvent",
+    "ListOptions",
+    "GetOptions",
+    "DeleteOptions",
+    "CreateOptions",
+    "UpdateOptions",
+    "PatchOptions",
 ];
 
 /// Kinds registered for core `v1`.
@@ -151,11 +246,19 @@ const CORE_V1_KINDS: &[&str] = &[
 ];
 
 fn is_registered(api_version: &str, kind: &str) -> bool {
-    if api_version == "v1" {
-        let base = kind.strip_suffix("List").filter(|b| !b.is_empty());
-        return CORE_V1_KINDS.contains(&kind) || base.is_some_and(|b| CORE_V1_KINDS.contains(&b));
-    }
-    REGISTERED_GROUP_VERSIONS.contains(&api_version)
+    let kinds = if api_version == "v1" {
+        CORE_V1_KINDS
+    } else {
+        match REGISTERED_GROUP_VERSIONS
+            .iter()
+            .find(|(group_version, _)| *group_version == api_version)
+        {
+            Some((_, kinds)) => kinds,
+            None => return false,
+        }
+    };
+    let base = kind.strip_suffix("List").filter(|b| !b.is_empty());
+    kinds.contains(&kind) || base.is_some_and(|b| kinds.contains(&b)) || META_KINDS.contains(&kind)
 }
 
 /// What a decoded object is.
@@ -240,8 +343,11 @@ fn type_meta<'d>(
     if !is_registered(&api_version, &kind) {
         return Err(decode_error(
             node.get("kind").unwrap_or(node),
+            // apimachinery words it with %q.
             format!(
-                "no kind \"{kind}\" is registered for version \"{api_version}\" in scheme \"pkg/runtime/scheme.go:{}\"",
+                "no kind {} is registered for version {} in scheme \"pkg/runtime/scheme.go:{}\"",
+                go_yaml::go_quote(&kind),
+                go_yaml::go_quote(&api_version),
                 version.scheme_line()
             ),
         ));
@@ -249,174 +355,450 @@ fn type_meta<'d>(
     Ok(TypeMeta { api_version, kind })
 }
 
-/// Type-checks the Node fields that CA, kwok and the scheduler read.
-fn check_node_fields(node: &Node) -> Result<(), TemplatesError<'_>> {
-    let mismatch = |at: &Node, go_struct: &str, path: &str, go_type: &str| {
-        format!(
-            "json: cannot unmarshal {} into Go struct field {go_struct}.{path} of type {go_type}",
-            at.json_kind().go_name()
-        )
-    };
-    let expect =
-        |parent: &Node, key: &str, want: JsonKind, go_struct: &str, path: &str, go_type: &str| {
-            if let Some(v) = parent.get(key) {
-                let kind = v.json_kind();
-                if kind != want && kind != JsonKind::Null {
-                    return Err(mismatch(v, go_struct, path, go_type));
-                }
-            }
-            Ok(())
-        };
-    let check = || -> Result<(), (String, &Node)> {
-        let node_expect = |key, want, go_struct, path, go_type| {
-            expect(node, key, want, go_struct, path, go_type)
-                .map_err(|m| (m, node.get(key).unwrap_or(node)))
-        };
-        node_expect(
-            "metadata",
-            JsonKind::Object,
-            "Node",
-            "metadata",
-            "v1.ObjectMeta",
-        )?;
-        node_expect("spec", JsonKind::Object, "Node", "spec", "v1.NodeSpec")?;
-        node_expect(
-            "status",
-            JsonKind::Object,
-            "Node",
-            "status",
-            "v1.NodeStatus",
-        )?;
-        if let Some(meta) = node.get("metadata") {
-            let at = |k: &str| meta.get(k).unwrap_or(meta);
-            expect(
-                meta,
-                "name",
-                JsonKind::String,
-                "ObjectMeta",
-                "metadata.name",
-                "string",
-            )
-            .map_err(|m| (m, at("name")))?;
-            for map_key in ["labels", "annotations"] {
-                let path = format!("metadata.{map_key}");
-                expect(
-                    meta,
-                    map_key,
-                    JsonKind::Object,
-                    "ObjectMeta",
-                    &path,
-                    "map[string]string",
-                )
-                .map_err(|m| (m, at(map_key)))?;
-                for (_, v) in meta.get(map_key).and_then(Node::as_map).unwrap_or_default() {
-                    if !matches!(v.json_kind(), JsonKind::String | JsonKind::Null) {
-                        return Err((mismatch(v, "ObjectMeta", &path, "string"), v));
-                    }
-                }
-            }
-        }
-        if let Some(spec) = node.get("spec") {
-            let at = |k: &str| spec.get(k).unwrap_or(spec);
-            expect(
-                spec,
-                "taints",
-                JsonKind::Array,
-                "NodeSpec",
-                "spec.taints",
-                "[]v1.Taint",
-            )
-            .map_err(|m| (m, at("taints")))?;
-            expect(
-                spec,
-                "unschedulable",
-                JsonKind::Bool,
-                "NodeSpec",
-                "spec.unschedulable",
-                "bool",
-            )
-            .map_err(|m| (m, at("unschedulable")))?;
-            expect(
-                spec,
-                "providerID",
-                JsonKind::String,
-                "NodeSpec",
-                "spec.providerID",
-                "string",
-            )
-            .map_err(|m| (m, at("providerID")))?;
-            for taint in spec
-                .get("taints")
-                .and_then(Node::as_seq)
-                .unwrap_or_default()
-            {
-                if !matches!(taint.json_kind(), JsonKind::Object | JsonKind::Null) {
-                    return Err((
-                        mismatch(taint, "NodeSpec", "spec.taints", "v1.Taint"),
-                        taint,
-                    ));
-                }
-                for field in ["key", "value", "effect"] {
-                    let path = format!("spec.taints.{field}");
-                    expect(taint, field, JsonKind::String, "Taint", &path, "string")
-                        .map_err(|m| (m, taint.get(field).unwrap_or(taint)))?;
-                }
-            }
-        }
-        if let Some(status) = node.get("status") {
-            for list_key in ["allocatable", "capacity"] {
-                let path = format!("status.{list_key}");
-                expect(
-                    status,
-                    list_key,
-                    JsonKind::Object,
-                    "NodeStatus",
-                    &path,
-                    "v1.ResourceList",
-                )
-                .map_err(|m| (m, status.get(list_key).unwrap_or(status)))?;
-                for (_, v) in status
-                    .get(list_key)
-                    .and_then(Node::as_map)
-                    .unwrap_or_default()
-                {
-                    match v.json_kind() {
-                        JsonKind::Number | JsonKind::Null => {}
-                        JsonKind::String => {
-                            let text = v.as_str().unwrap_or_default();
-                            if quantity::parse(text).is_none() {
-                                return Err((
-                                    // CA's words; the position says which value.
-                                    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_owned(),
-                                    v,
-                                ));
-                            }
-                        }
-                        // Quantity's UnmarshalJSON parses any other JSON text as a quantity.
-                        _ => {
-                            return Err((
-                                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_owned(),
-                                v,
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-        Ok(())
-    };
-    check().map_err(|(message, at)| decode_error(at, message))
+/// A Go type of the core/v1 objects templates hold, as the universal deserializer decodes
+/// into it (sigs.k8s.io/json: encoding/json, case-sensitive keys, unknown keys ignored).
+#[derive(Clone, Copy)]
+enum GoField {
+    /// A string type, by its Go name (`string`, `types.UID`, `v1.TaintEffect`…).
+    Str(&'static str),
+    Bool,
+    /// An integer type (`int64`, `int32`).
+    Int(&'static str),
+    /// `resource.Quantity` (its own UnmarshalJSON: any JSON text, parsed as a quantity).
+    Quantity,
+    /// `metav1.Time` (its own UnmarshalJSON: null, or a string).
+    Time,
+    Struct(&'static GoStruct),
+    /// A struct we do not look into (only its being an object is checked), by its Go name.
+    Opaque(&'static str),
+    Slice(&'static str, &'static GoField),
+    Map(&'static str, &'static GoField),
+    /// `runtime.RawExtension`: any JSON.
+    Raw,
 }
 
-/// Decodes one object (from `original`, see `type_meta`); returns its kind.
+/// A Go struct: its name (as encoding/json's errors name it) and JSON fields.
+struct GoStruct {
+    name: &'static str,
+    go_type: &'static str,
+    fields: &'static [(&'static str, GoField)],
+}
+
+const STRING: GoField = GoField::Str("string");
+const STRINGS: GoField = GoField::Slice("[]string", &STRING);
+const STRING_MAP: GoField = GoField::Map("map[string]string", &STRING);
+
+static OBJECT_META: GoStruct = GoStruct {
+    name: "ObjectMeta",
+    go_type: "v1.ObjectMeta",
+    fields: &[
+        ("name", STRING),
+        ("generateName", STRING),
+        ("namespace", STRING),
+        ("selfLink", STRING),
+        ("uid", GoField::Str("types.UID")),
+        ("resourceVersion", STRING),
+        ("generation", GoField::Int("int64")),
+        ("creationTimestamp", GoField::Time),
+        ("deletionTimestamp", GoField::Time),
+        ("deletionGracePeriodSeconds", GoField::Int("int64")),
+        ("labels", STRING_MAP),
+        ("annotations", STRING_MAP),
+        (
+            "ownerReferences",
+            GoField::Slice("[]v1.OwnerReference", &GoField::Struct(&OWNER_REFERENCE)),
+        ),
+        ("finalizers", STRINGS),
+        (
+            "managedFields",
+            GoField::Slice(
+                "[]v1.ManagedFieldsEntry",
+                &GoField::Opaque("v1.ManagedFieldsEntry"),
+            ),
+        ),
+    ],
+};
+
+static OWNER_REFERENCE: GoStruct = GoStruct {
+    name: "OwnerReference",
+    go_type: "v1.OwnerReference",
+    fields: &[
+        ("apiVersion", STRING),
+        ("kind", STRING),
+        ("name", STRING),
+        ("uid", GoField::Str("types.UID")),
+        ("controller", GoField::Bool),
+        ("blockOwnerDeletion", GoField::Bool),
+    ],
+};
+
+static LIST_META: GoStruct = GoStruct {
+    name: "ListMeta",
+    go_type: "v1.ListMeta",
+    fields: &[
+        ("selfLink", STRING),
+        ("resourceVersion", STRING),
+        ("continue", STRING),
+        ("remainingItemCount", GoField::Int("int64")),
+    ],
+};
+
+static TAINT: GoStruct = GoStruct {
+    name: "Taint",
+    go_type: "v1.Taint",
+    fields: &[
+        ("key", STRING),
+        ("value", STRING),
+        ("effect", GoField::Str("v1.TaintEffect")),
+        ("timeAdded", GoField::Time),
+    ],
+};
+
+static NODE_SPEC: GoStruct = GoStruct {
+    name: "NodeSpec",
+    go_type: "v1.NodeSpec",
+    fields: &[
+        ("podCIDR", STRING),
+        ("podCIDRs", STRINGS),
+        ("providerID", STRING),
+        ("unschedulable", GoField::Bool),
+        (
+            "taints",
+            GoField::Slice("[]v1.Taint", &GoField::Struct(&TAINT)),
+        ),
+        ("configSource", GoField::Opaque("v1.NodeConfigSource")),
+        ("externalID", STRING),
+    ],
+};
+
+const RESOURCE_LIST: GoField = GoField::Map("v1.ResourceList", &GoField::Quantity);
+
+static NODE_CONDITION: GoStruct = GoStruct {
+    name: "NodeCondition",
+    go_type: "v1.NodeCondition",
+    fields: &[
+        ("type", GoField::Str("v1.NodeConditionType")),
+        ("status", GoField::Str("v1.ConditionStatus")),
+        ("lastHeartbeatTime", GoField::Time),
+        ("lastTransitionTime", GoField::Time),
+        ("reason", STRING),
+        ("message", STRING),
+    ],
+};
+
+static NODE_ADDRESS: GoStruct = GoStruct {
+    name: "NodeAddress",
+    go_type: "v1.NodeAddress",
+    fields: &[
+        ("type", GoField::Str("v1.NodeAddressType")),
+        ("address", STRING),
+    ],
+};
+
+static NODE_SYSTEM_INFO: GoStruct = GoStruct {
+    name: "NodeSystemInfo",
+    go_type: "v1.NodeSystemInfo",
+    fields: &[
+        ("machineID", STRING),
+        ("systemUUID", STRING),
+        ("bootID", STRING),
+        ("kernelVersion", STRING),
+        ("osImage", STRING),
+        ("containerRuntimeVersion", STRING),
+        ("kubeletVersion", STRING),
+        ("kubeProxyVersion", STRING),
+        ("operatingSystem", STRING),
+        ("architecture", STRING),
+    ],
+};
+
+static CONTAINER_IMAGE: GoStruct = GoStruct {
+    name: "ContainerImage",
+    go_type: "v1.ContainerImage",
+    fields: &[("names", STRINGS), ("sizeBytes", GoField::Int("int64"))],
+};
+
+static NODE_STATUS: GoStruct = GoStruct {
+    name: "NodeStatus",
+    go_type: "v1.NodeStatus",
+    fields: &[
+        ("capacity", RESOURCE_LIST),
+        ("allocatable", RESOURCE_LIST),
+        ("phase", GoField::Str("v1.NodePhase")),
+        (
+            "conditions",
+            GoField::Slice("[]v1.NodeCondition", &GoField::Struct(&NODE_CONDITION)),
+        ),
+        (
+            "addresses",
+            GoField::Slice("[]v1.NodeAddress", &GoField::Struct(&NODE_ADDRESS)),
+        ),
+        ("daemonEndpoints", GoField::Opaque("v1.NodeDaemonEndpoints")),
+        ("nodeInfo", GoField::Struct(&NODE_SYSTEM_INFO)),
+        (
+            "images",
+            GoField::Slice("[]v1.ContainerImage", &GoField::Struct(&CONTAINER_IMAGE)),
+        ),
+        (
+            "volumesInUse",
+            GoField::Slice(
+                "[]v1.UniqueVolumeName",
+                &GoField::Str("v1.UniqueVolumeName"),
+            ),
+        ),
+        (
+            "volumesAttached",
+            GoField::Slice("[]v1.AttachedVolume", &GoField::Opaque("v1.AttachedVolume")),
+        ),
+        ("config", GoField::Opaque("v1.NodeConfigStatus")),
+    ],
+};
+
+static NODE: GoStruct = GoStruct {
+    name: "Node",
+    go_type: "v1.Node",
+    fields: &[
+        ("apiVersion", STRING),
+        ("kind", STRING),
+        ("metadata", GoField::Struct(&OBJECT_META)),
+        ("spec", GoField::Struct(&NODE_SPEC)),
+        ("status", GoField::Struct(&NODE_STATUS)),
+    ],
+};
+
+static CONFIG_MAP: GoStruct = GoStruct {
+    name: "ConfigMap",
+    go_type: "v1.ConfigMap",
+    fields: &[
+        ("apiVersion", STRING),
+        ("kind", STRING),
+        ("metadata", GoField::Struct(&OBJECT_META)),
+        ("immutable", GoField::Bool),
+        ("data", STRING_MAP),
+        (
+            "binaryData",
+            GoField::Map("map[string][]uint8", &GoField::Str("[]uint8")),
+        ),
+    ],
+};
+
+static LIST: GoStruct = GoStruct {
+    name: "List",
+    go_type: "v1.List",
+    fields: &[
+        ("apiVersion", STRING),
+        ("kind", STRING),
+        ("metadata", GoField::Struct(&LIST_META)),
+        (
+            "items",
+            GoField::Slice("[]runtime.RawExtension", &GoField::Raw),
+        ),
+    ],
+};
+
+/// CA's words when a quantity does not parse.
+const QUANTITY_ERROR: &str =
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+/// The entries of a JSON object in the order the decoder meets them: as written for JSON
+/// text, else as `json.Marshal` wrote what YAML made of them (each key once, last value wins,
+/// keys sorted).
+fn decode_order(node: &Node, as_written: bool) -> Vec<(String, &Node)> {
+    let entries = node.as_map().unwrap_or_default();
+    if as_written {
+        return entries.iter().map(|(k, v)| (k.key_string(), v)).collect();
+    }
+    let mut latest: std::collections::BTreeMap<String, &Node> = Default::default();
+    for (k, v) in entries {
+        latest.insert(k.key_string(), v);
+    }
+    latest.into_iter().collect()
+}
+
+/// encoding/json's type check of one decode: the first mismatch is kept and decoding goes on;
+/// an error of a type's own UnmarshalJSON (a quantity) ends it at once, and wins.
+struct TypeCheck<'d> {
+    as_written: bool,
+    first: Option<(String, &'d Node)>,
+}
+
+impl<'d> TypeCheck<'d> {
+    fn mismatch(&mut self, at: &'d Node, go_struct: &str, path: &str, go_type: &str) {
+        if self.first.is_none() {
+            self.first = Some((
+                format!(
+                    "json: cannot unmarshal {} into Go struct field {go_struct}.{path} of type {go_type}",
+                    at.json_kind().go_name()
+                ),
+                at,
+            ));
+        }
+    }
+
+    fn check_struct(
+        &mut self,
+        def: &GoStruct,
+        node: &'d Node,
+        path: &str,
+    ) -> Result<(), (String, &'d Node)> {
+        for (key, value) in decode_order(node, self.as_written) {
+            // sigs.k8s.io/json matches keys case-sensitively.
+            let Some((_, field)) = def.fields.iter().find(|(name, _)| *name == key) else {
+                continue;
+            };
+            let field_path = if path.is_empty() {
+                key
+            } else {
+                format!("{path}.{key}")
+            };
+            self.check(field, value, def.name, &field_path)?;
+        }
+        Ok(())
+    }
+
+    /// Checks `value` against `field` of struct `go_struct` at `path`.
+    fn check(
+        &mut self,
+        field: &GoField,
+        value: &'d Node,
+        go_struct: &str,
+        path: &str,
+    ) -> Result<(), (String, &'d Node)> {
+        let kind = value.json_kind();
+        if kind == JsonKind::Null {
+            return Ok(());
+        }
+        match *field {
+            GoField::Str(go_type) if kind != JsonKind::String => {
+                self.mismatch(value, go_struct, path, go_type)
+            }
+            GoField::Bool if kind != JsonKind::Bool => {
+                self.mismatch(value, go_struct, path, "bool")
+            }
+            GoField::Int(go_type) => match value.resolve() {
+                Some(Resolved::Int(_)) => {}
+                Some(Resolved::Float(f)) if kind == JsonKind::Number => {
+                    if self.first.is_none() {
+                        self.first = Some((
+                            format!(
+                                "json: cannot unmarshal number {} into Go struct field {go_struct}.{path} of type {go_type}",
+                                go_float(f)
+                            ),
+                            value,
+                        ));
+                    }
+                }
+                _ => self.mismatch(value, go_struct, path, go_type),
+            },
+            GoField::Quantity => {
+                let parses = match kind {
+                    JsonKind::Number => true,
+                    JsonKind::String => {
+                        quantity::parse(value.as_str().unwrap_or_default()).is_some()
+                    }
+                    _ => false,
+                };
+                if !parses {
+                    return Err((QUANTITY_ERROR.to_owned(), value));
+                }
+            }
+            GoField::Time if kind != JsonKind::String => {
+                return Err((
+                    format!(
+                        "json: cannot unmarshal {} into Go value of type string",
+                        kind.go_name()
+                    ),
+                    value,
+                ));
+            }
+            GoField::Struct(def) => {
+                if kind == JsonKind::Object {
+                    self.check_struct(def, value, path)?;
+                } else {
+                    self.mismatch(value, go_struct, path, def.go_type);
+                }
+            }
+            GoField::Opaque(go_type) if kind != JsonKind::Object => {
+                self.mismatch(value, go_struct, path, go_type)
+            }
+            GoField::Slice(go_type, element) => {
+                let Some(items) = value.as_seq() else {
+                    self.mismatch(value, go_struct, path, go_type);
+                    return Ok(());
+                };
+                for item in items {
+                    match element {
+                        // An element that is not an object names the element type.
+                        GoField::Struct(def) if item.json_kind() != JsonKind::Object => {
+                            if item.json_kind() != JsonKind::Null {
+                                self.mismatch(item, go_struct, path, def.go_type);
+                            }
+                        }
+                        _ => self.check(element, item, go_struct, path)?,
+                    }
+                }
+            }
+            GoField::Map(go_type, element) => {
+                if kind != JsonKind::Object {
+                    self.mismatch(value, go_struct, path, go_type);
+                    return Ok(());
+                }
+                for (_, item) in decode_order(value, self.as_written) {
+                    self.check(element, item, go_struct, path)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Type-checks an object of a kind whose fields we know (core/v1 `Node`, `ConfigMap`, `List`)
+/// as the deserializer decodes it; `as_written`: JSON text, whose keys keep their order.
+fn check_fields<'d>(
+    node: &'d Node,
+    kind: &str,
+    as_written: bool,
+) -> Result<(), TemplatesError<'d>> {
+    let def = match kind {
+        "Node" => &NODE,
+        "ConfigMap" => &CONFIG_MAP,
+        "List" => &LIST,
+        _ => return Ok(()),
+    };
+    let mut check = TypeCheck {
+        as_written,
+        first: None,
+    };
+    let result = check.check_struct(def, node, "");
+    match result.err().or(check.first) {
+        Some((message, at)) => Err(decode_error(at, message)),
+        None => Ok(()),
+    }
+}
+
+/// Type-checks a Node as the deserializer does.
+fn check_node_fields(node: &Node) -> Result<(), TemplatesError<'_>> {
+    check_fields(node, "Node", false)
+}
+
+/// Decodes one object (from `original`, see `type_meta`); returns its kind. `as_written`: the
+/// object's JSON keeps the document's key order (JSON text, or an item of a JSON `List`).
 fn decode_object<'d>(
     node: &'d Node,
     original: Option<&str>,
+    as_written: bool,
     version: CaVersion,
 ) -> Result<String, TemplatesError<'d>> {
+    // A YAML document goes through yaml.YAMLToJSON, whose json.Marshal refuses `.inf`/`.nan`.
+    if original.is_some()
+        && let Some(value) = go_yaml::first_unsupported_float(node)
+    {
+        return Err(decode_error(value, go_yaml::unsupported_value_text(value)));
+    }
     let meta = type_meta(node, original, version)?;
-    if meta.kind == "Node" && meta.api_version == "v1" {
-        check_node_fields(node)?;
+    if meta.api_version == "v1" {
+        check_fields(node, &meta.kind, as_written)?;
     }
     Ok(meta.kind)
 }
@@ -428,50 +810,110 @@ pub struct ParsedChunk {
     pub document: Option<Document>,
     /// The chunk's text, as the decoder is given it (CA's errors quote it).
     pub text: String,
+    /// Why CA's reader or decoder stops at this chunk before decoding it (a bad `---` line,
+    /// YAML or JSON it cannot read): CA reads and decodes chunk by chunk, so this counts only
+    /// once the chunks before it decode. Only the last chunk has one.
+    pub failure: Option<TemplatesError<'static>>,
 }
 
-/// Splits and parses the templates text as CA's `YAMLReader` and decoder see it.
+/// Splits and parses the templates text as CA's `YAMLReader` and decoder see it. A chunk CA
+/// cannot read ends the list (see [`ParsedChunk::failure`]); when it is the first, that is the
+/// error.
 pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
-    let chunks = yaml::split_documents(text).map_err(|e| TemplatesError::Separator {
-        line: e.line,
-        rest: e.rest,
-    })?;
+    let (chunks, mut failure) = match yaml::split_documents(text) {
+        Ok(chunks) => (chunks, None),
+        Err(e) => {
+            // YAMLReader returned the chunks before the one it was reading at the bad line.
+            let prefix: usize = text
+                .split_inclusive('\n')
+                .take(e.line.saturating_sub(1) as usize)
+                .map(str::len)
+                .sum();
+            let prefix = &text[..prefix];
+            let finished = yaml::split_documents(prefix)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|c| {
+                    c.text.as_ptr() as usize - prefix.as_ptr() as usize + c.text.len()
+                        < prefix.len()
+                })
+                .collect();
+            let failure = TemplatesError::Separator {
+                line: e.line,
+                rest: e.rest,
+            };
+            (finished, Some(failure))
+        }
+    };
     let mut reader = yaml::Reader::default();
     let mut parsed = Vec::with_capacity(chunks.len());
     for chunk in chunks {
-        let docs = super::tabs::parse(&mut reader, chunk.text, chunk.first_line)
-            .map_err(TemplatesError::Syntax)?;
-        let document = docs.into_iter().find(|d| !d.is_empty);
-        parsed.push(ParsedChunk {
+        // YAMLReader reads lines with bufio's ReadLine, which drops a `\r` before a `\n` (a
+        // last line without `\n` keeps its `\r`), and ends every line with a newline.
+        let chunk_text = chunk.text.replace("\r\n", "\n");
+        let chunk_text = if chunk_text.is_empty() || chunk_text.ends_with('\n') {
+            chunk_text
+        } else {
+            format!("{chunk_text}\n")
+        };
+        let unix = yaml::Chunk {
+            text: &chunk_text,
             first_line: chunk.first_line,
-            document,
-            // YAMLReader ends every chunk with a newline, the last line's included.
-            text: if chunk.text.is_empty() || chunk.text.ends_with('\n') {
-                chunk.text.to_owned()
-            } else {
-                format!("{}\n", chunk.text)
-            },
+        };
+        match read_chunk(&mut reader, unix) {
+            Ok(document) => parsed.push(ParsedChunk {
+                first_line: chunk.first_line,
+                document,
+                text: chunk_text,
+                failure: None,
+            }),
+            Err(e) => {
+                parsed.push(ParsedChunk {
+                    first_line: chunk.first_line,
+                    document: None,
+                    text: chunk_text,
+                    failure: Some(e),
+                });
+                failure = None;
+                break;
+            }
+        }
+    }
+    if let Some(failure) = failure {
+        parsed.push(ParsedChunk {
+            first_line: parsed.last().map_or(1, |c| c.first_line),
+            document: None,
+            text: String::new(),
+            failure: Some(failure),
         });
     }
-    Ok(parsed)
+    match parsed.first() {
+        Some(first) if first.failure.is_some() => Err(parsed.swap_remove(0).failure.unwrap()),
+        _ => Ok(parsed),
+    }
 }
 
-/// The documents of all chunks, with their texts; a blank chunk is CA's decode error.
-fn documents(chunks: &[ParsedChunk]) -> Result<Vec<(&Document, &str)>, TemplatesError<'_>> {
-    let all_blank = chunks.iter().all(|c| c.document.is_none());
-    chunks
-        .iter()
-        .map(|c| {
-            c.document
-                .as_ref()
-                .map(|d| (d, c.text.as_str()))
-                .ok_or_else(|| TemplatesError::Blank {
-                    line: c.first_line,
-                    preview: c.text.clone(),
-                    all_blank,
-                })
-        })
-        .collect()
+/// One chunk's document as the deserializer reads it: JSON when it starts with `{`, else
+/// go-yaml's first document.
+fn read_chunk(
+    reader: &mut yaml::Reader,
+    chunk: yaml::Chunk<'_>,
+) -> Result<Option<Document>, TemplatesError<'static>> {
+    let docs = if go_yaml::has_json_prefix(chunk.text) {
+        if let Err(e) = go_yaml::json_unmarshal_syntax(chunk.text.as_bytes()) {
+            let (line, col) = go_yaml::line_col(chunk.text, e.offset.saturating_sub(1));
+            return Err(TemplatesError::Json {
+                line: line + chunk.first_line - 1,
+                col,
+                message: format!("couldn't get version/kind; json parse error: {}", e.message),
+            });
+        }
+        go_yaml::read_json(reader, chunk.text, chunk.first_line)
+    } else {
+        go_yaml::read_first_document(reader, chunk.text, chunk.first_line)
+    }
+    .map_err(TemplatesError::Syntax)?;
+    Ok(docs.into_iter().find(|d| !d.is_empty))
 }
 
 /// Turns the parsed chunks into CA's template list.
@@ -486,10 +928,31 @@ pub fn parse(
             all_blank: true,
         });
     }
-    let docs = documents(chunks)?;
-    let mut kinds = Vec::with_capacity(docs.len());
-    for (doc, text) in &docs {
-        kinds.push(decode_object(&doc.root, Some(text), version)?);
+    // CA reads and decodes chunk by chunk: the first chunk that fails is the error.
+    let all_blank = chunks
+        .iter()
+        .all(|c| c.document.is_none() && c.failure.is_none());
+    let mut docs = Vec::with_capacity(chunks.len());
+    let mut kinds = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        if let Some(failure) = &chunk.failure {
+            return Err(failure.clone());
+        }
+        let Some(doc) = &chunk.document else {
+            return Err(TemplatesError::Blank {
+                line: chunk.first_line,
+                preview: chunk.text.clone(),
+                all_blank,
+            });
+        };
+        let as_written = go_yaml::has_json_prefix(&chunk.text);
+        kinds.push(decode_object(
+            &doc.root,
+            Some(&chunk.text),
+            as_written,
+            version,
+        )?);
+        docs.push((doc, chunk.text.as_str()));
     }
     let mut set = TemplateSet {
         templates: Vec::new(),
@@ -505,8 +968,9 @@ pub fn parse(
                 kind: kinds[0].clone(),
             });
         }
+        let as_written = go_yaml::has_json_prefix(docs[0].1);
         for item in list_items(root)? {
-            let kind = decode_object(item, None, version)?;
+            let kind = decode_object(item, None, as_written, version)?;
             set.push(item, kind, false);
         }
     } else {
@@ -558,6 +1022,9 @@ pub fn from_live_nodes(chunks: &[ParsedChunk]) -> Result<TemplateSet<'_>, Templa
         dropped: Vec::new(),
     };
     for chunk in chunks {
+        if let Some(failure) = &chunk.failure {
+            return Err(failure.clone());
+        }
         let Some(doc) = &chunk.document else { continue };
         let root = &doc.root;
         let nodes: Vec<&Node> = match root.get("kind").and_then(Node::as_str) {

@@ -633,3 +633,100 @@ fn real_ca_oracle_agrees_with_validate_on_every_input() {
         assert!(agreements >= 100, "only {agreements} inputs were compared");
     }
 }
+
+/// The decoding fixtures (`tests/fixtures/decode`, one kind of decoding input each: go-yaml's
+/// and encoding/json's wordings, go-yaml's first-document reading, chunk order, Node field
+/// types) on the real CA of every version, against `validate -o json --ca-version`: CA's fatal
+/// message must be validate's `failure` byte for byte (klog prints it after `] `, lines and
+/// all), or both must run. The Go decoding oracle agrees on the same fixtures
+/// (`decode_oracle_agrees_with_validate_on_the_decoding_fixtures`); where the real CA and the
+/// Go oracle differ, CA wins.
+#[test]
+#[ignore = "needs the real-cluster kit and cluster-autoscaler binaries (PENDING in CI: the module proxy does not serve CA); run with -- --ignored real_ca_"]
+fn real_ca_decoding_fixtures_agree_with_validate_byte_for_byte() {
+    let fixtures = crate::decode_differential::decoding_fixtures();
+    let only = std::env::var("KWOK_ORACLE_ONLY").ok();
+    for version in ["latest", "1.33", "1.29"] {
+        kit_ca_binary(ca_binary(version));
+    }
+    let cluster = RealCluster::private();
+    let mut compared = 0;
+    let mut disagreements = Vec::new();
+    for (path, _, _) in &fixtures {
+        if only
+            .as_deref()
+            .is_some_and(|o| !path.to_string_lossy().contains(o))
+        {
+            continue;
+        }
+        let objects = fake_apiserver::parse_seed(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for version in ["latest", "1.33", "1.29"] {
+            let namespace = cluster.unique("decode");
+            cluster.kubectl(&["create", "namespace", &namespace]);
+            let items: Vec<Value> = objects
+                .iter()
+                .map(|cm| {
+                    let mut cm = cm.clone();
+                    cm["metadata"]["namespace"] = json!(namespace);
+                    cm
+                })
+                .collect();
+            cluster.apply(
+                None,
+                &json!({"apiVersion": "v1", "kind": "List", "items": items}).to_string(),
+            );
+            let ca = cluster.run_ca(ca_binary(version), &namespace, Duration::from_secs(60));
+            let report = run(&[
+                "validate",
+                "-o",
+                "json",
+                "--ca-version",
+                version,
+                "-f",
+                s(path),
+            ]);
+            assert!(report.code < 2, "{}: {}", path.display(), report.stderr);
+            let verdict = report.json()["ca"].clone();
+            let starts = verdict["starts"] == json!(true);
+            let failure = verdict["failure"].as_str().unwrap_or_default();
+            let agree = match &ca.outcome {
+                CaOutcome::Running { .. } => starts,
+                CaOutcome::Exited { .. } => {
+                    // klog's fatal line: `F… file.go:N] <message>` (the message may span lines).
+                    !starts
+                        && !failure.is_empty()
+                        && ca.log.lines().any(|l| l.starts_with('F'))
+                        && (ca.log.contains(&format!("] {failure}\n"))
+                            || ca.log.ends_with(&format!("] {failure}")))
+                }
+                CaOutcome::Panicked { .. } => verdict["crashes"] == json!(true),
+            };
+            compared += 1;
+            let name = path.file_name().unwrap().to_string_lossy();
+            if agree {
+                eprintln!("agree: {name} (CA {version})");
+            } else {
+                let fatal: Vec<&str> = ca
+                    .log
+                    .lines()
+                    .skip_while(|l| !l.starts_with('F'))
+                    .take(6)
+                    .collect();
+                let text = format!(
+                    "{name} (CA {version}):\n  CA: {:?}\n  CA's fatal lines: {:?}\n  validate: starts={starts} failure={failure:?}",
+                    ca.outcome, fatal
+                );
+                eprintln!("DISAGREE: {text}");
+                disagreements.push(text);
+            }
+        }
+    }
+    eprintln!(
+        "real CA on the decoding fixtures: {compared} runs, {} disagreements",
+        disagreements.len()
+    );
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n\n"));
+    if only.is_none() {
+        assert!(compared >= 60, "only {compared} runs");
+    }
+}
