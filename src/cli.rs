@@ -622,9 +622,15 @@ pub struct EventsArgs {
     #[arg(long = "type", value_enum, ignore_case = true, value_name = "TYPE")]
     pub event_type: Option<EventType>,
 
-    /// Only events about this object, as KIND/NAME (e.g. pod/web-1), in the -n namespace.
+    /// Only events about this object, as KIND/NAME (e.g. pod/web-1), in the -n namespace; an
+    /// owner (deployment/, replicaset/, statefulset/, job/, cronjob/) stands for its pods.
     #[arg(long = "for", value_name = "KIND/NAME")]
     pub for_object: Option<String>,
+
+    /// Hide events about pods that are no longer pending (scheduled, or gone) when the command
+    /// starts; events about nodes and CA's status stay.
+    #[arg(long)]
+    pub pending: bool,
 
     /// Only decisions about this node group.
     #[arg(long, value_name = "NAME")]

@@ -479,19 +479,20 @@ fn stale_for(
 }
 
 /// A flag of CA's Deployment (`--namespace`: where CA writes its status).
-fn deployment_flag(deployment: Option<&Deployment>, name: &str) -> Option<String> {
+pub(crate) fn deployment_flag(deployment: Option<&Deployment>, name: &str) -> Option<String> {
     let words = crate::provider::deployment::container_words(deployment?);
     crate::status::view::flag_value(&words, name)
 }
 
 /// Controllers read once each: ReplicaSet → Deployment, Job → CronJob.
 #[derive(Default)]
-struct OwnerCache {
+pub(crate) struct OwnerCache {
     parents: HashMap<(String, String, String), Option<(String, String)>>,
 }
 
 impl OwnerCache {
-    async fn chain(&mut self, cluster: &Cluster, pod: &Pod) -> Vec<Owner> {
+    /// The pod, then its controller, then that one's (ReplicaSet → Deployment, Job → CronJob).
+    pub(crate) async fn chain(&mut self, cluster: &Cluster, pod: &Pod) -> Vec<Owner> {
         let namespace = pod.metadata.namespace.clone().unwrap_or_default();
         let own = |kind: &str, name: &str| Owner {
             kind: kind.to_owned(),
