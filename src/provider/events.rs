@@ -582,7 +582,8 @@ impl Decision {
         }
     }
 
-    /// What to do about a known failure.
+    /// What to do about a known failure, knowing nothing of the cluster.
+    #[cfg(test)]
     pub fn hint(&self) -> Option<String> {
         self.hint_in(&HintContext::default())
     }
