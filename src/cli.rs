@@ -627,6 +627,11 @@ pub struct EventsArgs {
     #[arg(long = "for", value_name = "KIND/NAME")]
     pub for_object: Option<String>,
 
+    /// CA's namespace (its status ConfigMap and the provider ConfigMaps, for hints that name
+    /// node groups), when no CA Deployment says it.
+    #[arg(long, value_name = "NAME")]
+    pub ca_namespace: Option<String>,
+
     /// Hide events about pods that are no longer pending (scheduled, or gone) when the command
     /// starts; events about nodes and CA's status stay.
     #[arg(long)]

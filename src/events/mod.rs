@@ -91,7 +91,7 @@ pub fn run(global: &GlobalArgs, args: &EventsArgs, out: &mut impl Write, ui: &Ui
             }
         };
         pod_scope(&cluster, namespace.as_deref(), args, &mut filter).await?;
-        let context = hint_context(&cluster, ui).await;
+        let context = hint_context(&cluster, args.ca_namespace.as_deref(), ui).await;
         let watch_api = if args.follow {
             api_for(cluster::connect_for_watches(global).await?.client)
         } else {
@@ -485,8 +485,9 @@ async fn pod_scope(
 
 /// The node groups as CA's status ConfigMap (targets, max) and the provider ConfigMaps (each
 /// template's resources) describe them, for hints that name groups; best effort: what cannot
-/// be read is left out (`-v` says why), and the hints stay generic.
-async fn hint_context(cluster: &Cluster, ui: &Ui) -> HintContext {
+/// be read is left out (`-v` says why), and the hints stay generic. Both are read where CA's
+/// Deployment says, else in `ca_namespace` (which overrides the Deployment, as `why`'s).
+async fn hint_context(cluster: &Cluster, ca_namespace: Option<&str>, ui: &Ui) -> HintContext {
     let deployment = match cluster.kwok_ca_deployment().await {
         Ok(found) => found,
         Err(e) => {
@@ -495,7 +496,9 @@ async fn hint_context(cluster: &Cluster, ui: &Ui) -> HintContext {
         }
     };
     let mut groups: Vec<GroupFacts> = Vec::new();
-    let status_namespace = crate::why::deployment_flag(deployment, "namespace")
+    let status_namespace = ca_namespace
+        .map(str::to_owned)
+        .or_else(|| crate::why::deployment_flag(deployment, "namespace"))
         .unwrap_or_else(|| crate::provider::DEFAULT_CA_NAMESPACE.to_owned());
     let status_name = crate::why::deployment_flag(deployment, "status-config-map-name")
         .unwrap_or_else(|| crate::provider::DEFAULT_STATUS_CONFIG_MAP.to_owned());
@@ -519,6 +522,10 @@ async fn hint_context(cluster: &Cluster, ui: &Ui) -> HintContext {
     }
     let ca = deployment.and_then(crate::provider::deployment::ca_deployment);
     let config_cluster = match &ca {
+        _ if ca_namespace.is_some() => cluster.in_namespace(crate::cluster::Namespace {
+            name: ca_namespace.unwrap_or_default().to_owned(),
+            reason: "from --ca-namespace".to_owned(),
+        }),
         Some(d) => cluster.in_namespace(crate::cluster::Namespace {
             name: d.reads_namespace().to_owned(),
             reason: format!("where Deployment {}/{} reads them", d.namespace, d.name),

@@ -533,8 +533,10 @@ pub fn explain(
                 reasons.push(reason(
                     ReasonKind::Max,
                     format!(
-                        "the group is at its max-count: {} kwok nodes{target}, max-count {}",
-                        group.size, group.max
+                        "the group is {} its max-count: {} kwok nodes{target}, max-count {}",
+                        if size > group.max { "above" } else { "at" },
+                        group.size,
+                        group.max
                     ),
                     json!({"size": group.size, "target": group.target, "max": group.max}),
                 ));

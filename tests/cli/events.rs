@@ -840,9 +840,16 @@ fn pending_hides_pods_no_longer_pending() {
 /// not blame the allocatable of groups that have no GPU (from the templates).
 #[test]
 fn the_hint_names_the_group_at_max_for_a_gpu_pod() {
+    // CA's status in its default namespace, the ConfigMaps in the context's.
+    hint_names_the_group_at_max("default", "kube-system", &[]);
+    // Both where CA runs, said by --ca-namespace (no CA Deployment to say it).
+    hint_names_the_group_at_max("kwok", "kwok", &["--ca-namespace", "kwok"]);
+}
+
+fn hint_names_the_group_at_max(config_ns: &str, status_ns: &str, extra: &[&str]) {
     let text = std::fs::read_to_string(fixture("examples/kwok-provider.yaml"))
         .unwrap()
-        .replace("namespace: kube-system", "namespace: default");
+        .replace("namespace: kube-system", &format!("namespace: {config_ns}"));
     let mut seed = fake_apiserver::parse_seed(&text).unwrap();
     let status = "autoscalerStatus: Running
 clusterWide: {health: {status: Healthy}, scaleDown: {status: NoCandidates}, scaleUp: {status: NoActivity}}
@@ -853,7 +860,7 @@ nodeGroups:
 time: 2026-11-22 10:00:00.1 +0000 UTC
 ";
     seed.push(json!({"apiVersion": "v1", "kind": "ConfigMap",
-        "metadata": {"name": "cluster-autoscaler-status", "namespace": "kube-system"},
+        "metadata": {"name": "cluster-autoscaler-status", "namespace": status_ns},
         "data": {"status": status}}));
     seed.push(ca_event(
         "1",
@@ -864,13 +871,17 @@ time: 2026-11-22 10:00:00.1 +0000 UTC
         30,
     ));
     let cluster = FakeCluster::new(seed, Faults::default());
-    let out = cluster.run("events", &["-o", "json"]);
+    let mut args = vec!["-o", "json"];
+    args.extend_from_slice(extra);
+    let out = cluster.run("events", &args);
     assert_eq!(out.code, 0, "{out:?}");
     let events = ndjson(&out.stdout);
     assert_eq!(
         events[0]["hint"],
         "node group gpu (4 of 4) is at its max-count: raise its template's cluster-autoscaler.kwok.nodegroup/max-count annotation"
     );
-    let text = cluster.run("events", &["--color", "never"]);
+    let mut args = vec!["--color", "never"];
+    args.extend_from_slice(extra);
+    let text = cluster.run("events", &args);
     assert!(!text.stdout.contains("allocatable"), "{}", text.stdout);
 }
