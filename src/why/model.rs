@@ -757,6 +757,18 @@ mod tests {
                 .message
                 .contains("3 kwok nodes, CA's target 5, max-count 5")
         );
+        // Past its max (`scale --ignore-limits`): said so.
+        let above = group(
+            "over",
+            node(json!({"cpu": "4", "pods": "110"}), json!({}), json!([])),
+            6,
+            5,
+        );
+        let answers = explain(&pods, &[above], &[]);
+        assert_eq!(
+            answers[0].reasons[0].message,
+            "the group is above its max-count: 6 kwok nodes, max-count 5"
+        );
     }
 
     #[test]
