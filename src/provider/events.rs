@@ -66,15 +66,26 @@ fn insufficient_hint(resource: &str, count: u64, context: &HintContext) -> Optio
             "no node group's template has {resource} in its status.allocatable: add it to the template of the group meant for this pod"
         ));
     }
-    if lacking.len() as u64 >= count {
+    // CA counts a group at its max under that reason, never under this one.
+    let having: Vec<&GroupFacts> = having.into_iter().filter(|g| !is_at_max(g)).collect();
+    if having.is_empty() || lacking.len() as u64 >= count {
         // The groups without it are simply not this pod's; another reason explains the rest.
         return None;
     }
     let names: Vec<&str> = having.iter().map(|g| g.name.as_str()).collect();
     Some(format!(
-        "the templates' status.allocatable {resource} is smaller than the pod requests (of the groups that have it: {})",
+        "the templates' status.allocatable {resource} is smaller than the pod requests ({}{})",
+        if lacking.is_empty() {
+            ""
+        } else {
+            "of the groups that have it: "
+        },
         names.join(", ")
     ))
+}
+
+fn is_at_max(g: &GroupFacts) -> bool {
+    g.size.zip(g.max).is_some_and(|(size, max)| size >= max)
 }
 
 /// The hint for `max node group size reached`, naming the groups at their max when known.
@@ -87,16 +98,21 @@ fn max_hint(context: &HintContext) -> String {
             (size >= max).then(|| format!("{} ({size} of {max})", g.name))
         })
         .collect();
+    let past = context
+        .groups
+        .iter()
+        .any(|g| g.size.zip(g.max).is_some_and(|(size, max)| size > max));
+    let at = if past { "at or past" } else { "at" };
     match at_max.len() {
         0 => {
             "raise the template's cluster-autoscaler.kwok.nodegroup/max-count annotation".to_owned()
         }
         1 => format!(
-            "node group {} is at its max-count: raise its template's cluster-autoscaler.kwok.nodegroup/max-count annotation",
+            "node group {} is {at} its max-count: raise its template's cluster-autoscaler.kwok.nodegroup/max-count annotation",
             at_max[0]
         ),
         _ => format!(
-            "node groups {} are at their max-count: raise the cluster-autoscaler.kwok.nodegroup/max-count annotation of the one meant for this pod",
+            "node groups {} are {at} their max-count: raise the cluster-autoscaler.kwok.nodegroup/max-count annotation of the one meant for this pod",
             at_max.join(", ")
         ),
     }
@@ -927,6 +943,23 @@ mod tests {
         assert_eq!(
             too_few.hint_in(&roomy).unwrap(),
             "the templates' status.allocatable nvidia.com/gpu is smaller than the pod requests (of the groups that have it: gpu)"
+        );
+        // A big pod: CA counts the groups at max apart, the others lack room; only they are named.
+        let big = decode(
+            "NotTriggerScaleUp",
+            "pod didn't trigger scale-up: 1 Insufficient cpu, 1 Insufficient memory, 2 max node group size reached",
+            "db-0",
+        )
+        .unwrap();
+        let mut full = context.clone();
+        full.groups[1].size = Some(21);
+        full.groups[1].max = Some(20);
+        assert_eq!(
+            big.hint_in(&full).unwrap(),
+            "the templates' status.allocatable cpu is smaller than the pod requests (general); \
+             the templates' status.allocatable memory is smaller than the pod requests (general); \
+             node groups compute (21 of 20), gpu (4 of 4) are at or past their max-count: raise the \
+             cluster-autoscaler.kwok.nodegroup/max-count annotation of the one meant for this pod"
         );
         // No group has the resource at all.
         roomy.groups.truncate(2);
