@@ -51,6 +51,7 @@ pub struct EventView {
 }
 
 impl EventView {
+    #[cfg(test)]
     pub fn from_event(event: &Event) -> EventView {
         EventView::from_event_in(event, &HintContext::default())
     }

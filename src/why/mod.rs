@@ -395,9 +395,11 @@ fn live(global: &GlobalArgs, args: &WhyArgs, targets: &[Target], ui: &Ui) -> Res
         };
         let mut decisions: HashMap<(String, String), EventView> = HashMap::new();
         let fields = format!("{},involvedObject.kind=Pod", crate::events::SOURCE_SELECTOR);
+        // The decisions' hints name groups as `events` does.
+        let context = hint_context(&groups);
         let listed = cluster
             .list_each(&events_api, &fields, "events", pods_namespace.as_deref(), |e| {
-                let view = EventView::from_event(e);
+                let view = EventView::from_event_in(e, &context);
                 if view.reason != "TriggeredScaleUp" && view.reason != "NotTriggerScaleUp" {
                     return;
                 }
@@ -482,6 +484,27 @@ fn stale_for(
 pub(crate) fn deployment_flag(deployment: Option<&Deployment>, name: &str) -> Option<String> {
     let words = crate::provider::deployment::container_words(deployment?);
     crate::status::view::flag_value(&words, name)
+}
+
+/// The groups as the hints of CA's decisions name them: size, max, the template's resources.
+fn hint_context(groups: &[GroupInput]) -> crate::provider::events::HintContext {
+    crate::provider::events::HintContext {
+        groups: groups
+            .iter()
+            .map(|g| crate::provider::events::GroupFacts {
+                name: g.name.clone(),
+                size: Some(g.target.unwrap_or(g.size).max(g.size)),
+                max: Some(g.max),
+                resources: Some(
+                    model::allocatable(&g.node)
+                        .into_iter()
+                        .filter(|(_, v)| *v > 0.0)
+                        .map(|(k, _)| k)
+                        .collect(),
+                ),
+            })
+            .collect(),
+    }
 }
 
 /// Controllers read once each: ReplicaSet → Deployment, Job → CronJob.
