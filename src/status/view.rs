@@ -577,6 +577,15 @@ mod tests {
             "2024-03-07T10:15:42Z"
         );
         assert_eq!(parse_go_time("yesterday"), None);
+        // Scale-down's since: RFC 3339 (1.30+) or Go's time with the monotonic part (1.29).
+        assert_eq!(
+            parse_status_time("2024-03-07 10:05:12.5 +0000 UTC m=+3000.1").map(|t| t.to_string()),
+            Some("2024-03-07T10:05:12.5Z".to_owned())
+        );
+        assert_eq!(
+            parse_status_time("2026-05-04T09:10:12Z").map(|t| t.as_second()),
+            Some(1_777_885_812)
+        );
         let now: jiff::Timestamp = "2026-05-04T09:16:12.6Z".parse().unwrap();
         let mut snap = join(&status(vec![]), None, &BTreeMap::new());
         snap.set_age(
