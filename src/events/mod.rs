@@ -460,6 +460,7 @@ async fn pod_scope(
             .collect();
         filter.pending = Some(PendingPods {
             pods: pending,
+            listed: pods.iter().map(key).collect(),
             listed_at,
         });
     }

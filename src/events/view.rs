@@ -169,8 +169,21 @@ pub fn named_like_pod_of(kind: &str, owner: &str, pod: &str) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct PendingPods {
     pub pods: HashSet<PodKey>,
-    /// Unix second of the list: a pod event after it (followed) is about a pod pending then.
+    /// Every pod listed, pending or not.
+    pub listed: HashSet<PodKey>,
+    /// Unix second of the list: an event after it about a pod not listed then is about a new
+    /// pod (followed), pending when CA judged it; before it, about a pod gone since.
     pub listed_at: i64,
+}
+
+impl PendingPods {
+    fn still_pending(&self, view: &EventView) -> bool {
+        let key = (view.object.namespace.clone(), view.object.name.clone());
+        if self.pods.contains(&key) {
+            return true;
+        }
+        !self.listed.contains(&key) && view.seconds >= self.listed_at
+    }
 }
 
 impl Filter {
@@ -202,10 +215,7 @@ impl Filter {
         }
         if let Some(pending) = &self.pending
             && view.object.kind == "Pod"
-            && view.seconds < pending.listed_at
-            && !pending
-                .pods
-                .contains(&(view.object.namespace.clone(), view.object.name.clone()))
+            && !pending.still_pending(view)
         {
             return false;
         }
@@ -543,21 +553,27 @@ mod tests {
             ))
         };
         let old = view("web-1");
+        let key = |n: &str| ("shop".to_owned(), n.to_owned());
         let filter = |listed_at: i64| Filter {
             pending: Some(PendingPods {
-                pods: HashSet::from([("shop".to_owned(), "web-2".to_owned())]),
+                pods: HashSet::from([key("web-2")]),
+                listed: HashSet::from([key("web-2"), key("web-3")]),
                 listed_at,
             }),
             ..Filter::default()
         };
-        assert!(!filter(old.seconds + 1).matches(&old), "scheduled or gone");
+        assert!(!filter(old.seconds + 1).matches(&old), "gone");
         assert!(
             filter(old.seconds + 1).matches(&view("web-2")),
             "still pending"
         );
         assert!(
             filter(old.seconds).matches(&old),
-            "an event after the list: pending then"
+            "new since the list: pending then"
+        );
+        assert!(
+            !filter(old.seconds).matches(&view("web-3")),
+            "listed, not pending, however new"
         );
         let status = EventView::from_event(&event(
             "ScaledUpGroup",

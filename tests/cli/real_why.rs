@@ -511,3 +511,130 @@ fn why_agrees_with_ca(binary: &str) {
     drop(ca);
     cluster.plugin(&["scale", "-n", &namespace, "--all", "--replicas", "0"]);
 }
+
+/// `events --for deployment/…` (statefulset/, job/) against the real controllers: the owner
+/// chain of pods the real ReplicaSet, StatefulSet and Job controllers made, their real names,
+/// and `--pending` by the real pods' state. The CA events are written here (as CA writes them)
+/// so that no CA is needed.
+#[test]
+#[ignore = "needs the real-cluster kit (tests/real-cluster/build.sh); run with -- --ignored real_"]
+fn real_events_for_an_owner_means_the_pods_the_real_controllers_made() {
+    let cluster = shared();
+    let namespace = cluster.namespace("ev-for");
+    let prefix = cluster.unique("evf");
+    config_maps(cluster, &namespace, &prefix);
+    let small = format!("{prefix}-small");
+    let scaled = cluster.plugin(&[
+        "scale",
+        "-n",
+        &namespace,
+        &small,
+        "--replicas",
+        "1",
+        "--wait=2m",
+    ]);
+    assert_eq!(scaled.code, 0, "{}", scaled.stderr);
+    let only_small = json!({"kwok-nodegroup": small});
+    let app = |name: &str| json!({"matchLabels": {"app": name}});
+    let labels = |name: &str| json!({"labels": {"app": name}});
+    let never = json!({"kwok-nodegroup": "none-such"});
+    let workloads = json!({"apiVersion": "v1", "kind": "List", "items": [
+        deployment("web", 2, json!({"nodeSelector": never, "containers": container(json!({"cpu": "100m"}))})),
+        deployment("web-api", 1, json!({"nodeSelector": never, "containers": container(json!({"cpu": "100m"}))})),
+        // Placed on the small node: no longer pending.
+        deployment("placed", 1, json!({"nodeSelector": only_small, "tolerations": toleration(), "containers": container(json!({"cpu": "100m"}))})),
+        {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+         "spec": {"replicas": 1, "serviceName": "db", "selector": app("db"),
+                  "template": {"metadata": labels("db"), "spec": {"nodeSelector": never, "containers": container(json!({"cpu": "100m"}))}}}},
+        {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "etl"},
+         "spec": {"template": {"metadata": labels("etl"),
+                  "spec": {"restartPolicy": "Never", "nodeSelector": never, "containers": container(json!({"cpu": "100m"}))}}}},
+    ]});
+    cluster.apply(Some(&namespace), &workloads.to_string());
+    let pods = cluster.wait_for(
+        "6 pods: 5 refused, 1 placed",
+        Duration::from_secs(90),
+        || {
+            let (refused, placed) = scheduled_state(cluster, &namespace);
+            (refused == 5 && placed == 1).then(|| cluster.get_json(&["pods", "-n", &namespace]))
+        },
+    );
+    let names: Vec<String> = pods["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    // One CA event per pod, and one about a pod of web's that is gone (a name the ReplicaSet
+    // would give).
+    let web_pod = names
+        .iter()
+        .find(|n| n.starts_with("web-") && !n.starts_with("web-api-"))
+        .unwrap();
+    let gone = format!("{}-zzzzz", web_pod.rsplit_once('-').unwrap().0);
+    // A minute ago, as CA's backlog would be.
+    let now = (k8s_openapi::jiff::Timestamp::now()
+        - k8s_openapi::jiff::SignedDuration::from_secs(60))
+    .round(k8s_openapi::jiff::Unit::Second)
+    .unwrap()
+    .to_string();
+    let events: Vec<Value> = names
+        .iter()
+        .chain(std::iter::once(&gone))
+        .enumerate()
+        .map(|(i, pod)| {
+            json!({"apiVersion": "v1", "kind": "Event",
+                   "metadata": {"name": format!("{pod}.{i}")},
+                   "involvedObject": {"kind": "Pod", "namespace": namespace, "name": pod, "apiVersion": "v1"},
+                   "reason": "NotTriggerScaleUp", "type": "Normal",
+                   "message": "pod didn't trigger scale-up: 2 node(s) didn't match Pod's node affinity/selector",
+                   "source": {"component": "cluster-autoscaler"}, "count": 1,
+                   "firstTimestamp": now, "lastTimestamp": now})
+        })
+        .collect();
+    cluster.apply(
+        Some(&namespace),
+        &json!({"apiVersion": "v1", "kind": "List", "items": events}).to_string(),
+    );
+    let shown = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["events", "-n", &namespace, "-o", "json"];
+        args.extend_from_slice(extra);
+        let out = cluster.plugin(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let mut pods: Vec<String> = out
+            .stdout
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["object"]["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        pods.sort();
+        pods
+    };
+    let web = shown(&["--for", "deployment/web"]);
+    assert_eq!(web.len(), 3, "two pods and the gone one: {web:?}");
+    assert!(web.contains(&gone), "{web:?}");
+    assert!(
+        web.iter()
+            .all(|p| p.starts_with("web-") && !p.starts_with("web-api-")),
+        "{web:?}"
+    );
+    assert_eq!(shown(&["--for", "deploy/web-api"]).len(), 1);
+    assert_eq!(shown(&["--for", "statefulset/db"]), ["db-0"]);
+    let etl = shown(&["--for", "job/etl"]);
+    assert!(etl.len() == 1 && etl[0].starts_with("etl-"), "{etl:?}");
+    let placed = shown(&["--for", "deployment/placed"]);
+    assert_eq!(placed.len(), 1, "{placed:?}");
+    // --pending: the placed pod and the gone one are no longer pending.
+    let pending = shown(&["--pending"]);
+    assert_eq!(pending.len(), 5, "{pending:?}");
+    assert!(
+        !pending.contains(&placed[0]) && !pending.contains(&gone),
+        "{pending:?}"
+    );
+    assert_eq!(shown(&["--pending", "--for", "deployment/web"]).len(), 2);
+    cluster.plugin(&["scale", "-n", &namespace, "--all", "--replicas", "0"]);
+}
