@@ -638,3 +638,87 @@ fn real_events_for_an_owner_means_the_pods_the_real_controllers_made() {
     assert_eq!(shown(&["--pending", "--for", "deployment/web"]).len(), 2);
     cluster.plugin(&["scale", "-n", &namespace, "--all", "--replicas", "0"]);
 }
+
+/// `status` against the real CA 1.36's status ConfigMap: per group, CA's scale-down candidates
+/// and for how long, and the flags for a group at its max and one above it (`scale
+/// --ignore-limits`).
+#[test]
+#[ignore = "needs the real-cluster kit and its cluster-autoscaler; run with -- --ignored real_ca_"]
+fn real_ca_status_shows_scale_down_candidates_and_groups_at_or_above_max() {
+    let cluster = shared();
+    let namespace = cluster.namespace("st-ca");
+    let prefix = cluster.unique("stca");
+    config_maps(cluster, &namespace, &prefix);
+    let (small, gpu) = (format!("{prefix}-small"), format!("{prefix}-gpu"));
+    // small: 3 empty nodes of 3 (at max, and CA's candidates); gpu: 2 of 1.
+    for (group, replicas) in [(&small, "3"), (&gpu, "2")] {
+        let scaled = cluster.plugin(&[
+            "scale",
+            "-n",
+            &namespace,
+            group,
+            "--replicas",
+            replicas,
+            "--ignore-limits",
+            "--wait=2m",
+        ]);
+        assert_eq!(scaled.code, 0, "{}", scaled.stderr);
+    }
+    let ca = cluster.spawn_ca("cluster-autoscaler", &namespace, &[]);
+    let status = |extra: &[&str]| {
+        let mut args = vec!["status", "-n", &namespace, "--ca-namespace", &namespace];
+        args.extend_from_slice(extra);
+        cluster.plugin(&args)
+    };
+    let group_of = |report: &Value, name: &str| -> Value {
+        report["nodeGroups"]
+            .as_array()
+            .and_then(|groups| groups.iter().find(|g| g["name"] == name).cloned())
+            .unwrap_or(Value::Null)
+    };
+    let report = cluster.wait_for(
+        "CA's scale-down candidates in its status",
+        Duration::from_secs(120),
+        || {
+            let run = status(&["-o", "json"]);
+            if run.code != 0 {
+                return None;
+            }
+            let report = run.json();
+            let small = group_of(&report, &small);
+            (small["scaleDown"]["status"] == "CandidatesPresent").then_some(report)
+        },
+    );
+    let small_view = group_of(&report, &small);
+    assert_eq!(
+        small_view["scaleDown"]["candidates"],
+        3,
+        "{report:#}\nCA log:\n{}",
+        ca.log()
+    );
+    assert!(
+        small_view["scaleDown"]["since"].is_string(),
+        "{small_view:#}"
+    );
+    assert!(
+        small_view["scaleDown"]["forSeconds"].as_i64().is_some(),
+        "{small_view:#}"
+    );
+    assert_eq!(small_view["limit"], "atMax");
+    assert_eq!(group_of(&report, &gpu)["limit"], "aboveMax", "{report:#}");
+    let text = status(&["--color", "never"]);
+    assert!(text.stdout.contains("3 candidates"), "{}", text.stdout);
+    assert!(
+        text.stdout
+            .contains("  at max: 3 of 3 nodes; CA will not scale it up"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("  ABOVE MAX: 2 nodes, max-count 1"),
+        "{}",
+        text.stdout
+    );
+    drop(ca);
+    cluster.plugin(&["scale", "-n", &namespace, "--all", "--replicas", "0"]);
+}
