@@ -190,6 +190,11 @@ impl Tail<'_> {
                     if ran {
                         failures = 0;
                         pauses = start_backoff();
+                        // The groups move while following: the hints name them as they are
+                        // now (read again at each resumed watch, every few minutes).
+                        self.context =
+                            hint_context(self.cluster, self.args.ca_namespace.as_deref(), &self.ui)
+                                .await;
                     } else {
                         // It ended as soon as it began: pause a little, no hot loop.
                         tokio::time::sleep(FIRST_BACKOFF).await;

@@ -885,3 +885,58 @@ time: 2026-11-22 10:00:00.1 +0000 UTC
     let text = cluster.run("events", &args);
     assert!(!text.stdout.contains("allocatable"), "{}", text.stdout);
 }
+
+/// Following, the hints name the groups as they are when the event comes: the status read again
+/// when a watch resumes (here every 2 s).
+#[test]
+fn a_followed_hint_names_the_group_at_max_as_it_is_now() {
+    let text = std::fs::read_to_string(fixture("examples/kwok-provider.yaml"))
+        .unwrap()
+        .replace("namespace: kube-system", "namespace: default");
+    let mut seed = fake_apiserver::parse_seed(&text).unwrap();
+    let status = |gpu_target: u32| {
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "cluster-autoscaler-status", "namespace": "kube-system"},
+            "data": {"status": format!("autoscalerStatus: Running
+nodeGroups:
+- {{name: gpu, health: {{status: Healthy, cloudProviderTarget: {gpu_target}, minSize: 0, maxSize: 4}}, scaleUp: {{status: NoActivity}}, scaleDown: {{status: NoCandidates}}}}
+time: 2026-11-22 10:00:00.1 +0000 UTC
+")}})
+    };
+    seed.push(status(3));
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let mut child = plugin()
+        .args([
+            "events",
+            "--kubeconfig",
+            s(&cluster.kubeconfig),
+            "-f",
+            "-o",
+            "json",
+        ])
+        .args(["--max-events", "1", "--timeout", "30s"])
+        .env("KWOKPROVIDER_WATCH_TIMEOUT", "2s")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = drain(child.stdout.take().unwrap());
+    std::thread::sleep(Duration::from_secs(1));
+    // gpu reaches its max after the command started; a watch or two later, CA refuses a pod.
+    cluster.server.insert(status(4));
+    std::thread::sleep(Duration::from_secs(5));
+    cluster.server.insert(ca_event(
+        "1",
+        "NotTriggerScaleUp",
+        "pod didn't trigger scale-up: 2 Insufficient nvidia.com/gpu, 1 max node group size reached",
+        ("Pod", "ml", "train-1"),
+        1,
+        0,
+    ));
+    assert_eq!(exit_within(&mut child, Duration::from_secs(30)), Some(0));
+    let events = ndjson(&stdout.join().unwrap());
+    assert_eq!(
+        events[0]["hint"],
+        "node group gpu (4 of 4) is at its max-count: raise its template's cluster-autoscaler.kwok.nodegroup/max-count annotation"
+    );
+}
