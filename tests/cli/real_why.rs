@@ -645,6 +645,61 @@ fn real_events_for_an_owner_means_the_pods_the_real_controllers_made() {
 #[test]
 #[ignore = "needs the real-cluster kit and its cluster-autoscaler; run with -- --ignored real_ca_"]
 fn real_ca_status_shows_scale_down_candidates_and_groups_at_or_above_max() {
+    status_against_ca("cluster-autoscaler");
+}
+
+/// CA 1.29 writes its status as text and names its kwok groups `<name>-<unix time>` (so the
+/// nodes `scale` makes are not its groups'): its groups' scale-down state and since when, read
+/// from the text.
+#[test]
+#[ignore = "needs the real-cluster kit and its cluster-autoscaler; run with -- --ignored real_ca_"]
+fn real_ca_status_of_ca_1_29_text_has_the_scale_down_state_too() {
+    let cluster = shared();
+    let namespace = cluster.namespace("st-129");
+    let prefix = cluster.unique("st129");
+    config_maps(cluster, &namespace, &prefix);
+    let small = format!("{prefix}-small");
+    let ca = cluster.spawn_ca("cluster-autoscaler-1.29", &namespace, &[]);
+    let report = cluster.wait_for("CA 1.29's status", Duration::from_secs(120), || {
+        let run = cluster.plugin(&[
+            "status",
+            "-n",
+            &namespace,
+            "--ca-namespace",
+            &namespace,
+            "-o",
+            "json",
+        ]);
+        let report = (run.code == 0).then(|| run.json())?;
+        let group = report["nodeGroups"].as_array()?.iter().find(|g| {
+            g["inCA"] == true
+                && g["name"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with(&format!("{small}-")))
+        })?;
+        (group["scaleDown"]["since"].is_string()).then(|| group.clone())
+    });
+    assert_eq!(
+        report["scaleDown"]["status"],
+        "NoCandidates",
+        "{report:#}\nCA log:\n{}",
+        ca.log()
+    );
+    assert_eq!(report["scaleDown"]["candidates"], 0);
+    assert!(
+        report["scaleDown"]["since"]
+            .as_str()
+            .unwrap()
+            .contains(" +0000 UTC"),
+        "Go's time, as 1.29 writes it: {report:#}"
+    );
+    let seconds = report["scaleDown"]["forSeconds"].as_i64();
+    assert!(seconds.is_some_and(|s| (0..600).contains(&s)), "{report:#}");
+    assert_eq!(report["limit"], Value::Null, "0 of 3");
+    drop(ca);
+}
+
+fn status_against_ca(binary: &str) {
     let cluster = shared();
     let namespace = cluster.namespace("st-ca");
     let prefix = cluster.unique("stca");
@@ -664,31 +719,50 @@ fn real_ca_status_shows_scale_down_candidates_and_groups_at_or_above_max() {
         ]);
         assert_eq!(scaled.code, 0, "{}", scaled.stderr);
     }
-    let ca = cluster.spawn_ca("cluster-autoscaler", &namespace, &[]);
+    let ca = cluster.spawn_ca(binary, &namespace, &[]);
     let status = |extra: &[&str]| {
         let mut args = vec!["status", "-n", &namespace, "--ca-namespace", &namespace];
         args.extend_from_slice(extra);
         cluster.plugin(&args)
     };
+    // CA's view of the group (1.29 names it `<name>-<unix time>`).
     let group_of = |report: &Value, name: &str| -> Value {
         report["nodeGroups"]
             .as_array()
-            .and_then(|groups| groups.iter().find(|g| g["name"] == name).cloned())
+            .and_then(|groups| {
+                groups
+                    .iter()
+                    .find(|g| {
+                        g["inCA"] == true
+                            && g["name"].as_str().is_some_and(|n| {
+                                n == name
+                                    || n.strip_prefix(name)
+                                        .and_then(|rest| rest.strip_prefix('-'))
+                                        .is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()))
+                            })
+                    })
+                    .cloned()
+            })
             .unwrap_or(Value::Null)
     };
-    let report = cluster.wait_for(
-        "CA's scale-down candidates in its status",
-        Duration::from_secs(120),
-        || {
-            let run = status(&["-o", "json"]);
-            if run.code != 0 {
-                return None;
-            }
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    let report = loop {
+        let run = status(&["-o", "json"]);
+        if run.code == 0 {
             let report = run.json();
-            let small = group_of(&report, &small);
-            (small["scaleDown"]["status"] == "CandidatesPresent").then_some(report)
-        },
-    );
+            if group_of(&report, &small)["scaleDown"]["status"] == "CandidatesPresent" {
+                break report;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no scale-down candidates in CA's status after 120 s; last status:\n{}\n{}\nCA log:\n{}",
+            run.stdout,
+            run.stderr,
+            ca.log()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    };
     let small_view = group_of(&report, &small);
     assert_eq!(
         small_view["scaleDown"]["candidates"],
