@@ -629,9 +629,20 @@ pub struct EventsArgs {
     #[arg(long = "type", value_enum, ignore_case = true, value_name = "TYPE")]
     pub event_type: Option<EventType>,
 
-    /// Only events about this object, as KIND/NAME (e.g. pod/web-1), in the -n namespace.
+    /// Only events about this object, as KIND/NAME (e.g. pod/web-1), in the -n namespace; an
+    /// owner (deployment/, replicaset/, statefulset/, job/, cronjob/) stands for its pods.
     #[arg(long = "for", value_name = "KIND/NAME")]
     pub for_object: Option<String>,
+
+    /// CA's namespace (its status ConfigMap and the provider ConfigMaps, for hints that name
+    /// node groups), when no CA Deployment says it.
+    #[arg(long, value_name = "NAME")]
+    pub ca_namespace: Option<String>,
+
+    /// Hide events about pods that are no longer pending (scheduled, or gone) when the command
+    /// starts; events about nodes and CA's status stay.
+    #[arg(long)]
+    pub pending: bool,
 
     /// Only decisions about this node group.
     #[arg(long, value_name = "NAME")]
@@ -965,6 +976,8 @@ impl Cli {
                 nodegroup: args.nodegroup,
                 timestamps: args.timestamps,
                 output: args.output,
+                ca_namespace: args.ca_namespace,
+                pending: args.pending,
             }),
             Command::Status(args) => Verb::Status(StatusOptions {
                 provider: args.provider.options(env),

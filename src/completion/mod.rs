@@ -246,6 +246,22 @@ fn values(arg: &clap::Arg, partial: &str, prefix: &str) -> Completion {
                 completion.dynamic = Some(Dynamic::Nodes);
                 Vec::new()
             }
+            // `events --for`: the kinds, the name typed after the slash.
+            "for_object" => {
+                completion.directive |= directive::NO_SPACE;
+                [
+                    "pod/",
+                    "node/",
+                    "deployment/",
+                    "replicaset/",
+                    "statefulset/",
+                    "job/",
+                    "cronjob/",
+                ]
+                .iter()
+                .map(|k| ((*k).to_owned(), String::new()))
+                .collect()
+            }
             "reason" => crate::provider::events::REASONS
                 .iter()
                 .map(|r| ((*r).to_owned(), String::new()))
@@ -574,6 +590,10 @@ mod tests {
             values_of(&plan(&words("validate --disable config-"))).contains(&"config-parse-error")
         );
         assert!(values_of(&plan(&words("events --reason Trig"))).contains(&"TriggeredScaleUp"));
+        assert_eq!(
+            values_of(&plan(&words("events --for dep"))),
+            ["deployment/"]
+        );
         assert!(values_of(&plan(&words("init --preset m5."))).contains(&"m5.xlarge"));
         assert!(values_of(&plan(&words("status --ca-version 1.3"))).contains(&"1.33"));
         // A flag whose value needs `=` does not take the next word.

@@ -23,14 +23,18 @@ use crate::cluster::{self, Cluster, IDLE_MARGIN};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::ListOutput;
 use crate::output::Ui;
+use crate::provider::events::{GroupFacts, HintContext};
 use futures::StreamExt;
-use k8s_openapi::api::core::v1::Event;
+use k8s_openapi::api::core::v1::{ConfigMap, Event, Pod};
 use kube::api::{Api, ListParams, WatchEvent, WatchParams};
 use options::EventsOptions;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::time::Duration;
-use view::{EventView, Filter};
+use view::{EventView, Filter, OwnerPods, PendingPods};
+
+/// The kinds whose `--for` stands for their pods.
+const OWNER_KINDS: &[&str] = &["Deployment", "ReplicaSet", "StatefulSet", "Job", "CronJob"];
 
 /// CA's events carry this source component.
 pub const SOURCE_SELECTOR: &str = "source=cluster-autoscaler";
@@ -58,12 +62,14 @@ pub fn run(
         })
         .transpose()?;
     let now = k8s_openapi::jiff::Timestamp::now().as_second();
-    let filter = Filter {
+    let mut filter = Filter {
         reasons: args.reason.clone(),
         event_type: args.event_type,
         object,
         nodegroup: args.nodegroup.clone(),
         since: now - i64::try_from(args.since.as_secs()).unwrap_or(i64::MAX / 2),
+        owner: None,
+        pending: None,
     };
     let watch_timeout = connection.watch_timeout()?;
     let outcome: Result<u8> = cluster::runtime()?.block_on(async {
@@ -76,6 +82,8 @@ pub fn run(
                 None => Api::all(client),
             }
         };
+        pod_scope(&cluster, namespace.as_deref(), args, &mut filter).await?;
+        let context = hint_context(&cluster, args.ca_namespace.as_deref(), ui).await;
         let watch_api = if args.follow {
             api_for(cluster::connect_for_watches(connection).await?.client)
         } else {
@@ -89,6 +97,7 @@ pub fn run(
             args,
             watch_timeout,
             filter,
+            context,
             seen: HashMap::new(),
             printed: 0,
             ui: *ui,
@@ -143,6 +152,8 @@ struct Tail<'a> {
     /// The `timeoutSeconds` each watch asks for.
     watch_timeout: Duration,
     filter: Filter,
+    /// The node groups, for hints that name them.
+    context: HintContext,
     /// uid → the highest count printed (or skipped by the filter): each occurrence once.
     seen: HashMap<String, i32>,
     printed: u64,
@@ -171,6 +182,11 @@ impl Tail<'_> {
                     if ran {
                         failures = 0;
                         pauses = start_backoff();
+                        // The groups move while following: the hints name them as they are
+                        // now (read again at each resumed watch, every few minutes).
+                        self.context =
+                            hint_context(self.cluster, self.args.ca_namespace.as_deref(), &self.ui)
+                                .await;
                     } else {
                         // It ended as soon as it began: pause a little, no hot loop.
                         tokio::time::sleep(FIRST_BACKOFF).await;
@@ -223,7 +239,11 @@ impl Tail<'_> {
         let version = cluster::list_pages(&self.api, &selected, |page| {
             match page {
                 cluster::Page::Items(events) => {
-                    views.extend(events.iter().map(EventView::from_event));
+                    views.extend(
+                        events
+                            .iter()
+                            .map(|e| EventView::from_event_in(e, &self.context)),
+                    );
                 }
                 cluster::Page::Restart => {
                     self.ui.detail(
@@ -345,7 +365,7 @@ impl Tail<'_> {
                 None => break,
                 Some(Ok(WatchEvent::Added(event) | WatchEvent::Modified(event))) => {
                     delivered = true;
-                    let view = EventView::from_event(&event);
+                    let view = EventView::from_event_in(&event, &self.context);
                     self.show(out, &view, true)?;
                     if let Some(v) = &event.metadata.resource_version {
                         last = v.clone();
@@ -374,6 +394,163 @@ impl Tail<'_> {
             ran: delivered || started.elapsed() >= Duration::from_secs(1),
         })
     }
+}
+
+/// For `--for` an owner and for `--pending`: lists the pods (in `namespace`, else all) once,
+/// and sets the filter's pods: an owner's by each pod's controller chain, the pending ones by
+/// their phase and node.
+async fn pod_scope(
+    cluster: &Cluster,
+    namespace: Option<&str>,
+    args: &EventsOptions,
+    filter: &mut Filter,
+) -> Result<()> {
+    let owner = filter.object.as_ref().and_then(|(kind, name)| {
+        OWNER_KINDS
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(kind))
+            .map(|k| (*k, name.clone()))
+    });
+    if owner.is_none() && !args.pending {
+        return Ok(());
+    }
+    let api: Api<Pod> = match namespace {
+        Some(ns) => Api::namespaced(cluster.client.clone(), ns),
+        None => Api::all(cluster.client.clone()),
+    };
+    let listed_at = k8s_openapi::jiff::Timestamp::now().as_second();
+    let mut pods = Vec::new();
+    cluster
+        .list_each(&api, "", "pods", namespace, |p: &Pod| pods.push(p.clone()))
+        .await?;
+    let key = |p: &Pod| {
+        (
+            p.metadata.namespace.clone().unwrap_or_default(),
+            p.metadata.name.clone().unwrap_or_default(),
+        )
+    };
+    if args.pending {
+        let pending = pods
+            .iter()
+            .filter(|p| {
+                let status = p.status.as_ref();
+                status.and_then(|s| s.phase.as_deref()) == Some("Pending")
+                    && p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none()
+            })
+            .map(key)
+            .collect();
+        filter.pending = Some(PendingPods {
+            pods: pending,
+            listed: pods.iter().map(key).collect(),
+            listed_at,
+        });
+    }
+    if let Some((kind, name)) = owner {
+        let mut owners = crate::why::OwnerCache::default();
+        let mut of_owner = HashSet::new();
+        for pod in &pods {
+            let chain = owners.chain(cluster, pod).await;
+            if chain.iter().any(|o| o.kind == kind && o.name == name) {
+                of_owner.insert(key(pod));
+            }
+        }
+        filter.owner = Some(OwnerPods {
+            kind: kind.to_owned(),
+            name,
+            namespace: namespace.map(str::to_owned),
+            pods: of_owner,
+            listed: pods.iter().map(key).collect(),
+        });
+    }
+    Ok(())
+}
+
+/// The node groups as CA's status ConfigMap (targets, max) and the provider ConfigMaps (each
+/// template's resources) describe them, for hints that name groups; best effort: what cannot
+/// be read is left out (`-v` says why), and the hints stay generic. Both are read where CA's
+/// Deployment says, else in `ca_namespace` (which overrides the Deployment, as `why`'s).
+async fn hint_context(cluster: &Cluster, ca_namespace: Option<&str>, ui: &Ui) -> HintContext {
+    let deployment = match cluster.kwok_ca_deployment().await {
+        Ok(found) => found,
+        Err(e) => {
+            ui.detail(format!("events: cannot look for CA's Deployment: {e}"));
+            None
+        }
+    };
+    let mut groups: Vec<GroupFacts> = Vec::new();
+    let status_namespace = ca_namespace
+        .map(str::to_owned)
+        .or_else(|| crate::why::deployment_flag(deployment, "namespace"))
+        .unwrap_or_else(|| crate::provider::DEFAULT_CA_NAMESPACE.to_owned());
+    let status_name = crate::why::deployment_flag(deployment, "status-config-map-name")
+        .unwrap_or_else(|| crate::provider::DEFAULT_STATUS_CONFIG_MAP.to_owned());
+    let maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), &status_namespace);
+    match crate::cluster::read_with_retries(|| maps.get_opt(&status_name)).await {
+        Ok(found) => {
+            let status = found
+                .as_ref()
+                .and_then(|cm| cm.data.as_ref()?.get("status"))
+                .and_then(|text| crate::provider::status::parse(text));
+            for g in status.iter().flat_map(|s| &s.groups) {
+                groups.push(GroupFacts {
+                    name: g.name.clone(),
+                    size: Some(g.target),
+                    max: Some(g.max),
+                    resources: None,
+                });
+            }
+        }
+        Err(e) => ui.detail(format!("events: cannot read CA's status ConfigMap: {e}")),
+    }
+    let ca = deployment.and_then(crate::provider::deployment::ca_deployment);
+    let config_cluster = match &ca {
+        _ if ca_namespace.is_some() => cluster.in_namespace(crate::cluster::Namespace {
+            name: ca_namespace.unwrap_or_default().to_owned(),
+            reason: "from --ca-namespace".to_owned(),
+        }),
+        Some(d) => cluster.in_namespace(crate::cluster::Namespace {
+            name: d.reads_namespace().to_owned(),
+            reason: format!("where Deployment {}/{} reads them", d.namespace, d.name),
+        }),
+        None => cluster.in_namespace(cluster.namespace.clone()),
+    };
+    let config_map = ca.as_ref().map_or_else(
+        || crate::provider::DEFAULT_CONFIG_MAP_NAME.to_owned(),
+        |d| d.reads_config_map().to_owned(),
+    );
+    let version = ca
+        .as_ref()
+        .and_then(|d| crate::provider::CaVersion::from_image(&d.image))
+        .unwrap_or(crate::provider::CaVersion::LATEST);
+    match crate::inputs::live::analyze_config_maps(&config_cluster, &config_map, version).await {
+        Ok(analysis) => {
+            for group in &analysis.verdict.node_groups {
+                let resources = group.template_node["status"]["allocatable"]
+                    .as_object()
+                    .map(|a| {
+                        a.iter()
+                            .filter(|(_, v)| v.as_str() != Some("0") && v.as_i64() != Some(0))
+                            .map(|(k, _)| k.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                match groups.iter_mut().find(|g| g.name == group.name) {
+                    Some(g) => g.resources = Some(resources),
+                    None => groups.push(GroupFacts {
+                        name: group.name.clone(),
+                        size: None,
+                        max: Some(group.max),
+                        resources: Some(resources),
+                    }),
+                }
+            }
+        }
+        Err(e) => ui.detail(format!(
+            "events: cannot read the provider ConfigMaps: {}",
+            e.message
+        )),
+    }
+    HintContext { groups }
 }
 
 /// How a watch ended.

@@ -25,4 +25,8 @@ pub struct EventsOptions {
     pub nodegroup: Option<String>,
     pub timestamps: Timestamps,
     pub output: ListOutput,
+    /// CA's namespace, when no CA Deployment says it (for the hints' view of its groups).
+    pub ca_namespace: Option<String>,
+    /// Hide events about pods that are no longer pending when the command starts.
+    pub pending: bool,
 }

@@ -1,9 +1,10 @@
 //! One CA event as `events` shows it: the view model, the filters and both renderings (pure).
 
-use crate::provider::events::{self, Decision};
+use crate::provider::events::{self, Decision, HintContext};
 use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::jiff::Timestamp;
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// An event's type, as `--type` selects it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,7 +51,13 @@ pub struct EventView {
 }
 
 impl EventView {
+    #[cfg(test)]
     pub fn from_event(event: &Event) -> EventView {
+        EventView::from_event_in(event, &HintContext::default())
+    }
+
+    /// As `from_event`, with hints that name the node groups `context` knows.
+    pub fn from_event_in(event: &Event, context: &HintContext) -> EventView {
         let time: Option<Timestamp> = event
             .last_timestamp
             .as_ref()
@@ -66,7 +73,7 @@ impl EventView {
         let reason = event.reason.clone().unwrap_or_default();
         let message = event.message.clone().unwrap_or_default();
         let decision = events::decode(&reason, &message, &object.name);
-        let hint = decision.as_ref().and_then(Decision::hint);
+        let hint = decision.as_ref().and_then(|d| d.hint_in(context));
         EventView {
             time: time.map(|t| t.to_string()).unwrap_or_default(),
             seconds: time.map_or(0, |t| t.as_second()),
@@ -98,6 +105,85 @@ pub struct Filter {
     pub nodegroup: Option<String>,
     /// Events at or after this unix second.
     pub since: i64,
+    /// `--for KIND/NAME` of an owner (deployment, statefulset, job…): the pods it stands for.
+    pub owner: Option<OwnerPods>,
+    /// `--pending`: the pods pending when the command looked.
+    pub pending: Option<PendingPods>,
+}
+
+/// A (namespace, name) of a pod.
+pub type PodKey = (String, String);
+
+/// The pods of an owner: those its controller chain resolved to when the command listed the
+/// pods, and, for pods not listed then (gone since, or new), the owner's pod-naming pattern.
+#[derive(Debug, Clone, Default)]
+pub struct OwnerPods {
+    /// The API kind: Deployment, ReplicaSet, StatefulSet, Job or CronJob.
+    pub kind: String,
+    pub name: String,
+    /// Only pods in this namespace (the `-n` one), if any.
+    pub namespace: Option<String>,
+    pub pods: HashSet<PodKey>,
+    pub listed: HashSet<PodKey>,
+}
+
+impl OwnerPods {
+    fn holds(&self, namespace: &str, pod: &str) -> bool {
+        if self.namespace.as_deref().is_some_and(|ns| ns != namespace) {
+            return false;
+        }
+        let key = (namespace.to_owned(), pod.to_owned());
+        if self.listed.contains(&key) {
+            return self.pods.contains(&key);
+        }
+        named_like_pod_of(&self.kind, &self.name, pod)
+    }
+}
+
+/// Whether `pod` has the name the controllers give the pods of `kind`/`owner`: a Deployment's
+/// `<owner>-<template hash>-<suffix>`, a ReplicaSet's or a Job's `<owner>-<suffix>` (an indexed
+/// Job's `<owner>-<index>-<suffix>`), a StatefulSet's `<owner>-<ordinal>`, a CronJob's
+/// `<owner>-<scheduled minute>-<suffix>`.
+pub fn named_like_pod_of(kind: &str, owner: &str, pod: &str) -> bool {
+    let Some(rest) = pod
+        .strip_prefix(owner)
+        .and_then(|rest| rest.strip_prefix('-'))
+    else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('-').collect();
+    let alnum = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric());
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    match (kind, parts.as_slice()) {
+        ("Deployment", [hash, suffix]) => alnum(hash) && alnum(suffix),
+        ("ReplicaSet", [suffix]) => alnum(suffix),
+        ("Job", [suffix]) => alnum(suffix),
+        ("Job", [index, suffix]) => digits(index) && alnum(suffix),
+        ("StatefulSet", [ordinal]) => digits(ordinal),
+        ("CronJob", [minute, suffix]) => digits(minute) && alnum(suffix),
+        _ => false,
+    }
+}
+
+/// The pods pending when the command listed them (phase Pending, on no node), and when.
+#[derive(Debug, Clone, Default)]
+pub struct PendingPods {
+    pub pods: HashSet<PodKey>,
+    /// Every pod listed, pending or not.
+    pub listed: HashSet<PodKey>,
+    /// Unix second of the list: an event after it about a pod not listed then is about a new
+    /// pod (followed), pending when CA judged it; before it, about a pod gone since.
+    pub listed_at: i64,
+}
+
+impl PendingPods {
+    fn still_pending(&self, view: &EventView) -> bool {
+        let key = (view.object.namespace.clone(), view.object.name.clone());
+        if self.pods.contains(&key) {
+            return true;
+        }
+        !self.listed.contains(&key) && view.seconds >= self.listed_at
+    }
 }
 
 impl Filter {
@@ -117,8 +203,19 @@ impl Filter {
                 return false;
             }
         }
-        if let Some((kind, name)) = &self.object
+        if let Some(owner) = &self.owner {
+            if view.object.kind != "Pod" || !owner.holds(&view.object.namespace, &view.object.name)
+            {
+                return false;
+            }
+        } else if let Some((kind, name)) = &self.object
             && (!view.object.kind.eq_ignore_ascii_case(kind) || &view.object.name != name)
+        {
+            return false;
+        }
+        if let Some(pending) = &self.pending
+            && view.object.kind == "Pod"
+            && !pending.still_pending(view)
         {
             return false;
         }
@@ -144,6 +241,11 @@ pub fn parse_object(text: &str) -> Option<(String, String)> {
         "pod" | "pods" | "po" => "Pod",
         "node" | "nodes" | "no" => "Node",
         "configmap" | "configmaps" | "cm" => "ConfigMap",
+        "deployment" | "deployments" | "deploy" => "Deployment",
+        "replicaset" | "replicasets" | "rs" => "ReplicaSet",
+        "statefulset" | "statefulsets" | "sts" => "StatefulSet",
+        "job" | "jobs" => "Job",
+        "cronjob" | "cronjobs" | "cj" => "CronJob",
         other if !other.is_empty() => return Some((other.to_owned(), name.to_owned())),
         _ => return None,
     };
@@ -380,5 +482,107 @@ mod tests {
             Some(("Pod".into(), "web-1".into()))
         );
         assert_eq!(parse_object("web-1"), None);
+    }
+
+    #[test]
+    fn owner_pods_by_listing_else_by_name() {
+        let pod = |name: &str| {
+            EventView::from_event(&event(
+                "NotTriggerScaleUp",
+                "pod didn't trigger scale-up: 1 max node group size reached",
+                "Pod",
+                "shop",
+                name,
+                1,
+            ))
+        };
+        let key = |n: &str| ("shop".to_owned(), n.to_owned());
+        let filter = Filter {
+            owner: Some(OwnerPods {
+                kind: "Deployment".into(),
+                name: "web".into(),
+                namespace: None,
+                pods: HashSet::from([key("web-7f9c8d6b5-abcde")]),
+                listed: HashSet::from([key("web-7f9c8d6b5-abcde"), key("web-x-zzzzz")]),
+            }),
+            ..Filter::default()
+        };
+        assert!(
+            filter.matches(&pod("web-7f9c8d6b5-abcde")),
+            "listed, resolved"
+        );
+        assert!(
+            filter.matches(&pod("web-6c5d4-qwert")),
+            "gone since: by its name"
+        );
+        assert!(
+            !filter.matches(&pod("web-x-zzzzz")),
+            "listed, another owner's"
+        );
+        assert!(
+            !filter.matches(&pod("web-api-6c5d4-qwert")),
+            "deployment web-api's"
+        );
+        assert!(!filter.matches(&pod("web-0")));
+        assert!(named_like_pod_of("StatefulSet", "db", "db-12"));
+        assert!(!named_like_pod_of("StatefulSet", "db", "db-x"));
+        assert!(named_like_pod_of("Job", "etl", "etl-k2x9p"));
+        assert!(named_like_pod_of("Job", "etl", "etl-3-k2x9p"));
+        assert!(named_like_pod_of(
+            "CronJob",
+            "nightly",
+            "nightly-29412345-k2x9p"
+        ));
+        assert!(!named_like_pod_of("CronJob", "nightly", "nightly-k2x9p"));
+        assert_eq!(
+            parse_object("deploy/web"),
+            Some(("Deployment".into(), "web".into()))
+        );
+    }
+
+    #[test]
+    fn pending_hides_pods_no_longer_pending_but_not_new_ones() {
+        let view = |name: &str| {
+            EventView::from_event(&event(
+                "NotTriggerScaleUp",
+                "pod didn't trigger scale-up: 1 max node group size reached",
+                "Pod",
+                "shop",
+                name,
+                1,
+            ))
+        };
+        let old = view("web-1");
+        let key = |n: &str| ("shop".to_owned(), n.to_owned());
+        let filter = |listed_at: i64| Filter {
+            pending: Some(PendingPods {
+                pods: HashSet::from([key("web-2")]),
+                listed: HashSet::from([key("web-2"), key("web-3")]),
+                listed_at,
+            }),
+            ..Filter::default()
+        };
+        assert!(!filter(old.seconds + 1).matches(&old), "gone");
+        assert!(
+            filter(old.seconds + 1).matches(&view("web-2")),
+            "still pending"
+        );
+        assert!(
+            filter(old.seconds).matches(&old),
+            "new since the list: pending then"
+        );
+        assert!(
+            !filter(old.seconds).matches(&view("web-3")),
+            "listed, not pending, however new"
+        );
+        let status = EventView::from_event(&event(
+            "ScaledUpGroup",
+            "Scale-up: group general size set to 3 instead of 1 (max: 10)",
+            "ConfigMap",
+            "kube-system",
+            "cluster-autoscaler-status",
+            1,
+        ));
+        assert!(filter(status.seconds + 1).matches(&status), "not a pod's");
     }
 }

@@ -16,6 +16,108 @@ const UNTOLERATED_TAINT: &str = "node(s) had untolerated taint";
 const KWOK_TOLERATION: &str =
     "`tolerations: [{key: kwok-provider, operator: Equal, value: \"true\", effect: NoSchedule}]`";
 
+/// What the cluster says about one node group, for hints that name groups (best effort).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupFacts {
+    pub name: String,
+    /// CA's target (its status ConfigMap).
+    pub size: Option<i64>,
+    pub max: Option<i64>,
+    /// The resources a new node of the group has (its template's allocatable, non-zero).
+    pub resources: Option<Vec<String>>,
+}
+
+/// The node groups as the cluster describes them when `events` starts; empty: generic hints.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HintContext {
+    pub groups: Vec<GroupFacts>,
+}
+
+/// The resources every node has (allocatable minus what is running decides); an extended
+/// resource (`nvidia.com/gpu`) is one a node may simply not have.
+fn is_basic_resource(resource: &str) -> bool {
+    matches!(resource, "cpu" | "memory" | "ephemeral-storage" | "pods")
+}
+
+/// The hint for `N Insufficient <resource>`: never blame allocatable for groups that lack the
+/// resource altogether (a GPU pod's "Insufficient nvidia.com/gpu" from the groups without GPUs).
+fn insufficient_hint(resource: &str, count: u64, context: &HintContext) -> Option<String> {
+    let known: Vec<&GroupFacts> = context
+        .groups
+        .iter()
+        .filter(|g| g.resources.is_some())
+        .collect();
+    if known.is_empty() {
+        return Some(if is_basic_resource(resource) {
+            format!("the templates' status.allocatable {resource} is smaller than the pod requests")
+        } else {
+            format!(
+                "{count} node group(s) have less {resource} than the pod requests, or none (a group without {resource} is not one for this pod); `kubectl kwokprovider why` names them"
+            )
+        });
+    }
+    let (lacking, having): (Vec<&GroupFacts>, Vec<&GroupFacts>) = known.iter().partition(|g| {
+        !g.resources
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|x| x == resource))
+    });
+    if having.is_empty() {
+        return Some(format!(
+            "no node group's template has {resource} in its status.allocatable: add it to the template of the group meant for this pod"
+        ));
+    }
+    // CA counts a group at its max under that reason, never under this one.
+    let having: Vec<&GroupFacts> = having.into_iter().filter(|g| !is_at_max(g)).collect();
+    if having.is_empty() || lacking.len() as u64 >= count {
+        // The groups without it are simply not this pod's; another reason explains the rest.
+        return None;
+    }
+    let names: Vec<&str> = having.iter().map(|g| g.name.as_str()).collect();
+    Some(format!(
+        "the templates' status.allocatable {resource} is smaller than the pod requests ({}{})",
+        if lacking.is_empty() {
+            ""
+        } else {
+            "of the groups that have it: "
+        },
+        names.join(", ")
+    ))
+}
+
+fn is_at_max(g: &GroupFacts) -> bool {
+    g.size.zip(g.max).is_some_and(|(size, max)| size >= max)
+}
+
+/// The hint for `max node group size reached`, naming the groups at their max when known.
+fn max_hint(context: &HintContext) -> String {
+    let at_max: Vec<String> = context
+        .groups
+        .iter()
+        .filter_map(|g| {
+            let (size, max) = (g.size?, g.max?);
+            (size >= max).then(|| format!("{} ({size} of {max})", g.name))
+        })
+        .collect();
+    let past = context
+        .groups
+        .iter()
+        .any(|g| g.size.zip(g.max).is_some_and(|(size, max)| size > max));
+    let at = if past { "at or past" } else { "at" };
+    match at_max.len() {
+        0 => {
+            "raise the template's cluster-autoscaler.kwok.nodegroup/max-count annotation".to_owned()
+        }
+        1 => format!(
+            "node group {} is {at} its max-count: raise its template's cluster-autoscaler.kwok.nodegroup/max-count annotation",
+            at_max[0]
+        ),
+        _ => format!(
+            "node groups {} are {at} their max-count: raise the cluster-autoscaler.kwok.nodegroup/max-count annotation of the one meant for this pod",
+            at_max.join(", ")
+        ),
+    }
+}
+
 /// One group's change in a scale-up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GroupChange {
@@ -496,8 +598,14 @@ impl Decision {
         }
     }
 
-    /// What to do about a known failure.
+    /// What to do about a known failure, knowing nothing of the cluster.
+    #[cfg(test)]
     pub fn hint(&self) -> Option<String> {
+        self.hint_in(&HintContext::default())
+    }
+
+    /// What to do about a known failure, naming the node groups when `context` knows them.
+    pub fn hint_in(&self, context: &HintContext) -> Option<String> {
         match self {
             Decision::NotTriggerScaleUp { max_nodes_total: true, .. } => {
                 Some("raise CA's --max-nodes-total (it counts every ready node of the cluster)".to_owned())
@@ -516,9 +624,12 @@ impl Decision {
                             "the pod does not tolerate a taint of the group's nodes, with kwok most likely `kwok-provider=true:NoSchedule`: add {KWOK_TOLERATION}, or set nodes.skipTaint: true"
                         )
                     } else if let Some(resource) = r.reason.strip_prefix("Insufficient ") {
-                        format!("the templates' status.allocatable {resource} is smaller than the pod requests")
+                        match insufficient_hint(resource, r.count, context) {
+                            Some(hint) => hint,
+                            None => continue,
+                        }
                     } else if r.reason == "max node group size reached" {
-                        "raise the template's cluster-autoscaler.kwok.nodegroup/max-count annotation".to_owned()
+                        max_hint(context)
                     } else if r.reason == "in backoff after failed scale-up" {
                         "CA backs off a group after a failed scale-up (5 min, up to 30): see its FailedToScaleUpGroup event".to_owned()
                     } else if r.reason.contains("node affinity/selector") && reasons.len() == 1 {
@@ -784,6 +895,79 @@ mod tests {
                 "s"
             ),
             None
+        );
+    }
+
+    /// A GPU pod whose GPU group is at its max: CA counts the groups without GPUs as
+    /// "Insufficient nvidia.com/gpu". The hint names the group at max, and never blames the
+    /// allocatable of groups that simply have no GPU.
+    #[test]
+    fn a_gpu_pod_whose_group_is_at_max_is_told_which_group() {
+        let decision = decode(
+            "NotTriggerScaleUp",
+            "pod didn't trigger scale-up: 2 Insufficient nvidia.com/gpu, 1 max node group size reached",
+            "train-1",
+        )
+        .unwrap();
+        let group = |name: &str, size: i64, max: i64, resources: &[&str]| GroupFacts {
+            name: name.into(),
+            size: Some(size),
+            max: Some(max),
+            resources: Some(resources.iter().map(|r| r.to_string()).collect()),
+        };
+        let context = HintContext {
+            groups: vec![
+                group("general", 2, 50, &["cpu", "memory", "pods"]),
+                group("compute", 0, 20, &["cpu", "memory", "pods"]),
+                group("gpu", 4, 4, &["cpu", "memory", "nvidia.com/gpu", "pods"]),
+            ],
+        };
+        assert_eq!(
+            decision.hint_in(&context).unwrap(),
+            "node group gpu (4 of 4) is at its max-count: raise its template's cluster-autoscaler.kwok.nodegroup/max-count annotation"
+        );
+        // Knowing nothing of the cluster: no blame on allocatable either.
+        let generic = decision.hint().unwrap();
+        assert!(!generic.contains("allocatable"), "{generic}");
+        assert!(generic.contains("or none"), "{generic}");
+        assert!(generic.contains("max-count"), "{generic}");
+        // A GPU group with too few GPUs is named, the others are not blamed.
+        let too_few = decode(
+            "NotTriggerScaleUp",
+            "pod didn't trigger scale-up: 3 Insufficient nvidia.com/gpu",
+            "train-1",
+        )
+        .unwrap();
+        let mut roomy = context.clone();
+        roomy.groups[2].size = Some(1);
+        assert_eq!(
+            too_few.hint_in(&roomy).unwrap(),
+            "the templates' status.allocatable nvidia.com/gpu is smaller than the pod requests (of the groups that have it: gpu)"
+        );
+        // A big pod: CA counts the groups at max apart, the others lack room; only they are named.
+        let big = decode(
+            "NotTriggerScaleUp",
+            "pod didn't trigger scale-up: 1 Insufficient cpu, 1 Insufficient memory, 2 max node group size reached",
+            "db-0",
+        )
+        .unwrap();
+        let mut full = context.clone();
+        full.groups[1].size = Some(21);
+        full.groups[1].max = Some(20);
+        assert_eq!(
+            big.hint_in(&full).unwrap(),
+            "the templates' status.allocatable cpu is smaller than the pod requests (general); \
+             the templates' status.allocatable memory is smaller than the pod requests (general); \
+             node groups compute (21 of 20), gpu (4 of 4) are at or past their max-count: raise the \
+             cluster-autoscaler.kwok.nodegroup/max-count annotation of the one meant for this pod"
+        );
+        // No group has the resource at all.
+        roomy.groups.truncate(2);
+        assert!(
+            too_few
+                .hint_in(&roomy)
+                .unwrap()
+                .starts_with("no node group's template has nvidia.com/gpu")
         );
     }
 

@@ -12,6 +12,17 @@ pub struct Backoff {
     pub error_message: String,
 }
 
+/// A group's scale-down state: whether CA has candidates to remove, how many, and since when
+/// (`lastTransitionTime`: when the status last changed, as CA writes it; `None`: never).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScaleDown {
+    /// `CandidatesPresent` or `NoCandidates`.
+    pub status: String,
+    pub candidates: i64,
+    pub since: Option<String>,
+}
+
 /// One node group as CA sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaGroup {
@@ -25,6 +36,7 @@ pub struct CaGroup {
     pub registered: i64,
     pub scale_up: String,
     pub backoff: Option<Backoff>,
+    pub scale_down: ScaleDown,
 }
 
 /// The cluster-wide statuses.
@@ -79,6 +91,7 @@ fn parse_yaml(yaml: &Json) -> CaStatus {
                     let health = &g["health"];
                     let registered = &health["nodeCounts"]["registered"];
                     let backoff = &g["scaleUp"]["backoffInfo"];
+                    let scale_down = &g["scaleDown"];
                     CaGroup {
                         name: string(&g["name"]),
                         health: string(&health["status"]),
@@ -95,6 +108,15 @@ fn parse_yaml(yaml: &Json) -> CaStatus {
                                 error_message: string(&backoff["errorMessage"]),
                             },
                         ),
+                        scale_down: ScaleDown {
+                            status: string(&scale_down["status"]),
+                            candidates: int(&scale_down["candidates"]),
+                            // `null` (1.35+) or missing (1.30-1.34) when never probed.
+                            since: scale_down["lastTransitionTime"]
+                                .as_str()
+                                .filter(|t| !t.is_empty())
+                                .map(str::to_owned),
+                        },
                     }
                 })
                 .collect()
@@ -153,6 +175,8 @@ fn parse_text(text: &str) -> Option<CaStatus> {
         groups: Vec::new(),
     };
     let mut in_groups = false;
+    // The condition the `LastTransitionTime:` lines under it belong to.
+    let mut last_condition = "";
     for line in lines {
         match line.trim_end() {
             "Initializing" => status.autoscaler_status = "Initializing".to_owned(),
@@ -174,12 +198,26 @@ fn parse_text(text: &str) -> Option<CaStatus> {
                         registered: 0,
                         scale_up: String::new(),
                         backoff: None,
+                        scale_down: ScaleDown::default(),
                     });
+                    last_condition = "";
+                    continue;
+                }
+                if let Some(time) = other.trim_start().strip_prefix("LastTransitionTime:") {
+                    // 1.29 writes the zero time for "never".
+                    let time = time.trim();
+                    if let (true, Some(group), "ScaleDown") =
+                        (in_groups, status.groups.last_mut(), last_condition)
+                        && !time.starts_with("0001-01-01")
+                    {
+                        group.scale_down.since = Some(time.to_owned());
+                    }
                     continue;
                 }
                 let Some((kind, value, details)) = condition(other) else {
                     continue;
                 };
+                last_condition = kind;
                 let count = counts(details);
                 match (in_groups, status.groups.last_mut(), kind) {
                     (false, _, "Health") => status.cluster_wide.health = value.to_owned(),
@@ -194,6 +232,10 @@ fn parse_text(text: &str) -> Option<CaStatus> {
                         group.max = count("maxSize");
                     }
                     (true, Some(group), "ScaleUp") => group.scale_up = value.to_owned(),
+                    (true, Some(group), "ScaleDown") => {
+                        group.scale_down.status = value.to_owned();
+                        group.scale_down.candidates = count("candidates");
+                    }
                     _ => {}
                 }
             }
@@ -227,7 +269,7 @@ nodeGroups:
       registered: {notStarted: 0, ready: 3, total: 3, unready: {resourceUnready: 0, total: 0}}
     status: Healthy
   name: general
-  scaleDown: {status: NoCandidates}
+  scaleDown: {candidates: 2, lastProbeTime: "2026-11-22T10:00:00Z", lastTransitionTime: "2026-11-22T09:55:00Z", status: CandidatesPresent}
   scaleUp: {backoffInfo: {}, status: NoActivity}
 - health:
     cloudProviderTarget: 0
@@ -258,7 +300,9 @@ NodeGroups:
   Health:      Healthy (ready=3 unready=0 (resourceUnready=0) notStarted=0 longNotStarted=0 registered=3 longUnregistered=0 cloudProviderTarget=3 (minSize=0, maxSize=200))
                LastProbeTime:      2024-03-07 10:15:42.118409711 +0000 UTC m=+3605.902715233
   ScaleUp:     NoActivity (ready=3 cloudProviderTarget=3)
-  ScaleDown:   NoCandidates (candidates=0)
+  ScaleDown:   CandidatesPresent (candidates=1)
+               LastProbeTime:      2024-03-07 10:15:42.118409711 +0000 UTC m=+3605.902715233
+               LastTransitionTime: 2024-03-07 10:05:12.5 +0000 UTC m=+3000.1
 
   Name:        ng2-1709802945
   Health:      Healthy (ready=0 unready=0 (resourceUnready=0) notStarted=0 longNotStarted=0 registered=0 longUnregistered=0 cloudProviderTarget=0 (minSize=0, maxSize=10))
@@ -287,6 +331,16 @@ NodeGroups:
             (3, 0, 10, 3, 3)
         );
         assert_eq!(general.backoff, None, "backoffInfo: {{}} is no backoff");
+        assert_eq!(
+            general.scale_down,
+            ScaleDown {
+                status: "CandidatesPresent".into(),
+                candidates: 2,
+                since: Some("2026-11-22T09:55:00Z".into())
+            }
+        );
+        assert_eq!(s.groups[1].scale_down.status, "NoCandidates");
+        assert_eq!(s.groups[1].scale_down.since, None);
         let gpu = &s.groups[1];
         assert_eq!(gpu.scale_up, "Backoff");
         assert_eq!(
@@ -308,6 +362,15 @@ NodeGroups:
         );
         assert_eq!(s.groups[1].scale_up, "Backoff");
         assert_eq!(s.groups[1].max, 10);
+        assert_eq!(
+            s.groups[0].scale_down,
+            ScaleDown {
+                status: "CandidatesPresent".into(),
+                candidates: 1,
+                since: Some("2024-03-07 10:05:12.5 +0000 UTC m=+3000.1".into())
+            }
+        );
+        assert_eq!(s.groups[1].scale_down.status, "NoCandidates");
         let init = parse("Cluster-autoscaler status at 2024-03-07 10:15:42 +0000 UTC:\nCluster has no ready nodes.").unwrap();
         assert_eq!(init.autoscaler_status, "Initializing");
         assert_eq!(init.message.as_deref(), Some("Cluster has no ready nodes."));

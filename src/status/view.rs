@@ -2,7 +2,7 @@
 //! mismatches between them, and the table (pure).
 
 use crate::output::Table;
-use crate::provider::status::{Backoff, CaStatus, ClusterWide};
+use crate::provider::status::{Backoff, CaStatus, ClusterWide, ScaleDown};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -21,9 +21,48 @@ pub struct GroupView {
     pub kwok_nodes: i64,
     pub scale_up: Option<String>,
     pub backoff: Option<Backoff>,
+    /// CA's scale-down state of the group (`None`: CA does not know the group).
+    pub scale_down: Option<ScaleDownView>,
+    /// The group's size against its max-count: `atMax`, `aboveMax` (after `scale
+    /// --ignore-limits`), else `None`.
+    pub limit: Option<Limit>,
     pub in_config: bool,
     #[serde(rename = "inCA")]
     pub in_ca: bool,
+}
+
+/// CA's scale-down state of a group, with how long it has been so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScaleDownView {
+    #[serde(flatten)]
+    pub state: ScaleDown,
+    /// Seconds since `since` (set with the status' age; `None`: unknown).
+    pub for_seconds: Option<i64>,
+}
+
+/// A group's size (the larger of CA's target and its kwok nodes) at or above its max-count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Limit {
+    AtMax,
+    AboveMax,
+}
+
+impl GroupView {
+    /// The group's size as far as its max-count goes: CA's target or its kwok nodes, the larger.
+    pub fn size(&self) -> i64 {
+        self.target.unwrap_or(0).max(self.kwok_nodes)
+    }
+}
+
+/// Where the group stands against its max-count (`None`: under it, or max unknown).
+fn limit(size: i64, max: Option<i64>) -> Option<Limit> {
+    match max? {
+        max if size > max => Some(Limit::AboveMax),
+        max if size == max => Some(Limit::AtMax),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,6 +105,16 @@ impl Snapshot {
         self.stale = self
             .age_seconds
             .is_some_and(|age| u64::try_from(age).unwrap_or(0) > limit.as_secs());
+        for group in &mut self.node_groups {
+            if let Some(down) = &mut group.scale_down {
+                down.for_seconds = down
+                    .state
+                    .since
+                    .as_deref()
+                    .and_then(parse_status_time)
+                    .map(|t| (now - t).get_seconds().max(0));
+            }
+        }
     }
 }
 
@@ -77,6 +126,11 @@ impl Snapshot {
         let limit = self.scan_interval_seconds * u64::from(STALE_SCANS);
         (!self.stale).then(|| Duration::from_secs(limit.saturating_sub(age) + 1))
     }
+}
+
+/// A time of CA's status: RFC 3339 (the YAML of 1.30+), else Go's `time.Time.String()` (1.29).
+pub fn parse_status_time(text: &str) -> Option<jiff::Timestamp> {
+    text.parse().ok().or_else(|| parse_go_time(text))
 }
 
 /// Go's `time.Time.String()` (`2026-05-04 09:15:42.512353001 +0000 UTC`, maybe with a
@@ -111,6 +165,14 @@ pub fn join(
             kwok_nodes: kwok_nodes.get(&g.name).copied().unwrap_or(0),
             scale_up: Some(g.scale_up.clone()),
             backoff: g.backoff.clone(),
+            scale_down: Some(ScaleDownView {
+                state: g.scale_down.clone(),
+                for_seconds: None,
+            }),
+            limit: limit(
+                g.target.max(kwok_nodes.get(&g.name).copied().unwrap_or(0)),
+                Some(g.max),
+            ),
             in_config: config.is_some_and(|c| c.iter().any(|(name, ..)| *name == g.name)),
             in_ca: true,
         })
@@ -128,6 +190,8 @@ pub fn join(
                 kwok_nodes: kwok_nodes.get(name).copied().unwrap_or(0),
                 scale_up: None,
                 backoff: None,
+                scale_down: None,
+                limit: limit(kwok_nodes.get(name).copied().unwrap_or(0), Some(*max)),
                 in_config: true,
                 in_ca: false,
             });
@@ -177,6 +241,48 @@ fn cell<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map_or_else(|| "-".to_owned(), T::to_string)
 }
 
+/// The SCALE-DOWN cell: CA's status, or how many candidates and for how long.
+fn scale_down_cell(down: Option<&ScaleDownView>) -> String {
+    match down {
+        None => "-".to_owned(),
+        Some(d) if d.state.status == "CandidatesPresent" => {
+            let mut text = format!(
+                "{} candidate{}",
+                d.state.candidates,
+                plural(d.state.candidates)
+            );
+            if let Some(seconds) = d.for_seconds.filter(|s| *s > 0) {
+                let duration = Duration::from_secs(seconds.unsigned_abs());
+                text.push_str(&format!(
+                    " for {}",
+                    crate::output::format_duration(duration)
+                ));
+            }
+            text
+        }
+        Some(d) if d.state.status.is_empty() => "-".to_owned(),
+        Some(d) => d.state.status.clone(),
+    }
+}
+
+fn plural(n: i64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The note under a group at or above its max-count.
+fn limit_note(g: &GroupView) -> Option<String> {
+    let max = g.max?;
+    let size = g.size();
+    match g.limit? {
+        Limit::AtMax => Some(format!(
+            "at max: {size} of {max} nodes; CA will not scale it up (raise the template's cluster-autoscaler.kwok.nodegroup/max-count)"
+        )),
+        Limit::AboveMax => Some(format!(
+            "ABOVE MAX: {size} nodes, max-count {max} (made past it, e.g. by `scale --ignore-limits`); CA will not scale it up"
+        )),
+    }
+}
+
 /// The text view: CA's state, a table of the groups (`headers`: its header line; false for
 /// `--no-headers`), the mismatches.
 pub fn render_text(
@@ -224,6 +330,7 @@ pub fn render_text(
         "REGISTERED",
         "KWOK NODES",
         "SCALE-UP",
+        "SCALE-DOWN",
     ]);
     for g in &s.node_groups {
         table.row([
@@ -236,6 +343,7 @@ pub fn render_text(
             cell(&g.registered),
             g.kwok_nodes.to_string(),
             cell(&g.scale_up),
+            scale_down_cell(g.scale_down.as_ref()),
         ]);
     }
     // Rows are coloured whole, by the group's state, so this writes the lines itself.
@@ -248,12 +356,17 @@ pub fn render_text(
     for (text, g) in lines.zip(&s.node_groups) {
         let text = match g.scale_up.as_deref() {
             Some("Backoff") => paint(console::Style::new().red(), &text),
-            _ if !g.in_ca => paint(console::Style::new().yellow(), &text),
+            _ if !g.in_ca || g.limit == Some(Limit::AboveMax) => {
+                paint(console::Style::new().yellow(), &text)
+            }
             _ => text,
         };
         writeln!(out, "{text}")?;
         if let Some(b) = &g.backoff {
             writeln!(out, "  backoff ({}): {}", b.error_code, b.error_message)?;
+        }
+        if let Some(note) = limit_note(g) {
+            writeln!(out, "  {note}")?;
         }
     }
     if !s.mismatches.is_empty() {
@@ -289,6 +402,10 @@ mod tests {
             registered: target,
             scale_up: "NoActivity".into(),
             backoff: None,
+            scale_down: ScaleDown {
+                status: "NoCandidates".into(),
+                ..ScaleDown::default()
+            },
         }
     }
 
@@ -361,6 +478,75 @@ mod tests {
     }
 
     #[test]
+    fn scale_down_candidates_for_how_long_and_groups_at_or_above_max() {
+        let mut general = ca_group("general", 3);
+        general.scale_down = ScaleDown {
+            status: "CandidatesPresent".into(),
+            candidates: 2,
+            since: Some("2026-05-04T09:10:12Z".into()),
+        };
+        let mut gpu = ca_group("gpu", 4);
+        gpu.max = 4;
+        let mut burst = ca_group("burst", 2);
+        burst.max = 2;
+        let config = vec![
+            ("burst".to_owned(), 0, 2),
+            ("general".to_owned(), 0, 10),
+            ("gpu".to_owned(), 0, 4),
+            ("spare".to_owned(), 0, 1),
+        ];
+        // burst: CA's target 2, but `scale --ignore-limits` made 5 nodes; spare: not in CA, at max.
+        let nodes = BTreeMap::from([
+            ("burst".to_owned(), 5),
+            ("general".to_owned(), 3),
+            ("gpu".to_owned(), 4),
+            ("spare".to_owned(), 1),
+        ]);
+        let mut snap = join(&status(vec![general, gpu, burst]), Some(&config), &nodes);
+        let now: jiff::Timestamp = "2026-05-04T09:15:42Z".parse().unwrap();
+        snap.set_age(
+            "2026-05-04 09:15:40 +0000 UTC",
+            now,
+            Duration::from_secs(10),
+        );
+        let by = |name: &str| snap.node_groups.iter().find(|g| g.name == name).unwrap();
+        assert_eq!(by("general").limit, None);
+        assert_eq!(by("gpu").limit, Some(Limit::AtMax));
+        assert_eq!(by("burst").limit, Some(Limit::AboveMax));
+        assert_eq!(by("spare").limit, Some(Limit::AtMax));
+        assert_eq!(
+            by("general").scale_down.as_ref().unwrap().for_seconds,
+            Some(330)
+        );
+        let json = serde_json::to_value(&snap).unwrap();
+        let general = &json["nodeGroups"][1];
+        assert_eq!(
+            general["scaleDown"],
+            serde_json::json!({"status": "CandidatesPresent", "candidates": 2, "since": "2026-05-04T09:10:12Z", "forSeconds": 330})
+        );
+        assert_eq!(json["nodeGroups"][0]["limit"], "aboveMax");
+        assert_eq!(json["nodeGroups"][2]["limit"], "atMax");
+        assert!(json["nodeGroups"][3]["scaleDown"].is_null());
+        let mut out = Vec::new();
+        render_text(&mut out, &snap, false, true).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("SCALE-UP    SCALE-DOWN\n"), "{text}");
+        assert!(
+            text.contains("NoActivity  2 candidates for 5m30s\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n  ABOVE MAX: 5 nodes, max-count 2 (made past it, e.g. by `scale --ignore-limits`); CA will not scale it up\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n  at max: 4 of 4 nodes; CA will not scale it up"),
+            "{text}"
+        );
+        assert!(text.contains("NoActivity  NoCandidates\n"), "{text}");
+    }
+
+    #[test]
     fn age_and_staleness_from_cas_go_time() {
         let t = parse_go_time("2026-05-04 09:15:42.512353001 +0000 UTC m=+3605.902715233").unwrap();
         assert_eq!(t.to_string(), "2026-05-04T09:15:42.512353001Z");
@@ -371,6 +557,15 @@ mod tests {
             "2024-03-07T10:15:42Z"
         );
         assert_eq!(parse_go_time("yesterday"), None);
+        // Scale-down's since: RFC 3339 (1.30+) or Go's time with the monotonic part (1.29).
+        assert_eq!(
+            parse_status_time("2024-03-07 10:05:12.5 +0000 UTC m=+3000.1").map(|t| t.to_string()),
+            Some("2024-03-07T10:05:12.5Z".to_owned())
+        );
+        assert_eq!(
+            parse_status_time("2026-05-04T09:10:12Z").map(|t| t.as_second()),
+            Some(1_777_885_812)
+        );
         let now: jiff::Timestamp = "2026-05-04T09:16:12.6Z".parse().unwrap();
         let mut snap = join(&status(vec![]), None, &BTreeMap::new());
         snap.set_age(

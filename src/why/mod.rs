@@ -408,9 +408,11 @@ fn live(
         };
         let mut decisions: HashMap<(String, String), EventView> = HashMap::new();
         let fields = format!("{},involvedObject.kind=Pod", crate::events::SOURCE_SELECTOR);
+        // The decisions' hints name groups as `events` does.
+        let context = hint_context(&groups);
         let listed = cluster
             .list_each(&events_api, &fields, "events", pods_namespace.as_deref(), |e| {
-                let view = EventView::from_event(e);
+                let view = EventView::from_event_in(e, &context);
                 if view.reason != "TriggeredScaleUp" && view.reason != "NotTriggerScaleUp" {
                     return;
                 }
@@ -492,18 +494,40 @@ fn stale_for(
 }
 
 /// A flag of CA's Deployment (`--namespace`: where CA writes its status).
-fn deployment_flag(deployment: Option<&Deployment>, name: &str) -> Option<String> {
+pub(crate) fn deployment_flag(deployment: Option<&Deployment>, name: &str) -> Option<String> {
     crate::provider::deployment::ca_deployment(deployment?)?.flag(name)
+}
+
+/// The groups as the hints of CA's decisions name them: size, max, the template's resources.
+fn hint_context(groups: &[GroupInput]) -> crate::provider::events::HintContext {
+    crate::provider::events::HintContext {
+        groups: groups
+            .iter()
+            .map(|g| crate::provider::events::GroupFacts {
+                name: g.name.clone(),
+                size: Some(g.target.unwrap_or(g.size).max(g.size)),
+                max: Some(g.max),
+                resources: Some(
+                    model::allocatable(&g.node)
+                        .into_iter()
+                        .filter(|(_, v)| *v > 0.0)
+                        .map(|(k, _)| k)
+                        .collect(),
+                ),
+            })
+            .collect(),
+    }
 }
 
 /// Controllers read once each: ReplicaSet → Deployment, Job → CronJob.
 #[derive(Default)]
-struct OwnerCache {
+pub(crate) struct OwnerCache {
     parents: HashMap<(String, String, String), Option<(String, String)>>,
 }
 
 impl OwnerCache {
-    async fn chain(&mut self, cluster: &Cluster, pod: &Pod) -> Vec<Owner> {
+    /// The pod, then its controller, then that one's (ReplicaSet → Deployment, Job → CronJob).
+    pub(crate) async fn chain(&mut self, cluster: &Cluster, pod: &Pod) -> Vec<Owner> {
         let namespace = pod.metadata.namespace.clone().unwrap_or_default();
         let own = |kind: &str, name: &str| Owner {
             kind: kind.to_owned(),

@@ -447,8 +447,10 @@ pub fn explain(
                 reasons.push(reason(
                     ReasonKind::Max,
                     format!(
-                        "the group is at its max-count: {} kwok nodes{target}, max-count {}",
-                        group.size, group.max
+                        "the group is {} its max-count: {} kwok nodes{target}, max-count {}",
+                        if size > group.max { "above" } else { "at" },
+                        group.size,
+                        group.max
                     ),
                     json!({"size": group.size, "target": group.target, "max": group.max}),
                 ));
@@ -668,6 +670,18 @@ mod tests {
             answers[1].reasons[0]
                 .message
                 .contains("3 kwok nodes, CA's target 5, max-count 5")
+        );
+        // Past its max (`scale --ignore-limits`): said so.
+        let above = group(
+            "over",
+            node(json!({"cpu": "4", "pods": "110"}), json!({}), json!([])),
+            6,
+            5,
+        );
+        let answers = explain(&pods, &[above], &[]);
+        assert_eq!(
+            answers[0].reasons[0].message,
+            "the group is above its max-count: 6 kwok nodes, max-count 5"
         );
     }
 

@@ -7,7 +7,8 @@
 #   why:      kubectl-kwokprovider why -A -o json        (wall time, peak RSS)
 #   describe: kubectl describe pod, one per pod            (LOOP=100 timed, extrapolated to all)
 #
-# usage: tests/bench/why.sh        (env: DEPLOYMENTS=100 REPLICAS=50 LOOP=100 PROFILE=release KUBECTL=kubectl)
+# usage: tests/bench/why.sh        (env: DEPLOYMENTS=100 REPLICAS=50 LOOP=100 PROFILE=release KUBECTL=kubectl
+#                                        PLUGIN=path: a binary built already, e.g. target/release/kubectl-kwokprovider)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,7 +21,10 @@ export KWOK_KIT_BIN="${KWOK_KIT_BIN:-$root/target/real-cluster/bin}"
 kubectl="${KUBECTL:-$(command -v kubectl || echo "$KWOK_KIT_BIN/kubectl")}"
 
 cd "$root"
-if [ "$profile" = release ]; then
+if [ -n "${PLUGIN:-}" ]; then
+  plugin="$(cd "$(dirname "$PLUGIN")" && pwd)/$(basename "$PLUGIN")"
+  profile="$(basename "$(dirname "$plugin")")"
+elif [ "$profile" = release ]; then
   echo "building the release binary..." >&2
   cargo build --release --quiet --bin kubectl-kwokprovider
   plugin="$root/target/release/kubectl-kwokprovider"

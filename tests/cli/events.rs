@@ -651,3 +651,292 @@ fn w_follows_as_kubectl_get_events_w() {
         assert!(!out.stderr.contains("No events found."), "{}", out.stderr);
     }
 }
+
+/// A pod of `owner` (kind, name), Pending (or Running on a node).
+fn owned_pod(ns: &str, name: &str, owner: (&str, &str), node: Option<&str>) -> Value {
+    let api_version = match owner.0 {
+        "Job" | "CronJob" => "batch/v1",
+        _ => "apps/v1",
+    };
+    let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "namespace": ns, "ownerReferences": [
+            {"apiVersion": api_version, "kind": owner.0, "name": owner.1, "uid": format!("uid-{}", owner.1), "controller": true}]},
+        "spec": {"containers": [{"name": "app", "image": "app"}]},
+        "status": {"phase": "Pending"}});
+    if let Some(node) = node {
+        pod["spec"]["nodeName"] = json!(node);
+        pod["status"]["phase"] = json!("Running");
+    }
+    pod
+}
+
+/// A controller `kind/name` owned by `owner` (a ReplicaSet by its Deployment, a Job by its CronJob).
+fn owned(api_version: &str, kind: &str, ns: &str, name: &str, owner: (&str, &str)) -> Value {
+    json!({"apiVersion": api_version, "kind": kind,
+        "metadata": {"name": name, "namespace": ns, "ownerReferences": [
+            {"apiVersion": api_version, "kind": owner.0, "name": owner.1, "uid": format!("uid-{}", owner.1), "controller": true}]}})
+}
+
+fn refused(id: &str, ns: &str, pod: &str) -> Value {
+    ca_event(
+        id,
+        "NotTriggerScaleUp",
+        "pod didn't trigger scale-up: 3 node(s) had untolerated taint(s)",
+        ("Pod", ns, pod),
+        1,
+        60,
+    )
+}
+
+fn owners_cluster() -> FakeCluster {
+    FakeCluster::new(
+        vec![
+            owned(
+                "apps/v1",
+                "ReplicaSet",
+                "shop",
+                "web-7f9c8d6b5",
+                ("Deployment", "web"),
+            ),
+            owned(
+                "apps/v1",
+                "ReplicaSet",
+                "shop",
+                "web-api-6c5d4",
+                ("Deployment", "web-api"),
+            ),
+            owned(
+                "batch/v1",
+                "Job",
+                "shop",
+                "nightly-29412345",
+                ("CronJob", "nightly"),
+            ),
+            owned_pod(
+                "shop",
+                "web-7f9c8d6b5-abcde",
+                ("ReplicaSet", "web-7f9c8d6b5"),
+                None,
+            ),
+            owned_pod(
+                "shop",
+                "web-7f9c8d6b5-fghij",
+                ("ReplicaSet", "web-7f9c8d6b5"),
+                Some("general-x"),
+            ),
+            owned_pod(
+                "shop",
+                "web-api-6c5d4-qwert",
+                ("ReplicaSet", "web-api-6c5d4"),
+                None,
+            ),
+            owned_pod("shop", "db-0", ("StatefulSet", "db"), None),
+            owned_pod("shop", "etl-k2x9p", ("Job", "etl"), None),
+            owned_pod(
+                "shop",
+                "nightly-29412345-zt7xw",
+                ("Job", "nightly-29412345"),
+                None,
+            ),
+            refused("1", "shop", "web-7f9c8d6b5-abcde"),
+            refused("2", "shop", "web-7f9c8d6b5-fghij"),
+            // A pod of web's that is gone: known by its name.
+            refused("3", "shop", "web-7f9c8d6b5-zzzzz"),
+            refused("4", "shop", "web-api-6c5d4-qwert"),
+            refused("5", "shop", "db-0"),
+            refused("6", "shop", "etl-k2x9p"),
+            refused("7", "shop", "nightly-29412345-zt7xw"),
+            ca_event(
+                "8",
+                "ScaledUpGroup",
+                "Scale-up: group general size set to 3 instead of 1 (max: 10)",
+                ("ConfigMap", "kube-system", "cluster-autoscaler-status"),
+                1,
+                30,
+            ),
+        ],
+        Faults::default(),
+    )
+}
+
+fn pods_shown(cluster: &FakeCluster, args: &[&str]) -> Vec<String> {
+    let mut all = args.to_vec();
+    all.extend(["-o", "json"]);
+    let out = cluster.run("events", &all);
+    assert_eq!(out.code, 0, "{args:?}: {out:?}");
+    let mut names: Vec<String> = ndjson(&out.stdout)
+        .iter()
+        .map(|e| e["object"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// `--for deployment/web` (and the other owners) means the owner's pods: those its controller
+/// chain resolves to, and pods gone since by the names the controllers give.
+#[test]
+fn for_an_owner_means_its_pods() {
+    let cluster = owners_cluster();
+    assert_eq!(
+        pods_shown(&cluster, &["-n", "shop", "--for", "deployment/web"]),
+        [
+            "web-7f9c8d6b5-abcde",
+            "web-7f9c8d6b5-fghij",
+            "web-7f9c8d6b5-zzzzz"
+        ]
+    );
+    assert_eq!(
+        pods_shown(&cluster, &["--for", "deploy/web-api"]),
+        ["web-api-6c5d4-qwert"]
+    );
+    assert_eq!(
+        pods_shown(
+            &cluster,
+            &["-n", "shop", "--for", "replicaset/web-7f9c8d6b5"]
+        )
+        .len(),
+        3
+    );
+    assert_eq!(pods_shown(&cluster, &["--for", "sts/db"]), ["db-0"]);
+    assert_eq!(pods_shown(&cluster, &["--for", "job/etl"]), ["etl-k2x9p"]);
+    assert_eq!(
+        pods_shown(&cluster, &["--for", "cronjob/nightly"]),
+        ["nightly-29412345-zt7xw"]
+    );
+    assert!(pods_shown(&cluster, &["-n", "other", "--for", "deployment/web"]).is_empty());
+}
+
+/// `--pending` hides events about pods no longer pending (scheduled, or gone); CA's status
+/// events stay.
+#[test]
+fn pending_hides_pods_no_longer_pending() {
+    let cluster = owners_cluster();
+    let shown = pods_shown(&cluster, &["--pending"]);
+    assert!(
+        !shown.contains(&"web-7f9c8d6b5-fghij".to_owned()),
+        "on a node: {shown:?}"
+    );
+    assert!(
+        !shown.contains(&"web-7f9c8d6b5-zzzzz".to_owned()),
+        "gone: {shown:?}"
+    );
+    assert!(
+        shown.contains(&"web-7f9c8d6b5-abcde".to_owned()),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains(&"cluster-autoscaler-status".to_owned()),
+        "{shown:?}"
+    );
+    assert_eq!(shown.len(), 6, "{shown:?}");
+    assert_eq!(
+        pods_shown(&cluster, &["--pending", "--for", "deployment/web"]),
+        ["web-7f9c8d6b5-abcde"]
+    );
+}
+
+/// A GPU pod whose GPU group is at its max: CA's message counts the groups without GPUs as
+/// "Insufficient nvidia.com/gpu"; the hint names the group at max (from CA's status) and does
+/// not blame the allocatable of groups that have no GPU (from the templates).
+#[test]
+fn the_hint_names_the_group_at_max_for_a_gpu_pod() {
+    // CA's status in its default namespace, the ConfigMaps in the context's.
+    hint_names_the_group_at_max("default", "kube-system", &[]);
+    // Both where CA runs, said by --ca-namespace (no CA Deployment to say it).
+    hint_names_the_group_at_max("kwok", "kwok", &["--ca-namespace", "kwok"]);
+}
+
+fn hint_names_the_group_at_max(config_ns: &str, status_ns: &str, extra: &[&str]) {
+    let text = std::fs::read_to_string(fixture("examples/kwok-provider.yaml"))
+        .unwrap()
+        .replace("namespace: kube-system", &format!("namespace: {config_ns}"));
+    let mut seed = fake_apiserver::parse_seed(&text).unwrap();
+    let status = "autoscalerStatus: Running
+clusterWide: {health: {status: Healthy}, scaleDown: {status: NoCandidates}, scaleUp: {status: NoActivity}}
+nodeGroups:
+- {name: general, health: {status: Healthy, cloudProviderTarget: 2, minSize: 0, maxSize: 50}, scaleUp: {status: NoActivity}, scaleDown: {status: NoCandidates}}
+- {name: compute, health: {status: Healthy, cloudProviderTarget: 0, minSize: 0, maxSize: 20}, scaleUp: {status: NoActivity}, scaleDown: {status: NoCandidates}}
+- {name: gpu, health: {status: Healthy, cloudProviderTarget: 4, minSize: 0, maxSize: 4}, scaleUp: {status: NoActivity}, scaleDown: {status: NoCandidates}}
+time: 2026-11-22 10:00:00.1 +0000 UTC
+";
+    seed.push(json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "cluster-autoscaler-status", "namespace": status_ns},
+        "data": {"status": status}}));
+    seed.push(ca_event(
+        "1",
+        "NotTriggerScaleUp",
+        "pod didn't trigger scale-up: 2 Insufficient nvidia.com/gpu, 1 max node group size reached",
+        ("Pod", "ml", "train-1"),
+        1,
+        30,
+    ));
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let mut args = vec!["-o", "json"];
+    args.extend_from_slice(extra);
+    let out = cluster.run("events", &args);
+    assert_eq!(out.code, 0, "{out:?}");
+    let events = ndjson(&out.stdout);
+    assert_eq!(
+        events[0]["hint"],
+        "node group gpu (4 of 4) is at its max-count: raise its template's cluster-autoscaler.kwok.nodegroup/max-count annotation"
+    );
+    let mut args = vec!["--color", "never"];
+    args.extend_from_slice(extra);
+    let text = cluster.run("events", &args);
+    assert!(!text.stdout.contains("allocatable"), "{}", text.stdout);
+}
+
+/// Following, the hints name the groups as they are when the event comes: the status read again
+/// when a watch resumes (here every 2 s).
+#[test]
+fn a_followed_hint_names_the_group_at_max_as_it_is_now() {
+    let text = std::fs::read_to_string(fixture("examples/kwok-provider.yaml"))
+        .unwrap()
+        .replace("namespace: kube-system", "namespace: default");
+    let mut seed = fake_apiserver::parse_seed(&text).unwrap();
+    let status = |gpu_target: u32| {
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "cluster-autoscaler-status", "namespace": "kube-system"},
+            "data": {"status": format!("autoscalerStatus: Running
+nodeGroups:
+- {{name: gpu, health: {{status: Healthy, cloudProviderTarget: {gpu_target}, minSize: 0, maxSize: 4}}, scaleUp: {{status: NoActivity}}, scaleDown: {{status: NoCandidates}}}}
+time: 2026-11-22 10:00:00.1 +0000 UTC
+")}})
+    };
+    seed.push(status(3));
+    let cluster = FakeCluster::new(seed, Faults::default());
+    let mut child = plugin()
+        .args([
+            "events",
+            "--kubeconfig",
+            s(&cluster.kubeconfig),
+            "-f",
+            "-o",
+            "json",
+        ])
+        .args(["--max-events", "1", "--timeout", "30s"])
+        .env("KWOKPROVIDER_WATCH_TIMEOUT", "2s")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = drain(child.stdout.take().unwrap());
+    std::thread::sleep(Duration::from_secs(1));
+    // gpu reaches its max after the command started; a watch or two later, CA refuses a pod.
+    cluster.server.insert(status(4));
+    std::thread::sleep(Duration::from_secs(5));
+    cluster.server.insert(ca_event(
+        "1",
+        "NotTriggerScaleUp",
+        "pod didn't trigger scale-up: 2 Insufficient nvidia.com/gpu, 1 max node group size reached",
+        ("Pod", "ml", "train-1"),
+        1,
+        0,
+    ));
+    assert_eq!(exit_within(&mut child, Duration::from_secs(30)), Some(0));
+    let events = ndjson(&stdout.join().unwrap());
+    assert_eq!(
+        events[0]["hint"],
+        "node group gpu (4 of 4) is at its max-count: raise its template's cluster-autoscaler.kwok.nodegroup/max-count annotation"
+    );
+}

@@ -96,7 +96,8 @@ fn joins_cas_view_with_the_configmaps_and_the_nodes() {
         groups[1],
         json!({"name": "general", "health": "Healthy", "target": 2, "min": 0, "max": 50, "ready": 2,
                "registered": 2, "kwokNodes": 1, "scaleUp": "NoActivity", "backoff": null,
-               "inConfig": true, "inCA": true})
+               "scaleDown": {"status": "NoCandidates", "candidates": 0, "since": null, "forSeconds": null},
+               "limit": null, "inConfig": true, "inCA": true})
     );
     assert_eq!(groups[2]["backoff"]["errorCode"], "cloudProviderError");
     assert_eq!(
@@ -606,4 +607,103 @@ fn yaml_and_a_table_without_headers() {
     );
     // Node groups are no API objects: kubectl's -o name has nothing to name.
     assert_eq!(c.run("status", &["-o", "name"]).code, 2);
+}
+
+/// Per group, CA's scale-down candidates and for how long (from the status' lastTransitionTime),
+/// and a flag for a group at its max or above it (kwok nodes made past it by `scale --ignore-limits`).
+#[test]
+fn scale_down_candidates_and_groups_at_or_above_their_max() {
+    let since = (jiff::Timestamp::now() - jiff::SignedDuration::from_secs(125))
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let yaml = format!(
+        "autoscalerStatus: Running
+clusterWide:
+  health: {{status: Healthy}}
+  scaleDown: {{status: CandidatesPresent, candidates: 2}}
+  scaleUp: {{status: NoActivity}}
+nodeGroups:
+- name: general
+  health: {{status: Healthy, cloudProviderTarget: 3, minSize: 0, maxSize: 50, nodeCounts: {{registered: {{total: 3, ready: 3}}}}}}
+  scaleUp: {{status: NoActivity, backoffInfo: {{}}}}
+  scaleDown: {{status: CandidatesPresent, candidates: 2, lastProbeTime: \"{since}\", lastTransitionTime: \"{since}\"}}
+- name: gpu
+  health: {{status: Healthy, cloudProviderTarget: 4, minSize: 0, maxSize: 4, nodeCounts: {{registered: {{total: 4, ready: 4}}}}}}
+  scaleUp: {{status: NoActivity, backoffInfo: {{}}}}
+  scaleDown: {{status: NoCandidates, lastTransitionTime: null}}
+- name: compute
+  health: {{status: Healthy, cloudProviderTarget: 2, minSize: 0, maxSize: 2, nodeCounts: {{registered: {{total: 2, ready: 2}}}}}}
+  scaleUp: {{status: NoActivity, backoffInfo: {{}}}}
+  scaleDown: {{status: NoCandidates}}
+time: 2026-11-22 10:00:00.1 +0000 UTC
+"
+    );
+    let mut extra = vec![status_map(
+        "kube-system",
+        "cluster-autoscaler-status",
+        &yaml,
+    )];
+    extra.extend((0..3).map(|i| kwok_node(&format!("general-{i}"), "general")));
+    extra.extend((0..4).map(|i| kwok_node(&format!("gpu-{i}"), "gpu")));
+    // compute: CA last counted 2, `scale --ignore-limits` has since made 3.
+    extra.extend((0..3).map(|i| kwok_node(&format!("compute-{i}"), "compute")));
+    let c = cluster(extra);
+    let out = c.run("status", &["-o", "json"]);
+    let json = out.json();
+    let group = |name: &str| {
+        json["nodeGroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    let general = group("general");
+    assert_eq!(general["scaleDown"]["status"], "CandidatesPresent");
+    assert_eq!(general["scaleDown"]["candidates"], 2);
+    assert_eq!(general["scaleDown"]["since"], since.as_str());
+    let seconds = general["scaleDown"]["forSeconds"].as_i64().unwrap();
+    assert!((125..135).contains(&seconds), "{general:#}");
+    assert_eq!(general["limit"], Value::Null);
+    assert_eq!(group("gpu")["limit"], "atMax");
+    assert_eq!(group("compute")["limit"], "aboveMax");
+
+    let text = c.run("status", &["--color", "never"]);
+    assert_eq!(text.code, 0, "{text:?}");
+    let line = |prefix: &str| {
+        text.stdout
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix} in {}", text.stdout))
+            .to_owned()
+    };
+    assert!(
+        line("NODE GROUP").ends_with("SCALE-UP    SCALE-DOWN"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        line("general ").contains("NoActivity  2 candidates for 2m"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        line("gpu ").ends_with("NoActivity  NoCandidates"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("\n  at max: 4 of 4 nodes; CA will not scale it up"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains(
+            "\n  ABOVE MAX: 3 nodes, max-count 2 (made past it, e.g. by `scale --ignore-limits`); CA will not scale it up"
+        ),
+        "{}",
+        text.stdout
+    );
 }

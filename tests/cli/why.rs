@@ -193,6 +193,14 @@ fn a_gpu_pod_whose_group_is_at_max_names_the_group_and_its_size() {
         json!({"cpu": "1", "nvidia.com/gpu": "1"}),
         json!({"tolerations": tolerations(), "nodeSelector": {"k8s.amazonaws.com/accelerator": "nvidia-a10g"}}),
     ));
+    seed.push(json!({
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": "train.1", "namespace": "default"},
+        "involvedObject": {"kind": "Pod", "namespace": "default", "name": "train"},
+        "reason": "NotTriggerScaleUp", "type": "Normal", "source": {"component": "cluster-autoscaler"},
+        "message": "pod didn't trigger scale-up: 2 Insufficient nvidia.com/gpu, 1 max node group size reached", "count": 1,
+        "lastTimestamp": k8s_now(),
+    }));
     let cluster = FakeCluster::new(seed, Faults::default());
     let run = cluster.run("why", &["pod/train", "-o", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -216,6 +224,11 @@ fn a_gpu_pod_whose_group_is_at_max_names_the_group_and_its_size() {
     assert_eq!(
         reasons(train, "general", "selector")[0]["key"],
         "k8s.amazonaws.com/accelerator"
+    );
+    // CA's decision, its hint naming the group at max, as `events` does.
+    assert_eq!(
+        train["ca"]["lastDecision"]["hint"],
+        "node group gpu (4 of 4) is at its max-count: raise its template's cluster-autoscaler.kwok.nodegroup/max-count annotation"
     );
     let text = cluster.run("why", &["pod/train"]);
     assert!(
