@@ -481,7 +481,22 @@ fn rejection_diagnostic(
     let version = decoded.version;
     let annotation_field = version.annotation_key_field();
     Some(match check {
-        FailedCheck::Decode => return None,
+        // A `.inf`/`.nan` (or a number too big for a float64) JSON cannot hold: sigs.k8s.io/yaml
+        // refuses the whole config before any field is decoded. Type errors have their own
+        // diagnostics (`issue_diagnostic`).
+        FailedCheck::Decode => {
+            let value = decoded.unsupported_value?;
+            Diagnostic::new(
+                RuleId::ConfigParseError,
+                format!(
+                    "`{}` is a number JSON cannot hold (infinite or not a number); CA fails with: {}",
+                    value.scalar_text().unwrap_or_default(),
+                    crate::provider::go_yaml::unsupported_value_text(value)
+                ),
+            )
+            .at(source, value.pos)
+            .hint("quote it (`\"…\"`) if a string field is meant, or write a finite number")
+        }
         FailedCheck::ReadNodesFrom => {
             let value = decoded.string("readNodesFrom").unwrap_or_default();
             let trimmed = value.trim();

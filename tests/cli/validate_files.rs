@@ -1271,3 +1271,29 @@ data:
     kind: List
     items: []
 ";
+
+/// A number too big for a float64 (or `.inf`) stops CA before any field is read; the report
+/// names it where it is written (found by `robustness::random_yaml_never_breaks_validate`).
+#[test]
+fn a_number_json_cannot_hold_is_an_error_where_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "inf.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kwok-provider-config\ndata:\n  config: |\n    fromNodeLabelKey:\n      - 1e400\n",
+    );
+    let out = run(&["validate", "-f", file.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout.contains(
+            "inf.yaml:8:9: error[config-parse-error] `1e400` is a number JSON cannot hold"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("json: unsupported value: +Inf"),
+        "{}",
+        out.stdout
+    );
+}
