@@ -405,6 +405,14 @@ fn go_yaml_allowed_alias_ratio(decoded: u64) -> f64 {
 /// go-yaml's wording of that refusal.
 pub const GO_YAML_EXCESSIVE_ALIASING: &str = "document contains excessive aliasing";
 
+/// Whether some scalar of `text` may read `word`: `word` written as is, or spelled with escapes
+/// in a double-quoted scalar (every escape starts with a backslash). A cheap test before a
+/// parse that only looks for `word` (line folding joins with a space or a line break, so it
+/// cannot make `word` out of pieces without an escaped break).
+pub fn may_read_as(text: &str, word: &str) -> bool {
+    text.contains(word) || text.contains('\\')
+}
+
 /// Parses every document of a YAML stream.
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
     Reader::default().parse(text, 1)
@@ -1013,6 +1021,28 @@ mod tests {
             docs[0].root.to_json(),
             serde_json::json!({"a": true, "b": [1, "2", null]})
         );
+    }
+
+    #[test]
+    fn a_word_can_only_be_read_where_it_is_written_or_escaped() {
+        let read = |text: &str| {
+            parse_stream(text).unwrap()[0]
+                .root
+                .get("kind")
+                .and_then(Node::as_str)
+                .map(str::to_owned)
+        };
+        // Escaped in a double-quoted scalar, or broken with an escaped line break: a backslash.
+        for text in ["kind: \"Config\\x4dap\"\n", "kind: \"Config\\\n  Map\"\n"] {
+            assert_eq!(read(text).as_deref(), Some("ConfigMap"), "{text}");
+            assert!(may_read_as(text, "ConfigMap"), "{text}");
+        }
+        // Folded lines join with a space: never the word.
+        for text in ["kind: Config\n  Map\n", "kind: >-\n  Config\n  Map\n", "kind: Node\n"] {
+            assert_ne!(read(text).as_deref(), Some("ConfigMap"), "{text}");
+            assert!(!may_read_as(text, "ConfigMap"), "{text}");
+        }
+        assert!(may_read_as("kind: !!str ConfigMap\n", "ConfigMap"));
     }
 
     #[test]
