@@ -426,7 +426,8 @@ fn decode_object<'d>(
 pub struct ParsedChunk {
     pub first_line: u32,
     pub document: Option<Document>,
-    /// The chunk's text, as the decoder is given it (CA's errors quote it).
+    /// The chunk's text, as the decoder is given it, where CA's errors quote it (a blank chunk,
+    /// a document without `kind` or `apiVersion`); empty otherwise.
     pub text: String,
 }
 
@@ -442,11 +443,16 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
         let docs = super::tabs::parse(&mut reader, chunk.text, chunk.first_line)
             .map_err(TemplatesError::Syntax)?;
         let document = docs.into_iter().find(|d| !d.is_empty);
+        // Kept only where CA's errors can quote it: a copy of a 28 MiB `List` would double
+        // the memory of a run.
+        let quotable = document.as_ref().is_none_or(|d| lacks_type_meta(&d.root));
         parsed.push(ParsedChunk {
             first_line: chunk.first_line,
             document,
             // YAMLReader ends every chunk with a newline, the last line's included.
-            text: if chunk.text.is_empty() || chunk.text.ends_with('\n') {
+            text: if !quotable {
+                String::new()
+            } else if chunk.text.is_empty() || chunk.text.ends_with('\n') {
                 chunk.text.to_owned()
             } else {
                 format!("{}\n", chunk.text)
@@ -454,6 +460,16 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
         });
     }
     Ok(parsed)
+}
+
+/// Whether `type_meta` can find `kind` or `apiVersion` missing (absent, null or empty) in a
+/// mapping, the errors that quote the document's text.
+fn lacks_type_meta(root: &Node) -> bool {
+    root.as_map().is_some()
+        && ["kind", "apiVersion"].iter().any(|key| {
+            root.get(key)
+                .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
+        })
 }
 
 /// The documents of all chunks, with their texts; a blank chunk is CA's decode error.
