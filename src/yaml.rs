@@ -431,8 +431,9 @@ impl Reader {
     }
 }
 
-/// Scalar values shared by text, one set per [`Style`].
-type Interner = [HashSet<Interned>; 5];
+/// Scalar values shared by text, one set per [`Style`]. foldhash, not std's SipHash: hashing
+/// every short scalar was 6% of a parse, and these keys come from the input, never a peer.
+type Interner = [HashSet<Interned, foldhash::fast::RandomState>; 5];
 
 /// A shared scalar value, found in its set by its text.
 struct Interned(Rc<Value>);
