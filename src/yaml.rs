@@ -405,12 +405,19 @@ fn go_yaml_allowed_alias_ratio(decoded: u64) -> f64 {
 /// go-yaml's wording of that refusal.
 pub const GO_YAML_EXCESSIVE_ALIASING: &str = "document contains excessive aliasing";
 
-/// Whether some scalar of `text` may read `word`: `word` written as is, or spelled with escapes
-/// in a double-quoted scalar (every escape starts with a backslash). A cheap test before a
-/// parse that only looks for `word` (line folding joins with a space or a line break, so it
-/// cannot make `word` out of pieces without an escaped break).
+/// Whether some scalar of `text` may read `word` (ASCII letters only): `word` written as is, or
+/// spelled in a double-quoted scalar with the escapes that can make a letter (`\x`, `\u`,
+/// `\U`) or join two lines without a space (an escaped line break). Other escapes (`\"`,
+/// `\n`, …) make no letter, and line folding joins with a space or a line break. A cheap test
+/// before a parse that only looks for `word`; JSON escapes quotes often, hex rarely.
 pub fn may_read_as(text: &str, word: &str) -> bool {
-    text.contains(word) || text.contains('\\')
+    text.contains(word)
+        || text.match_indices('\\').any(|(at, _)| {
+            matches!(
+                text.as_bytes().get(at + 1),
+                Some(b'x' | b'u' | b'U' | b'\n' | b'\r')
+            )
+        })
 }
 
 /// Parses every document of a YAML stream.
@@ -1044,6 +1051,9 @@ mod tests {
             assert!(!may_read_as(text, "ConfigMap"), "{text}");
         }
         assert!(may_read_as("kind: !!str ConfigMap\n", "ConfigMap"));
+        assert!(may_read_as("kind: \"Config\\u004dap\"\n", "ConfigMap"));
+        // JSON's escaped quotes make no letter.
+        assert!(!may_read_as(r#"{"kind": "Node", "a": "{\"b\":\"c\\\\d\"}"}"#, "ConfigMap"));
     }
 
     #[test]
