@@ -1046,14 +1046,21 @@ mod tests {
             assert!(may_read_as(text, "ConfigMap"), "{text}");
         }
         // Folded lines join with a space: never the word.
-        for text in ["kind: Config\n  Map\n", "kind: >-\n  Config\n  Map\n", "kind: Node\n"] {
+        for text in [
+            "kind: Config\n  Map\n",
+            "kind: >-\n  Config\n  Map\n",
+            "kind: Node\n",
+        ] {
             assert_ne!(read(text).as_deref(), Some("ConfigMap"), "{text}");
             assert!(!may_read_as(text, "ConfigMap"), "{text}");
         }
         assert!(may_read_as("kind: !!str ConfigMap\n", "ConfigMap"));
         assert!(may_read_as("kind: \"Config\\u004dap\"\n", "ConfigMap"));
         // JSON's escaped quotes make no letter.
-        assert!(!may_read_as(r#"{"kind": "Node", "a": "{\"b\":\"c\\\\d\"}"}"#, "ConfigMap"));
+        assert!(!may_read_as(
+            r#"{"kind": "Node", "a": "{\"b\":\"c\\\\d\"}"}"#,
+            "ConfigMap"
+        ));
     }
 
     #[test]
