@@ -405,6 +405,21 @@ fn go_yaml_allowed_alias_ratio(decoded: u64) -> f64 {
 /// go-yaml's wording of that refusal.
 pub const GO_YAML_EXCESSIVE_ALIASING: &str = "document contains excessive aliasing";
 
+/// Whether some scalar of `text` may read `word` (ASCII letters only): `word` written as is, or
+/// spelled in a double-quoted scalar with the escapes that can make a letter (`\x`, `\u`,
+/// `\U`) or join two lines without a space (an escaped line break). Other escapes (`\"`,
+/// `\n`, …) make no letter, and line folding joins with a space or a line break. A cheap test
+/// before a parse that only looks for `word`; JSON escapes quotes often, hex rarely.
+pub fn may_read_as(text: &str, word: &str) -> bool {
+    text.contains(word)
+        || text.match_indices('\\').any(|(at, _)| {
+            matches!(
+                text.as_bytes().get(at + 1),
+                Some(b'x' | b'u' | b'U' | b'\n' | b'\r')
+            )
+        })
+}
+
 /// Parses every document of a YAML stream.
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
     Reader::default().parse(text, 1)
@@ -423,8 +438,9 @@ impl Reader {
     }
 }
 
-/// Scalar values shared by text, one set per [`Style`].
-type Interner = [HashSet<Interned>; 5];
+/// Scalar values shared by text, one set per [`Style`]. foldhash, not std's SipHash: hashing
+/// every short scalar was 6% of a parse, and these keys come from the input, never a peer.
+type Interner = [HashSet<Interned, foldhash::fast::RandomState>; 5];
 
 /// A shared scalar value, found in its set by its text.
 struct Interned(Rc<Value>);
@@ -1019,6 +1035,38 @@ mod tests {
             docs[0].root.to_json(),
             serde_json::json!({"a": true, "b": [1, "2", null]})
         );
+    }
+
+    #[test]
+    fn a_word_can_only_be_read_where_it_is_written_or_escaped() {
+        let read = |text: &str| {
+            parse_stream(text).unwrap()[0]
+                .root
+                .get("kind")
+                .and_then(Node::as_str)
+                .map(str::to_owned)
+        };
+        // Escaped in a double-quoted scalar, or broken with an escaped line break: a backslash.
+        for text in ["kind: \"Config\\x4dap\"\n", "kind: \"Config\\\n  Map\"\n"] {
+            assert_eq!(read(text).as_deref(), Some("ConfigMap"), "{text}");
+            assert!(may_read_as(text, "ConfigMap"), "{text}");
+        }
+        // Folded lines join with a space: never the word.
+        for text in [
+            "kind: Config\n  Map\n",
+            "kind: >-\n  Config\n  Map\n",
+            "kind: Node\n",
+        ] {
+            assert_ne!(read(text).as_deref(), Some("ConfigMap"), "{text}");
+            assert!(!may_read_as(text, "ConfigMap"), "{text}");
+        }
+        assert!(may_read_as("kind: !!str ConfigMap\n", "ConfigMap"));
+        assert!(may_read_as("kind: \"Config\\u004dap\"\n", "ConfigMap"));
+        // JSON's escaped quotes make no letter.
+        assert!(!may_read_as(
+            r#"{"kind": "Node", "a": "{\"b\":\"c\\\\d\"}"}"#,
+            "ConfigMap"
+        ));
     }
 
     #[test]

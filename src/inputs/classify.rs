@@ -395,10 +395,13 @@ pub fn classify(
     }
     if let Some(file) = templates_file {
         // ConfigMap manifests given as raw templates: CA would see a ConfigMap, not Nodes.
-        let holds_config_maps = yaml::parse_stream(&file.text).is_ok_and(|docs| {
-            docs.iter()
-                .any(|d| d.root.get("kind").and_then(Node::as_str) == Some("ConfigMap"))
-        });
+        // Parsed only when a `kind: ConfigMap` can be in it: the name as written, or escaped in
+        // a double-quoted scalar; the templates themselves are parsed once, by the analysis.
+        let holds_config_maps = yaml::may_read_as(&file.text, "ConfigMap")
+            && yaml::parse_stream(&file.text).is_ok_and(|docs| {
+                docs.iter()
+                    .any(|d| d.root.get("kind").and_then(Node::as_str) == Some("ConfigMap"))
+            });
         if holds_config_maps {
             return Err(Error::usage(format!(
                 "--templates {}: holds ConfigMap manifests; --templates takes the raw value of the `templates` key",

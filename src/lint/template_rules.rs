@@ -8,6 +8,7 @@ use crate::provider::startup::{Startup, TemplatesOrigin};
 use crate::provider::templates::{Template, TemplateSet, TemplatesError};
 use crate::provider::*;
 use crate::yaml::{Node, Pos};
+use std::collections::HashSet;
 
 /// Checks that CA would find templates: the finding, and CA's failure when it would not.
 pub(super) fn check_presence(
@@ -429,12 +430,16 @@ fn grouping(
             }
         }
     }
+    // One set, not a scan of the problems per group (10,000 groups, 10,000 problems).
+    let bad_sizes: HashSet<usize> = derivation
+        .problems
+        .iter()
+        .filter(|(_, p)| matches!(p, GroupProblem::Size(_)))
+        .map(|(t, _)| *t)
+        .collect();
     for group in &derivation.groups {
         let template = &templates[group.template];
-        let sizes_valid = !derivation
-            .problems
-            .iter()
-            .any(|(t, p)| *t == group.template && matches!(p, GroupProblem::Size(_)));
+        let sizes_valid = !bad_sizes.contains(&group.template);
         if group.max == 0 && sizes_valid {
             let annotations = template.node.path(&["metadata", "annotations"]);
             out.push(

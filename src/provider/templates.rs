@@ -808,8 +808,11 @@ fn decode_object<'d>(
 pub struct ParsedChunk {
     pub first_line: u32,
     pub document: Option<Document>,
-    /// The chunk's text, as the decoder is given it (CA's errors quote it).
+    /// The chunk's text, as the decoder is given it, where CA's errors quote it (a blank chunk,
+    /// a document without `kind` or `apiVersion`, a chunk CA cannot read); empty otherwise.
     pub text: String,
+    /// The chunk starts as JSON does: CA's decoder reads it as JSON, keys in written order.
+    pub json: bool,
     /// Why CA's reader or decoder stops at this chunk before decoding it (a bad `---` line,
     /// YAML or JSON it cannot read): CA reads and decodes chunk by chunk, so this counts only
     /// once the chunks before it decode. Only the last chunk has one.
@@ -860,18 +863,26 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
             text: &chunk_text,
             first_line: chunk.first_line,
         };
+        let json = go_yaml::has_json_prefix(&chunk_text);
         match read_chunk(&mut reader, unix) {
-            Ok(document) => parsed.push(ParsedChunk {
-                first_line: chunk.first_line,
-                document,
-                text: chunk_text,
-                failure: None,
-            }),
+            Ok(document) => {
+                // Kept only where CA's errors can quote it: a copy of a 28 MiB `List` would
+                // double the memory of a run.
+                let quotable = document.as_ref().is_none_or(|d| lacks_type_meta(&d.root));
+                parsed.push(ParsedChunk {
+                    first_line: chunk.first_line,
+                    document,
+                    text: if quotable { chunk_text } else { String::new() },
+                    json,
+                    failure: None,
+                })
+            }
             Err(e) => {
                 parsed.push(ParsedChunk {
                     first_line: chunk.first_line,
                     document: None,
                     text: chunk_text,
+                    json,
                     failure: Some(e),
                 });
                 failure = None;
@@ -884,6 +895,7 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
             first_line: parsed.last().map_or(1, |c| c.first_line),
             document: None,
             text: String::new(),
+            json: false,
             failure: Some(failure),
         });
     }
@@ -916,6 +928,15 @@ fn read_chunk(
     Ok(docs.into_iter().find(|d| !d.is_empty))
 }
 
+/// Whether CA's decoder may quote the document's text: unless `kind` and `apiVersion` are
+/// both non-empty strings, its "Object 'Kind' is missing in '…'" errors can.
+fn lacks_type_meta(root: &Node) -> bool {
+    root.as_map().is_none()
+        || ["kind", "apiVersion"]
+            .iter()
+            .any(|key| root.get(key).and_then(Node::as_str).is_none_or(str::is_empty))
+}
+
 /// Turns the parsed chunks into CA's template list.
 pub fn parse(
     chunks: &[ParsedChunk],
@@ -945,14 +966,14 @@ pub fn parse(
                 all_blank,
             });
         };
-        let as_written = go_yaml::has_json_prefix(&chunk.text);
+        let as_written = chunk.json;
         kinds.push(decode_object(
             &doc.root,
             Some(&chunk.text),
             as_written,
             version,
         )?);
-        docs.push((doc, chunk.text.as_str()));
+        docs.push((doc, chunk.json));
     }
     let mut set = TemplateSet {
         templates: Vec::new(),
@@ -968,7 +989,7 @@ pub fn parse(
                 kind: kinds[0].clone(),
             });
         }
-        let as_written = go_yaml::has_json_prefix(docs[0].1);
+        let as_written = docs[0].1;
         for item in list_items(root)? {
             let kind = decode_object(item, None, as_written, version)?;
             set.push(item, kind, false);
