@@ -932,9 +932,11 @@ fn read_chunk(
 /// both non-empty strings, its "Object 'Kind' is missing in '…'" errors can.
 fn lacks_type_meta(root: &Node) -> bool {
     root.as_map().is_none()
-        || ["kind", "apiVersion"]
-            .iter()
-            .any(|key| root.get(key).and_then(Node::as_str).is_none_or(str::is_empty))
+        || ["kind", "apiVersion"].iter().any(|key| {
+            root.get(key)
+                .and_then(Node::as_str)
+                .is_none_or(str::is_empty)
+        })
 }
 
 /// Turns the parsed chunks into CA's template list.
