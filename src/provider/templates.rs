@@ -853,12 +853,14 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
     for chunk in chunks {
         // YAMLReader reads lines with bufio's ReadLine, which drops a `\r` before a `\n` (a
         // last line without `\n` keeps its `\r`), and ends every line with a newline.
-        let chunk_text = chunk.text.replace("\r\n", "\n");
-        let chunk_text = if chunk_text.is_empty() || chunk_text.ends_with('\n') {
-            chunk_text
-        } else {
-            format!("{chunk_text}\n")
-        };
+        // Copied only when it changes: a 28 MiB `List` is one chunk.
+        let mut chunk_text = std::borrow::Cow::Borrowed(chunk.text);
+        if chunk_text.contains("\r\n") {
+            chunk_text = chunk_text.replace("\r\n", "\n").into();
+        }
+        if !chunk_text.is_empty() && !chunk_text.ends_with('\n') {
+            chunk_text.to_mut().push('\n');
+        }
         let unix = yaml::Chunk {
             text: &chunk_text,
             first_line: chunk.first_line,
@@ -872,7 +874,11 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
                 parsed.push(ParsedChunk {
                     first_line: chunk.first_line,
                     document,
-                    text: if quotable { chunk_text } else { String::new() },
+                    text: if quotable {
+                        chunk_text.into_owned()
+                    } else {
+                        String::new()
+                    },
                     json,
                     failure: None,
                 })
@@ -881,7 +887,7 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
                 parsed.push(ParsedChunk {
                     first_line: chunk.first_line,
                     document: None,
-                    text: chunk_text,
+                    text: chunk_text.into_owned(),
                     json,
                     failure: Some(e),
                 });
