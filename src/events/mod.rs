@@ -73,7 +73,7 @@ pub fn run(
     };
     let watch_timeout = connection.watch_timeout()?;
     let outcome: Result<u8> = cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(connection).await?;
+        let cluster = crate::inputs::connect(connection).await?;
         let namespace = (connection.namespace.is_some() && !args.all_namespaces)
             .then(|| cluster.namespace.name.clone());
         let api_for = |client: kube::Client| -> Api<Event> {
@@ -470,7 +470,7 @@ async fn pod_scope(
 /// be read is left out (`-v` says why), and the hints stay generic. Both are read where CA's
 /// Deployment says, else in `ca_namespace` (which overrides the Deployment, as `why`'s).
 async fn hint_context(cluster: &Cluster, ca_namespace: Option<&str>, ui: &Ui) -> HintContext {
-    let deployment = match cluster.kwok_ca_deployment().await {
+    let deployment = match crate::inputs::live::kwok_ca_deployment(cluster).await {
         Ok(found) => found,
         Err(e) => {
             ui.detail(format!("events: cannot look for CA's Deployment: {e}"));

@@ -35,7 +35,7 @@ pub fn run(
     let colors = ui.stdout_colors;
     let config_map = args.provider.config_map_name()?;
     cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(connection).await?;
+        let cluster = crate::inputs::connect(connection).await?;
         // One deadline for the whole command (each redraw of `-w` gets its own).
         let mut deadline = cluster.command_deadline();
         let place = locate(&cluster, args, deadline).await?;
@@ -149,7 +149,7 @@ async fn locate(cluster: &Cluster, args: &StatusOptions, deadline: Deadline) -> 
     // The same list the namespace rule made in `connect`, if it made one (one per command).
     let listed = deadline
         .bound(cluster, what, async {
-            match cluster.kwok_ca_deployment().await {
+            match crate::inputs::live::kwok_ca_deployment(cluster).await {
                 Ok(found) => Ok(Ok(found)),
                 Err(e) if cluster::is_timeout(&e) => Err(cluster.timed_out(what)),
                 Err(e) => Ok(Err(cluster.api_error(e, "list", "deployments", None))),

@@ -212,7 +212,7 @@ fn live(
     ui: &Ui,
 ) -> Result<Report> {
     cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(connection).await?;
+        let cluster = crate::inputs::connect(connection).await?;
         let pods_namespace = (!args.all_namespaces).then(|| {
             connection
                 .namespace
@@ -223,7 +223,7 @@ fn live(
         });
         // Where CA reads its ConfigMaps: its Deployment says; else as the other verbs resolve it.
         let everything = ListParams::default();
-        let deployments_seen: Option<&Deployment> = match cluster.kwok_ca_deployment().await {
+        let deployments_seen: Option<&Deployment> = match crate::inputs::live::kwok_ca_deployment(&cluster).await {
             Ok(found) => found,
             Err(e) => {
                 ui.detail(format!("cannot look for CA's Deployment: {e}"));
@@ -249,7 +249,7 @@ fn live(
                         name: ns.clone(),
                         reason: "from --ca-namespace".to_owned(),
                     },
-                    None => cluster::resolve_namespace(
+                    None => crate::inputs::namespace::resolve_namespace(
                         None,
                         connection.pod_namespace.as_deref(),
                         cluster::context_namespace(connection).as_deref(),
