@@ -36,8 +36,6 @@ use view::{EventView, Filter, OwnerPods, PendingPods};
 /// The kinds whose `--for` stands for their pods.
 const OWNER_KINDS: &[&str] = &["Deployment", "ReplicaSet", "StatefulSet", "Job", "CronJob"];
 
-/// CA's events carry this source component.
-pub const SOURCE_SELECTOR: &str = "source=cluster-autoscaler";
 /// The first pause after a watch could not be started; it doubles up to `MAX_BACKOFF`, and
 /// resets once a watch runs.
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
@@ -235,7 +233,7 @@ impl Tail<'_> {
     /// `seen` keeps anything from being repeated.
     async fn list(&self) -> Result<(Vec<EventView>, String)> {
         let mut views = Vec::new();
-        let selected = ListParams::default().fields(SOURCE_SELECTOR);
+        let selected = ListParams::default().fields(crate::inputs::live::CA_EVENTS);
         let version = cluster::list_pages(&self.api, &selected, |page| {
             match page {
                 cluster::Page::Items(events) => {
@@ -336,7 +334,7 @@ impl Tail<'_> {
     /// that end the command: access denied, a failed write.
     async fn watch(&mut self, out: &mut impl Write, rv: &str) -> Result<Watched> {
         let params = WatchParams::default()
-            .fields(SOURCE_SELECTOR)
+            .fields(crate::inputs::live::CA_EVENTS)
             .timeout(u32::try_from(self.watch_timeout.as_secs()).unwrap_or(290)); // bookmarks: kube asks by default
         let idle_limit = self.watch_timeout + IDLE_MARGIN;
         let stream = match self.watch_api.watch(&params, rv).await {
@@ -446,7 +444,7 @@ async fn pod_scope(
         });
     }
     if let Some((kind, name)) = owner {
-        let mut owners = crate::why::OwnerCache::default();
+        let mut owners = crate::inputs::owners::OwnerCache::default();
         let mut of_owner = HashSet::new();
         for pod in &pods {
             let chain = owners.chain(cluster, pod).await;
@@ -478,14 +476,11 @@ async fn hint_context(cluster: &Cluster, ca_namespace: Option<&str>, ui: &Ui) ->
         }
     };
     let mut groups: Vec<GroupFacts> = Vec::new();
-    let status_namespace = ca_namespace
-        .map(str::to_owned)
-        .or_else(|| crate::why::deployment_flag(deployment, "namespace"))
-        .unwrap_or_else(|| crate::provider::DEFAULT_CA_NAMESPACE.to_owned());
-    let status_name = crate::why::deployment_flag(deployment, "status-config-map-name")
-        .unwrap_or_else(|| crate::provider::DEFAULT_STATUS_CONFIG_MAP.to_owned());
+    let ca = deployment.and_then(crate::provider::deployment::ca_deployment);
+    let written = crate::provider::deployment::status_config_map(ca.as_ref());
+    let status_namespace = ca_namespace.map_or(written.namespace, str::to_owned);
     let maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), &status_namespace);
-    match crate::cluster::read_with_retries(|| maps.get_opt(&status_name)).await {
+    match crate::cluster::read_with_retries(|| maps.get_opt(&written.name)).await {
         Ok(found) => {
             let status = found
                 .as_ref()
@@ -502,7 +497,6 @@ async fn hint_context(cluster: &Cluster, ca_namespace: Option<&str>, ui: &Ui) ->
         }
         Err(e) => ui.detail(format!("events: cannot read CA's status ConfigMap: {e}")),
     }
-    let ca = deployment.and_then(crate::provider::deployment::ca_deployment);
     let config_cluster = match &ca {
         _ if ca_namespace.is_some() => cluster.in_namespace(crate::cluster::Namespace {
             name: ca_namespace.unwrap_or_default().to_owned(),

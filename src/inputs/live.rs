@@ -36,6 +36,9 @@ pub async fn kwok_ca_deployment(
         .await
 }
 
+/// The field selector of CA's events: they carry its source component (`events`, `why`).
+pub const CA_EVENTS: &str = "source=cluster-autoscaler";
+
 /// CRD the kwok controller's stages use; its presence means kwok is installed somehow.
 const KWOK_STAGE_CRD: &str = "stages.kwok.x-k8s.io";
 

@@ -8,6 +8,7 @@ pub mod classify;
 pub mod files;
 pub mod live;
 pub mod namespace;
+pub mod owners;
 
 pub use namespace::connect;
 
