@@ -262,14 +262,7 @@ impl Tail<'_> {
 
     /// Prints the backlog, oldest first.
     async fn backlog(&mut self, out: &mut impl Write) -> Result<String> {
-        let (mut views, rv) = self.list().await?;
-        views.sort_by(|a, b| a.seconds.cmp(&b.seconds).then_with(|| a.time.cmp(&b.time)));
-        for view in views {
-            self.show(out, &view, false)?;
-            if self.done() {
-                break;
-            }
-        }
+        let rv = self.list_and_show(out, false).await?;
         out.flush()?;
         Ok(rv)
     }
@@ -278,15 +271,21 @@ impl Tail<'_> {
     async fn relist(&mut self, out: &mut impl Write) -> Result<String> {
         let since = self.filter.since;
         self.filter.since = i64::MIN; // anything new since we started counts, however old its timestamp
+        let rv = self.list_and_show(out, true).await?;
+        self.filter.since = since;
+        Ok(rv)
+    }
+
+    /// Lists the events and shows them oldest first, until done (`flush`: each as shown).
+    async fn list_and_show(&mut self, out: &mut impl Write, flush: bool) -> Result<String> {
         let (mut views, rv) = self.list().await?;
         views.sort_by(|a, b| a.seconds.cmp(&b.seconds).then_with(|| a.time.cmp(&b.time)));
         for view in views {
-            self.show(out, &view, true)?;
+            self.show(out, &view, flush)?;
             if self.done() {
                 break;
             }
         }
-        self.filter.since = since;
         Ok(rv)
     }
 
@@ -497,24 +496,17 @@ async fn hint_context(cluster: &Cluster, ca_namespace: Option<&str>, ui: &Ui) ->
         }
         Err(e) => ui.detail(format!("events: cannot read CA's status ConfigMap: {e}")),
     }
-    let config_cluster = match &ca {
-        _ if ca_namespace.is_some() => cluster.in_namespace(crate::cluster::Namespace {
-            name: ca_namespace.unwrap_or_default().to_owned(),
-            reason: "from --ca-namespace".to_owned(),
-        }),
-        Some(d) => cluster.in_namespace(crate::cluster::Namespace {
-            name: d.reads_namespace().to_owned(),
-            reason: format!("where Deployment {}/{} reads them", d.namespace, d.name),
-        }),
-        None => cluster.in_namespace(cluster.namespace.clone()),
-    };
+    let config_cluster = cluster.in_namespace(
+        crate::inputs::namespace::ca_namespace(ca_namespace, ca.as_ref())
+            .unwrap_or_else(|| cluster.namespace.clone()),
+    );
     let config_map = ca.as_ref().map_or_else(
         || crate::provider::DEFAULT_CONFIG_MAP_NAME.to_owned(),
         |d| d.reads_config_map().to_owned(),
     );
     let version = ca
         .as_ref()
-        .and_then(|d| crate::provider::CaVersion::from_image(&d.image))
+        .and_then(crate::provider::deployment::CaDeployment::version)
         .unwrap_or(crate::provider::CaVersion::LATEST);
     match crate::inputs::live::analyze_config_maps(&config_cluster, &config_map, version).await {
         Ok(analysis) => {

@@ -94,6 +94,23 @@ pub fn deployment_decides(flag: Option<&str>, pod_namespace_env: Option<&str>) -
     non_empty(flag).is_none() && non_empty(pod_namespace_env).is_none()
 }
 
+/// Where CA reads its ConfigMaps for a verb whose `-n` names other things (`why`'s pods,
+/// `events`' events): `--ca-namespace`, else where CA's Deployment reads them; `None` without
+/// either (the verb's own fallback then stands).
+pub fn ca_namespace(flag: Option<&str>, ca: Option<&CaDeployment>) -> Option<Namespace> {
+    match (flag, ca) {
+        (Some(name), _) => Some(Namespace {
+            name: name.to_owned(),
+            reason: "from --ca-namespace".to_owned(),
+        }),
+        (None, Some(d)) => Some(Namespace {
+            name: d.reads_namespace().to_owned(),
+            reason: format!("where Deployment {}/{} reads them", d.namespace, d.name),
+        }),
+        (None, None) => None,
+    }
+}
+
 /// The namespace a CA Deployment reads its ConfigMaps from, and why, to say on stderr.
 pub fn read_by(ca: &CaDeployment) -> Namespace {
     Namespace {

@@ -81,6 +81,11 @@ impl CaDeployment {
         flag_value(&self.words, name)
     }
 
+    /// The CA version its image names (`None`: an image without a version tag).
+    pub fn version(&self) -> Option<super::CaVersion> {
+        super::CaVersion::from_image(&self.image)
+    }
+
     pub fn reads_config_map(&self) -> &str {
         self.config_map_env
             .as_deref()

@@ -6,7 +6,7 @@ pub mod options;
 pub mod render;
 
 use crate::cluster::ConnectOptions;
-use crate::cluster::{self, Namespace, read_with_retries};
+use crate::cluster::{self, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::events::view::EventView;
 use crate::lint::{self, analysis::Analysis};
@@ -218,33 +218,23 @@ fn live(
             }
         };
         let ca = deployments_seen.and_then(ca_deployment);
-        let (config_namespace, config_map) = match &ca {
-            Some(d) if args.ca_namespace.is_none() => (
-                Namespace {
-                    name: d.reads_namespace().to_owned(),
-                    reason: format!("where Deployment {}/{} reads them", d.namespace, d.name),
-                },
-                match &args.provider.config_map {
-                    Some(_) => args.provider.config_map_name()?,
-                    None => d.reads_config_map().to_owned(),
-                },
-            ),
-            // Not -n: that is the pods' namespace.
-            _ => (
-                match &args.ca_namespace {
-                    Some(ns) => Namespace {
-                        name: ns.clone(),
-                        reason: "from --ca-namespace".to_owned(),
-                    },
-                    None => crate::inputs::namespace::resolve_namespace(
+        let config_namespace =
+            crate::inputs::namespace::ca_namespace(args.ca_namespace.as_deref(), ca.as_ref())
+                // Not -n: that is the pods' namespace.
+                .unwrap_or_else(|| {
+                    crate::inputs::namespace::resolve_namespace(
                         None,
                         connection.pod_namespace.as_deref(),
                         cluster::context_namespace(connection).as_deref(),
                         &cluster.context,
-                    ),
-                },
-                args.provider.config_map_name()?,
-            ),
+                    )
+                });
+        // The Deployment's ConfigMap name when it decides the namespace, unless --config-map.
+        let config_map = match &ca {
+            Some(d) if args.ca_namespace.is_none() && args.provider.config_map.is_none() => {
+                d.reads_config_map().to_owned()
+            }
+            _ => args.provider.config_map_name()?,
         };
         ui.say(format!(
             "reading ConfigMap `{config_map}` in namespace `{}` ({}); pending pods in {}, context `{}`",
@@ -259,10 +249,7 @@ fn live(
         let version = args
             .provider
             .ca_version
-            .or_else(|| {
-                ca.as_ref()
-                    .and_then(|d| crate::provider::CaVersion::from_image(&d.image))
-            })
+            .or_else(|| ca.as_ref().and_then(crate::provider::deployment::CaDeployment::version))
             .unwrap_or(crate::provider::CaVersion::LATEST);
         let analysis =
             crate::inputs::live::analyze_config_maps(&ca_cluster, &config_map, version).await?;
