@@ -104,7 +104,7 @@ pub struct Cluster {
 }
 
 /// The namespace a command reads in, and why it was chosen (said on stderr). `inputs::connect`
-/// decides it; `connect` alone gives the kubeconfig's.
+/// decides it; `connect_for_watches` gives the kubeconfig's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Namespace {
     pub name: String,
@@ -519,13 +519,6 @@ impl Resolved {
     }
 }
 
-/// Connects as kubectl would, in the kubeconfig's namespace (`Resolved::kubeconfig_namespace`).
-pub async fn connect(options: &ConnectOptions) -> Result<Cluster> {
-    let resolved = resolve(options)?;
-    let namespace = resolved.kubeconfig_namespace();
-    resolved.connect(options, namespace, false).await
-}
-
 impl Cluster {
     /// The first Deployment of the cluster that `pick` accepts, from one paged list of all
     /// Deployments, made at most once per command whoever asks; a failed list is not remembered.
@@ -543,7 +536,7 @@ impl Cluster {
                 let mut found = None;
                 list_pages(&api, &kube::api::ListParams::default(), |page| {
                     if let Page::Items(items) = page {
-                        found = items.into_iter().find(|d| pick(d));
+                        found = items.into_iter().find(pick);
                     }
                     // The first one found ends the list; a compacted snapshot is an error here.
                     match found {
@@ -928,9 +921,10 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .map_err(|e| Error::cluster(format!("cannot start the async runtime: {e}")))
 }
 
-/// A client for long watches: as `connect`, but without `--request-timeout` as a read timeout
-/// (a quiet watch is not a dead one: the server ends it at its `timeoutSeconds`, and the
-/// watch loop gives up on a silence longer than that).
+/// A client for long watches, in the kubeconfig's namespace (a watch needs only the client): as
+/// `inputs::connect`, but without `--request-timeout` as a read timeout (a quiet watch is not a
+/// dead one: the server ends it at its `timeoutSeconds`, and the watch loop gives up on a
+/// silence longer than that).
 pub async fn connect_for_watches(options: &ConnectOptions) -> Result<Cluster> {
     let resolved = resolve(options)?;
     let namespace = resolved.kubeconfig_namespace();

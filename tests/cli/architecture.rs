@@ -447,7 +447,7 @@ fn every_room_has_a_floor_and_imports_run_down() {
 }
 
 /// The imports that still run up, to be removed, not added to (none left: the namespace rule
-/// moved up from `cluster::connect` to `inputs::connect`, issue 22).
+/// moved up from `cluster/` to `inputs::connect`, issue 22).
 const KNOWN_UPWARD: &[&str] = &[];
 
 /// The verbs: each a room of its own on the verbs' floor.
