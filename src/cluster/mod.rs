@@ -1,7 +1,8 @@
-//! The one place that turns --kubeconfig/--context/-n into a kube client, and maps API errors to exit 3.
+//! The one place that turns --kubeconfig/--context into a kube client, and maps API errors to exit 3.
 //!
-//! It knows nothing of clap: the command line builds a `ConnectOptions` (the flags and the
-//! environment variables read once) and every verb hands it to `connect`.
+//! It knows nothing of clap, nor of CA: the command line builds a `ConnectOptions` (the flags and
+//! the environment variables read once); `inputs::connect`, which every verb calls, resolves the
+//! kubeconfig here, decides the namespace (the rule for where CA reads) and builds the client here.
 
 mod proxy;
 mod request_log;
@@ -98,11 +99,17 @@ pub struct Cluster {
     pub per_request_timeout: Duration,
     /// When `connect` began: the command's deadline counts from here.
     connected_at: tokio::time::Instant,
-    /// The cluster's CA Deployment, listed at most once per command (`kwok_ca_deployment`).
-    ca_deployment: tokio::sync::OnceCell<Option<k8s_openapi::api::apps::v1::Deployment>>,
+    /// The Deployment `first_deployment` picked, listed at most once per command.
+    deployment: tokio::sync::OnceCell<Option<k8s_openapi::api::apps::v1::Deployment>>,
 }
 
-pub use crate::provider::namespace::{Namespace, resolve_namespace};
+/// The namespace a command reads in, and why it was chosen (said on stderr). `inputs::connect`
+/// decides it; `connect_for_watches` gives the kubeconfig's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Namespace {
+    pub name: String,
+    pub reason: String,
+}
 
 /// The namespace of the kubeconfig context (--context, else the current one), read without
 /// connecting; `None` when there is no usable kubeconfig.
@@ -187,12 +194,6 @@ pub(crate) fn load_kubeconfig(options: &ConnectOptions) -> Result<Kubeconfig> {
             .with_hint("set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config (or pass -f to validate files)")
             .with_source(e)
     })
-}
-
-/// Connects as kubectl would: the kubeconfig (flag, else KUBECONFIG, else ~/.kube/config) and
-/// context, through the proxy client-go would use.
-pub async fn connect(options: &ConnectOptions) -> Result<Cluster> {
-    connect_with(options, false).await
 }
 
 /// The context named when --server comes without a kubeconfig context to attach it to.
@@ -354,9 +355,24 @@ pub fn apply_overrides(
     Ok(context)
 }
 
-/// As `connect`; `for_watches`: no read timeout (a quiet watch is not a dead one).
-async fn connect_with(options: &ConnectOptions, for_watches: bool) -> Result<Cluster> {
-    let connected_at = tokio::time::Instant::now();
+/// A kubeconfig read and its context chosen (kubectl's flags applied), before any client is
+/// built: reading files is all it has done. `connect` builds the client.
+pub struct Resolved {
+    kubeconfig: Kubeconfig,
+    /// The context's name (`--context`, else the current one).
+    pub context: String,
+    /// The context's namespace, if it names one.
+    pub context_namespace: Option<String>,
+    cluster_name: String,
+    user: String,
+    /// When resolving began: the command's deadline counts from here.
+    started_at: tokio::time::Instant,
+}
+
+/// Reads the kubeconfig (flag, else KUBECONFIG, else ~/.kube/config) and picks the context, with
+/// kubectl's connection flags applied.
+pub fn resolve(options: &ConnectOptions) -> Result<Resolved> {
+    let started_at = tokio::time::Instant::now();
     let mut kubeconfig = load_kubeconfig(options)?;
     let context = apply_overrides(
         &mut kubeconfig,
@@ -368,165 +384,161 @@ async fn connect_with(options: &ConnectOptions, for_watches: bool) -> Result<Clu
         .iter()
         .find(|c| c.name == context)
         .expect("apply_overrides made the context")
-        .clone();
-    let context_namespace = named.context.as_ref().and_then(|c| c.namespace.clone());
-    let user = named
         .context
-        .as_ref()
-        .and_then(|c| c.user.clone())
+        .clone()
         .unwrap_or_default();
-    let namespace = resolve_namespace(
-        options.namespace.as_deref(),
-        options.pod_namespace.as_deref(),
-        context_namespace.as_deref(),
-        &context,
-    );
-    if let Some(why) = crate::provider::names::why_not_label(&namespace.name) {
-        return Err(Error::usage(format!(
-            "`{}` ({}) is not a valid namespace name: {why}",
-            namespace.name, namespace.reason
-        ))
-        .with_hint("namespace names use lowercase letters, digits and `-`"));
-    }
-    let kubeconfig_options = KubeConfigOptions {
-        context: Some(context.clone()),
-        ..KubeConfigOptions::default()
-    };
-    // The proxy is decided here, as client-go decides it (see `proxy`); kube is left to read
-    // the rest of the context, with the cluster's proxy-url taken out of its sight.
-    let cluster_name = named
-        .context
-        .as_ref()
-        .map(|c| c.cluster.clone())
-        .unwrap_or_default();
-    let mut proxy_url = None;
-    for named_cluster in &mut kubeconfig.clusters {
-        if named_cluster.name == cluster_name
-            && let Some(cluster) = &mut named_cluster.cluster
-        {
-            proxy_url = cluster.proxy_url.take();
-        }
-    }
-    let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &kubeconfig_options)
-        .await
-        .map_err(|e| {
-            Error::usage(format!("kubeconfig context `{context}`: {}", chain(&e)))
-                .with_hint("check the context's cluster and user entries (and HTTPS_PROXY/NO_PROXY, which kube also reads)")
-                .with_source(e)
-        })?;
-    let target = Target {
-        scheme: config.cluster_url.scheme_str().unwrap_or("https"),
-        host: config.cluster_url.host().unwrap_or_default(),
-        port: config.cluster_url.port_u16(),
-    };
-    config.proxy_url = match proxy_for(&target, proxy_url.as_deref(), &cluster_name, &options.proxy)
-    {
-        None => None,
-        Some(proxy) => Some(proxy.url.parse().map_err(|e| {
-            Error::usage(format!(
-                "the proxy `{}` ({}) is not a URL: {e}",
-                proxy.url, proxy.from
-            ))
-            .with_hint("a proxy is http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT")
-            .with_source(e)
-        })?),
-    };
-    // --request-timeout bounds the whole command (`Cluster::deadline`) and each request; with
-    // none (kubectl's default, 0), a request still gives up after PER_REQUEST_TIMEOUT of silence.
-    // Watches get no read timeout: the server ends them at their timeoutSeconds.
-    let per_request = match options.request_timeout {
-        Duration::ZERO => PER_REQUEST_TIMEOUT,
-        flag => flag,
-    };
-    config.connect_timeout = Some(per_request);
-    if !for_watches {
-        config.read_timeout = Some(per_request);
-        config.write_timeout = Some(per_request);
-        // The read timeout counts from the request, not from when a pooled connection went idle.
-        config.reset_reader_on_write = true;
-    }
-    // kube's own retry layer allows 15 retries with delays up to 1000 s: fine for a controller,
-    // not for a command. Reads go through `read_with_retries` instead, with a short budget.
-    config.default_retry = false;
-    let server = config.cluster_url.to_string();
-    let builder = kube::client::ClientBuilder::try_from(config).map_err(|e| {
-        Error::cluster(format!(
-            "cannot set up a client for {server}: {}",
-            chain(&e)
-        ))
-        .with_source(e)
-    })?;
-    let client = builder
-        .with_layer(&request_log::RequestLogLayer::new(
-            options.verbosity,
-            server.trim_end_matches('/'),
-        ))
-        .build();
-    // Where CA reads its ConfigMaps: `provider::namespace` decides, this asks the cluster.
-    let explicit = !crate::provider::namespace::deployment_decides(
-        options.namespace.as_deref(),
-        options.pod_namespace.as_deref(),
-    );
-    let mut cluster = Cluster {
-        client,
-        server,
+    Ok(Resolved {
+        kubeconfig,
         context,
-        user,
-        namespace,
-        request_timeout: options.request_timeout,
-        per_request_timeout: per_request,
-        connected_at,
-        ca_deployment: tokio::sync::OnceCell::new(),
-    };
-    if !explicit
-        && !for_watches
-        && let Some(namespace) = ca_deployment_namespace(&cluster).await?
-    {
-        cluster.namespace = namespace;
-    }
-    Ok(cluster)
+        context_namespace: named.namespace,
+        cluster_name: named.cluster,
+        user: named.user.unwrap_or_default(),
+        started_at,
+    })
 }
 
-/// The namespace the cluster's CA Deployment (one running the kwok provider) reads its
-/// ConfigMaps from: its POD_NAMESPACE, else its own (`provider::deployment`). `None` when there
-/// is none, or Deployments cannot be listed (the kubeconfig's namespace then stands).
-/// A server that cannot answer (a timeout, throttling, credentials) fails here as the verb's own
-/// first read would; only a denied list (RBAC) falls back quietly.
-async fn ca_deployment_namespace(cluster: &Cluster) -> Result<Option<Namespace>> {
-    use crate::provider::deployment::ca_deployment;
-    let what = "list deployments in all namespaces (to find where CA reads its ConfigMaps)";
-    let found = match cluster.kwok_ca_deployment().await {
-        Ok(found) => found,
-        Err(kube::Error::Api(status)) if status.code == 403 || status.code == 404 => {
-            return Ok(None);
+impl Resolved {
+    /// kubectl's namespace without `-n`: the context's, else `default`.
+    pub fn kubeconfig_namespace(&self) -> Namespace {
+        match self
+            .context_namespace
+            .as_deref()
+            .map(str::trim)
+            .filter(|ns| !ns.is_empty())
+        {
+            Some(ns) => Namespace {
+                name: ns.to_owned(),
+                reason: format!("from kubeconfig context `{}`", self.context),
+            },
+            None => Namespace {
+                name: "default".to_owned(),
+                reason: "the default".to_owned(),
+            },
         }
-        Err(e) if is_timeout(&e) => return Err(cluster.timed_out(what)),
-        Err(e) => return Err(cluster.api_error(e, "list", "deployments", None)),
-    };
-    Ok(found
-        .and_then(ca_deployment)
-        .map(|ca| crate::provider::namespace::read_by(&ca)))
+    }
+
+    /// Builds the client for the context, through the proxy client-go would use, pointed at
+    /// `namespace`; `for_watches`: no read timeout (a quiet watch is not a dead one). No
+    /// request is made.
+    pub async fn connect(
+        self,
+        options: &ConnectOptions,
+        namespace: Namespace,
+        for_watches: bool,
+    ) -> Result<Cluster> {
+        let Resolved {
+            mut kubeconfig,
+            context,
+            cluster_name,
+            user,
+            started_at,
+            ..
+        } = self;
+        let kubeconfig_options = KubeConfigOptions {
+            context: Some(context.clone()),
+            ..KubeConfigOptions::default()
+        };
+        // The proxy is decided here, as client-go decides it (see `proxy`); kube is left to read
+        // the rest of the context, with the cluster's proxy-url taken out of its sight.
+        let mut proxy_url = None;
+        for named_cluster in &mut kubeconfig.clusters {
+            if named_cluster.name == cluster_name
+                && let Some(cluster) = &mut named_cluster.cluster
+            {
+                proxy_url = cluster.proxy_url.take();
+            }
+        }
+        let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &kubeconfig_options)
+            .await
+            .map_err(|e| {
+                Error::usage(format!("kubeconfig context `{context}`: {}", chain(&e)))
+                    .with_hint("check the context's cluster and user entries (and HTTPS_PROXY/NO_PROXY, which kube also reads)")
+                    .with_source(e)
+            })?;
+        let target = Target {
+            scheme: config.cluster_url.scheme_str().unwrap_or("https"),
+            host: config.cluster_url.host().unwrap_or_default(),
+            port: config.cluster_url.port_u16(),
+        };
+        config.proxy_url =
+            match proxy_for(&target, proxy_url.as_deref(), &cluster_name, &options.proxy) {
+                None => None,
+                Some(proxy) => Some(proxy.url.parse().map_err(|e| {
+                    Error::usage(format!(
+                        "the proxy `{}` ({}) is not a URL: {e}",
+                        proxy.url, proxy.from
+                    ))
+                    .with_hint(
+                        "a proxy is http://HOST:PORT, https://HOST:PORT or socks5://HOST:PORT",
+                    )
+                    .with_source(e)
+                })?),
+            };
+        // --request-timeout bounds the whole command (`Cluster::deadline`) and each request; with
+        // none (kubectl's default, 0), a request still gives up after PER_REQUEST_TIMEOUT of silence.
+        // Watches get no read timeout: the server ends them at their timeoutSeconds.
+        let per_request = match options.request_timeout {
+            Duration::ZERO => PER_REQUEST_TIMEOUT,
+            flag => flag,
+        };
+        config.connect_timeout = Some(per_request);
+        if !for_watches {
+            config.read_timeout = Some(per_request);
+            config.write_timeout = Some(per_request);
+            // The read timeout counts from the request, not from when a pooled connection went idle.
+            config.reset_reader_on_write = true;
+        }
+        // kube's own retry layer allows 15 retries with delays up to 1000 s: fine for a controller,
+        // not for a command. Reads go through `read_with_retries` instead, with a short budget.
+        config.default_retry = false;
+        let server = config.cluster_url.to_string();
+        let builder = kube::client::ClientBuilder::try_from(config).map_err(|e| {
+            Error::cluster(format!(
+                "cannot set up a client for {server}: {}",
+                chain(&e)
+            ))
+            .with_source(e)
+        })?;
+        let client = builder
+            .with_layer(&request_log::RequestLogLayer::new(
+                options.verbosity,
+                server.trim_end_matches('/'),
+            ))
+            .build();
+        Ok(Cluster {
+            client,
+            server,
+            context,
+            user,
+            namespace,
+            request_timeout: options.request_timeout,
+            per_request_timeout: per_request,
+            connected_at: started_at,
+            deployment: tokio::sync::OnceCell::new(),
+        })
+    }
 }
 
 impl Cluster {
-    /// The cluster's CA Deployment (the first that runs the kwok provider), from one paged list
-    /// of all Deployments, made at most once per command whoever asks (the namespace rule,
-    /// `status`, `why`); a failed list is not remembered.
-    pub async fn kwok_ca_deployment(
+    /// The first Deployment of the cluster that `pick` accepts, from one paged list of all
+    /// Deployments, made at most once per command whoever asks; a failed list is not remembered.
+    /// The first call's `pick` is the one remembered: every caller passes the same one
+    /// (`inputs::live::kwok_ca_deployment`).
+    pub async fn first_deployment(
         &self,
+        pick: fn(&k8s_openapi::api::apps::v1::Deployment) -> bool,
     ) -> std::result::Result<Option<&k8s_openapi::api::apps::v1::Deployment>, kube::Error> {
-        use crate::provider::deployment::runs_kwok_ca;
         use k8s_openapi::api::apps::v1::Deployment;
         let found = self
-            .ca_deployment
+            .deployment
             .get_or_try_init(|| async {
                 let api: kube::Api<Deployment> = kube::Api::all(self.client.clone());
                 let mut found = None;
                 list_pages(&api, &kube::api::ListParams::default(), |page| {
                     if let Page::Items(items) = page {
-                        found = items.into_iter().find(runs_kwok_ca);
+                        found = items.into_iter().find(pick);
                     }
-                    // The first CA found ends the list; a compacted snapshot is an error here.
+                    // The first one found ends the list; a compacted snapshot is an error here.
                     match found {
                         Some(_) => ControlFlow::Break(()),
                         None => ControlFlow::Continue(()),
@@ -551,7 +563,7 @@ impl Cluster {
             request_timeout: self.request_timeout,
             per_request_timeout: self.per_request_timeout,
             connected_at: self.connected_at,
-            ca_deployment: self.ca_deployment.clone(),
+            deployment: self.deployment.clone(),
         }
     }
 }
@@ -744,7 +756,7 @@ impl Cluster {
     }
 
     /// The command's deadline: `--request-timeout` from when it connected, so that the reads
-    /// `connect` makes (the namespace rule's Deployments list) count too.
+    /// `inputs::connect` makes (the namespace rule's Deployments list) count too.
     pub fn command_deadline(&self) -> Deadline {
         self.deadline_from(self.connected_at)
     }
@@ -909,11 +921,14 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         .map_err(|e| Error::cluster(format!("cannot start the async runtime: {e}")))
 }
 
-/// A client for long watches: as `connect`, but without `--request-timeout` as a read timeout
-/// (a quiet watch is not a dead one: the server ends it at its `timeoutSeconds`, and the
-/// watch loop gives up on a silence longer than that).
+/// A client for long watches, in the kubeconfig's namespace (a watch needs only the client): as
+/// `inputs::connect`, but without `--request-timeout` as a read timeout (a quiet watch is not a
+/// dead one: the server ends it at its `timeoutSeconds`, and the watch loop gives up on a
+/// silence longer than that).
 pub async fn connect_for_watches(options: &ConnectOptions) -> Result<Cluster> {
-    connect_with(options, true).await
+    let resolved = resolve(options)?;
+    let namespace = resolved.kubeconfig_namespace();
+    resolved.connect(options, namespace, true).await
 }
 
 /// How long one request may go unanswered when --request-timeout is 0 (kubectl's default, no

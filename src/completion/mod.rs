@@ -475,7 +475,7 @@ async fn fetch_from_cluster(
     provider: &ProviderOptions,
 ) -> Option<Vec<(String, String)>> {
     use k8s_openapi::api::core::v1::{Namespace, Node};
-    let cluster = crate::cluster::connect(connect).await.ok()?;
+    let cluster = crate::inputs::connect(connect).await.ok()?;
     let mut values = Vec::new();
     match dynamic {
         Dynamic::Namespaces => {

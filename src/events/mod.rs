@@ -36,8 +36,6 @@ use view::{EventView, Filter, OwnerPods, PendingPods};
 /// The kinds whose `--for` stands for their pods.
 const OWNER_KINDS: &[&str] = &["Deployment", "ReplicaSet", "StatefulSet", "Job", "CronJob"];
 
-/// CA's events carry this source component.
-pub const SOURCE_SELECTOR: &str = "source=cluster-autoscaler";
 /// The first pause after a watch could not be started; it doubles up to `MAX_BACKOFF`, and
 /// resets once a watch runs.
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
@@ -73,7 +71,7 @@ pub fn run(
     };
     let watch_timeout = connection.watch_timeout()?;
     let outcome: Result<u8> = cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(connection).await?;
+        let cluster = crate::inputs::connect(connection).await?;
         let namespace = (connection.namespace.is_some() && !args.all_namespaces)
             .then(|| cluster.namespace.name.clone());
         let api_for = |client: kube::Client| -> Api<Event> {
@@ -235,7 +233,7 @@ impl Tail<'_> {
     /// `seen` keeps anything from being repeated.
     async fn list(&self) -> Result<(Vec<EventView>, String)> {
         let mut views = Vec::new();
-        let selected = ListParams::default().fields(SOURCE_SELECTOR);
+        let selected = ListParams::default().fields(crate::inputs::live::CA_EVENTS);
         let version = cluster::list_pages(&self.api, &selected, |page| {
             match page {
                 cluster::Page::Items(events) => {
@@ -264,14 +262,7 @@ impl Tail<'_> {
 
     /// Prints the backlog, oldest first.
     async fn backlog(&mut self, out: &mut impl Write) -> Result<String> {
-        let (mut views, rv) = self.list().await?;
-        views.sort_by(|a, b| a.seconds.cmp(&b.seconds).then_with(|| a.time.cmp(&b.time)));
-        for view in views {
-            self.show(out, &view, false)?;
-            if self.done() {
-                break;
-            }
-        }
+        let rv = self.list_and_show(out, false).await?;
         out.flush()?;
         Ok(rv)
     }
@@ -280,15 +271,21 @@ impl Tail<'_> {
     async fn relist(&mut self, out: &mut impl Write) -> Result<String> {
         let since = self.filter.since;
         self.filter.since = i64::MIN; // anything new since we started counts, however old its timestamp
+        let rv = self.list_and_show(out, true).await?;
+        self.filter.since = since;
+        Ok(rv)
+    }
+
+    /// Lists the events and shows them oldest first, until done (`flush`: each as shown).
+    async fn list_and_show(&mut self, out: &mut impl Write, flush: bool) -> Result<String> {
         let (mut views, rv) = self.list().await?;
         views.sort_by(|a, b| a.seconds.cmp(&b.seconds).then_with(|| a.time.cmp(&b.time)));
         for view in views {
-            self.show(out, &view, true)?;
+            self.show(out, &view, flush)?;
             if self.done() {
                 break;
             }
         }
-        self.filter.since = since;
         Ok(rv)
     }
 
@@ -336,7 +333,7 @@ impl Tail<'_> {
     /// that end the command: access denied, a failed write.
     async fn watch(&mut self, out: &mut impl Write, rv: &str) -> Result<Watched> {
         let params = WatchParams::default()
-            .fields(SOURCE_SELECTOR)
+            .fields(crate::inputs::live::CA_EVENTS)
             .timeout(u32::try_from(self.watch_timeout.as_secs()).unwrap_or(290)); // bookmarks: kube asks by default
         let idle_limit = self.watch_timeout + IDLE_MARGIN;
         let stream = match self.watch_api.watch(&params, rv).await {
@@ -446,7 +443,7 @@ async fn pod_scope(
         });
     }
     if let Some((kind, name)) = owner {
-        let mut owners = crate::why::OwnerCache::default();
+        let mut owners = crate::inputs::owners::OwnerCache::default();
         let mut of_owner = HashSet::new();
         for pod in &pods {
             let chain = owners.chain(cluster, pod).await;
@@ -470,7 +467,7 @@ async fn pod_scope(
 /// be read is left out (`-v` says why), and the hints stay generic. Both are read where CA's
 /// Deployment says, else in `ca_namespace` (which overrides the Deployment, as `why`'s).
 async fn hint_context(cluster: &Cluster, ca_namespace: Option<&str>, ui: &Ui) -> HintContext {
-    let deployment = match cluster.kwok_ca_deployment().await {
+    let deployment = match crate::inputs::live::kwok_ca_deployment(cluster).await {
         Ok(found) => found,
         Err(e) => {
             ui.detail(format!("events: cannot look for CA's Deployment: {e}"));
@@ -478,14 +475,11 @@ async fn hint_context(cluster: &Cluster, ca_namespace: Option<&str>, ui: &Ui) ->
         }
     };
     let mut groups: Vec<GroupFacts> = Vec::new();
-    let status_namespace = ca_namespace
-        .map(str::to_owned)
-        .or_else(|| crate::why::deployment_flag(deployment, "namespace"))
-        .unwrap_or_else(|| crate::provider::DEFAULT_CA_NAMESPACE.to_owned());
-    let status_name = crate::why::deployment_flag(deployment, "status-config-map-name")
-        .unwrap_or_else(|| crate::provider::DEFAULT_STATUS_CONFIG_MAP.to_owned());
+    let ca = deployment.and_then(crate::provider::deployment::ca_deployment);
+    let written = crate::provider::deployment::status_config_map(ca.as_ref());
+    let status_namespace = ca_namespace.map_or(written.namespace, str::to_owned);
     let maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), &status_namespace);
-    match crate::cluster::read_with_retries(|| maps.get_opt(&status_name)).await {
+    match crate::cluster::read_with_retries(|| maps.get_opt(&written.name)).await {
         Ok(found) => {
             let status = found
                 .as_ref()
@@ -502,25 +496,17 @@ async fn hint_context(cluster: &Cluster, ca_namespace: Option<&str>, ui: &Ui) ->
         }
         Err(e) => ui.detail(format!("events: cannot read CA's status ConfigMap: {e}")),
     }
-    let ca = deployment.and_then(crate::provider::deployment::ca_deployment);
-    let config_cluster = match &ca {
-        _ if ca_namespace.is_some() => cluster.in_namespace(crate::cluster::Namespace {
-            name: ca_namespace.unwrap_or_default().to_owned(),
-            reason: "from --ca-namespace".to_owned(),
-        }),
-        Some(d) => cluster.in_namespace(crate::cluster::Namespace {
-            name: d.reads_namespace().to_owned(),
-            reason: format!("where Deployment {}/{} reads them", d.namespace, d.name),
-        }),
-        None => cluster.in_namespace(cluster.namespace.clone()),
-    };
+    let config_cluster = cluster.in_namespace(
+        crate::inputs::namespace::ca_namespace(ca_namespace, ca.as_ref())
+            .unwrap_or_else(|| cluster.namespace.clone()),
+    );
     let config_map = ca.as_ref().map_or_else(
         || crate::provider::DEFAULT_CONFIG_MAP_NAME.to_owned(),
         |d| d.reads_config_map().to_owned(),
     );
     let version = ca
         .as_ref()
-        .and_then(|d| crate::provider::CaVersion::from_image(&d.image))
+        .and_then(crate::provider::deployment::CaDeployment::version)
         .unwrap_or(crate::provider::CaVersion::LATEST);
     match crate::inputs::live::analyze_config_maps(&config_cluster, &config_map, version).await {
         Ok(analysis) => {

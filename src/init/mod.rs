@@ -223,7 +223,7 @@ async fn gather(
 ) -> Result<Gathered> {
     let needs_cluster = args.apply || !answers.from_nodes.is_empty();
     let cluster = if needs_cluster {
-        Some(cluster::connect(connection).await?)
+        Some(crate::inputs::connect(connection).await?)
     } else if interactive {
         connect_quietly(connection).await
     } else {
@@ -641,7 +641,7 @@ fn default_namespace(connection: &ConnectOptions, cluster: Option<&Cluster>) -> 
         return c.namespace.clone();
     }
     let context_namespace = cluster::context_namespace(connection);
-    cluster::resolve_namespace(
+    crate::inputs::namespace::resolve_namespace(
         connection.namespace.as_deref(),
         connection.pod_namespace.as_deref(),
         context_namespace.as_deref(),
@@ -651,7 +651,7 @@ fn default_namespace(connection: &ConnectOptions, cluster: Option<&Cluster>) -> 
 
 /// Connects for the wizard's offers (live nodes, their keys); without a cluster it goes on.
 async fn connect_quietly(connection: &ConnectOptions) -> Option<Cluster> {
-    match tokio::time::timeout(WIZARD_CONNECT_TIMEOUT, cluster::connect(connection)).await {
+    match tokio::time::timeout(WIZARD_CONNECT_TIMEOUT, crate::inputs::connect(connection)).await {
         Ok(Ok(cluster)) => Some(cluster),
         _ => None,
     }

@@ -25,6 +25,20 @@ use k8s_openapi::api::core::v1::{ConfigMap, Node, Pod};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, ListParams};
 
+/// The cluster's CA Deployment: the first that runs the kwok provider
+/// (`provider::deployment::runs_kwok_ca`), listed at most once per command whoever asks (the
+/// namespace rule, `status`, `why`, `events`, `scale`).
+pub async fn kwok_ca_deployment(
+    cluster: &Cluster,
+) -> std::result::Result<Option<&Deployment>, kube::Error> {
+    cluster
+        .first_deployment(crate::provider::deployment::runs_kwok_ca)
+        .await
+}
+
+/// The field selector of CA's events: they carry its source component (`events`, `why`).
+pub const CA_EVENTS: &str = "source=cluster-autoscaler";
+
 /// CRD the kwok controller's stages use; its presence means kwok is installed somehow.
 const KWOK_STAGE_CRD: &str = "stages.kwok.x-k8s.io";
 

@@ -2,12 +2,15 @@
 //! (`files.rs`), what they hold (`classify.rs`), the live ConfigMaps, CA's Deployment and the
 //! nodes (`live.rs`), and which ConfigMap name CA reads. Reading only: findings are `lint`'s,
 //! CA's rules are `provider`'s, API calls go through `cluster`. Which namespace CA reads is
-//! `provider::namespace`'s rule, applied once in `cluster::connect` (it needs the first API
-//! call), so that `connect` need not look up into this module.
+//! decided once, in `namespace.rs`, whose `connect` every verb calls for its client.
 
 pub mod classify;
 pub mod files;
 pub mod live;
+pub mod namespace;
+pub mod owners;
+
+pub use namespace::connect;
 
 use crate::error::{Error, Result};
 use crate::lint::given::Inputs;

@@ -3,9 +3,44 @@
 //! `KWOK_PROVIDER_CONFIGMAP` (pure). Every verb that looks at CA's Deployment, in the cluster or
 //! in files, reads it here.
 
-use super::{DEFAULT_CONFIG_MAP_NAME, ENV_CONFIG_MAP, ENV_POD_NAMESPACE};
+use super::{
+    DEFAULT_CA_NAMESPACE, DEFAULT_CONFIG_MAP_NAME, DEFAULT_STATUS_CONFIG_MAP, ENV_CONFIG_MAP,
+    ENV_POD_NAMESPACE,
+};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Container;
+use std::time::Duration;
+
+/// CA's default `--scan-interval`: it writes its status once per loop.
+pub const DEFAULT_SCAN_INTERVAL: Duration = Duration::from_secs(10);
+
+/// Where CA writes its status ConfigMap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusConfigMap {
+    pub namespace: String,
+    pub name: String,
+}
+
+/// Where the CA of `ca` writes its status: its `--namespace` (else `kube-system`) and its
+/// `--status-config-map-name` (else `cluster-autoscaler-status`); CA's defaults without one.
+/// `status`, `why` and `events` all find CA's status here (their `--ca-namespace` overrides it).
+pub fn status_config_map(ca: Option<&CaDeployment>) -> StatusConfigMap {
+    let flag = |name: &str| ca.and_then(|ca| ca.flag(name));
+    StatusConfigMap {
+        namespace: flag("namespace").unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned()),
+        name: flag("status-config-map-name")
+            .unwrap_or_else(|| DEFAULT_STATUS_CONFIG_MAP.to_owned()),
+    }
+}
+
+/// How often the CA of `ca` loops (and writes its status): its `--scan-interval` when it parses
+/// and is not zero, else CA's default.
+pub fn scan_interval(ca: Option<&CaDeployment>) -> Duration {
+    ca.and_then(|ca| ca.flag("scan-interval"))
+        .and_then(|v| crate::duration::parse_duration(&v).ok())
+        .filter(|d| !d.is_zero())
+        .unwrap_or(DEFAULT_SCAN_INTERVAL)
+}
 
 /// A cluster-autoscaler Deployment, reduced to what decides how it reads the kwok ConfigMaps.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +79,11 @@ impl CaDeployment {
     /// The value of one of CA's flags (`--NAME=value` or `--NAME value`), if the Deployment sets it.
     pub fn flag(&self, name: &str) -> Option<String> {
         flag_value(&self.words, name)
+    }
+
+    /// The CA version its image names (`None`: an image without a version tag).
+    pub fn version(&self) -> Option<super::CaVersion> {
+        super::CaVersion::from_image(&self.image)
     }
 
     pub fn reads_config_map(&self) -> &str {
@@ -161,6 +201,52 @@ pub fn ca_deployment(d: &Deployment) -> Option<CaDeployment> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn where_ca_writes_its_status_and_how_often() {
+        let ca = |words: &[&str]| CaDeployment {
+            namespace: "autoscaling".into(),
+            name: "ca".into(),
+            image: String::new(),
+            cloud_provider: Some("kwok".into()),
+            pod_namespace: None,
+            config_map_env: None,
+            words: words.iter().map(|w| w.to_string()).collect(),
+        };
+        let defaults = StatusConfigMap {
+            namespace: DEFAULT_CA_NAMESPACE.into(),
+            name: DEFAULT_STATUS_CONFIG_MAP.into(),
+        };
+        assert_eq!(status_config_map(None), defaults);
+        assert_eq!(
+            status_config_map(Some(&ca(&["--cloud-provider=kwok"]))),
+            defaults,
+            "CA runs in its own namespace but writes to kube-system without --namespace"
+        );
+        let flagged = ca(&[
+            "--namespace=ca",
+            "--status-config-map-name",
+            "st",
+            "--scan-interval=1m",
+        ]);
+        assert_eq!(
+            status_config_map(Some(&flagged)),
+            StatusConfigMap {
+                namespace: "ca".into(),
+                name: "st".into()
+            }
+        );
+        assert_eq!(scan_interval(Some(&flagged)), Duration::from_secs(60));
+        assert_eq!(
+            scan_interval(Some(&ca(&["--scan-interval=0s"]))),
+            DEFAULT_SCAN_INTERVAL
+        );
+        assert_eq!(
+            scan_interval(Some(&ca(&["--scan-interval=x"]))),
+            DEFAULT_SCAN_INTERVAL
+        );
+        assert_eq!(scan_interval(None), DEFAULT_SCAN_INTERVAL);
+    }
 
     fn words(w: &[&str]) -> Vec<String> {
         w.iter().map(|s| s.to_string()).collect()

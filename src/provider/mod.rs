@@ -10,7 +10,6 @@ pub(crate) mod deployment;
 pub(crate) mod events;
 pub(crate) mod go_yaml;
 pub(crate) mod names;
-pub(crate) mod namespace;
 pub mod nodegroups;
 pub(crate) mod nodes;
 pub(crate) mod pods;

@@ -3,6 +3,42 @@
 
 use serde::Serialize;
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The annotation CA sets on its status ConfigMap each time it writes it.
+pub const ANNOTATION_LAST_UPDATED: &str = "cluster-autoscaler.kubernetes.io/last-updated";
+
+/// After how many scan intervals without a write the status is stale (CA writes it every loop).
+pub const STALE_SCANS: u32 = 3;
+
+/// When CA last wrote its status ConfigMap (Go time text): its last-updated annotation, else
+/// the status' own time.
+pub fn last_written<'a>(
+    annotations: Option<&'a BTreeMap<String, String>>,
+    status_time: &'a str,
+) -> &'a str {
+    annotations
+        .and_then(|a| a.get(ANNOTATION_LAST_UPDATED))
+        .map_or(status_time, String::as_str)
+}
+
+/// Whether a status last written `age_seconds` ago is stale: no write for more than
+/// `STALE_SCANS` scan intervals means CA is stuck or gone (a clock ahead of ours: fresh).
+pub fn is_stale(age_seconds: i64, scan_interval: Duration) -> bool {
+    u64::try_from(age_seconds).unwrap_or(0) > scan_interval.as_secs() * u64::from(STALE_SCANS)
+}
+
+/// Go's `time.Time.String()` (`2026-05-04 09:15:42.512353001 +0000 UTC`, maybe with a
+/// monotonic `m=+…` after it), as CA writes its status time.
+pub fn parse_go_time(text: &str) -> Option<jiff::Timestamp> {
+    let mut words = text.split_whitespace();
+    let (date, time, offset) = (words.next()?, words.next()?, words.next()?);
+    jiff::fmt::strtime::parse("%Y-%m-%d %H:%M:%S%.f %z", format!("{date} {time} {offset}"))
+        .ok()?
+        .to_timestamp()
+        .ok()
+}
 
 /// A group's scale-up backoff, as CA reports it (YAML format only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -247,6 +283,17 @@ fn parse_text(text: &str) -> Option<CaStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_after_three_scan_intervals_without_a_write() {
+        let ten = Duration::from_secs(10);
+        assert!(!is_stale(30, ten));
+        assert!(is_stale(31, ten));
+        assert!(!is_stale(-5, ten), "a clock ahead of ours is fresh");
+        let annotations = BTreeMap::from([(ANNOTATION_LAST_UPDATED.to_owned(), "a".to_owned())]);
+        assert_eq!(last_written(Some(&annotations), "b"), "a");
+        assert_eq!(last_written(None, "b"), "b");
+    }
 
     const YAML_135: &str = r#"autoscalerStatus: Running
 clusterWide:

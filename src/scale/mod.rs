@@ -69,7 +69,7 @@ pub fn run(
         }
     };
     cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(connection).await?;
+        let cluster = crate::inputs::connect(connection).await?;
         let analysis = match file_inputs {
             Some(inputs) => lint::analyze(&inputs, args.provider.ca_version()),
             None => {
@@ -479,7 +479,7 @@ impl Scale<'_> {
     /// Best-effort checks before changing anything: a running CA, a missing kwok controller.
     async fn preflight(&self) {
         // The same (paged, once per command) list the namespace rule made in `connect`.
-        if let Ok(Some(ca)) = self.cluster.kwok_ca_deployment().await {
+        if let Ok(Some(ca)) = crate::inputs::live::kwok_ca_deployment(self.cluster).await {
             self.ui.say(format!(
                 "note: cluster-autoscaler runs here ({}/{}): from CA 1.30 it counts these nodes into its groups and may scale them down when unneeded; it deletes them all when it stops gracefully",
                 ca.metadata.namespace.as_deref().unwrap_or_default(),

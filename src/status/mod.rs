@@ -7,24 +7,16 @@ pub mod view;
 
 use crate::cluster::ConnectOptions;
 use crate::cluster::{self, Cluster, Deadline, read_with_retries};
-use crate::duration::parse_duration;
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::output::Ui;
 use crate::output::{OutputFormat, ViewOutput};
 use crate::provider::status::{self as ca_status};
-use crate::provider::{DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
 use k8s_openapi::api::core::v1::{ConfigMap, Node};
 use kube::api::Api;
 use options::StatusOptions;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Duration;
-
-/// CA's status annotation, the time of its last write (same text as the status' `time`).
-pub const ANNOTATION_LAST_UPDATED: &str = "cluster-autoscaler.kubernetes.io/last-updated";
-
-/// CA's default `--scan-interval`: it writes its status once per loop.
-pub const DEFAULT_SCAN_INTERVAL: Duration = Duration::from_secs(10);
 
 pub fn run(
     connection: &ConnectOptions,
@@ -35,7 +27,7 @@ pub fn run(
     let colors = ui.stdout_colors;
     let config_map = args.provider.config_map_name()?;
     cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(connection).await?;
+        let cluster = crate::inputs::connect(connection).await?;
         // One deadline for the whole command (each redraw of `-w` gets its own).
         let mut deadline = cluster.command_deadline();
         let place = locate(&cluster, args, deadline).await?;
@@ -128,28 +120,25 @@ struct Place {
 /// Where CA writes its status: the flags of a CA Deployment, else `--ca-namespace`. A
 /// Deployments list that times out is a timeout; one that fails otherwise is said and skipped.
 async fn locate(cluster: &Cluster, args: &StatusOptions, deadline: Deadline) -> Result<Place> {
-    let from_flags = |namespace: Option<String>, name: Option<String>, why: String| Place {
-        namespace: args
-            .ca_namespace
-            .clone()
-            .or(namespace)
-            .unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned()),
-        status_name: args
-            .status_config_map
-            .clone()
-            .or(name)
-            .unwrap_or_else(|| DEFAULT_STATUS_CONFIG_MAP.to_owned()),
-        why,
-        scan_interval: DEFAULT_SCAN_INTERVAL,
+    use crate::provider::deployment::{CaDeployment, scan_interval, status_config_map};
+    // CA's rule (`provider::deployment`), then the flags of this command over it.
+    let from_flags = |ca: Option<&CaDeployment>, why: String| {
+        let written = status_config_map(ca);
+        Place {
+            namespace: args.ca_namespace.clone().unwrap_or(written.namespace),
+            status_name: args.status_config_map.clone().unwrap_or(written.name),
+            why,
+            scan_interval: scan_interval(ca),
+        }
     };
     if args.ca_namespace.is_some() {
-        return Ok(from_flags(None, None, "from --ca-namespace".to_owned()));
+        return Ok(from_flags(None, "from --ca-namespace".to_owned()));
     }
     let what = "list deployments in all namespaces (to find CA's flags)";
     // The same list the namespace rule made in `connect`, if it made one (one per command).
     let listed = deadline
         .bound(cluster, what, async {
-            match cluster.kwok_ca_deployment().await {
+            match crate::inputs::live::kwok_ca_deployment(cluster).await {
                 Ok(found) => Ok(Ok(found)),
                 Err(e) if cluster::is_timeout(&e) => Err(cluster.timed_out(what)),
                 Err(e) => Ok(Err(cluster.api_error(e, "list", "deployments", None))),
@@ -161,7 +150,6 @@ async fn locate(cluster: &Cluster, args: &StatusOptions, deadline: Deadline) -> 
         Err(e) => {
             return Ok(from_flags(
                 None,
-                None,
                 format!(
                     "CA's default; cannot look for a CA Deployment ({}), pass --ca-namespace",
                     e.message
@@ -170,21 +158,10 @@ async fn locate(cluster: &Cluster, args: &StatusOptions, deadline: Deadline) -> 
         }
     };
     if let Some(ca) = found.and_then(crate::provider::deployment::ca_deployment) {
-        let flag = |name: &str| ca.flag(name);
-        let mut place = from_flags(
-            Some(flag("namespace").unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned())),
-            flag("status-config-map-name"),
-            format!("from the flags of Deployment {}/{}", ca.namespace, ca.name),
-        );
-        if let Some(interval) = flag("scan-interval").and_then(|v| parse_duration(&v).ok())
-            && interval > Duration::ZERO
-        {
-            place.scan_interval = interval;
-        }
-        return Ok(place);
+        let why = format!("from the flags of Deployment {}/{}", ca.namespace, ca.name);
+        return Ok(from_flags(Some(&ca), why));
     }
     Ok(from_flags(
-        None,
         None,
         "CA's default; no CA Deployment found, pass --ca-namespace".to_owned(),
     ))
@@ -249,12 +226,7 @@ async fn read(
         return Ok(Read::Missing { kwok_nodes });
     };
     let resource_version = cm.metadata.resource_version.clone().unwrap_or_default();
-    let last_updated = cm
-        .metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(ANNOTATION_LAST_UPDATED))
-        .cloned();
+    let annotations = cm.metadata.annotations.clone();
     let text = cm
         .data
         .and_then(|mut d| d.remove("status"))
@@ -314,7 +286,7 @@ async fn read(
         .await?;
     let mut view = view::join(&status, config_groups.as_deref(), &kwok_nodes);
     view.set_age(
-        last_updated.as_deref().unwrap_or(&status.time),
+        ca_status::last_written(annotations.as_ref(), &status.time),
         jiff::Timestamp::now(),
         place.scan_interval,
     );

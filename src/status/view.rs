@@ -2,7 +2,9 @@
 //! mismatches between them, and the table (pure).
 
 use crate::output::Table;
-use crate::provider::status::{Backoff, CaStatus, ClusterWide, ScaleDown};
+use crate::provider::status::{
+    Backoff, CaStatus, ClusterWide, STALE_SCANS, ScaleDown, is_stale, parse_go_time,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -91,9 +93,6 @@ pub struct Snapshot {
     pub stale: bool,
 }
 
-/// After how many scan intervals without a write the status is stale (CA writes it every loop).
-pub const STALE_SCANS: u32 = 3;
-
 impl Snapshot {
     /// Sets how old CA's status is at `now` (from `last_updated`, CA's Go time text) and
     /// whether that is stale for `scan_interval`.
@@ -101,10 +100,9 @@ impl Snapshot {
         self.scan_interval_seconds = scan_interval.as_secs();
         // A clock ahead of ours counts as fresh, not as negative.
         self.age_seconds = parse_go_time(last_updated).map(|t| (now - t).get_seconds().max(0));
-        let limit = scan_interval * STALE_SCANS;
         self.stale = self
             .age_seconds
-            .is_some_and(|age| u64::try_from(age).unwrap_or(0) > limit.as_secs());
+            .is_some_and(|age| is_stale(age, scan_interval));
         for group in &mut self.node_groups {
             if let Some(down) = &mut group.scale_down {
                 down.for_seconds = down
@@ -131,17 +129,6 @@ impl Snapshot {
 /// A time of CA's status: RFC 3339 (the YAML of 1.30+), else Go's `time.Time.String()` (1.29).
 pub fn parse_status_time(text: &str) -> Option<jiff::Timestamp> {
     text.parse().ok().or_else(|| parse_go_time(text))
-}
-
-/// Go's `time.Time.String()` (`2026-05-04 09:15:42.512353001 +0000 UTC`, maybe with a
-/// monotonic `m=+…` after it), as CA writes its status time.
-pub fn parse_go_time(text: &str) -> Option<jiff::Timestamp> {
-    let mut words = text.split_whitespace();
-    let (date, time, offset) = (words.next()?, words.next()?, words.next()?);
-    jiff::fmt::strtime::parse("%Y-%m-%d %H:%M:%S%.f %z", format!("{date} {time} {offset}"))
-        .ok()?
-        .to_timestamp()
-        .ok()
 }
 
 /// Joins CA's status with the ConfigMaps' groups (name, min, max; `None` when unknown) and

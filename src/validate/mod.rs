@@ -3,7 +3,7 @@
 pub mod options;
 pub mod report;
 
-use crate::cluster::{ConnectOptions, connect, runtime};
+use crate::cluster::{ConnectOptions, runtime};
 use crate::error::{Result, exit};
 use crate::inputs::{self, GivenFiles};
 use crate::lint::{self, Diagnostic, Severity, analysis::Analysis};
@@ -53,7 +53,7 @@ fn analyze_live(
     ui: &Ui,
 ) -> Result<Analysis> {
     runtime()?.block_on(async {
-        let cluster = connect(connection).await?;
+        let cluster = inputs::connect(connection).await?;
         let ns = cluster.namespace.name.clone();
         ui.say(format!(
             "validating ConfigMap `{config_map}` in namespace `{ns}` ({}), context `{}` at {}",

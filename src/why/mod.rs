@@ -6,7 +6,7 @@ pub mod options;
 pub mod render;
 
 use crate::cluster::ConnectOptions;
-use crate::cluster::{self, Cluster, Namespace, read_with_retries};
+use crate::cluster::{self, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
 use crate::events::view::EventView;
 use crate::lint::{self, analysis::Analysis};
@@ -16,9 +16,7 @@ use crate::provider::deployment::ca_deployment;
 use crate::provider::nodegroups::prepare_template;
 use crate::provider::nodes::kwok_node;
 use crate::provider::pods::pending_pod;
-use crate::provider::{DEFAULT_CA_NAMESPACE, DEFAULT_STATUS_CONFIG_MAP};
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
-use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Node, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, ListParams};
@@ -194,17 +192,6 @@ fn explain_all(
 // ---------------------------------------------------------------------------------------------
 // Live
 
-/// The equality-free parts of a pod the API server gives back: its controller reference.
-fn controller(
-    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
-) -> Option<(String, String)> {
-    meta.owner_references
-        .iter()
-        .flatten()
-        .find(|r| r.controller == Some(true))
-        .map(|r| (r.kind.clone(), r.name.clone()))
-}
-
 fn live(
     connection: &ConnectOptions,
     args: &WhyOptions,
@@ -212,7 +199,7 @@ fn live(
     ui: &Ui,
 ) -> Result<Report> {
     cluster::runtime()?.block_on(async {
-        let cluster = cluster::connect(connection).await?;
+        let cluster = crate::inputs::connect(connection).await?;
         let pods_namespace = (!args.all_namespaces).then(|| {
             connection
                 .namespace
@@ -223,7 +210,7 @@ fn live(
         });
         // Where CA reads its ConfigMaps: its Deployment says; else as the other verbs resolve it.
         let everything = ListParams::default();
-        let deployments_seen: Option<&Deployment> = match cluster.kwok_ca_deployment().await {
+        let deployments_seen: Option<&Deployment> = match crate::inputs::live::kwok_ca_deployment(&cluster).await {
             Ok(found) => found,
             Err(e) => {
                 ui.detail(format!("cannot look for CA's Deployment: {e}"));
@@ -231,33 +218,23 @@ fn live(
             }
         };
         let ca = deployments_seen.and_then(ca_deployment);
-        let (config_namespace, config_map) = match &ca {
-            Some(d) if args.ca_namespace.is_none() => (
-                Namespace {
-                    name: d.reads_namespace().to_owned(),
-                    reason: format!("where Deployment {}/{} reads them", d.namespace, d.name),
-                },
-                match &args.provider.config_map {
-                    Some(_) => args.provider.config_map_name()?,
-                    None => d.reads_config_map().to_owned(),
-                },
-            ),
-            // Not -n: that is the pods' namespace.
-            _ => (
-                match &args.ca_namespace {
-                    Some(ns) => Namespace {
-                        name: ns.clone(),
-                        reason: "from --ca-namespace".to_owned(),
-                    },
-                    None => cluster::resolve_namespace(
+        let config_namespace =
+            crate::inputs::namespace::ca_namespace(args.ca_namespace.as_deref(), ca.as_ref())
+                // Not -n: that is the pods' namespace.
+                .unwrap_or_else(|| {
+                    crate::inputs::namespace::resolve_namespace(
                         None,
                         connection.pod_namespace.as_deref(),
                         cluster::context_namespace(connection).as_deref(),
                         &cluster.context,
-                    ),
-                },
-                args.provider.config_map_name()?,
-            ),
+                    )
+                });
+        // The Deployment's ConfigMap name when it decides the namespace, unless --config-map.
+        let config_map = match &ca {
+            Some(d) if args.ca_namespace.is_none() && args.provider.config_map.is_none() => {
+                d.reads_config_map().to_owned()
+            }
+            _ => args.provider.config_map_name()?,
         };
         ui.say(format!(
             "reading ConfigMap `{config_map}` in namespace `{}` ({}); pending pods in {}, context `{}`",
@@ -272,10 +249,7 @@ fn live(
         let version = args
             .provider
             .ca_version
-            .or_else(|| {
-                ca.as_ref()
-                    .and_then(|d| crate::provider::CaVersion::from_image(&d.image))
-            })
+            .or_else(|| ca.as_ref().and_then(crate::provider::deployment::CaDeployment::version))
             .unwrap_or(crate::provider::CaVersion::LATEST);
         let analysis =
             crate::inputs::live::analyze_config_maps(&ca_cluster, &config_map, version).await?;
@@ -299,13 +273,11 @@ fn live(
         let mut groups = group_inputs(&analysis, &kwok_nodes);
 
         // CA's status: its targets and backoffs (best effort).
-        let status_namespace = match &args.ca_namespace {
-            Some(ns) => Some(ns.clone()),
-            None => deployment_flag(deployments_seen, "namespace"),
-        }
-        .unwrap_or_else(|| DEFAULT_CA_NAMESPACE.to_owned());
+        let written = crate::provider::deployment::status_config_map(ca.as_ref());
+        let status_namespace = args.ca_namespace.clone().unwrap_or(written.namespace);
+        let status_name = written.name;
         let status_maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), &status_namespace);
-        let status_map = match read_with_retries(|| status_maps.get_opt(DEFAULT_STATUS_CONFIG_MAP)).await {
+        let status_map = match read_with_retries(|| status_maps.get_opt(&status_name)).await {
             Ok(found) => found,
             Err(e) => {
                 ui.detail(format!("cannot read CA's status ConfigMap: {e}"));
@@ -317,10 +289,7 @@ fn live(
             .and_then(|cm| cm.data.as_ref()?.get(STATUS_KEY))
             .and_then(|text| crate::provider::status::parse(text));
         let stale = status_map.as_ref().zip(status.as_ref()).and_then(|(cm, status)| {
-            let scan_interval = deployment_flag(deployments_seen, "scan-interval")
-                .and_then(|v| crate::duration::parse_duration(&v).ok())
-                .filter(|d| !d.is_zero())
-                .unwrap_or(crate::status::DEFAULT_SCAN_INTERVAL);
+            let scan_interval = crate::provider::deployment::scan_interval(ca.as_ref());
             stale_for(cm, &status.time, scan_interval)
         });
         if let Some(status) = &status {
@@ -387,7 +356,7 @@ fn live(
                 }
             })
             .await?;
-        let mut owners = OwnerCache::default();
+        let mut owners = crate::inputs::owners::OwnerCache::default();
         let mut pending = Vec::new();
         for pod in found {
             let chain = owners.chain(&cluster, &pod).await;
@@ -407,7 +376,7 @@ fn live(
             None => Api::all(cluster.client.clone()),
         };
         let mut decisions: HashMap<(String, String), EventView> = HashMap::new();
-        let fields = format!("{},involvedObject.kind=Pod", crate::events::SOURCE_SELECTOR);
+        let fields = format!("{},involvedObject.kind=Pod", crate::inputs::live::CA_EVENTS);
         // The decisions' hints name groups as `events` does.
         let context = hint_context(&groups);
         let listed = cluster
@@ -446,7 +415,7 @@ fn live(
             let youngest = pods.iter().filter_map(|p| p.created).max();
             let state = if !status_found {
                 format!(
-                    "CA's status ConfigMap `{DEFAULT_STATUS_CONFIG_MAP}` is not in `{status_namespace}`: CA is not running there, or has not started"
+                    "CA's status ConfigMap `{status_name}` is not in `{status_namespace}`: CA is not running there, or has not started"
                 )
             } else if let Some(stale) = &stale {
                 stale.clone()
@@ -475,27 +444,16 @@ fn stale_for(
     status_time: &str,
     scan_interval: std::time::Duration,
 ) -> Option<String> {
-    use crate::status::view::{STALE_SCANS, parse_go_time};
-    let written = cm
-        .metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(crate::status::ANNOTATION_LAST_UPDATED))
-        .map_or(status_time, String::as_str);
+    use crate::provider::status::{STALE_SCANS, is_stale, last_written, parse_go_time};
+    let written = last_written(cm.metadata.annotations.as_ref(), status_time);
     let age = (k8s_openapi::jiff::Timestamp::now() - parse_go_time(written)?).get_seconds();
-    let limit = scan_interval.as_secs() * u64::from(STALE_SCANS);
-    (u64::try_from(age).unwrap_or(0) > limit).then(|| {
+    is_stale(age, scan_interval).then(|| {
         format!(
             "CA's status is stale: not written for {}, more than {STALE_SCANS} scan intervals ({}s each): CA is stuck or gone, and decides nothing",
             render::age(age),
             scan_interval.as_secs()
         )
     })
-}
-
-/// A flag of CA's Deployment (`--namespace`: where CA writes its status).
-pub(crate) fn deployment_flag(deployment: Option<&Deployment>, name: &str) -> Option<String> {
-    crate::provider::deployment::ca_deployment(deployment?)?.flag(name)
 }
 
 /// The groups as the hints of CA's decisions name them: size, max, the template's resources.
@@ -517,63 +475,6 @@ fn hint_context(groups: &[GroupInput]) -> crate::provider::events::HintContext {
             })
             .collect(),
     }
-}
-
-/// Controllers read once each: ReplicaSet → Deployment, Job → CronJob.
-#[derive(Default)]
-pub(crate) struct OwnerCache {
-    parents: HashMap<(String, String, String), Option<(String, String)>>,
-}
-
-impl OwnerCache {
-    /// The pod, then its controller, then that one's (ReplicaSet → Deployment, Job → CronJob).
-    pub(crate) async fn chain(&mut self, cluster: &Cluster, pod: &Pod) -> Vec<Owner> {
-        let namespace = pod.metadata.namespace.clone().unwrap_or_default();
-        let own = |kind: &str, name: &str| Owner {
-            kind: kind.to_owned(),
-            namespace: namespace.clone(),
-            name: name.to_owned(),
-        };
-        let mut chain = vec![own("Pod", pod.metadata.name.as_deref().unwrap_or_default())];
-        let Some((kind, name)) = controller(&pod.metadata) else {
-            return chain;
-        };
-        chain.push(own(&kind, &name));
-        if kind == "ReplicaSet" || kind == "Job" {
-            let key = (namespace.clone(), kind.clone(), name.clone());
-            if !self.parents.contains_key(&key) {
-                let parent = parent_of(cluster, &namespace, &kind, &name).await;
-                self.parents.insert(key.clone(), parent);
-            }
-            if let Some(Some((pk, pn))) = self.parents.get(&key) {
-                chain.push(own(pk, pn));
-            }
-        }
-        chain
-    }
-}
-
-/// The controller of a ReplicaSet or a Job (none when it cannot be read).
-async fn parent_of(
-    cluster: &Cluster,
-    namespace: &str,
-    kind: &str,
-    name: &str,
-) -> Option<(String, String)> {
-    let meta = if kind == "ReplicaSet" {
-        let api: Api<ReplicaSet> = Api::namespaced(cluster.client.clone(), namespace);
-        read_with_retries(|| api.get_opt(name))
-            .await
-            .ok()??
-            .metadata
-    } else {
-        let api: Api<Job> = Api::namespaced(cluster.client.clone(), namespace);
-        read_with_retries(|| api.get_opt(name))
-            .await
-            .ok()??
-            .metadata
-    };
-    controller(&meta)
 }
 
 // ---------------------------------------------------------------------------------------------

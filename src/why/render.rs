@@ -13,12 +13,7 @@ pub struct Report {
 }
 
 /// A workload owning pending pods (Deployment, StatefulSet, Job, CronJob, ReplicaSet, or a bare Pod).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Owner {
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
-}
+pub use crate::inputs::owners::Owner;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OwnerReport {

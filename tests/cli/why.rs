@@ -524,3 +524,37 @@ fn cas_status_gives_targets_backoffs_and_says_when_it_is_stale() {
         "{state}"
     );
 }
+
+/// Where `why` reads CA's status is where `status` and `events` read it: the Deployment's
+/// `--namespace` and `--status-config-map-name` (one rule, `provider::deployment`).
+#[test]
+fn cas_status_is_read_where_the_deployments_flags_say() {
+    let deployment = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "cluster-autoscaler", "namespace": "default"},
+        "spec": {"selector": {"matchLabels": {"app": "ca"}}, "template": {"metadata": {"labels": {"app": "ca"}}, "spec": {"containers": [{
+            "name": "cluster-autoscaler", "image": "registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1",
+            "command": ["./cluster-autoscaler", "--cloud-provider=kwok", "--namespace=default", "--status-config-map-name", "ca-status"]}]}}},
+    });
+    let mut status = ca_status(2);
+    status["metadata"]["name"] = json!("ca-status");
+    status["metadata"]["namespace"] = json!("default");
+    let pod = pending_pod(
+        "p",
+        None,
+        json!({"cpu": "1"}),
+        json!({"tolerations": tolerations()}),
+    );
+    let c = FakeCluster::new(
+        [example_seed(), vec![pod, deployment, status]].concat(),
+        Faults::default(),
+    );
+    let run = c.run("why", &["-o", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = run.json();
+    let p = owner(&report, "Pod", "p");
+    let state = p["ca"]["state"].as_str().unwrap();
+    assert!(!state.contains("is not in"), "{state}");
+    let max = reasons(p, "general", "max");
+    assert_eq!(max[0]["target"].as_i64(), Some(50), "{p:#}");
+}
