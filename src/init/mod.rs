@@ -342,7 +342,7 @@ async fn write(
         }
         (None, None, false, None) => Destination::Stdout(OutputFormat::Yaml),
     };
-    crate::validate::report::render_text_to_stderr(&analysis, ui)?;
+    crate::lint::report::render_text_to_stderr(&analysis, ui)?;
     let written = match destination {
         Destination::Stdout(format) => {
             write_stdout(out, &generated, format)?;
@@ -735,7 +735,7 @@ fn check(
         .filter(|d| d.severity == Severity::Error)
         .count();
     if !analysis.verdict.starts || errors > 0 {
-        crate::validate::report::render_text_to_stderr(&analysis, ui)?;
+        crate::lint::report::render_text_to_stderr(&analysis, ui)?;
         return Err(match templates_file {
             Some(file) => Error::new(
                 ErrorKind::Findings,

@@ -1,12 +1,14 @@
 //! The rule catalog and the diagnostics model (pure data; rules live in the submodules).
 //!
 //! A rule is data: a stable id users script against, a default severity, a one-line summary
-//! and a remediation. Checks produce `Diagnostic`s; printing them is `validate::report`'s job.
+//! and a remediation. Checks produce `Diagnostic`s; printing them is `report`'s (which `validate` prints
+//! on stdout, and `init`, `scale` and `why` on stderr before they refuse).
 
 pub(crate) mod analysis;
 mod cluster_rules;
 mod config_rules;
 pub(crate) mod given;
+pub(crate) mod report;
 mod template_rules;
 
 pub(crate) use analysis::analyze;

@@ -7,6 +7,7 @@ pub(crate) mod api_validation;
 pub(crate) mod config;
 pub mod decision;
 pub(crate) mod deployment;
+pub(crate) mod event_view;
 pub(crate) mod events;
 pub(crate) mod go_yaml;
 pub(crate) mod names;

@@ -89,7 +89,7 @@ pub fn run(
             }
         };
         if !analysis.verdict.starts {
-            crate::validate::report::render_text_to_stderr(&analysis, ui)?;
+            crate::lint::report::render_text_to_stderr(&analysis, ui)?;
             return Err(Error::new(
                 crate::error::ErrorKind::Findings,
                 "CA would not start with this configuration, so it has no node groups to scale",

@@ -1,12 +1,11 @@
 //! `validate`: analyses what CA reads (read by `inputs`) and reports what it finds.
 
 pub mod options;
-pub mod report;
 
 use crate::cluster::{ConnectOptions, runtime};
 use crate::error::{Result, exit};
 use crate::inputs::{self, GivenFiles};
-use crate::lint::{self, Diagnostic, Severity, analysis::Analysis};
+use crate::lint::{self, Diagnostic, Severity, analysis::Analysis, report};
 use crate::output::{OutputFormat, Ui};
 use crate::provider::CaVersion;
 use options::ValidateOptions;

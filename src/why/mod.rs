@@ -8,11 +8,11 @@ pub mod render;
 use crate::cluster::ConnectOptions;
 use crate::cluster::{self, read_with_retries};
 use crate::error::{Error, ErrorKind, Result, exit};
-use crate::events::view::EventView;
 use crate::lint::{self, analysis::Analysis};
 use crate::output::OutputFormat;
 use crate::output::Ui;
 use crate::provider::deployment::ca_deployment;
+use crate::provider::event_view::EventView;
 use crate::provider::nodegroups::prepare_template;
 use crate::provider::nodes::kwok_node;
 use crate::provider::pods::pending_pod;
@@ -153,7 +153,7 @@ fn refuse_broken(analysis: &Analysis, ui: &Ui) -> Result<()> {
     if analysis.verdict.starts {
         return Ok(());
     }
-    crate::validate::report::render_text_to_stderr(analysis, ui)?;
+    crate::lint::report::render_text_to_stderr(analysis, ui)?;
     Err(Error::new(
         ErrorKind::Findings,
         "CA would not start with this configuration: it has no node groups, and scales nothing",

@@ -1,7 +1,7 @@
 //! `why`'s report (the JSON/YAML schema) and its text rendering (pure: data in, text out).
 
 use super::model::GroupAnswer;
-use crate::events::view::EventView;
+use crate::provider::event_view::EventView;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
