@@ -12,6 +12,8 @@
 
 use crate::yaml::{Document, Node, Reader, Resolved, Value, YamlError};
 
+mod bom;
+
 /// A syntax error of Go's `encoding/json` scanner: its message and `Offset` (bytes read,
 /// the offending one included).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -625,6 +627,25 @@ impl GoYamlError {
 /// finished root is followed by more, go-yaml stops reading), a tab after a key's colon as a
 /// space, and refusals in go-yaml's words.
 pub fn read_first_document(
+    reader: &mut Reader,
+    chunk: &str,
+    first_line: u32,
+) -> Result<Vec<Document>, GoYamlError> {
+    // A BOM past the first character: the front end reads the text as go-yaml's scanner does.
+    let Some(view) = bom::bom_view(chunk) else {
+        return read_first_document_of(reader, chunk, first_line);
+    };
+    match read_first_document_of(reader, &view.text, first_line) {
+        Ok(docs) => Ok(view.restore(docs)),
+        Err(mut e) => {
+            e.text = view.restore_text(&e.text);
+            e.error.message = view.restore_text(&e.error.message);
+            Err(e)
+        }
+    }
+}
+
+fn read_first_document_of(
     reader: &mut Reader,
     chunk: &str,
     first_line: u32,
