@@ -479,8 +479,7 @@ impl Scanner {
                 self.scan_flow_scalar(c == '\'')?;
             }
             _ => {
-                let indicator = self.is_blankz_at(self.pos)
-                    || "-?:,[]{}#&*!|>'\"%@`".contains(c);
+                let indicator = self.is_blankz_at(self.pos) || "-?:,[]{}#&*!|>'\"%@`".contains(c);
                 let plain = !indicator
                     || (c == '-' && !self.is_blank_at(self.pos + 1))
                     || (!flow && (c == '?' || c == ':') && !self.is_blankz_at(self.pos + 1));
@@ -750,7 +749,9 @@ mod tests {
     use super::*;
 
     fn view(text: &str) -> String {
-        bom_view(text).map(|v| v.text).unwrap_or_else(|| text.to_owned())
+        bom_view(text)
+            .map(|v| v.text)
+            .unwrap_or_else(|| text.to_owned())
     }
 
     #[test]
