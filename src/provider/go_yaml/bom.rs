@@ -395,7 +395,6 @@ impl Scanner {
             return Err(Stop);
         }
         let c = self.c();
-        let next = self.at(self.pos + 1);
         let flow = self.flow_level > 0;
         if self.col == 0 && c == '%' {
             // A directive: its line, as far as where the next token may start.
@@ -486,7 +485,6 @@ impl Scanner {
                 if !plain {
                     return Err(Stop);
                 }
-                let _ = next;
                 self.save_simple_key();
                 self.simple_key_allowed = false;
                 self.scan_plain_scalar()?;
@@ -534,7 +532,7 @@ impl Scanner {
 
     fn scan_tag(&mut self) -> Result<(), Stop> {
         // The handle and suffix: URI characters, up to a blank (or a flow entry).
-        while !self.is_blankz_at(self.pos) && !(self.flow_level > 0 && self.c() == ',') {
+        while !(self.is_blankz_at(self.pos) || (self.flow_level > 0 && self.c() == ',')) {
             self.skip();
             self.cache(1);
         }
@@ -637,7 +635,6 @@ impl Scanner {
             if self.at_document_indicator() || self.pos >= self.chars.len() {
                 return Err(Stop);
             }
-            let mut leading_blanks = false;
             while !self.is_blankz_at(self.pos) {
                 let (c, next) = (self.c(), self.at(self.pos + 1));
                 if single && c == '\'' && next == '\'' {
@@ -649,7 +646,6 @@ impl Scanner {
                     self.cache(3);
                     self.skip();
                     self.skip_line();
-                    leading_blanks = true;
                     break;
                 } else if !single && c == '\\' {
                     let code_length = match next {
@@ -678,7 +674,6 @@ impl Scanner {
                 }
                 self.cache(2);
             }
-            let _ = leading_blanks;
             self.cache(1);
             if (single && self.c() == '\'') || (!single && self.c() == '"') {
                 break;
