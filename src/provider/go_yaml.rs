@@ -733,6 +733,14 @@ fn read_until_refusal(
             return Ok((docs, end));
         }
     }
+    // A flow collection left open after a finished flow root: go-yaml's parser ends the first
+    // document before it and never sees it unclosed.
+    if error.message.contains("unclosed bracket")
+        && let Some(end) = bom::unread_unclosed_flow_collection(chunk)
+        && let Ok(docs) = super::tabs::parse(reader, &chunk[..end], first_line)
+    {
+        return Ok((docs, end));
+    }
     // A `...` line ends the first document: go-yaml reads nothing after it.
     let mut start = 0;
     for (index, line) in chunk.split_inclusive('\n').enumerate() {

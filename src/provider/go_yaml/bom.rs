@@ -143,40 +143,36 @@ fn restore_node(node: &Node, stand_in: char, done: &mut HashMap<*const Value, Rc
 /// The character indexes (in `chunk[start..]`, after the stream's BOM) of the line starts
 /// whose first character go-yaml's scanner skips.
 fn skipped_line_starts(chunk: &str, start: usize) -> Vec<usize> {
-    let body = &chunk[start..];
-    let chars: Vec<char> = body.chars().collect();
-    // The byte (in `chunk`) where each character ends.
-    let mut ends = Vec::with_capacity(chars.len());
-    let mut at = start;
-    for c in &chars {
-        at += c.len_utf8();
-        ends.push(at);
-    }
-    let mut scanner = Scanner {
-        chars,
-        ends,
-        len: chunk.len(),
-        pos: 0,
-        col: 0,
-        line: 0,
-        flow_level: 0,
-        indent: -1,
-        indents: Vec::new(),
-        simple_key_allowed: true,
-        simple_keys: vec![None],
-        buffer_start: 0,
-        decoded: 0,
-        raw_end: 0,
-        eof: false,
-        nuls: 0,
-        skipped: Vec::new(),
-    };
-    // The first read: `yaml_parser_determine_encoding` reads a raw buffer and the reader
-    // decodes it all (from after the stream's BOM).
-    scanner.raw_end = RAW_BUFFER_SIZE.min(chunk.len());
-    scanner.decode();
+    let mut scanner = Scanner::new(chunk, start);
     while scanner.fetch_next_token() {}
     scanner.skipped
+}
+
+/// Where a flow collection opens that is never closed, when it starts after a finished flow
+/// collection root, outside any block collection: go-yaml's `Unmarshal` reads the first
+/// document only, its parser ends that document there, and an unclosed flow collection is a
+/// parser error (`did not find expected ',' or '}'`) it never reaches; its scanner reads on
+/// without complaint. The byte offset in `chunk`.
+pub(super) fn unread_unclosed_flow_collection(chunk: &str) -> Option<usize> {
+    let start = if chunk.starts_with(BOM) {
+        BOM.len_utf8()
+    } else {
+        0
+    };
+    let mut scanner = Scanner::new(chunk, start);
+    while scanner.fetch_next_token() {}
+    if scanner.pos < scanner.chars.len() || scanner.flow_level == 0 {
+        return None;
+    }
+    let (opened, after_root) = scanner.open_flow_root?;
+    if !after_root {
+        return None;
+    }
+    Some(if opened == 0 {
+        start
+    } else {
+        scanner.ends[opened - 1]
+    })
 }
 
 /// Where go-yaml's scanner stops: the end of the stream, or an error.
@@ -215,9 +211,50 @@ struct Scanner {
     /// NULs the reader appended at the end of the stream.
     nuls: usize,
     skipped: Vec<usize>,
+    /// Flow collections closed outside any block collection.
+    flow_roots: usize,
+    /// The flow collection open outside any block collection: where it starts, and whether
+    /// one such was closed before it.
+    open_flow_root: Option<(usize, bool)>,
 }
 
 impl Scanner {
+    /// The scanner at the start of `chunk`, whose stream BOM (if any) ends at `start`, after
+    /// the reader's first read: `yaml_parser_determine_encoding` reads a raw buffer and the
+    /// reader decodes it all (from after the stream's BOM).
+    fn new(chunk: &str, start: usize) -> Scanner {
+        let chars: Vec<char> = chunk[start..].chars().collect();
+        let mut ends = Vec::with_capacity(chars.len());
+        let mut at = start;
+        for c in &chars {
+            at += c.len_utf8();
+            ends.push(at);
+        }
+        let mut scanner = Scanner {
+            chars,
+            ends,
+            len: chunk.len(),
+            pos: 0,
+            col: 0,
+            line: 0,
+            flow_level: 0,
+            indent: -1,
+            indents: Vec::new(),
+            simple_key_allowed: true,
+            simple_keys: vec![None],
+            buffer_start: 0,
+            decoded: 0,
+            raw_end: RAW_BUFFER_SIZE.min(chunk.len()),
+            eof: false,
+            nuls: 0,
+            skipped: Vec::new(),
+            flow_roots: 0,
+            open_flow_root: None,
+        };
+        scanner.decode();
+        scanner
+    }
+
     fn at(&self, i: usize) -> char {
         self.chars.get(i).copied().unwrap_or('\0')
     }
@@ -414,6 +451,9 @@ impl Scanner {
         }
         match c {
             '[' | '{' => {
+                if self.flow_level == 0 && self.indent == -1 {
+                    self.open_flow_root = Some((self.pos, self.flow_roots > 0));
+                }
                 self.save_simple_key();
                 self.flow_level += 1;
                 self.simple_keys.push(None);
@@ -425,6 +465,9 @@ impl Scanner {
                 if self.flow_level > 0 {
                     self.flow_level -= 1;
                     self.simple_keys.pop();
+                    if self.flow_level == 0 && self.open_flow_root.take().is_some() {
+                        self.flow_roots += 1;
+                    }
                 }
                 self.simple_key_allowed = false;
                 self.skip();
@@ -799,6 +842,19 @@ mod tests {
         assert_eq!(
             docs[0].root.get("\u{feff}b").and_then(|n| n.scalar_text()),
             Some("2")
+        );
+    }
+
+    #[test]
+    fn an_unclosed_flow_collection_after_a_flow_root_is_not_read() {
+        let text = "{\"a\": 1}\n{\"b\": yes\n";
+        assert_eq!(unread_unclosed_flow_collection(text), Some(9));
+        // Inside the first document, or with nothing before it, go-yaml's parser reads it.
+        assert_eq!(unread_unclosed_flow_collection("a: {b: 1\n"), None);
+        assert_eq!(unread_unclosed_flow_collection("{\"b\": yes\n"), None);
+        assert_eq!(
+            unread_unclosed_flow_collection("{\"a\": 1}\n{\"b\": 2}\n"),
+            None
         );
     }
 }
