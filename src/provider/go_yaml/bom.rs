@@ -1,4 +1,4 @@
-//! go-yaml's reading of byte-order marks past the first character, as a rewrite of the text the YAML front end reads (pure).
+//! go-yaml's reading of byte-order marks past the first character, as a rewrite of the text the YAML front end reads, from a port of its scanner's control flow (pure).
 //!
 //! From yaml.v2's source (the same in gopkg.in/yaml.v2 2.4.0, sigs.k8s.io/yaml's goyaml.v2
 //! fork and go.yaml.in/yaml/v2 2.4.3, so in every CA module set):
@@ -23,6 +23,9 @@
 //!   starts; each becomes a space in the text the front end reads (a line break: the lines
 //!   join, as go-yaml counts them). Where go-yaml's scanner would stop with an error, the port
 //!   stops too: the front end refuses the text there as well.
+//!
+//! The same port tells where a flow collection left open starts after a finished flow root
+//! ([`unread_unclosed_flow_collection`]): go-yaml's parser ends the first document there.
 
 use crate::yaml::{Document, Node, Value};
 use std::collections::HashMap;
