@@ -972,15 +972,18 @@ fn go_yaml_words(error: &YamlError, chunk: &str, first_line: u32) -> String {
             GoYamlStage::Parser(line + 1),
         )
     } else if message.contains("unclosed bracket '{'") {
-        // libyaml complains at the token after the last entry, on the next line.
+        // libyaml complains at the token after the last entry (found by a port of go-yaml's
+        // scanner; else: on the next line).
+        let at = bom::unclosed_flow_error_line(chunk).map_or(line + 1, |l| l + 1);
         (
             "did not find expected ',' or '}'".to_owned(),
-            GoYamlStage::Parser(line + 1),
+            GoYamlStage::Parser(at),
         )
     } else if message.contains("unclosed bracket '['") {
+        let at = bom::unclosed_flow_error_line(chunk).map_or(line + 1, |l| l + 1);
         (
             "did not find expected ',' or ']'".to_owned(),
-            GoYamlStage::Parser(line + 1),
+            GoYamlStage::Parser(at),
         )
     } else if message.contains("simple key expected ':'") {
         (

@@ -178,6 +178,77 @@ pub(super) fn unread_unclosed_flow_collection(chunk: &str) -> Option<usize> {
     })
 }
 
+/// The line (from 0) where go-yaml's parser gives up on a flow collection the stream leaves
+/// open (`did not find expected ',' or '}'`): the first token after a complete entry of the
+/// outermost unclosed collection that is neither `,` nor its closing bracket, the end of the
+/// stream included (on a new line unless at a line's start). `None` when go-yaml's scanner
+/// stops before the end, or no collection is left open.
+pub(super) fn unclosed_flow_error_line(chunk: &str) -> Option<usize> {
+    let start = if chunk.starts_with(BOM) {
+        BOM.len_utf8()
+    } else {
+        0
+    };
+    let mut scanner = Scanner::new(chunk, start);
+    while scanner.fetch_next_token() {}
+    let tokens = &scanner.tokens;
+    if tokens.last()?.0 != Token::StreamEnd || scanner.flow_level == 0 {
+        return None;
+    }
+    // The outermost collection opened and never closed.
+    let mut depth = 0usize;
+    let mut outermost = None;
+    for (i, (token, _)) in tokens.iter().enumerate() {
+        match token {
+            Token::Open => {
+                if depth == 0 {
+                    outermost = Some(i);
+                }
+                depth += 1;
+            }
+            Token::Close => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    match flow_collection(tokens, outermost?) {
+        Err(at) => Some(tokens[at].1),
+        Ok(_) => None,
+    }
+}
+
+/// Parses the flow collection opening at `tokens[i]`: the index after it, or the index of the
+/// token the parser refuses.
+fn flow_collection(tokens: &[(Token, usize)], mut i: usize) -> Result<usize, usize> {
+    i += 1;
+    loop {
+        if tokens.get(i).map(|t| t.0) == Some(Token::Close) {
+            return Ok(i + 1);
+        }
+        i = flow_node(tokens, i)?;
+        if tokens.get(i).map(|t| t.0) == Some(Token::Value) {
+            i = flow_node(tokens, i + 1)?;
+        }
+        match tokens.get(i).map(|t| t.0) {
+            Some(Token::Close) => return Ok(i + 1),
+            Some(Token::Entry) => i += 1,
+            Some(_) => return Err(i),
+            None => return Err(i.saturating_sub(1)),
+        }
+    }
+}
+
+/// A node (possibly empty) at `tokens[i]`: the index after it.
+fn flow_node(tokens: &[(Token, usize)], mut i: usize) -> Result<usize, usize> {
+    while tokens.get(i).map(|t| t.0) == Some(Token::Property) {
+        i += 1;
+    }
+    match tokens.get(i).map(|t| t.0) {
+        Some(Token::Node) => Ok(i + 1),
+        Some(Token::Open) => flow_collection(tokens, i),
+        _ => Ok(i),
+    }
+}
+
 /// Where go-yaml's scanner stops: the end of the stream, or an error.
 struct Stop;
 
@@ -219,6 +290,23 @@ struct Scanner {
     /// The flow collection open outside any block collection: where it starts, and whether
     /// one such was closed before it.
     open_flow_root: Option<(usize, bool)>,
+    /// The tokens fetched, each with its line (from 0).
+    tokens: Vec<(Token, usize)>,
+}
+
+/// The tokens that matter to where go-yaml's parser gives up on an unclosed flow collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Open,
+    Close,
+    Entry,
+    Value,
+    /// An anchor or a tag.
+    Property,
+    /// A scalar or an alias.
+    Node,
+    StreamEnd,
+    Other,
 }
 
 impl Scanner {
@@ -253,6 +341,7 @@ impl Scanner {
             skipped: Vec::new(),
             flow_roots: 0,
             open_flow_root: None,
+            tokens: Vec::new(),
         };
         scanner.decode();
         scanner
@@ -432,10 +521,26 @@ impl Scanner {
         self.unroll_indent(self.col as isize);
         self.cache(4);
         if self.pos >= self.chars.len() {
+            // STREAM-END, on a new line unless at a line's start (fetch_stream_end).
+            let line = self.line + usize::from(self.col != 0);
+            self.tokens.push((Token::StreamEnd, line));
             return Err(Stop);
         }
         let c = self.c();
         let flow = self.flow_level > 0;
+        let blankz_next = self.is_blankz_at(self.pos + 1);
+        let token = match c {
+            _ if (self.col == 0 && c == '%') || self.at_document_indicator() => Token::Other,
+            '[' | '{' => Token::Open,
+            ']' | '}' => Token::Close,
+            ',' => Token::Entry,
+            '-' if blankz_next => Token::Other,
+            '?' if flow || blankz_next => Token::Other,
+            ':' if flow || blankz_next => Token::Value,
+            '&' | '!' => Token::Property,
+            _ => Token::Node,
+        };
+        self.tokens.push((token, self.line));
         if self.col == 0 && c == '%' {
             // A directive: its line, as far as where the next token may start.
             while !self.is_breakz_at(self.pos) {
@@ -859,5 +964,17 @@ mod tests {
             unread_unclosed_flow_collection("{\"a\": 1}\n{\"b\": 2}\n"),
             None
         );
+    }
+
+    #[test]
+    fn an_unclosed_flow_collection_fails_at_the_token_after_its_last_entry() {
+        assert_eq!(
+            unclosed_flow_error_line("---\n{\"a\": Pod\n{\"a\": Pod"),
+            Some(2)
+        );
+        // The end of the stream, on a new line unless at a line's start.
+        assert_eq!(unclosed_flow_error_line("{\"a\": []\n\n"), Some(2));
+        assert_eq!(unclosed_flow_error_line("{\"a\": [x, y]"), Some(1));
+        assert_eq!(unclosed_flow_error_line("{\"a\": 1}\n"), None);
     }
 }
