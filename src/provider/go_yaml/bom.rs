@@ -25,7 +25,8 @@
 //!   stops too: the front end refuses the text there as well.
 //!
 //! The same port tells where a flow collection left open starts after a finished flow root
-//! ([`unread_unclosed_flow_collection`]): go-yaml's parser ends the first document there.
+//! ([`unread_unclosed_flow_collection`]): go-yaml's parser ends the first document there; and
+//! on which line go-yaml's parser gives up on an unclosed one ([`unclosed_flow_error_line`]).
 
 use crate::yaml::{Document, Node, Value};
 use std::collections::HashMap;
