@@ -971,20 +971,26 @@ fn go_yaml_words(error: &YamlError, chunk: &str, first_line: u32) -> String {
             "did not find expected key".to_owned(),
             GoYamlStage::Parser(line + 1),
         )
-    } else if message.contains("unclosed bracket '{'") {
+    } else if message.contains("unclosed bracket") {
         // libyaml complains at the token after the last entry (found by a port of go-yaml's
-        // scanner; else: on the next line).
-        let at = bom::unclosed_flow_error_line(chunk).map_or(line + 1, |l| l + 1);
-        (
-            "did not find expected ',' or '}'".to_owned(),
-            GoYamlStage::Parser(at),
-        )
-    } else if message.contains("unclosed bracket '['") {
-        let at = bom::unclosed_flow_error_line(chunk).map_or(line + 1, |l| l + 1);
-        (
-            "did not find expected ',' or ']'".to_owned(),
-            GoYamlStage::Parser(at),
-        )
+        // scanner; else: on the next line), unless an alias to no anchor came first.
+        let close = if message.contains("'['") { ']' } else { '}' };
+        match bom::unclosed_flow_error_line(chunk) {
+            Some(bom::UnclosedFlow::UnknownAnchor(name)) => (
+                format!("unknown anchor '{name}' referenced"),
+                GoYamlStage::NoLine,
+            ),
+            found => {
+                let at = match found {
+                    Some(bom::UnclosedFlow::Line(l)) => l + 1,
+                    _ => line + 1,
+                };
+                (
+                    format!("did not find expected ',' or '{close}'"),
+                    GoYamlStage::Parser(at),
+                )
+            }
+        }
     } else if message.contains("simple key expected ':'") {
         (
             "could not find expected ':'".to_owned(),

@@ -184,7 +184,7 @@ pub(super) fn unread_unclosed_flow_collection(chunk: &str) -> Option<usize> {
 /// outermost unclosed collection that is neither `,` nor its closing bracket, the end of the
 /// stream included (on a new line unless at a line's start). `None` when go-yaml's scanner
 /// stops before the end, or no collection is left open.
-pub(super) fn unclosed_flow_error_line(chunk: &str) -> Option<usize> {
+pub(super) fn unclosed_flow_error_line(chunk: &str) -> Option<UnclosedFlow> {
     let start = if chunk.starts_with(BOM) {
         BOM.len_utf8()
     } else {
@@ -212,9 +212,30 @@ pub(super) fn unclosed_flow_error_line(chunk: &str) -> Option<usize> {
         }
     }
     match flow_collection(tokens, outermost?) {
-        Err(at) => Some(tokens[at].1),
+        Err(at) => {
+            // go-yaml composes each node as its parser reads it: an alias to no anchor before
+            // the refused token is refused first (`unknown anchor 'x' referenced`, no line).
+            let mut defined = std::collections::HashSet::new();
+            for (_, alias, name) in scanner.anchors.iter().take_while(|a| a.0 < at) {
+                if !alias {
+                    defined.insert(name.as_str());
+                } else if !defined.contains(name.as_str()) {
+                    return Some(UnclosedFlow::UnknownAnchor(name.clone()));
+                }
+            }
+            Some(UnclosedFlow::Line(tokens[at].1))
+        }
         Ok(_) => None,
     }
+}
+
+/// Why go-yaml's parser stops on a flow collection the stream leaves open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum UnclosedFlow {
+    /// `did not find expected ',' or '}'`, at this line (from 0).
+    Line(usize),
+    /// An alias to no anchor, read before: `unknown anchor 'x' referenced`.
+    UnknownAnchor(String),
 }
 
 /// Parses the flow collection opening at `tokens[i]`: the index after it, or the index of the
@@ -293,6 +314,8 @@ struct Scanner {
     open_flow_root: Option<(usize, bool)>,
     /// The tokens fetched, each with its line (from 0).
     tokens: Vec<(Token, usize)>,
+    /// Anchors and aliases: the token, whether an alias, the name.
+    anchors: Vec<(usize, bool, String)>,
 }
 
 /// The tokens that matter to where go-yaml's parser gives up on an unclosed flow collection.
@@ -343,6 +366,7 @@ impl Scanner {
             flow_roots: 0,
             open_flow_root: None,
             tokens: Vec::new(),
+            anchors: Vec::new(),
         };
         scanner.decode();
         scanner
@@ -612,7 +636,11 @@ impl Scanner {
             '*' | '&' => {
                 self.save_simple_key();
                 self.simple_key_allowed = false;
+                let token = self.tokens.len() - 1;
+                let start = self.pos + 1;
                 self.scan_anchor()?;
+                let name: String = self.chars[start..self.pos].iter().collect();
+                self.anchors.push((token, c == '*', name));
             }
             '!' => {
                 self.save_simple_key();
@@ -969,13 +997,20 @@ mod tests {
 
     #[test]
     fn an_unclosed_flow_collection_fails_at_the_token_after_its_last_entry() {
+        use UnclosedFlow::*;
         assert_eq!(
             unclosed_flow_error_line("---\n{\"a\": Pod\n{\"a\": Pod"),
-            Some(2)
+            Some(Line(2))
         );
         // The end of the stream, on a new line unless at a line's start.
-        assert_eq!(unclosed_flow_error_line("{\"a\": []\n\n"), Some(2));
-        assert_eq!(unclosed_flow_error_line("{\"a\": [x, y]"), Some(1));
+        assert_eq!(unclosed_flow_error_line("{\"a\": []\n\n"), Some(Line(2)));
+        assert_eq!(unclosed_flow_error_line("{\"a\": [x, y]"), Some(Line(1)));
         assert_eq!(unclosed_flow_error_line("{\"a\": 1}\n"), None);
+        // An alias to no anchor is composed first.
+        assert_eq!(
+            unclosed_flow_error_line("{\"a\": *x\n"),
+            Some(UnknownAnchor("x".to_owned()))
+        );
+        assert_eq!(unclosed_flow_error_line("{a: &x 1, b: *x\n"), Some(Line(1)));
     }
 }
