@@ -12,6 +12,8 @@
 
 use crate::yaml::{Document, Node, Reader, Resolved, Value, YamlError};
 
+mod bom;
+
 /// A syntax error of Go's `encoding/json` scanner: its message and `Offset` (bytes read,
 /// the offending one included).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -629,6 +631,25 @@ pub fn read_first_document(
     chunk: &str,
     first_line: u32,
 ) -> Result<Vec<Document>, GoYamlError> {
+    // A BOM past the first character: the front end reads the text as go-yaml's scanner does.
+    let Some(view) = bom::bom_view(chunk) else {
+        return read_first_document_of(reader, chunk, first_line);
+    };
+    match read_first_document_of(reader, &view.text, first_line) {
+        Ok(docs) => Ok(view.restore(docs)),
+        Err(mut e) => {
+            e.text = view.restore_text(&e.text);
+            e.error.message = view.restore_text(&e.error.message);
+            Err(e)
+        }
+    }
+}
+
+fn read_first_document_of(
+    reader: &mut Reader,
+    chunk: &str,
+    first_line: u32,
+) -> Result<Vec<Document>, GoYamlError> {
     if let Some(refusal) = leading_document_end(chunk, first_line) {
         return Err(refusal);
     }
@@ -711,6 +732,14 @@ fn read_until_refusal(
         if let Ok(docs) = super::tabs::parse(reader, &chunk[..end], first_line) {
             return Ok((docs, end));
         }
+    }
+    // A flow collection left open after a finished flow root: go-yaml's parser ends the first
+    // document before it and never sees it unclosed.
+    if error.message.contains("unclosed bracket")
+        && let Some(end) = bom::unread_unclosed_flow_collection(chunk)
+        && let Ok(docs) = super::tabs::parse(reader, &chunk[..end], first_line)
+    {
+        return Ok((docs, end));
     }
     // A `...` line ends the first document: go-yaml reads nothing after it.
     let mut start = 0;
@@ -942,17 +971,26 @@ fn go_yaml_words(error: &YamlError, chunk: &str, first_line: u32) -> String {
             "did not find expected key".to_owned(),
             GoYamlStage::Parser(line + 1),
         )
-    } else if message.contains("unclosed bracket '{'") {
-        // libyaml complains at the token after the last entry, on the next line.
-        (
-            "did not find expected ',' or '}'".to_owned(),
-            GoYamlStage::Parser(line + 1),
-        )
-    } else if message.contains("unclosed bracket '['") {
-        (
-            "did not find expected ',' or ']'".to_owned(),
-            GoYamlStage::Parser(line + 1),
-        )
+    } else if message.contains("unclosed bracket") {
+        // libyaml complains at the token after the last entry (found by a port of go-yaml's
+        // scanner; else: on the next line), unless an alias to no anchor came first.
+        let close = if message.contains("'['") { ']' } else { '}' };
+        match bom::unclosed_flow_error_line(chunk) {
+            Some(bom::UnclosedFlow::UnknownAnchor(name)) => (
+                format!("unknown anchor '{name}' referenced"),
+                GoYamlStage::NoLine,
+            ),
+            found => {
+                let at = match found {
+                    Some(bom::UnclosedFlow::Line(l)) => l + 1,
+                    _ => line + 1,
+                };
+                (
+                    format!("did not find expected ',' or '{close}'"),
+                    GoYamlStage::Parser(at),
+                )
+            }
+        }
     } else if message.contains("simple key expected ':'") {
         (
             "could not find expected ':'".to_owned(),

@@ -386,9 +386,9 @@ fn differential(minor: &str, seed: u64) {
     // A ratchet: the disagreements left (see the README's figures and buckets.py for their
     // kinds) may only go down. Lower it as they are fixed.
     let known = match minor {
-        "1.29" => 57,
-        "1.33" => 56,
-        _ => 41,
+        "1.29" => 1,
+        "1.33" => 2,
+        _ => 1,
     };
     assert!(
         disagreements.len() <= known,
@@ -561,4 +561,72 @@ fn decode_oracle_agrees_with_validate_on_the_decoding_fixtures() {
         disagreements.len()
     );
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
+
+/// A doubled leading BOM in texts longer than go-yaml's first read (512 bytes): its scanner
+/// skips the first character of line starts only while the decoded buffer still starts with
+/// the BOM, until the reader refills it. Line starts are swept across the refill, in block and
+/// flow context, after plain, quoted and block scalars; the provider model must agree with
+/// the oracle on every one, in every CA version.
+#[test]
+#[ignore = "needs the Go decoding oracle: tests/decode-oracle/build.sh; run with -- --ignored decode_oracle_"]
+fn decode_oracle_agrees_on_doubled_boms_across_the_buffer_refill() {
+    let tails = [
+        "readNodesFrom: configmap\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\nconfigmap:\n  name: t\n",
+        "readNodesFrom: \"configmap\"\nnodegroups:\n\n  fromNodeLabelKey: kwok-nodegroup\n# c\nconfigmap: {name: t}\n",
+        "readNodesFrom: cluster\nnodes: |\n  text\n\nnodegroups:\n  fromNodeLabelKey: kwok-nodegroup\n",
+        "readNodesFrom: cluster\nnodegroups: {\nfromNodeLabelKey: kwok-nodegroup\n}\n",
+    ];
+    let mut inputs = Vec::new();
+    for tail in tails {
+        for pad in 0..24 {
+            for lines in [40usize, 60, 62, 64] {
+                let mut text = format!("\u{feff}\u{feff}# {}\n", "p".repeat(pad));
+                for i in 0..lines {
+                    text.push_str(&format!("k{i}: v\n"));
+                }
+                text.push_str(tail);
+                inputs.push(Input {
+                    what: "config",
+                    text,
+                });
+            }
+        }
+    }
+    let mut disagreements = Vec::new();
+    let mut outcomes = std::collections::BTreeSet::new();
+    for minor in ["1.29", "1.33", "1.36"] {
+        let version: CaVersion = minor.parse().unwrap();
+        let theirs = oracle_decisions(minor, &inputs);
+        for (input, theirs) in inputs.iter().zip(&theirs) {
+            outcomes.insert(theirs.error.clone());
+            let ours = decision::config(&input.text, version);
+            if &ours != theirs {
+                disagreements.push(format!(
+                    "{minor} {:?}\n  CA: {theirs:?}\n  validate: {ours:?}",
+                    input.text
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "decode oracle, doubled BOMs across the refill: {} inputs x 3 CA versions, {} outcomes, {} disagree",
+        inputs.len(),
+        outcomes.len(),
+        disagreements.len()
+    );
+    assert!(
+        outcomes.len() > 2,
+        "the sweep reaches both sides of the refill: {outcomes:?}"
+    );
+    assert!(
+        disagreements.is_empty(),
+        "{}",
+        disagreements
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }
