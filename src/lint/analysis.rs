@@ -400,6 +400,30 @@ mod tests {
     }
 
     #[test]
+    fn a_group_hands_out_its_template_as_json_on_demand() {
+        let cluster = CONFIG.replace("readNodesFrom: configmap", "readNodesFrom: cluster");
+        let with_status = SINGLE_NODE.to_owned() + "status: {allocatable: {cpu: '2', pods: 110}}\n";
+        let analysis = analyze(&inputs(&cluster, &with_status), CaVersion::LATEST);
+        let template = &analysis.node_group("ng").expect("group ng").template_node;
+        assert_eq!(template.to_json()["metadata"]["name"], "a");
+        assert_eq!(
+            template.json_at(&["status", "allocatable"]),
+            serde_json::json!({"cpu": "2", "pods": 110})
+        );
+        assert_eq!(
+            template.json_at(&["spec", "taints"]),
+            serde_json::Value::Null
+        );
+        let shapes = analysis.group_shapes();
+        assert_eq!(shapes.len(), 1);
+        assert_eq!(shapes[0].cpu, Some(2.0));
+        assert_eq!(shapes[0].labels["kwok-nodegroup"], "ng");
+        // Two analyses of the same text hold equal templates, though not the same nodes.
+        let again = analyze(&inputs(&cluster, &with_status), CaVersion::LATEST);
+        assert_eq!(again, analysis);
+    }
+
+    #[test]
     fn a_config_failure_wins_over_template_failures() {
         let bad = CONFIG.replace("readNodesFrom: configmap", "readNodesFrom: nowhere");
         let analysis = analyze(&inputs(&bad, SINGLE_NODE), CaVersion::LATEST);
