@@ -511,7 +511,9 @@ async fn hint_context(cluster: &Cluster, ca_namespace: Option<&str>, ui: &Ui) ->
     match crate::inputs::live::analyze_config_maps(&config_cluster, &config_map, version).await {
         Ok(analysis) => {
             for group in &analysis.verdict.node_groups {
-                let resources = group.template_node["status"]["allocatable"]
+                let resources = group
+                    .template_node
+                    .json_at(&["status", "allocatable"])
                     .as_object()
                     .map(|a| {
                         a.iter()

@@ -8,6 +8,7 @@ use crate::provider::startup::{ParsedTexts, Startup};
 use crate::provider::templates::{Template, TemplateSet};
 use crate::provider::{CaFailure, CaVersion, taint_string};
 use crate::source::Source;
+use crate::yaml;
 use std::collections::BTreeMap;
 
 /// A node group as shown to users.
@@ -20,10 +21,53 @@ pub struct GroupSummary {
     pub template: String,
     #[serde(skip)]
     pub extra_templates: usize,
-    /// The group's template as JSON, handed out with the group by `provider::startup`: what
-    /// `scale` prepares and copies for a new node, as CA's `IncreaseSize` does.
+    /// The group's template, handed out with the group by `provider::startup`: what `scale`
+    /// prepares and copies for a new node, as CA's `IncreaseSize` does. Its node in the parsed
+    /// tree, not a JSON copy: only the verbs that need it convert it (issue 21).
     #[serde(skip)]
-    pub template_node: serde_json::Value,
+    pub template_node: TemplateNode,
+}
+
+/// A group's template: its node in the parsed templates, shared with the tree (an `Rc`, so
+/// 16 bytes a group), converted to JSON only where a verb needs it.
+///
+/// Why not a JSON copy, as before: with one group per template (grouping by hostname, 10,000
+/// groups) the copies were 3.4x the input, more than the tree itself, for the verbs (`validate`)
+/// that never read them. Why not an index into the tree: the analysis outlives the tree's
+/// owner (`analyze`'s parsed texts), so it has to hold what it hands out; holding the
+/// subtrees keeps alive exactly the templates of CA's groups, and the rest of the tree is
+/// freed when `analyze` returns.
+#[derive(Clone)]
+pub struct TemplateNode(yaml::Node);
+
+impl TemplateNode {
+    /// The whole template as JSON, as `sigs.k8s.io/yaml` hands it to CA.
+    pub fn to_json(&self) -> serde_json::Value {
+        self.0.to_json()
+    }
+
+    /// The JSON under a path of keys (null when absent), without converting the rest.
+    pub fn json_at(&self, keys: &[&str]) -> serde_json::Value {
+        self.0
+            .path(keys)
+            .map_or(serde_json::Value::Null, yaml::Node::to_json)
+    }
+}
+
+impl PartialEq for TemplateNode {
+    /// The same template: the same node, or nodes that convert to the same JSON.
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0.value, &other.0.value) || self.to_json() == other.to_json()
+    }
+}
+
+impl Eq for TemplateNode {}
+
+impl std::fmt::Debug for TemplateNode {
+    /// Where the template starts; the tree itself is too long to print.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("TemplateNode").field(&self.0.pos).finish()
+    }
 }
 
 /// A template CA skips, and why.
@@ -65,13 +109,29 @@ pub struct Analysis {
     pub verdict: CaVerdict,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Vec<Source>,
-    pub group_shapes: Vec<GroupShape>,
 }
 
 impl Analysis {
     /// The node group CA builds under this name, with its template.
     pub fn node_group(&self, name: &str) -> Option<&GroupSummary> {
         self.verdict.node_groups.iter().find(|g| g.name == name)
+    }
+
+    /// What CA's node groups look like to the scheduler, read from their templates when asked
+    /// (the cluster rules' pending pods): a copy of every group's labels, kept for the verbs
+    /// that never look, was 0.8 KB a group.
+    pub fn group_shapes(&self) -> Vec<GroupShape> {
+        self.verdict
+            .node_groups
+            .iter()
+            .map(|group| {
+                let template = Template {
+                    node: &group.template_node.0,
+                    ordinal: 0,
+                };
+                shape(&template, &group.name)
+            })
+            .collect()
     }
 }
 
@@ -128,10 +188,6 @@ pub fn analyze(inputs: &Inputs, version: CaVersion) -> Analysis {
         verdict: verdict(&startup, &groups, &inputs.templates),
         diagnostics,
         sources: inputs.sources.clone(),
-        group_shapes: groups
-            .iter()
-            .map(|(group, template)| shape(template, &group.name))
-            .collect(),
     }
 }
 
@@ -162,7 +218,7 @@ fn verdict(
                 max: g.max,
                 template: template_label(set, g.template, templates),
                 extra_templates: g.ignored_templates.len(),
-                template_node: template.node.to_json(),
+                template_node: TemplateNode(template.node.clone()),
             })
             .collect();
         verdict.skipped = startup
@@ -341,6 +397,30 @@ mod tests {
         let by_annotation = hostname.replace("fromNodeLabelKey", "fromNodeAnnotationKey");
         let by_annotation = analyze(&inputs(&by_annotation, SINGLE_NODE), CaVersion::LATEST);
         assert!(!rules(&by_annotation).contains(&RuleId::GroupingByHostname));
+    }
+
+    #[test]
+    fn a_group_hands_out_its_template_as_json_on_demand() {
+        let cluster = CONFIG.replace("readNodesFrom: configmap", "readNodesFrom: cluster");
+        let with_status = SINGLE_NODE.to_owned() + "status: {allocatable: {cpu: '2', pods: 110}}\n";
+        let analysis = analyze(&inputs(&cluster, &with_status), CaVersion::LATEST);
+        let template = &analysis.node_group("ng").expect("group ng").template_node;
+        assert_eq!(template.to_json()["metadata"]["name"], "a");
+        assert_eq!(
+            template.json_at(&["status", "allocatable"]),
+            serde_json::json!({"cpu": "2", "pods": 110})
+        );
+        assert_eq!(
+            template.json_at(&["spec", "taints"]),
+            serde_json::Value::Null
+        );
+        let shapes = analysis.group_shapes();
+        assert_eq!(shapes.len(), 1);
+        assert_eq!(shapes[0].cpu, Some(2.0));
+        assert_eq!(shapes[0].labels["kwok-nodegroup"], "ng");
+        // Two analyses of the same text hold equal templates, though not the same nodes.
+        let again = analyze(&inputs(&cluster, &with_status), CaVersion::LATEST);
+        assert_eq!(again, analysis);
     }
 
     #[test]

@@ -231,12 +231,12 @@ fn untolerated(
     let Some(pods) = &facts.pending_pods else {
         return;
     };
+    let shapes = analysis.group_shapes();
     for pod in pods {
         if pod.tolerations.iter().any(tolerates_kwok_taint) {
             continue;
         }
-        let fits: Vec<&str> = analysis
-            .group_shapes
+        let fits: Vec<&str> = shapes
             .iter()
             .filter(|shape| {
                 pod.node_selector

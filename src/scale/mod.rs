@@ -495,7 +495,7 @@ impl Scale<'_> {
     }
 
     fn prepared_template(&self, group: &str) -> Option<serde_json::Value> {
-        let template = &self.analysis.node_group(group)?.template_node;
+        let template = &self.analysis.node_group(group)?.template_node.to_json();
         let skip_taint = self
             .analysis
             .verdict

@@ -135,7 +135,8 @@ fn group_inputs(analysis: &Analysis, kwok_nodes: &HashMap<String, i64>) -> Vec<G
         .node_groups
         .iter()
         .filter_map(|group| {
-            let prepared = prepare_template(&group.template_node, &group.name, skip_taint)?;
+            let prepared =
+                prepare_template(&group.template_node.to_json(), &group.name, skip_taint)?;
             let node: Node = serde_json::from_value(prepared).ok()?;
             Some(GroupInput {
                 name: group.name.clone(),
