@@ -693,8 +693,12 @@ pub fn read_json(
     json: &str,
     first_line: u32,
 ) -> Result<Vec<Document>, GoYamlError> {
-    let detabbed = json.replace('\t', " ");
-    read_first_document(reader, &detabbed, first_line)
+    // Copied only when there is a tab to replace: a templates `List` is often one 28 MiB line.
+    if json.contains('\t') {
+        read_first_document(reader, &json.replace('\t', " "), first_line)
+    } else {
+        read_first_document(reader, json, first_line)
+    }
 }
 
 /// The documents go-yaml reads of `chunk`, with how many bytes of it that takes.
