@@ -858,15 +858,32 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
         if chunk_text.contains("\r\n") {
             chunk_text = chunk_text.replace("\r\n", "\n").into();
         }
-        if !chunk_text.is_empty() && !chunk_text.ends_with('\n') {
+        let json = go_yaml::has_json_prefix(&chunk_text);
+        let unterminated = !chunk_text.is_empty() && !chunk_text.ends_with('\n');
+        // JSON reads the same without the last newline (no block scalar can end it), so a
+        // one-line JSON `List` is read in place; only an error is read again as CA's reader
+        // gives it, for the position it reports.
+        if unterminated && !json {
             chunk_text.to_mut().push('\n');
         }
-        let unix = yaml::Chunk {
-            text: &chunk_text,
-            first_line: chunk.first_line,
-        };
-        let json = go_yaml::has_json_prefix(&chunk_text);
-        match read_chunk(&mut reader, unix) {
+        let mut read = read_chunk(
+            &mut reader,
+            yaml::Chunk {
+                text: &chunk_text,
+                first_line: chunk.first_line,
+            },
+        );
+        if unterminated && json && read.is_err() {
+            chunk_text.to_mut().push('\n');
+            read = read_chunk(
+                &mut reader,
+                yaml::Chunk {
+                    text: &chunk_text,
+                    first_line: chunk.first_line,
+                },
+            );
+        }
+        match read {
             Ok(document) => {
                 // Kept only where CA's errors can quote it: a copy of a 28 MiB `List` would
                 // double the memory of a run.
@@ -874,10 +891,12 @@ pub fn read(text: &str) -> Result<Vec<ParsedChunk>, TemplatesError<'static>> {
                 parsed.push(ParsedChunk {
                     first_line: chunk.first_line,
                     document,
-                    text: if quotable {
-                        chunk_text.into_owned()
-                    } else {
+                    text: if !quotable {
                         String::new()
+                    } else if unterminated && json {
+                        format!("{chunk_text}\n")
+                    } else {
+                        chunk_text.into_owned()
                     },
                     json,
                     failure: None,

@@ -243,3 +243,31 @@ fn one_group_per_template_holds_no_copy_of_the_templates() {
         groups[1]
     );
 }
+
+/// The same templates as one line of JSON (what `json.dump` and `kubectl get -o json | jq -c`
+/// write, without a last newline), under 4.5× their size (the tree is as big as block YAML's,
+/// the text smaller; about 3.7× is needed): the line was copied whole to replace tabs it did
+/// not have, and again to add the newline CA's reader adds, 5.5× in all.
+#[test]
+fn one_line_json_templates_are_held_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates.json");
+    let items: Vec<_> = (0..6000).map(node).collect();
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+    let text = serde_json::to_vec(&list).unwrap();
+    assert!(!text.contains(&b'\n'));
+    std::fs::write(&templates, &text).unwrap();
+    let size = text.len() as u64;
+    assert!(size > 8 * 1024 * 1024, "input is {size} bytes");
+    let limit_mib = (9 * size / 2).div_ceil(1024 * 1024);
+    let run = validate_limited_to(dir.path(), &templates, limit_mib);
+    assert_eq!(run.code, 0, "{run:?}");
+    let report = run.json();
+    assert_eq!(report["ca"]["starts"], true, "{}", run.stdout);
+    assert_eq!(
+        report["ca"]["nodeGroups"].as_array().map(Vec::len),
+        Some(10),
+        "{}",
+        run.stdout
+    );
+}
