@@ -415,10 +415,11 @@ fn real_connect_a_bad_token_is_credentials_rejected() {
     assert!(!out.stderr.contains("auth can-i"), "{}", out.stderr);
 }
 
-#[test]
-#[ignore = "needs the real-cluster kit (KWOK_KIT_BIN)"]
-fn real_connect_an_untrusted_certificate_is_named() {
-    let kit = shared();
+/// The kit's kubeconfig with another certificate authority than the one that signed the
+/// server's certificate: a self-signed one of our own (kept in the first directory).
+fn kit_kubeconfig_trusting_another_ca(
+    kit: &RealCluster,
+) -> (tempfile::TempDir, tempfile::TempDir, PathBuf) {
     // Another CA than the one that signed the server's certificate: a self-signed one of our own.
     let other_ca = tempfile::tempdir().unwrap();
     let ca = other_ca.path().join("other-ca.crt");
@@ -456,6 +457,14 @@ fn real_connect_an_untrusted_certificate_is_named() {
             &format!("    certificate-authority: {}", ca.display()),
         )
     });
+    (other_ca, _dir, kubeconfig)
+}
+
+#[test]
+#[ignore = "needs the real-cluster kit (KWOK_KIT_BIN)"]
+fn real_connect_an_untrusted_certificate_is_named() {
+    let kit = shared();
+    let (_ca, _dir, kubeconfig) = kit_kubeconfig_trusting_another_ca(kit);
     let out = status(&kubeconfig, &[], &[]);
     assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stderr.contains("is not trusted"), "{}", out.stderr);
@@ -473,6 +482,29 @@ fn real_connect_an_untrusted_certificate_is_named() {
         !out.stderr.contains("check that the cluster is up"),
         "{}",
         out.stderr
+    );
+}
+
+/// With -v, the real API server's refusal keeps its causes: the TLS library's own words under
+/// the plugin's message (the chain is not flattened to a string).
+#[test]
+#[ignore = "needs the real-cluster kit (KWOK_KIT_BIN)"]
+fn real_connect_v_prints_the_tls_cause_of_an_untrusted_certificate() {
+    let kit = shared();
+    let (_ca, _dir, kubeconfig) = kit_kubeconfig_trusting_another_ca(kit);
+    let out = status(&kubeconfig, &[], &["-v"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    let causes: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("  caused by: "))
+        .collect();
+    assert!(!causes.is_empty(), "{}", out.stderr);
+    assert!(
+        causes
+            .iter()
+            .any(|c| c.to_lowercase().contains("certificate")),
+        "the TLS cause is named: {causes:?}"
     );
 }
 
