@@ -100,7 +100,7 @@ pub struct Cluster {
     /// When `connect` began: the command's deadline counts from here.
     connected_at: tokio::time::Instant,
     /// The Deployment `first_deployment` picked, listed at most once per command.
-    deployment: tokio::sync::OnceCell<Option<k8s_openapi::api::apps::v1::Deployment>>,
+    deployments: tokio::sync::OnceCell<Vec<k8s_openapi::api::apps::v1::Deployment>>,
 }
 
 /// The namespace a command reads in, and why it was chosen (said on stderr). `inputs::connect`
@@ -514,41 +514,36 @@ impl Resolved {
             request_timeout: options.request_timeout,
             per_request_timeout: per_request,
             connected_at: started_at,
-            deployment: tokio::sync::OnceCell::new(),
+            deployments: tokio::sync::OnceCell::new(),
         })
     }
 }
 
 impl Cluster {
-    /// The first Deployment of the cluster that `pick` accepts, from one paged list of all
-    /// Deployments, made at most once per command whoever asks; a failed list is not remembered.
-    /// The first call's `pick` is the one remembered: every caller passes the same one
-    /// (`inputs::live::kwok_ca_deployment`).
-    pub async fn first_deployment(
+    /// Every Deployment of the cluster, from one paged list made at most once per command
+    /// whoever asks (the namespace rule, `validate`'s facts, `scale`'s and `init`'s checks);
+    /// a failed list is not remembered.
+    pub async fn deployments(
         &self,
-        pick: fn(&k8s_openapi::api::apps::v1::Deployment) -> bool,
-    ) -> std::result::Result<Option<&k8s_openapi::api::apps::v1::Deployment>, kube::Error> {
+    ) -> std::result::Result<&[k8s_openapi::api::apps::v1::Deployment], kube::Error> {
         use k8s_openapi::api::apps::v1::Deployment;
-        let found = self
-            .deployment
+        let all = self
+            .deployments
             .get_or_try_init(|| async {
                 let api: kube::Api<Deployment> = kube::Api::all(self.client.clone());
-                let mut found = None;
+                let mut all = Vec::new();
                 list_pages(&api, &kube::api::ListParams::default(), |page| {
-                    if let Page::Items(items) = page {
-                        found = items.into_iter().find(pick);
+                    match page {
+                        Page::Items(items) => all.extend(items),
+                        Page::Restart => all.clear(),
                     }
-                    // The first one found ends the list; a compacted snapshot is an error here.
-                    match found {
-                        Some(_) => ControlFlow::Break(()),
-                        None => ControlFlow::Continue(()),
-                    }
+                    ControlFlow::Continue(())
                 })
                 .await?;
-                Ok::<_, kube::Error>(found)
+                Ok::<_, kube::Error>(all)
             })
             .await?;
-        Ok(found.as_ref())
+        Ok(all)
     }
 
     /// The same connection, reading CA's ConfigMaps from `namespace` (`why`: the pods' namespace
@@ -563,7 +558,7 @@ impl Cluster {
             request_timeout: self.request_timeout,
             per_request_timeout: self.per_request_timeout,
             connected_at: self.connected_at,
-            deployment: self.deployment.clone(),
+            deployments: self.deployments.clone(),
         }
     }
 }

@@ -412,7 +412,9 @@ async fn write(
         }
     };
     let kwok_present = match &cluster {
-        Some(cluster) => kwok_controller_present(cluster, ui).await,
+        Some(cluster) => crate::inputs::live::kwok_controller_evidence(cluster, ui)
+            .await
+            .present(),
         None => None,
     };
     print_next_steps(plan, written.as_deref(), kwok_present, ui);
@@ -907,13 +909,6 @@ async fn apply_to_cluster(
         ui.say(line);
     }
     Ok(())
-}
-
-/// Whether a kwok controller is at work in the cluster, by `validate`'s traces (best effort).
-async fn kwok_controller_present(cluster: &Cluster, ui: &Ui) -> Option<bool> {
-    crate::inputs::live::kwok_controller_evidence(cluster, ui)
-        .await
-        .present()
 }
 
 /// The steps after writing; `kwok_present`: whether the cluster shows a kwok controller at work

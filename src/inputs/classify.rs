@@ -335,7 +335,11 @@ fn only_one(found: &mut Vec<Found>, what: &str) -> Result<Option<Found>> {
 /// provider-config ConfigMap (`KWOK_PROVIDER_CONFIGMAP`), read as CA reads its Deployment
 /// (`provider::deployment::ca_deployment`): `(name, where)`.
 pub fn config_map_from_deployments(files: &[InputFile]) -> Option<(String, String)> {
-    for file in files {
+    // Only a file that can spell `Deployment` is parsed here; `classify` parses them all.
+    for file in files
+        .iter()
+        .filter(|f| yaml::may_read_as(&f.text, "Deployment"))
+    {
         let Ok(docs) = yaml::parse_stream(&file.text) else {
             continue;
         };

@@ -31,9 +31,8 @@ use kube::api::{Api, ListParams};
 pub async fn kwok_ca_deployment(
     cluster: &Cluster,
 ) -> std::result::Result<Option<&Deployment>, kube::Error> {
-    cluster
-        .first_deployment(crate::provider::deployment::runs_kwok_ca)
-        .await
+    let all = cluster.deployments().await?;
+    Ok(all.iter().find(|d| crate::provider::deployment::runs_kwok_ca(d)))
 }
 
 /// The field selector of CA's events: they carry its source component (`events`, `why`).
@@ -232,29 +231,16 @@ pub(crate) fn deployed_ca_version(
         })
 }
 
-/// Every Deployment in the cluster, a page at a time (memory stays flat in a large cluster).
+/// Every Deployment in the cluster (the command's one paged list, `Cluster::deployments`).
 pub(crate) async fn list_deployments(cluster: &Cluster) -> Result<Vec<Deployment>, kube::Error> {
-    let api: Api<Deployment> = Api::all(cluster.client.clone());
-    let mut all = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let mut params = ListParams::default().limit(LIST_PAGE);
-        if let Some(t) = &token {
-            params = params.continue_token(t);
-        }
-        let page = read_with_retries(|| api.list(&params)).await?;
-        all.extend(page.items);
-        token = page.metadata.continue_.filter(|t| !t.is_empty());
-        if token.is_none() {
-            return Ok(all);
-        }
-    }
+    cluster.deployments().await.map(<[Deployment]>::to_vec)
 }
 
 /// Whether a kwok controller is at work in the cluster (`validate`'s traces: its Deployment,
 /// a Ready kwok node, the Stage CRD, a Stage), best effort; `scale` and `init` ask it.
 pub async fn kwok_controller_evidence(cluster: &Cluster, ui: &Ui) -> KwokEvidence {
-    let deployment = list_deployments(cluster)
+    let deployment = cluster
+        .deployments()
         .await
         .ok()
         .map(|items| items.iter().any(is_kwok_controller));

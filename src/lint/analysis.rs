@@ -117,6 +117,17 @@ impl Analysis {
         self.verdict.node_groups.iter().find(|g| g.name == name)
     }
 
+    /// A new node of `group` as CA's `IncreaseSize` makes it: the template prepared (name,
+    /// labels, the kwok taint unless `skip_taint`), for `scale` to create and `why` to fit.
+    pub fn prepared_template(&self, group: &GroupSummary) -> Option<serde_json::Value> {
+        let skip_taint = self.verdict.settings.as_ref().is_some_and(|s| s.skip_taint);
+        crate::provider::nodegroups::prepare_template(
+            &group.template_node.to_json(),
+            &group.name,
+            skip_taint,
+        )
+    }
+
     /// What CA's node groups look like to the scheduler, read from their templates when asked
     /// (the cluster rules' pending pods): a copy of every group's labels, kept for the verbs
     /// that never look, was 0.8 KB a group.

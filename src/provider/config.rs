@@ -299,7 +299,7 @@ fn with_a_document(mut docs: Vec<Document>) -> Vec<Document> {
 
 impl ConfigTextError {
     pub fn ca_failure(&self) -> CaFailure {
-        let prefix = "failed to load kwok provider config: failed to decode kwok config";
+        let prefix = super::config_not_loaded("failed to decode kwok config");
         match self {
             ConfigTextError::Syntax(e) => CaFailure::new(
                 format!("{prefix}: error converting YAML to JSON: {}", e.go_text()),
@@ -651,7 +651,7 @@ impl DecodedConfig<'_> {
         let reject = |check, ca: String, ours: &str| {
             Err(ConfigRejection {
                 check,
-                failure: CaFailure::new(format!("failed to load kwok provider config: {ca}"), ours),
+                failure: CaFailure::new(super::config_not_loaded(&ca), ours),
             })
         };
         if let Some(value) = self.unsupported_value {

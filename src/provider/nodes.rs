@@ -79,8 +79,8 @@ pub struct GroupedNode {
 /// A node CA created (or `scale` did): owned by the provider and marked fake.
 pub fn kwok_node(node: &Node, settings: Option<&ProviderSettings>) -> Option<GroupedNode> {
     let provider_id = node.spec.as_ref().and_then(|s| s.provider_id.as_deref());
-    let annotations = node.metadata.annotations.clone().unwrap_or_default();
-    let annotation = |key: &str| annotations.get(key).map(String::as_str);
+    let annotations = node.metadata.annotations.as_ref();
+    let annotation = |key: &str| annotations.and_then(|a| a.get(key)).map(String::as_str);
     if !is_provider_node(provider_id) || !is_fake_node(annotation(ANNOTATION_KWOK_NODE)) {
         return None;
     }
@@ -123,8 +123,8 @@ pub fn ungrouped_provider_node(node: &Node, settings: &ProviderSettings) -> Opti
 
 /// Any node with the group CA's `Refresh()` counts it in (the name annotation, else the grouping value).
 pub fn group_node(node: &Node, settings: Option<&ProviderSettings>) -> GroupedNode {
-    let annotations = node.metadata.annotations.clone().unwrap_or_default();
-    let annotation = |key: &str| annotations.get(key).map(String::as_str);
+    let annotations = node.metadata.annotations.as_ref();
+    let annotation = |key: &str| annotations.and_then(|a| a.get(key)).map(String::as_str);
     let grouping_value = |s: &ProviderSettings| {
         let source = match s.group_by {
             GroupBy::Label => node.metadata.labels.as_ref(),

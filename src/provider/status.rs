@@ -26,7 +26,12 @@ pub fn last_written<'a>(
 /// Whether a status last written `age_seconds` ago is stale: no write for more than
 /// `STALE_SCANS` scan intervals means CA is stuck or gone (a clock ahead of ours: fresh).
 pub fn is_stale(age_seconds: i64, scan_interval: Duration) -> bool {
-    u64::try_from(age_seconds).unwrap_or(0) > scan_interval.as_secs() * u64::from(STALE_SCANS)
+    u64::try_from(age_seconds).unwrap_or(0) > stale_after(scan_interval).as_secs()
+}
+
+/// How old CA's status may be before it is stale: `STALE_SCANS` scan intervals.
+pub fn stale_after(scan_interval: Duration) -> Duration {
+    scan_interval * STALE_SCANS
 }
 
 /// Go's `time.Time.String()` (`2026-05-04 09:15:42.512353001 +0000 UTC`, maybe with a

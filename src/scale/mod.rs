@@ -16,7 +16,6 @@ use crate::lint::{self, analysis::Analysis};
 use crate::output::Ui;
 use crate::output::{ListOutput, OutputFormat};
 use crate::provider::CaVersion;
-use crate::provider::nodegroups::prepare_template;
 use apply::{Outcome, Runner};
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::Api;
@@ -495,14 +494,8 @@ impl Scale<'_> {
     }
 
     fn prepared_template(&self, group: &str) -> Option<serde_json::Value> {
-        let template = &self.analysis.node_group(group)?.template_node.to_json();
-        let skip_taint = self
-            .analysis
-            .verdict
-            .settings
-            .as_ref()
-            .is_some_and(|s| s.skip_taint);
-        prepare_template(template, group, skip_taint)
+        self.analysis
+            .prepared_template(self.analysis.node_group(group)?)
     }
 
     async fn dry_run(&self, plan: &GroupPlan, runner: &Runner) -> GroupResult {

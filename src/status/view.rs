@@ -3,7 +3,7 @@
 
 use crate::output::Table;
 use crate::provider::status::{
-    Backoff, CaStatus, ClusterWide, STALE_SCANS, ScaleDown, is_stale, parse_go_time,
+    Backoff, CaStatus, ClusterWide, STALE_SCANS, ScaleDown, is_stale, parse_go_time, stale_after,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -121,7 +121,7 @@ impl Snapshot {
     /// age unknown), a second past the limit.
     pub fn until_stale(&self) -> Option<Duration> {
         let age = u64::try_from(self.age_seconds?).ok()?;
-        let limit = self.scan_interval_seconds * u64::from(STALE_SCANS);
+        let limit = stale_after(Duration::from_secs(self.scan_interval_seconds)).as_secs();
         (!self.stale).then(|| Duration::from_secs(limit.saturating_sub(age) + 1))
     }
 }

@@ -82,13 +82,12 @@ fn analyze_live(
             },
         };
         let mut analysis = lint::analyze(&inputs, version);
-        let settings = analysis.verdict.settings.clone();
         inputs::live::gather_facts(
             &cluster,
             &mut facts,
             nodes,
             deployments,
-            settings.as_ref(),
+            analysis.verdict.settings.as_ref(),
             ui,
         )
         .await;

@@ -13,7 +13,6 @@ use crate::output::OutputFormat;
 use crate::output::Ui;
 use crate::provider::deployment::ca_deployment;
 use crate::provider::event_view::EventView;
-use crate::provider::nodegroups::prepare_template;
 use crate::provider::nodes::kwok_node;
 use crate::provider::pods::pending_pod;
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
@@ -125,18 +124,12 @@ pub fn run(
 
 /// The node groups CA builds, each as a new node of it would look; sizes from `kwok_nodes`.
 fn group_inputs(analysis: &Analysis, kwok_nodes: &HashMap<String, i64>) -> Vec<GroupInput> {
-    let skip_taint = analysis
-        .verdict
-        .settings
-        .as_ref()
-        .is_some_and(|s| s.skip_taint);
     analysis
         .verdict
         .node_groups
         .iter()
         .filter_map(|group| {
-            let prepared =
-                prepare_template(&group.template_node.to_json(), &group.name, skip_taint)?;
+            let prepared = analysis.prepared_template(group)?;
             let node: Node = serde_json::from_value(prepared).ok()?;
             Some(GroupInput {
                 name: group.name.clone(),
