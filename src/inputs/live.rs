@@ -32,7 +32,9 @@ pub async fn kwok_ca_deployment(
     cluster: &Cluster,
 ) -> std::result::Result<Option<&Deployment>, kube::Error> {
     let all = cluster.deployments().await?;
-    Ok(all.iter().find(|d| crate::provider::deployment::runs_kwok_ca(d)))
+    Ok(all
+        .iter()
+        .find(|d| crate::provider::deployment::runs_kwok_ca(d)))
 }
 
 /// The field selector of CA's events: they carry its source component (`events`, `why`).

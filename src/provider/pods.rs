@@ -118,13 +118,23 @@ pub struct PendingPod {
     pub memory: f64,
 }
 
+/// Pending and not placed on a node: the pods CA may scale up for.
+pub fn is_unscheduled(pod: &Pod) -> bool {
+    let status_pending = pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Pending");
+    let placed = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .is_some_and(|n| !n.is_empty());
+    status_pending && pod.spec.is_some() && !placed
+}
+
 /// A pod the scheduler could not place (phase Pending, no node), as the rules need it.
 pub fn pending_pod(pod: &Pod) -> Option<PendingPod> {
-    let status_pending = pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Pending");
-    let spec = pod.spec.as_ref()?;
-    if !status_pending || spec.node_name.as_deref().is_some_and(|n| !n.is_empty()) {
+    if !is_unscheduled(pod) {
         return None;
     }
+    let spec = pod.spec.as_ref()?;
     let requests = pod_requests(spec);
     let request = |resource: &str| requests.get(resource).copied().unwrap_or(0.0);
     Some(PendingPod {

@@ -14,7 +14,7 @@ use crate::output::Ui;
 use crate::provider::deployment::ca_deployment;
 use crate::provider::event_view::EventView;
 use crate::provider::nodes::kwok_node;
-use crate::provider::pods::pending_pod;
+use crate::provider::pods::is_unscheduled;
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Node, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -194,12 +194,13 @@ fn live(
 ) -> Result<Report> {
     cluster::runtime()?.block_on(async {
         let cluster = crate::inputs::connect(connection).await?;
+        let context_namespace = cluster::context_namespace(connection);
         let pods_namespace = (!args.all_namespaces).then(|| {
             connection
                 .namespace
                 .clone()
                 .filter(|n| !n.trim().is_empty())
-                .or_else(|| cluster::context_namespace(connection))
+                .or_else(|| context_namespace.clone())
                 .unwrap_or_else(|| "default".to_owned())
         });
         // Where CA reads its ConfigMaps: its Deployment says; else as the other verbs resolve it.
@@ -219,7 +220,7 @@ fn live(
                     crate::inputs::namespace::resolve_namespace(
                         None,
                         connection.pod_namespace.as_deref(),
-                        cluster::context_namespace(connection).as_deref(),
+                        context_namespace.as_deref(),
                         &cluster.context,
                     )
                 });
@@ -334,7 +335,7 @@ fn live(
         let mut found: Vec<Pod> = Vec::new();
         cluster
             .list_each_with(&pods, params, "pods", pods_namespace.as_deref(), |p| {
-                if pending_pod(p).is_some() {
+                if is_unscheduled(p) {
                     // Only what `why` reads: thousands of pods stay small.
                     found.push(Pod {
                         metadata: ObjectMeta {

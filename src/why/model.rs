@@ -381,8 +381,8 @@ pub fn explain(
     let Some(first) = specs.first() else {
         return Vec::new();
     };
-    let request = pod_requests(first);
     let all_requests: Vec<Resources> = specs.iter().map(|s| pod_requests(s)).collect();
+    let request = &all_requests[0];
     let mut answers: Vec<GroupAnswer> = groups
         .iter()
         .map(|group| {
@@ -390,7 +390,7 @@ pub fn explain(
             let allocatable = allocatable(&group.node);
             let (daemons, load) = daemon_load(&group.node, daemonsets);
             let left = room(&allocatable, &load);
-            for (name, wanted) in &request {
+            for (name, wanted) in request {
                 let have = allocatable.get(name).copied().unwrap_or(0.0);
                 let taken = load.get(name).copied().unwrap_or(0.0);
                 let free = have - taken;
